@@ -1,0 +1,36 @@
+"""What a collector is: one source format in, a piece of inventory out, nothing else.
+
+A collector decides nothing about security. It resolves its format's quirks (variables,
+defaults, globals) so that rules see the same model whatever the source, and records a
+``CollectionGap`` for anything it could not read or resolve instead of dropping it.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    from fnguard.model import Inventory
+
+__all__ = ["Collector"]
+
+
+class Collector(ABC):
+    #: short name shown in progress output and reports ("terraform", "cloudformation", ...)
+    name: str
+
+    @abstractmethod
+    def claims(self, path: Path) -> bool:
+        """Whether this file belongs to this collector's format (cheap: name and a peek)."""
+
+    @abstractmethod
+    def collect(self, paths: Sequence[Path], root: Path) -> Inventory:
+        """Read the claimed files (``root`` is the scanned folder, for relative locations).
+
+        Raises ``fnguard.errors.InputError`` for input that cannot be parsed at all; records
+        gaps for what can be skipped while the rest of the scan goes on.
+        """

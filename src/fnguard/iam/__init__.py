@@ -1,0 +1,7 @@
+"""IAM: the permission questions rules ask, behind one interface."""
+
+from __future__ import annotations
+
+from fnguard.iam._interface import Decision, PermissionChecker
+
+__all__ = ["Decision", "PermissionChecker"]

@@ -1,0 +1,699 @@
+"""The normalised inventory: what every collector produces and every rule reads.
+
+Collectors resolve each format's quirks (Terraform variables and defaults, SAM Globals,
+serverless.yml provider settings) before building these objects, so a rule sees one shape
+whatever the source. All objects are frozen: a rule can never change what another rule sees.
+
+Conventions:
+- ``address`` is a stable, human-readable identity (a Terraform address such as
+  ``aws_lambda_function.api["eu"]``, a CloudFormation logical ID, an ARN for live resources).
+  Cross-references between objects use addresses (``Function.role`` names a ``Role.address``).
+- ``None`` means *unknown* (a value computed at deploy time, or a source that could not be read);
+  the collector has already applied the provider's defaults for values the source leaves unset.
+  Rules that need an unknown value report ``FindingStatus.UNKNOWN``, never a pass.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
+
+__all__ = [
+    "Architecture",
+    "CodeSigningConfig",
+    "CollectionGap",
+    "EgressRule",
+    "EnvVar",
+    "Evidence",
+    "Finding",
+    "FindingStatus",
+    "FrontDoor",
+    "FrontDoorKind",
+    "Function",
+    "Inventory",
+    "InvocationType",
+    "KmsKey",
+    "Location",
+    "LogGroup",
+    "LoggingConfig",
+    "PackageRef",
+    "PackageType",
+    "Permission",
+    "Policy",
+    "PolicyKind",
+    "Provider",
+    "Queue",
+    "Remediation",
+    "Role",
+    "SecurityGroup",
+    "Severity",
+    "Subnet",
+    "Suppression",
+    "Trigger",
+    "TriggerKind",
+    "VpcConfig",
+    "VpcEndpoint",
+]
+
+
+class Provider(enum.StrEnum):
+    AWS = "aws"
+    GCP = "gcp"
+
+
+class Architecture(enum.StrEnum):
+    X86_64 = "x86_64"
+    ARM64 = "arm64"
+
+
+class PackageType(enum.StrEnum):
+    ZIP = "Zip"
+    IMAGE = "Image"
+
+
+class Severity(enum.Enum):
+    """Bands of the 1-10 impact scale; ordered so that ``a >= b`` means "at least as bad"."""
+
+    INFO = 1
+    LOW = 2
+    MEDIUM = 3
+    HIGH = 4
+    CRITICAL = 5
+
+    @classmethod
+    def from_impact(cls, impact: int) -> Severity:
+        if not 1 <= impact <= 10:
+            raise ValueError(f"impact must be 1-10, got {impact}")
+        if impact >= 9:
+            return cls.CRITICAL
+        if impact >= 7:
+            return cls.HIGH
+        if impact >= 5:
+            return cls.MEDIUM
+        if impact >= 3:
+            return cls.LOW
+        return cls.INFO
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = ", ".join(s.name.lower() for s in cls)
+            raise ValueError(f"unknown severity {text!r} (expected one of: {names})") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.value >= other.value
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.value > other.value
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.value <= other.value
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.value < other.value
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where something is declared. ``line`` is 1-based; 0 means the file as a whole."""
+
+    file: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+# --------------------------------------------------------------------------- policies
+
+
+class PolicyKind(enum.StrEnum):
+    INLINE = "inline"
+    MANAGED = "managed"  # customer-managed, declared in the source
+    AWS_MANAGED = "aws-managed"
+    BOUNDARY = "boundary"
+    TRUST = "trust"
+    RESOURCE = "resource"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """An IAM policy document as written (parsed JSON), with where it came from.
+
+    ``document`` is ``None`` when the policy exists but its text is unknown (an AWS-managed
+    policy fnguard has no copy of, a computed value); a gap is recorded alongside.
+    """
+
+    name: str
+    kind: PolicyKind
+    document: Mapping[str, Any] | None
+    arn: str | None = None
+    location: Location | None = None
+
+    @property
+    def statements(self) -> tuple[Mapping[str, Any], ...]:
+        """The Statement element as a tuple, whether the source wrote a list or one object."""
+        if self.document is None:
+            return ()
+        raw = self.document.get("Statement", ())
+        if isinstance(raw, Mapping):
+            return (raw,)
+        if isinstance(raw, list | tuple):
+            return tuple(s for s in raw if isinstance(s, Mapping))
+        return ()
+
+
+@dataclass(frozen=True)
+class Role:
+    """An AWS execution role or a GCP service account."""
+
+    address: str
+    provider: Provider
+    location: Location
+    name: str | None = None
+    arn: str | None = None
+    trust_policy: Policy | None = None
+    policies: tuple[Policy, ...] = ()
+    boundary: Policy | None = None
+    # GCP: project-level roles held by the service account ("roles/editor", ...).
+    gcp_roles: tuple[str, ...] = ()
+    is_default_service_account: bool = False
+
+
+# --------------------------------------------------------------------------- functions
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    """One environment variable. ``value`` is ``None`` when computed at deploy time.
+
+    ``is_reference`` is true when the value points at a secret store or another resource
+    (an SSM / Secrets Manager ARN or dynamic reference, a Terraform reference to another
+    resource's attribute) rather than being a literal written in the source.
+    """
+
+    name: str
+    value: str | None
+    is_reference: bool = False
+    location: Location | None = None
+    # The source expression when the value is not a literal ("aws_db_instance.main.address",
+    # "{{resolve:ssm:/app/db}}"): rules read intent from it (NET001 private resources).
+    source_expr: str | None = None
+
+
+@dataclass(frozen=True)
+class VpcConfig:
+    subnet_ids: tuple[str, ...] = ()
+    security_group_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LoggingConfig:
+    log_format: str | None = None  # "Text" | "JSON"
+    log_group: str | None = None  # name of the log group the function writes to
+    application_log_level: str | None = None
+    system_log_level: str | None = None
+
+
+@dataclass(frozen=True)
+class PackageRef:
+    """Where the deployed code comes from, and the hash the source recorded for it."""
+
+    path: str | None = None  # local zip, folder or image archive
+    recorded_hash: str | None = None  # e.g. Terraform source_code_hash (base64 SHA-256)
+    hash_declared: bool = False  # the source records a hash, even if its value is computed
+    s3_bucket: str | None = None
+    s3_key: str | None = None
+    image_uri: str | None = None
+    source_dir: str | None = None  # handler source folder, for code analysis
+
+
+@dataclass(frozen=True)
+class Function:
+    address: str
+    provider: Provider
+    location: Location
+    name: str | None = None
+    runtime: str | None = None
+    package_type: PackageType = PackageType.ZIP
+    architectures: tuple[Architecture, ...] = (Architecture.X86_64,)
+    memory_mb: int | None = 128
+    timeout_s: int | None = 3
+    handler: str | None = None
+    environment: tuple[EnvVar, ...] = ()
+    kms_key_arn: str | None = None
+    role: str | None = None  # Role.address
+    vpc: VpcConfig | None = None
+    tracing_mode: str | None = "PassThrough"  # "Active" | "PassThrough"
+    dead_letter_target: str | None = None
+    on_failure_destination: str | None = None
+    reserved_concurrency: int | None = None  # None: unreserved (account pool)
+    layers: tuple[str, ...] = ()
+    code_signing_config: str | None = None  # CodeSigningConfig.address or ARN
+    recursive_loop: str | None = "Terminate"  # "Allow" | "Terminate"
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
+    package: PackageRef = field(default_factory=PackageRef)
+    tags: Mapping[str, str] = field(default_factory=dict)
+    # GCP specifics
+    gcp_generation: int | None = None
+    gcp_ingress: str | None = None  # ALLOW_ALL | ALLOW_INTERNAL_ONLY | ALLOW_INTERNAL_AND_GCLB
+    gcp_https_security_level: str | None = None
+    max_instances: int | None = None
+
+
+class TriggerKind(enum.StrEnum):
+    S3 = "s3"
+    SQS = "sqs"
+    SNS = "sns"
+    EVENTBRIDGE = "eventbridge"
+    SCHEDULE = "schedule"
+    API_REST = "api-rest"
+    API_HTTP = "api-http"
+    FUNCTION_URL = "function-url"
+    DYNAMODB_STREAM = "dynamodb-stream"
+    KINESIS = "kinesis"
+    ALB = "alb"
+    GCP_HTTP = "gcp-http"
+    GCP_EVENT = "gcp-event"
+
+
+class InvocationType(enum.StrEnum):
+    SYNC = "sync"
+    ASYNC = "async"
+    POLL = "poll"  # event source mapping: Lambda polls the source
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """Something that invokes a function.
+
+    ``source`` is the address or ARN of the bucket / queue / topic / stream / rule / API.
+    ``filters`` holds the format-independent filter pairs: for S3 ``("prefix", "in/")``,
+    ``("suffix", ".csv")``, ``("event", "s3:ObjectCreated:*")``; for event source mappings
+    ``("pattern", <json>)``.
+    """
+
+    address: str
+    kind: TriggerKind
+    function: str  # Function.address
+    invocation: InvocationType
+    location: Location
+    source: str | None = None
+    filters: tuple[tuple[str, str], ...] = ()
+    front_door: str | None = None  # FrontDoor.address for API / URL triggers
+    batch_size: int | None = None
+    enabled: bool = True
+
+
+class FrontDoorKind(enum.StrEnum):
+    API_REST = "api-rest"
+    API_HTTP = "api-http"
+    FUNCTION_URL = "function-url"
+    GCP_HTTP = "gcp-http"
+
+
+@dataclass(frozen=True)
+class FrontDoor:
+    """A public or private HTTP entry in front of functions.
+
+    ``integration_timeout_ms`` is the effective timeout (the collector fills the documented
+    defaults: 29,000 for REST, 30,000 for HTTP APIs). ``authorization`` is the method's
+    authoriser kind: "NONE", "AWS_IAM", "COGNITO_USER_POOLS", "CUSTOM", "JWT".
+    """
+
+    address: str
+    kind: FrontDoorKind
+    location: Location
+    functions: tuple[str, ...] = ()  # Function.address values it integrates with
+    integration_timeout_ms: int | None = None
+    authorization: str | None = "NONE"
+    public: bool = True  # reachable from the internet (not a PRIVATE endpoint / internal ingress)
+    waf_acl: str | None = None  # WAF web ACL address/ARN associated with the stage
+    stages: tuple[str, ...] = ()
+    throttling_rate_limit: float | None = None
+    throttling_burst_limit: int | None = None
+    cors_allow_origins: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Permission:
+    """One statement of a function's resource policy (``aws_lambda_permission``)."""
+
+    address: str
+    function: str  # Function.address
+    location: Location
+    action: str = "lambda:InvokeFunction"
+    principal: str | None = None  # "*", an account, an ARN or a service principal
+    source_arn: str | None = None
+    source_account: str | None = None
+    principal_org_id: str | None = None
+    function_url_auth_type: str | None = None
+    event_source_token: str | None = None
+
+    def as_statement(self) -> dict[str, Any]:
+        """The equivalent resource-policy statement, for the IAM evaluator."""
+        principal: Any
+        if self.principal in (None, "*"):
+            principal = "*"
+        elif self.principal.endswith(".amazonaws.com"):
+            principal = {"Service": self.principal}
+        else:
+            principal = {"AWS": self.principal}
+        stmt: dict[str, Any] = {
+            "Sid": self.address,
+            "Effect": "Allow",
+            "Principal": principal,
+            "Action": self.action,
+            "Resource": "*",
+        }
+        cond: dict[str, dict[str, str]] = {}
+        if self.source_arn:
+            cond.setdefault("ArnLike", {})["AWS:SourceArn"] = self.source_arn
+        if self.source_account:
+            cond.setdefault("StringEquals", {})["AWS:SourceAccount"] = self.source_account
+        if self.principal_org_id:
+            cond.setdefault("StringEquals", {})["aws:PrincipalOrgID"] = self.principal_org_id
+        if self.function_url_auth_type:
+            cond.setdefault("StringEquals", {})["lambda:FunctionUrlAuthType"] = (
+                self.function_url_auth_type
+            )
+        if self.event_source_token:
+            cond.setdefault("StringEquals", {})["lambda:EventSourceToken"] = self.event_source_token
+        if cond:
+            stmt["Condition"] = cond
+        return stmt
+
+
+# --------------------------------------------------------------------------- neighbours
+
+
+@dataclass(frozen=True)
+class Subnet:
+    address: str
+    location: Location
+    subnet_id: str | None = None
+    vpc_id: str | None = None
+    availability_zone: str | None = None
+    cidr_block: str | None = None
+
+
+@dataclass(frozen=True)
+class EgressRule:
+    protocol: str  # "-1" for all
+    from_port: int | None
+    to_port: int | None
+    cidr_blocks: tuple[str, ...] = ()
+    ipv6_cidr_blocks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SecurityGroup:
+    address: str
+    location: Location
+    group_id: str | None = None
+    vpc_id: str | None = None
+    egress: tuple[EgressRule, ...] = ()
+    egress_known: bool = True  # False when rules come from resources fnguard could not read
+
+
+@dataclass(frozen=True)
+class VpcEndpoint:
+    address: str
+    location: Location
+    service_name: str | None = None  # com.amazonaws.<region>.<service>
+    vpc_id: str | None = None
+    endpoint_type: str | None = None  # Interface | Gateway
+
+    @property
+    def service(self) -> str | None:
+        """The short service name ("kms", "s3", ...)."""
+        if not self.service_name:
+            return None
+        return self.service_name.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True)
+class LogGroup:
+    address: str
+    location: Location
+    name: str | None = None
+    retention_days: int | None = None  # None: never expires
+    kms_key_id: str | None = None
+
+
+@dataclass(frozen=True)
+class KmsKey:
+    address: str
+    location: Location
+    arn: str | None = None
+    rotation_enabled: bool | None = False
+    customer_managed: bool = True
+
+
+@dataclass(frozen=True)
+class Queue:
+    address: str
+    location: Location
+    name: str | None = None
+    arn: str | None = None
+    visibility_timeout_s: int | None = 30
+    fifo: bool = False
+
+
+@dataclass(frozen=True)
+class CodeSigningConfig:
+    address: str
+    location: Location
+    arn: str | None = None
+    untrusted_artifact_on_deployment: str | None = "Warn"  # "Warn" | "Enforce"
+
+
+# --------------------------------------------------------------------------- gaps and suppressions
+
+
+@dataclass(frozen=True)
+class CollectionGap:
+    """Something fnguard could not read or resolve. Rules needing it report "unknown".
+
+    ``resource`` is the address affected (empty for a whole file); ``field`` names the
+    attribute that is unknown ("role", "environment", "file"), so rules can tell whether the
+    gap concerns them.
+    """
+
+    location: Location
+    reason: str
+    resource: str = ""
+    field: str = ""
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """An inline ``fnguard:ignore[RULE] reason`` found on a resource."""
+
+    rule_id: str
+    resource: str
+    reason: str
+    location: Location
+
+
+# --------------------------------------------------------------------------- inventory
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """Everything collected from one or more sources. Merge pieces with ``merge``."""
+
+    functions: tuple[Function, ...] = ()
+    roles: tuple[Role, ...] = ()
+    triggers: tuple[Trigger, ...] = ()
+    front_doors: tuple[FrontDoor, ...] = ()
+    permissions: tuple[Permission, ...] = ()
+    subnets: tuple[Subnet, ...] = ()
+    security_groups: tuple[SecurityGroup, ...] = ()
+    vpc_endpoints: tuple[VpcEndpoint, ...] = ()
+    log_groups: tuple[LogGroup, ...] = ()
+    kms_keys: tuple[KmsKey, ...] = ()
+    queues: tuple[Queue, ...] = ()
+    code_signing_configs: tuple[CodeSigningConfig, ...] = ()
+    gaps: tuple[CollectionGap, ...] = ()
+    suppressions: tuple[Suppression, ...] = ()
+    sources: tuple[str, ...] = ()  # files read
+
+    def merge(self, *others: Inventory) -> Inventory:
+        """Concatenate pieces (shards, files, formats); order is kept, nothing is dropped."""
+        if not others:
+            return self
+        values: dict[str, tuple[Any, ...]] = {}
+        for f in fields(self):
+            combined: list[Any] = list(getattr(self, f.name))
+            for other in others:
+                combined.extend(getattr(other, f.name))
+            values[f.name] = tuple(combined)
+        return replace(self, **values)
+
+    @classmethod
+    def combine(cls, pieces: Iterable[Inventory]) -> Inventory:
+        return cls().merge(*pieces)
+
+    # Lookups (computed once per inventory; cached_property works on frozen dataclasses).
+
+    @cached_property
+    def _roles_by_key(self) -> dict[str, Role]:
+        index: dict[str, Role] = {}
+        for role in self.roles:
+            for key in (role.address, role.arn, role.name):
+                if key:
+                    index.setdefault(key, role)
+        return index
+
+    def role_of(self, fn: Function) -> Role | None:
+        return self._roles_by_key.get(fn.role) if fn.role else None
+
+    @cached_property
+    def _functions_by_role(self) -> dict[str, list[Function]]:
+        index: dict[str, list[Function]] = {}
+        for fn in self.functions:
+            role = self.role_of(fn)
+            key = role.address if role else fn.role
+            if key:
+                index.setdefault(key, []).append(fn)
+        return index
+
+    def functions_using_role(self, role_address: str) -> tuple[Function, ...]:
+        return tuple(self._functions_by_role.get(role_address, ()))
+
+    @cached_property
+    def _triggers_by_function(self) -> dict[str, list[Trigger]]:
+        index: dict[str, list[Trigger]] = {}
+        for trig in self.triggers:
+            index.setdefault(trig.function, []).append(trig)
+        return index
+
+    def triggers_of(self, fn: Function) -> tuple[Trigger, ...]:
+        return tuple(self._triggers_by_function.get(fn.address, ()))
+
+    @cached_property
+    def _permissions_by_function(self) -> dict[str, list[Permission]]:
+        index: dict[str, list[Permission]] = {}
+        for perm in self.permissions:
+            index.setdefault(perm.function, []).append(perm)
+        return index
+
+    def permissions_of(self, fn: Function) -> tuple[Permission, ...]:
+        return tuple(self._permissions_by_function.get(fn.address, ()))
+
+    @cached_property
+    def _front_doors_by_function(self) -> dict[str, list[FrontDoor]]:
+        index: dict[str, list[FrontDoor]] = {}
+        for door in self.front_doors:
+            for fn_address in door.functions:
+                index.setdefault(fn_address, []).append(door)
+        return index
+
+    def front_doors_of(self, fn: Function) -> tuple[FrontDoor, ...]:
+        return tuple(self._front_doors_by_function.get(fn.address, ()))
+
+    @cached_property
+    def _by_address(self) -> dict[str, object]:
+        index: dict[str, object] = {}
+        for f in fields(self):
+            if f.name in ("gaps", "suppressions", "sources"):
+                continue
+            for item in getattr(self, f.name):
+                index.setdefault(item.address, item)
+        return index
+
+    def get(self, address: str) -> object | None:
+        return self._by_address.get(address)
+
+    def lookup(self, kind: type[_T], key: str | None) -> _T | None:
+        """Find an object of ``kind`` by address, id, ARN or name (collectors vary in which)."""
+        if not key:
+            return None
+        item = self._by_address.get(key)
+        if isinstance(item, kind):
+            return item
+        for candidate in self._by_address.values():
+            if isinstance(candidate, kind):
+                for attr in ("arn", "subnet_id", "group_id", "name"):
+                    if getattr(candidate, attr, None) == key:
+                        return candidate
+        return None
+
+    def gaps_for(self, address: str, field_name: str = "") -> tuple[CollectionGap, ...]:
+        """Gaps concerning ``address`` (optionally one field of it), and whole-source gaps."""
+        return tuple(
+            g
+            for g in self.gaps
+            if (g.resource == address and (not field_name or g.field in ("", field_name)))
+        )
+
+
+# --------------------------------------------------------------------------- findings
+
+
+@dataclass(frozen=True)
+class Remediation:
+    """How to fix a finding: prose plus ready-to-adapt snippets per tool."""
+
+    text: str
+    terraform: str = ""
+    cloudformation: str = ""
+    cli: str = ""
+
+
+class FindingStatus(enum.StrEnum):
+    FAIL = "fail"
+    UNKNOWN = "unknown"  # the rule needed data that a collection gap made unavailable
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A fact behind a finding. Secrets are masked before they get here (see ``secrets.mask``)."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    title: str
+    impact: int
+    resource: str  # address of the resource at fault
+    location: Location | None
+    message: str
+    remediation: Remediation
+    evidence: tuple[Evidence, ...] = ()
+    function: str | None = None  # Function.address the finding concerns, for grouping
+    status: FindingStatus = FindingStatus.FAIL
+    provider: Provider = Provider.AWS
+    severity_override: Severity | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return self.severity_override or Severity.from_impact(self.impact)
+
+    @property
+    def key(self) -> str:
+        """Stable identity across runs (baselines): rule, resource and the message's subject."""
+        return f"{self.rule_id}|{self.resource}|{self.message}"

@@ -1,0 +1,40 @@
+"""The outcome of a scan: what reporters render and the store keeps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fnguard.model import Finding, FindingStatus, Inventory, Severity
+
+__all__ = ["RuleInfo", "ScanResult"]
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """Rule metadata as reporters need it (SARIF's rule list, JUnit test cases)."""
+
+    id: str
+    title: str
+    impact: int
+    description: str
+    remediation_text: str
+    help_uri: str
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    tool_version: str
+    targets: tuple[str, ...]  # what the user asked to scan
+    inventory: Inventory
+    findings: tuple[Finding, ...]  # sorted: severity desc, rule, resource
+    rules: tuple[RuleInfo, ...]  # the rules that ran
+    suppressed: int = 0  # inline suppressions and config ignores applied
+    baselined: int = 0  # findings hidden because the baseline has them
+    duration_s: float = 0.0
+
+    @property
+    def failures(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.status is FindingStatus.FAIL)
+
+    def at_or_above(self, threshold: Severity) -> tuple[Finding, ...]:
+        return tuple(f for f in self.failures if f.severity >= threshold)
