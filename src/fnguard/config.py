@@ -1,12 +1,38 @@
-"""User configuration: ``fnguard.toml`` or ``[tool.fnguard]`` in ``pyproject.toml``."""
+"""User configuration: ``fnguard.toml`` or ``[tool.fnguard]`` in ``pyproject.toml``.
+
+Keys (all optional; ``-`` and ``_`` are interchangeable)::
+
+    select = ["IAM", "EXP001"]      # rule IDs or 3-letter prefixes; default: every rule
+    ignore = ["LOG001"]
+    fail-on = "high"                # critical | high | medium | low | info | none
+    [severity]                      # per-rule severity overrides
+    LOG001 = "info"
+    [thresholds]
+    min-azs = 2
+    allowed-public = ["webhook"]    # functions meant to be public (name or address)
+    trusted-accounts = ["123456789012"]
+    memory-min-mb = 128
+    memory-max-mb = 10240
+    runtime-warning-days = 90
+    log-retention-min-days = 1
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any
 
+from fnguard.errors import ConfigError
 from fnguard.model import Severity
 
-__all__ = ["Config", "Thresholds"]
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["Config", "Thresholds", "find_config", "load_config"]
+
+CONFIG_FILE = "fnguard.toml"
 
 
 @dataclass(frozen=True)
@@ -28,5 +54,144 @@ class Config:
     ignore: tuple[str, ...] = ()
     severity_overrides: dict[str, Severity] = field(default_factory=dict)
     thresholds: Thresholds = field(default_factory=Thresholds)
-    fail_on: Severity = Severity.HIGH
+    fail_on: Severity | None = Severity.HIGH  # None: never fail on findings
     source: str | None = None  # file the configuration came from
+
+    def rule_enabled(self, rule_id: str) -> bool:
+        def matches(patterns: tuple[str, ...]) -> bool:
+            return any(rule_id == p or (len(p) == 3 and rule_id.startswith(p)) for p in patterns)
+
+        if self.select and not matches(self.select):
+            return False
+        return not matches(self.ignore)
+
+
+_RULE_PATTERN = re.compile(r"^[A-Z]{3}(\d{3})?$")
+
+
+def find_config(start: Path) -> Path | None:
+    """``fnguard.toml`` or a ``pyproject.toml`` with ``[tool.fnguard]`` in ``start`` or above."""
+    folder = start if start.is_dir() else start.parent
+    for candidate_dir in (folder, *folder.parents):
+        toml = candidate_dir / CONFIG_FILE
+        if toml.is_file():
+            return toml
+        pyproject = candidate_dir / "pyproject.toml"
+        if pyproject.is_file() and "[tool.fnguard" in _read(pyproject):
+            return pyproject
+    return None
+
+
+def load_config(path: Path) -> Config:
+    text = _read(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        line = int(match.group(1)) if match else 0
+        if not match and "end of document" in str(exc):
+            line = text.count("\n") + 1
+        raise ConfigError(str(path), line, f"invalid TOML ({exc})") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("fnguard", {})
+    return _build(data, str(path), text)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), 0, f"cannot read configuration ({exc})") from None
+
+
+def _line_of(text: str, key: str) -> int:
+    pattern = re.compile(rf"^[ \t]*\"?{re.escape(key)}\"?[ \t]*=", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else 0
+
+
+def _norm(key: str) -> str:
+    return key.replace("-", "_")
+
+
+def _build(data: dict[str, Any], path: str, text: str) -> Config:
+    def fail(key: str, expected: str) -> ConfigError:
+        return ConfigError(path, _line_of(text, key), f"{key}: expected {expected}")
+
+    known = {"select", "ignore", "fail_on", "severity", "thresholds"}
+    for key in data:
+        if _norm(key) not in known:
+            raise fail(key, "one of " + ", ".join(sorted(k.replace("_", "-") for k in known)))
+
+    def rule_list(key: str) -> tuple[str, ...]:
+        raw = data.get(key, data.get(key.replace("_", "-"), []))
+        if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+            raise fail(key, 'a list of rule IDs or prefixes, e.g. ["IAM", "EXP001"]')
+        values = tuple(x.strip().upper() for x in raw)
+        for value in values:
+            if not _RULE_PATTERN.match(value):
+                raise fail(key, f"a rule ID like IAM001 or a prefix like IAM, not {value!r}")
+        return values
+
+    select = rule_list("select")
+    ignore = rule_list("ignore")
+
+    fail_on: Severity | None = Severity.HIGH
+    raw_fail = next((v for k, v in data.items() if _norm(k) == "fail_on"), None)
+    if raw_fail is not None:
+        if not isinstance(raw_fail, str):
+            raise fail("fail-on", "a severity name")
+        try:
+            fail_on = parse_fail_on(raw_fail)
+        except ValueError as exc:
+            raise fail("fail-on", str(exc)) from None
+
+    overrides: dict[str, Severity] = {}
+    raw_sev = data.get("severity", {})
+    if not isinstance(raw_sev, dict):
+        raise fail("severity", 'a table of RULE = "severity"')
+    for rule_id, value in raw_sev.items():
+        if not _RULE_PATTERN.match(rule_id.upper()) or not isinstance(value, str):
+            raise fail(rule_id, 'RULE = "critical|high|medium|low|info"')
+        try:
+            overrides[rule_id.upper()] = Severity.parse(value)
+        except ValueError as exc:
+            raise fail(rule_id, str(exc)) from None
+
+    thresholds = _thresholds(data.get("thresholds", {}), fail)
+    return Config(
+        select=select,
+        ignore=ignore,
+        severity_overrides=overrides,
+        thresholds=thresholds,
+        fail_on=fail_on,
+        source=path,
+    )
+
+
+def _thresholds(raw: object, fail: Any) -> Thresholds:
+    if not isinstance(raw, dict):
+        raise fail("thresholds", "a table")
+    defaults = Thresholds()
+    names = {f.name: f for f in fields(Thresholds)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        name = _norm(key)
+        if name not in names:
+            raise fail(key, "one of " + ", ".join(n.replace("_", "-") for n in names))
+        default = getattr(defaults, name)
+        if isinstance(default, tuple):
+            if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+                raise fail(key, "a list of strings")
+            values[name] = tuple(value)
+        elif isinstance(default, int):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise fail(key, "a non-negative integer")
+            values[name] = value
+    return Thresholds(**{**{n: getattr(defaults, n) for n in names}, **values})
+
+
+def parse_fail_on(text: str) -> Severity | None:
+    if text.strip().lower() == "none":
+        return None
+    return Severity.parse(text)

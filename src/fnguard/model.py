@@ -16,6 +16,7 @@ Conventions:
 from __future__ import annotations
 
 import enum
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
@@ -697,3 +698,8 @@ class Finding:
     def key(self) -> str:
         """Stable identity across runs (baselines): rule, resource and the message's subject."""
         return f"{self.rule_id}|{self.resource}|{self.message}"
+
+    @property
+    def fingerprint(self) -> str:
+        """Short stable hash of ``key``: what baselines store and SARIF/JSON report."""
+        return hashlib.sha256(self.key.encode("utf-8", "surrogatepass")).hexdigest()[:16]

@@ -1,0 +1,76 @@
+"""Baselines: accept today's findings so that CI fails only on new ones.
+
+The file is JSON, sorted, one entry per finding, keyed by ``Finding.fingerprint`` (rule,
+resource and message), so it diffs well in review and survives line moves in the source.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from fnguard.errors import ConfigError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
+    from fnguard.model import Finding
+
+__all__ = ["Baseline"]
+
+_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Baseline:
+    fingerprints: frozenset[str]
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding]) -> Baseline:
+        return cls(frozenset(f.fingerprint for f in findings))
+
+    def __contains__(self, finding: object) -> bool:
+        fingerprint = getattr(finding, "fingerprint", None)
+        return fingerprint in self.fingerprints
+
+    @staticmethod
+    def render(findings: Iterable[Finding]) -> str:
+        entries = sorted(
+            {
+                f.fingerprint: {
+                    "fingerprint": f.fingerprint,
+                    "rule_id": f.rule_id,
+                    "resource": f.resource,
+                    "message": f.message,
+                }
+                for f in findings
+            }.values(),
+            key=lambda e: (e["rule_id"], e["resource"], e["fingerprint"]),
+        )
+        return json.dumps({"version": _VERSION, "findings": entries}, indent=2) + "\n"
+
+    @classmethod
+    def load(cls, path: Path) -> Baseline:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(str(path), 0, f"cannot read baseline ({exc})") from None
+        try:
+            data: Any = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(str(path), exc.lineno, f"baseline is not JSON ({exc.msg})") from None
+        expected = 'a fnguard baseline: {"version": 1, "findings": [{"fingerprint": ...}]}'
+        if not isinstance(data, dict) or data.get("version") != _VERSION:
+            raise ConfigError(str(path), 1, f"expected {expected}")
+        entries = data.get("findings")
+        if not isinstance(entries, list):
+            raise ConfigError(str(path), 1, f"expected {expected}")
+        prints: set[str] = set()
+        for entry in entries:
+            value = entry.get("fingerprint") if isinstance(entry, dict) else None
+            if not isinstance(value, str):
+                raise ConfigError(str(path), 0, f"every finding needs a fingerprint: {expected}")
+            prints.add(value)
+        return cls(frozenset(prints))

@@ -1,0 +1,321 @@
+"""The command line: the only place that reads argv, prints, and chooses exit codes.
+
+Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it; 2 bad usage,
+invalid configuration, or input that could not be read (the report still lists what was
+found elsewhere, and every unreadable source as a gap).
+
+Start-up is kept lean: ``--version`` and argument errors import nothing heavy; the scanner,
+rules and reporters are imported only by the commands that use them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TextIO
+
+from fnguard import __version__
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from fnguard.config import Config
+    from fnguard.result import ScanResult
+    from fnguard.rules import Rule
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+_SEVERITIES = ("critical", "high", "medium", "low", "info", "none")
+_EXTENSIONS = {".json": "json", ".sarif": "sarif", ".xml": "junit", ".txt": "text"}
+_PROGRESS_MIN_FILES = 20
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so every usage error is one line + exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        from fnguard.errors import UsageError
+
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="fnguard",
+        description="Find what is really wrong with serverless functions, and how to fix it.",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    scan = sub.add_parser("scan", help="scan IaC sources (Terraform) for function risks")
+    _add_scan_options(scan)
+    scan.add_argument(
+        "--format",
+        dest="formats",
+        action="append",
+        choices=("text", "json", "sarif", "junit"),
+        help="report format; repeat for several (pair each with an --output)",
+    )
+    scan.add_argument(
+        "--output",
+        dest="outputs",
+        action="append",
+        metavar="FILE",
+        help="where the matching --format goes ('-' for stdout); the format is inferred "
+        "from .json/.sarif/.xml/.txt when --format is not given",
+    )
+    scan.add_argument(
+        "--fail-on",
+        choices=_SEVERITIES,
+        help="lowest severity that makes the exit code 1 (default: high; 'none' never fails)",
+    )
+    scan.add_argument("--baseline", type=Path, help="report only findings not in this baseline")
+    scan.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour in the text report (default: when stdout is a terminal)",
+    )
+    scan.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
+
+    base = sub.add_parser("baseline", help="write the current findings to a baseline file")
+    _add_scan_options(base)
+    base.add_argument(
+        "--output",
+        type=Path,
+        default=Path("fnguard-baseline.json"),
+        help="baseline file to write (default: fnguard-baseline.json)",
+    )
+
+    rules = sub.add_parser("rules", help="list the rule catalog")
+    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+
+    explain = sub.add_parser("explain", help="explain one rule and how to fix it")
+    explain.add_argument("rule", metavar="RULE", help="rule ID, e.g. IAM001")
+    return parser
+
+
+def _add_scan_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+    parser.add_argument(
+        "--config", type=Path, help="fnguard.toml or pyproject.toml (default: found upwards)"
+    )
+    parser.add_argument("--select", help="comma-separated rule IDs or prefixes to run")
+    parser.add_argument("--ignore", help="comma-separated rule IDs or prefixes to skip")
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _load_config(args: argparse.Namespace) -> Config:
+    from dataclasses import replace
+
+    from fnguard.config import Config, find_config, load_config, parse_fail_on
+    from fnguard.errors import UsageError
+
+    path = args.config
+    if path is not None and not path.is_file():
+        raise UsageError(f"--config {path}: no such file")
+    if path is None:
+        path = find_config(args.paths[0].resolve()) or find_config(Path.cwd())
+    config = load_config(path) if path else Config()
+
+    def rule_ids(text: str | None, flag: str) -> tuple[str, ...] | None:
+        if text is None:
+            return None
+        values = tuple(v.strip().upper() for v in text.split(",") if v.strip())
+        for value in values:
+            if len(value) not in (3, 6) or not value[:3].isalpha():
+                raise UsageError(f"{flag}: expected rule IDs or prefixes like IAM001,EXP")
+        return values
+
+    select = rule_ids(args.select, "--select")
+    ignore = rule_ids(args.ignore, "--ignore")
+    if select is not None:
+        config = replace(config, select=select)
+    if ignore is not None:
+        config = replace(config, ignore=config.ignore + ignore)
+    fail_on = getattr(args, "fail_on", None)
+    if fail_on is not None:
+        config = replace(config, fail_on=parse_fail_on(fail_on))
+    return config
+
+
+def _check_paths(paths: Sequence[Path]) -> None:
+    from fnguard.errors import UsageError
+
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or folder")
+
+
+def _run_scan(args: argparse.Namespace, *, show_progress: bool) -> tuple[ScanResult, Config]:
+    from fnguard.baseline import Baseline
+    from fnguard.iam import default_checker  # type: ignore[attr-defined,unused-ignore]
+    from fnguard.rules import all_rules
+    from fnguard.scan import ScanRequest, default_collectors, scan
+
+    _check_paths(args.paths)
+    config = _load_config(args)
+    baseline_path = getattr(args, "baseline", None)
+    request = ScanRequest(
+        targets=tuple(args.paths),
+        config=config,
+        collectors=default_collectors(),
+        rules=all_rules(),
+        permissions=default_checker(),
+        baseline=Baseline.load(baseline_path) if baseline_path else None,
+    )
+    if not show_progress:
+        return scan(request), config
+    from fnguard._progress import TerminalProgress
+
+    with TerminalProgress(sys.stderr, min_total=_PROGRESS_MIN_FILES) as progress:
+        return scan(request, progress), config
+
+
+def _outputs(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """Pair formats with destinations; at most one of them may go to stdout."""
+    from fnguard.errors import UsageError
+
+    formats: list[str] = list(args.formats or [])
+    outputs: list[str] = list(args.outputs or [])
+    if not formats:
+        if not outputs:
+            return [("text", "-")]
+        for out in outputs:
+            fmt = _EXTENSIONS.get(Path(out).suffix.lower())
+            if fmt is None:
+                raise UsageError(
+                    f"--output {out}: cannot tell the format from the name; add --format"
+                )
+            formats.append(fmt)
+    if len(outputs) > len(formats):
+        raise UsageError("more --output than --format values")
+    pairs: list[tuple[str, str]] = []
+    for index, fmt in enumerate(formats):
+        if index < len(outputs):
+            dest = outputs[index]
+        elif index == 0:
+            dest = "-"
+        else:
+            raise UsageError(
+                f"--format {fmt}: give it an --output (only one report can go to stdout)"
+            )
+        pairs.append((fmt, dest))
+    if sum(1 for _, dest in pairs if dest == "-") > 1:
+        raise UsageError("only one report can go to stdout; give the others an --output FILE")
+    return pairs
+
+
+def _cmd_scan(args: argparse.Namespace, stdout: TextIO) -> int:
+    from fnguard.report import get_reporter  # type: ignore[attr-defined,unused-ignore]
+
+    pairs = _outputs(args)
+    to_terminal = stdout.isatty()
+    show_progress = not args.no_progress and sys.stderr.isatty()
+    result, config = _run_scan(args, show_progress=show_progress)
+    for fmt, dest in pairs:
+        color = args.color == "always" or (args.color == "auto" and dest == "-" and to_terminal)
+        text = get_reporter(fmt, color=color).render(result)
+        if dest == "-":
+            stdout.write(text)
+        else:
+            _write(Path(dest), text)
+    return _exit_code(result, config)
+
+
+def _exit_code(result: ScanResult, config: Config) -> int:
+    unreadable = any(g.field == "file" for g in result.inventory.gaps)
+    if unreadable:
+        for gap in result.inventory.gaps:
+            if gap.field == "file":
+                print(f"fnguard: {gap.location}: {gap.reason}", file=sys.stderr)
+        return EXIT_ERROR
+    if config.fail_on is not None and result.at_or_above(config.fail_on):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _write(path: Path, text: str) -> None:
+    from fnguard.errors import UsageError
+
+    try:
+        if path.parent and not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write report ({exc.strerror or exc})") from None
+
+
+def _cmd_baseline(args: argparse.Namespace, stdout: TextIO) -> int:
+    from fnguard.baseline import Baseline
+
+    result, _ = _run_scan(args, show_progress=sys.stderr.isatty())
+    _write(args.output, Baseline.render(result.failures))
+    stdout.write(f"wrote {len(result.failures)} findings to {args.output}\n")
+    return EXIT_ERROR if any(g.field == "file" for g in result.inventory.gaps) else EXIT_OK
+
+
+def _cmd_rules(args: argparse.Namespace, stdout: TextIO) -> int:
+    from fnguard._catalog import render_catalog
+    from fnguard.rules import all_rules
+
+    rules: tuple[Rule, ...] = all_rules()
+    stdout.write(render_catalog(rules, args.format, color=stdout.isatty()))
+    return EXIT_OK
+
+
+def _cmd_explain(args: argparse.Namespace, stdout: TextIO) -> int:
+    from fnguard._catalog import render_explanation
+    from fnguard.errors import UsageError
+    from fnguard.rules import PACKS, get_rule
+
+    rule_id = args.rule.strip().upper()
+    if rule_id[:3] not in PACKS:
+        raise UsageError(f"unknown rule {args.rule!r}; `fnguard rules` lists them")
+    from fnguard.errors import RuleError
+
+    try:
+        rule = get_rule(rule_id)
+    except RuleError:
+        raise UsageError(f"unknown rule {args.rule!r}; `fnguard rules` lists them") from None
+    stdout.write(render_explanation(rule, color=stdout.isatty()))
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "scan": _cmd_scan,
+    "baseline": _cmd_baseline,
+    "rules": _cmd_rules,
+    "explain": _cmd_explain,
+}
+
+
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    out = stdout or sys.stdout
+    if args_list in (["--version"], ["-V"]):
+        out.write(f"fnguard {__version__}\n")
+        return EXIT_OK
+    from fnguard.errors import FnguardError
+
+    try:
+        args = _build_parser().parse_args(args_list)
+        if args.version:
+            out.write(f"fnguard {__version__}\n")
+            return EXIT_OK
+        if args.command is None:
+            _build_parser().print_help(out)
+            return EXIT_ERROR
+        return _COMMANDS[args.command](args, out)
+    except FnguardError as exc:
+        print(f"fnguard: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("fnguard: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

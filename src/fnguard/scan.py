@@ -1,0 +1,192 @@
+"""The scan pipeline: sources -> collectors -> inventory -> rules -> findings -> ScanResult.
+
+Everything the pipeline needs (collectors, rules, the permission checker, the date, a
+progress sink) is passed in, so tests run it with fakes and the CLI with the real parts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from fnguard import __version__
+from fnguard.discover import discover
+from fnguard.errors import RuleError
+from fnguard.model import CollectionGap, Finding, Inventory, Suppression
+from fnguard.result import RuleInfo, ScanResult
+from fnguard.rules import RuleContext
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    from fnguard.baseline import Baseline
+    from fnguard.collect import Collector
+    from fnguard.config import Config
+    from fnguard.iam import PermissionChecker
+    from fnguard.rules import Rule
+
+__all__ = ["HELP_URI", "Progress", "ScanRequest", "default_collectors", "run_rules", "scan"]
+
+HELP_URI = "https://github.com/fnguard/fnguard/blob/main/docs/rules.md#{rule}"
+
+
+class Progress(Protocol):
+    """Where the pipeline reports how far it got; the CLI draws it, tests ignore it."""
+
+    def stage(self, label: str, total: int) -> None: ...
+
+    def advance(self, amount: int = 1) -> None: ...
+
+
+class _Silent:
+    def stage(self, label: str, total: int) -> None:
+        return None
+
+    def advance(self, amount: int = 1) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    targets: tuple[Path, ...]
+    config: Config
+    collectors: tuple[Collector, ...]
+    rules: tuple[Rule, ...]
+    permissions: PermissionChecker
+    baseline: Baseline | None = None
+    today: _dt.date | None = None
+
+
+def default_collectors() -> tuple[Collector, ...]:
+    """The collectors a source-tree scan uses, imported only when a scan runs."""
+    from fnguard.collect.terraform import TerraformCollector  # type: ignore[attr-defined,unused-ignore]
+
+    return (TerraformCollector(),)
+
+
+def collect(
+    targets: Sequence[Path], collectors: Sequence[Collector], progress: Progress
+) -> Inventory:
+    pieces: list[Inventory] = []
+    for target in targets:
+        found = discover(target, collectors)
+        pieces.append(Inventory(gaps=found.gaps))
+        progress.stage(f"reading {target}", found.file_count)
+        for collector in collectors:
+            paths = found.claimed.get(collector.name)
+            if paths:
+                pieces.append(collector.collect(paths, found.root))
+                progress.advance(len(paths))
+    return Inventory.combine(pieces)
+
+
+def run_rules(
+    inventory: Inventory, rules: Sequence[Rule], ctx: RuleContext, progress: Progress
+) -> list[Finding]:
+    findings: list[Finding] = []
+    progress.stage("checking rules", len(rules))
+    for rule in rules:
+        try:
+            findings.extend(rule.check(inventory, ctx))
+        except Exception as exc:  # a rule crash is a fnguard bug: name it, don't hide it
+            raise RuleError(f"rule {rule.meta.id} failed: {type(exc).__name__}: {exc}") from exc
+        progress.advance()
+    return findings
+
+
+def _suppressed(finding: Finding, suppressions: dict[tuple[str, str], Suppression]) -> bool:
+    for resource in (finding.resource, finding.function):
+        if resource and (finding.rule_id, resource) in suppressions:
+            return True
+    return False
+
+
+def _sort_key(f: Finding) -> tuple[int, str, str, str, int, str]:
+    loc = f.location
+    return (
+        -f.severity.value,
+        f.rule_id,
+        f.resource,
+        loc.file if loc else "",
+        loc.line if loc else 0,
+        f.message,
+    )
+
+
+def scan(request: ScanRequest, progress: Progress | None = None) -> ScanResult:
+    started = time.perf_counter()
+    sink = progress or _Silent()
+    inventory = collect(request.targets, request.collectors, sink)
+
+    # Inline suppressions must say why; one without a reason is reported, not honoured.
+    honoured: dict[tuple[str, str], Suppression] = {}
+    notes: list[CollectionGap] = []
+    for sup in inventory.suppressions:
+        if sup.reason.strip():
+            honoured[(sup.rule_id, sup.resource)] = sup
+        else:
+            notes.append(
+                CollectionGap(
+                    sup.location,
+                    f"fnguard:ignore[{sup.rule_id}] has no reason and is not applied; "
+                    f"write `fnguard:ignore[{sup.rule_id}] <why>`",
+                    resource=sup.resource,
+                    field="suppression",
+                )
+            )
+    if notes:
+        inventory = inventory.merge(Inventory(gaps=tuple(notes)))
+
+    config = request.config
+    rules = tuple(r for r in request.rules if config.rule_enabled(r.meta.id))
+    ctx = RuleContext(
+        thresholds=config.thresholds,
+        permissions=request.permissions,
+        today=request.today or _dt.date.today(),
+    )
+    raw = run_rules(inventory, rules, ctx, sink)
+
+    kept: list[Finding] = []
+    suppressed = baselined = 0
+    seen: set[str] = set()
+    for finding in raw:
+        if finding.fingerprint in seen:  # the same fact reached twice (e.g. two formats)
+            continue
+        seen.add(finding.fingerprint)
+        override = config.severity_overrides.get(finding.rule_id)
+        if override is not None:
+            finding = dataclasses.replace(finding, severity_override=override)
+        if _suppressed(finding, honoured):
+            suppressed += 1
+        elif request.baseline is not None and finding in request.baseline:
+            baselined += 1
+        else:
+            kept.append(finding)
+    kept.sort(key=_sort_key)
+
+    return ScanResult(
+        tool_version=__version__,
+        targets=tuple(str(t) for t in request.targets),
+        inventory=inventory,
+        findings=tuple(kept),
+        rules=tuple(rule_info(r) for r in rules),
+        suppressed=suppressed,
+        baselined=baselined,
+        duration_s=round(time.perf_counter() - started, 3),
+    )
+
+
+def rule_info(rule: Rule) -> RuleInfo:
+    meta = rule.meta
+    return RuleInfo(
+        id=meta.id,
+        title=meta.title,
+        impact=meta.impact,
+        description=meta.description,
+        remediation_text=meta.remediation.text,
+        help_uri=HELP_URI.format(rule=meta.id.lower()),
+    )
