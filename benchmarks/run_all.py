@@ -1,0 +1,52 @@
+"""Run every benchmark: ``make bench``.
+
+Runs ``bench_scan.py`` (fnguard vs Checkov on the synthetic Terraform corpus), then the runtime
+guard's benchmarks under ``benchmarks/runtime/`` when that folder has an entry script: its
+``run_all.py`` or ``run.py`` if present, else each ``bench_*.py`` in name order. Each
+benchmark runs in its own process with the repository's interpreter; a failing one is reported
+and the others still run. Extra arguments are passed to ``bench_scan.py``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RUNTIME = HERE / "runtime"
+
+
+def runtime_entry_points() -> list[Path]:
+    """The runtime benchmark scripts to run, in order; empty when there are none."""
+    if not RUNTIME.is_dir():
+        return []
+    for name in ("run_all.py", "run.py"):
+        if (RUNTIME / name).is_file():
+            return [RUNTIME / name]
+    return sorted(RUNTIME.glob("bench_*.py"))
+
+
+def _run(script: Path, args: list[str]) -> int:
+    print(f"\n== {script.relative_to(HERE.parent)} ==", flush=True)
+    return subprocess.run([sys.executable, str(script), *args], check=False).returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    failures: list[str] = []
+    for script, script_args in [(HERE / "bench_scan.py", args)] + [
+        (entry, []) for entry in runtime_entry_points()
+    ]:
+        if _run(script, script_args) != 0:
+            failures.append(script.name)
+    if not runtime_entry_points():
+        print("\n(no runtime benchmarks under benchmarks/runtime/: skipped)")
+    if failures:
+        print(f"\nfailed: {', '.join(failures)}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
