@@ -1,0 +1,217 @@
+"""Ordering, grouping and counting shared by every reporter.
+
+One place decides the order of findings and gaps and what the summary counts, so the text,
+JSON, SARIF and JUnit outputs of one scan always agree with each other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
+
+from fnguard.model import (
+    CollectionGap,
+    Finding,
+    FindingStatus,
+    Function,
+    Inventory,
+    Location,
+    Severity,
+)
+from fnguard.result import RuleInfo
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from fnguard.result import ScanResult
+
+__all__ = [
+    "SEVERITIES",
+    "FindingGroup",
+    "Summary",
+    "finding_record",
+    "fingerprint",
+    "function_location",
+    "group_by_function",
+    "inventory_counts",
+    "location_record",
+    "rule_catalog",
+    "sorted_findings",
+    "sorted_gaps",
+    "summarize",
+]
+
+#: worst first: the order of every per-severity listing
+SEVERITIES: tuple[Severity, ...] = tuple(sorted(Severity, key=lambda s: -s.value))
+
+# Inventory fields that are not resources: reported in the summary, not as kinds.
+_NOT_KINDS = frozenset({"gaps", "suppressions", "sources"})
+
+
+def _location_key(location: Location | None) -> tuple[int, str, int]:
+    # Findings with no location sort after located ones of the same rule and resource.
+    if location is None:
+        return (1, "", 0)
+    return (0, location.file, location.line)
+
+
+def _finding_key(finding: Finding) -> tuple[object, ...]:
+    return (
+        -finding.severity.value,
+        finding.rule_id,
+        finding.resource,
+        _location_key(finding.location),
+        finding.status is not FindingStatus.FAIL,
+        finding.message,
+    )
+
+
+def sorted_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """Severity (worst first), rule, resource, file, line; status and message break ties."""
+    return tuple(sorted(findings, key=_finding_key))
+
+
+def sorted_gaps(gaps: Iterable[CollectionGap]) -> tuple[CollectionGap, ...]:
+    """File, line, resource, field, reason; exact duplicates (merged shards) appear once."""
+    unique = set(gaps)
+    return tuple(
+        sorted(
+            unique, key=lambda g: (g.location.file, g.location.line, g.resource, g.field, g.reason)
+        )
+    )
+
+
+def fingerprint(finding: Finding) -> str:
+    """A short hash of ``Finding.key``: the same finding gets the same value in every run."""
+    return hashlib.sha256(finding.key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def location_record(location: Location | None) -> dict[str, Any] | None:
+    if location is None:
+        return None
+    return {"file": location.file, "line": location.line}
+
+
+def finding_record(finding: Finding) -> dict[str, Any]:
+    """A finding as plain data, keys in the documented order (the JSON report's element)."""
+    remediation = finding.remediation
+    return {
+        "rule_id": finding.rule_id,
+        "title": finding.title,
+        "severity": finding.severity.label,
+        "impact": finding.impact,
+        "status": finding.status.value,
+        "resource": finding.resource,
+        "function": finding.function,
+        "provider": finding.provider.value,
+        "location": location_record(finding.location),
+        "message": finding.message,
+        "evidence": [{"label": e.label, "value": e.value} for e in finding.evidence],
+        "remediation": {
+            "text": remediation.text,
+            "terraform": remediation.terraform,
+            "cloudformation": remediation.cloudformation,
+            "cli": remediation.cli,
+        },
+        "fingerprint": fingerprint(finding),
+    }
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    """Findings about one function (``function`` is its address), or about no function."""
+
+    function: str | None
+    findings: tuple[Finding, ...]
+
+
+def group_by_function(findings: Iterable[Finding]) -> tuple[FindingGroup, ...]:
+    """Groups in the order a reader needs them: worst function first, then by address; the
+    findings tied to no function come last. Within a group the shared finding order holds.
+    """
+    by_function: dict[str | None, list[Finding]] = {}
+    for finding in sorted_findings(findings):
+        by_function.setdefault(finding.function, []).append(finding)
+    named = [(fn, items) for fn, items in by_function.items() if fn is not None]
+    named.sort(key=lambda pair: (-max(f.severity.value for f in pair[1]), pair[0]))
+    groups = [FindingGroup(fn, tuple(items)) for fn, items in named]
+    if None in by_function:
+        groups.append(FindingGroup(None, tuple(by_function[None])))
+    return tuple(groups)
+
+
+def function_location(inventory: Inventory, address: str | None) -> Location | None:
+    """Where the function ``address`` is declared, if the inventory has it."""
+    if address is None:
+        return None
+    item = inventory.get(address)
+    return item.location if isinstance(item, Function) else None
+
+
+def inventory_counts(inventory: Inventory) -> tuple[tuple[str, int], ...]:
+    """Resources per kind, in the model's field order (``functions``, ``roles``, ...)."""
+    return tuple(
+        (f.name, len(getattr(inventory, f.name)))
+        for f in fields(inventory)
+        if f.name not in _NOT_KINDS
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What every report's summary says. ``by_severity`` counts failing findings only: an
+    unknown is not a confirmed problem of that severity, and the exit code ignores it too.
+    """
+
+    by_severity: tuple[tuple[Severity, int], ...]
+    failed: int
+    unknown: int
+    functions: int
+    sources: int
+    suppressed: int
+    baselined: int
+    gaps: int
+    rules: int
+
+    @property
+    def total(self) -> int:
+        return self.failed + self.unknown
+
+
+def summarize(result: ScanResult) -> Summary:
+    failures = [f for f in result.findings if f.status is FindingStatus.FAIL]
+    counts = {sev: 0 for sev in SEVERITIES}
+    for finding in failures:
+        counts[finding.severity] += 1
+    return Summary(
+        by_severity=tuple(counts.items()),
+        failed=len(failures),
+        unknown=len(result.findings) - len(failures),
+        functions=len({fn.address for fn in result.inventory.functions}),
+        sources=len(set(result.inventory.sources)),
+        suppressed=result.suppressed,
+        baselined=result.baselined,
+        gaps=len(sorted_gaps(result.inventory.gaps)),
+        rules=len(rule_catalog(result)),
+    )
+
+
+def rule_catalog(result: ScanResult) -> tuple[RuleInfo, ...]:
+    """The rules that ran, sorted by ID, plus any rule a finding names that the list lacks
+    (built from the finding), so every finding can point at its rule.
+    """
+    by_id: dict[str, RuleInfo] = {}
+    for rule in result.rules:
+        by_id.setdefault(rule.id, rule)
+    for finding in sorted_findings(result.findings):
+        if finding.rule_id not in by_id:
+            by_id[finding.rule_id] = RuleInfo(
+                id=finding.rule_id,
+                title=finding.title,
+                impact=finding.impact,
+                description=finding.title,
+                remediation_text=finding.remediation.text,
+                help_uri="",
+            )
+    return tuple(by_id[rule_id] for rule_id in sorted(by_id))
