@@ -1,0 +1,714 @@
+"""IAM rules: what a function's execution role or service account lets it (and others) do.
+
+Allow/deny questions go through ``ctx.permissions``; the rules only pick which questions to
+ask. A role whose policy text is unknown (an AWS-managed policy fnguard has no copy of, a
+computed value) gives UNKNOWN when the known part does not already decide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from fnguard.iam import resource_scopable
+from fnguard.model import Evidence, Finding, Inventory, PolicyKind, Provider, Remediation
+from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
+from fnguard.rules._iam_accounts import account_of, own_accounts
+from fnguard.rules._iam_common import RoleView, resolve_role, role_finding
+
+__all__ = ["RULES"]
+
+_AWS_GCP = (Provider.AWS, Provider.GCP)
+
+
+def _as_list(raw: Any) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, list | tuple):
+        return tuple(str(v) for v in raw)
+    return (str(raw),)
+
+
+def _listing(items: Sequence[str], limit: int = 8) -> str:
+    shown = ", ".join(items[:limit])
+    return f"{shown} (+{len(items) - limit} more)" if len(items) > limit else shown
+
+
+def _views(
+    inv: Inventory, meta: RuleMeta, providers: tuple[Provider, ...] = (Provider.AWS,)
+) -> Iterator[RoleView | Finding]:
+    """Each function's role view, or an UNKNOWN finding when the role cannot be known."""
+    for fn in inv.functions:
+        if fn.provider not in providers:
+            continue
+        view = resolve_role(inv, fn)
+        if isinstance(view, str):
+            yield meta.unknown(fn=fn, message=view)
+        else:
+            yield view
+
+
+def _undecided(meta: RuleMeta, view: RoleView, question: str) -> Finding:
+    return meta.unknown(
+        fn=view.fn,
+        message=f"{view.subject}: cannot tell whether {question}: some policy text is unknown",
+        evidence=view.unknown_evidence(),
+    )
+
+
+def _has_deny(view: RoleView) -> bool:
+    return view.role.boundary is not None or any(
+        str(s.get("Effect", "")).capitalize() == "Deny" for p in view.policies for s in p.statements
+    )
+
+
+# --------------------------------------------------------------------------- IAM001
+
+IAM001 = RuleMeta(
+    id="IAM001",
+    title="Execution role has administrator rights",
+    impact=10,
+    area="iam",
+    providers=_AWS_GCP,
+    description=(
+        "The function's role allows every action on every resource (Action '*', "
+        "AdministratorAccess, PowerUserAccess) or the service account holds roles/owner or "
+        "roles/editor. Any code injection in the function becomes control of the account."
+    ),
+    remediation=Remediation(
+        text=(
+            "Replace the administrator grant with a policy listing only the actions and "
+            "resources the function uses; detach AdministratorAccess / PowerUserAccess, or "
+            "give the service account narrow predefined roles."
+        ),
+        terraform=(
+            'resource "aws_iam_role_policy" "fn" {\n'
+            "  role   = aws_iam_role.fn.id\n"
+            "  policy = jsonencode({\n"
+            '    Version = "2012-10-17"\n'
+            "    Statement = [{\n"
+            '      Effect   = "Allow"\n'
+            '      Action   = ["dynamodb:GetItem", "dynamodb:PutItem"]\n'
+            "      Resource = aws_dynamodb_table.orders.arn\n"
+            "    }]\n"
+            "  })\n"
+            "}\n"
+            "# and remove aws_iam_role_policy_attachment of AdministratorAccess"
+        ),
+        cloudformation=(
+            "Policies:\n"
+            "  - PolicyName: orders\n"
+            "    PolicyDocument:\n"
+            "      Statement:\n"
+            "        - Effect: Allow\n"
+            "          Action: [dynamodb:GetItem, dynamodb:PutItem]\n"
+            "          Resource: !GetAtt OrdersTable.Arn"
+        ),
+        cli=(
+            "aws iam detach-role-policy --role-name ROLE "
+            "--policy-arn arn:aws:iam::aws:policy/AdministratorAccess\n"
+            "gcloud projects remove-iam-policy-binding PROJECT "
+            "--member=serviceAccount:SA_EMAIL --role=roles/editor"
+        ),
+    ),
+    mappings=Mappings(
+        iso27001=("A.8.2", "A.5.15", "A.5.18"),
+        cis=("AWS Foundations 1.16", "AWS Compute Services 12.9", "GCP Foundations 1.5"),
+        owasp_serverless=("SAS-4",),
+    ),
+)
+
+_ADMIN_MANAGED = ("AdministratorAccess", "PowerUserAccess")
+_ADMIN_GCP = ("roles/owner", "roles/editor")
+
+
+def _check_admin(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    for view in _views(inv, IAM001, _AWS_GCP):
+        if isinstance(view, Finding):
+            yield view
+            continue
+        gcp = [r for r in view.role.gcp_roles if r in _ADMIN_GCP]
+        if gcp:
+            yield role_finding(
+                IAM001,
+                view,
+                f"holds {', '.join(gcp)} on the project",
+                evidence=[Evidence("project role", r) for r in gcp],
+            )
+            continue
+        managed = [
+            p
+            for p in view.role.policies
+            if p.kind is PolicyKind.AWS_MANAGED
+            and (p.arn or p.name).rsplit("/", 1)[-1] in _ADMIN_MANAGED
+        ]
+        if managed:
+            yield role_finding(
+                IAM001,
+                view,
+                f"has the AWS-managed policy {managed[0].arn or managed[0].name} attached",
+                evidence=[Evidence("policy", p.arn or p.name) for p in managed],
+            )
+            continue
+        if view.fn.provider is not Provider.AWS:
+            continue
+        decision = ctx.permissions.identity_allows(view.policies, "*", "*")
+        if decision.allowed:
+            note = " (under a condition)" if decision.conditional else ""
+            yield role_finding(
+                IAM001,
+                view,
+                f"allows every action on every resource{note}",
+                deciding=decision.deciding,
+            )
+        elif view.unknown:
+            yield _undecided(IAM001, view, "it grants every action")
+
+
+# --------------------------------------------------------------------------- IAM003
+
+IAM003 = RuleMeta(
+    id="IAM003",
+    title="Wildcard service actions or write access on every resource",
+    impact=8,
+    area="iam",
+    description=(
+        "The role grants a whole service ('s3:*') or Write / Permissions-management actions "
+        "with Resource '*'. Access levels come from the IAM action dataset. Actions that AWS "
+        "cannot scope to a resource, and the log / trace / network-interface writes every "
+        "Lambda needs, are left out; data reads on '*' are IAM004."
+    ),
+    remediation=Remediation(
+        text=(
+            "List the actions the function calls and scope each to the ARNs it touches; "
+            "never grant 'service:*'. `fnguard` names the offending actions in the finding."
+        ),
+        terraform=(
+            'data "aws_iam_policy_document" "fn" {\n'
+            "  statement {\n"
+            '    actions   = ["s3:PutObject"]\n'
+            '    resources = ["${aws_s3_bucket.out.arn}/reports/*"]\n'
+            "  }\n"
+            "}"
+        ),
+        cloudformation=(
+            '- Effect: Allow\n  Action: s3:PutObject\n  Resource: !Sub "${OutBucket.Arn}/reports/*"'
+        ),
+        cli=(
+            "aws iam put-role-policy --role-name ROLE --policy-name scoped "
+            "--policy-document file://scoped-policy.json"
+        ),
+    ),
+    mappings=Mappings(
+        iso27001=("A.5.15", "A.8.2", "A.5.18"),
+        cis=("AWS Compute Services 12.4",),
+        owasp_serverless=("SAS-4",),
+    ),
+)
+
+_WRITE_LEVELS = ("Write", "Permissions management")
+# Writes the Lambda service itself needs (AWSLambdaBasicExecutionRole,
+# AWSLambdaVPCAccessExecutionRole and AWSXRayDaemonWriteAccess grant them on "*").
+_RUNTIME_WRITES = frozenset(
+    {
+        "logs:createloggroup",
+        "logs:createlogstream",
+        "logs:putlogevents",
+        "ec2:createnetworkinterface",
+        "ec2:deletenetworkinterface",
+        "ec2:assignprivateipaddresses",
+        "ec2:unassignprivateipaddresses",
+    }
+)
+
+
+def _is_service_wildcard(pattern: str) -> bool:
+    service, sep, action = pattern.partition(":")
+    return bool(sep) and action == "*" and service not in ("", "*")
+
+
+def _broad_writes(view: RoleView, ctx: RuleContext) -> tuple[list[str], list[str], list[str]]:
+    """(service wildcards, write actions on '*', deciding statements) of a role."""
+    wildcards: list[str] = []
+    writes: dict[str, None] = {}
+    deciding: dict[str, None] = {}
+    check_each = _has_deny(view)
+    for policy in view.policies:
+        if policy.kind is PolicyKind.BOUNDARY:
+            continue
+        for index, stmt in enumerate(policy.statements):
+            if str(stmt.get("Effect", "")).capitalize() != "Allow" or "Action" not in stmt:
+                continue
+            ident = f"{policy.name}#{stmt.get('Sid') or index}"
+            on_all = "*" in _as_list(stmt.get("Resource"))
+            for pattern in _as_list(stmt["Action"]):
+                if pattern.strip() in ("*", "*:*"):
+                    continue  # IAM001's business
+                if _is_service_wildcard(pattern) and (
+                    not check_each
+                    or ctx.permissions.identity_allows(view.policies, pattern).allowed
+                ):
+                    wildcards.append(pattern)
+                    deciding[ident] = None
+                if not on_all:
+                    continue
+                for action in ctx.permissions.expand_action(pattern):
+                    lowered = action.lower()
+                    if (
+                        lowered in _RUNTIME_WRITES
+                        or lowered in _EXFILTRATION
+                        or ctx.permissions.access_level(action) not in _WRITE_LEVELS
+                        or resource_scopable(action) is False
+                    ):
+                        continue
+                    if (
+                        check_each
+                        and not ctx.permissions.identity_allows(view.policies, action, "*").allowed
+                    ):
+                        continue
+                    writes[action] = None
+                    deciding[ident] = None
+    ordered = sorted(
+        writes, key=lambda a: (ctx.permissions.access_level(a) != "Permissions management", a)
+    )
+    return wildcards, ordered, list(deciding)
+
+
+def _check_broad(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    for view in _views(inv, IAM003):
+        if isinstance(view, Finding):
+            yield view
+            continue
+        wildcards, writes, deciding = _broad_writes(view, ctx)
+        if not wildcards and not writes:
+            if view.unknown:
+                yield _undecided(IAM003, view, "it grants broad write access")
+            continue
+        parts = []
+        if wildcards:
+            parts.append(f"grants whole services ({_listing(sorted(set(wildcards)))})")
+        if writes:
+            parts.append(f"grants {len(writes)} write/permissions actions on every resource")
+        evidence = [Evidence("write actions on *", _listing(writes, 20))] if writes else []
+        yield role_finding(IAM003, view, " and ".join(parts), deciding=deciding, evidence=evidence)
+
+
+# --------------------------------------------------------------------------- IAM004
+
+IAM004 = RuleMeta(
+    id="IAM004",
+    title="Data-access actions on every resource",
+    impact=8,
+    area="iam",
+    description=(
+        "The role can read secrets, parameters, objects or table items, or decrypt, on "
+        "Resource '*': a compromised function can read every secret and table in the account."
+    ),
+    remediation=Remediation(
+        text="Scope each read to the secret, parameter path, key, bucket prefix or table it needs.",
+        terraform=(
+            "statement {\n"
+            '  actions   = ["secretsmanager:GetSecretValue"]\n'
+            "  resources = [aws_secretsmanager_secret.db.arn]\n"
+            "}\n"
+            "statement {\n"
+            '  actions   = ["ssm:GetParametersByPath"]\n'
+            '  resources = ["arn:aws:ssm:${var.region}:${var.account}:parameter/app/orders/*"]\n'
+            "}"
+        ),
+        cloudformation=(
+            "- Effect: Allow\n  Action: secretsmanager:GetSecretValue\n  Resource: !Ref DbSecret"
+        ),
+        cli=(
+            "aws iam put-role-policy --role-name ROLE --policy-name reads "
+            "--policy-document file://scoped-reads.json"
+        ),
+    ),
+    mappings=Mappings(
+        iso27001=("A.8.3", "A.5.15", "A.8.12"),
+        cis=("AWS Compute Services 12.4",),
+        owasp_serverless=("SAS-4", "SAS-7"),
+    ),
+)
+
+# Reads that hand over data or key material (a judgement list, not an access level).
+_EXFILTRATION_ACTIONS = (
+    "secretsmanager:GetSecretValue",
+    "secretsmanager:BatchGetSecretValue",
+    "ssm:GetParameter",
+    "ssm:GetParameters",
+    "ssm:GetParametersByPath",
+    "ssm:GetParameterHistory",
+    "kms:Decrypt",
+    "s3:GetObject",
+    "s3:GetObjectVersion",
+    "dynamodb:Scan",
+    "dynamodb:Query",
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:ExportTableToPointInTime",
+    "rds-data:ExecuteStatement",
+    "lambda:GetFunction",
+)
+_EXFILTRATION = frozenset(a.lower() for a in _EXFILTRATION_ACTIONS)
+
+
+def _check_exfiltration(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    for view in _views(inv, IAM004):
+        if isinstance(view, Finding):
+            yield view
+            continue
+        found: list[str] = []
+        deciding: dict[str, None] = {}
+        for action in _EXFILTRATION_ACTIONS:
+            decision = ctx.permissions.identity_allows(view.policies, action, "*")
+            if decision.allowed:
+                found.append(action)
+                deciding.update(dict.fromkeys(decision.deciding))
+        if found:
+            yield role_finding(
+                IAM004,
+                view,
+                f"can read data on every resource: {_listing(found)}",
+                deciding=list(deciding),
+                evidence=[Evidence("actions on *", ", ".join(found))],
+            )
+        elif view.unknown:
+            yield _undecided(IAM004, view, "it reads data on every resource")
+
+
+# --------------------------------------------------------------------------- IAM005
+
+IAM005 = RuleMeta(
+    id="IAM005",
+    title="Execution role shared by several functions",
+    impact=6,
+    area="iam",
+    providers=_AWS_GCP,
+    description=(
+        "Several functions run with one role or service account, so each holds the union of "
+        "what all of them need, and a compromise of one reaches the data of all."
+    ),
+    remediation=Remediation(
+        text="Give every function its own role (or service account) with only its permissions.",
+        terraform=(
+            'resource "aws_iam_role" "fn" {\n'
+            "  for_each           = toset(var.functions)\n"
+            '  name               = "${each.key}-exec"\n'
+            "  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json\n"
+            "}"
+        ),
+        cloudformation=(
+            "OrdersFunctionRole:\n"
+            "  Type: AWS::IAM::Role   # one per function, referenced by that function only"
+        ),
+        cli=(
+            "aws iam create-role --role-name FN-exec "
+            "--assume-role-policy-document file://lambda-trust.json\n"
+            "aws lambda update-function-configuration --function-name FN "
+            "--role arn:aws:iam::ACCOUNT:role/FN-exec"
+        ),
+    ),
+    mappings=Mappings(
+        iso27001=("A.5.15", "A.8.2"),
+        cis=("AWS Compute Services 12.5",),
+        owasp_serverless=("SAS-4",),
+    ),
+)
+
+
+def _check_shared(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    for fn in inv.functions:
+        role = inv.role_of(fn)
+        key = role.address if role else fn.role
+        if not key:
+            continue
+        users = inv.functions_using_role(key)
+        if len(users) < 2:
+            continue
+        others = sorted(u.address for u in users if u.address != fn.address)
+        yield IAM005.finding(
+            resource=key,
+            location=role.location if role else fn.location,
+            message=f"{key} (role of {fn.address}) is shared with {_listing(others)}",
+            evidence=[Evidence("functions using the role", str(len(users)))],
+            function=fn,
+        )
+
+
+# --------------------------------------------------------------------------- IAM006
+
+IAM006 = RuleMeta(
+    id="IAM006",
+    title="Role can be assumed by principals other than the function service",
+    impact=8,
+    area="iam",
+    providers=_AWS_GCP,
+    description=(
+        "The trust policy lets someone other than lambda.amazonaws.com (or "
+        "edgelambda.amazonaws.com) assume the execution role: anyone ('*'), another service, "
+        "a federated identity, or another account without sts:ExternalId / aws:PrincipalOrgID "
+        "conditions. Principals of the function's own (or trusted) accounts are reported at "
+        "lower impact. A GCP function running as a default service account is reported too."
+    ),
+    remediation=Remediation(
+        text=(
+            "Trust only the Lambda service (add aws:SourceAccount); give other principals "
+            "their own roles. For GCP, deploy with a dedicated service account."
+        ),
+        terraform=(
+            'data "aws_iam_policy_document" "lambda_trust" {\n'
+            "  statement {\n"
+            '    actions = ["sts:AssumeRole"]\n'
+            "    principals {\n"
+            '      type        = "Service"\n'
+            '      identifiers = ["lambda.amazonaws.com"]\n'
+            "    }\n"
+            "  }\n"
+            "}"
+        ),
+        cloudformation=(
+            "AssumeRolePolicyDocument:\n"
+            "  Statement:\n"
+            "    - Effect: Allow\n"
+            "      Principal: {Service: lambda.amazonaws.com}\n"
+            "      Action: sts:AssumeRole"
+        ),
+        cli=(
+            "aws iam update-assume-role-policy --role-name ROLE "
+            "--policy-document file://lambda-trust.json\n"
+            "gcloud functions deploy FN --service-account=fn-orders@PROJECT.iam.gserviceaccount.com"
+        ),
+    ),
+    mappings=Mappings(
+        iso27001=("A.5.15", "A.5.18", "A.8.2"),
+        cis=("AWS Compute Services 12.4", "GCP Foundations 4.1"),
+        owasp_serverless=("SAS-4",),
+    ),
+)
+
+_FUNCTION_SERVICES = frozenset({"lambda.amazonaws.com", "edgelambda.amazonaws.com"})
+
+
+def _trust_problems(
+    stmt: Mapping[str, Any], ctx: RuleContext, ours: frozenset[str]
+) -> list[tuple[str, int]]:
+    """(what is wrong, impact) for one Allow statement of a trust policy."""
+    principal = stmt.get("Principal")
+    if "NotPrincipal" in stmt:
+        return [("trusts everyone but the principals listed in NotPrincipal", 8)]
+    if isinstance(principal, str) or (
+        isinstance(principal, Mapping) and "*" in _as_list(principal.get("AWS"))
+    ):
+        open_ = ctx.permissions.resource_allows_anonymous([stmt], "sts:AssumeRole")
+        return [("trusts any AWS principal ('*')", 8)] if open_.allowed else []
+    if not isinstance(principal, Mapping):
+        return []
+    problems: list[tuple[str, int]] = []
+    restricted = not ctx.permissions.resource_allows_anonymous(
+        [{**stmt, "Principal": "*"}], "sts:AssumeRole"
+    ).allowed
+    for service in _as_list(principal.get("Service")):
+        if service.lower() not in _FUNCTION_SERVICES:
+            problems.append((f"trusts the service {service}", 8))
+    for federated in _as_list(principal.get("Federated")):
+        problems.append((f"trusts the federated identity {federated}", 5 if restricted else 8))
+    for aws in _as_list(principal.get("AWS")):
+        account = account_of(aws)
+        if account is not None and account in ours:
+            problems.append((f"trusts {aws} of its own account", 5))
+        elif restricted:
+            problems.append((f"trusts {aws} under a restricting condition", 5))
+        else:
+            problems.append((f"trusts {aws} of another account without a condition", 8))
+    return problems
+
+
+def _check_trust(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    ours = own_accounts(inv, ctx.thresholds.trusted_accounts)
+    for view in _views(inv, IAM006, _AWS_GCP):
+        if isinstance(view, Finding):
+            yield view
+            continue
+        if view.fn.provider is Provider.GCP:
+            if view.role.is_default_service_account:
+                yield role_finding(IAM006, view, "is a default service account")
+            continue
+        trust = view.role.trust_policy
+        if trust is None or trust.document is None:
+            yield IAM006.unknown(fn=view.fn, message=f"{view.subject}: trust policy unknown")
+            continue
+        for index, stmt in enumerate(trust.statements):
+            if str(stmt.get("Effect", "")).capitalize() != "Allow":
+                continue
+            actions = _as_list(stmt.get("Action"))
+            if actions and not any(
+                a.lower().startswith(("sts:assumerole", "sts:*", "*")) for a in actions
+            ):
+                continue
+            for problem, impact in _trust_problems(stmt, ctx, ours):
+                yield IAM006.finding(
+                    resource=view.role.address,
+                    location=trust.location or view.role.location,
+                    message=f"{view.subject} {problem}",
+                    evidence=[
+                        Evidence("trust statement", f"{trust.name}#{stmt.get('Sid') or index}")
+                    ],
+                    function=view.fn,
+                    impact=impact,
+                )
+
+
+# --------------------------------------------------------------------------- IAM008
+
+IAM008 = RuleMeta(
+    id="IAM008",
+    title="Role cannot write logs",
+    impact=8,
+    area="iam",
+    description=(
+        "The execution role lacks logs:CreateLogStream or logs:PutLogEvents, so the function "
+        "runs without any log: errors and attacks leave no trace."
+    ),
+    remediation=Remediation(
+        text=(
+            "Attach AWSLambdaBasicExecutionRole, or grant logs:CreateLogStream and "
+            "logs:PutLogEvents on the function's log group."
+        ),
+        terraform=(
+            'resource "aws_iam_role_policy_attachment" "logs" {\n'
+            "  role       = aws_iam_role.fn.name\n"
+            '  policy_arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"\n'
+            "}"
+        ),
+        cloudformation=(
+            "ManagedPolicyArns:\n"
+            "  - arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+        ),
+        cli=(
+            "aws iam attach-role-policy --role-name ROLE "
+            "--policy-arn arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+        ),
+    ),
+    mappings=Mappings(
+        iso27001=("A.8.15", "A.8.16"),
+        cis=(),
+        owasp_serverless=("SAS-5",),
+    ),
+)
+
+_LOG_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
+
+
+def _resources_named(view: RoleView) -> tuple[str, ...]:
+    found: dict[str, None] = {"*": None}
+    for policy in view.policies:
+        for stmt in policy.statements:
+            found.update(dict.fromkeys(_as_list(stmt.get("Resource"))))
+    return tuple(found)
+
+
+def _check_logs(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    for view in _views(inv, IAM008):
+        if isinstance(view, Finding):
+            yield view
+            continue
+        # Allowed on some resource the role names (its log group, typically), not on all.
+        resources = _resources_named(view)
+        missing = [
+            action
+            for action in _LOG_ACTIONS
+            if not any(
+                ctx.permissions.identity_allows(view.policies, action, r).allowed for r in resources
+            )
+        ]
+        if not missing:
+            continue
+        if view.unknown:
+            yield _undecided(IAM008, view, f"it may call {', '.join(missing)}")
+            continue
+        yield role_finding(
+            IAM008,
+            view,
+            f"cannot call {' or '.join(missing)}: the function's logs are lost",
+            evidence=[Evidence("missing", ", ".join(missing))],
+        )
+
+
+# --------------------------------------------------------------------------- IAM009
+
+IAM009 = RuleMeta(
+    id="IAM009",
+    title="Allow with NotAction, NotResource or NotPrincipal",
+    impact=6,
+    area="iam",
+    description=(
+        "An Allow statement grants by exclusion: everything except the listed actions, "
+        "resources or principals, including every action AWS adds in the future."
+    ),
+    remediation=Remediation(
+        text="Rewrite the statement as an Allow of the actions / resources / principals needed.",
+        terraform=(
+            "statement {\n"
+            '  effect    = "Allow"\n'
+            '  actions   = ["sqs:SendMessage"]          # not not_actions\n'
+            "  resources = [aws_sqs_queue.out.arn]      # not not_resources\n"
+            "}"
+        ),
+        cloudformation=(
+            "- Effect: Allow\n  Action: sqs:SendMessage\n  Resource: !GetAtt OutQueue.Arn"
+        ),
+        cli=(
+            "aws iam put-role-policy --role-name ROLE --policy-name explicit "
+            "--policy-document file://explicit-allow.json"
+        ),
+    ),
+    mappings=Mappings(
+        iso27001=("A.5.15", "A.8.2"),
+        cis=(),
+        owasp_serverless=("SAS-4",),
+    ),
+)
+
+_NEGATIONS = ("NotAction", "NotResource", "NotPrincipal")
+
+
+def _check_negations(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    for view in _views(inv, IAM009):
+        if isinstance(view, Finding):
+            yield view
+            continue
+        hits: list[tuple[str, str]] = []
+        policies = [*view.policies]
+        if view.role.trust_policy is not None:
+            policies.append(view.role.trust_policy)
+        for policy in policies:
+            if policy.kind is PolicyKind.BOUNDARY:
+                continue
+            for index, stmt in enumerate(policy.statements):
+                if str(stmt.get("Effect", "")).capitalize() != "Allow":
+                    continue
+                for element in _NEGATIONS:
+                    if element in stmt:
+                        hits.append((element, f"{policy.name}#{stmt.get('Sid') or index}"))
+        if hits:
+            elements = sorted({e for e, _ in hits})
+            yield role_finding(
+                IAM009,
+                view,
+                f"allows by exclusion ({', '.join(elements)})",
+                deciding=list(dict.fromkeys(ident for _, ident in hits)),
+            )
+        elif view.unknown:
+            yield _undecided(IAM009, view, "an Allow uses NotAction / NotResource")
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(IAM001, _check_admin),
+    Rule(IAM003, _check_broad),
+    Rule(IAM004, _check_exfiltration),
+    Rule(IAM005, _check_shared),
+    Rule(IAM006, _check_trust),
+    Rule(IAM008, _check_logs),
+    Rule(IAM009, _check_negations),
+)
