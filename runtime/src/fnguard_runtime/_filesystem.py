@@ -1,0 +1,149 @@
+"""Filesystem write protection: create, truncate, rename, remove, chmod, chown, link.
+
+Every path is resolved before it is compared with the allow-list: relative paths against
+the working directory, `dir_fd` paths through /proc/self/fd/N, and symlinks with realpath
+(the target for operations that follow links, the parent folder for those that act on the
+entry itself), so a link inside /tmp that points at /etc is judged as /etc. `os.open` with
+`dir_fd` raises an audit event without the descriptor, so `os.open` is wrapped to turn such
+calls into an absolute /proc/self/fd path first.
+"""
+
+from __future__ import annotations
+
+import os
+
+from . import _hook
+from ._policy import Mode
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ._hook import Check, Enforcing
+    from ._policy import FilesystemPolicy
+
+FEATURE = "filesystem"
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+_wrapped = False
+
+
+def _fd_path(fd: int) -> str:
+    return f"/proc/self/fd/{fd}"
+
+
+def resolve(path: Any, dir_fd: Any = None, follow: bool = True) -> str | None:
+    """The real absolute path an operation acts on, or None for an already-open descriptor."""
+    if isinstance(path, int):
+        return os.path.realpath(_fd_path(path))
+    text = os.fsdecode(os.fspath(path))
+    if isinstance(dir_fd, int) and dir_fd >= 0 and not text.startswith("/"):
+        text = f"{_fd_path(dir_fd)}/{text}"
+    if follow:
+        return os.path.realpath(text)
+    head, tail = os.path.split(os.path.abspath(text))
+    return os.path.join(os.path.realpath(head), tail)
+
+
+class FilesystemGuard:
+    """Judges resolved write targets against the allowed roots."""
+
+    __slots__ = ("_roots", "mode")
+
+    def __init__(self, policy: FilesystemPolicy) -> None:
+        self.mode = policy.mode
+        roots = {os.path.realpath(p) for p in policy.allow_write}
+        roots.update(policy.allow_write)
+        self._roots = tuple(r.rstrip("/") or "/" for r in sorted(roots))
+
+    def allowed(self, resolved: str) -> bool:
+        return any(root == "/" or resolved == root or resolved.startswith(root + "/")
+                   for root in self._roots)
+
+    def _judge(self, enforcing: Enforcing, operation: str, path: Any, dir_fd: Any = None,
+               follow: bool = True) -> None:
+        if path is None:
+            return
+        try:
+            resolved = resolve(path, dir_fd, follow)
+        except (TypeError, ValueError):
+            return
+        if resolved is None or self.allowed(resolved):
+            return
+        if "/__pycache__/" in resolved:
+            # Bytecode caching: importlib ignores the OSError; not worth an audit event.
+            if self.mode is Mode.BLOCK:
+                raise PermissionError(13, "fnguard: read-only", resolved)
+            return
+        enforcing.deny(FEATURE, self.mode, operation, resolved,
+                       "path is outside filesystem.allow_write")
+
+    def _open(self, enforcing: Enforcing, args: tuple[Any, ...]) -> None:
+        if args[2] & _WRITE_FLAGS and not isinstance(args[0], int):
+            self._judge(enforcing, "open", args[0])
+
+    def _rename(self, enforcing: Enforcing, args: tuple[Any, ...]) -> None:
+        self._judge(enforcing, "os.rename", args[0], args[2], follow=False)
+        self._judge(enforcing, "os.rename", args[1], args[3], follow=False)
+
+    def _entry(self, operation: str, dir_fd_index: int | None) -> Check:
+        def check(enforcing: Enforcing, args: tuple[Any, ...]) -> None:
+            dir_fd = args[dir_fd_index] if dir_fd_index is not None else None
+            self._judge(enforcing, operation, args[0], dir_fd, follow=False)
+
+        return check
+
+    def _target(self, operation: str, dir_fd_index: int | None) -> Check:
+        def check(enforcing: Enforcing, args: tuple[Any, ...]) -> None:
+            dir_fd = args[dir_fd_index] if dir_fd_index is not None else None
+            self._judge(enforcing, operation, args[0], dir_fd)
+
+        return check
+
+    def _new_link(self, operation: str, dir_fd_index: int) -> Check:
+        def check(enforcing: Enforcing, args: tuple[Any, ...]) -> None:
+            self._judge(enforcing, operation, args[1], args[dir_fd_index], follow=False)
+
+        return check
+
+    def table(self) -> dict[str, Check]:
+        """Audit event name -> check, for the hook's dispatch table."""
+        install_wrappers()
+        return {
+            "open": self._open,
+            "os.rename": self._rename,
+            "os.remove": self._entry("os.remove", 1),
+            "os.rmdir": self._entry("os.rmdir", 1),
+            "os.mkdir": self._entry("os.mkdir", 2),
+            "os.chmod": self._target("os.chmod", 2),
+            "os.chown": self._target("os.chown", 3),
+            "os.chflags": self._target("os.chflags", None),
+            "os.utime": self._target("os.utime", 3),
+            "os.truncate": self._target("os.truncate", None),
+            "os.setxattr": self._target("os.setxattr", None),
+            "os.removexattr": self._target("os.removexattr", None),
+            "os.symlink": self._new_link("os.symlink", 2),
+            "os.link": self._new_link("os.link", 3),
+        }
+
+
+def install_wrappers() -> None:
+    """Wrap os.open so a relative path with `dir_fd` reaches the hook as an absolute path."""
+    global _wrapped
+    if _wrapped:
+        return
+    _wrapped = True
+    original = os.open
+
+    def _open(path: Any, flags: int, mode: int = 0o777, *, dir_fd: int | None = None) -> int:
+        if dir_fd is not None and _hook.active() is not None:
+            text = os.fsdecode(os.fspath(path))
+            if not text.startswith("/"):
+                return original(f"{_fd_path(dir_fd)}/{text}", flags, mode)
+        return original(path, flags, mode, dir_fd=dir_fd)
+
+    _open.__doc__ = original.__doc__
+    os.open = _open
+    if original in os.supports_dir_fd:
+        os.supports_dir_fd.add(_open)
+    if original in os.supports_fd:
+        os.supports_fd.add(_open)
