@@ -3,11 +3,13 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from importlib.resources import files
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jsonschema
 import pytest
 
+from fnguard.model import Location
 from fnguard.report import get_reporter
 from fnguard.report._json import SCHEMA_FILE, SCHEMA_VERSION
 
@@ -207,3 +209,22 @@ def test_deterministic_bytes_and_layout(scan_result: ScanResult) -> None:
     assert get_reporter("json").render(replace(scan_result)) == first
     assert first.endswith("}\n")
     assert first.startswith('{\n  "schema_version": "1",\n')
+
+
+def test_the_documented_example_is_valid(validator: jsonschema.Draft202012Validator) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "json-report.md").read_text()
+    example = doc.split("```json\n", 1)[1].split("\n```", 1)[0]
+    validator.validate(json.loads(example))
+
+
+def test_the_docs_name_every_finding_key() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "json-report.md").read_text()
+    for key in FINDING_KEYS:
+        assert f"| `{key}` |" in doc
+
+
+def test_undecodable_file_name_can_still_be_written(scan_result: ScanResult) -> None:
+    odd = replace(scan_result.findings[0], location=Location("caf\udce9.tf", 1))
+    text = get_reporter("json").render(replace(scan_result, findings=(odd,)))
+    text.encode("utf-8")  # would raise on a raw lone surrogate
+    assert json.loads(text)["findings"][0]["location"]["file"] == "caf\udce9.tf"

@@ -294,3 +294,11 @@ def test_gap_without_line_has_no_region(empty_result: ScanResult) -> None:
     assert note["locations"][0]["physicalLocation"] == {
         "artifactLocation": {"uri": "vars.tfvars", "uriBaseId": "%SRCROOT%"}
     }
+
+
+def test_undecodable_file_name_is_percent_encoded(scan_result: ScanResult) -> None:
+    odd = replace(scan_result.findings[0], location=Location("caf\udce9.tf", 1))
+    text = get_reporter("sarif").render(replace(scan_result, findings=(odd,)))
+    text.encode("utf-8")
+    (result,) = json.loads(text)["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "caf%E9.tf"

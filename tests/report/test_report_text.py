@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from fnguard.model import Inventory
+from fnguard.model import Inventory, Location
 from fnguard.report import get_reporter
 
 if TYPE_CHECKING:
@@ -161,3 +161,10 @@ def test_gaps_never_look_like_a_pass(gaps_only_result: ScanResult) -> None:
 def test_scanning_no_function_is_said(empty_result: ScanResult) -> None:
     text = _text(replace(empty_result, inventory=Inventory()))
     assert "No functions were found in the targets: nothing was checked." in text
+
+
+def test_undecodable_file_name_is_shown_escaped(scan_result: ScanResult) -> None:
+    odd = replace(scan_result.findings[0], location=Location("caf\udce9.tf", 1))
+    text = _text(replace(scan_result, findings=(odd,)))
+    text.encode("utf-8")
+    assert "caf\\udce9.tf:1" in text

@@ -7,6 +7,7 @@ JSON, SARIF and JUnit outputs of one scan always agree with each other.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ __all__ = [
     "SEVERITIES",
     "FindingGroup",
     "Summary",
+    "dump_json",
     "finding_record",
     "fingerprint",
     "function_location",
@@ -80,6 +82,14 @@ def sorted_gaps(gaps: Iterable[CollectionGap]) -> tuple[CollectionGap, ...]:
             unique, key=lambda g: (g.location.file, g.location.line, g.resource, g.field, g.reason)
         )
     )
+
+
+def dump_json(document: object) -> str:
+    """Indented UTF-8 JSON ending in a newline. A lone surrogate (a file name that was not
+    UTF-8) is written as its ``\\uXXXX`` escape, so the text can always be encoded to write.
+    """
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def fingerprint(finding: Finding) -> str:

@@ -8,10 +8,10 @@ that could break a reader.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from fnguard.report._common import (
+    dump_json,
     finding_record,
     inventory_counts,
     location_record,
@@ -71,4 +71,4 @@ class JsonReporter(Reporter):
     extension = "json"
 
     def render(self, result: ScanResult) -> str:
-        return json.dumps(report_document(result), indent=2, ensure_ascii=False) + "\n"
+        return dump_json(report_document(result))

@@ -11,7 +11,6 @@ Choices a reader of the output should know (docs/json-report.md has the full map
 from __future__ import annotations
 
 import importlib.metadata
-import json
 import re
 from functools import lru_cache
 from pathlib import PurePosixPath, PureWindowsPath
@@ -20,6 +19,7 @@ from urllib.parse import quote, urlsplit
 
 from fnguard.model import FindingStatus, Location, Remediation, Severity
 from fnguard.report._common import (
+    dump_json,
     finding_record,
     fingerprint,
     function_location,
@@ -103,7 +103,9 @@ def _artifact_location(file: str) -> dict[str, Any]:
     posix = PurePosixPath(file.replace("\\", "/"))
     if posix.is_absolute():
         return {"uri": posix.as_uri()}
-    return {"uri": quote(posix.as_posix(), safe="/"), "uriBaseId": SRCROOT}
+    # surrogateescape: a file name that was not UTF-8 gets its original bytes back
+    uri = quote(posix.as_posix(), safe="/", errors="surrogateescape")
+    return {"uri": uri, "uriBaseId": SRCROOT}
 
 
 def _physical(location: Location) -> dict[str, Any]:
@@ -263,4 +265,4 @@ class SarifReporter(Reporter):
     extension = "sarif"
 
     def render(self, result: ScanResult) -> str:
-        return json.dumps(sarif_log(result), indent=2, ensure_ascii=False) + "\n"
+        return dump_json(sarif_log(result))

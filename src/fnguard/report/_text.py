@@ -46,12 +46,19 @@ SEVERITY_STYLE: dict[Severity, str] = {
 UNKNOWN_STYLE = "bold magenta"
 GAP_STYLE = "bold magenta"
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def clean(text: str) -> str:
-    """Control characters shown as ``\\xNN`` so input text cannot drive the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """Control characters shown as ``\\xNN`` so input text cannot drive the terminal (and lone
+    surrogates from undecodable file names as ``\\uXXXX``, so the report can be encoded).
+    """
+    return _CONTROL.sub(_escape, text)
 
 
 def _t(text: str, style: str = "") -> Text:
