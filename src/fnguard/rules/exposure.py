@@ -1,0 +1,491 @@
+"""Exposure rules: who can reach a function, from where, and what code it loads from others.
+
+Functions the user lists in ``thresholds.allowed_public`` (by name or address) are meant to be
+public: EXP001 and EXP002 ("should this be public at all?") still report them, lowered to info
+so that the exposure stays visible but never fails a build; EXP003-EXP005 and EXP007 are about
+how a public function is protected and apply unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fnguard.model import (
+    Evidence,
+    Finding,
+    FrontDoor,
+    FrontDoorKind,
+    Function,
+    Inventory,
+    Permission,
+    Provider,
+    Remediation,
+)
+from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
+from fnguard.rules._exp_layers import aws_publisher, publishers_source
+from fnguard.rules._iam_accounts import account_of, own_accounts
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["RULES"]
+
+_INTENDED_IMPACT = 2  # info: exposure the user declared intended
+_GCP_PUBLIC_MEMBERS = frozenset({"allusers", "allauthenticatedusers"})
+
+
+def _intended_public(fn: Function, ctx: RuleContext) -> bool:
+    allowed = ctx.thresholds.allowed_public
+    return fn.address in allowed or (fn.name is not None and fn.name in allowed)
+
+
+def _public_impact(fn: Function, ctx: RuleContext, impact: int | None = None) -> int | None:
+    return _INTENDED_IMPACT if _intended_public(fn, ctx) else impact
+
+
+def _intended_note(fn: Function, ctx: RuleContext) -> str:
+    return " (declared public in allowed_public)" if _intended_public(fn, ctx) else ""
+
+
+# --------------------------------------------------------------------------- EXP001
+
+EXP001 = RuleMeta(
+    id="EXP001",
+    title="Resource policy lets anyone invoke the function",
+    impact=10,
+    area="exposure",
+    description=(
+        "A statement of the function's resource policy grants lambda:InvokeFunction to a "
+        "public principal with no condition that restricts the caller (source ARN or account, "
+        "organisation, VPC endpoint, IP). Judged by the permission checker, so conditions that "
+        "do restrict the caller silence it and wildcard-only ones do not."
+    ),
+    remediation=Remediation(
+        text=(
+            "Name the calling principal (an account, a service with source_arn) instead of "
+            "'*', or add a condition such as aws:PrincipalOrgID."
+        ),
+        terraform=(
+            'resource "aws_lambda_permission" "invoke" {\n'
+            '  action              = "lambda:InvokeFunction"\n'
+            "  function_name       = aws_lambda_function.fn.function_name\n"
+            '  principal           = "123456789012"\n'
+            '  principal_org_id    = "o-abc123"   # or a narrower principal\n'
+            "}"
+        ),
+        cloudformation=(
+            "Type: AWS::Lambda::Permission\n"
+            "Properties:\n"
+            "  Action: lambda:InvokeFunction\n"
+            "  FunctionName: !Ref Fn\n"
+            '  Principal: "123456789012"\n'
+            "  PrincipalOrgID: o-abc123"
+        ),
+        cli="aws lambda remove-permission --function-name FN --statement-id PUBLIC_SID",
+    ),
+    mappings=Mappings(
+        iso27001=("A.5.15", "A.8.3", "A.8.20"),
+        cis=("AWS Compute Services 12.6",),
+        owasp_serverless=("SAS-2", "SAS-3"),
+    ),
+)
+
+
+def _check_public_invoke(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    for fn in inv.functions:
+        if fn.provider is not Provider.AWS:
+            continue  # GCP invoker grants to allUsers are EXP002
+        perms = {p.address: p for p in inv.permissions_of(fn)}
+        if not perms:
+            continue
+        decision = ctx.permissions.resource_allows_anonymous(
+            [p.as_statement() for p in perms.values()], "lambda:InvokeFunction"
+        )
+        if not decision.allowed:
+            continue
+        sids = [d.lstrip("#") for d in decision.deciding]
+        perm = next((perms[s] for s in sids if s in perms), next(iter(perms.values())))
+        if decision.conditional:
+            message = (
+                f"anyone may invoke {fn.address} unless a condition fnguard cannot judge "
+                "offline restricts the caller"
+            )
+            impact = _public_impact(fn, ctx, 6)
+        else:
+            message = f"anyone may invoke {fn.address}{_intended_note(fn, ctx)}"
+            impact = _public_impact(fn, ctx)
+        yield EXP001.finding(
+            resource=perm.address,
+            location=perm.location,
+            message=message,
+            evidence=[Evidence("statement", s) for s in sids],
+            function=fn,
+            impact=impact,
+        )
+
+
+# --------------------------------------------------------------------------- EXP002
+
+EXP002 = RuleMeta(
+    id="EXP002",
+    title="Unauthenticated function URL or public GCP invoker",
+    impact=9,
+    area="exposure",
+    providers=(Provider.AWS, Provider.GCP),
+    description=(
+        "A Lambda function URL with AuthType NONE, or a Cloud Function whose invoker role is "
+        "granted to allUsers / allAuthenticatedUsers: anyone on the internet can run it."
+    ),
+    remediation=Remediation(
+        text=(
+            "Use AuthType AWS_IAM (callers sign requests) or put the function behind an API "
+            "with an authoriser; on GCP grant roles/cloudfunctions.invoker to named members."
+        ),
+        terraform=(
+            'resource "aws_lambda_function_url" "fn" {\n'
+            "  function_name      = aws_lambda_function.fn.function_name\n"
+            '  authorization_type = "AWS_IAM"\n'
+            "}"
+        ),
+        cloudformation=(
+            "Type: AWS::Lambda::Url\nProperties:\n  TargetFunctionArn: !Ref Fn\n  AuthType: AWS_IAM"
+        ),
+        cli=(
+            "aws lambda update-function-url-config --function-name FN --auth-type AWS_IAM\n"
+            "gcloud functions remove-iam-policy-binding FN --member=allUsers "
+            "--role=roles/cloudfunctions.invoker"
+        ),
+    ),
+    mappings=Mappings(
+        iso27001=("A.8.5", "A.5.15", "A.8.20"),
+        cis=("AWS Compute Services 12.6", "GCP Foundations 1.1"),
+        owasp_serverless=("SAS-2",),
+    ),
+)
+
+
+def _check_open_url(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    for fn in inv.functions:
+        for door in inv.front_doors_of(fn):
+            if door.kind is not FrontDoorKind.FUNCTION_URL:
+                continue
+            if door.authorization is None:
+                yield EXP002.unknown(
+                    fn=fn, message=f"{door.address}: authorization type of the URL unknown"
+                )
+            elif door.authorization.upper() == "NONE":
+                yield EXP002.finding(
+                    resource=door.address,
+                    location=door.location,
+                    message=(
+                        f"function URL of {fn.address} has AuthType NONE{_intended_note(fn, ctx)}"
+                    ),
+                    evidence=[Evidence("authorization", door.authorization)],
+                    function=fn,
+                    impact=_public_impact(fn, ctx),
+                )
+        if fn.provider is Provider.GCP:
+            yield from _gcp_public_invokers(inv.permissions_of(fn), fn, ctx)
+
+
+def _gcp_public_invokers(
+    perms: tuple[Permission, ...], fn: Function, ctx: RuleContext
+) -> Iterator[Finding]:
+    for perm in perms:
+        if (perm.principal or "").lower() in _GCP_PUBLIC_MEMBERS:
+            yield EXP002.finding(
+                resource=perm.address,
+                location=perm.location,
+                message=(f"{perm.principal} may invoke {fn.address}{_intended_note(fn, ctx)}"),
+                evidence=[Evidence("member", perm.principal or ""), Evidence("role", perm.action)],
+                function=fn,
+                impact=_public_impact(fn, ctx),
+            )
+
+
+# --------------------------------------------------------------------------- EXP003
+
+EXP003 = RuleMeta(
+    id="EXP003",
+    title="Service permission without SourceArn / SourceAccount (confused deputy)",
+    impact=7,
+    area="exposure",
+    description=(
+        "A permission lets an AWS service principal invoke the function without naming which "
+        "resource (source ARN) or account (source account) may cause the call, so a resource "
+        "in any account (a bucket, topic or rule someone else owns) can trigger it. S3 bucket "
+        "ARNs carry no account: AWS advises a source account for S3 as well."
+    ),
+    remediation=Remediation(
+        text="Set source_arn to the triggering resource, and source_account (always for S3).",
+        terraform=(
+            'resource "aws_lambda_permission" "s3" {\n'
+            '  action         = "lambda:InvokeFunction"\n'
+            "  function_name  = aws_lambda_function.fn.function_name\n"
+            '  principal      = "s3.amazonaws.com"\n'
+            "  source_arn     = aws_s3_bucket.in.arn\n"
+            "  source_account = data.aws_caller_identity.current.account_id\n"
+            "}"
+        ),
+        cloudformation=(
+            "Type: AWS::Lambda::Permission\n"
+            "Properties:\n"
+            "  Principal: s3.amazonaws.com\n"
+            "  SourceArn: !GetAtt InBucket.Arn\n"
+            "  SourceAccount: !Ref AWS::AccountId"
+        ),
+        cli=(
+            "aws lambda add-permission --function-name FN --statement-id s3 "
+            "--action lambda:InvokeFunction --principal s3.amazonaws.com "
+            "--source-arn arn:aws:s3:::BUCKET --source-account ACCOUNT"
+        ),
+    ),
+    mappings=Mappings(
+        iso27001=("A.5.15", "A.8.3"),
+        cis=("AWS Compute Services 12.10",),
+        owasp_serverless=("SAS-3",),
+    ),
+)
+
+
+def _check_confused_deputy(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    for fn in inv.functions:
+        if fn.provider is not Provider.AWS:
+            continue
+        for perm in inv.permissions_of(fn):
+            principal = (perm.principal or "").lower()
+            if not principal.endswith(".amazonaws.com"):
+                continue
+            if not perm.source_arn and not perm.source_account:
+                message = f"{principal} may invoke {fn.address} on behalf of any account"
+                impact = None
+            elif principal == "s3.amazonaws.com" and not perm.source_account:
+                message = (
+                    f"s3.amazonaws.com may invoke {fn.address} for bucket {perm.source_arn} "
+                    "without a source account (bucket ARNs name no account)"
+                )
+                impact = 5
+            else:
+                continue
+            yield EXP003.finding(
+                resource=perm.address,
+                location=perm.location,
+                message=message,
+                evidence=[Evidence("principal", principal)],
+                function=fn,
+                impact=impact,
+            )
+
+
+# --------------------------------------------------------------------------- EXP004
+
+EXP004 = RuleMeta(
+    id="EXP004",
+    title="CORS allows any origin",
+    impact=5,
+    area="exposure",
+    description=(
+        "The function URL or HTTP API answers CORS requests from any origin ('*'), so any web "
+        "page a user visits can call it from the user's browser."
+    ),
+    remediation=Remediation(
+        text="List the origins of your own front ends in allow_origins.",
+        terraform=(
+            "cors {\n"
+            '  allow_origins = ["https://app.example.com"]\n'
+            '  allow_methods = ["GET", "POST"]\n'
+            "}"
+        ),
+        cloudformation="Cors:\n  AllowOrigins:\n    - https://app.example.com",
+        cli=(
+            "aws lambda update-function-url-config --function-name FN "
+            "--cors AllowOrigins=https://app.example.com"
+        ),
+    ),
+    mappings=Mappings(
+        iso27001=("A.8.26", "A.8.20"),
+        cis=(),
+        owasp_serverless=("SAS-3",),
+    ),
+)
+
+
+def _check_cors(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    for fn in inv.functions:
+        for door in inv.front_doors_of(fn):
+            if "*" not in (o.strip() for o in door.cors_allow_origins):
+                continue
+            yield EXP004.finding(
+                resource=door.address,
+                location=door.location,
+                message=f"{door.kind.value} {door.address} of {fn.address} allows any CORS origin",
+                evidence=[Evidence("allow_origins", ", ".join(door.cors_allow_origins))],
+                function=fn,
+            )
+
+
+# --------------------------------------------------------------------------- EXP005
+
+EXP005 = RuleMeta(
+    id="EXP005",
+    title="Public entry not behind a WAF",
+    impact=7,
+    area="exposure",
+    providers=(Provider.AWS, Provider.GCP),
+    description=(
+        "A public REST API stage, HTTP API, unauthenticated function URL or GCP function with "
+        "ingress ALLOW_ALL has no web application firewall in front. HTTP APIs and function "
+        "URLs cannot be associated with AWS WAF directly: put CloudFront with a web ACL in "
+        "front of them. GCP: serve through an HTTPS load balancer with Cloud Armor and set "
+        "ingress to ALLOW_INTERNAL_AND_GCLB."
+    ),
+    remediation=Remediation(
+        text=(
+            "Associate a WAFv2 web ACL with the REST API stage; for HTTP APIs and function "
+            "URLs, front them with CloudFront and a web ACL; on GCP use a load balancer with "
+            "Cloud Armor and ingress ALLOW_INTERNAL_AND_GCLB."
+        ),
+        terraform=(
+            'resource "aws_wafv2_web_acl_association" "api" {\n'
+            "  resource_arn = aws_api_gateway_stage.prod.arn\n"
+            "  web_acl_arn  = aws_wafv2_web_acl.api.arn\n"
+            "}"
+        ),
+        cloudformation=(
+            "Type: AWS::WAFv2::WebACLAssociation\n"
+            "Properties:\n"
+            "  ResourceArn: !Sub\n"
+            '    "arn:aws:apigateway:${AWS::Region}::/restapis/${Api}/stages/prod"\n'
+            "  WebACLArn: !GetAtt WebAcl.Arn"
+        ),
+        cli=(
+            "aws wafv2 associate-web-acl --web-acl-arn WEB_ACL_ARN "
+            "--resource-arn arn:aws:apigateway:REGION::/restapis/API_ID/stages/STAGE\n"
+            "gcloud functions deploy FN --ingress-settings=internal-and-gclb"
+        ),
+    ),
+    mappings=Mappings(
+        iso27001=("A.8.20", "A.8.21", "A.8.26"),
+        cis=(),
+        owasp_serverless=("SAS-1", "SAS-8"),
+    ),
+)
+
+_NO_DIRECT_WAF = " (WAF cannot attach to it directly: put CloudFront with a web ACL in front)"
+
+
+def _unprotected(door: FrontDoor, fn: Function) -> str | None:
+    """Why this public door counts as an unfiltered entry, or ``None`` if it does not."""
+    if not door.public or door.waf_acl:
+        return None
+    if door.kind is FrontDoorKind.API_REST:
+        return f"public REST API {door.address} has no WAF web ACL"
+    if door.kind is FrontDoorKind.API_HTTP:
+        return f"public HTTP API {door.address} has no WAF{_NO_DIRECT_WAF}"
+    if door.kind is FrontDoorKind.FUNCTION_URL and (door.authorization or "").upper() == "NONE":
+        return f"unauthenticated function URL {door.address} has no WAF{_NO_DIRECT_WAF}"
+    if door.kind is FrontDoorKind.GCP_HTTP and (fn.gcp_ingress or "").upper() == "ALLOW_ALL":
+        return (
+            f"{door.address} accepts traffic from anywhere (ingress ALLOW_ALL) with no Cloud Armor"
+        )
+    return None
+
+
+def _check_waf(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    for fn in inv.functions:
+        for door in inv.front_doors_of(fn):
+            if door.kind is FrontDoorKind.GCP_HTTP and door.public and fn.gcp_ingress is None:
+                yield EXP005.unknown(fn=fn, message=f"{fn.address}: ingress setting unknown")
+                continue
+            why = _unprotected(door, fn)
+            if why is None:
+                continue
+            yield EXP005.finding(
+                resource=door.address,
+                location=door.location,
+                message=f"{why}, in front of {fn.address}",
+                evidence=[Evidence("front door", door.kind.value)],
+                function=fn,
+            )
+
+
+# --------------------------------------------------------------------------- EXP007
+
+EXP007 = RuleMeta(
+    id="EXP007",
+    title="Layer from another account",
+    impact=7,
+    area="exposure",
+    description=(
+        "The function loads a layer published by an account that is neither one of yours "
+        "(seen in the scanned sources or listed in trusted_accounts) nor an AWS publisher "
+        "(accounts from aws-cdk-lib's region tables). Its owner can change the code your "
+        "function runs at the next deployment. When fnguard cannot tell which accounts are "
+        "yours, the finding is reported at lower impact."
+    ),
+    remediation=Remediation(
+        text=(
+            "Build the layer into your own account (or vendor its contents), or list the "
+            "publisher in thresholds.trusted_accounts after reviewing it."
+        ),
+        terraform=(
+            'resource "aws_lambda_layer_version" "deps" {\n'
+            '  layer_name = "deps"\n'
+            '  filename   = "build/deps.zip"\n'
+            "}\n"
+            "# and in aws_lambda_function: layers = [aws_lambda_layer_version.deps.arn]"
+        ),
+        cloudformation=(
+            "Layers:\n  - !Ref DepsLayer   # an AWS::Lambda::LayerVersion in this stack"
+        ),
+        cli=(
+            "aws lambda publish-layer-version --layer-name deps --zip-file fileb://deps.zip\n"
+            "aws lambda update-function-configuration --function-name FN --layers NEW_LAYER_ARN"
+        ),
+    ),
+    mappings=Mappings(
+        iso27001=("A.5.19", "A.5.21", "A.8.8"),
+        cis=(),
+        owasp_serverless=("SAS-6",),
+    ),
+)
+
+
+def _check_layers(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    ours = own_accounts(inv, ctx.thresholds.trusted_accounts)
+    for fn in inv.functions:
+        if fn.provider is not Provider.AWS:
+            continue
+        for layer in fn.layers:
+            account = account_of(layer)
+            if account is None or account in ours or aws_publisher(account):
+                continue  # a layer of this configuration, ours, or AWS's own
+            evidence = [Evidence("layer", layer), Evidence("account", account)]
+            if ours:
+                message = f"{fn.address} loads a layer from account {account}, not one of yours"
+                impact = None
+            else:
+                message = (
+                    f"{fn.address} loads a layer from account {account}; the scanned sources "
+                    "do not show which accounts are yours (set trusted_accounts)"
+                )
+                impact = 5
+            evidence.append(Evidence("AWS publishers checked", publishers_source()))
+            yield EXP007.finding(
+                resource=fn.address,
+                location=fn.location,
+                message=message,
+                evidence=evidence,
+                function=fn,
+                impact=impact,
+            )
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(EXP001, _check_public_invoke),
+    Rule(EXP002, _check_open_url),
+    Rule(EXP003, _check_confused_deputy),
+    Rule(EXP004, _check_cors),
+    Rule(EXP005, _check_waf),
+    Rule(EXP007, _check_layers),
+)
