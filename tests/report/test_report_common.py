@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from fnguard.model import CollectionGap, Location, Remediation, Severity
 from fnguard.report._common import (
     SEVERITIES,
-    fingerprint,
     group_by_function,
     inventory_counts,
     rule_catalog,
@@ -69,15 +67,6 @@ def test_gaps_sorted_and_exact_duplicates_dropped(scan_result: ScanResult) -> No
     ]
     other_reason = CollectionGap(location=Location("broken.tf"), reason="another error")
     assert len(sorted_gaps((*scan_result.inventory.gaps, other_reason))) == 3
-
-
-def test_fingerprint_is_a_short_hash_of_the_key(scan_result: ScanResult) -> None:
-    finding = scan_result.findings[0]
-    expected = hashlib.sha256(finding.key.encode()).hexdigest()[:16]
-    assert fingerprint(finding) == expected
-    moved = replace(finding, location=Location("elsewhere.tf", 99), evidence=())
-    assert fingerprint(moved) == expected  # a finding that moves in the file keeps its identity
-    assert fingerprint(replace(finding, message="other")) != expected
 
 
 def test_groups_worst_function_first_then_unbound(

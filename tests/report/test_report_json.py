@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import replace
 from importlib.resources import files
@@ -165,8 +166,16 @@ def test_evidence_is_written_exactly_as_the_finding_holds_it(scan_result: ScanRe
     ]
 
 
-def test_fingerprints_are_stable_and_distinct(scan_result: ScanResult) -> None:
+def test_fingerprints_are_the_findings_own_and_stable(scan_result: ScanResult) -> None:
     first = [f["fingerprint"] for f in _render(scan_result)["findings"]]
+    iam = next(f for f in scan_result.findings if f.rule_id == "IAM001")
+    assert first[0] == iam.fingerprint == hashlib.sha256(iam.key.encode()).hexdigest()[:16]
+    # a finding that moves within its file keeps its identity
+    moved_iam = replace(iam, location=Location("iam.tf", 99))
+    assert (
+        _render(replace(scan_result, findings=(moved_iam,)))["findings"][0]["fingerprint"]
+        == (first[0])
+    )
     moved = replace(scan_result, findings=scan_result.findings[::-1], duration_s=9.0)
     assert [f["fingerprint"] for f in _render(moved)["findings"]] == first
     assert len(set(first)) == len(first)

@@ -10,7 +10,6 @@ import pytest
 
 from fnguard.model import CollectionGap, Location, Severity
 from fnguard.report import get_reporter
-from fnguard.report._common import fingerprint
 from fnguard.report._sarif import level, security_severity
 from fnguard.result import RuleInfo
 
@@ -114,7 +113,7 @@ def test_markdown_special_characters_in_prose_are_escaped(scan_result: ScanResul
     result = replace(scan_result, rules=(rule,))
     rules = {r["id"]: r for r in _run(result)["tool"]["driver"]["rules"]}
     markdown = rules["LOG001"]["help"]["markdown"]
-    assert markdown.startswith(r"Use \[X-Ray\]\(x\) \<now\> \#1")
+    assert markdown.startswith(r"Use \[X-Ray\](x) \<now\> #1")
     assert r"**Remediation:** Set \`Active\`\_" in markdown
     assert rules["LOG001"]["help"]["text"].startswith("Use [X-Ray](x) <now> #1")
 
@@ -205,9 +204,8 @@ def test_partial_fingerprints_match_the_json_report(scan_result: ScanResult) -> 
     json_doc = json.loads(get_reporter("json").render(scan_result))
     sarif_fps = [r["partialFingerprints"]["fnguard/v1"] for r in _run(scan_result)["results"]]
     assert sarif_fps == [f["fingerprint"] for f in json_doc["findings"]]
-    assert sarif_fps[0] == fingerprint(
-        next(f for f in scan_result.findings if f.rule_id == "IAM001")
-    )
+    iam = next(f for f in scan_result.findings if f.rule_id == "IAM001")
+    assert sarif_fps[0] == iam.fingerprint
 
 
 def test_gaps_are_tool_execution_notifications(scan_result: ScanResult) -> None:

@@ -168,3 +168,15 @@ def test_undecodable_file_name_is_shown_escaped(scan_result: ScanResult) -> None
     text = _text(replace(scan_result, findings=(odd,)))
     text.encode("utf-8")
     assert "caf\\udce9.tf:1" in text
+
+
+def test_a_rules_fix_is_written_once(
+    scan_result: ScanResult, addresses: tuple[str, str, str]
+) -> None:
+    _, worker, _ = addresses
+    iam = next(f for f in scan_result.findings if f.rule_id == "IAM001")
+    again = replace(iam, function=worker, message="worker role attaches AdministratorAccess")
+    text = _text(replace(scan_result, findings=(*scan_result.findings, again)))
+    assert text.count("fix: Replace AdministratorAccess with a") == 1
+    worker_block = text[text.index(f"Function {worker}") :]
+    assert "fix: as for IAM001 above" in worker_block

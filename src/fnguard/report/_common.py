@@ -6,7 +6,6 @@ JSON, SARIF and JUnit outputs of one scan always agree with each other.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
@@ -33,7 +32,6 @@ __all__ = [
     "Summary",
     "dump_json",
     "finding_record",
-    "fingerprint",
     "function_location",
     "group_by_function",
     "inventory_counts",
@@ -92,11 +90,6 @@ def dump_json(document: object) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def fingerprint(finding: Finding) -> str:
-    """A short hash of ``Finding.key``: the same finding gets the same value in every run."""
-    return hashlib.sha256(finding.key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-
-
 def location_record(location: Location | None) -> dict[str, Any] | None:
     if location is None:
         return None
@@ -124,7 +117,7 @@ def finding_record(finding: Finding) -> dict[str, Any]:
             "cloudformation": remediation.cloudformation,
             "cli": remediation.cli,
         },
-        "fingerprint": fingerprint(finding),
+        "fingerprint": finding.fingerprint,
     }
 
 

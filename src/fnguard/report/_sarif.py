@@ -21,7 +21,6 @@ from fnguard.model import FindingStatus, Location, Remediation, Severity
 from fnguard.report._common import (
     dump_json,
     finding_record,
-    fingerprint,
     function_location,
     rule_catalog,
     sorted_findings,
@@ -124,7 +123,8 @@ def _area(rule_id: str) -> str | None:
     return module.rsplit(".", 1)[-1] if module else None
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+# Enough to keep prose literal: emphasis, code, links, HTML and table pipes.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 
 def _md_escape(text: str) -> str:
@@ -205,7 +205,7 @@ def _result(finding: Finding, rule_index: int, result: ScanResult) -> dict[str, 
         place["physicalLocation"] = _physical(location)
     place["logicalLocations"] = [{"fullyQualifiedName": finding.resource, "kind": "resource"}]
     sarif["locations"] = [place]
-    sarif["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint(finding)}
+    sarif["partialFingerprints"] = {FINGERPRINT_KEY: finding.fingerprint}
     record = finding_record(finding)
     sarif["properties"] = {key: record[key] for key in _RESULT_PROPERTIES}
     return sarif

@@ -73,7 +73,7 @@ def _severity_cell(finding: Finding) -> Text:
     return Text(finding.severity.name, style=SEVERITY_STYLE[finding.severity])
 
 
-def _message_cell(finding: Finding) -> Text:
+def _message_cell(finding: Finding, *, fix_shown: bool) -> Text:
     cell = Text()
     if finding.status is FindingStatus.UNKNOWN:
         cell.append("unknown — could not decide because ", style=UNKNOWN_STYLE)
@@ -85,7 +85,10 @@ def _message_cell(finding: Finding) -> Text:
     if finding.remediation.text:
         cell.append("\n")
         cell.append("fix: ", style="bold green")
-        cell.append(clean(finding.remediation.text))
+        if fix_shown:
+            cell.append(f"as for {clean(finding.rule_id)} above", style="dim")
+        else:
+            cell.append(clean(finding.remediation.text))
     return cell
 
 
@@ -116,8 +119,12 @@ def _resource_cell(finding: Finding) -> Text:
     return cell
 
 
-def _findings_table(group: FindingGroup) -> Table:
-    """Four columns so a 100-column CI log still shows whole addresses and messages."""
+def _findings_table(group: FindingGroup, fixes_shown: set[str]) -> Table:
+    """Four columns so a 100-column CI log still shows whole addresses and messages.
+
+    A rule's fix is written in full at its first finding in the report only (``fixes_shown``
+    is shared by all groups): sixty findings should not repeat the same paragraph sixty times.
+    """
     table = Table(
         box=box.SIMPLE_HEAD, show_lines=True, pad_edge=False, header_style="bold", expand=True
     )
@@ -130,8 +137,9 @@ def _findings_table(group: FindingGroup) -> Table:
             _severity_cell(finding),
             _rule_cell(finding),
             _resource_cell(finding),
-            _message_cell(finding),
+            _message_cell(finding, fix_shown=finding.rule_id in fixes_shown),
         )
+        fixes_shown.add(finding.rule_id)
     return table
 
 
@@ -147,7 +155,7 @@ def _gaps_section(gaps: tuple[CollectionGap, ...]) -> Group:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold", expand=True)
     table.add_column("File:line", ratio=3, overflow="fold")
     table.add_column("Resource", ratio=3, overflow="fold")
-    table.add_column("Field", ratio=1, overflow="fold")
+    table.add_column("Field", ratio=2, min_width=len("environment"), overflow="fold")
     table.add_column("Reason", ratio=5, overflow="fold")
     for gap in gaps:
         table.add_row(
@@ -262,10 +270,11 @@ class TextReporter(Reporter):
             heading.append("  scanned: ", style="dim")
             heading.append(clean(", ".join(result.targets)))
         console.print(heading)
+        fixes_shown: set[str] = set()
         for group in group_by_function(result.findings):
             console.print()
             console.print(_group_heading(group, result))
-            console.print(_findings_table(group))
+            console.print(_findings_table(group, fixes_shown))
         gaps = sorted_gaps(result.inventory.gaps)
         if gaps:
             console.print()
