@@ -1,0 +1,116 @@
+"""Fixtures for the runtime guard tests: real handlers in subprocesses, a moto server.
+
+tests/ is put on sys.path so the shared `moto_server` module imports the same way from
+every test folder, without making tests/ a package.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent.parent
+REPO = TESTS.parent
+RUNTIME_SRC = REPO / "runtime" / "src"
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))
+if str(RUNTIME_SRC) not in sys.path:
+    sys.path.insert(0, str(RUNTIME_SRC))
+
+from moto_server import AWS_TEST_ENV, moto_server  # noqa: E402
+
+RESULT_MARK = "@@RESULT@@"
+
+PRELUDE = '''
+import json as _json, sys as _sys
+
+def _report(value):
+    _sys.__stdout__.write("%s" + _json.dumps(value, default=repr) + "\\n")
+    _sys.__stdout__.flush()
+
+def attempt(fn):
+    """Run fn; 'ok' (or its JSON-able value) or the exception's class name."""
+    try:
+        value = fn()
+    except Exception as exc:
+        return type(exc).__name__
+    return "ok" if value is None else value
+''' % RESULT_MARK
+
+
+@dataclass
+class Run:
+    """What a handler subprocess did: its exit code, output and audit events."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    result: Any = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    def of_type(self, kind: str) -> list[dict[str, Any]]:
+        return [e for e in self.events if e.get("type") == kind]
+
+    def denied(self, operation: str) -> list[dict[str, Any]]:
+        return [e for e in self.events
+                if e.get("type") in ("blocked", "alerted") and e.get("operation") == operation]
+
+
+def parse_output(stdout: str) -> tuple[Any, list[dict[str, Any]]]:
+    result: Any = None
+    events: list[dict[str, Any]] = []
+    for line in stdout.splitlines():
+        if line.startswith(RESULT_MARK):
+            result = json.loads(line[len(RESULT_MARK):])
+        elif line.startswith('{"fnguard":'):
+            events.append(json.loads(line))
+    return result, events
+
+
+def run_handler(code: str, tmp_path: Path, env: dict[str, str] | None = None,
+                timeout: float = 60) -> Run:
+    """Run `code` (a script that calls `_report(value)`) in a fresh interpreter."""
+    script = tmp_path / f"handler_{abs(hash(code))}.py"
+    script.write_text(PRELUDE + textwrap.dedent(code))
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("FNGUARD_")}
+    full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(RUNTIME_SRC),
+                                                          full_env.get("PYTHONPATH")]))
+    full_env["NO_PROXY"] = full_env["no_proxy"] = "127.0.0.1,localhost"
+    full_env.update(env or {})
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          env=full_env, cwd=tmp_path, timeout=timeout)
+    result, events = parse_output(done.stdout)
+    return Run(done.returncode, done.stdout, done.stderr, result, events)
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Any:
+    """`run(code, env=None)` runs a handler script in a subprocess and returns a Run."""
+
+    def runner(code: str, env: dict[str, str] | None = None) -> Run:
+        return run_handler(code, tmp_path, env)
+
+    return runner
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """One moto server process for the whole session."""
+    with moto_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def aws_env(moto_endpoint: str) -> dict[str, str]:
+    """Environment for a handler subprocess whose boto3 talks to the moto server."""
+    return {**AWS_TEST_ENV, "AWS_ENDPOINT_URL": moto_endpoint,
+            "NO_PROXY": "127.0.0.1,localhost"}
