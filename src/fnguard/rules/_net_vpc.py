@@ -1,0 +1,51 @@
+"""Resolve a function's VPC attachment to the subnets, VPCs and security groups collected."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+from fnguard.model import Function, Inventory, SecurityGroup, Subnet
+
+__all__ = ["VpcView", "in_vpc", "vpc_view"]
+
+_T = TypeVar("_T")
+
+
+def in_vpc(fn: Function) -> bool:
+    """Attached to a VPC: Lambda needs at least one subnet for that."""
+    return fn.vpc is not None and bool(fn.vpc.subnet_ids)
+
+
+@dataclass(frozen=True)
+class VpcView:
+    subnets: tuple[Subnet, ...]  # resolved
+    missing_subnets: tuple[str, ...]  # ids / addresses not in the inventory
+    security_groups: tuple[SecurityGroup, ...]
+    missing_security_groups: tuple[str, ...]
+
+    @property
+    def vpc_ids(self) -> frozenset[str]:
+        return frozenset(s.vpc_id for s in self.subnets if s.vpc_id) | frozenset(
+            g.vpc_id for g in self.security_groups if g.vpc_id
+        )
+
+
+def _resolve(inv: Inventory, kind: type[_T], keys: tuple[str, ...]) -> tuple[list[_T], list[str]]:
+    found: list[_T] = []
+    missing: list[str] = []
+    for key in keys:
+        item = inv.lookup(kind, key)
+        if item is None:
+            missing.append(key)
+        else:
+            found.append(item)
+    return found, missing
+
+
+def vpc_view(inv: Inventory, fn: Function) -> VpcView:
+    if fn.vpc is None:
+        return VpcView((), (), (), ())
+    subnets, missing_subnets = _resolve(inv, Subnet, fn.vpc.subnet_ids)
+    groups, missing_groups = _resolve(inv, SecurityGroup, fn.vpc.security_group_ids)
+    return VpcView(tuple(subnets), tuple(missing_subnets), tuple(groups), tuple(missing_groups))

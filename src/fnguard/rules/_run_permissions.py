@@ -1,0 +1,89 @@
+"""What a function's execution role may do, asked through the injected ``PermissionChecker``.
+
+Rules that need "may this role call X?" (NET003 service use, RUN001 writes to its own trigger)
+never judge policy JSON themselves: they only collect the Resource strings the role's
+statements name, to have concrete resources to ask the checker about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from fnguard.model import Policy, PolicyKind, Role
+
+if TYPE_CHECKING:
+    from fnguard.iam import Decision, PermissionChecker
+
+__all__ = [
+    "Grant",
+    "allowed_on",
+    "allowed_somewhere",
+    "identity_policies",
+    "named_resources",
+    "unreadable_policies",
+]
+
+_NOT_IDENTITY = (PolicyKind.TRUST, PolicyKind.RESOURCE)
+
+
+@dataclass(frozen=True)
+class Grant:
+    """An allowed (action, resource) pair and the decision that allowed it."""
+
+    action: str
+    resource: str
+    decision: Decision
+
+
+def identity_policies(role: Role) -> tuple[Policy, ...]:
+    """The role's identity policies plus its boundary (the checker treats it as a ceiling)."""
+    policies = tuple(p for p in role.policies if p.kind not in _NOT_IDENTITY)
+    return (*policies, role.boundary) if role.boundary is not None else policies
+
+
+def unreadable_policies(role: Role) -> tuple[str, ...]:
+    """Names of attached policies whose text fnguard does not have (document unknown)."""
+    return tuple(p.name for p in identity_policies(role) if p.document is None)
+
+
+def _strings(raw: Any) -> tuple[str, ...]:
+    if isinstance(raw, str):
+        return (raw,)
+    if isinstance(raw, list | tuple):
+        return tuple(v for v in raw if isinstance(v, str))
+    return ()
+
+
+def named_resources(role: Role) -> tuple[str, ...]:
+    """Resource strings the role's identity statements name, in order, once each."""
+    seen: dict[str, None] = {}
+    for policy in identity_policies(role):
+        for stmt in policy.statements:
+            if isinstance(stmt, Mapping):
+                for resource in _strings(stmt.get("Resource")):
+                    seen.setdefault(resource, None)
+    return tuple(seen)
+
+
+def allowed_on(
+    checker: PermissionChecker, role: Role, actions: Iterable[str], resources: Iterable[str]
+) -> Grant | None:
+    """The first (action, resource) the role is allowed, asking about each concrete resource."""
+    policies = identity_policies(role)
+    for resource in resources:
+        for action in actions:
+            decision = checker.identity_allows(policies, action, resource)
+            if decision.allowed:
+                return Grant(action, resource, decision)
+    return None
+
+
+def allowed_somewhere(
+    checker: PermissionChecker, role: Role, actions: Iterable[str], *, skip: Iterable[str] = ()
+) -> Grant | None:
+    """Is any of ``actions`` allowed on ``*`` or on a resource the role's policies name?"""
+    skipped = set(skip)
+    candidates = [r for r in ("*", *named_resources(role)) if r not in skipped]
+    return allowed_on(checker, role, tuple(actions), candidates)

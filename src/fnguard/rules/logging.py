@@ -1,0 +1,197 @@
+"""Logging rules: tracing, and the log group every Lambda function writes to.
+
+LOG002 treats a function whose log group is not declared as a finding: Lambda creates
+``/aws/lambda/<name>`` on first invocation with retention "never expire" and no KMS key, and
+that group is then outside infrastructure as code. A custom log group name that the scanned
+sources do not declare is reported as unknown (it is probably managed elsewhere).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fnguard.model import Evidence, Finding, Function, Inventory, LogGroup, Provider, Remediation
+from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["LOG001", "LOG002", "RULES"]
+
+LOG001 = RuleMeta(
+    id="LOG001",
+    title="Active tracing is off",
+    impact=3,
+    area="logging",
+    description=(
+        "Without X-Ray active tracing a request cannot be followed through the function and "
+        "the services it calls, which slows incident investigation. Lambda's recursive-loop "
+        "detection does not depend on it."
+    ),
+    remediation=Remediation(
+        text="Set the function's tracing mode to Active (the role needs xray:PutTraceSegments).",
+        terraform='tracing_config {\n  mode = "Active"\n}',
+        cloudformation="TracingConfig:\n  Mode: Active",
+        cli=(
+            "aws lambda update-function-configuration --function-name FN "
+            "--tracing-config Mode=Active"
+        ),
+    ),
+    mappings=Mappings(iso27001=("A.8.15", "A.8.16"), owasp_serverless=("SAS-5",)),
+)
+
+
+def _check_log001(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    for fn in inv.functions:
+        if fn.provider is not Provider.AWS:
+            continue
+        if fn.tracing_mode is None:
+            yield LOG001.unknown(
+                fn=fn, message=f"the tracing mode of {fn.name or fn.address} is unknown"
+            )
+        elif fn.tracing_mode.strip().lower() != "active":
+            yield LOG001.finding(
+                resource=fn.address,
+                location=fn.location,
+                function=fn,
+                message=f"{fn.name or fn.address} has active tracing off ({fn.tracing_mode})",
+                evidence=[Evidence("tracing mode", fn.tracing_mode)],
+            )
+
+
+LOG002 = RuleMeta(
+    id="LOG002",
+    title="Log group without retention or encryption; log format not JSON",
+    impact=4,
+    area="logging",
+    description=(
+        "The function's CloudWatch log group keeps logs forever (cost, and personal data kept "
+        "past any retention policy) or is not encrypted with a customer-managed KMS key; or "
+        "the function logs plain text, which log queries and alerting cannot filter by field. "
+        "A function whose log group is not declared gets one created by Lambda with neither "
+        "retention nor a key."
+    ),
+    remediation=Remediation(
+        text=(
+            "Declare the log group with a retention period and a KMS key (the key policy must "
+            "allow logs.<region>.amazonaws.com), and set the function's log format to JSON."
+        ),
+        terraform=(
+            'resource "aws_cloudwatch_log_group" "fn" {\n'
+            '  name              = "/aws/lambda/${aws_lambda_function.fn.function_name}"\n'
+            "  retention_in_days = 90\n"
+            "  kms_key_id        = aws_kms_key.logs.arn\n"
+            "}\n"
+            "# in aws_lambda_function.fn:\n"
+            "logging_config {\n"
+            '  log_format = "JSON"\n'
+            "  log_group  = aws_cloudwatch_log_group.fn.name\n"
+            "}"
+        ),
+        cloudformation=(
+            "FunctionLogGroup:\n"
+            "  Type: AWS::Logs::LogGroup\n"
+            "  Properties:\n"
+            "    LogGroupName: !Sub /aws/lambda/${Function}\n"
+            "    RetentionInDays: 90\n"
+            "    KmsKeyId: !GetAtt LogsKey.Arn\n"
+            "# in the function: LoggingConfig: {LogFormat: JSON, LogGroup: !Ref FunctionLogGroup}"
+        ),
+        cli=(
+            "aws logs put-retention-policy --log-group-name /aws/lambda/FN --retention-in-days 90\n"
+            "aws logs associate-kms-key --log-group-name /aws/lambda/FN --kms-key-id KEY_ARN\n"
+            "aws lambda update-function-configuration --function-name FN "
+            "--logging-config LogFormat=JSON"
+        ),
+    ),
+    mappings=Mappings(
+        iso27001=("A.8.15", "A.8.24", "A.5.33"),
+        owasp_serverless=("SAS-5",),
+    ),
+)
+
+_FORMAT_IMPACT = 2  # a text format hampers investigation; it exposes nothing
+
+
+def _log_group_name(fn: Function) -> tuple[str | None, bool]:
+    """(name, is_default): the configured group, else Lambda's default ``/aws/lambda/<name>``."""
+    if fn.logging.log_group:
+        return fn.logging.log_group, False
+    if fn.name:
+        return f"/aws/lambda/{fn.name}", True
+    return None, True
+
+
+def _group_findings(
+    fn: Function, group: LogGroup, ctx: RuleContext, seen: set[str]
+) -> Iterator[Finding]:
+    if group.address in seen:
+        return
+    seen.add(group.address)
+    label = group.name or group.address
+    if group.retention_days is None or group.retention_days < ctx.thresholds.log_retention_min_days:
+        kept = "never expire" if group.retention_days is None else f"{group.retention_days} days"
+        yield LOG002.finding(
+            resource=group.address,
+            location=group.location,
+            function=fn,
+            message=f"log group {label} of {fn.name or fn.address} has no retention ({kept})",
+            evidence=[Evidence("retention", kept)],
+        )
+    if not group.kms_key_id:
+        yield LOG002.finding(
+            resource=group.address,
+            location=group.location,
+            function=fn,
+            message=f"log group {label} of {fn.name or fn.address} is not encrypted with a KMS key",
+            evidence=[Evidence("kms_key_id", "not set")],
+        )
+
+
+def _check_log002(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for fn in inv.functions:
+        if fn.provider is not Provider.AWS:
+            continue
+        label = fn.name or fn.address
+        if inv.gaps_for(fn.address, "logging"):
+            yield LOG002.unknown(fn=fn, message=f"the logging configuration of {label} is unknown")
+            continue
+        name, is_default = _log_group_name(fn)
+        group = inv.lookup(LogGroup, name) if name else None
+        if group is not None:
+            yield from _group_findings(fn, group, ctx, seen)
+        elif name is None:
+            yield LOG002.unknown(
+                fn=fn, message=f"the name of {fn.address} is unknown, so is its log group"
+            )
+        elif is_default:
+            yield LOG002.finding(
+                resource=fn.address,
+                location=fn.location,
+                function=fn,
+                message=(
+                    f"no log group is declared for {label}: Lambda creates {name} on first "
+                    "invocation with retention 'never expire' and no KMS key"
+                ),
+                evidence=[Evidence("log group", f"{name} (not declared)")],
+            )
+        else:
+            yield LOG002.unknown(
+                fn=fn,
+                message=f"log group {name} of {label} is not among the scanned sources",
+                evidence=[Evidence("log group", name)],
+            )
+        log_format = fn.logging.log_format or "Text"
+        if log_format.strip().upper() != "JSON":
+            yield LOG002.finding(
+                resource=fn.address,
+                location=fn.location,
+                function=fn,
+                impact=_FORMAT_IMPACT,
+                message=f"{label} logs in {log_format} format, not JSON",
+                evidence=[Evidence("log format", log_format)],
+            )
+
+
+RULES: tuple[Rule, ...] = (Rule(LOG001, _check_log001), Rule(LOG002, _check_log002))

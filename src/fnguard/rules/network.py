@@ -1,0 +1,484 @@
+"""Network rules: VPC attachment where it matters, AZ spread, VPC endpoints, egress.
+
+NET001 deliberately says nothing about a function with no VPC and no sign of private
+resources: a VPC is not a control by itself, and "must be in a VPC" on every function is the
+noise users of other scanners complain about. It fires (high) only when the function's
+configuration points at something that lives inside a VPC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from fnguard.model import (
+    EgressRule,
+    Evidence,
+    Finding,
+    Function,
+    Inventory,
+    Provider,
+    Remediation,
+    SecurityGroup,
+    VpcEndpoint,
+)
+from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
+from fnguard.rules._net_private import private_signs
+from fnguard.rules._net_vpc import in_vpc, vpc_view
+from fnguard.rules._run_permissions import allowed_somewhere
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["NET001", "NET002", "NET003", "NET004", "RULES"]
+
+
+def _aws(inv: Inventory) -> Iterator[Function]:
+    return (fn for fn in inv.functions if fn.provider is Provider.AWS)
+
+
+# --------------------------------------------------------------------------- NET001
+
+NET001 = RuleMeta(
+    id="NET001",
+    title="Function uses private resources but is not in a VPC",
+    impact=7,
+    area="network",
+    description=(
+        "The function's environment names a resource that lives inside a VPC (an RDS / Aurora, "
+        "ElastiCache, Redshift, DocumentDB, Neptune, MemoryDB or MSK endpoint, an OpenSearch VPC "
+        "domain, an RFC 1918 address or an .internal host) but the function has no VPC "
+        "configuration. Either the connection fails, or the resource was made reachable from "
+        "the internet so that the function could reach it. A function with no VPC and no sign "
+        "of private resources is not reported: a VPC is not a control in itself."
+    ),
+    remediation=Remediation(
+        text=(
+            "Attach the function to private subnets of the resource's VPC (at least two AZs) with "
+            "a security group the resource's security group admits, and keep the resource "
+            "private (publicly_accessible = false)."
+        ),
+        terraform=(
+            'resource "aws_lambda_function" "fn" {\n'
+            "  # ...\n"
+            "  vpc_config {\n"
+            "    subnet_ids         = [aws_subnet.private_a.id, aws_subnet.private_b.id]\n"
+            "    security_group_ids = [aws_security_group.fn.id]\n"
+            "  }\n"
+            "}"
+        ),
+        cloudformation=(
+            "Function:\n"
+            "  Type: AWS::Lambda::Function\n"
+            "  Properties:\n"
+            "    VpcConfig:\n"
+            "      SubnetIds: [!Ref PrivateSubnetA, !Ref PrivateSubnetB]\n"
+            "      SecurityGroupIds: [!Ref FunctionSecurityGroup]"
+        ),
+        cli=(
+            "aws lambda update-function-configuration --function-name FN \\\n"
+            "  --vpc-config SubnetIds=subnet-a,subnet-b,SecurityGroupIds=sg-fn"
+        ),
+    ),
+    mappings=Mappings(iso27001=("A.8.20", "A.8.22"), owasp_serverless=("SAS-3",)),
+)
+
+
+def _check_net001(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    for fn in _aws(inv):
+        if in_vpc(fn):
+            continue
+        signs = private_signs(fn.environment)
+        if not signs:
+            continue
+        if inv.gaps_for(fn.address, "vpc"):
+            yield NET001.unknown(
+                fn=fn,
+                message=(
+                    f"{fn.name or fn.address} uses private resources and its VPC configuration "
+                    "could not be read"
+                ),
+                evidence=[Evidence(s.variable, f"{s.what}: {s.shown}") for s in signs],
+            )
+            continue
+        first = signs[0]
+        yield NET001.finding(
+            resource=fn.address,
+            location=fn.location,
+            function=fn,
+            message=(
+                f"{fn.name or fn.address} is not in a VPC but {first.variable} points at a "
+                f"{first.what} ({first.shown}): the connection fails, or the resource is "
+                "reachable from the internet"
+            ),
+            evidence=[Evidence(s.variable, f"{s.what}: {s.shown}") for s in signs],
+        )
+
+
+# --------------------------------------------------------------------------- NET002
+
+NET002 = RuleMeta(
+    id="NET002",
+    title="VPC function's subnets are in too few Availability Zones",
+    impact=6,
+    area="network",
+    description=(
+        "A function attached to a VPC runs only in the Availability Zones of its subnets. With "
+        "one AZ, an AZ outage stops the function although Lambda itself stays up. The minimum "
+        "is the `min_azs` threshold (2 by default)."
+    ),
+    remediation=Remediation(
+        text="Give the function subnets in at least two Availability Zones.",
+        terraform=(
+            "vpc_config {\n"
+            "  subnet_ids = [aws_subnet.private_a.id, aws_subnet.private_b.id]  # two AZs\n"
+            "  security_group_ids = [aws_security_group.fn.id]\n"
+            "}"
+        ),
+        cloudformation="VpcConfig:\n  SubnetIds: [!Ref PrivateSubnetA, !Ref PrivateSubnetB]",
+        cli=(
+            "aws lambda update-function-configuration --function-name FN \\\n"
+            "  --vpc-config SubnetIds=subnet-in-az-a,subnet-in-az-b,SecurityGroupIds=sg-fn"
+        ),
+    ),
+    mappings=Mappings(iso27001=("A.8.14", "A.5.30"), owasp_serverless=("SAS-8",)),
+)
+
+
+def _check_net002(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    wanted = ctx.thresholds.min_azs
+    for fn in _aws(inv):
+        if not in_vpc(fn):
+            continue
+        view = vpc_view(inv, fn)
+        azs = sorted({s.availability_zone for s in view.subnets if s.availability_zone})
+        unknown = [
+            *view.missing_subnets,
+            *(s.address for s in view.subnets if not s.availability_zone),
+        ]
+        if len(azs) >= wanted:
+            continue
+        evidence = [Evidence("availability zones", ", ".join(azs) or "none known")]
+        if unknown:
+            evidence.append(Evidence("subnets with unknown AZ", ", ".join(unknown)))
+            yield NET002.unknown(
+                fn=fn,
+                message=(
+                    f"{fn.name or fn.address}: the AZ of {len(unknown)} subnet(s) is unknown; "
+                    f"the known ones cover {len(azs)} of the {wanted} AZs required"
+                ),
+                evidence=evidence,
+            )
+            continue
+        yield NET002.finding(
+            resource=fn.address,
+            location=fn.location,
+            function=fn,
+            message=(
+                f"{fn.name or fn.address} runs in {len(azs)} Availability Zone(s) "
+                f"({', '.join(azs)}); at least {wanted} are required"
+            ),
+            evidence=evidence,
+        )
+
+
+# --------------------------------------------------------------------------- NET003
+
+
+@dataclass(frozen=True)
+class _Service:
+    key: str  # VpcEndpoint.service
+    label: str
+    actions: tuple[str, ...]
+    env_markers: tuple[str, ...]  # substrings of env values / source expressions
+
+
+_SERVICES = (
+    _Service(
+        "kms",
+        "KMS",
+        ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"),
+        ("arn:aws:kms:", "aws_kms_key.", "aws_kms_alias."),
+    ),
+    _Service(
+        "secretsmanager",
+        "Secrets Manager",
+        ("secretsmanager:GetSecretValue",),
+        ("arn:aws:secretsmanager:", "aws_secretsmanager_secret."),
+    ),
+    _Service(
+        "ssm",
+        "SSM Parameter Store",
+        ("ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"),
+        ("arn:aws:ssm:", "aws_ssm_parameter."),
+    ),
+    _Service(
+        "s3",
+        "S3",
+        ("s3:GetObject", "s3:PutObject"),
+        ("arn:aws:s3:::", "aws_s3_bucket."),
+    ),
+    _Service(
+        "dynamodb",
+        "DynamoDB",
+        ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"),
+        ("arn:aws:dynamodb:", "aws_dynamodb_table."),
+    ),
+)
+# Attributes resolved at deploy time: the function receives the value, it does not fetch it.
+_DEPLOY_TIME_ATTRS = (".value", ".secret_string", ".insecure_value", "{{resolve:")
+
+NET003 = RuleMeta(
+    id="NET003",
+    title="VPC function calls an AWS service with no VPC endpoint for it",
+    impact=6,
+    area="network",
+    description=(
+        "A function in a VPC reaches AWS APIs through a NAT gateway unless the VPC has an "
+        "endpoint for the service. Without one, calls to KMS, Secrets Manager, SSM, S3 or "
+        "DynamoDB time out in private subnets with no NAT, or leave the VPC through the NAT "
+        "(egress cost, and an exfiltration path that endpoint policies could have narrowed). "
+        "Evidence is the execution role's permissions and environment variables naming such "
+        "resources (values the deployment resolves, like SSM dynamic references, do not count; "
+        "neither does the environment's KMS key, which Lambda uses outside the VPC)."
+    ),
+    remediation=Remediation(
+        text=(
+            "Add a VPC endpoint for each service the function calls: gateway endpoints for S3 "
+            "and DynamoDB (free), interface endpoints with private DNS for KMS, Secrets Manager "
+            "and SSM; restrict them with endpoint policies."
+        ),
+        terraform=(
+            'resource "aws_vpc_endpoint" "secretsmanager" {\n'
+            "  vpc_id              = aws_vpc.main.id\n"
+            '  service_name        = "com.amazonaws.${var.region}.secretsmanager"\n'
+            '  vpc_endpoint_type   = "Interface"\n'
+            "  subnet_ids          = [aws_subnet.private_a.id, aws_subnet.private_b.id]\n"
+            "  security_group_ids  = [aws_security_group.endpoints.id]\n"
+            "  private_dns_enabled = true\n"
+            "}\n"
+            'resource "aws_vpc_endpoint" "s3" {\n'
+            "  vpc_id            = aws_vpc.main.id\n"
+            '  service_name      = "com.amazonaws.${var.region}.s3"\n'
+            '  vpc_endpoint_type = "Gateway"\n'
+            "  route_table_ids   = [aws_route_table.private.id]\n"
+            "}"
+        ),
+        cloudformation=(
+            "SecretsManagerEndpoint:\n"
+            "  Type: AWS::EC2::VPCEndpoint\n"
+            "  Properties:\n"
+            "    VpcId: !Ref Vpc\n"
+            "    ServiceName: !Sub com.amazonaws.${AWS::Region}.secretsmanager\n"
+            "    VpcEndpointType: Interface\n"
+            "    PrivateDnsEnabled: true\n"
+            "    SubnetIds: [!Ref PrivateSubnetA, !Ref PrivateSubnetB]"
+        ),
+        cli=(
+            "aws ec2 create-vpc-endpoint --vpc-id vpc-123 --vpc-endpoint-type Interface \\\n"
+            "  --service-name com.amazonaws.REGION.secretsmanager \\\n"
+            "  --subnet-ids subnet-a subnet-b --private-dns-enabled"
+        ),
+    ),
+    mappings=Mappings(iso27001=("A.8.20", "A.8.21"), owasp_serverless=("SAS-3",)),
+)
+
+
+def _env_evidence(fn: Function, service: _Service) -> Evidence | None:
+    for var in fn.environment:
+        for text in (var.source_expr, var.value):
+            if not text or any(marker in text for marker in _DEPLOY_TIME_ATTRS):
+                continue
+            if any(marker in text for marker in service.env_markers):
+                return Evidence(f"environment {var.name}", f"names a {service.label} resource")
+    return None
+
+
+def _service_evidence(
+    inv: Inventory, ctx: RuleContext, fn: Function, service: _Service
+) -> Evidence | None:
+    found = _env_evidence(fn, service)
+    if found is not None:
+        return found
+    role = inv.role_of(fn)
+    if role is None:
+        return None
+    # The environment's own key is used by Lambda before the handler runs, outside the VPC.
+    skip = (fn.kms_key_arn,) if service.key == "kms" and fn.kms_key_arn else ()
+    grant = allowed_somewhere(ctx.permissions, role, service.actions, skip=skip)
+    if grant is None:
+        return None
+    return Evidence("execution role", f"allows {grant.action} on {grant.resource}")
+
+
+def _endpoints_for(
+    inv: Inventory, vpc_ids: frozenset[str], service: str
+) -> tuple[list[VpcEndpoint], list[VpcEndpoint]]:
+    """(endpoints for the service in the function's VPC, endpoints of unknown service there)."""
+    matching: list[VpcEndpoint] = []
+    unknown: list[VpcEndpoint] = []
+    for endpoint in inv.vpc_endpoints:
+        if vpc_ids and endpoint.vpc_id and endpoint.vpc_id not in vpc_ids:
+            continue
+        if endpoint.service is None:
+            unknown.append(endpoint)
+        elif endpoint.service == service:
+            matching.append(endpoint)
+    return matching, unknown
+
+
+def _check_net003(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    for fn in _aws(inv):
+        if not in_vpc(fn):
+            continue
+        vpc_ids = vpc_view(inv, fn).vpc_ids
+        where = ", ".join(sorted(vpc_ids)) or "its VPC"
+        for service in _SERVICES:
+            evidence = _service_evidence(inv, ctx, fn, service)
+            if evidence is None:
+                continue
+            matching, unknown = _endpoints_for(inv, vpc_ids, service.key)
+            if matching:
+                continue
+            message = (
+                f"{fn.name or fn.address} calls {service.label} with no VPC endpoint in {where}"
+            )
+            if unknown:
+                yield NET003.unknown(
+                    fn=fn,
+                    message=(
+                        f"{message}, unless one of {len(unknown)} endpoint(s) of unknown "
+                        "service is one"
+                    ),
+                    evidence=[evidence, *(Evidence("endpoint", e.address) for e in unknown)],
+                )
+                continue
+            yield NET003.finding(
+                resource=fn.address,
+                location=fn.location,
+                function=fn,
+                message=message,
+                evidence=[evidence, Evidence("VPC", where)],
+            )
+
+
+# --------------------------------------------------------------------------- NET004
+
+NET004 = RuleMeta(
+    id="NET004",
+    title="VPC function's security group allows all egress to the internet",
+    impact=5,
+    area="network",
+    description=(
+        "A security group of the function allows every protocol or port to 0.0.0.0/0 or ::/0 "
+        "(the default egress rule). Code that is compromised, or a dependency that phones home, "
+        "can then send data anywhere the NAT reaches. Egress limited to the ports and prefixes "
+        "the function needs (VPC endpoint prefix lists, the database's security group) closes "
+        "that path."
+    ),
+    remediation=Remediation(
+        text=(
+            "Replace the allow-all egress rule with rules for what the function calls: HTTPS to "
+            "VPC endpoints or a prefix list, the database port to its security group."
+        ),
+        terraform=(
+            'resource "aws_security_group" "fn" {\n'
+            "  vpc_id = aws_vpc.main.id\n"
+            "  egress {\n"
+            "    from_port       = 443\n"
+            "    to_port         = 443\n"
+            '    protocol        = "tcp"\n'
+            "    prefix_list_ids = [aws_vpc_endpoint.s3.prefix_list_id]\n"
+            "  }\n"
+            "  egress {\n"
+            "    from_port       = 5432\n"
+            "    to_port         = 5432\n"
+            '    protocol        = "tcp"\n'
+            "    security_groups = [aws_security_group.db.id]\n"
+            "  }\n"
+            "}"
+        ),
+        cloudformation=(
+            "FunctionSecurityGroup:\n"
+            "  Type: AWS::EC2::SecurityGroup\n"
+            "  Properties:\n"
+            "    VpcId: !Ref Vpc\n"
+            "    GroupDescription: function egress\n"
+            "    SecurityGroupEgress:\n"
+            "      - IpProtocol: tcp\n"
+            "        FromPort: 5432\n"
+            "        ToPort: 5432\n"
+            "        DestinationSecurityGroupId: !Ref DatabaseSecurityGroup"
+        ),
+        cli=(
+            "aws ec2 revoke-security-group-egress --group-id sg-fn \\\n"
+            "  --ip-permissions IpProtocol=-1,IpRanges=[{CidrIp=0.0.0.0/0}]"
+        ),
+    ),
+    mappings=Mappings(iso27001=("A.8.20", "A.8.22"), owasp_serverless=("SAS-3",)),
+)
+
+_ANYWHERE = ("0.0.0.0/0", "::/0")
+
+
+def _all_traffic(rule: EgressRule) -> bool:
+    """Every protocol, or every port of one protocol."""
+    if rule.protocol.strip().lower() in ("-1", "all"):
+        return True
+    return rule.from_port in (0, -1) and rule.to_port in (65535, -1)
+
+
+def _open_egress(group: SecurityGroup) -> EgressRule | None:
+    for rule in group.egress:
+        targets = (*rule.cidr_blocks, *rule.ipv6_cidr_blocks)
+        if _all_traffic(rule) and any(t in _ANYWHERE for t in targets):
+            return rule
+    return None
+
+
+def _describe(rule: EgressRule) -> str:
+    ports = "all ports" if rule.protocol in ("-1", "all") else f"{rule.from_port}-{rule.to_port}"
+    targets = ", ".join((*rule.cidr_blocks, *rule.ipv6_cidr_blocks))
+    return f"protocol {rule.protocol}, {ports} to {targets}"
+
+
+def _check_net004(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    for fn in _aws(inv):
+        if not in_vpc(fn):
+            continue
+        view = vpc_view(inv, fn)
+        fired = False
+        for group in view.security_groups:
+            rule = _open_egress(group)
+            if rule is None:
+                continue
+            fired = True
+            yield NET004.finding(
+                resource=group.address,
+                location=group.location,
+                function=fn,
+                message=(
+                    f"security group {group.group_id or group.address} of "
+                    f"{fn.name or fn.address} allows all egress to the internet"
+                ),
+                evidence=[Evidence("egress rule", _describe(rule))],
+            )
+        hidden = [*view.missing_security_groups]
+        hidden += [g.address for g in view.security_groups if not g.egress_known]
+        if not fired and hidden:
+            yield NET004.unknown(
+                fn=fn,
+                message=(
+                    f"the egress rules of {len(hidden)} security group(s) of "
+                    f"{fn.name or fn.address} are unknown"
+                ),
+                evidence=[Evidence("security groups", ", ".join(hidden))],
+            )
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(NET001, _check_net001),
+    Rule(NET002, _check_net002),
+    Rule(NET003, _check_net003),
+    Rule(NET004, _check_net004),
+)

@@ -1,0 +1,303 @@
+"""Package rules decided from configuration: recorded hash, code signing, runtime lifecycle.
+
+PKG003 here covers only "no artifact hash recorded"; comparing the recorded hash with the
+built or deployed artifact belongs to the package collector's issue. PKG009 reads the dated
+table in ``fnguard/data/runtimes.json`` and the injected ``ctx.today``, never the clock.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fnguard.model import (
+    CodeSigningConfig,
+    Evidence,
+    Finding,
+    Function,
+    Inventory,
+    PackageType,
+    Provider,
+    Remediation,
+)
+from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
+from fnguard.rules._pkg_runtimes import default_runtime_table
+
+if TYPE_CHECKING:
+    import datetime as _dt
+    from collections.abc import Iterator
+
+    from fnguard.rules._pkg_runtimes import RuntimeLifecycle
+
+__all__ = ["PKG003", "PKG008", "PKG009", "RULES"]
+
+
+def _label(fn: Function) -> str:
+    return fn.name or fn.address
+
+
+# --------------------------------------------------------------------------- PKG003
+
+PKG003 = RuleMeta(
+    id="PKG003",
+    title="Deployed code not tied to a recorded artifact hash",
+    impact=8,
+    area="package",
+    description=(
+        "The deployed code should be traceable to the built artifact. Without a recorded hash "
+        "(Terraform source_code_hash) for a zip built from local files, Terraform does not see "
+        "a changed zip: new code, a security fix included, is never deployed, and drift goes "
+        "unnoticed. A container image referenced by a mutable tag has the same problem. "
+        "Packages in S3 are judged once the inventory carries their object version."
+    ),
+    remediation=Remediation(
+        text=(
+            "Record the artifact hash in the function definition (Terraform source_code_hash "
+            "from archive_file), or reference images by digest."
+        ),
+        terraform=(
+            'data "archive_file" "fn" {\n'
+            '  type        = "zip"\n'
+            '  source_dir  = "${path.module}/src"\n'
+            '  output_path = "${path.module}/build/fn.zip"\n'
+            "}\n"
+            'resource "aws_lambda_function" "fn" {\n'
+            "  filename         = data.archive_file.fn.output_path\n"
+            "  source_code_hash = data.archive_file.fn.output_base64sha256\n"
+            "}"
+        ),
+        cloudformation=(
+            "# SAM/CloudFormation package local code under a content-hash key:\n"
+            "sam package --output-template-file packaged.yaml --s3-bucket ARTIFACT_BUCKET"
+        ),
+        cli=(
+            "aws lambda update-function-code --function-name FN --zip-file fileb://fn.zip "
+            "--publish\n"
+            "# images: --image-uri ACCOUNT.dkr.ecr.REGION.amazonaws.com/repo@sha256:DIGEST"
+        ),
+    ),
+    mappings=Mappings(iso27001=("A.8.32", "A.8.9"), owasp_serverless=("SAS-3",)),
+)
+
+_PKG003_ZIP_IMPACT = 5  # stale code in production, not an exposure by itself
+_PKG003_TAG_IMPACT = 3  # Lambda pins the digest at deploy time; only IaC drift is hidden
+
+
+def _check_pkg003(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    for fn in inv.functions:
+        if fn.provider is not Provider.AWS:
+            continue
+        package = fn.package
+        if fn.package_type is PackageType.IMAGE:
+            uri = package.image_uri
+            if uri and "@sha256:" not in uri:
+                yield PKG003.finding(
+                    resource=fn.address,
+                    location=fn.location,
+                    function=fn,
+                    impact=_PKG003_TAG_IMPACT,
+                    message=(
+                        f"{_label(fn)} deploys image {uri} by tag: moving the tag does not "
+                        "redeploy, and the source does not say which image runs"
+                    ),
+                    evidence=[Evidence("image_uri", uri)],
+                )
+            continue
+        if package.path and not package.hash_declared and not package.s3_bucket:
+            yield PKG003.finding(
+                resource=fn.address,
+                location=fn.location,
+                function=fn,
+                impact=_PKG003_ZIP_IMPACT,
+                message=(
+                    f"{_label(fn)} deploys {package.path} with no recorded hash "
+                    "(source_code_hash): changed code is not redeployed and drift goes unnoticed"
+                ),
+                evidence=[Evidence("package", package.path)],
+            )
+
+
+# --------------------------------------------------------------------------- PKG008
+
+PKG008 = RuleMeta(
+    id="PKG008",
+    title="Code signing not enforced",
+    impact=5,
+    area="package",
+    description=(
+        "Without a code signing configuration that enforces signatures, Lambda accepts any "
+        "zip package from whoever can call UpdateFunctionCode; with 'Warn' an unsigned or "
+        "untrusted package is deployed anyway. Code signing does not apply to container "
+        "images, which are not reported."
+    ),
+    remediation=Remediation(
+        text=(
+            "Sign packages with an AWS Signer profile and attach a code signing configuration "
+            "whose untrusted-artifact policy is Enforce."
+        ),
+        terraform=(
+            'resource "aws_lambda_code_signing_config" "enforce" {\n'
+            "  allowed_publishers {\n"
+            "    signing_profile_version_arns = [aws_signer_signing_profile.fn.version_arn]\n"
+            "  }\n"
+            "  policies {\n"
+            '    untrusted_artifact_on_deployment = "Enforce"\n'
+            "  }\n"
+            "}\n"
+            "# in aws_lambda_function.fn:\n"
+            "code_signing_config_arn = aws_lambda_code_signing_config.enforce.arn"
+        ),
+        cloudformation=(
+            "SigningConfig:\n"
+            "  Type: AWS::Lambda::CodeSigningConfig\n"
+            "  Properties:\n"
+            "    AllowedPublishers:\n"
+            "      SigningProfileVersionArns: [!GetAtt SigningProfile.ProfileVersionArn]\n"
+            "    CodeSigningPolicies:\n"
+            "      UntrustedArtifactOnDeployment: Enforce\n"
+            "# in the function: CodeSigningConfigArn: !Ref SigningConfig"
+        ),
+        cli=(
+            "aws lambda create-code-signing-config \\\n"
+            "  --allowed-publishers SigningProfileVersionArns=PROFILE_VERSION_ARN \\\n"
+            "  --code-signing-policies UntrustedArtifactOnDeployment=Enforce\n"
+            "aws lambda put-function-code-signing-config --function-name FN "
+            "--code-signing-config-arn CSC_ARN"
+        ),
+    ),
+    mappings=Mappings(iso27001=("A.8.19", "A.5.21"), owasp_serverless=("SAS-3", "SAS-6")),
+)
+
+
+def _check_pkg008(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    for fn in inv.functions:
+        if fn.provider is not Provider.AWS or fn.package_type is PackageType.IMAGE:
+            continue
+        if fn.code_signing_config is None:
+            if inv.gaps_for(fn.address, "code_signing_config"):
+                yield PKG008.unknown(
+                    fn=fn, message=f"the code signing configuration of {_label(fn)} is unknown"
+                )
+                continue
+            yield PKG008.finding(
+                resource=fn.address,
+                location=fn.location,
+                function=fn,
+                message=f"{_label(fn)} has no code signing configuration",
+                evidence=[Evidence("code_signing_config", "not set")],
+            )
+            continue
+        config = inv.lookup(CodeSigningConfig, fn.code_signing_config)
+        if config is None or config.untrusted_artifact_on_deployment is None:
+            yield PKG008.unknown(
+                fn=fn,
+                message=(
+                    f"the policy of code signing configuration {fn.code_signing_config} "
+                    f"of {_label(fn)} is unknown"
+                ),
+                evidence=[Evidence("code_signing_config", fn.code_signing_config)],
+            )
+            continue
+        policy = config.untrusted_artifact_on_deployment
+        if policy.strip().lower() == "enforce":
+            continue
+        yield PKG008.finding(
+            resource=config.address,
+            location=config.location,
+            function=fn,
+            message=(
+                f"code signing configuration {config.address} of {_label(fn)} only warns "
+                f"({policy}): unsigned code is deployed anyway"
+            ),
+            evidence=[Evidence("untrusted_artifact_on_deployment", policy)],
+        )
+
+
+# --------------------------------------------------------------------------- PKG009
+
+PKG009 = RuleMeta(
+    id="PKG009",
+    title="Runtime deprecated or deprecating soon",
+    impact=6,
+    area="package",
+    providers=(Provider.AWS, Provider.GCP),
+    description=(
+        "After deprecation a runtime gets no security patches; later the provider blocks "
+        "creating, then updating, functions that use it, so even an urgent fix cannot be "
+        "deployed. Dates come from a dated table of the providers' published schedules "
+        "(fnguard/data/runtimes.json); a warning is given `runtime_warning_days` (90) ahead. "
+        "A runtime missing from the table is reported as unknown; image functions have none."
+    ),
+    remediation=Remediation(
+        text=(
+            "Move the function to a supported runtime of the same language and test it; "
+            "dependencies with native code must be rebuilt for it."
+        ),
+        terraform='runtime = "python3.13"',
+        cloudformation="Runtime: python3.13",
+        cli="aws lambda update-function-configuration --function-name FN --runtime python3.13",
+    ),
+    mappings=Mappings(iso27001=("A.8.8", "A.8.19"), owasp_serverless=("SAS-6",)),
+)
+
+_PKG009_BLOCKED_UPDATE_IMPACT = 8
+_PKG009_BLOCKED_CREATE_IMPACT = 7
+_PKG009_UPCOMING_IMPACT = 4
+
+
+def _lifecycle_verdict(
+    entry: RuntimeLifecycle, today: _dt.date, window_days: int
+) -> tuple[int, str] | None:
+    """(impact, what happened or will happen) for the runtime on ``today``, or None if fine."""
+    if entry.block_update and today >= entry.block_update:
+        return _PKG009_BLOCKED_UPDATE_IMPACT, f"updates blocked since {entry.block_update}"
+    if entry.block_create and today >= entry.block_create:
+        later = f"; updates blocked from {entry.block_update}" if entry.block_update else ""
+        return _PKG009_BLOCKED_CREATE_IMPACT, f"creation blocked since {entry.block_create}{later}"
+    if entry.deprecation and today >= entry.deprecation:
+        later = f"; creation blocked from {entry.block_create}" if entry.block_create else ""
+        return PKG009.impact, f"deprecated since {entry.deprecation}, no security patches{later}"
+    if entry.deprecation and (entry.deprecation - today).days <= window_days:
+        days = (entry.deprecation - today).days
+        return _PKG009_UPCOMING_IMPACT, f"deprecated on {entry.deprecation} (in {days} days)"
+    return None
+
+
+def _check_pkg009(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    table = default_runtime_table()
+    as_of = Evidence("runtime table as of", table.retrieved.isoformat())
+    for fn in inv.functions:
+        if fn.package_type is PackageType.IMAGE:
+            continue
+        if fn.runtime is None:
+            yield PKG009.unknown(fn=fn, message=f"the runtime of {_label(fn)} is unknown")
+            continue
+        entry = table.get(fn.provider, fn.runtime)
+        if entry is None:
+            yield PKG009.unknown(
+                fn=fn,
+                message=(
+                    f"runtime {fn.runtime} of {_label(fn)} is not in fnguard's runtime table; "
+                    "check the provider's runtime page"
+                ),
+                evidence=[Evidence("runtime", fn.runtime), as_of],
+            )
+            continue
+        verdict = _lifecycle_verdict(entry, ctx.today, ctx.thresholds.runtime_warning_days)
+        if verdict is None:
+            continue
+        impact, what = verdict
+        yield PKG009.finding(
+            resource=fn.address,
+            location=fn.location,
+            function=fn,
+            impact=impact,
+            message=f"{_label(fn)} uses {entry.name} ({entry.runtime}): {what}",
+            evidence=[Evidence("runtime", entry.runtime), Evidence("source", entry.source), as_of],
+        )
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(PKG003, _check_pkg003),
+    Rule(PKG008, _check_pkg008),
+    Rule(PKG009, _check_pkg009),
+)

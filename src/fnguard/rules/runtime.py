@@ -1,0 +1,251 @@
+"""Run-time behaviour rules decided from configuration: recursive invocation loops.
+
+RUN001 asks the permission checker whether the execution role may write to the bucket, queue
+or topic that triggers the function, on a key the trigger's S3 filters let through. Lambda's
+recursive loop detection (``RecursiveLoop=Terminate``, the default) stops SQS, SNS and S3
+loops after about 16 invocations when the AWS SDK propagates the tracing header, so a loop
+under detection is medium; with ``Allow`` it is unbounded and high.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from fnguard.model import (
+    Evidence,
+    Finding,
+    Function,
+    Inventory,
+    Provider,
+    Queue,
+    Remediation,
+    Role,
+    Trigger,
+    TriggerKind,
+)
+from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
+from fnguard.rules._run_permissions import (
+    Grant,
+    allowed_on,
+    allowed_somewhere,
+    named_resources,
+    unreadable_policies,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["RULES", "RUN001"]
+
+RUN001 = RuleMeta(
+    id="RUN001",
+    title="Recursive invocation loop",
+    impact=7,
+    area="runtime",
+    description=(
+        "The function is triggered by an S3 bucket, SQS queue or SNS topic that its own role "
+        "may write to (S3 prefix and suffix filters considered): one event can make it "
+        "invoke itself again and again. Lambda's recursive loop detection (RecursiveLoop "
+        "Terminate, the default) stops such loops after about 16 invocations when the SDK "
+        "passes the tracing header; with RecursiveLoop=Allow nothing stops them. Allow on its "
+        "own is reported at low impact."
+    ),
+    remediation=Remediation(
+        text=(
+            "Write results to a different bucket, prefix, queue or topic than the one that "
+            "triggers the function, restrict the role to it, and keep recursive loop detection "
+            "on (Terminate)."
+        ),
+        terraform=(
+            'resource "aws_lambda_function" "fn" {\n'
+            '  recursive_loop = "Terminate"\n'
+            "}\n"
+            'resource "aws_s3_bucket_notification" "in" {\n'
+            "  bucket = aws_s3_bucket.data.id\n"
+            "  lambda_function {\n"
+            "    lambda_function_arn = aws_lambda_function.fn.arn\n"
+            '    events              = ["s3:ObjectCreated:*"]\n'
+            '    filter_prefix       = "in/"  # and the role may only write out/*\n'
+            "  }\n"
+            "}"
+        ),
+        cloudformation="# policy: Resource: !Sub arn:aws:s3:::${DataBucket}/out/*",
+        cli=(
+            "aws lambda put-function-recursion-config --function-name FN --recursive-loop Terminate"
+        ),
+    ),
+    mappings=Mappings(iso27001=("A.8.6", "A.8.25"), owasp_serverless=("SAS-8", "SAS-9")),
+)
+
+_LOOP_DETECTED_IMPACT = 5  # stopped by Lambda after ~16 invocations
+_LOOP_UNBOUNDED_IMPACT = 8  # RecursiveLoop=Allow
+_ALLOW_ONLY_IMPACT = 3
+
+_WRITE_ACTIONS = {
+    TriggerKind.S3: ("s3:PutObject",),
+    TriggerKind.SQS: ("sqs:SendMessage",),
+    TriggerKind.SNS: ("sns:Publish",),
+}
+_S3_ARN = re.compile(r"^arn:[a-z-]+:s3:::([^/]+)")
+_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_SNS_ARN = re.compile(r"^arn:[a-z-]+:sns:")
+_SQS_ARN = re.compile(r"^arn:[a-z-]+:sqs:")
+_PROBE = "fnguard-probe"
+_VARIABLE = re.compile(r"\$\{[^}]*\}")
+
+
+@dataclass(frozen=True)
+class _Target:
+    """What the trigger's source resolves to: concrete ARNs to ask about, or nothing known."""
+
+    label: str
+    resources: tuple[str, ...]  # empty: the source's ARN could not be built
+
+
+def _filter(trig: Trigger, name: str) -> str:
+    return next((v for k, v in trig.filters if k == name), "")
+
+
+def _creates_objects(trig: Trigger) -> bool:
+    events = [v for k, v in trig.filters if k == "event"]
+    return not events or any(e.startswith(("s3:ObjectCreated", "s3:*")) for e in events)
+
+
+def _instantiate(key_pattern: str, prefix: str, suffix: str) -> str | None:
+    """A concrete key matching ``key_pattern`` that the trigger's filters would let through."""
+    key = _VARIABLE.sub("x", key_pattern)
+    last = key.rfind("*")
+    if last >= 0:
+        key = key[:last] + _PROBE + suffix + key[last + 1 :]
+    key = key.replace("*", "x").replace("?", "x")
+    return key if key.startswith(prefix) and key.endswith(suffix) else None
+
+
+def _s3_keys(role: Role, bucket: str, trig: Trigger) -> tuple[str, ...]:
+    prefix, suffix = _filter(trig, "prefix"), _filter(trig, "suffix")
+    keys = {f"{prefix}{_PROBE}{suffix}": None}
+    for resource in named_resources(role):
+        found = _S3_ARN.match(resource)
+        if not found or "/" not in resource:
+            continue
+        key = _instantiate(resource.split("/", 1)[1], prefix, suffix)
+        if key is not None:
+            keys.setdefault(key, None)
+    return tuple(f"arn:aws:s3:::{bucket}/{key}" for key in keys)
+
+
+def _target(inv: Inventory, role: Role, trig: Trigger) -> _Target:
+    source = trig.source or ""
+    if trig.kind is TriggerKind.S3:
+        found = _S3_ARN.match(source)
+        bucket = found.group(1) if found else source if _BUCKET_NAME.match(source) else ""
+        if not bucket:
+            return _Target(f"bucket {source or '(unknown)'}", ())
+        return _Target(f"bucket {bucket}", _s3_keys(role, bucket, trig))
+    if trig.kind is TriggerKind.SQS:
+        queue = inv.lookup(Queue, source)
+        arn = queue.arn if queue and queue.arn else source if _SQS_ARN.match(source) else ""
+        label = f"queue {queue.name or queue.address}" if queue else f"queue {source}"
+        return _Target(label, (arn,) if arn else ())
+    arn = source if _SNS_ARN.match(source) else ""
+    return _Target(f"topic {source or '(unknown)'}", (arn,) if arn else ())
+
+
+def _loop_finding(fn: Function, trig: Trigger, target: _Target, grant: Grant) -> Finding:
+    allow = (fn.recursive_loop or "").lower() == "allow"
+    stopper = (
+        "RecursiveLoop=Allow: nothing stops the loop"
+        if allow
+        else "Lambda's loop detection stops it after about 16 invocations if the SDK passes "
+        "the tracing header"
+    )
+    evidence = [
+        Evidence("trigger", f"{trig.kind.value} {trig.address}"),
+        Evidence("role allows", f"{grant.action} on {grant.resource}"),
+        Evidence("recursive_loop", fn.recursive_loop or "unknown"),
+    ]
+    if grant.decision.deciding:
+        evidence.append(Evidence("deciding statements", ", ".join(grant.decision.deciding)))
+    message = (
+        f"{fn.name or fn.address} is triggered by {target.label} and its role may write to it "
+        f"({grant.action}): a recursive loop; {stopper}"
+    )
+    if grant.decision.conditional:
+        return RUN001.unknown(
+            fn=fn, message=f"{message} (the allow is conditional)", evidence=evidence
+        )
+    return RUN001.finding(
+        resource=fn.address,
+        location=fn.location,
+        function=fn,
+        impact=_LOOP_UNBOUNDED_IMPACT if allow else _LOOP_DETECTED_IMPACT,
+        message=message,
+        evidence=evidence,
+    )
+
+
+def _trigger_findings(
+    inv: Inventory, ctx: RuleContext, fn: Function, role: Role, trig: Trigger
+) -> Iterator[Finding]:
+    actions = _WRITE_ACTIONS[trig.kind]
+    target = _target(inv, role, trig)
+    if target.resources:
+        grant = allowed_on(ctx.permissions, role, actions, target.resources)
+    else:
+        grant = allowed_on(ctx.permissions, role, actions, ("*",))
+    if grant is not None:
+        yield _loop_finding(fn, trig, target, grant)
+        return
+    unreadable = unreadable_policies(role)
+    partial = None if target.resources else allowed_somewhere(ctx.permissions, role, actions)
+    if partial is None and not unreadable:
+        return
+    reason = (
+        f"its role may call {partial.action} on {partial.resource} and the ARN of {target.label} "
+        "is unknown"
+        if partial is not None
+        else f"the text of policies {', '.join(unreadable)} is unknown"
+    )
+    yield RUN001.unknown(
+        fn=fn,
+        message=f"cannot tell whether {fn.name or fn.address} writes to its trigger: {reason}",
+        evidence=[Evidence("trigger", f"{trig.kind.value} {trig.address}")],
+    )
+
+
+def _check_run001(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    for fn in inv.functions:
+        if fn.provider is not Provider.AWS:
+            continue
+        triggers = [t for t in inv.triggers_of(fn) if t.kind in _WRITE_ACTIONS and t.enabled]
+        triggers = [t for t in triggers if t.kind is not TriggerKind.S3 or _creates_objects(t)]
+        role = inv.role_of(fn)
+        findings: list[Finding] = []
+        if triggers and role is None and fn.role:
+            findings.append(
+                RUN001.unknown(
+                    fn=fn,
+                    message=f"role {fn.role} of {fn.name or fn.address} is not among the sources",
+                )
+            )
+        elif role is not None:
+            for trig in triggers:
+                findings.extend(_trigger_findings(inv, ctx, fn, role, trig))
+        yield from findings
+        if (fn.recursive_loop or "").lower() == "allow" and not findings:
+            yield RUN001.finding(
+                resource=fn.address,
+                location=fn.location,
+                function=fn,
+                impact=_ALLOW_ONLY_IMPACT,
+                message=(
+                    f"{fn.name or fn.address} turns Lambda's recursive loop detection off "
+                    "(RecursiveLoop=Allow)"
+                ),
+                evidence=[Evidence("recursive_loop", "Allow")],
+            )
+
+
+RULES: tuple[Rule, ...] = (Rule(RUN001, _check_run001),)
