@@ -1,0 +1,262 @@
+"""The Terraform collector: folders of ``.tf`` files (and plan/state JSON) -> inventory."""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fnguard.collect._interface import Collector
+from fnguard.collect.terraform._aws import Mapper
+from fnguard.collect.terraform._eval import Evaluator, Unknown
+from fnguard.collect.terraform._modules import Loader, ModuleDef, ModuleInstance, is_local_source
+from fnguard.collect.terraform._parse import HclFile, parse_hcl
+from fnguard.collect.terraform._plan import is_plan_json, plan_inventory
+from fnguard.model import CollectionGap, Inventory, Location, Suppression
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = ["TerraformCollector"]
+
+_PEEK = 4096
+
+
+class TerraformCollector(Collector):
+    """HCL configurations (a folder of ``.tf`` files is one module) and ``terraform show -json``."""
+
+    name = "terraform"
+
+    def claims(self, path: Path) -> bool:
+        name = path.name
+        if name.endswith((".tf", ".tfvars")):
+            return True
+        if name.endswith(".json") and not name.endswith(".tf.json"):
+            return looks_like_plan(path)
+        return False
+
+    def collect(self, paths: Sequence[Path], root: Path) -> Inventory:
+        return _Run(root).collect(paths)
+
+
+def looks_like_plan(path: Path) -> bool:
+    """``terraform show -json`` output: ``format_version`` plus ``planned_values`` or ``values``."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_PEEK)
+    except OSError:
+        return False
+    return is_plan_json(head)
+
+
+class _Run(Loader):
+    """One collection: reads files once, records what was read and what could not be."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.gaps: list[CollectionGap] = []
+        self.sources: list[str] = []
+        self.modules: dict[str, ModuleDef | None] = {}
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return Path(posixpath.relpath(path.resolve(), self.root.resolve())).as_posix()
+
+    def read(self, path: Path) -> bytes | None:
+        rel = self.rel(path)
+        try:
+            data = path.read_bytes()
+            data.decode("utf-8")
+        except OSError as exc:
+            self.gaps.append(
+                CollectionGap(Location(rel), f"cannot read: {exc.strerror}", "", "file")
+            )
+            return None
+        except UnicodeDecodeError as exc:
+            self.gaps.append(
+                CollectionGap(Location(rel), f"not UTF-8 text (byte {exc.start})", "", "file")
+            )
+            return None
+        self.sources.append(rel)
+        return data
+
+    # ------------------------------------------------------------------ modules
+
+    def module(self, directory: str) -> ModuleDef | None:
+        if directory not in self.modules:
+            folder = self.root / directory
+            files = sorted(folder.glob("*.tf")) if folder.is_dir() else []
+            self.modules[directory] = self._load(directory, files) if files else None
+        return self.modules[directory]
+
+    def _load(self, directory: str, files: Sequence[Path]) -> ModuleDef:
+        parsed: list[HclFile] = []
+        for path in files:
+            data = self.read(path)
+            if data is not None:
+                parsed.append(parse_hcl(data, self.rel(path)))
+        return ModuleDef.build(directory, parsed)
+
+    def collect(self, paths: Sequence[Path]) -> Inventory:
+        by_dir: dict[str, list[Path]] = {}
+        plans: list[Path] = []
+        for path in sorted(set(paths)):
+            if path.name.endswith(".tf"):
+                by_dir.setdefault(posixpath.dirname(self.rel(path)) or ".", []).append(path)
+            elif path.name.endswith(".json"):
+                plans.append(path)
+        for directory, files in by_dir.items():
+            if directory not in self.modules:
+                self.modules[directory] = self._load(directory, files)
+        called = self._called_dirs()
+        roots = [d for d in by_dir if d not in called]
+        pieces = [self._root_inventory(d, len(roots) > 1) for d in roots]
+        for plan in plans:
+            data = self.read(plan)
+            if data is not None:
+                pieces.append(plan_inventory(data, self.rel(plan)))
+        inventory = Inventory.combine(pieces)
+        return inventory.merge(Inventory(gaps=tuple(self.gaps), sources=tuple(self.sources)))
+
+    def _called_dirs(self) -> set[str]:
+        called: set[str] = set()
+        for directory, definition in list(self.modules.items()):
+            if definition is None:
+                continue
+            for block in definition.calls.values():
+                node = block.attrs.get("source")
+                if node is None:
+                    continue
+                source = Evaluator(_NO_SCOPE).eval(node)
+                if is_local_source(source):
+                    called.add(posixpath.normpath(posixpath.join(directory, source)))
+        return called
+
+    def _root_inventory(self, directory: str, several: bool) -> Inventory:
+        definition = self.modules[directory]
+        if definition is None:
+            return Inventory()
+        gaps: list[CollectionGap] = []
+        inputs = self._tfvars(directory)
+        root = ModuleInstance(definition, "", inputs, self.root / directory, self, gaps)
+        views = []
+        suppressions: list[Suppression] = []
+        for module in root.walk():
+            for instance in module.instances("resource"):
+                views.append(instance)
+                for ignore in instance.ignores():
+                    location = Location(instance.location.file, ignore.line)
+                    suppressions.extend(
+                        Suppression(rule, instance.address, ignore.reason, location)
+                        for rule in ignore.rules
+                    )
+            views.extend(module.instances("data"))
+        inventory = Mapper(views).build()
+        inventory = inventory.merge(Inventory(gaps=tuple(gaps), suppressions=tuple(suppressions)))
+        if several and directory != ".":
+            inventory = _prefixed(inventory, directory)
+        return inventory
+
+    def _tfvars(self, directory: str) -> dict[str, Any]:
+        """terraform.tfvars and *.auto.tfvars as Terraform loads them, then other *.tfvars
+        files (normally passed with -var-file) for variables still unset."""
+        folder = self.root / directory
+        auto = [folder / "terraform.tfvars", *sorted(folder.glob("*.auto.tfvars"))]
+        others = sorted(p for p in folder.glob("*.tfvars") if p not in auto)
+        values: dict[str, Any] = {}
+        evaluator = Evaluator(_NO_SCOPE)
+        for path in auto + others:
+            if not path.is_file():
+                continue
+            data = self.read(path)
+            if data is None:
+                continue
+            hcl = parse_hcl(data, self.rel(path))
+            for name, node in hcl.attrs.items():
+                if path in auto or name not in values:
+                    values[name] = evaluator.eval(node)
+        return values
+
+
+class _NoScope:
+    """The scope of ``*.tfvars`` and module sources: literals only."""
+
+    path_module = "."
+    root_dir = Path()
+
+    def variable(self, name: str, expr: str) -> Any:
+        return Unknown(expr)
+
+    def local(self, name: str, expr: str) -> Any:
+        return Unknown(expr)
+
+    def module_call(self, name: str, expr: str) -> Any:
+        return Unknown(expr)
+
+    def resource(self, rtype: str, name: str, expr: str) -> Any:
+        return Unknown(expr)
+
+    def data(self, rtype: str, name: str, expr: str) -> Any:
+        return Unknown(expr)
+
+
+_NO_SCOPE = _NoScope()
+
+
+def _prefixed(inventory: Inventory, directory: str) -> Inventory:
+    """Several root modules in one scan: addresses get their folder so they stay unique."""
+    from dataclasses import fields, replace
+
+    prefix = f"{directory}:"
+
+    def fix(value: Any) -> Any:
+        if isinstance(value, str):
+            return prefix + value if _is_address(value) else value
+        return value
+
+    changes: dict[str, tuple[Any, ...]] = {}
+    for f in fields(inventory):
+        if f.name == "sources":
+            continue
+        items = []
+        for item in getattr(inventory, f.name):
+            updates = {}
+            for attr in (
+                "address",
+                "function",
+                "role",
+                "resource",
+                "source",
+                "front_door",
+                "kms_key_arn",
+                "dead_letter_target",
+                "on_failure_destination",
+                "code_signing_config",
+                "waf_acl",
+                "kms_key_id",
+                "source_arn",
+            ):
+                if hasattr(item, attr):
+                    updates[attr] = fix(getattr(item, attr))
+            if hasattr(item, "functions"):
+                updates["functions"] = tuple(fix(x) for x in item.functions)
+            if hasattr(item, "vpc") and item.vpc is not None:
+                updates["vpc"] = replace(
+                    item.vpc,
+                    subnet_ids=tuple(fix(x) for x in item.vpc.subnet_ids),
+                    security_group_ids=tuple(fix(x) for x in item.vpc.security_group_ids),
+                )
+            if hasattr(item, "layers"):
+                updates["layers"] = tuple(fix(x) for x in item.layers)
+            items.append(replace(item, **updates))
+        changes[f.name] = tuple(items)
+    return replace(inventory, **changes)
+
+
+def _is_address(value: str) -> bool:
+    if not value or value.startswith(("arn:", "/", "${")) or " " in value:
+        return False
+    head = value.split(".", 1)[0]
+    return head in ("module", "data") or (head.startswith("aws_") and "." in value)

@@ -1,0 +1,929 @@
+"""Evaluate HCL expressions (tree-sitter nodes) the way ``terraform plan`` would, offline.
+
+Values are plain Python (str, int, float, bool, None, list, dict) plus two markers:
+
+- ``Unknown``: computed at apply time or unresolvable. It keeps the expression text and, when
+  it is a computed attribute of a resource in the configuration, that resource's address, so
+  ``role = aws_iam_role.r.arn`` still tells the collector *which* role.
+- ``Partial``: a string in which some interpolations were unknown; they are rendered as
+  ``${expr}`` placeholders. A policy written as a heredoc or ``jsonencode`` with one computed
+  ARN stays a readable policy document instead of becoming unknown as a whole.
+
+Nothing here raises for bad values: every failure becomes an ``Unknown``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import posixpath
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Mapping
+
+    from tree_sitter import Node
+
+__all__ = [
+    "Evaluator",
+    "Lazy",
+    "Partial",
+    "Scope",
+    "Unknown",
+    "has_unknown",
+    "node_text",
+    "object_elems",
+    "references",
+    "to_json_value",
+]
+
+Value = Any
+
+
+@dataclass(frozen=True)
+class Unknown:
+    expr: str
+    address: str | None = None  # resource/data address when this is one of its attributes
+    attr: str | None = None
+
+    def placeholder(self) -> str:
+        return "${" + self.expr + "}"
+
+
+class Partial(str):
+    """A string with ``${expr}`` placeholders where interpolated values were unknown."""
+
+    __slots__ = ()
+
+
+class Lazy(ABC):
+    """A resource instance, resource group or module call, resolved attribute by attribute.
+
+    ``get`` receives an attribute name, ``"[key]"`` (JSON-quoted key) for an index, or ``"*"``
+    for a splat, plus the whole expression text for the ``Unknown`` it may return.
+    """
+
+    @abstractmethod
+    def get(self, name: str, expr: str) -> Value: ...
+
+
+class Scope(Protocol):
+    """What a module offers an expression: variables, locals, resources, modules, paths."""
+
+    path_module: str  # module folder relative to the scanned root ("." for the root)
+    root_dir: Path
+
+    def variable(self, name: str, expr: str) -> Value: ...
+
+    def local(self, name: str, expr: str) -> Value: ...
+
+    def module_call(self, name: str, expr: str) -> Value: ...
+
+    def resource(self, rtype: str, name: str, expr: str) -> Value: ...
+
+    def data(self, rtype: str, name: str, expr: str) -> Value: ...
+
+
+def object_elems(node: Node) -> Iterator[tuple[Node, Node]]:
+    """(key, value) node pairs of an object literal."""
+    for elem in node.children:
+        if elem.type == "object_elem":
+            key = elem.child_by_field_name("key")
+            val = elem.child_by_field_name("val")
+            if key is not None and val is not None:
+                yield key, val
+
+
+def node_text(node: Node) -> str:
+    raw = node.text
+    return raw.decode("utf-8", "replace") if raw is not None else ""
+
+
+def has_unknown(value: Value) -> bool:
+    if isinstance(value, Unknown | Partial):
+        return True
+    if isinstance(value, list):
+        return any(has_unknown(v) for v in value)
+    if isinstance(value, dict):
+        return any(has_unknown(v) for v in value.values())
+    return not isinstance(value, str | int | float | bool | type(None))
+
+
+_NOT_RESOURCES = frozenset({"var", "local", "count", "each", "path", "terraform", "self"})
+
+
+def references(node: Node) -> list[str]:
+    """Traversals in ``node`` that name a resource, data source or module (static scan)."""
+    found: list[str] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        children = current.children
+        for i, child in enumerate(children):
+            if child.type == "variable_expr":
+                parts = [node_text(child)]
+                for step in children[i + 1 :]:
+                    if step.type != "get_attr":
+                        break
+                    parts.append(node_text(step)[1:].strip())
+                if parts[0] not in _NOT_RESOURCES:
+                    found.append(".".join(parts))
+            else:
+                stack.append(child)
+    return found
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+_ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{", re.S)
+
+
+def _unescape(text: str, quoted: bool = True) -> str:
+    if "\\" not in text and "$${" not in text and "%%{" not in text:
+        return text
+
+    def repl(match: re.Match[str]) -> str:
+        whole = match.group(0)
+        if whole == "$${":
+            return "${"
+        if whole == "%%{":
+            return "%{"
+        if not quoted:
+            return whole
+        code = match.group(1)
+        if code[0] in "uU" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return _ESCAPES.get(code, whole)
+
+    return _ESCAPE_RE.sub(repl, text)
+
+
+class _FailError(Exception):
+    """Internal: a value cannot be computed offline; caught and turned into ``Unknown``."""
+
+
+class Evaluator:
+    """Evaluates nodes in one module scope with optional bindings (count, each, for vars)."""
+
+    def __init__(self, scope: Scope, bindings: Mapping[str, Value] | None = None) -> None:
+        self.scope = scope
+        self.bindings: Mapping[str, Value] = bindings or {}
+
+    def with_bindings(self, extra: Mapping[str, Value]) -> Evaluator:
+        return Evaluator(self.scope, {**self.bindings, **extra})
+
+    # ------------------------------------------------------------------ entry point
+
+    def eval(self, node: Node) -> Value:
+        try:
+            return self._node(node)
+        except (_FailError, ValueError, TypeError, KeyError, IndexError, OverflowError):
+            return Unknown(node_text(node))
+        except RecursionError:
+            return Unknown(node_text(node))
+
+    # ------------------------------------------------------------------ nodes
+
+    def _node(self, node: Node) -> Value:
+        kind = node.type
+        if kind == "expression":
+            return self._sequence(node.children, node)
+        handler = _HANDLERS.get(kind)
+        if handler is None:
+            raise _FailError(kind)
+        return handler(self, node)
+
+    def _sequence(self, nodes: list[Node], whole: Node) -> Value:
+        """A term followed by traversal steps (``x.y[0].*.z``)."""
+        first = nodes[0]
+        if first.type == "(":
+            value = self._node(nodes[1])
+            steps = nodes[3:]
+        elif first.type == "variable_expr":
+            return self._traversal(nodes, whole)
+        else:
+            value = self._node(first)
+            steps = nodes[1:]
+        return self._apply_steps(value, steps, whole)
+
+    def _traversal(self, nodes: list[Node], whole: Node) -> Value:
+        root = node_text(nodes[0])
+        steps = nodes[1:]
+        expr = node_text(whole)
+        if root in self.bindings:
+            return self._apply_steps(self.bindings[root], steps, whole)
+        names = [_attr_name(s) for s in steps[:2]]
+        if root in ("var", "local", "module", "path", "terraform"):
+            if not names or names[0] is None:
+                raise _FailError(expr)
+            name = names[0]
+            if root == "var":
+                value = self.scope.variable(name, expr)
+            elif root == "local":
+                value = self.scope.local(name, expr)
+            elif root == "module":
+                value = self.scope.module_call(name, expr)
+            elif root == "path":
+                value = self._path(name)
+            else:
+                value = "default" if name == "workspace" else Unknown(expr)
+            return self._apply_steps(value, steps[1:], whole)
+        if root == "data":
+            if len(names) < 2 or names[0] is None or names[1] is None:
+                raise _FailError(expr)
+            value = self.scope.data(names[0], names[1], expr)
+            return self._apply_steps(value, steps[2:], whole)
+        if root in ("count", "each", "self"):
+            return Unknown(expr)
+        if not names or names[0] is None:
+            raise _FailError(expr)
+        value = self.scope.resource(root, names[0], expr)
+        return self._apply_steps(value, steps[1:], whole)
+
+    def _path(self, name: str) -> str:
+        if name == "module":
+            return self.scope.path_module
+        return "."  # path.root and path.cwd: the scanned root
+
+    def _apply_steps(self, value: Value, steps: list[Node], whole: Node) -> Value:
+        expr = node_text(whole)
+        for i, step in enumerate(steps):
+            if isinstance(value, Unknown):
+                return Unknown(expr, value.address, value.attr)
+            kind = step.type
+            if kind == "get_attr":
+                value = _get(value, _attr_name(step) or "", expr)
+            elif kind == "index":
+                value = _index(value, self._index_key(step), expr)
+            elif kind == "splat":
+                rest = [s for s in steps[i + 1 :]]
+                return self._splat(value, step, rest, whole)
+            else:
+                raise _FailError(expr)
+        return value
+
+    def _index_key(self, step: Node) -> Value:
+        inner = step.children[0]
+        if inner.type == "legacy_index":
+            return int(node_text(inner)[1:])
+        for child in inner.children:
+            if child.type == "expression":
+                return self._node(child)
+        raise _FailError(node_text(step))
+
+    def _splat(self, value: Value, step: Node, rest: list[Node], whole: Node) -> Value:
+        splat = step.children[0]
+        inner = [c for c in splat.children if c.type in ("get_attr", "index")]
+        if isinstance(value, Lazy):
+            value = _get(value, "*", node_text(whole))
+        if isinstance(value, Unknown):
+            return Unknown(node_text(whole), value.address)
+        if value is None:
+            items: list[Value] = []
+        elif isinstance(value, list):
+            items = value
+        elif isinstance(value, dict):
+            items = list(value.values())
+        else:
+            items = [value]
+        out = [self._apply_steps(item, inner, whole) for item in items]
+        return self._apply_steps(out, rest, whole) if rest else out
+
+    # ------------------------------------------------------------------ literals
+
+    def _literal(self, node: Node) -> Value:
+        child = node.children[0]
+        kind = child.type
+        if kind == "numeric_lit":
+            text = node_text(child)
+            number = float(text)
+            return (
+                int(number)
+                if number.is_integer() and "." not in text and "e" not in text.lower()
+                else number
+            )
+        if kind == "bool_lit":
+            return node_text(child) == "true"
+        if kind == "null_lit":
+            return None
+        if kind == "string_lit":
+            return self._string_lit(child)
+        raise _FailError(kind)
+
+    def _string_lit(self, node: Node) -> str:
+        text = node_text(node)
+        return _unescape(text[1:-1])
+
+    def _template_expr(self, node: Node) -> Value:
+        inner = node.children[0]
+        if inner.type == "heredoc_template":
+            return self._heredoc(inner)
+        return self._quoted(inner)
+
+    def _quoted(self, node: Node) -> Value:
+        raw = node.text or b""
+        base = node.start_byte
+        parts: list[Value] = []
+        pos = 1  # after the opening quote
+        for child in node.children:
+            kind = child.type
+            if kind in ("template_interpolation", "template_directive"):
+                start, end = child.start_byte - base, child.end_byte - base
+                if start > pos:
+                    parts.append(_unescape(raw[pos:start].decode("utf-8", "replace")))
+                parts.append(self._interpolation(child))
+                pos = end
+        end_quote = len(raw) - 1
+        if end_quote > pos:
+            parts.append(_unescape(raw[pos:end_quote].decode("utf-8", "replace")))
+        return _join_template(parts, node)
+
+    def _heredoc(self, node: Node) -> Value:
+        raw = (node.text or b"").decode("utf-8", "replace")
+        base = node.start_byte
+        trim = raw.startswith("<<-")
+        body_start = raw.index("\n") + 1
+        idents = [c for c in node.children if c.type == "heredoc_identifier"]
+        closing = idents[-1]
+        body_end = raw.rfind("\n", 0, closing.start_byte - base) + 1
+        body_end = max(body_end, body_start)
+        # Interpolations become sentinels so that trimming works on the literal text only.
+        values: list[Value] = []
+        pieces: list[str] = []
+        pos = body_start
+        encoded = node.text or b""
+        for child in node.children:
+            if child.type in ("template_interpolation", "template_directive"):
+                start = len(encoded[: child.start_byte - base].decode("utf-8", "replace"))
+                end = len(encoded[: child.end_byte - base].decode("utf-8", "replace"))
+                pieces.append(raw[pos:start])
+                pieces.append(f"\x00{len(values)}\x00")
+                values.append(self._interpolation(child))
+                pos = end
+        pieces.append(raw[pos:body_end])
+        body = "".join(pieces)
+        if trim:
+            body = _dedent(body)
+        body = _unescape(body, quoted=False)
+        parts: list[Value] = []
+        for i, chunk in enumerate(body.split("\x00")):
+            if i % 2 == 0:
+                if chunk:
+                    parts.append(chunk)
+            else:
+                parts.append(values[int(chunk)])
+        return _join_template(parts, node) if parts else ""
+
+    def _interpolation(self, node: Node) -> Value:
+        if node.type == "template_directive":
+            return Unknown(node_text(node))
+        for child in node.children:
+            if child.type == "expression":
+                return self.eval(child)
+        raise _FailError(node_text(node))
+
+    # ------------------------------------------------------------------ collections
+
+    def _collection(self, node: Node) -> Value:
+        return self._node(node.children[0])
+
+    def _tuple(self, node: Node) -> Value:
+        return [self._node(c) for c in node.children if c.type == "expression"]
+
+    def _object(self, node: Node) -> Value:
+        return {self._object_key(key): self._node(val) for key, val in object_elems(node)}
+
+    def _object_key(self, node: Node) -> str:
+        children = node.children
+        if len(children) == 1 and children[0].type == "variable_expr":
+            return node_text(children[0])
+        key = self._node(node)
+        if isinstance(key, Unknown):
+            return key.placeholder()
+        if isinstance(key, bool):
+            return "true" if key else "false"
+        if isinstance(key, str | int | float):
+            return str(key)
+        raise _FailError(node_text(node))
+
+    def _for(self, node: Node) -> Value:
+        inner = node.children[0]
+        intro = next(c for c in inner.children if c.type == "for_intro")
+        idents = [node_text(c) for c in intro.children if c.type == "identifier"]
+        source = self._node(next(c for c in intro.children if c.type == "expression"))
+        if isinstance(source, Unknown) or not isinstance(source, list | dict):
+            return Unknown(node_text(node))
+        exprs = [c for c in inner.children if c.type == "expression"]
+        cond = next((c for c in inner.children if c.type == "for_cond"), None)
+        grouped = any(c.type == "ellipsis" for c in inner.children)
+        pairs = list(source.items()) if isinstance(source, dict) else list(enumerate(source))
+        is_object = inner.type == "for_object_expr"
+        out_list: list[Value] = []
+        out_dict: dict[str, Value] = {}
+        for key, item in pairs:
+            bound = {idents[0]: key, idents[1]: item} if len(idents) == 2 else {idents[0]: item}
+            sub = self.with_bindings(bound)
+            if cond is not None:
+                keep = sub._node(next(c for c in cond.children if c.type == "expression"))
+                if isinstance(keep, Unknown):
+                    return Unknown(node_text(node))
+                if not keep:
+                    continue
+            if is_object:
+                k = sub._node(exprs[0])
+                if isinstance(k, Unknown):
+                    return Unknown(node_text(node))
+                v = sub._node(exprs[1])
+                if grouped:
+                    out_dict.setdefault(str(k), []).append(v)
+                else:
+                    out_dict[str(k)] = v
+            else:
+                out_list.append(sub._node(exprs[0]))
+        return out_dict if is_object else out_list
+
+    # ------------------------------------------------------------------ operators
+
+    def _conditional(self, node: Node) -> Value:
+        parts = [c for c in node.children if c.type == "expression"]
+        cond = self._node(parts[0])
+        if isinstance(cond, Unknown):
+            return Unknown(node_text(node))
+        return self._node(parts[1] if cond else parts[2])
+
+    def _operation(self, node: Node) -> Value:
+        return self._node(node.children[0])
+
+    def _unary(self, node: Node) -> Value:
+        children = node.children
+        op = node_text(children[0])
+        value = self._sequence(children[1:], node)
+        if isinstance(value, Unknown):
+            return Unknown(node_text(node))
+        if op == "!":
+            return not value
+        return -value
+
+    def _binary(self, node: Node) -> Value:
+        children = node.children
+        split = next(
+            i for i, c in enumerate(children) if i > 0 and not c.is_named and c.type in _BINARY_OPS
+        )
+        op = children[split].type
+        left = self._sequence(children[:split], node)
+        if op in ("&&", "||") and not isinstance(left, Unknown):
+            if op == "&&" and not left:
+                return False
+            if op == "||" and left:
+                return True
+        right = self._sequence(children[split + 1 :], node)
+        if isinstance(left, Unknown) or isinstance(right, Unknown):
+            return Unknown(node_text(node))
+        return _BINARY_OPS[op](left, right)
+
+    # ------------------------------------------------------------------ functions
+
+    def _call(self, node: Node) -> Value:
+        children = node.children
+        name = node_text(children[0])
+        arg_nodes: list[Node] = []
+        expand = False
+        for child in children:
+            if child.type == "function_arguments":
+                arg_nodes = [c for c in child.children if c.type == "expression"]
+                expand = any(c.type == "ellipsis" for c in child.children)
+        if name in ("try", "can"):
+            return self._try(name, arg_nodes)
+        args = [self._node(a) for a in arg_nodes]
+        if expand and args:
+            last = args.pop()
+            if isinstance(last, Unknown) or not isinstance(last, list):
+                return Unknown(node_text(node))
+            args.extend(last)
+        if name in _FILE_FUNCS:
+            return _FILE_FUNCS[name](self, args, node)
+        if name == "jsonencode":
+            return _jsonencode(args[0])
+        func = _FUNCS.get(name)
+        if func is None or any(has_unknown(a) for a in args):
+            return Unknown(node_text(node))
+        return func(*args)
+
+    def _try(self, name: str, arg_nodes: list[Node]) -> Value:
+        for arg in arg_nodes:
+            value = self.eval(arg)
+            if not isinstance(value, Unknown):
+                return True if name == "can" else value
+        return Unknown(node_text(arg_nodes[0])) if arg_nodes else None
+
+    # ------------------------------------------------------------------ files
+
+    def resolve_path(self, value: str) -> Path:
+        """A path as Terraform reads it (relative to the working directory = the root module)."""
+        path = Path(value)
+        return path if path.is_absolute() else self.scope.root_dir / path
+
+
+def _attr_name(step: Node) -> str | None:
+    if step.type != "get_attr":
+        return None
+    for child in step.children:
+        if child.type == "identifier":
+            return node_text(child)
+    return None
+
+
+def _get(value: Value, name: str, expr: str) -> Value:
+    if isinstance(value, dict):
+        if name in value:
+            return value[name]
+        raise _FailError(expr)
+    if isinstance(value, Lazy):
+        return value.get(name, expr)
+    raise _FailError(expr)
+
+
+def _index(value: Value, key: Value, expr: str) -> Value:
+    if isinstance(key, Unknown):
+        address = getattr(value, "address", None)
+        return Unknown(expr, address if isinstance(address, str) else None)
+    if isinstance(value, list):
+        return value[int(key)]
+    if isinstance(value, dict):
+        return value[key if isinstance(key, str) else str(key)]
+    if isinstance(value, Lazy):
+        return value.get(f"[{json.dumps(key)}]", expr)
+    raise _FailError(expr)
+
+
+def _dedent(text: str) -> str:
+    lines = text.split("\n")
+    indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
+    cut = min(indents) if indents else 0
+    return "\n".join(line[cut:] for line in lines)
+
+
+def _join_template(parts: list[Value], node: Node) -> Value:
+    if len(parts) == 1 and not isinstance(parts[0], str):
+        return parts[0]  # "${x}" keeps x's type, as in Terraform
+    out: list[str] = []
+    partial = False
+    for part in parts:
+        if isinstance(part, Unknown):
+            out.append(part.placeholder())
+            partial = True
+        elif isinstance(part, Partial):
+            out.append(part)
+            partial = True
+        elif isinstance(part, bool):
+            out.append("true" if part else "false")
+        elif isinstance(part, str | int | float):
+            out.append(_num_str(part) if not isinstance(part, str) else part)
+        elif part is None:
+            continue
+        else:
+            return Unknown(node_text(node))
+    text = "".join(out)
+    return Partial(text) if partial else text
+
+
+def _num_str(value: int | float) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def to_json_value(value: Value) -> Value:
+    """Plain JSON data, with ``${expr}`` placeholders for unknown parts."""
+    if isinstance(value, Unknown):
+        return value.placeholder()
+    if isinstance(value, list):
+        return [to_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_json_value(v) for k, v in value.items()}
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    raise _FailError("not JSON")
+
+
+def _jsonencode(value: Value) -> Value:
+    text = json.dumps(to_json_value(value), separators=(",", ":"))
+    return Partial(text) if has_unknown(value) else text
+
+
+def _tostring(value: Value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return _num_str(value)
+    if isinstance(value, str):
+        return value
+    raise _FailError("tostring")
+
+
+def _format(fmt: str, *args: Value) -> str:
+    out: list[str] = []
+    arg_iter = iter(args)
+    i = 0
+    while i < len(fmt):
+        ch = fmt[i]
+        if ch != "%":
+            out.append(ch)
+            i += 1
+            continue
+        match = re.match(r"%([-+ 0#]*\d*(?:\.\d+)?)([sdqvftxXbeEgGo%])", fmt[i:])
+        if match is None:
+            raise _FailError("format")
+        flags, verb = match.groups()
+        i += match.end()
+        if verb == "%":
+            out.append("%")
+            continue
+        arg = next(arg_iter)
+        if verb in ("s", "v"):
+            out.append(("%" + flags + "s") % _tostring(arg))
+        elif verb == "q":
+            out.append(json.dumps(_tostring(arg)))
+        elif verb == "t":
+            out.append("true" if arg else "false")
+        else:
+            out.append(("%" + flags + verb) % (arg if verb not in "dxXbo" else int(arg)))
+    return "".join(out)
+
+
+def _lookup(mapping: Value, key: Value, *default: Value) -> Value:
+    if isinstance(mapping, dict) and key in mapping:
+        return mapping[key]
+    if default:
+        return default[0]
+    raise _FailError("lookup")
+
+
+def _merge(*maps: Value) -> Value:
+    out: dict[str, Value] = {}
+    for m in maps:
+        if m is None:
+            continue
+        if not isinstance(m, dict):
+            raise _FailError("merge")
+        out.update(m)
+    return out
+
+
+def _concat(*lists: Value) -> Value:
+    out: list[Value] = []
+    for item in lists:
+        if not isinstance(item, list):
+            raise _FailError("concat")
+        out.extend(item)
+    return out
+
+
+def _flatten(value: Value) -> list[Value]:
+    out: list[Value] = []
+    for item in value:
+        if isinstance(item, list):
+            out.extend(_flatten(item))
+        else:
+            out.append(item)
+    return out
+
+
+def _distinct(value: Value) -> list[Value]:
+    out: list[Value] = []
+    for item in value:
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def _element(value: Value, index: Value) -> Value:
+    return value[int(index) % len(value)]
+
+
+def _coalesce(*values: Value) -> Value:
+    for v in values:
+        if v is not None and v != "":
+            return v
+    raise _FailError("coalesce")
+
+
+def _length(value: Value) -> int:
+    if isinstance(value, str | list | dict):
+        return len(value)
+    raise _FailError("length")
+
+
+def _tonumber(value: Value) -> Value:
+    if isinstance(value, bool):
+        raise _FailError("tonumber")
+    if isinstance(value, int | float):
+        return value
+    number = float(value)
+    return int(number) if number.is_integer() and "." not in str(value) else number
+
+
+def _tobool(value: Value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return bool(value == "true")
+    raise _FailError("tobool")
+
+
+def _range(*args: Value) -> list[int]:
+    return list(range(*(int(a) for a in args)))
+
+
+def _regex_replace(text: str, old: str, new: str) -> str:
+    if len(old) > 1 and old.startswith("/") and old.endswith("/"):
+        return re.sub(old[1:-1], re.sub(r"\$\{?(\d+)\}?", r"\\\1", new), text)
+    return text.replace(old, new)
+
+
+_FUNCS: dict[str, Callable[..., Value]] = {
+    "merge": _merge,
+    "concat": _concat,
+    "format": _format,
+    "lookup": _lookup,
+    "jsondecode": json.loads,
+    "tostring": _tostring,
+    "tonumber": _tonumber,
+    "tobool": _tobool,
+    "tolist": list,
+    "toset": _distinct,
+    "tomap": dict,
+    "length": _length,
+    "upper": str.upper,
+    "lower": str.lower,
+    "title": str.title,
+    "trimspace": str.strip,
+    "trimprefix": lambda s, p: s[len(p) :] if s.startswith(p) else s,
+    "trimsuffix": lambda s, p: s[: -len(p)] if p and s.endswith(p) else s,
+    "trim": lambda s, chars: s.strip(chars),
+    "startswith": str.startswith,
+    "endswith": str.endswith,
+    "replace": _regex_replace,
+    "join": lambda sep, items: sep.join(_tostring(i) for i in items),
+    "split": lambda sep, s: s.split(sep),
+    "substr": lambda s, off, n: s[int(off) :] if int(n) < 0 else s[int(off) : int(off) + int(n)],
+    "element": _element,
+    "coalesce": _coalesce,
+    "coalescelist": lambda *ls: next(x for x in ls if x),
+    "compact": lambda items: [i for i in items if i not in (None, "")],
+    "flatten": _flatten,
+    "distinct": _distinct,
+    "keys": lambda m: sorted(m),
+    "values": lambda m: [m[k] for k in sorted(m)],
+    "contains": lambda items, v: v in items,
+    "zipmap": lambda ks, vs: dict(zip(ks, vs, strict=True)),
+    "range": _range,
+    "min": min,
+    "max": max,
+    "abs": abs,
+    "ceil": math.ceil,
+    "floor": math.floor,
+    "sort": lambda items: sorted(items),
+    "reverse": lambda items: list(reversed(items)),
+    "slice": lambda items, a, b: items[int(a) : int(b)],
+    "one": lambda items: items[0] if items else None,
+    "basename": posixpath.basename,
+    "dirname": posixpath.dirname,
+    "abspath": lambda p: p,
+    "base64encode": lambda s: base64.b64encode(s.encode()).decode(),
+    "base64decode": lambda s: base64.b64decode(s).decode(),
+    "sha256": lambda s: hashlib.sha256(s.encode()).hexdigest(),
+    "base64sha256": lambda s: base64.b64encode(hashlib.sha256(s.encode()).digest()).decode(),
+    "md5": lambda s: hashlib.md5(s.encode(), usedforsecurity=False).hexdigest(),
+    "urlencode": lambda s: __import__("urllib.parse").parse.quote(s, safe=""),
+    "yamlencode": lambda v: json.dumps(v),
+    "regex": lambda pattern, s: _regex(pattern, s),
+    "can_regex": lambda pattern, s: re.search(pattern, s) is not None,
+}
+
+
+def _regex(pattern: str, text: str) -> Value:
+    match = re.search(pattern, text)
+    if match is None:
+        raise _FailError("regex")
+    if match.groupdict():
+        return match.groupdict()
+    if match.groups():
+        return list(match.groups())
+    return match.group(0)
+
+
+_MAX_FILE = 4 * 1024 * 1024
+
+
+def _read_file(ev: Evaluator, args: list[Value], node: Node) -> bytes:
+    if not args or not isinstance(args[0], str) or isinstance(args[0], Partial):
+        raise _FailError(node_text(node))
+    path = ev.resolve_path(args[0])
+    try:
+        if path.stat().st_size > _MAX_FILE:
+            raise _FailError(node_text(node))
+        return path.read_bytes()
+    except OSError:
+        raise _FailError(node_text(node)) from None
+
+
+def _fn_file(ev: Evaluator, args: list[Value], node: Node) -> Value:
+    return _read_file(ev, args, node).decode("utf-8")
+
+
+def _fn_fileexists(ev: Evaluator, args: list[Value], node: Node) -> Value:
+    if not args or not isinstance(args[0], str) or isinstance(args[0], Partial):
+        return Unknown(node_text(node))
+    return ev.resolve_path(args[0]).is_file()
+
+
+def _fn_filebase64sha256(ev: Evaluator, args: list[Value], node: Node) -> Value:
+    digest = hashlib.sha256(_read_file(ev, args, node)).digest()
+    return base64.b64encode(digest).decode()
+
+
+def _fn_filesha256(ev: Evaluator, args: list[Value], node: Node) -> Value:
+    return hashlib.sha256(_read_file(ev, args, node)).hexdigest()
+
+
+def _fn_filemd5(ev: Evaluator, args: list[Value], node: Node) -> Value:
+    return hashlib.md5(_read_file(ev, args, node), usedforsecurity=False).hexdigest()
+
+
+_TEMPLATE_VAR = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
+
+
+def _fn_templatefile(ev: Evaluator, args: list[Value], node: Node) -> Value:
+    """Templates with plain ``${name}`` placeholders; directives make the result unknown."""
+    text = _read_file(ev, args[:1], node).decode("utf-8")
+    variables = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
+    if "%{" in text.replace("%%{", ""):
+        return Unknown(node_text(node))
+    unknown = False
+
+    def repl(match: re.Match[str]) -> str:
+        nonlocal unknown
+        value = variables.get(match.group(1), Unknown(match.group(1)))
+        if isinstance(value, (Unknown, Partial)):
+            unknown = True
+            return value.placeholder() if isinstance(value, Unknown) else str(value)
+        return _tostring(value)
+
+    body = _TEMPLATE_VAR.sub(repl, text)
+    if "${" in body.replace("$${", "") and not unknown:
+        return Unknown(node_text(node))  # expressions beyond plain names
+    body = body.replace("$${", "${")
+    return Partial(body) if unknown else body
+
+
+_FILE_FUNCS: dict[str, Callable[[Evaluator, list[Value], Node], Value]] = {
+    "file": _fn_file,
+    "fileexists": _fn_fileexists,
+    "filebase64sha256": _fn_filebase64sha256,
+    "filesha256": _fn_filesha256,
+    "filemd5": _fn_filemd5,
+    "templatefile": _fn_templatefile,
+}
+
+
+def _eq(a: Value, b: Value) -> bool:
+    return bool(a == b)
+
+
+_BINARY_OPS: dict[str, Callable[[Value, Value], Value]] = {
+    "==": _eq,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b,
+    ">=": lambda a, b: a >= b,
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b,
+    "%": lambda a, b: a % b,
+    "&&": lambda a, b: bool(a and b),
+    "||": lambda a, b: bool(a or b),
+}
+
+_HANDLERS: dict[str, Callable[[Evaluator, Node], Value]] = {
+    "literal_value": Evaluator._literal,
+    "string_lit": Evaluator._string_lit,
+    "template_expr": Evaluator._template_expr,
+    "collection_value": Evaluator._collection,
+    "tuple": Evaluator._tuple,
+    "object": Evaluator._object,
+    "for_expr": Evaluator._for,
+    "conditional": Evaluator._conditional,
+    "operation": Evaluator._operation,
+    "unary_operation": Evaluator._unary,
+    "binary_operation": Evaluator._binary,
+    "function_call": Evaluator._call,
+    "variable_expr": lambda ev, node: ev._traversal([node], node),
+}
