@@ -67,3 +67,9 @@ def test_log002_unknown_for_custom_group_outside_sources_and_for_gaps() -> None:
     )
     findings = run(LOG002, Inventory(functions=(custom,), gaps=(gap,)))
     assert len(unknowns(findings)) == 1 and failures(findings) == []
+
+
+def test_log002_default_name_filled_by_the_collector_still_counts_as_default() -> None:
+    filled = fn(logging=LoggingConfig(log_format="JSON", log_group="/aws/lambda/api"))
+    [finding] = run(LOG002, Inventory(functions=(filled,)))
+    assert finding in failures([finding]) and "not declared" in finding.evidence[0].value

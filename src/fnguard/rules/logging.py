@@ -114,12 +114,14 @@ _FORMAT_IMPACT = 2  # a text format hampers investigation; it exposes nothing
 
 
 def _log_group_name(fn: Function) -> tuple[str | None, bool]:
-    """(name, is_default): the configured group, else Lambda's default ``/aws/lambda/<name>``."""
+    """(name, is_default): the configured group, else Lambda's default ``/aws/lambda/<name>``.
+
+    Collectors may fill the default name themselves; it still counts as the default.
+    """
+    default = f"/aws/lambda/{fn.name}" if fn.name else None
     if fn.logging.log_group:
-        return fn.logging.log_group, False
-    if fn.name:
-        return f"/aws/lambda/{fn.name}", True
-    return None, True
+        return fn.logging.log_group, fn.logging.log_group == default
+    return default, True
 
 
 def _group_findings(
