@@ -10,7 +10,7 @@ import pytest
 
 from fnguard.model import CollectionGap, Location, Severity
 from fnguard.report import get_reporter
-from fnguard.report._sarif import level, security_severity
+from fnguard.report._sarif import level, project_uri, security_severity
 from fnguard.result import RuleInfo
 
 if TYPE_CHECKING:
@@ -300,3 +300,11 @@ def test_undecodable_file_name_is_percent_encoded(scan_result: ScanResult) -> No
     text.encode("utf-8")
     (result,) = json.loads(text)["runs"][0]["results"]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "caf%E9.tf"
+
+
+def test_information_uri_comes_from_the_package_urls() -> None:
+    urls = ["Issues, https://x.invalid/i", "Homepage, https://x.invalid", "Other, https://o"]
+    assert project_uri(urls, ["https://home.invalid/"]) == "https://x.invalid"
+    assert project_uri(["Issues, https://x.invalid/i"], []) == "https://x.invalid/i"
+    assert project_uri(["Docs, not a url"], ["https://home.invalid/"]) == "https://home.invalid/"
+    assert project_uri([], ["UNKNOWN"]) is None

@@ -31,10 +31,12 @@ from fnguard.report._interface import Reporter
 from fnguard.rules import PACKS
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from fnguard.model import CollectionGap, Finding
     from fnguard.result import RuleInfo, ScanResult
 
-__all__ = ["SARIF_SCHEMA_URI", "SarifReporter"]
+__all__ = ["SARIF_SCHEMA_URI", "SarifReporter", "level", "project_uri", "security_severity"]
 
 SARIF_SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -77,16 +79,31 @@ def security_severity(impact: int) -> str:
     return f"{value:.1f}"
 
 
+_URL_LABELS = ("homepage", "home", "repository", "source")
+
+
+def project_uri(project_urls: Iterable[str], home_pages: Iterable[str]) -> str | None:
+    """The project's page among ``Project-URL`` ("Label, URL") and ``Home-page`` values: a
+    home page or repository label first, then any other absolute http(s) URL.
+    """
+    labelled = [tuple(part.strip() for part in entry.split(",", 1)) for entry in project_urls]
+    urls = [(pair[0].lower(), pair[-1]) for pair in labelled]
+    ranked = sorted(
+        urls,
+        key=lambda lu: _URL_LABELS.index(lu[0]) if lu[0] in _URL_LABELS else len(_URL_LABELS),
+    )
+    candidates = [url for _, url in ranked] + [page.strip() for page in home_pages]
+    return next((url for url in candidates if _is_absolute_uri(url)), None)
+
+
 @lru_cache(maxsize=1)
-def _project_uri() -> str | None:
-    """The project's home page from the installed distribution's metadata, if it names one."""
+def _installed_project_uri() -> str | None:
+    """The home page the installed distribution's metadata names, if any (pyproject urls)."""
     try:
         meta = importlib.metadata.metadata("fnguard")
     except importlib.metadata.PackageNotFoundError:
         return None
-    candidates = [url.split(",", 1)[-1].strip() for url in meta.get_all("Project-URL") or []]
-    candidates.append(meta["Home-page"] or "")
-    return next((url for url in candidates if _is_absolute_uri(url)), None)
+    return project_uri(meta.get_all("Project-URL") or [], meta.get_all("Home-page") or [])
 
 
 def _is_absolute_uri(text: str) -> bool:
@@ -232,9 +249,9 @@ def sarif_log(result: ScanResult) -> dict[str, Any]:
     for finding in findings:
         first_remediation.setdefault(finding.rule_id, finding.remediation)
     driver: dict[str, Any] = {"name": "fnguard", "version": result.tool_version}
-    project_uri = _project_uri()
-    if project_uri:
-        driver["informationUri"] = project_uri
+    information_uri = _installed_project_uri()
+    if information_uri:
+        driver["informationUri"] = information_uri
     driver["rules"] = [_rule(rule, first_remediation.get(rule.id)) for rule in rules]
     summary = summarize(result)
     run: dict[str, Any] = {
