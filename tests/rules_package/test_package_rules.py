@@ -88,7 +88,8 @@ def test_pkg009_blocked_deprecated_and_upcoming_by_date() -> None:
     [create_blocked] = _pkg009("nodejs20.x", dt.date(2026, 6, 15))
     assert create_blocked.impact == 7
     [soon] = _pkg009("python3.11", dt.date(2026, 5, 1))
-    assert soon.impact == 4 and "2026-06-30 (in 60 days)" in soon.message
+    assert soon.impact == 4 and "to be deprecated on 2026-06-30" in soon.message
+    assert ("days until deprecation", "60") in [(e.label, e.value) for e in soon.evidence]
 
 
 def test_pkg009_quiet_for_supported_runtimes_and_respects_window() -> None:
@@ -111,3 +112,9 @@ def test_pkg009_unknown_runtime_and_image_function() -> None:
     image = fn(package_type=PackageType.IMAGE, runtime=None)
     assert run(PKG009, Inventory(functions=(image,)), ctx()) == []
     assert len(unknowns(run(PKG009, Inventory(functions=(fn(runtime=None),)), ctx()))) == 1
+
+
+def test_pkg009_upcoming_finding_key_is_stable_from_day_to_day() -> None:
+    [monday] = _pkg009("python3.11", dt.date(2026, 5, 4))
+    [tuesday] = _pkg009("python3.11", dt.date(2026, 5, 5))
+    assert monday.key == tuesday.key

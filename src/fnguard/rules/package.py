@@ -257,8 +257,7 @@ def _lifecycle_verdict(
         later = f"; creation blocked from {entry.block_create}" if entry.block_create else ""
         return PKG009.impact, f"deprecated since {entry.deprecation}, no security patches{later}"
     if entry.deprecation and (entry.deprecation - today).days <= window_days:
-        days = (entry.deprecation - today).days
-        return _PKG009_UPCOMING_IMPACT, f"deprecated on {entry.deprecation} (in {days} days)"
+        return _PKG009_UPCOMING_IMPACT, f"to be deprecated on {entry.deprecation}"
     return None
 
 
@@ -286,13 +285,18 @@ def _check_pkg009(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
         if verdict is None:
             continue
         impact, what = verdict
+        evidence = [Evidence("runtime", entry.runtime), Evidence("source", entry.source), as_of]
+        if entry.deprecation and ctx.today < entry.deprecation:
+            # Kept out of the message: a finding's key must not change from one day to the next.
+            days = (entry.deprecation - ctx.today).days
+            evidence.append(Evidence("days until deprecation", str(days)))
         yield PKG009.finding(
             resource=fn.address,
             location=fn.location,
             function=fn,
             impact=impact,
             message=f"{_label(fn)} uses {entry.name} ({entry.runtime}): {what}",
-            evidence=[Evidence("runtime", entry.runtime), Evidence("source", entry.source), as_of],
+            evidence=evidence,
         )
 
 
