@@ -211,7 +211,7 @@ def _outputs(args: argparse.Namespace) -> list[tuple[str, str]]:
 
 
 def _cmd_scan(args: argparse.Namespace, stdout: TextIO) -> int:
-    from fnguard.report import get_reporter  # type: ignore[attr-defined,unused-ignore]
+    from fnguard.report import get_reporter
 
     pairs = _outputs(args)
     to_terminal = stdout.isatty()
