@@ -26,6 +26,7 @@ _T = TypeVar("_T")
 
 __all__ = [
     "Architecture",
+    "Bucket",
     "CodeSigningConfig",
     "CollectionGap",
     "EgressRule",
@@ -244,6 +245,7 @@ class PackageRef:
     hash_declared: bool = False  # the source records a hash, even if its value is computed
     s3_bucket: str | None = None
     s3_key: str | None = None
+    s3_object_version: str | None = None
     image_uri: str | None = None
     source_dir: str | None = None  # handler source folder, for code analysis
 
@@ -322,6 +324,7 @@ class Trigger:
     filters: tuple[tuple[str, str], ...] = ()
     front_door: str | None = None  # FrontDoor.address for API / URL triggers
     batch_size: int | None = None
+    batching_window_s: int | None = None
     enabled: bool = True
 
 
@@ -481,6 +484,16 @@ class Queue:
 
 
 @dataclass(frozen=True)
+class Bucket:
+    """An S3 bucket, so rules can turn a trigger's source address into a name and ARN."""
+
+    address: str
+    location: Location
+    name: str | None = None
+    arn: str | None = None
+
+
+@dataclass(frozen=True)
 class CodeSigningConfig:
     address: str
     location: Location
@@ -534,6 +547,7 @@ class Inventory:
     log_groups: tuple[LogGroup, ...] = ()
     kms_keys: tuple[KmsKey, ...] = ()
     queues: tuple[Queue, ...] = ()
+    buckets: tuple[Bucket, ...] = ()
     code_signing_configs: tuple[CodeSigningConfig, ...] = ()
     gaps: tuple[CollectionGap, ...] = ()
     suppressions: tuple[Suppression, ...] = ()
