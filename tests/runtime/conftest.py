@@ -11,10 +11,9 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -28,13 +27,16 @@ if str(RUNTIME_SRC) not in sys.path:
 
 from moto_server import AWS_TEST_ENV, moto_server  # noqa: E402
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
 RESULT_MARK = "@@RESULT@@"
 
-PRELUDE = '''
+PRELUDE = f'''
 import json as _json, sys as _sys
 
 def _report(value):
-    _sys.__stdout__.write("%s" + _json.dumps(value, default=repr) + "\\n")
+    _sys.__stdout__.write("{RESULT_MARK}" + _json.dumps(value, default=repr) + "\\n")
     _sys.__stdout__.flush()
 
 def attempt(fn):
@@ -44,7 +46,7 @@ def attempt(fn):
     except Exception as exc:
         return type(exc).__name__
     return "ok" if value is None else value
-''' % RESULT_MARK
+'''
 
 
 @dataclass

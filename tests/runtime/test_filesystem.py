@@ -9,6 +9,7 @@ import os
 from fnguard_runtime import guard, Policy, FilesystemPolicy
 
 ALLOWED, OUTSIDE = {allowed!r}, {outside!r}
+CREATE = os.O_WRONLY | os.O_CREAT
 
 @guard(Policy(filesystem=FilesystemPolicy(mode="{mode}", allow_write=[ALLOWED])))
 def handler(event, context):
@@ -24,14 +25,14 @@ def handler(event, context):
     out["chmod"] = attempt(lambda: os.chmod(OUTSIDE + "/readme.txt", 0o777))
     out["symlink_escape"] = attempt(lambda: open(ALLOWED + "/link", "w").close())
     fd = os.open(OUTSIDE, os.O_RDONLY)
-    out["dir_fd"] = attempt(lambda: os.close(os.open("viafd.txt", os.O_WRONLY | os.O_CREAT, dir_fd=fd)))
+    out["dir_fd"] = attempt(lambda: os.close(os.open("viafd.txt", CREATE, dir_fd=fd)))
     os.close(fd)
     # Near misses: reads anywhere, and writes inside the allowed folder (also through dir_fd).
     out["read"] = attempt(lambda: open(OUTSIDE + "/readme.txt").read())
     out["inside"] = attempt(lambda: open(ALLOWED + "/ok.txt", "w").write("x") and None)
     out["rename_in"] = attempt(lambda: os.rename(ALLOWED + "/ok.txt", ALLOWED + "/ok2.txt"))
     afd = os.open(ALLOWED, os.O_RDONLY)
-    out["dir_fd_in"] = attempt(lambda: os.close(os.open("viafd.txt", os.O_WRONLY | os.O_CREAT, dir_fd=afd)))
+    out["dir_fd_in"] = attempt(lambda: os.close(os.open("viafd.txt", CREATE, dir_fd=afd)))
     os.close(afd)
     return out
 

@@ -7,6 +7,7 @@ import pytest
 HANDLER = '''
 import os, subprocess, multiprocessing
 from fnguard_runtime import guard, Policy, ProcessPolicy
+TRUE = "/bin/true"
 
 @guard(Policy(process=ProcessPolicy(mode="{mode}", allow=["echo"])))
 def handler(event, context):
@@ -15,10 +16,12 @@ def handler(event, context):
     out["run"] = attempt(lambda: subprocess.run(["true"], check=True) and None)
     out["shell"] = attempt(lambda: subprocess.run("true", shell=True) and None)
     out["spawnv"] = attempt(lambda: os.spawnv(os.P_WAIT, "/bin/true", ["true"]))
-    out["posix_spawn"] = attempt(lambda: os.waitpid(os.posix_spawn("/bin/true", ["true"], {{}}), 0) and None)
+    out["posix_spawn"] = attempt(lambda: os.waitpid(os.posix_spawn(TRUE, ["true"], {{}}), 0)
+                                 and None)
     out["fork_exec"] = attempt(lambda: __import__("_posixsubprocess").fork_exec and _fork_exec())
     out["fork"] = attempt(_fork)
-    out["allowed"] = attempt(lambda: subprocess.run(["echo", "near-miss"], capture_output=True, text=True).stdout.strip())
+    out["allowed"] = attempt(lambda: subprocess.run(["echo", "near-miss"], capture_output=True,
+                                                    text=True).stdout.strip())
     out["allowed_spawn"] = attempt(lambda: os.spawnvp(os.P_WAIT, "echo", ["echo", "x"]))
     return out
 
@@ -33,7 +36,8 @@ def _fork_exec():
     pid = util.spawnv_passfds(b"/bin/true", [b"true"], ())
     os.waitpid(pid, 0)
 
-_report({{"inside": handler({{}}, None), "outside": attempt(lambda: subprocess.run(["true"]) and None)}})
+_report({{"inside": handler({{}}, None),
+          "outside": attempt(lambda: subprocess.run(["true"]) and None)}})
 '''
 
 DENIED = ("system", "run", "shell", "spawnv", "posix_spawn", "fork_exec", "fork")
