@@ -1,0 +1,215 @@
+"""Secret rules for function configuration: what the environment holds and how it is encrypted.
+
+SEC001 reports two things. A literal secret written in the source (impact 9). And a value
+copied from a secret store into the environment at deploy time
+(``aws_secretsmanager_secret_version.x.secret_string``, ``data.aws_ssm_parameter.x.value``,
+``{{resolve:secretsmanager:...}}``): the store is bypassed, the secret sits in plaintext in the
+function configuration (and the Terraform state) for anyone with lambda:GetFunctionConfiguration,
+so it is reported at impact 7 with the expression as evidence. Evidence never holds a secret:
+values are shown through ``fnguard.masking.mask``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fnguard.masking import mask
+from fnguard.model import (
+    EnvVar,
+    Evidence,
+    Finding,
+    Function,
+    Inventory,
+    KmsKey,
+    Provider,
+    Remediation,
+)
+from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
+from fnguard.rules._sec_detect import find_secret, secret_store_read
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["RULES"]
+
+_BOTH = (Provider.AWS, Provider.GCP)
+_STORE_READ_IMPACT = 7
+
+
+def _environment_gap(inv: Inventory, fn: Function) -> str | None:
+    gaps = inv.gaps_for(fn.address, "environment")
+    return gaps[0].reason if gaps else None
+
+
+# --------------------------------------------------------------------------- SEC001
+
+SEC001 = RuleMeta(
+    id="SEC001",
+    title="Plaintext secret in environment variables",
+    impact=9,
+    area="secrets",
+    providers=_BOTH,
+    description=(
+        "An environment variable holds a secret: a key, token or password written in the "
+        "source, or a secret-store value copied into the environment at deploy time. "
+        "Environment variables are readable by anyone with read access to the function "
+        "configuration and end up in state files and logs. References to SSM / Secrets "
+        "Manager / Secret Manager that the function resolves at runtime are not secrets."
+    ),
+    remediation=Remediation(
+        text=(
+            "Store the secret in Secrets Manager or SSM Parameter Store (SecureString) and "
+            "pass only its name or ARN; the function reads it at runtime (SDK, or the AWS "
+            "Parameters and Secrets Lambda extension). Rotate any secret that was committed."
+        ),
+        terraform=(
+            "environment {\n"
+            "  variables = {\n"
+            "    DB_SECRET_ARN = aws_secretsmanager_secret.db.arn   # not the secret string\n"
+            "  }\n"
+            "}"
+        ),
+        cloudformation=(
+            "Environment:\n"
+            "  Variables:\n"
+            "    DB_SECRET_ARN: !Ref DbSecret   # not {{resolve:secretsmanager:...}}"
+        ),
+        cli=(
+            "aws secretsmanager create-secret --name app/db --secret-string file://db.json\n"
+            "aws lambda update-function-configuration --function-name FN "
+            "--environment 'Variables={DB_SECRET_ARN=arn:aws:secretsmanager:"
+            "REGION:ACCOUNT:secret:app/db}'"
+        ),
+    ),
+    mappings=Mappings(
+        iso27001=("A.5.17", "A.8.24", "A.8.12"),
+        cis=("AWS Compute Services 12.3",),
+        owasp_serverless=("SAS-7",),
+    ),
+)
+
+
+def _literal_secret(fn: Function, var: EnvVar) -> Finding | None:
+    if var.value is None or var.is_reference:
+        return None
+    hit = find_secret(var.name, var.value)
+    if hit is None:
+        return None
+    return SEC001.finding(
+        resource=fn.address,
+        location=var.location or fn.location,
+        message=f"{fn.address}: environment variable {var.name} holds a secret ({hit.kind})",
+        evidence=[Evidence("variable", var.name), Evidence("value", mask(var.value))],
+        function=fn,
+    )
+
+
+def _store_read(fn: Function, var: EnvVar) -> Finding | None:
+    read = secret_store_read(var.source_expr) or secret_store_read(var.value)
+    if read is None:
+        return None
+    return SEC001.finding(
+        resource=fn.address,
+        location=var.location or fn.location,
+        message=(
+            f"{fn.address}: environment variable {var.name} copies a secret-store value into "
+            "the configuration, where it is stored in plaintext"
+        ),
+        evidence=[Evidence("variable", var.name), Evidence("source", read)],
+        function=fn,
+        impact=_STORE_READ_IMPACT,
+    )
+
+
+def _check_env_secrets(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    for fn in inv.functions:
+        reported = False
+        for var in fn.environment:
+            finding = _literal_secret(fn, var) or _store_read(fn, var)
+            if finding is not None:
+                reported = True
+                yield finding
+        gap = _environment_gap(inv, fn)
+        if gap and not reported:
+            yield SEC001.unknown(fn=fn, message=f"{fn.address}: environment unknown ({gap})")
+
+
+# --------------------------------------------------------------------------- SEC002
+
+SEC002 = RuleMeta(
+    id="SEC002",
+    title="Environment not encrypted with a customer-managed key",
+    impact=7,
+    area="secrets",
+    providers=_BOTH,
+    description=(
+        "The function has literal environment values but no customer-managed KMS key "
+        "(AWS kms_key_arn, GCP CMEK): they are encrypted with a provider-managed key that "
+        "every principal allowed to read the configuration can decrypt, and whose use you "
+        "cannot restrict or audit separately."
+    ),
+    remediation=Remediation(
+        text=(
+            "Create a customer-managed KMS key with rotation, restrict its key policy to the "
+            "deployers and the execution role, and set it as the function's environment key."
+        ),
+        terraform=(
+            'resource "aws_kms_key" "env" {\n'
+            "  enable_key_rotation = true\n"
+            "}\n"
+            'resource "aws_lambda_function" "fn" {\n'
+            "  # ...\n"
+            "  kms_key_arn = aws_kms_key.env.arn\n"
+            "}"
+        ),
+        cloudformation="KmsKeyArn: !GetAtt EnvKey.Arn",
+        cli="aws lambda update-function-configuration --function-name FN --kms-key-arn KEY_ARN",
+    ),
+    mappings=Mappings(
+        iso27001=("A.8.24", "A.5.17"),
+        cis=("AWS Compute Services 12.12",),
+        owasp_serverless=("SAS-7",),
+    ),
+)
+
+
+def _check_env_key(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    for fn in inv.functions:
+        literals = [v.name for v in fn.environment if v.value is not None and not v.is_reference]
+        if not literals:
+            gap = _environment_gap(inv, fn)
+            if gap:
+                yield SEC002.unknown(fn=fn, message=f"{fn.address}: environment unknown ({gap})")
+            continue
+        key_gaps = inv.gaps_for(fn.address, "kms_key_arn")
+        if fn.kms_key_arn is None and key_gaps:
+            yield SEC002.unknown(
+                fn=fn, message=f"{fn.address}: environment key unknown ({key_gaps[0].reason})"
+            )
+            continue
+        key = inv.lookup(KmsKey, fn.kms_key_arn)
+        provider_managed = fn.kms_key_arn is not None and (
+            (key is not None and not key.customer_managed) or "alias/aws/" in fn.kms_key_arn
+        )
+        if fn.kms_key_arn is not None and not provider_managed:
+            continue
+        shown = ", ".join(sorted(literals)[:8])
+        yield SEC002.finding(
+            resource=fn.address,
+            location=fn.location,
+            message=(
+                f"{fn.address}: environment ({len(literals)} literal values) is encrypted "
+                "with a provider-managed key"
+            ),
+            evidence=[
+                Evidence("variables", shown),
+                Evidence("kms key", fn.kms_key_arn or "none (provider default)"),
+            ],
+            function=fn,
+        )
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(SEC001, _check_env_secrets),
+    Rule(SEC002, _check_env_key),
+)
