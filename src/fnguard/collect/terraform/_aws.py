@@ -18,6 +18,7 @@ from fnguard.collect.terraform._eval import Partial, Unknown
 from fnguard.collect.terraform._view import MISSING, View
 from fnguard.model import (
     Architecture,
+    Bucket,
     CodeSigningConfig,
     CollectionGap,
     EgressRule,
@@ -330,6 +331,7 @@ class Mapper:
             log_groups=tuple(self._log_group(v) for v in self.of("aws_cloudwatch_log_group")),
             kms_keys=tuple(self._kms_key(v) for v in self.of("aws_kms_key")),
             queues=tuple(self._queue(v) for v in self.of("aws_sqs_queue")),
+            buckets=tuple(self._bucket(v) for v in self.of("aws_s3_bucket")),
             code_signing_configs=tuple(
                 self._code_signing(v) for v in self.of("aws_lambda_code_signing_config")
             ),
@@ -534,6 +536,7 @@ class Mapper:
             hash_declared=declared,
             s3_bucket=self.ref_field(v, "s3_bucket", ("aws_s3_bucket",), "package"),
             s3_key=self.text(v, "s3_key", "package"),
+            s3_object_version=self.text(v, "s3_object_version", "package"),
             image_uri=self.text(v, "image_uri", "package"),
             source_dir=source_dir,
         )
@@ -607,16 +610,16 @@ class Mapper:
             role = self._role_of(att, "role")
             if role:
                 out.setdefault(role, []).append(
-                    self._attached(att, "policy_arn", att.get("policy_arn"))
+                    self._attached(att, "policy_arn", att.get("policy_arn"), owner=role)
                 )
         for att in self.of("aws_iam_policy_attachment"):
-            roles = {
+            roles = dict.fromkeys(
                 self.resolve(att, "roles", ("aws_iam_role",), r) for r in _as_list(att.get("roles"))
-            }
+            )
             for role in roles:
                 if isinstance(role, str):
                     out.setdefault(role, []).append(
-                        self._attached(att, "policy_arn", att.get("policy_arn"))
+                        self._attached(att, "policy_arn", att.get("policy_arn"), owner=role)
                     )
         return out
 
@@ -627,8 +630,19 @@ class Mapper:
         found = self.resolve(view, attr, ("aws_iam_role",))
         return found if isinstance(found, str) else None
 
-    def _attached(self, v: View, attr: str, value: Any, kind: PolicyKind | None = None) -> Policy:
-        """A policy named by ARN: AWS-managed (shipped data), declared in the config, or unknown."""
+    def _attached(
+        self,
+        v: View,
+        attr: str,
+        value: Any,
+        kind: PolicyKind | None = None,
+        owner: str | None = None,
+    ) -> Policy:
+        """A policy named by ARN: AWS-managed (shipped data), declared in the config, or unknown.
+
+        Gaps name ``owner`` (the role) so that rules asking about the role see them.
+        """
+        owner = owner or v.address
         arn = _known_str(value)
         if arn and _AWS_MANAGED_PREFIX.match(arn):
             doc = _managed_documents().get(_canonical_managed(arn))
@@ -637,7 +651,7 @@ class Mapper:
                     CollectionGap(
                         v.location,
                         f"AWS-managed policy {arn} is not in fnguard's policy data",
-                        v.address,
+                        owner,
                         "policies",
                     )
                 )
@@ -659,7 +673,7 @@ class Mapper:
             CollectionGap(
                 v.location,
                 f"policy {arn or v.expr(attr) or '?'} is not declared in the scanned configuration",
-                v.address,
+                owner,
                 "policies",
             )
         )
@@ -736,6 +750,9 @@ class Mapper:
                     source=source if isinstance(source, str) else None,
                     filters=tuple(filters),
                     batch_size=self.number(v, "batch_size", "batch_size", default_batch),
+                    batching_window_s=self.number(
+                        v, "maximum_batching_window_in_seconds", "batching_window_s", 0
+                    ),
                     enabled=self.flag(v, "enabled", "enabled", True) is not False,
                 )
             )
@@ -1229,6 +1246,13 @@ class Mapper:
             ),
             fifo=self.flag(v, "fifo_queue", "fifo", False) is True,
         )
+
+    def _bucket(self, v: View) -> Bucket:
+        name = self.text(v, "bucket", "name")
+        arn = _known_str(v.get("arn")) if not _unset(v.get("arn")) else None
+        if arn is None and name is not None:
+            arn = f"arn:aws:s3:::{name}"  # bucket ARNs are derived from the name alone
+        return Bucket(address=v.address, location=v.location, name=name, arn=arn)
 
     def _code_signing(self, v: View) -> CodeSigningConfig:
         policies = self.first_block(v, "policies")

@@ -23,12 +23,6 @@ __all__ = ["Block", "HclFile", "parse_hcl"]
 _IGNORE_RE = re.compile(r"fnguard:ignore\[([A-Za-z0-9_,\s-]+)\]\s*(.*)")
 
 
-@dataclass(frozen=True)
-class Comment:
-    line: int
-    text: str
-
-
 @dataclass
 class Block:
     """One HCL block: ``type "label" "label" { ... }`` with its attributes still unevaluated."""
@@ -79,30 +73,26 @@ def parse_hcl(source: bytes, rel_path: str) -> HclFile:
         raise _syntax_error(root, rel_path)
     blocks: list[Block] = []
     attrs: dict[str, Node] = {}
-    ignores: list[Ignore] = []
     for child in root.children:
         if child.type == "body":
-            _read_body(child, rel_path, blocks, attrs, ignores)
-        elif child.type == "comment":
-            _comment(child, ignores)
+            _read_body(child, rel_path, blocks, attrs)
+    # Comments can sit anywhere (inside an object literal too): walk the tree only when a
+    # file mentions the marker at all, so the common case costs nothing.
+    ignores = _ignores(root) if b"fnguard:ignore" in source else []
     return HclFile(rel_path, blocks, attrs, ignores)
 
 
-def _read_body(
-    body: Node, path: str, blocks: list[Block], attrs: dict[str, Node], ignores: list[Ignore]
-) -> None:
+def _read_body(body: Node, path: str, blocks: list[Block], attrs: dict[str, Node]) -> None:
     for node in body.children:
         kind = node.type
         if kind == "attribute":
             name_node = node.children[0]
             attrs[_text(name_node)] = node.children[2]
         elif kind == "block":
-            blocks.append(_block(node, path, ignores))
-        elif kind == "comment":
-            _comment(node, ignores)
+            blocks.append(_block(node, path))
 
 
-def _block(node: Node, path: str, ignores: list[Ignore]) -> Block:
+def _block(node: Node, path: str) -> Block:
     children = node.children
     labels: list[str] = []
     for label in children[1:]:
@@ -117,24 +107,27 @@ def _block(node: Node, path: str, ignores: list[Ignore]) -> Block:
     )
     for child in children:
         if child.type == "body":
-            _read_body(child, path, block.blocks, block.attrs, ignores)
-        elif child.type == "comment":
-            _comment(child, ignores)
+            _read_body(child, path, block.blocks, block.attrs)
     return block
 
 
-def _comment(node: Node, ignores: list[Ignore]) -> None:
-    text = _text(node)
-    if "fnguard:ignore" not in text:
-        return
-    match = _IGNORE_RE.search(text)
-    if match is None:
-        return
-    rules = tuple(r.strip().upper() for r in match.group(1).split(",") if r.strip())
-    reason = match.group(2).strip()
-    if reason.endswith("*/"):
-        reason = reason[:-2].strip()
-    ignores.append(Ignore(node.start_point[0] + 1, node.end_point[0] + 1, rules, reason))
+def _ignores(root: Node) -> list[Ignore]:
+    found: list[Ignore] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type != "comment":
+            stack.extend(node.children)
+            continue
+        match = _IGNORE_RE.search(_text(node))
+        if match is None:
+            continue
+        rules = tuple(r.strip().upper() for r in match.group(1).split(",") if r.strip())
+        reason = match.group(2).strip()
+        if reason.endswith("*/"):
+            reason = reason[:-2].strip()
+        found.append(Ignore(node.start_point[0] + 1, node.end_point[0] + 1, rules, reason))
+    return sorted(found, key=lambda i: i.line)
 
 
 def _text(node: Node) -> str:
@@ -148,10 +141,23 @@ def _syntax_error(root: Node, path: str) -> InputError:
         return InputError(path, 0, "expected valid HCL")
     line = bad.start_point[0] + 1
     if bad.is_missing:
-        return InputError(path, line, f"expected {bad.type!r}")
+        token = _MISSING_NAMES.get(bad.type, bad.type)
+        if bad.type == "quoted_template_end" and bad.parent is not None:
+            line = bad.parent.start_point[0] + 1  # where the unterminated string starts
+        return InputError(path, line, f"expected {token!r}")
     snippet = _text(bad).strip().splitlines()
     found = snippet[0][:40] if snippet else "end of file"
     return InputError(path, line, f"expected an attribute, block or expression, found {found!r}")
+
+
+_MISSING_NAMES = {
+    "quoted_template_end": '"',
+    "block_end": "}",
+    "object_end": "}",
+    "tuple_end": "]",
+    "template_interpolation_end": "}",
+    "template_directive_end": "}",
+}
 
 
 def _first_error(node: Node) -> Node | None:

@@ -42,7 +42,9 @@ class PlanView:
         location: Location,
         module_prefix: str,
         cwd: str,
+        config: _Config,
     ) -> None:
+        self._config = config
         self.address = address
         self.type = rtype
         self.location = location
@@ -79,6 +81,7 @@ class PlanView:
                     self.location,
                     self._prefix,
                     self.cwd,
+                    self._config,
                 )
             )
         return out
@@ -93,14 +96,7 @@ class PlanView:
         entry = self._exprs.get(name)
         if not isinstance(entry, Mapping):
             return []
-        out: list[str] = []
-        for ref in entry.get("references", []):
-            parts = str(ref).split(".")
-            keep = 3 if parts[0] == "data" else 2
-            if parts[0] in ("var", "local", "each", "count", "path"):
-                continue
-            out.append(self._prefix + ".".join(parts[:keep]))
-        return out
+        return self._config.resolve(entry.get("references"), _INDEX.sub("", self._prefix))
 
 
 def plan_inventory(data: bytes, rel_path: str) -> Inventory:
@@ -119,7 +115,7 @@ def plan_inventory(data: bytes, rel_path: str) -> Inventory:
         for rc in doc.get("resource_changes", [])
         if isinstance(rc, dict)
     }
-    config = _config_expressions(doc.get("configuration", {}).get("root_module", {}), "")
+    config = _Config().load((doc.get("configuration") or {}).get("root_module"), "")
     location = Location(rel_path, 0)
     cwd = posixpath.dirname(rel_path) or "."
     views: list[PlanView] = []
@@ -135,13 +131,14 @@ def plan_inventory(data: bytes, rel_path: str) -> Inventory:
                 rtype,
                 resource.get("values") or {},
                 unknown.get(address, {}),
-                config.get(config_key, {}),
+                config.resources.get(config_key, {}),
                 location,
                 prefix,
                 cwd,
+                config,
             )
         )
-    return Mapper(views).build().merge(Inventory(sources=()))
+    return Mapper(views).build()
 
 
 def _resources(module: Mapping[str, Any]) -> Iterator[tuple[Mapping[str, Any], str]]:
@@ -155,15 +152,52 @@ def _resources(module: Mapping[str, Any]) -> Iterator[tuple[Mapping[str, Any], s
             yield from _resources(child)
 
 
-def _config_expressions(module: Mapping[str, Any], prefix: str) -> dict[str, Mapping[str, Any]]:
-    """Configuration address (no instance keys) -> that resource's ``expressions``."""
-    out: dict[str, Mapping[str, Any]] = {}
-    if not isinstance(module, Mapping):
-        return out
-    for resource in module.get("resources", []) or []:
-        if isinstance(resource, Mapping) and isinstance(resource.get("address"), str):
-            out[prefix + resource["address"]] = resource.get("expressions") or {}
-    for name, call in (module.get("module_calls") or {}).items():
-        if isinstance(call, Mapping):
-            out.update(_config_expressions(call.get("module") or {}, f"{prefix}module.{name}."))
-    return out
+class _Config:
+    """The plan's ``configuration`` section, indexed by configuration address (no keys).
+
+    ``resources``: resource address -> its ``expressions``; ``inputs``: module address ->
+    {variable: expression}; ``outputs``: module address -> {output: expression}.
+    """
+
+    def __init__(self) -> None:
+        self.resources: dict[str, Mapping[str, Any]] = {}
+        self.inputs: dict[str, Mapping[str, Any]] = {}
+        self.outputs: dict[str, Mapping[str, Any]] = {}
+
+    def load(self, module: Any, prefix: str) -> _Config:
+        if not isinstance(module, Mapping):
+            return self
+        for resource in module.get("resources", []) or []:
+            if isinstance(resource, Mapping) and isinstance(resource.get("address"), str):
+                self.resources[prefix + resource["address"]] = resource.get("expressions") or {}
+        outputs = module.get("outputs") or {}
+        self.outputs[prefix.rstrip(".")] = {
+            k: v.get("expression") or {} for k, v in outputs.items() if isinstance(v, Mapping)
+        }
+        for name, call in (module.get("module_calls") or {}).items():
+            if isinstance(call, Mapping):
+                child = f"{prefix}module.{name}"
+                self.inputs[child] = call.get("expressions") or {}
+                self.load(call.get("module") or {}, child + ".")
+        return self
+
+    def resolve(self, refs: Any, prefix: str, depth: int = 0) -> list[str]:
+        """Resource addresses behind references, following module inputs and outputs."""
+        out: list[str] = []
+        if not isinstance(refs, list) or depth > 20:
+            return out
+        module = prefix.rstrip(".")
+        for ref in refs:
+            parts = str(ref).split(".")
+            if parts[0] == "var" and len(parts) > 1:
+                entry = self.inputs.get(module, {}).get(parts[1], {})
+                parent = module.rsplit(".module.", 1)[0] + "." if ".module." in module else ""
+                out += self.resolve(entry.get("references"), parent, depth + 1)
+            elif parts[0] == "module" and len(parts) > 2:
+                child = f"{prefix}module.{parts[1]}"
+                entry = self.outputs.get(child, {}).get(parts[2], {})
+                out += self.resolve(entry.get("references"), child + ".", depth + 1)
+            elif parts[0] not in ("local", "each", "count", "path", "self", "module"):
+                keep = 3 if parts[0] == "data" else 2
+                out.append(prefix + ".".join(parts[:keep]))
+        return list(dict.fromkeys(out))
