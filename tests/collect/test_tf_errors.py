@@ -9,7 +9,7 @@ from collect.tf_helpers import collect_dir
 
 from fnguard.collect.terraform import TerraformCollector
 from fnguard.errors import InputError
-from fnguard.model import CollectionGap, Location
+from fnguard.model import CollectionGap, EnvVar, Location
 
 
 def write(root: Path, name: str, text: str | bytes) -> Path:
@@ -77,19 +77,30 @@ resource "aws_lambda_function" "f" {
   memory_size   = var.memory
   timeout       = local.missing
   runtime       = nosuchfunction("x")
+  environment {
+    variables = { TOKEN = var.token }
+  }
 }
 variable "memory" {}
+variable "token" {}
 """,
     )
     inventory = collect_dir(tmp_path)
     fn = inventory.functions[0]
     assert (fn.role, fn.memory_mb, fn.timeout_s, fn.runtime) == (None, None, None, None)
+    assert fn.environment == (EnvVar("TOKEN", None, False, Location("main.tf", 9), "var.token"),)
     where = Location("main.tf", 2)
     address = "aws_lambda_function.f"
     assert inventory.gaps == (
         CollectionGap(where, 'nosuchfunction("x") cannot be resolved offline', address, "runtime"),
         CollectionGap(where, "var.memory cannot be resolved offline", address, "memory_mb"),
         CollectionGap(where, "local.missing cannot be resolved offline", address, "timeout_s"),
+        CollectionGap(
+            Location("main.tf", 8),
+            "environment variable TOKEN = var.token is computed at apply time",
+            address,
+            "environment",
+        ),
         CollectionGap(
             where, "data.aws_iam_role.existing.arn cannot be resolved offline", address, "role"
         ),

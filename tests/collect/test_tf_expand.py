@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from collect.tf_helpers import collect_fixture
 
+from fnguard.collect.terraform import TerraformCollector
 from fnguard.model import (
     CollectionGap,
     EnvVar,
@@ -17,6 +20,9 @@ from fnguard.model import (
     Trigger,
     TriggerKind,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 INV = collect_fixture("expand")
 ROLE = "aws_iam_role.shared"
@@ -94,7 +100,7 @@ def test_count_index_references_pair_instances() -> None:
 
 def test_tfvars_precedence_and_unknown_count() -> None:
     # terraform.tfvars and *.auto.tfvars win; dev.tfvars only fills variables still unset.
-    assert INV.sources == ("main.tf", "terraform.tfvars", "override.auto.tfvars", "dev.tfvars")
+    assert INV.sources == ("dev.tfvars", "main.tf", "override.auto.tfvars", "terraform.tfvars")
     assert INV.gaps == (
         CollectionGap(
             loc(61),
@@ -103,3 +109,25 @@ def test_tfvars_precedence_and_unknown_count() -> None:
             "count",
         ),
     )
+
+
+def test_parallel_collection_matches_sequential(tmp_path: Path) -> None:
+    """Several root modules are collected in forked processes: same inventory, same order."""
+    for service in range(3):
+        folder = tmp_path / f"svc{service}"
+        folder.mkdir()
+        for i in range(4):
+            (folder / f"fn{i}.tf").write_text(
+                f'resource "aws_lambda_function" "f{i}" {{\n'
+                f'  function_name = "svc{service}-{i}"\n'
+                f"  role          = aws_iam_role.r.arn\n"
+                f"}}\n"
+            )
+        (folder / "role.tf").write_text('resource "aws_iam_role" "r" {\n  name = "r"\n}\n')
+    paths = sorted(tmp_path.rglob("*.tf"))
+    sequential = TerraformCollector(parallel_min_files=10_000).collect(paths, tmp_path)
+    parallel = TerraformCollector(parallel_min_files=1).collect(paths, tmp_path)
+    assert parallel == sequential
+    # several root modules: addresses carry their folder so that they stay unique
+    assert [f.role for f in sequential.functions][:2] == ["svc0:aws_iam_role.r"] * 2
+    assert len(sequential.functions) == 12

@@ -97,21 +97,9 @@ def test_function_defaults_and_external_role() -> None:
     assert len(INV.functions) == 2
 
 
-def test_gaps_for_computed_env_values_and_external_role() -> None:
+def test_gaps_only_for_what_rules_cannot_know() -> None:
+    # References to other resources' attributes are flagged on the EnvVar, not reported as gaps.
     assert INV.gaps == (
-        CollectionGap(
-            loc(104),
-            "environment variable QUEUE_URL = aws_sqs_queue.dlq.url is computed at apply time",
-            "aws_lambda_function.api",
-            "environment",
-        ),
-        CollectionGap(
-            loc(104),
-            "environment variable DB_PASSWORD = data.aws_ssm_parameter.db.value "
-            "is computed at apply time",
-            "aws_lambda_function.api",
-            "environment",
-        ),
         CollectionGap(
             loc(146),
             "execution role arn:aws:iam::111122223333:role/external "

@@ -425,8 +425,10 @@ class Mapper:
             secret_like = bool(
                 (literal and _SECRET_ARN.search(literal)) or (expr and _SECRET_REF.search(expr))
             )
-            is_reference = bool(refs) or secret_like or literal is None
-            if literal is None:
+            is_reference = bool(refs) or secret_like
+            # A reference to another resource's attribute is not a gap: the value is known to
+            # be a reference, which is all the environment rules need.
+            if literal is None and not is_reference:
                 self.gaps.append(
                     CollectionGap(
                         env.location,

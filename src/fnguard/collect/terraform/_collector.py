@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,10 +14,11 @@ from fnguard.collect.terraform._eval import Evaluator, Unknown
 from fnguard.collect.terraform._modules import Loader, ModuleDef, ModuleInstance, is_local_source
 from fnguard.collect.terraform._parse import HclFile, parse_hcl
 from fnguard.collect.terraform._plan import is_plan_json, plan_inventory
+from fnguard.errors import InputError
 from fnguard.model import CollectionGap, Inventory, Location, Suppression
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
 __all__ = ["TerraformCollector"]
 
@@ -35,8 +38,12 @@ class TerraformCollector(Collector):
             return looks_like_plan(path)
         return False
 
+    def __init__(self, parallel_min_files: int = 200) -> None:
+        # Below this many files a process pool costs more than it saves (fork + pickling).
+        self.parallel_min_files = parallel_min_files
+
     def collect(self, paths: Sequence[Path], root: Path) -> Inventory:
-        return _Run(root).collect(paths)
+        return _Run(root, self.parallel_min_files).collect(paths)
 
 
 def looks_like_plan(path: Path) -> bool:
@@ -52,17 +59,17 @@ def looks_like_plan(path: Path) -> bool:
 class _Run(Loader):
     """One collection: reads files once, records what was read and what could not be."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, parallel_min_files: int = 200) -> None:
         self.root = root
+        self.parallel_min_files = parallel_min_files
+        self._root_abs = os.path.abspath(root)  # noqa: PTH100 - no symlink resolution per file
         self.gaps: list[CollectionGap] = []
         self.sources: list[str] = []
         self.modules: dict[str, ModuleDef | None] = {}
 
     def rel(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return Path(posixpath.relpath(path.resolve(), self.root.resolve())).as_posix()
+        absolute = os.path.abspath(path)  # noqa: PTH100 - Path.resolve() stats every file
+        return Path(os.path.relpath(absolute, self._root_abs)).as_posix()
 
     def read(self, path: Path) -> bytes | None:
         rel = self.rel(path)
@@ -107,18 +114,40 @@ class _Run(Loader):
                 by_dir.setdefault(posixpath.dirname(self.rel(path)) or ".", []).append(path)
             elif path.name.endswith(".json"):
                 plans.append(path)
-        for directory, files in by_dir.items():
-            if directory not in self.modules:
-                self.modules[directory] = self._load(directory, files)
-        called = self._called_dirs()
+        batches = _partition(by_dir, self.parallel_min_files)
+        if len(batches) > 1:
+            results = _in_processes(self.root, batches)
+        else:
+            results = [self.collect_dirs(batch) for batch in batches]
+        per_dir: dict[str, Inventory] = {}
+        called: set[str] = set()
+        for result in results:
+            if isinstance(result, InputError):
+                raise InputError(result.path, result.line, result.expected)
+            per_dir.update(result.per_dir)
+            called |= result.called
+            self.gaps.extend(g for g in result.gaps if g not in self.gaps)
+            self.sources.extend(s for s in result.sources if s not in self.sources)
         roots = [d for d in by_dir if d not in called]
-        pieces = [self._root_inventory(d, len(roots) > 1) for d in roots]
+        several = len(roots) > 1
+        pieces = [_prefixed(per_dir[d], d) if several and d != "." else per_dir[d] for d in roots]
         for plan in plans:
             data = self.read(plan)
             if data is not None:
                 pieces.append(plan_inventory(data, self.rel(plan)))
         inventory = Inventory.combine(pieces)
-        return inventory.merge(Inventory(gaps=tuple(self.gaps), sources=tuple(self.sources)))
+        # Sorted: the same whether folders were read in one process or several.
+        return inventory.merge(
+            Inventory(gaps=tuple(sorted(self.gaps, key=str)), sources=tuple(sorted(self.sources)))
+        )
+
+    def collect_dirs(self, batch: Sequence[tuple[str, list[Path]]]) -> _Batch:
+        """Each folder of the batch as if it were a root module, and the folders they call."""
+        for directory, files in batch:
+            if directory not in self.modules:
+                self.modules[directory] = self._load(directory, files)
+        per_dir = {d: self._root_inventory(d) for d, _ in batch}
+        return _Batch(per_dir, self._called_dirs(), self.gaps, self.sources)
 
     def _called_dirs(self) -> set[str]:
         called: set[str] = set()
@@ -134,7 +163,7 @@ class _Run(Loader):
                     called.add(posixpath.normpath(posixpath.join(directory, source)))
         return called
 
-    def _root_inventory(self, directory: str, several: bool) -> Inventory:
+    def _root_inventory(self, directory: str) -> Inventory:
         definition = self.modules[directory]
         if definition is None:
             return Inventory()
@@ -154,10 +183,7 @@ class _Run(Loader):
                     )
             views.extend(module.instances("data"))
         inventory = Mapper(views).build()
-        inventory = inventory.merge(Inventory(gaps=tuple(gaps), suppressions=tuple(suppressions)))
-        if several and directory != ".":
-            inventory = _prefixed(inventory, directory)
-        return inventory
+        return inventory.merge(Inventory(gaps=tuple(gaps), suppressions=tuple(suppressions)))
 
     def _tfvars(self, directory: str) -> dict[str, Any]:
         """terraform.tfvars and *.auto.tfvars as Terraform loads them, then other *.tfvars
@@ -178,6 +204,66 @@ class _Run(Loader):
                 if path in auto or name not in values:
                     values[name] = evaluator.eval(node)
         return values
+
+
+@dataclass(frozen=True)
+class _Batch:
+    per_dir: dict[str, Inventory]
+    called: set[str]
+    gaps: list[CollectionGap]
+    sources: list[str]
+
+
+def _partition(
+    by_dir: Mapping[str, list[Path]], min_files: int
+) -> list[list[tuple[str, list[Path]]]]:
+    """Folders split into one batch per core, balanced by file count."""
+    items = list(by_dir.items())
+    total = sum(len(files) for _, files in items)
+    workers = min(os.cpu_count() or 1, len(items))
+    if workers < 2 or total < min_files or not _can_fork():
+        return [items] if items else []
+    batches: list[list[tuple[str, list[Path]]]] = [[] for _ in range(workers)]
+    sizes = [0] * workers
+    for item in sorted(items, key=lambda i: -len(i[1])):
+        smallest = sizes.index(min(sizes))
+        batches[smallest].append(item)
+        sizes[smallest] += len(item[1])
+    return [b for b in batches if b]
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _collect_batch(
+    root: Path, batch: list[tuple[str, list[Path]]]
+) -> _Batch | tuple[str, str, int, str]:
+    """Worker entry point. An InputError comes back as a tuple: its constructor's arguments
+    do not survive pickling."""
+    try:
+        return _Run(root).collect_dirs(batch)
+    except InputError as exc:
+        return ("input-error", exc.path, exc.line, exc.expected)
+
+
+def _in_processes(root: Path, batches: list[list[tuple[str, list[Path]]]]) -> list[Any]:
+    """Parsing and evaluation are CPU-bound Python: one forked process per batch."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=len(batches), mp_context=context) as pool:
+        futures = [pool.submit(_collect_batch, root, batch) for batch in batches]
+        return [_unwrap(f.result()) for f in futures]
+
+
+def _unwrap(result: Any) -> Any:
+    if isinstance(result, tuple) and result and result[0] == "input-error":
+        return InputError(result[1], result[2], result[3])
+    return result
 
 
 class _NoScope:

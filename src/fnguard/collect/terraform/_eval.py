@@ -216,7 +216,7 @@ class Evaluator:
         steps = nodes[1:]
         expr = node_text(whole)
         if root in self.bindings:
-            return self._apply_steps(self.bindings[root], steps, whole)
+            return self._apply_steps(self.bindings[root], steps, whole, expr)
         names = [_attr_name(s) for s in steps[:2]]
         if root in ("var", "local", "module", "path", "terraform"):
             if not names or names[0] is None:
@@ -232,26 +232,31 @@ class Evaluator:
                 value = self._path(name)
             else:
                 value = "default" if name == "workspace" else Unknown(expr)
-            return self._apply_steps(value, steps[1:], whole)
+            return self._apply_steps(value, steps[1:], whole, expr)
         if root == "data":
             if len(names) < 2 or names[0] is None or names[1] is None:
                 raise _FailError(expr)
             value = self.scope.data(names[0], names[1], expr)
-            return self._apply_steps(value, steps[2:], whole)
+            return self._apply_steps(value, steps[2:], whole, expr)
         if root in ("count", "each", "self"):
             return Unknown(expr)
         if not names or names[0] is None:
             raise _FailError(expr)
         value = self.scope.resource(root, names[0], expr)
-        return self._apply_steps(value, steps[1:], whole)
+        return self._apply_steps(value, steps[1:], whole, expr)
 
     def _path(self, name: str) -> str:
         if name == "module":
             return self.scope.path_module
         return "."  # path.root and path.cwd: the scanned root
 
-    def _apply_steps(self, value: Value, steps: list[Node], whole: Node) -> Value:
-        expr = node_text(whole)
+    def _apply_steps(
+        self, value: Value, steps: list[Node], whole: Node, expr: str | None = None
+    ) -> Value:
+        if not steps:
+            return value
+        if expr is None:
+            expr = node_text(whole)
         for i, step in enumerate(steps):
             if isinstance(value, Unknown):
                 return Unknown(expr, value.address, value.attr)
