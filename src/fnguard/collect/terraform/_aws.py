@@ -94,6 +94,8 @@ def _known_str(value: Any) -> str | None:
         or isinstance(value, bool)
     ):
         return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Terraform prints 10 / 2 as 5
     return str(value)
 
 

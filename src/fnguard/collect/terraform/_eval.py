@@ -132,7 +132,8 @@ def references(node: Node) -> list[str]:
                     if step.type != "get_attr":
                         break
                     parts.append(node_text(step)[1:].strip())
-                if parts[0] not in _NOT_RESOURCES:
+                # A bare name (an object key, a for variable) never names a resource.
+                if len(parts) > 1 and parts[0] not in _NOT_RESOURCES:
                     found.append(".".join(parts))
             else:
                 stack.append(child)
@@ -861,7 +862,7 @@ def _fn_filemd5(ev: Evaluator, args: list[Value], node: Node) -> Value:
     return hashlib.md5(_read_file(ev, args, node), usedforsecurity=False).hexdigest()
 
 
-_TEMPLATE_VAR = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
+_TEMPLATE_VAR = re.compile(r"(?<!\$)\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
 
 
 def _fn_templatefile(ev: Evaluator, args: list[Value], node: Node) -> Value:

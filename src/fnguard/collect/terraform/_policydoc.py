@@ -21,14 +21,14 @@ def render_policy_document(view: View) -> Any:
         doc = _load(source)
         if doc is None:
             return Unknown(view.expr("source_policy_documents") or view.address, view.address)
-        statements = _merge(statements, _statements(doc), replace_only=False)
+        statements = _merge(statements, _statements(doc))
     own = [_statement(s) for s in view.blocks("statement")]
-    statements = _merge(statements, own, replace_only=False)
+    statements = _merge(statements, own)
     for override in _list(view.get("override_policy_documents")):
         doc = _load(override)
         if doc is None:
             return Unknown(view.expr("override_policy_documents") or view.address, view.address)
-        statements = _merge(statements, _statements(doc), replace_only=False)
+        statements = _merge(statements, _statements(doc))
     document: dict[str, Any] = {"Version": _str(view.get("version")) or "2012-10-17"}
     policy_id = view.get("policy_id")
     if isinstance(policy_id, str):
@@ -67,9 +67,7 @@ def _statements(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return [s for s in raw if isinstance(s, dict)] if isinstance(raw, list) else []
 
 
-def _merge(
-    base: list[dict[str, Any]], extra: list[dict[str, Any]], *, replace_only: bool
-) -> list[dict[str, Any]]:
+def _merge(base: list[dict[str, Any]], extra: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Statements with a Sid already present replace it; the others are appended."""
     out = list(base)
     for stmt in extra:
@@ -77,7 +75,7 @@ def _merge(
         index = next((i for i, s in enumerate(out) if sid and s.get("Sid") == sid), None)
         if index is not None:
             out[index] = stmt
-        elif not replace_only:
+        else:
             out.append(stmt)
     return out
 
