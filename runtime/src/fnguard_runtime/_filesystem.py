@@ -6,6 +6,11 @@ the working directory, `dir_fd` paths through /proc/self/fd/N, and symlinks with
 entry itself), so a link inside /tmp that points at /etc is judged as /etc. `os.open` with
 `dir_fd` raises an audit event without the descriptor, so `os.open` is wrapped to turn such
 calls into an absolute /proc/self/fd path first.
+
+realpath costs a system call per path component, so resolutions are cached for the
+length of one invocation; the cache is emptied at every invocation start and whenever the
+invocation itself creates, renames or removes a link or directory entry (all of which the
+hook sees), so a path cannot be swapped for a symlink behind the cache's back.
 """
 
 from __future__ import annotations
@@ -25,23 +30,35 @@ if TYPE_CHECKING:
 FEATURE = "filesystem"
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _wrapped = False
+resolved_cache: dict[tuple[str, bool], str] = {}
 
 
 def _fd_path(fd: int) -> str:
     return f"/proc/self/fd/{fd}"
 
 
-def resolve(path: Any, dir_fd: Any = None, follow: bool = True) -> str | None:
-    """The real absolute path an operation acts on, or None for an already-open descriptor."""
+def resolve(path: Any, dir_fd: Any = None, follow: bool = True) -> str:
+    """The real absolute path an operation acts on (descriptors through /proc/self/fd)."""
     if isinstance(path, int):
         return os.path.realpath(_fd_path(path))
     text = os.fsdecode(os.fspath(path))
     if isinstance(dir_fd, int) and dir_fd >= 0 and not text.startswith("/"):
         text = f"{_fd_path(dir_fd)}/{text}"
+    cacheable = text.startswith("/") and not text.startswith("/proc/")
+    if cacheable:
+        found = resolved_cache.get((text, follow))
+        if found is not None:
+            return found
     if follow:
-        return os.path.realpath(text)
-    head, tail = os.path.split(os.path.abspath(text))
-    return os.path.join(os.path.realpath(head), tail)
+        real = os.path.realpath(text)
+    else:
+        head, tail = os.path.split(os.path.abspath(text))
+        real = os.path.join(os.path.realpath(head), tail)
+    if cacheable:
+        if len(resolved_cache) > 1024:
+            resolved_cache.clear()
+        resolved_cache[(text, follow)] = real
+    return real
 
 
 class FilesystemGuard:
@@ -67,7 +84,7 @@ class FilesystemGuard:
             resolved = resolve(path, dir_fd, follow)
         except (TypeError, ValueError):
             return
-        if resolved is None or self.allowed(resolved):
+        if self.allowed(resolved):
             return
         if "/__pycache__/" in resolved:
             # Bytecode caching: importlib ignores the OSError; not worth an audit event.
@@ -82,11 +99,13 @@ class FilesystemGuard:
             self._judge(enforcing, "open", args[0])
 
     def _rename(self, enforcing: Enforcing, args: tuple[Any, ...]) -> None:
+        resolved_cache.clear()
         self._judge(enforcing, "os.rename", args[0], args[2], follow=False)
         self._judge(enforcing, "os.rename", args[1], args[3], follow=False)
 
     def _entry(self, operation: str, dir_fd_index: int | None) -> Check:
         def check(enforcing: Enforcing, args: tuple[Any, ...]) -> None:
+            resolved_cache.clear()
             dir_fd = args[dir_fd_index] if dir_fd_index is not None else None
             self._judge(enforcing, operation, args[0], dir_fd, follow=False)
 
@@ -101,6 +120,7 @@ class FilesystemGuard:
 
     def _new_link(self, operation: str, dir_fd_index: int) -> Check:
         def check(enforcing: Enforcing, args: tuple[Any, ...]) -> None:
+            resolved_cache.clear()
             self._judge(enforcing, operation, args[1], args[dir_fd_index], follow=False)
 
         return check

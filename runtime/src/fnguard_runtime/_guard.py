@@ -99,10 +99,12 @@ class Runtime:
 
             self.process = ProcessGuard(policy.process)
             self.table.update(self.process.table())
+        self._path_cache: dict[Any, str] | None = None
         if policy.filesystem.mode is not Mode.OFF:
-            from ._filesystem import FilesystemGuard
+            from ._filesystem import FilesystemGuard, resolved_cache
 
             self.table.update(FilesystemGuard(policy.filesystem).table())
+            self._path_cache = resolved_cache
         if policy.network.mode is not Mode.OFF:
             from ._network import NetworkGuard
 
@@ -126,14 +128,20 @@ class Runtime:
             self.validate = _model_validator(validation.model)
         self.masking = policy.masking.enabled
         if self.masking:
-            from ._masking import REGISTRY
+            from . import _masking
 
-            REGISTRY.configure(policy.masking)
+            _masking.REGISTRY.configure(policy.masking)
+            self._masking = _masking
         self.propagator: Propagator | None = None
         if policy.recursion.mode is not Mode.OFF:
-            from ._recursion import Propagator
+            from . import _recursion
 
-            self.propagator = Propagator(getattr(handler, "__globals__", {}))
+            self.propagator = _recursion.Propagator(getattr(handler, "__globals__", {}))
+            self._recursion = _recursion
+        if policy.timeout.enabled:
+            from ._timeout import Alarm
+
+            self._alarm = Alarm
         self.key_of: Callable[[Any], Any] | None = None
         self.store: IdempotencyStore | None = None
         if policy.idempotency.key is not None:
@@ -167,6 +175,8 @@ class Runtime:
             self._finish(masked, depth_token)
             return early
         alarm = self._arm_timeout(inv, args) if self.policy.timeout.enabled else None
+        if self._path_cache:
+            self._path_cache.clear()  # changes made between invocations are not seen
         started = time.perf_counter()
         token = _hook.enter(inv)
         try:
@@ -194,13 +204,9 @@ class Runtime:
 
     def _finish(self, masked: list[str] | None, depth_token: Token[int | None] | None) -> None:
         if masked:
-            from ._masking import REGISTRY
-
-            REGISTRY.remove_dynamic(masked)
+            self._masking.REGISTRY.remove_dynamic(masked)
         if depth_token is not None:
-            from ._recursion import current_depth
-
-            current_depth.reset(depth_token)
+            self._recursion.current_depth.reset(depth_token)
 
     def _cold_start(self) -> None:
         p = self.policy
@@ -215,16 +221,16 @@ class Runtime:
         )
 
     def _mask_request(self, where: str, args: tuple[Any, ...]) -> list[str] | None:
-        from ._masking import REGISTRY, SECRET_HEADERS, header_secrets, install_outputs
-
-        install_outputs()
+        masking = self._masking
+        masking.install_outputs()
         if where in (_events.AWS_HTTP, _events.AWS_ALB):
-            secrets = header_secrets(args[0])
+            secrets = masking.header_secrets(args[0])
         elif where == _events.GCP_HTTP:
-            secrets = [v for k, v in _events.headers(args[0], where).items() if k in SECRET_HEADERS]
+            secrets = [v for k, v in _events.headers(args[0], where).items()
+                       if k in masking.SECRET_HEADERS]
         else:
             return None
-        return REGISTRY.add_dynamic(secrets) if secrets else None
+        return masking.REGISTRY.add_dynamic(secrets) if secrets else None
 
     def _before(
         self, inv: Invocation, where: str, args: tuple[Any, ...]
@@ -236,9 +242,7 @@ class Runtime:
                 return early, None, None
         depth_token = None
         if self.propagator is not None:
-            from ._recursion import read_depth
-
-            depth, offenders = read_depth(args[0] if args else None, args[1] if len(args) > 1
+            depth, offenders = self._recursion.read_depth(args[0] if args else None, args[1] if len(args) > 1
                                           else None, where)
             inv.depth = depth
             limit = self.policy.recursion.max_depth
@@ -255,9 +259,7 @@ class Runtime:
             if early is not _PROCEED:
                 return early, None, None
         if inv.depth is not None:
-            from ._recursion import current_depth
-
-            depth_token = current_depth.set(inv.depth)
+            depth_token = self._recursion.current_depth.set(inv.depth)
         return _PROCEED, depth_token, key
 
     def _check_input(self, inv: Invocation, where: str, args: tuple[Any, ...]) -> Any:
@@ -345,8 +347,6 @@ class Runtime:
         remaining = self._remaining_s(args)
         if remaining is None:
             return None
-        from ._timeout import Alarm
-
         margin = self.policy.timeout.margin_ms / 1000.0
         deadline = time.monotonic() + remaining
 
@@ -355,13 +355,14 @@ class Runtime:
                             remaining_ms=round((deadline - time.monotonic()) * 1000),
                             depth=inv.depth)
 
-        return Alarm(remaining - margin, warn)
+        return self._alarm(remaining - margin, warn)
 
     def network_refresh(self) -> None:
-        if self._network:
+        if self._network and "socket" in sys.modules:
             from ._network import ensure_wrappers
 
             ensure_wrappers()
+            self._network = False
 
 
 def _model_validator(model: Any) -> Callable[[Any], list[str]]:

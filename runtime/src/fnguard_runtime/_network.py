@@ -152,7 +152,7 @@ class NetworkGuard:
         self.allow_metadata = policy.allow_metadata
         self._rules = None if policy.allow is None else tuple(_Rule(r) for r in policy.allow)
         self._credential = _credential_endpoint()
-        self._allowed: set[tuple[str, int | None]] = set()
+        self._allowed: set[tuple[object, object]] = set()
 
     def _is_metadata(self, host: str, ip: Address | None, port: int | None) -> bool:
         if host in METADATA_NAMES or (ip is not None and str(ip) in METADATA_IPS):
@@ -203,6 +203,9 @@ class NetworkGuard:
         return name is not None and self._match(name, None, port)
 
     def judge(self, enforcing: Enforcing, operation: str, host: object, port: object) -> None:
+        raw = (host, port)
+        if raw in self._allowed:
+            return
         text = _normalise(host)
         key = (text, _port(port))
         if key in self._allowed:
@@ -212,6 +215,7 @@ class NetworkGuard:
             if len(self._allowed) > 4096:
                 self._allowed.clear()
             self._allowed.add(key)
+            self._allowed.add(raw)
             return
         target = f"{text}:{key[1]}" if key[1] is not None else text
         enforcing.deny(FEATURE, self.mode, operation, target, reason)
@@ -262,10 +266,10 @@ def ensure_wrappers() -> None:
     def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
         infos = original(host, *args, **kwargs)
         if host is not None and _hook.active() is not None:
+            # Recorded for IP literals too: "1.2.3.4" -> "1.2.3.4" never matches a name rule.
             name = _normalise(host)
-            if _ip(name) is None:
-                for info in infos:
-                    _remember(str(info[4][0]), name)
+            for info in infos:
+                _remember(str(info[4][0]), name)
         return infos
 
     getaddrinfo.__doc__ = original.__doc__

@@ -38,6 +38,8 @@ def _int(value: object) -> int:
 
 def _lineage() -> int:
     trace = os.environ.get("_X_AMZN_TRACE_ID", "")
+    if "Lineage=" not in trace:
+        return 0
     for part in trace.split(";"):
         if part.startswith("Lineage="):
             counts = [_int(entry.rsplit(":", 1)[-1]) for entry in part[8:].split("|") if ":" in entry]
@@ -95,9 +97,10 @@ def read_depth(event: Any, context: Any, where: str) -> tuple[int, list[str]]:
         detail = event.get("detail")
         if "detail-type" in event and isinstance(detail, dict) and ATTRIBUTE in detail:
             best = max(best, _int(detail[ATTRIBUTE]))
-    header = _events.headers(event, where).get(HEADER)
-    if header is not None:
-        best = max(best, _int(header))
+    if where != _events.AWS_OTHER:
+        header = _events.headers(event, where).get(HEADER)
+        if header is not None:
+            best = max(best, _int(header))
     custom = getattr(getattr(context, "client_context", None), "custom", None)
     if isinstance(custom, dict) and ATTRIBUTE in custom:
         best = max(best, _int(custom[ATTRIBUTE]))

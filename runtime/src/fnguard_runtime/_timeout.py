@@ -2,7 +2,8 @@
 
 On the main thread the alarm is a `signal.setitimer` (about 1.6 us to arm and disarm); a
 `threading.Timer` costs 100 times more, so it is only the fallback for handlers running on
-other threads or when the function already uses SIGALRM itself.
+other threads or when the function already uses SIGALRM itself. `signal` is imported on the
+first alarm, not with the package.
 """
 
 from __future__ import annotations
@@ -13,14 +14,26 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import threading
     from collections.abc import Callable
+    from types import ModuleType
 
 _MAIN = _thread.get_ident()
 _pending: list[Callable[[], None]] = []
+_signal: ModuleType | None = None
 
 
 def _on_alarm(signum: int, frame: object) -> None:
     while _pending:
         _pending.pop()()
+
+
+def _signal_module() -> ModuleType | None:
+    """The signal module if this platform has interval timers."""
+    global _signal
+    if _signal is None:
+        import signal
+
+        _signal = signal
+    return _signal if hasattr(_signal, "setitimer") else None
 
 
 class Alarm:
@@ -40,12 +53,11 @@ class Alarm:
         self._timer.start()
 
     def _arm_signal(self, delay_s: float) -> bool:
-        import signal
-
-        if not hasattr(signal, "setitimer"):
+        signal = _signal_module()
+        if signal is None:
             return False
-        handler = signal.getsignal(signal.SIGALRM)
-        if handler is not _on_alarm:
+        if signal.getsignal(signal.SIGALRM) is not _on_alarm:
+            handler = signal.getsignal(signal.SIGALRM)
             if handler not in (signal.SIG_DFL, signal.SIG_IGN, None) or signal.getitimer(
                 signal.ITIMER_REAL
             )[0]:
@@ -58,8 +70,6 @@ class Alarm:
     def cancel(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
-            return
-        import signal
-
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        _pending.clear()
+        elif _signal is not None:
+            _signal.setitimer(_signal.ITIMER_REAL, 0)
+            _pending.clear()
