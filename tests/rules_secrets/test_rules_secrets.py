@@ -206,3 +206,13 @@ def test_sec002_near_misses() -> None:
     )
     key = KmsKey("aws_kms_key.env", Location("kms.tf", 1))
     assert run("SEC002", Inventory(functions=(cmk, no_env, refs_only), kms_keys=(key,))) == []
+
+
+def test_computed_values_of_known_origin_are_not_unknown() -> None:
+    gap = CollectionGap(
+        Location("main.tf", 3), "EVENTS_ARN is computed at apply time", FN, "environment"
+    )
+    computed = var("EVENTS_ARN", None, is_reference=True, source_expr="aws_sns_topic.events.arn")
+    inv = Inventory(functions=(fn(computed, kms_key_arn="aws_kms_key.k"),), gaps=(gap,))
+    assert run("SEC001", inv) == []
+    assert run("SEC002", inv) == []

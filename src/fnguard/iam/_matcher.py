@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from fnguard.iam import _actions
+from fnguard.iam._compiled import as_list, compile_policy, compile_statement, statement_id
 from fnguard.iam._conditions import condition_holds
 from fnguard.iam._interface import Decision
-from fnguard.iam._wildcard import matches
 from fnguard.model import Policy, PolicyKind
 
 __all__ = ["StatementMatcher"]
@@ -27,37 +27,9 @@ _NOT_IDENTITY = (PolicyKind.TRUST, PolicyKind.RESOURCE, PolicyKind.BOUNDARY)
 _PUBLIC_PRINCIPALS = frozenset({"*", "allusers", "allauthenticatedusers"})
 
 
-def _as_list(raw: Any) -> tuple[str, ...]:
-    if raw is None:
-        return ()
-    if isinstance(raw, list | tuple):
-        return tuple(str(v) for v in raw)
-    return (str(raw),)
-
-
 def _normal_action(action: str) -> str:
-    action = action.strip()
+    action = action.strip().lower()
     return "*:*" if action == "*" else action
-
-
-def _action_matches(stmt: Mapping[str, Any], action: str) -> bool:
-    if "Action" in stmt:
-        return any(matches(p, action, ignore_case=True) for p in _as_list(stmt["Action"]))
-    if "NotAction" in stmt:
-        return not any(matches(p, action, ignore_case=True) for p in _as_list(stmt["NotAction"]))
-    return False
-
-
-def _resource_matches(stmt: Mapping[str, Any], resource: str) -> bool:
-    if "Resource" in stmt:
-        return any(matches(p, resource) for p in _as_list(stmt["Resource"]))
-    if "NotResource" in stmt:
-        return not any(matches(p, resource) for p in _as_list(stmt["NotResource"]))
-    return True  # trust and resource policies may leave Resource out: it is the resource itself
-
-
-def _effect(stmt: Mapping[str, Any]) -> str:
-    return str(stmt.get("Effect", "")).strip().capitalize()
 
 
 def _is_public(principal: Any) -> bool:
@@ -67,14 +39,9 @@ def _is_public(principal: Any) -> bool:
         return any(
             v.strip().lower() in _PUBLIC_PRINCIPALS
             for values in principal.values()
-            for v in _as_list(values)
+            for v in as_list(values)
         )
     return False
-
-
-def _statement_id(stmt: Mapping[str, Any], index: int, prefix: str = "") -> str:
-    sid = stmt.get("Sid")
-    return f"{prefix}#{sid}" if sid else f"{prefix}#{index}"
 
 
 @dataclass(frozen=True)
@@ -100,16 +67,13 @@ def _collect(policies: Sequence[Policy], action: str, resource: str) -> _Hits:
     denies: list[str] = []
     cond_denies: list[str] = []
     for policy in policies:
-        for index, stmt in enumerate(policy.statements):
-            if not (_action_matches(stmt, action) and _resource_matches(stmt, resource)):
+        for stmt in compile_policy(policy):
+            if not stmt.applies(action, resource):
                 continue
-            ident = _statement_id(stmt, index, policy.name)
-            conditional = bool(stmt.get("Condition"))
-            effect = _effect(stmt)
-            if effect == "Deny":
-                (cond_denies if conditional else denies).append(ident)
-            elif effect == "Allow":
-                (cond_allows if conditional else allows).append(ident)
+            if stmt.effect == "Deny":
+                (cond_denies if stmt.conditional else denies).append(stmt.ident)
+            elif stmt.effect == "Allow":
+                (cond_allows if stmt.conditional else allows).append(stmt.ident)
     return _Hits(tuple(allows), tuple(cond_allows), tuple(denies), tuple(cond_denies))
 
 
@@ -151,11 +115,11 @@ class StatementMatcher:
         maybe: list[str] = []
         blocks: list[str] = []
         maybe_blocks: list[str] = []
-        for index, stmt in enumerate(statements):
-            if not (_action_matches(stmt, action) and _resource_matches(stmt, resource)):
+        for index, raw in enumerate(statements):
+            compiled = compile_statement(raw, statement_id(raw, index))
+            if not compiled.applies(action, resource):
                 continue
-            effect = _effect(stmt)
-            ident = _statement_id(stmt, index)
+            effect, ident, stmt = compiled.effect, compiled.ident, raw
             if effect == "Allow":
                 if not (_is_public(stmt.get("Principal")) or "NotPrincipal" in stmt):
                     continue

@@ -31,4 +31,8 @@ def _compiled(pattern: str, ignore_case: bool) -> re.Pattern[str]:
 
 def matches(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
     """Does ``value`` match the IAM ``pattern``? A value is taken literally, wildcards and all."""
+    if pattern == "*":
+        return True
+    if "*" not in pattern and "?" not in pattern and "${" not in pattern:
+        return pattern.lower() == value.lower() if ignore_case else pattern == value
     return _compiled(pattern, ignore_case).fullmatch(value) is not None

@@ -7,10 +7,12 @@ keeps the findings' keys distinct for baselines.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fnguard.model import (
+    CollectionGap,
     Evidence,
     Finding,
     Function,
@@ -26,7 +28,20 @@ if TYPE_CHECKING:
 
     from fnguard.rules._base import RuleMeta
 
-__all__ = ["RoleView", "resolve_role", "role_finding"]
+__all__ = ["GapIndex", "RoleView", "resolve_role", "role_finding", "role_views"]
+
+
+class GapIndex:
+    """``Inventory.gaps_for`` in constant time: rules ask once per function, gaps are many."""
+
+    def __init__(self, inv: Inventory) -> None:
+        self._by_resource: dict[str, list[CollectionGap]] = {}
+        for gap in inv.gaps:
+            self._by_resource.setdefault(gap.resource, []).append(gap)
+
+    def get(self, address: str, field_name: str) -> tuple[CollectionGap, ...]:
+        gaps = self._by_resource.get(address, ())
+        return tuple(g for g in gaps if g.field in ("", field_name))
 
 
 @dataclass(frozen=True)
@@ -47,9 +62,9 @@ class RoleView:
         return tuple(Evidence("policy text unknown", p.arn or p.name) for p in self.unknown)
 
 
-def resolve_role(inv: Inventory, fn: Function) -> RoleView | str:
+def resolve_role(inv: Inventory, fn: Function, gaps_index: GapIndex) -> RoleView | str:
     """The function's role view, or why it cannot be judged (a message for an UNKNOWN)."""
-    gaps = inv.gaps_for(fn.address, "role")
+    gaps = gaps_index.get(fn.address, "role")
     if fn.role is None or gaps:
         why = gaps[0].reason if gaps else "the source does not say which role it uses"
         return f"{fn.address}: execution role unknown ({why})"
@@ -64,6 +79,29 @@ def resolve_role(inv: Inventory, fn: Function) -> RoleView | str:
     for policy in candidates:
         (known if policy.document is not None else unknown).append(policy)
     return RoleView(fn=fn, role=role, policies=tuple(known), unknown=tuple(unknown))
+
+
+_VIEWS: dict[int, tuple[weakref.ref[Inventory], tuple[tuple[Function, RoleView | str], ...]]] = {}
+
+
+def role_views(inv: Inventory) -> tuple[tuple[Function, RoleView | str], ...]:
+    """Every function with its role view (or why it has none), computed once per inventory.
+
+    Six IAM rules walk the same views; the cache is keyed by the inventory's identity and
+    dropped with it (inventories are frozen, so the views cannot go stale).
+    """
+    key = id(inv)
+    cached = _VIEWS.get(key)
+    if cached is not None and cached[0]() is inv:
+        return cached[1]
+    gaps = GapIndex(inv)
+    views = tuple((fn, resolve_role(inv, fn, gaps)) for fn in inv.functions)
+
+    def forget(_ref: weakref.ref[Inventory]) -> None:
+        _VIEWS.pop(key, None)
+
+    _VIEWS[key] = (weakref.ref(inv, forget), views)
+    return views
 
 
 def _location(view: RoleView, deciding: Sequence[str]) -> Location:

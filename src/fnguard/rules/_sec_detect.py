@@ -10,20 +10,17 @@ Two kinds of evidence, combined:
 Values shaped like identifiers (ARNs, secret-store paths, dynamic references, URLs without
 credentials, and under ordinary names hashes, UUIDs and any other high-entropy string) are
 never reported: those false positives are what users of other scanners complain about most.
-detect-secrets (~0.1 s to import) is loaded only when a value could hold a secret at all.
+Plugins come through ``_sec_plugins``, which spares detect-secrets' import where it can.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from collections.abc import Sequence
+from fnguard.rules._sec_plugins import detectors
 
 __all__ = ["SecretHit", "find_secret", "secret_store_read"]
 
@@ -114,7 +111,6 @@ _WEAK_PLUGINS = frozenset(
         "IbmCosHmacDetector",
     }
 )
-_SKIPPED_PLUGINS = frozenset({"IPPublicDetector", "KeywordDetector"})
 
 
 def name_is_secretish(name: str) -> bool:
@@ -142,43 +138,24 @@ def _is_reference_shaped(value: str) -> bool:
     return value.startswith("/") and " " not in value
 
 
-@functools.lru_cache(maxsize=1)
-def _plugins() -> tuple[Any, ...]:
-    """Every regex plugin detect-secrets ships, instantiated once (no settings involved)."""
-    import inspect
-    from abc import abstractproperty
-
-    from detect_secrets import plugins
-    from detect_secrets.plugins.base import RegexBasedDetector
-    from detect_secrets.util.importlib import import_types_from_package
-
-    def is_regex_plugin(attr: Any) -> bool:
-        return (
-            inspect.isclass(attr)
-            and issubclass(attr, RegexBasedDetector)
-            and not isinstance(attr.secret_type, abstractproperty)
-            and attr.__name__ not in _SKIPPED_PLUGINS
-        )
-
-    classes = import_types_from_package(plugins, filter=lambda attr: not is_regex_plugin(attr))
-    return tuple(cls() for cls in sorted(classes, key=lambda c: c.__name__))
-
-
-def _plugin_hit(value: str, plugins: Sequence[Any]) -> SecretHit | None:
+def _plugin_hit(value: str) -> SecretHit | None:
     line = f'"{value}"'
-    for plugin in plugins:
-        for match in plugin.analyze_string(line):
+    for detector in detectors():
+        for match in detector.analyze_string(line):
             secret = str(match)
             if _PLACEHOLDER.match(secret):
                 continue  # "https://user:password@host" in a template
-            if type(plugin).__name__ in _WEAK_PLUGINS and entropy(secret) < 3.5:
+            if detector.name in _WEAK_PLUGINS and entropy(secret) < 3.5:
                 continue
-            return SecretHit(kind=str(plugin.secret_type), secret=secret)
+            return SecretHit(kind=detector.secret_type, secret=secret)
     return None
 
 
 def _could_hold_token(value: str) -> bool:
-    return len(value) >= 16 or "://" in value or "-----BEGIN" in value
+    """Worth the plugins' time? Tokens are long and mix letters with digits in one part."""
+    if "://" in value or "-----BEGIN" in value:
+        return True
+    return len(value) >= 16 and not _SLUG.match(value)
 
 
 def find_secret(name: str, value: str) -> SecretHit | None:
@@ -187,7 +164,7 @@ def find_secret(name: str, value: str) -> SecretHit | None:
     if not value or _is_reference_shaped(value):
         return None
     if _could_hold_token(value):
-        hit = _plugin_hit(value, _plugins())
+        hit = _plugin_hit(value)
         if hit is not None:
             return hit
     if not name_is_secretish(name) or _URL.match(value):

@@ -14,7 +14,7 @@ from fnguard.iam import resource_scopable
 from fnguard.model import Evidence, Finding, Inventory, PolicyKind, Provider, Remediation
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
 from fnguard.rules._iam_accounts import account_of, own_accounts
-from fnguard.rules._iam_common import RoleView, resolve_role, role_finding
+from fnguard.rules._iam_common import RoleView, role_finding, role_views
 
 __all__ = ["RULES"]
 
@@ -38,10 +38,9 @@ def _views(
     inv: Inventory, meta: RuleMeta, providers: tuple[Provider, ...] = (Provider.AWS,)
 ) -> Iterator[RoleView | Finding]:
     """Each function's role view, or an UNKNOWN finding when the role cannot be known."""
-    for fn in inv.functions:
+    for fn, view in role_views(inv):
         if fn.provider not in providers:
             continue
-        view = resolve_role(inv, fn)
         if isinstance(view, str):
             yield meta.unknown(fn=fn, message=view)
         else:
@@ -60,6 +59,29 @@ def _has_deny(view: RoleView) -> bool:
     return view.role.boundary is not None or any(
         str(s.get("Effect", "")).capitalize() == "Deny" for p in view.policies for s in p.statements
     )
+
+
+def _services_on_all(view: RoleView) -> frozenset[str] | None:
+    """Services an Allow might grant on ``Resource: "*"`` (``None``: possibly any service).
+
+    A cheap look at the statements that spares asking the checker questions whose answer is
+    certainly no; the answers themselves still come from the checker.
+    """
+    services: set[str] = set()
+    for policy in view.policies:
+        for stmt in policy.statements:
+            if str(stmt.get("Effect", "")).capitalize() != "Allow":
+                continue
+            if "Resource" in stmt and "*" not in _as_list(stmt["Resource"]):
+                continue
+            if "Action" not in stmt:
+                return None  # NotAction
+            for pattern in _as_list(stmt["Action"]):
+                service = pattern.partition(":")[0].lower()
+                if "*" in service or "?" in service:
+                    return None
+                services.add(service)
+    return frozenset(services)
 
 
 # --------------------------------------------------------------------------- IAM001
@@ -227,7 +249,27 @@ def _is_service_wildcard(pattern: str) -> bool:
     return bool(sep) and action == "*" and service not in ("", "*")
 
 
-def _broad_writes(view: RoleView, ctx: RuleContext) -> tuple[list[str], list[str], list[str]]:
+def _risky_writes(
+    pattern: str, ctx: RuleContext, memo: dict[str, tuple[str, ...]]
+) -> tuple[str, ...]:
+    """Write / permissions actions ``pattern`` names that could be scoped but are not needed
+    by the Lambda runtime, Permissions management first (memoised per rule run)."""
+    if pattern not in memo:
+        found = [
+            action
+            for action in ctx.permissions.expand_action(pattern)
+            if action.lower() not in _RUNTIME_WRITES
+            and action.lower() not in _EXFILTRATION
+            and ctx.permissions.access_level(action) in _WRITE_LEVELS
+            and resource_scopable(action) is not False
+        ]
+        memo[pattern] = tuple(found)
+    return memo[pattern]
+
+
+def _broad_writes(
+    view: RoleView, ctx: RuleContext, memo: dict[str, tuple[str, ...]]
+) -> tuple[list[str], list[str], list[str]]:
     """(service wildcards, write actions on '*', deciding statements) of a role."""
     wildcards: list[str] = []
     writes: dict[str, None] = {}
@@ -252,15 +294,7 @@ def _broad_writes(view: RoleView, ctx: RuleContext) -> tuple[list[str], list[str
                     deciding[ident] = None
                 if not on_all:
                     continue
-                for action in ctx.permissions.expand_action(pattern):
-                    lowered = action.lower()
-                    if (
-                        lowered in _RUNTIME_WRITES
-                        or lowered in _EXFILTRATION
-                        or ctx.permissions.access_level(action) not in _WRITE_LEVELS
-                        or resource_scopable(action) is False
-                    ):
-                        continue
+                for action in _risky_writes(pattern, ctx, memo):
                     if (
                         check_each
                         and not ctx.permissions.identity_allows(view.policies, action, "*").allowed
@@ -275,11 +309,12 @@ def _broad_writes(view: RoleView, ctx: RuleContext) -> tuple[list[str], list[str
 
 
 def _check_broad(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    memo: dict[str, tuple[str, ...]] = {}
     for view in _views(inv, IAM003):
         if isinstance(view, Finding):
             yield view
             continue
-        wildcards, writes, deciding = _broad_writes(view, ctx)
+        wildcards, writes, deciding = _broad_writes(view, ctx, memo)
         if not wildcards and not writes:
             if view.unknown:
                 yield _undecided(IAM003, view, "it grants broad write access")
@@ -360,7 +395,10 @@ def _check_exfiltration(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
             continue
         found: list[str] = []
         deciding: dict[str, None] = {}
+        services = _services_on_all(view)
         for action in _EXFILTRATION_ACTIONS:
+            if services is not None and action.partition(":")[0] not in services:
+                continue
             decision = ctx.permissions.identity_allows(view.policies, action, "*")
             if decision.allowed:
                 found.append(action)
@@ -505,9 +543,13 @@ def _trust_problems(
     if not isinstance(principal, Mapping):
         return []
     problems: list[tuple[str, int]] = []
-    restricted = not ctx.permissions.resource_allows_anonymous(
-        [{**stmt, "Principal": "*"}], "sts:AssumeRole"
-    ).allowed
+    outsiders = [*_as_list(principal.get("Federated")), *_as_list(principal.get("AWS"))]
+    # Would the statement's conditions stop a stranger? Asked only when strangers are named.
+    restricted = bool(outsiders) and not (
+        ctx.permissions.resource_allows_anonymous(
+            [{**stmt, "Principal": "*"}], "sts:AssumeRole"
+        ).allowed
+    )
     for service in _as_list(principal.get("Service")):
         if service.lower() not in _FUNCTION_SERVICES:
             problems.append((f"trusts the service {service}", 8))
@@ -601,10 +643,13 @@ _LOG_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
 
 
 def _resources_named(view: RoleView) -> tuple[str, ...]:
-    found: dict[str, None] = {"*": None}
+    """Resources the role's Allow statements name, then "*"."""
+    found: dict[str, None] = {}
     for policy in view.policies:
         for stmt in policy.statements:
-            found.update(dict.fromkeys(_as_list(stmt.get("Resource"))))
+            if str(stmt.get("Effect", "")).capitalize() == "Allow":
+                found.update(dict.fromkeys(_as_list(stmt.get("Resource"))))
+    found["*"] = None
     return tuple(found)
 
 

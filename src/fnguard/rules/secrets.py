@@ -25,6 +25,7 @@ from fnguard.model import (
     Remediation,
 )
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
+from fnguard.rules._iam_common import GapIndex
 from fnguard.rules._sec_detect import find_secret, secret_store_read
 
 if TYPE_CHECKING:
@@ -36,9 +37,19 @@ _BOTH = (Provider.AWS, Provider.GCP)
 _STORE_READ_IMPACT = 7
 
 
-def _environment_gap(inv: Inventory, fn: Function) -> str | None:
-    gaps = inv.gaps_for(fn.address, "environment")
-    return gaps[0].reason if gaps else None
+def _environment_gap(gaps: GapIndex, fn: Function) -> str | None:
+    """Why the environment is unknown, if it is; computed values of known origin don't count.
+
+    A collector records a gap for each variable computed at apply time; when every variable
+    still has its source expression (``aws_sns_topic.events.arn``), the rules can judge it.
+    """
+    found = gaps.get(fn.address, "environment")
+    if not found:
+        return None
+    opaque = [v for v in fn.environment if v.value is None and not v.source_expr]
+    if fn.environment and not opaque:
+        return None
+    return found[0].reason
 
 
 # --------------------------------------------------------------------------- SEC001
@@ -122,6 +133,7 @@ def _store_read(fn: Function, var: EnvVar) -> Finding | None:
 
 
 def _check_env_secrets(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    gaps = GapIndex(inv)
     for fn in inv.functions:
         reported = False
         for var in fn.environment:
@@ -129,7 +141,7 @@ def _check_env_secrets(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
             if finding is not None:
                 reported = True
                 yield finding
-        gap = _environment_gap(inv, fn)
+        gap = _environment_gap(gaps, fn)
         if gap and not reported:
             yield SEC001.unknown(fn=fn, message=f"{fn.address}: environment unknown ({gap})")
 
@@ -174,14 +186,15 @@ SEC002 = RuleMeta(
 
 
 def _check_env_key(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    gaps = GapIndex(inv)
     for fn in inv.functions:
         literals = [v.name for v in fn.environment if v.value is not None and not v.is_reference]
         if not literals:
-            gap = _environment_gap(inv, fn)
+            gap = _environment_gap(gaps, fn)
             if gap:
                 yield SEC002.unknown(fn=fn, message=f"{fn.address}: environment unknown ({gap})")
             continue
-        key_gaps = inv.gaps_for(fn.address, "kms_key_arn")
+        key_gaps = gaps.get(fn.address, "kms_key_arn")
         if fn.kms_key_arn is None and key_gaps:
             yield SEC002.unknown(
                 fn=fn, message=f"{fn.address}: environment key unknown ({key_gaps[0].reason})"
