@@ -1138,13 +1138,17 @@ class Mapper:
                 continue
             sg = self.resolve(rule, "security_group_id", ("aws_security_group",))
             if not isinstance(sg, str) or sg not in self.by_address:
-                orphan_rules = True
+                # A literal id is a group outside the configuration; an unresolvable one
+                # could be any group here, so their egress is no longer known.
+                orphan_rules = orphan_rules or sg is None
                 continue
             extra.setdefault(sg, []).append(self._egress(rule, "protocol"))
         for rule in self.of("aws_vpc_security_group_egress_rule"):
             sg = self.resolve(rule, "security_group_id", ("aws_security_group",))
             if not isinstance(sg, str) or sg not in self.by_address:
-                orphan_rules = True
+                # A literal id is a group outside the configuration; an unresolvable one
+                # could be any group here, so their egress is no longer known.
+                orphan_rules = orphan_rules or sg is None
                 continue
             cidr4 = _known_str(rule.get("cidr_ipv4"))
             cidr6 = _known_str(rule.get("cidr_ipv6"))
