@@ -9,12 +9,14 @@ from __future__ import annotations
 import functools
 
 from fnguard.iam._actions import ACCESS_LEVELS, dataset_version, resource_scopable
+from fnguard.iam._compiled import as_list
 from fnguard.iam._interface import Decision, PermissionChecker
 
 __all__ = [
     "ACCESS_LEVELS",
     "Decision",
     "PermissionChecker",
+    "as_list",
     "dataset_version",
     "default_checker",
     "resource_scopable",

@@ -24,6 +24,7 @@ __all__ = ["Compiled", "as_list", "compile_policy", "compile_statement", "statem
 
 
 def as_list(raw: Any) -> tuple[str, ...]:
+    """A policy element's values, whether written as one string or a list."""
     if raw is None:
         return ()
     if isinstance(raw, list | tuple):
@@ -103,27 +104,24 @@ class Compiled:
         return self.resources.hit(resource) is not self.not_resource
 
 
+def _element(stmt: Mapping[str, Any], name: str) -> tuple[tuple[str, ...] | None, bool]:
+    """(values of ``name`` or of ``Not<name>``, whether it was the negated one)."""
+    if name in stmt:
+        return as_list(stmt[name]), False
+    if f"Not{name}" in stmt:
+        return as_list(stmt[f"Not{name}"]), True
+    return None, False
+
+
 def compile_statement(stmt: Mapping[str, Any], ident: str) -> Compiled:
-    if "Action" in stmt:
-        actions: _Actions | None = _Actions.of(as_list(stmt["Action"]))
-        not_action = False
-    elif "NotAction" in stmt:
-        actions, not_action = _Actions.of(as_list(stmt["NotAction"])), True
-    else:
-        actions, not_action = None, False
-    if "Resource" in stmt:
-        resources: _Resources | None = _Resources.of(as_list(stmt["Resource"]))
-        not_resource = False
-    elif "NotResource" in stmt:
-        resources, not_resource = _Resources.of(as_list(stmt["NotResource"])), True
-    else:
-        resources, not_resource = None, False
+    actions, not_action = _element(stmt, "Action")
+    resources, not_resource = _element(stmt, "Resource")
     return Compiled(
         ident=ident,
         effect=str(stmt.get("Effect", "")).strip().capitalize(),
-        actions=actions,
+        actions=None if actions is None else _Actions.of(actions),
         not_action=not_action,
-        resources=resources,
+        resources=None if resources is None else _Resources.of(resources),
         not_resource=not_resource,
         conditional=bool(stmt.get("Condition")),
         raw=stmt,

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from fnguard.iam._compiled import as_list
+
 __all__ = ["condition_holds"]
 
 # Context keys AWS derives from who the caller really is or where the call comes from.
@@ -80,12 +82,6 @@ _PATTERN_OPS = frozenset({"stringlike", "arnlike", "arnequals"})
 _ANY_NETWORK = frozenset({"0.0.0.0/0", "::/0"})
 
 
-def _values(raw: Any) -> tuple[str, ...]:
-    if isinstance(raw, list | tuple):
-        return tuple(str(v) for v in raw)
-    return (str(raw),)
-
-
 def _is_wildcard_only(value: str) -> bool:
     return bool(value) and not value.strip("*?")
 
@@ -134,7 +130,7 @@ def condition_holds(condition: Any, *, want: bool) -> bool | None:
         if not isinstance(tests, Mapping):
             return None
         for key, raw in tests.items():
-            verdict = _one(str(operator), str(key), _values(raw), want=want)
+            verdict = _one(str(operator), str(key), as_list(raw), want=want)
             if verdict is False:
                 return False
             if verdict is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from fnguard.iam import resource_scopable
+from fnguard.iam import as_list, resource_scopable
 from fnguard.model import Evidence, Finding, Inventory, PolicyKind, Provider, Remediation
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
 from fnguard.rules._iam_accounts import account_of, own_accounts
@@ -19,14 +19,6 @@ from fnguard.rules._iam_common import RoleView, role_finding, role_views
 __all__ = ["RULES"]
 
 _AWS_GCP = (Provider.AWS, Provider.GCP)
-
-
-def _as_list(raw: Any) -> tuple[str, ...]:
-    if raw is None:
-        return ()
-    if isinstance(raw, list | tuple):
-        return tuple(str(v) for v in raw)
-    return (str(raw),)
 
 
 def _listing(items: Sequence[str], limit: int = 8) -> str:
@@ -72,11 +64,11 @@ def _services_on_all(view: RoleView) -> frozenset[str] | None:
         for stmt in policy.statements:
             if str(stmt.get("Effect", "")).capitalize() != "Allow":
                 continue
-            if "Resource" in stmt and "*" not in _as_list(stmt["Resource"]):
+            if "Resource" in stmt and "*" not in as_list(stmt["Resource"]):
                 continue
             if "Action" not in stmt:
                 return None  # NotAction
-            for pattern in _as_list(stmt["Action"]):
+            for pattern in as_list(stmt["Action"]):
                 service = pattern.partition(":")[0].lower()
                 if "*" in service or "?" in service:
                     return None
@@ -282,8 +274,8 @@ def _broad_writes(
             if str(stmt.get("Effect", "")).capitalize() != "Allow" or "Action" not in stmt:
                 continue
             ident = f"{policy.name}#{stmt.get('Sid') or index}"
-            on_all = "*" in _as_list(stmt.get("Resource"))
-            for pattern in _as_list(stmt["Action"]):
+            on_all = "*" in as_list(stmt.get("Resource"))
+            for pattern in as_list(stmt["Action"]):
                 if pattern.strip() in ("*", "*:*"):
                     continue  # IAM001's business
                 if _is_service_wildcard(pattern) and (
@@ -536,26 +528,26 @@ def _trust_problems(
     if "NotPrincipal" in stmt:
         return [("trusts everyone but the principals listed in NotPrincipal", 8)]
     if isinstance(principal, str) or (
-        isinstance(principal, Mapping) and "*" in _as_list(principal.get("AWS"))
+        isinstance(principal, Mapping) and "*" in as_list(principal.get("AWS"))
     ):
         open_ = ctx.permissions.resource_allows_anonymous([stmt], "sts:AssumeRole")
         return [("trusts any AWS principal ('*')", 8)] if open_.allowed else []
     if not isinstance(principal, Mapping):
         return []
     problems: list[tuple[str, int]] = []
-    outsiders = [*_as_list(principal.get("Federated")), *_as_list(principal.get("AWS"))]
+    outsiders = [*as_list(principal.get("Federated")), *as_list(principal.get("AWS"))]
     # Would the statement's conditions stop a stranger? Asked only when strangers are named.
     restricted = bool(outsiders) and not (
         ctx.permissions.resource_allows_anonymous(
             [{**stmt, "Principal": "*"}], "sts:AssumeRole"
         ).allowed
     )
-    for service in _as_list(principal.get("Service")):
+    for service in as_list(principal.get("Service")):
         if service.lower() not in _FUNCTION_SERVICES:
             problems.append((f"trusts the service {service}", 8))
-    for federated in _as_list(principal.get("Federated")):
+    for federated in as_list(principal.get("Federated")):
         problems.append((f"trusts the federated identity {federated}", 5 if restricted else 8))
-    for aws in _as_list(principal.get("AWS")):
+    for aws in as_list(principal.get("AWS")):
         account = account_of(aws)
         if account is not None and account in ours:
             problems.append((f"trusts {aws} of its own account", 5))
@@ -583,7 +575,7 @@ def _check_trust(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
         for index, stmt in enumerate(trust.statements):
             if str(stmt.get("Effect", "")).capitalize() != "Allow":
                 continue
-            actions = _as_list(stmt.get("Action"))
+            actions = as_list(stmt.get("Action"))
             if actions and not any(
                 a.lower().startswith(("sts:assumerole", "sts:*", "*")) for a in actions
             ):
@@ -648,7 +640,7 @@ def _resources_named(view: RoleView) -> tuple[str, ...]:
     for policy in view.policies:
         for stmt in policy.statements:
             if str(stmt.get("Effect", "")).capitalize() == "Allow":
-                found.update(dict.fromkeys(_as_list(stmt.get("Resource"))))
+                found.update(dict.fromkeys(as_list(stmt.get("Resource"))))
     found["*"] = None
     return tuple(found)
 
