@@ -241,30 +241,35 @@ def _is_service_wildcard(pattern: str) -> bool:
     return bool(sep) and action == "*" and service not in ("", "*")
 
 
-def _risky_writes(
-    pattern: str, ctx: RuleContext, memo: dict[str, tuple[str, ...]]
-) -> tuple[str, ...]:
-    """Write / permissions actions ``pattern`` names that could be scoped but are not needed
-    by the Lambda runtime, Permissions management first (memoised per rule run)."""
+_Writes = dict[str, tuple[tuple[str, bool], ...]]
+
+
+def _risky_writes(pattern: str, ctx: RuleContext, memo: _Writes) -> tuple[tuple[str, bool], ...]:
+    """(action, is Permissions management) for the Write / Permissions-management actions
+    ``pattern`` names that could be scoped and that the Lambda runtime does not need
+    (memoised per rule run)."""
     if pattern not in memo:
-        found = [
-            action
-            for action in ctx.permissions.expand_action(pattern)
-            if action.lower() not in _RUNTIME_WRITES
-            and action.lower() not in _EXFILTRATION
-            and ctx.permissions.access_level(action) in _WRITE_LEVELS
-            and resource_scopable(action) is not False
-        ]
+        found = []
+        for action in ctx.permissions.expand_action(pattern):
+            level = ctx.permissions.access_level(action)
+            if (
+                level in _WRITE_LEVELS
+                and action.lower() not in _RUNTIME_WRITES
+                and action.lower() not in _EXFILTRATION
+                and resource_scopable(action) is not False
+            ):
+                found.append((action, level == "Permissions management"))
         memo[pattern] = tuple(found)
     return memo[pattern]
 
 
 def _broad_writes(
-    view: RoleView, ctx: RuleContext, memo: dict[str, tuple[str, ...]]
+    view: RoleView, ctx: RuleContext, memo: _Writes
 ) -> tuple[list[str], list[str], list[str]]:
-    """(service wildcards, write actions on '*', deciding statements) of a role."""
+    """(service wildcards, write actions on '*' (Permissions management first), deciding
+    statements) of a role."""
     wildcards: list[str] = []
-    writes: dict[str, None] = {}
+    writes: dict[str, bool] = {}
     deciding: dict[str, None] = {}
     check_each = _has_deny(view)
     for policy in view.policies:
@@ -286,22 +291,20 @@ def _broad_writes(
                     deciding[ident] = None
                 if not on_all:
                     continue
-                for action in _risky_writes(pattern, ctx, memo):
+                for action, permissions in _risky_writes(pattern, ctx, memo):
                     if (
                         check_each
                         and not ctx.permissions.identity_allows(view.policies, action, "*").allowed
                     ):
                         continue
-                    writes[action] = None
+                    writes[action] = permissions
                     deciding[ident] = None
-    ordered = sorted(
-        writes, key=lambda a: (ctx.permissions.access_level(a) != "Permissions management", a)
-    )
+    ordered = sorted(writes, key=lambda a: (not writes[a], a))
     return wildcards, ordered, list(deciding)
 
 
 def _check_broad(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
-    memo: dict[str, tuple[str, ...]] = {}
+    memo: _Writes = {}
     for view in _views(inv, IAM003):
         if isinstance(view, Finding):
             yield view
@@ -634,15 +637,19 @@ IAM008 = RuleMeta(
 _LOG_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
 
 
-def _resources_named(view: RoleView) -> tuple[str, ...]:
-    """Resources the role's Allow statements name, then "*"."""
-    found: dict[str, None] = {}
+def _resources_named(view: RoleView) -> Iterator[str]:
+    """Resources the role's Allow statements name, then "*" (lazily: the first usually does)."""
+    seen: set[str] = set()
     for policy in view.policies:
         for stmt in policy.statements:
-            if str(stmt.get("Effect", "")).capitalize() == "Allow":
-                found.update(dict.fromkeys(as_list(stmt.get("Resource"))))
-    found["*"] = None
-    return tuple(found)
+            if str(stmt.get("Effect", "")).capitalize() != "Allow":
+                continue
+            for resource in as_list(stmt.get("Resource")):
+                if resource not in seen:
+                    seen.add(resource)
+                    yield resource
+    if "*" not in seen:
+        yield "*"
 
 
 def _check_logs(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
@@ -651,12 +658,12 @@ def _check_logs(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
             yield view
             continue
         # Allowed on some resource the role names (its log group, typically), not on all.
-        resources = _resources_named(view)
         missing = [
             action
             for action in _LOG_ACTIONS
             if not any(
-                ctx.permissions.identity_allows(view.policies, action, r).allowed for r in resources
+                ctx.permissions.identity_allows(view.policies, action, r).allowed
+                for r in _resources_named(view)
             )
         ]
         if not missing:
