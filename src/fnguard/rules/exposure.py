@@ -58,7 +58,8 @@ EXP001 = RuleMeta(
         "A statement of the function's resource policy grants lambda:InvokeFunction to a "
         "public principal with no condition that restricts the caller (source ARN or account, "
         "organisation, VPC endpoint, IP). Judged by the permission checker, so conditions that "
-        "do restrict the caller silence it and wildcard-only ones do not."
+        "do restrict the caller silence it and wildcard-only ones do not. Functions listed in "
+        "thresholds.allowed_public are reported at info."
     ),
     remediation=Remediation(
         text=(
@@ -134,7 +135,8 @@ EXP002 = RuleMeta(
     providers=(Provider.AWS, Provider.GCP),
     description=(
         "A Lambda function URL with AuthType NONE, or a Cloud Function whose invoker role is "
-        "granted to allUsers / allAuthenticatedUsers: anyone on the internet can run it."
+        "granted to allUsers / allAuthenticatedUsers: anyone on the internet can run it. "
+        "Functions listed in thresholds.allowed_public are reported at info."
     ),
     remediation=Remediation(
         text=(

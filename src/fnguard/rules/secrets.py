@@ -211,8 +211,9 @@ def _check_env_key(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
             resource=fn.address,
             location=fn.location,
             message=(
-                f"{fn.address}: environment ({len(literals)} literal values) is encrypted "
-                "with a provider-managed key"
+                f"{fn.address}: environment ({len(literals)} literal "
+                f"{'value' if len(literals) == 1 else 'values'}) is encrypted with a "
+                "provider-managed key"
             ),
             evidence=[
                 Evidence("variables", shown),
