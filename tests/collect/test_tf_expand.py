@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from collect.tf_helpers import collect_fixture
+from collect.tf_helpers import collect_dir, collect_fixture
 
-from fnguard.collect.terraform import TerraformCollector
 from fnguard.model import (
     CollectionGap,
     EnvVar,
@@ -111,23 +110,21 @@ def test_tfvars_precedence_and_unknown_count() -> None:
     )
 
 
-def test_parallel_collection_matches_sequential(tmp_path: Path) -> None:
-    """Several root modules are collected in forked processes: same inventory, same order."""
-    for service in range(3):
-        folder = tmp_path / f"svc{service}"
+def test_several_root_modules_keep_addresses_apart(tmp_path: Path) -> None:
+    """Two services with the same resource names: addresses carry their folder."""
+    for service in ("svc0", "svc1"):
+        folder = tmp_path / service
         folder.mkdir()
-        for i in range(4):
-            (folder / f"fn{i}.tf").write_text(
-                f'resource "aws_lambda_function" "f{i}" {{\n'
-                f'  function_name = "svc{service}-{i}"\n'
-                f"  role          = aws_iam_role.r.arn\n"
-                f"}}\n"
-            )
-        (folder / "role.tf").write_text('resource "aws_iam_role" "r" {\n  name = "r"\n}\n')
-    paths = sorted(tmp_path.rglob("*.tf"))
-    sequential = TerraformCollector(parallel_min_files=10_000).collect(paths, tmp_path)
-    parallel = TerraformCollector(parallel_min_files=1).collect(paths, tmp_path)
-    assert parallel == sequential
-    # several root modules: addresses carry their folder so that they stay unique
-    assert [f.role for f in sequential.functions][:2] == ["svc0:aws_iam_role.r"] * 2
-    assert len(sequential.functions) == 12
+        (folder / "main.tf").write_text(
+            'resource "aws_lambda_function" "f" {\n'
+            f'  function_name = "{service}"\n'
+            "  role          = aws_iam_role.r.arn\n"
+            "}\n"
+            'resource "aws_iam_role" "r" {\n  name = "r"\n}\n'
+        )
+    inventory = collect_dir(tmp_path)
+    assert [(f.address, f.role) for f in inventory.functions] == [
+        ("svc0:aws_lambda_function.f", "svc0:aws_iam_role.r"),
+        ("svc1:aws_lambda_function.f", "svc1:aws_iam_role.r"),
+    ]
+    assert [r.address for r in inventory.roles] == ["svc0:aws_iam_role.r", "svc1:aws_iam_role.r"]

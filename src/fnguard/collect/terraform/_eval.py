@@ -274,7 +274,7 @@ class Evaluator:
         return value
 
     def _index_key(self, step: Node) -> Value:
-        inner = step.children[0]
+        inner = step.child(0)
         if inner.type == "legacy_index":
             return int(node_text(inner)[1:])
         for child in inner.children:
@@ -283,7 +283,7 @@ class Evaluator:
         raise _FailError(node_text(step))
 
     def _splat(self, value: Value, step: Node, rest: list[Node], whole: Node) -> Value:
-        splat = step.children[0]
+        splat = step.child(0)
         inner = [c for c in splat.children if c.type in ("get_attr", "index")]
         if isinstance(value, Lazy):
             value = _get(value, "*", node_text(whole))
@@ -303,7 +303,7 @@ class Evaluator:
     # ------------------------------------------------------------------ literals
 
     def _literal(self, node: Node) -> Value:
-        child = node.children[0]
+        child = node.child(0)
         kind = child.type
         if kind == "numeric_lit":
             text = node_text(child)
@@ -326,7 +326,7 @@ class Evaluator:
         return _unescape(text[1:-1])
 
     def _template_expr(self, node: Node) -> Value:
-        inner = node.children[0]
+        inner = node.child(0)
         if inner.type == "heredoc_template":
             return self._heredoc(inner)
         return self._quoted(inner)
@@ -396,7 +396,7 @@ class Evaluator:
     # ------------------------------------------------------------------ collections
 
     def _collection(self, node: Node) -> Value:
-        return self._node(node.children[0])
+        return self._node(node.child(0))
 
     def _tuple(self, node: Node) -> Value:
         return [self._node(c) for c in node.children if c.type == "expression"]
@@ -418,7 +418,7 @@ class Evaluator:
         raise _FailError(node_text(node))
 
     def _for(self, node: Node) -> Value:
-        inner = node.children[0]
+        inner = node.child(0)
         intro = next(c for c in inner.children if c.type == "for_intro")
         idents = [node_text(c) for c in intro.children if c.type == "identifier"]
         source = self._node(next(c for c in intro.children if c.type == "expression"))
@@ -463,7 +463,7 @@ class Evaluator:
         return self._node(parts[1] if cond else parts[2])
 
     def _operation(self, node: Node) -> Value:
-        return self._node(node.children[0])
+        return self._node(node.child(0))
 
     def _unary(self, node: Node) -> Value:
         children = node.children
@@ -538,10 +538,8 @@ class Evaluator:
 def _attr_name(step: Node) -> str | None:
     if step.type != "get_attr":
         return None
-    for child in step.children:
-        if child.type == "identifier":
-            return node_text(child)
-    return None
+    name = step.child(step.child_count - 1)  # "." then the identifier
+    return node_text(name) if name is not None else None
 
 
 def _get(value: Value, name: str, expr: str) -> Value:

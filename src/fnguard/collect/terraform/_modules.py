@@ -346,7 +346,7 @@ def _object_node(node: Node) -> Node | None:
     while current.type in ("expression", "collection_value") and current.children:
         if current.type == "expression" and len(current.children) != 1:
             return None
-        current = current.children[0]
+        current = current.child(0)
     return current if current.type == "object" else None
 
 

@@ -86,8 +86,8 @@ def _read_body(body: Node, path: str, blocks: list[Block], attrs: dict[str, Node
     for node in body.children:
         kind = node.type
         if kind == "attribute":
-            name_node = node.children[0]
-            attrs[_text(name_node)] = node.children[2]
+            name_node = node.child(0)
+            attrs[_text(name_node)] = node.child(2)
         elif kind == "block":
             blocks.append(_block(node, path))
 
