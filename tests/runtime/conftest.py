@@ -104,6 +104,23 @@ def run(tmp_path: Path) -> Any:
     return runner
 
 
+@pytest.fixture(autouse=True)
+def _leave_the_test_process_as_found() -> Iterator[None]:
+    """In-process guards wrap stdout/stderr, the log-record factory and the secret registry;
+    undo that after each test so that tests in other folders see a plain process (the audit
+    hook itself stays, inert outside guarded handlers)."""
+    import logging
+
+    factory, stdout, stderr = logging.getLogRecordFactory(), sys.stdout, sys.stderr
+    yield
+    logging.setLogRecordFactory(factory)
+    sys.stdout, sys.stderr = stdout, stderr
+    from fnguard_runtime import _masking
+
+    _masking.REGISTRY.literals = ()
+    _masking._factory_installed = False
+
+
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
     """One moto server process for the whole session."""
