@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gen_terraform_corpus import CorpusSpec, generate  # noqa: E402
+from gen_terraform_corpus import CorpusSpec, generate, is_current  # noqa: E402
 
 BENCH_DIR = ROOT / ".bench"
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -205,9 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     corpus: Path = args.corpus or BENCH_DIR / f"corpus-{args.functions}"
-    expected = corpus / f"service-{(args.functions - 1) // CorpusSpec.per_folder:02d}"
-    if not expected.exists():
-        count = generate(corpus, CorpusSpec(functions=args.functions))
+    spec = CorpusSpec(functions=args.functions)
+    if not is_current(corpus, spec):
+        count = generate(corpus, spec)
         print(f"generated {corpus} ({args.functions} functions, {count} files)")
     fnguard = VENV_BIN / "fnguard"
     python = VENV_BIN / "python"

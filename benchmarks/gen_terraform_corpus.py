@@ -36,7 +36,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["CorpusSpec", "generate", "main"]
+__all__ = ["STAMP", "CorpusSpec", "generate", "is_current", "main"]
+
+#: file at the corpus root recording what generated it (not a Terraform or JSON file, so no
+#: scanner reads it); bump GENERATOR_VERSION whenever the output changes.
+STAMP = ".corpus-spec"
+GENERATOR_VERSION = 1
 
 RUNTIMES = (
     ("python3.13", 30),
@@ -698,6 +703,19 @@ def _hcl_list(values: list[str]) -> str:
     return "[" + ", ".join(f'"{v}"' for v in values) + "]"
 
 
+def _stamp_text(spec: CorpusSpec) -> str:
+    return (
+        f"generator={GENERATOR_VERSION} functions={spec.functions} "
+        f"per_folder={spec.per_folder} seed={spec.seed}\n"
+    )
+
+
+def is_current(out: Path, spec: CorpusSpec = CorpusSpec()) -> bool:
+    """Whether ``out`` holds exactly the corpus this generator makes for ``spec``."""
+    stamp = out / STAMP
+    return stamp.is_file() and stamp.read_text(encoding="utf-8") == _stamp_text(spec)
+
+
 def generate(out: Path, spec: CorpusSpec = CorpusSpec()) -> int:
     """Write the corpus under ``out`` (replacing it); return the number of files written."""
     if spec.functions < 1 or spec.per_folder < 1:
@@ -724,6 +742,7 @@ def generate(out: Path, spec: CorpusSpec = CorpusSpec()) -> int:
             )
             written += 1
             index += 1
+    (out / STAMP).write_text(_stamp_text(spec), encoding="utf-8")
     return written
 
 

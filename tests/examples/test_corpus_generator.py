@@ -47,7 +47,8 @@ def test_small_corpus_has_the_requested_functions_and_parses(
 
     parsed = _parse_all(out)
     assert written == len(parsed) == 3 * 3 + 10  # three folders of shared files + one per fn
-    assert sorted(p.name for p in out.iterdir()) == ["service-00", "service-01", "service-02"]
+    folders = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert folders == ["service-00", "service-01", "service-02"]
     functions = [
         _label(name)
         for doc in parsed.values()
@@ -88,6 +89,14 @@ def test_generation_is_deterministic(gen: ModuleType, tmp_path: Path) -> None:
     assert files == sorted(p.relative_to(second) for p in second.rglob("*.tf"))
     for rel in files:
         assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+
+
+def test_stamp_tells_a_current_corpus_from_a_stale_one(gen: ModuleType, tmp_path: Path) -> None:
+    spec = gen.CorpusSpec(functions=3)
+    assert not gen.is_current(tmp_path, spec)
+    gen.generate(tmp_path, spec)
+    assert gen.is_current(tmp_path, spec)
+    assert not gen.is_current(tmp_path, gen.CorpusSpec(functions=4))
 
 
 def test_rejects_an_empty_corpus(gen: ModuleType, tmp_path: Path) -> None:
