@@ -92,8 +92,11 @@ def test_count_index_references_pair_instances() -> None:
         )
         for i in (0, 1)
     )
-    assert INV.queues == tuple(
-        Queue(f"aws_sqs_queue.per_worker[{i}]", loc(49), f"q-{i}", None, 90) for i in (0, 1)
+    assert INV.queues == (
+        *(Queue(f"aws_sqs_queue.per_worker[{i}]", loc(49), f"q-{i}", None, 90) for i in (0, 1)),
+        # for_each over another for_each resource: each.value is that resource's instance
+        Queue('aws_sqs_queue.per_region["eu"]', loc(67), "q-shop-prod-eu", None, 90),
+        Queue('aws_sqs_queue.per_region["us"]', loc(67), "q-shop-prod-us", None, 30),
     )
 
 

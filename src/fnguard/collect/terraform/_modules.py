@@ -293,6 +293,8 @@ def expand(
         return [(f"[{i}]", {"count": {"index": i}}) for i in range(int(count))]
     if "for_each" in attrs:
         items = evaluator.eval(attrs["for_each"])
+        if isinstance(items, Group):
+            items = items.as_map()  # for_each over another for_each resource: its instances
         if isinstance(items, dict):
             pairs = list(items.items())
         elif isinstance(items, list) and all(
@@ -313,6 +315,16 @@ class Group(Lazy):
     def __init__(self, members: Mapping[str, Any], address: str) -> None:
         self.members = dict(members)
         self.address = address
+
+    def as_map(self) -> dict[str, Any] | None:
+        """``{key: instance}`` as Terraform exposes a for_each resource; None for count."""
+        out: dict[str, Any] = {}
+        for suffix, member in self.members.items():
+            key = json.loads(suffix[1:-1])
+            if not isinstance(key, str):
+                return None
+            out[key] = member
+        return out
 
     def get(self, name: str, expr: str) -> Any:
         if name == "*":
