@@ -62,3 +62,21 @@ def test_dynamic_blocks_in_a_policy_document() -> None:
             {"Sid": "write", "Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"},
         ],
     }
+
+
+def test_source_and_override_documents_merge_by_sid() -> None:
+    trust = INV.roles[1].trust_policy
+    assert trust is not None
+    assert trust.document == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "read", "Effect": "Deny", "Action": "s3:*", "Resource": "*"},
+            {"Sid": "write", "Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"},
+            {
+                "Sid": "public",
+                "Effect": "Allow",
+                "Action": "lambda:InvokeFunction",
+                "Principal": "*",
+            },
+        ],
+    }
