@@ -487,7 +487,11 @@ class Instance(_BlockReader, Lazy):
             return value
         computed = _COMPUTED.get((self.kind, self.type, name))
         if computed is not None:
-            return computed(self)
+            key = "\0" + name  # memoised apart from written attributes
+            if key not in self._memo:
+                self._memo[key] = Unknown(f"{self.address}.{name}", self.address, name)  # cycles
+                self._memo[key] = computed(self)
+            return self._memo[key]
         if expr is None:
             return MISSING
         nested = [b for b in self._blocks if b.type == name]
