@@ -11,6 +11,7 @@ rules and reporters are imported only by the commands that use them.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
@@ -30,6 +31,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 _SEVERITIES = ("critical", "high", "medium", "low", "info", "none")
 _EXTENSIONS = {".json": "json", ".sarif": "sarif", ".xml": "junit", ".txt": "text"}
 _PROGRESS_MIN_FILES = 20
+_RULE_ID = re.compile(r"^[A-Z]{3}(\d{3})?$")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -127,7 +129,7 @@ def _load_config(args: argparse.Namespace) -> Config:
             return None
         values = tuple(v.strip().upper() for v in text.split(",") if v.strip())
         for value in values:
-            if len(value) not in (3, 6) or not value[:3].isalpha():
+            if not _RULE_ID.match(value):
                 raise UsageError(f"{flag}: expected rule IDs or prefixes like IAM001,EXP")
         return values
 

@@ -654,12 +654,19 @@ class Inventory:
                         return candidate
         return None
 
+    @cached_property
+    def _gaps_by_resource(self) -> dict[str, list[CollectionGap]]:
+        index: dict[str, list[CollectionGap]] = {}
+        for gap in self.gaps:
+            index.setdefault(gap.resource, []).append(gap)
+        return index
+
     def gaps_for(self, address: str, field_name: str = "") -> tuple[CollectionGap, ...]:
-        """Gaps concerning ``address`` (optionally one field of it), and whole-source gaps."""
+        """Gaps concerning ``address`` (optionally one field of it)."""
         return tuple(
             g
-            for g in self.gaps
-            if (g.resource == address and (not field_name or g.field in ("", field_name)))
+            for g in self._gaps_by_resource.get(address, ())
+            if not field_name or g.field in ("", field_name)
         )
 
 
