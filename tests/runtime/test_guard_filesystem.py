@@ -108,3 +108,35 @@ _report(handler({}, None))
     result = run(code)
     assert result.result == {"tmp": "ok", "root": "GuardViolation"}
     assert not Path("/fnguard-default-denied").exists()
+
+
+SWAP = '''
+import os
+from fnguard_runtime import guard, Policy, FilesystemPolicy
+
+ALLOWED, OUTSIDE = {allowed!r}, {outside!r}
+
+@guard(Policy(filesystem=FilesystemPolicy(allow_write=[ALLOWED])))
+def handler(event, context):
+    out = {{}}
+    out["through_dir_link"] = attempt(lambda: open(ALLOWED + "/dirlink/x.txt", "w").close())
+    os.mkdir(ALLOWED + "/d")
+    out["before_swap"] = attempt(lambda: open(ALLOWED + "/d/a.txt", "w").close())
+    os.remove(ALLOWED + "/d/a.txt")
+    os.rmdir(ALLOWED + "/d")
+    os.symlink(OUTSIDE, ALLOWED + "/d")   # the cached folder is now a link to OUTSIDE
+    out["after_swap"] = attempt(lambda: open(ALLOWED + "/d/b.txt", "w").close())
+    out["new_name_in_allowed"] = attempt(lambda: open(ALLOWED + "/fresh.txt", "w").close())
+    return out
+
+_report(handler({{}}, None))
+'''
+
+
+def test_folder_links_and_swaps_during_an_invocation_are_seen(run, tmp_path: Path) -> None:
+    allowed, outside = _layout(tmp_path)
+    (allowed / "dirlink").symlink_to(outside)
+    result = run(SWAP.format(allowed=str(allowed), outside=str(outside)))
+    assert result.result == {"through_dir_link": "GuardViolation", "before_swap": "ok",
+                             "after_swap": "GuardViolation", "new_name_in_allowed": "ok"}
+    assert not (outside / "x.txt").exists() and not (outside / "b.txt").exists()

@@ -16,6 +16,7 @@ hook sees), so a path cannot be swapped for a symlink behind the cache's back.
 from __future__ import annotations
 
 import os
+import stat
 
 from . import _hook
 from ._policy import Mode
@@ -44,20 +45,38 @@ def resolve(path: Any, dir_fd: Any = None, follow: bool = True) -> str:
     text = os.fsdecode(os.fspath(path))
     if isinstance(dir_fd, int) and dir_fd >= 0 and not text.startswith("/"):
         text = f"{_fd_path(dir_fd)}/{text}"
-    cacheable = text.startswith("/") and not text.startswith("/proc/")
-    if cacheable:
-        found = resolved_cache.get((text, follow))
-        if found is not None:
-            return found
-    if follow:
+    if not text.startswith("/") or text.startswith("/proc/"):  # cwd and fd numbers change
+        if follow:
+            return os.path.realpath(text)
+        head, tail = os.path.split(os.path.abspath(text))
+        return os.path.join(os.path.realpath(head), tail)
+    return _cached_realpath(text, follow)
+
+
+def _cached_realpath(text: str, follow: bool) -> str:
+    """realpath through the invocation's cache: a new name in a folder already resolved costs
+    one lstat (to see whether it is a symlink), or none when links are not followed."""
+    found = resolved_cache.get((text, follow))
+    if found is not None:
+        return found
+    head, tail = os.path.split(text)
+    if tail in ("", ".", ".."):
         real = os.path.realpath(text)
     else:
-        head, tail = os.path.split(os.path.abspath(text))
-        real = os.path.join(os.path.realpath(head), tail)
-    if cacheable:
-        if len(resolved_cache) > 1024:
-            resolved_cache.clear()
-        resolved_cache[(text, follow)] = real
+        real_head = resolved_cache.get((head, True))
+        if real_head is None:
+            real_head = resolved_cache[(head, True)] = os.path.realpath(head)
+        real = os.path.join(real_head, tail)
+        if follow:
+            try:
+                is_link = stat.S_ISLNK(os.lstat(real).st_mode)
+            except OSError:  # does not exist yet (a new file) or is not reachable
+                is_link = False
+            if is_link:
+                real = os.path.realpath(real)
+    if len(resolved_cache) > 4096:
+        resolved_cache.clear()
+    resolved_cache[(text, follow)] = real
     return real
 
 
