@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
-from collect.tf_helpers import collect_dir
+from collect.tf_helpers import collect_dir, collect_fixture
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fnguard.collect.terraform import TerraformCollector
 from fnguard.errors import InputError
@@ -114,3 +117,59 @@ def test_claims() -> None:
     assert not collector.claims(Path("main.tf.json"))
     assert not collector.claims(Path("README.md"))
     assert not collector.claims(Path("/nonexistent/package.json"))
+
+
+def test_odd_syntax_and_failing_expressions_never_crash() -> None:
+    inventory = collect_fixture("syntax")
+    # count = var.enabled ? 1 : 0 -> one instance; the disabled resource has none
+    assert [f.address for f in inventory.functions] == ["aws_lambda_function.on[0]"]
+    fn = inventory.functions[0]
+    assert (fn.memory_mb, fn.timeout_s, fn.runtime, fn.handler) == (None, None, None, None)
+    where = Location("main.tf", 39)
+    address = "aws_lambda_function.on[0]"
+    assert inventory.gaps[:4] == (
+        CollectionGap(where, "local.bad_re cannot be resolved offline", address, "runtime"),
+        CollectionGap(where, "local.divide cannot be resolved offline", address, "memory_mb"),
+        CollectionGap(where, "local.cycle_a cannot be resolved offline", address, "timeout_s"),
+        CollectionGap(where, "local.nothing cannot be resolved offline", address, "handler"),
+    )
+
+
+_FRAGMENTS = st.sampled_from(
+    [
+        'resource "aws_lambda_function" "f" {',
+        "}",
+        "{",
+        "timeout = ",
+        "var.x",
+        "local.y",
+        '"${aws_iam_role.r.arn}"',
+        "[for k, v in var.m : v]",
+        "jsonencode({a = 1})",
+        "<<EOT\nx\nEOT",
+        "count = 2",
+        "1 / 0",
+        "?",
+        ":",
+        "\n",
+        "environment {",
+        "variables = {",
+        'locals { y = "z" }',
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_FRAGMENTS, max_size=25))
+def test_any_input_is_an_inventory_or_an_input_error(
+    tmp_path_factory: Any, parts: list[str]
+) -> None:
+    root = tmp_path_factory.mktemp("fuzz")
+    (root / "main.tf").write_text(" ".join(parts))
+    try:
+        inventory = collect_dir(root)
+    except InputError as error:
+        assert error.path == "main.tf"
+        assert "\n" not in str(error)
+    else:
+        assert inventory.sources == ("main.tf",)

@@ -183,9 +183,9 @@ class Evaluator:
     def eval(self, node: Node) -> Value:
         try:
             return self._node(node)
-        except (_FailError, ValueError, TypeError, KeyError, IndexError, OverflowError):
-            return Unknown(node_text(node))
-        except RecursionError:
+        except Exception:
+            # Any failure to compute (1 / 0, a bad regex, a cycle) is "unknown"; the collector
+            # records it as a gap naming the resource and field, so nothing is lost silently.
             return Unknown(node_text(node))
 
     # ------------------------------------------------------------------ nodes
