@@ -25,9 +25,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -149,8 +151,12 @@ def _venv_python() -> Path:
         print(f"creating {BENCH} and installing {', '.join(POWERTOOLS)} ...", flush=True)
         subprocess.run([sys.executable, "-m", "venv", str(BENCH)], check=True)
         subprocess.run([str(python), "-m", "pip", "install", "-q", *POWERTOOLS], check=True)
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--force-reinstall", "--no-deps",
-                    str(REPO / "runtime")], check=True)
+    with tempfile.TemporaryDirectory() as tmp:  # build from a copy: no build/ in the tree
+        source = Path(tmp) / "runtime"
+        shutil.copytree(REPO / "runtime", source, ignore=shutil.ignore_patterns(
+            "build", "*.egg-info", "__pycache__", ".mypy_cache", ".ruff_cache"))
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "--force-reinstall",
+                        "--no-deps", str(source)], check=True)
     return python
 
 

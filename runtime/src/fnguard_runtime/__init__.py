@@ -18,7 +18,6 @@ from ._errors import (
     GuardUnavailable,
     GuardViolation,
     IdempotencyInProgress,
-    RecursionLimitExceeded,
     ValidationFailed,
 )
 from ._guard import ENV_VAR, __version__, guard, load_policy
@@ -67,7 +66,6 @@ __all__ = [
     "NetworkPolicy",
     "Policy",
     "ProcessPolicy",
-    "RecursionLimitExceeded",
     "RecursionPolicy",
     "SQLiteStore",
     "TimeoutPolicy",

@@ -6,7 +6,6 @@
     ├── GuardViolation        an operation denied in block mode (also PermissionError, so
     │                         code that already handles OSError degrades gracefully)
     ├── ValidationFailed      a non-HTTP event failed input validation (also ValueError)
-    ├── RecursionLimitExceeded  reserved for callers that want an exception, see README
     └── IdempotencyInProgress another invocation holds the key's lock
 """
 
@@ -42,15 +41,6 @@ class ValidationFailed(GuardError, ValueError):
     def __init__(self, errors: list[str]) -> None:
         super().__init__("event failed validation: " + "; ".join(errors))
         self.errors = errors
-
-
-class RecursionLimitExceeded(GuardError):
-    """The invocation's execution depth is past the policy's maximum."""
-
-    def __init__(self, depth: int, max_depth: int) -> None:
-        super().__init__(f"execution depth {depth} exceeds the maximum {max_depth}")
-        self.depth = depth
-        self.max_depth = max_depth
 
 
 class IdempotencyInProgress(GuardError):
