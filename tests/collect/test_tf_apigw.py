@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from collect.tf_helpers import collect_fixture
+from typing import TYPE_CHECKING
+
+from collect.tf_helpers import collect_dir, collect_fixture
 
 from fnguard.model import FrontDoor, FrontDoorKind, InvocationType, Location, Trigger, TriggerKind
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 INV = collect_fixture("apigw")
 FN = "aws_lambda_function.api"
@@ -80,3 +85,50 @@ def test_api_triggers() -> None:
             front_door=HTTP,
         ),
     )
+
+
+def test_deployment_stage_and_waf_on_the_api(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        """resource "aws_lambda_function" "f" {
+  function_name = "f"
+}
+resource "aws_api_gateway_rest_api" "api" {
+  name = "api"
+  endpoint_configuration {
+    types = ["PRIVATE"]
+  }
+}
+resource "aws_api_gateway_integration" "i" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  resource_id = aws_api_gateway_rest_api.api.root_resource_id
+  http_method = "ANY"
+  type        = "AWS_PROXY"
+  uri         = aws_lambda_function.f.invoke_arn
+}
+resource "aws_api_gateway_deployment" "d" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  stage_name  = "live"
+}
+resource "aws_wafv2_web_acl_association" "a" {
+  resource_arn = aws_api_gateway_rest_api.api.arn
+  web_acl_arn  = "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/acl/1"
+}
+"""
+    )
+    inventory = collect_dir(tmp_path)
+    assert inventory.front_doors == (
+        FrontDoor(
+            "aws_api_gateway_integration.i",
+            FrontDoorKind.API_REST,
+            Location("main.tf", 10),
+            functions=("aws_lambda_function.f",),
+            integration_timeout_ms=29000,
+            authorization=None,  # no method declared for the integration: unknown, with a gap
+            public=False,
+            waf_acl="arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/acl/1",
+            stages=("live",),
+        ),
+    )
+    assert [(g.resource, g.field) for g in inventory.gaps] == [
+        ("aws_api_gateway_integration.i", "authorization")
+    ]

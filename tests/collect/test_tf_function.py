@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from typing import TYPE_CHECKING
 
-from collect.tf_helpers import FIXTURES, collect_fixture
+from collect.tf_helpers import FIXTURES, collect_dir, collect_fixture
 
 from fnguard.model import (
     Architecture,
@@ -27,6 +28,9 @@ from fnguard.model import (
     VpcConfig,
     VpcEndpoint,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 INV = collect_fixture("function_full")
 ZIP_HASH = base64.b64encode(
@@ -146,3 +150,28 @@ def test_neighbours() -> None:
         ),
     )
     assert INV.sources == ("main.tf",)
+
+
+def test_secret_store_names_are_references(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        """resource "aws_lambda_function" "f" {
+  function_name = "f"
+  environment {
+    variables = {
+      DB_PASSWORD_PARAM = "/prod/db/password"
+      API_SECRET_ID     = "prod/api-key"
+      HOME_PATH         = "/var/task/data"
+      PASSWORD          = "hunter2/hunter3"
+    }
+  }
+}
+"""
+    )
+    env = {e.name: e.is_reference for e in collect_dir(tmp_path).functions[0].environment}
+    # a path-shaped value counts only when the key says it names a parameter or secret
+    assert env == {
+        "DB_PASSWORD_PARAM": True,
+        "API_SECRET_ID": True,
+        "HOME_PATH": False,
+        "PASSWORD": False,
+    }

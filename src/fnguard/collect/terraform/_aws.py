@@ -72,6 +72,10 @@ _IDENTITY = {
 }
 _SECRET_ARN = re.compile(r"^arn:aws[\w-]*:(ssm|secretsmanager):|^\{\{resolve:(ssm|secretsmanager)")
 _SECRET_REF = re.compile(r"(aws_ssm_parameter|aws_secretsmanager_)")
+# A parameter / secret *name* handed to the code, which fetches the value at run time:
+# a key that says so and a value shaped like an SSM path or a Secrets Manager name.
+_STORE_KEY = re.compile(r"PARAM|SSM|SECRET_(ID|NAME|ARN|PATH)", re.IGNORECASE)
+_STORE_NAME = re.compile(r"^/?[\w.+=@-]+(/[\w.+=@-]+)+$")
 _FUNCTION_URI = re.compile(r":lambda:path/[^/]+/functions/(.+?)/invocations")
 
 
@@ -425,7 +429,9 @@ class Mapper:
             literal = _known_str(value) if not isinstance(value, bool) else str(value).lower()
             is_literal_source = expr is not None and _is_literal_expr(expr)
             secret_like = bool(
-                (literal and _SECRET_ARN.search(literal)) or (expr and _SECRET_REF.search(expr))
+                (literal and _SECRET_ARN.search(literal))
+                or (expr and _SECRET_REF.search(expr))
+                or (literal and _STORE_KEY.search(key) and _STORE_NAME.match(literal))
             )
             is_reference = bool(refs) or secret_like
             # A reference to another resource's attribute is not a gap: the value is known to
@@ -902,10 +908,8 @@ class Mapper:
                     ),
                     authorization=authorization,
                     public=self._rest_public(rest_api),
-                    waf_acl=self._waf(api_stages),
-                    stages=tuple(
-                        s for s in (_known_str(st.get("stage_name")) for st in api_stages) if s
-                    ),
+                    waf_acl=self._waf(api_stages) or self._waf_for(api_address or ""),
+                    stages=self._rest_stage_names(api_address, api_stages),
                     throttling_rate_limit=rate,
                     throttling_burst_limit=burst,
                 )
@@ -955,6 +959,17 @@ class Mapper:
                     bursts.append(burst)
         return (min(rates) if rates else None, min(bursts) if bursts else None)
 
+    def _rest_stage_names(self, api: str | None, stages: list[View]) -> tuple[str, ...]:
+        """Stages declared as resources, then those a deployment creates (``stage_name``)."""
+        names = [_known_str(st.get("stage_name")) for st in stages]
+        for deployment in self.of("aws_api_gateway_deployment"):
+            if (
+                api
+                and self.resolve(deployment, "rest_api_id", ("aws_api_gateway_rest_api",)) == api
+            ):
+                names.append(_known_str(deployment.get("stage_name")))
+        return tuple(dict.fromkeys(n for n in names if n))
+
     def _waf(self, stages: list[View]) -> str | None:
         if not stages:
             return None
@@ -971,7 +986,9 @@ class Mapper:
         out: dict[str, str | None] = {}
         for assoc in self.of("aws_wafv2_web_acl_association"):
             resource = self.resolve(
-                assoc, "resource_arn", ("aws_api_gateway_stage", "aws_apigatewayv2_stage")
+                assoc,
+                "resource_arn",
+                ("aws_api_gateway_stage", "aws_apigatewayv2_stage", "aws_api_gateway_rest_api"),
             )
             if isinstance(resource, str):
                 out[resource] = self.ref_field(
