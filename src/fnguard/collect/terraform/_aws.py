@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from fnguard.collect.terraform._eval import Partial, Unknown
@@ -81,6 +80,8 @@ _FUNCTION_URI = re.compile(r":lambda:path/[^/]+/functions/(.+?)/invocations")
 
 @functools.cache
 def _managed_documents() -> dict[str, Mapping[str, Any]]:
+    from importlib import resources  # only when a policy names an AWS-managed ARN
+
     raw = resources.files("fnguard.data").joinpath("aws_managed_policies.json").read_text("utf-8")
     policies: dict[str, Mapping[str, Any]] = json.loads(raw)["policies"]
     return policies
