@@ -12,6 +12,7 @@ from fnguard_runtime import (
     NetworkPolicy,
     Policy,
     ProcessPolicy,
+    guard,
     load_policy,
 )
 
@@ -52,6 +53,14 @@ def test_bad_documents_are_refused(monkeypatch: pytest.MonkeyPatch, document: st
     monkeypatch.setenv("FNGUARD_POLICY", document)
     with pytest.raises(GuardConfigError, match=message):
         load_policy(None, "FNGUARD_POLICY")
+
+
+def test_async_handlers_are_refused_rather_than_left_unguarded() -> None:
+    async def handler(event: object, context: object) -> None:
+        return None
+
+    with pytest.raises(GuardConfigError, match="async"):
+        guard()(handler)
 
 
 def test_a_handler_is_tightened_by_the_environment_without_code_change(run) -> None:

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 ENV_VAR = "FNGUARD_POLICY"
 _PROCEED = object()
+_ASYNC_FLAGS = 0x80 | 0x100 | 0x200  # CO_COROUTINE, CO_ITERABLE_COROUTINE, CO_ASYNC_GENERATOR
 
 
 class Invocation(Enforcing):
@@ -408,6 +409,10 @@ def guard(policy: Policy | None = None, *, env_var: str | None = ENV_VAR) -> Cal
     """
 
     def decorate(handler: F) -> F:
+        code = getattr(handler, "__code__", None)
+        if code is not None and code.co_flags & _ASYNC_FLAGS:
+            # The guard would end before the coroutine runs: refuse rather than guard nothing.
+            raise GuardConfigError("guard() wraps synchronous handlers; this one is async")
         runtime = Runtime(load_policy(policy, env_var), handler)
         call = runtime.call
         refresh = runtime.network_refresh
