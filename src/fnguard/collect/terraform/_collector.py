@@ -179,6 +179,7 @@ class _Run(Loader):
                     )
             views.extend(module.instances("data"))
         inventory = Mapper(views).build()
+        root.release()
         return inventory.merge(Inventory(gaps=tuple(gaps), suppressions=tuple(suppressions)))
 
     def _tfvars(self, directory: str) -> dict[str, Any]:

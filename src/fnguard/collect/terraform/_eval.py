@@ -193,6 +193,10 @@ class Evaluator:
     def _node(self, node: Node) -> Value:
         kind = node.type
         if kind == "expression":
+            if node.child_count == 1:  # the common case: one term, no traversal steps
+                child = node.child(0)
+                if child is not None and child.type != "variable_expr":
+                    return self._node(child)
             return self._sequence(node.children, node)
         handler = _HANDLERS.get(kind)
         if handler is None:

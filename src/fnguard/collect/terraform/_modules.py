@@ -270,6 +270,21 @@ class ModuleInstance:
                     if isinstance(member, ModuleOutputs):
                         yield member.module
 
+    def release(self) -> None:
+        """Break the module <-> instance reference cycles once the inventory is built, so the
+        memory goes back by reference counting instead of a full cyclic-GC pass later
+        (which costs ~0.25 s after a 1,000-function scan)."""
+        modules = list(self.walk())
+        for module in modules:
+            for kind in ("resource", "data"):
+                for instance in module.instances(kind):
+                    instance._memo.clear()
+        for module in modules:
+            module._groups.clear()
+            module._calls.clear()
+            module._locals.clear()
+            module.inputs = {}
+
     def walk(self) -> Iterator[ModuleInstance]:
         yield self
         for child in self.children():
