@@ -6,8 +6,10 @@ every test folder, without making tests/ a package.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -79,7 +81,7 @@ def parse_output(stdout: str) -> tuple[Any, list[dict[str, Any]]]:
 
 
 def run_handler(code: str, tmp_path: Path, env: dict[str, str] | None = None,
-                timeout: float = 60) -> Run:
+                timeout: float = 60, python: str = sys.executable) -> Run:
     """Run `code` (a script that calls `_report(value)`) in a fresh interpreter."""
     script = tmp_path / f"handler_{abs(hash(code))}.py"
     script.write_text(PRELUDE + textwrap.dedent(code))
@@ -88,10 +90,20 @@ def run_handler(code: str, tmp_path: Path, env: dict[str, str] | None = None,
                                                           full_env.get("PYTHONPATH")]))
     full_env["NO_PROXY"] = full_env["no_proxy"] = "127.0.0.1,localhost"
     full_env.update(env or {})
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+    done = subprocess.run([python, str(script)], capture_output=True, text=True,
                           env=full_env, cwd=tmp_path, timeout=timeout)
     result, events = parse_output(done.stdout)
     return Run(done.returncode, done.stdout, done.stderr, result, events)
+
+
+def python39() -> str | None:
+    """A working python3.9: on PATH (a pyenv shim may exist but refuse), or a pyenv build."""
+    candidates = [shutil.which("python3.9")]
+    candidates += sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.9*/bin/python3.9")))
+    for candidate in filter(None, candidates):
+        if subprocess.run([candidate, "-c", "pass"], capture_output=True).returncode == 0:
+            return candidate
+    return None
 
 
 @pytest.fixture
@@ -100,6 +112,28 @@ def run(tmp_path: Path) -> Any:
 
     def runner(code: str, env: dict[str, str] | None = None) -> Run:
         return run_handler(code, tmp_path, env)
+
+    return runner
+
+
+@pytest.fixture(scope="session")
+def python39_path() -> str | None:
+    """The path of a working python3.9, or None."""
+    return python39()
+
+
+@pytest.fixture(params=["current", "3.9"])
+def run_any_python(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """Like `run`, once with this interpreter and once with Python 3.9 (skipped if absent)."""
+    python = sys.executable
+    if request.param == "3.9":
+        found = python39()
+        if found is None:
+            pytest.skip("no working python3.9 here")
+        python = found
+
+    def runner(code: str, env: dict[str, str] | None = None) -> Run:
+        return run_handler(code, tmp_path, env, python=python)
 
     return runner
 

@@ -56,9 +56,11 @@ def _layout(tmp_path: Path) -> tuple[Path, Path]:
     return allowed, outside
 
 
-def test_block_mode_denies_writes_outside_the_allowed_paths(run, tmp_path: Path) -> None:
+def test_block_mode_denies_writes_outside_the_allowed_paths(run_any_python,
+                                                            tmp_path: Path) -> None:
     allowed, outside = _layout(tmp_path)
-    result = run(HANDLER.format(allowed=str(allowed), outside=str(outside), mode="block"))
+    code = HANDLER.format(allowed=str(allowed), outside=str(outside), mode="block")
+    result = run_any_python(code)
     inside = result.result["inside"]
     assert inside["etc"] == "GuardViolation"
     assert not Path("/etc/fnguard-test-x").exists()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import glob
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,17 +11,6 @@ from pathlib import Path
 import pytest
 
 RUNTIME_SRC = Path(__file__).resolve().parents[2] / "runtime" / "src"
-
-
-def _python39() -> str | None:
-    """A working python3.9: on PATH (a pyenv shim may exist but refuse), or a pyenv build."""
-    candidates = [shutil.which("python3.9")]
-    candidates += sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.9*/bin/python3.9")))
-    for candidate in filter(None, candidates):
-        probe = subprocess.run([candidate, "-c", "pass"], capture_output=True)
-        if probe.returncode == 0:
-            return candidate
-    return None
 
 
 def _modules_after_import(python: str) -> set[str]:
@@ -44,8 +31,8 @@ def test_import_loads_no_boto3_botocore_scanner_or_heavy_module() -> None:
     assert not any(m.startswith(("boto3.", "botocore.", "fnguard.")) for m in loaded)
 
 
-def test_importable_on_python39() -> None:
-    python = _python39()
+def test_importable_on_python39(python39_path: str | None) -> None:
+    python = python39_path
     if python is None:
         pytest.skip("no working python3.9 here")
     loaded = _modules_after_import(python)

@@ -80,9 +80,9 @@ def _code(mode: str, allowed: Listener, other: Listener) -> str:
     return HANDLER.format(mode=mode, allow=allow, port=allowed.port, other=other.port)
 
 
-def test_block_mode_denies_unlisted_destinations_and_metadata(run, listeners) -> None:
+def test_block_mode_denies_unlisted_destinations_and_metadata(run_any_python, listeners) -> None:
     allowed, other = listeners
-    result = run(_code("block", allowed, other))
+    result = run_any_python(_code("block", allowed, other))
     inside = result.result["inside"]
     for name in (*DENIED, "metadata_name", "metadata_decimal"):
         assert inside[name] == "GuardViolation", (name, result.stderr)

@@ -43,8 +43,8 @@ _report({{"inside": handler({{}}, None),
 DENIED = ("system", "run", "shell", "spawnv", "posix_spawn", "fork_exec", "fork")
 
 
-def test_block_mode_denies_each_way_of_starting_a_process(run) -> None:
-    result = run(HANDLER.format(mode="block"))
+def test_block_mode_denies_each_way_of_starting_a_process(run_any_python) -> None:
+    result = run_any_python(HANDLER.format(mode="block"))
     inside = result.result["inside"]
     for name in DENIED:
         assert inside[name] == "GuardViolation", (name, result.stderr)
