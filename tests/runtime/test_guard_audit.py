@@ -116,3 +116,12 @@ def test_syslog_over_tcp_with_octet_counting(run) -> None:
     expected = ["cold_start", "blocked", "invocation"]
     assert [RFC5424.match(f)["msgid"] for f in frames] == expected  # type: ignore[index]
     assert [e["type"] for e in result.events] == expected  # "both": stdout as well
+
+
+def test_unreachable_syslog_collector_falls_back_to_stdout(run) -> None:
+    from moto_server import free_port
+
+    port = free_port()  # nothing listens there: the TCP connect is refused
+    result = run(HANDLER.format(sink="syslog", address=f"tcp://127.0.0.1:{port}"))
+    assert result.result == "GuardViolation"
+    assert [e["type"] for e in result.events] == ["cold_start", "blocked", "invocation"]
