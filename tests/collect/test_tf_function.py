@@ -152,26 +152,27 @@ def test_neighbours() -> None:
     assert INV.sources == ("main.tf",)
 
 
-def test_secret_store_names_are_references(tmp_path: Path) -> None:
+def test_secret_store_arns_are_references_names_stay_literals(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text(
         """resource "aws_lambda_function" "f" {
   function_name = "f"
   environment {
     variables = {
-      DB_PASSWORD_PARAM = "/prod/db/password"
-      API_SECRET_ID     = "prod/api-key"
-      HOME_PATH         = "/var/task/data"
-      PASSWORD          = "hunter2/hunter3"
+      PARAM_ARN      = "arn:aws:ssm:eu-west-1:111122223333:parameter/prod/db"
+      DYNAMIC        = "{{resolve:secretsmanager:prod/db:SecretString:password}}"
+      DB_SECRET_ID   = "orders/prod/db"
+      PASSWORD_PARAM = "/prod/db/password"
     }
   }
 }
 """
     )
     env = {e.name: e.is_reference for e in collect_dir(tmp_path).functions[0].environment}
-    # a path-shaped value counts only when the key says it names a parameter or secret
+    # names are literal values kept in the environment (SEC002 counts them); rules that look
+    # for secrets judge names themselves
     assert env == {
-        "DB_PASSWORD_PARAM": True,
-        "API_SECRET_ID": True,
-        "HOME_PATH": False,
-        "PASSWORD": False,
+        "PARAM_ARN": True,
+        "DYNAMIC": True,
+        "DB_SECRET_ID": False,
+        "PASSWORD_PARAM": False,
     }

@@ -71,10 +71,6 @@ _IDENTITY = {
 }
 _SECRET_ARN = re.compile(r"^arn:aws[\w-]*:(ssm|secretsmanager):|^\{\{resolve:(ssm|secretsmanager)")
 _SECRET_REF = re.compile(r"(aws_ssm_parameter|aws_secretsmanager_)")
-# A parameter / secret *name* handed to the code, which fetches the value at run time:
-# a key that says so and a value shaped like an SSM path or a Secrets Manager name.
-_STORE_KEY = re.compile(r"PARAM|SSM|SECRET_(ID|NAME|ARN|PATH)", re.IGNORECASE)
-_STORE_NAME = re.compile(r"^/?[\w.+=@-]+(/[\w.+=@-]+)+$")
 _FUNCTION_URI = re.compile(r":lambda:path/[^/]+/functions/(.+?)/invocations")
 
 
@@ -429,10 +425,10 @@ class Mapper:
             expr, refs, line = exprs.get(key, (None, [], env.location.line))
             literal = _known_str(value) if not isinstance(value, bool) else str(value).lower()
             is_literal_source = expr is not None and _is_literal_expr(expr)
+            # Secret-store ARNs and dynamic references point at a store. A bare parameter or
+            # secret *name* stays a literal: it is stored in the environment like any value.
             secret_like = bool(
-                (literal and _SECRET_ARN.search(literal))
-                or (expr and _SECRET_REF.search(expr))
-                or (literal and _STORE_KEY.search(key) and _STORE_NAME.match(literal))
+                (literal and _SECRET_ARN.search(literal)) or (expr and _SECRET_REF.search(expr))
             )
             is_reference = bool(refs) or secret_like
             # A reference to another resource's attribute is not a gap: the value is known to
