@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 HANDLER = '''
-import os
+import os, sqlite3, sys
 from fnguard_runtime import guard, Policy, FilesystemPolicy
 
 ALLOWED, OUTSIDE = {allowed!r}, {outside!r}
@@ -27,6 +27,11 @@ def handler(event, context):
     fd = os.open(OUTSIDE, os.O_RDONLY)
     out["dir_fd"] = attempt(lambda: os.close(os.open("viafd.txt", CREATE, dir_fd=fd)))
     os.close(fd)
+    if sys.version_info >= (3, 10):  # the sqlite3.connect audit event is new in 3.10
+        out["sqlite"] = attempt(lambda: sqlite3.connect(OUTSIDE + "/db.sqlite").close())
+    out["sqlite_memory"] = attempt(lambda: sqlite3.connect(":memory:").close())
+    out["mkfifo"] = attempt(lambda: os.mkfifo(OUTSIDE + "/fifo"))
+    out["mkfifo_in"] = attempt(lambda: os.mkfifo(ALLOWED + "/fifo"))
     # Near misses: reads anywhere, and writes inside the allowed folder (also through dir_fd).
     out["read"] = attempt(lambda: open(OUTSIDE + "/readme.txt").read())
     out["inside"] = attempt(lambda: open(ALLOWED + "/ok.txt", "w").write("x") and None)
@@ -71,6 +76,10 @@ def test_block_mode_denies_writes_outside_the_allowed_paths(run_any_python,
     assert (outside / "existing.txt").read_text() == "x"
     assert not (outside / "viafd.txt").exists()
     assert (outside / "target.txt").read_text() == "target"
+    assert inside.get("sqlite", "GuardViolation") == "GuardViolation"
+    assert not (outside / "db.sqlite").exists()
+    assert inside["sqlite_memory"] == inside["mkfifo_in"] == "ok"
+    assert inside["mkfifo"] == "GuardViolation" and not (outside / "fifo").exists()
     # Near misses still work.
     assert inside["read"] == "public"
     assert inside["inside"] == inside["rename_in"] == inside["dir_fd_in"] == "ok"

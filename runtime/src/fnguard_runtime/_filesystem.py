@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 
 from . import _hook
 from ._policy import Mode
@@ -117,6 +118,22 @@ class FilesystemGuard:
         if args[2] & _WRITE_FLAGS and not isinstance(args[0], int):
             self._judge(enforcing, "open", args[0])
 
+    def _sqlite(self, enforcing: Enforcing, args: tuple[Any, ...]) -> None:
+        """SQLite opens (and creates) its files in C: judge the database path (Python 3.10+)."""
+        database = args[0]
+        if isinstance(database, bytes):
+            database = os.fsdecode(database)
+        elif isinstance(database, os.PathLike):
+            database = os.fsdecode(os.fspath(database))
+        if not isinstance(database, str) or database in ("", ":memory:"):
+            return
+        if database.startswith("file:"):
+            path, _, query = database[5:].partition("?")
+            if "mode=ro" in query or "mode=memory" in query or not path:
+                return
+            database = path[2:] if path.startswith("//") else path
+        self._judge(enforcing, "sqlite3.connect", database)
+
     def _rename(self, enforcing: Enforcing, args: tuple[Any, ...]) -> None:
         resolved_cache.clear()
         self._judge(enforcing, "os.rename", args[0], args[2], follow=False)
@@ -162,11 +179,31 @@ class FilesystemGuard:
             "os.removexattr": self._target("os.removexattr", None),
             "os.symlink": self._new_link("os.symlink", 2),
             "os.link": self._new_link("os.link", 3),
+            "sqlite3.connect": self._sqlite,
+            "os.mkfifo": self._entry("os.mkfifo", 1),
+            "os.mknod": self._entry("os.mknod", 1),
         }
 
 
+def _announce(name: str) -> None:
+    """Wrap os.<name>, which raises no audit event, so that it raises `os.<name>`."""
+    original = getattr(os, name, None)
+    if original is None:
+        return
+
+    def announced(path: Any, *args: Any, dir_fd: int | None = None, **kwargs: Any) -> Any:
+        sys.audit(f"os.{name}", path, dir_fd)
+        return original(path, *args, dir_fd=dir_fd, **kwargs)
+
+    announced.__doc__ = original.__doc__
+    setattr(os, name, announced)
+    if original in os.supports_dir_fd:
+        os.supports_dir_fd.add(announced)
+
+
 def install_wrappers() -> None:
-    """Wrap os.open so a relative path with `dir_fd` reaches the hook as an absolute path."""
+    """Wrap os.open so a relative path with `dir_fd` reaches the hook as an absolute path,
+    and os.mkfifo / os.mknod so that they raise an audit event at all."""
     global _wrapped
     if _wrapped:
         return
@@ -186,3 +223,5 @@ def install_wrappers() -> None:
         os.supports_dir_fd.add(_open)
     if original in os.supports_fd:
         os.supports_fd.add(_open)
+    _announce("mkfifo")
+    _announce("mknod")
