@@ -21,7 +21,7 @@ from ._errors import (
     ValidationFailed,
 )
 from ._guard import ENV_VAR, __version__, guard, load_policy
-from ._idempotency import IdempotencyStore, InMemoryStore
+from ._idempotency import IdempotencyRecord, IdempotencyStore, InMemoryStore
 from ._policy import (
     AuditPolicy,
     DynamicCodePolicy,
@@ -57,6 +57,7 @@ __all__ = [
     "GuardViolation",
     "IdempotencyInProgress",
     "IdempotencyPolicy",
+    "IdempotencyRecord",
     "IdempotencyStore",
     "InMemoryStore",
     "MaskingFilter",

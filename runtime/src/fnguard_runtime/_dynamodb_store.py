@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 from ._errors import GuardConfigError
-from ._idempotency import COMPLETED, IN_PROGRESS, IdempotencyStore, Record
+from ._idempotency import COMPLETED, IN_PROGRESS, IdempotencyRecord, IdempotencyStore
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -68,12 +68,12 @@ class DynamoDBStore(IdempotencyStore):
             raise
         return True
 
-    def _get(self, key: str) -> Record | None:
+    def _get(self, key: str) -> IdempotencyRecord | None:
         item = self.client.get_item(TableName=self._table, Key={self._key_attr: {"S": key}},
                                     ConsistentRead=True).get("Item")
         if item is None:
             return None
-        return Record(item["status"]["S"], item.get("data", {}).get("S"),
+        return IdempotencyRecord(item["status"]["S"], item.get("data", {}).get("S"),
                       float(item["expiration"]["N"]), float(item.get("lock_until", {"N": "0"})["N"]))
 
     def _save_result(self, key: str, data: str, expires_at: float) -> None:

@@ -24,7 +24,7 @@ COMPLETED = "COMPLETED"
 _MISSING = object()
 
 
-class Record:
+class IdempotencyRecord:
     """One stored key: its status, cached result (JSON text) and deadlines (epoch seconds)."""
 
     __slots__ = ("data", "expires_at", "lock_until", "status")
@@ -48,7 +48,7 @@ class IdempotencyStore(ABC):
         """
 
     @abstractmethod
-    def _get(self, key: str) -> Record | None:
+    def _get(self, key: str) -> IdempotencyRecord | None:
         """The stored record, or None."""
 
     @abstractmethod
@@ -91,7 +91,7 @@ class InMemoryStore(IdempotencyStore):
     def __init__(self) -> None:
         import threading
 
-        self._records: dict[str, Record] = {}
+        self._records: dict[str, IdempotencyRecord] = {}
         self._lock = threading.Lock()
 
     def _insert_in_progress(self, key: str, now: float, lock_until: float, expires_at: float) -> bool:
@@ -99,22 +99,22 @@ class InMemoryStore(IdempotencyStore):
             record = self._records.get(key)
             if record is not None and _live(record, now):
                 return False
-            self._records[key] = Record(IN_PROGRESS, None, expires_at, lock_until)
+            self._records[key] = IdempotencyRecord(IN_PROGRESS, None, expires_at, lock_until)
             return True
 
-    def _get(self, key: str) -> Record | None:
+    def _get(self, key: str) -> IdempotencyRecord | None:
         return self._records.get(key)
 
     def _save_result(self, key: str, data: str, expires_at: float) -> None:
         with self._lock:
-            self._records[key] = Record(COMPLETED, data, expires_at, 0.0)
+            self._records[key] = IdempotencyRecord(COMPLETED, data, expires_at, 0.0)
 
     def _delete(self, key: str) -> None:
         with self._lock:
             self._records.pop(key, None)
 
 
-def _live(record: Record, now: float) -> bool:
+def _live(record: IdempotencyRecord, now: float) -> bool:
     if record.status == COMPLETED:
         return record.expires_at > now
     return record.lock_until > now

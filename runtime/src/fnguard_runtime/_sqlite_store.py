@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 
-from ._idempotency import COMPLETED, IN_PROGRESS, IdempotencyStore, Record, _live
+from ._idempotency import COMPLETED, IN_PROGRESS, IdempotencyRecord, IdempotencyStore, _live
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -51,12 +51,12 @@ class SQLiteStore(IdempotencyStore):
             db.execute("ROLLBACK")
             raise
 
-    def _get(self, key: str) -> Record | None:
+    def _get(self, key: str) -> IdempotencyRecord | None:
         row = self._db().execute(
             "SELECT status, data, expires_at, lock_until FROM fnguard_idempotency WHERE key = ?",
             (key,),
         ).fetchone()
-        return None if row is None else Record(row[0], row[1], row[2], row[3])
+        return None if row is None else IdempotencyRecord(row[0], row[1], row[2], row[3])
 
     def _save_result(self, key: str, data: str, expires_at: float) -> None:
         self._db().execute("INSERT OR REPLACE INTO fnguard_idempotency VALUES (?, ?, ?, ?, 0)",
