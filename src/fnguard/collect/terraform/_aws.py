@@ -53,7 +53,8 @@ if TYPE_CHECKING:
 __all__ = ["Mapper"]
 
 _AWS_MANAGED_PREFIX = re.compile(r"^arn:aws[\w-]*:iam::aws:policy/")
-_ADDRESS_TYPE = re.compile(r"(?:^|\.)(?:data\.)?([a-z0-9_]+)\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?$")
+# The resource type in an address; "svc:" prefixes a root module's folder in multi-root scans.
+_ADDRESS_TYPE = re.compile(r"(?:^|[.:])(?:data\.)?([a-z0-9_]+)\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?$")
 # Attributes holding a resource's own name, used to match literal names and ARNs to addresses.
 _IDENTITY = {
     "aws_lambda_function": "function_name",

@@ -128,13 +128,10 @@ class _Run(Loader):
                 self.modules[directory] = self._load(directory, files)
         called = self._called_dirs()
         roots = [d for d in by_dir if d not in called]
+        # Several root modules in one scan: addresses start with their folder ("svc/a:...")
+        # so that two services' aws_iam_role.main stay two roles.
         several = len(roots) > 1
-        pieces = [
-            _prefixed(self._root_inventory(d), d)
-            if several and d != "."
-            else self._root_inventory(d)
-            for d in roots
-        ]
+        pieces = [self._root_inventory(d, f"{d}:" if several and d != "." else "") for d in roots]
         for plan in plans:
             data = self.read(plan)
             if data is not None:
@@ -159,13 +156,13 @@ class _Run(Loader):
                     called.add(posixpath.normpath(posixpath.join(directory, source)))
         return called
 
-    def _root_inventory(self, directory: str) -> Inventory:
+    def _root_inventory(self, directory: str, prefix: str) -> Inventory:
         definition = self.modules[directory]
         if definition is None:
             return Inventory()
         gaps: list[CollectionGap] = []
         inputs = self._tfvars(directory)
-        root = ModuleInstance(definition, "", inputs, self.root / directory, self, gaps)
+        root = ModuleInstance(definition, prefix, inputs, self.root / directory, self, gaps)
         views = []
         suppressions: list[Suppression] = []
         for module in root.walk():
@@ -226,60 +223,3 @@ class _NoScope:
 
 
 _NO_SCOPE = _NoScope()
-
-
-def _prefixed(inventory: Inventory, directory: str) -> Inventory:
-    """Several root modules in one scan: addresses get their folder so they stay unique."""
-    from dataclasses import fields, replace
-
-    prefix = f"{directory}:"
-
-    def fix(value: Any) -> Any:
-        if isinstance(value, str):
-            return prefix + value if _is_address(value) else value
-        return value
-
-    changes: dict[str, tuple[Any, ...]] = {}
-    for f in fields(inventory):
-        if f.name == "sources":
-            continue
-        items = []
-        for item in getattr(inventory, f.name):
-            updates = {}
-            for attr in (
-                "address",
-                "function",
-                "role",
-                "resource",
-                "source",
-                "front_door",
-                "kms_key_arn",
-                "dead_letter_target",
-                "on_failure_destination",
-                "code_signing_config",
-                "waf_acl",
-                "kms_key_id",
-                "source_arn",
-            ):
-                if hasattr(item, attr):
-                    updates[attr] = fix(getattr(item, attr))
-            if hasattr(item, "functions"):
-                updates["functions"] = tuple(fix(x) for x in item.functions)
-            if hasattr(item, "vpc") and item.vpc is not None:
-                updates["vpc"] = replace(
-                    item.vpc,
-                    subnet_ids=tuple(fix(x) for x in item.vpc.subnet_ids),
-                    security_group_ids=tuple(fix(x) for x in item.vpc.security_group_ids),
-                )
-            if hasattr(item, "layers"):
-                updates["layers"] = tuple(fix(x) for x in item.layers)
-            items.append(replace(item, **updates))
-        changes[f.name] = tuple(items)
-    return replace(inventory, **changes)
-
-
-def _is_address(value: str) -> bool:
-    if not value or value.startswith(("arn:", "/", "${")) or " " in value:
-        return False
-    head = value.split(".", 1)[0]
-    return head in ("module", "data") or (head.startswith("aws_") and "." in value)
