@@ -164,17 +164,20 @@ class Runtime:
             self._cold_start()
         masked: list[str] | None = None
         depth_token: Token[int | None] | None = None
-        with _hook.suspended():
-            if self.masking:
-                masked = self._mask_request(where, args)
-            try:
+        try:
+            with _hook.suspended():
+                if self.masking:
+                    masked = self._mask_request(where, args)
                 early, depth_token, key = self._before(inv, where, args)
-            except BaseException:
-                self._finish(masked, depth_token)
-                raise
-        if early is not _PROCEED:
+            if early is not _PROCEED:
+                return early
+            return self._run(inv, handler, args, kwargs, key)
+        finally:
             self._finish(masked, depth_token)
-            return early
+
+    def _run(self, inv: Invocation, handler: Callable[..., Any], args: tuple[Any, ...],
+             kwargs: dict[str, Any], key: str | None) -> Any:
+        """The handler itself, enforced, then the result cached and the duration reported."""
         alarm = self._arm_timeout(inv, args) if self.policy.timeout.enabled else None
         if self._path_cache:
             self._path_cache.clear()  # changes made between invocations are not seen
@@ -183,24 +186,20 @@ class Runtime:
         try:
             result = handler(*args, **kwargs)
         except BaseException:
-            _hook.leave(token, inv)
-            if alarm is not None:
-                alarm.cancel()
             if key is not None and self.store is not None:
                 with _hook.suspended():
                     self.store.release(key)
-            self._finish(masked, depth_token)
             raise
-        _hook.leave(token, inv)
-        if alarm is not None:
-            alarm.cancel()
+        finally:
+            _hook.leave(token, inv)
+            if alarm is not None:
+                alarm.cancel()
         with _hook.suspended():
             if key is not None:
                 self._remember(inv, key, result)
             if self.audit.invocations:
                 self.audit.emit("invocation", request_id=inv.request_id, depth=inv.depth,
                                 duration_ms=round((time.perf_counter() - started) * 1000, 3))
-        self._finish(masked, depth_token)
         return result
 
     def _finish(self, masked: list[str] | None, depth_token: Token[int | None] | None) -> None:
@@ -243,8 +242,9 @@ class Runtime:
                 return early, None, None
         depth_token = None
         if self.propagator is not None:
-            depth, offenders = self._recursion.read_depth(args[0] if args else None, args[1] if len(args) > 1
-                                          else None, where)
+            event = args[0] if args else None
+            context = args[1] if len(args) > 1 else None
+            depth, offenders = self._recursion.read_depth(event, context, where)
             inv.depth = depth
             limit = self.policy.recursion.max_depth
             if depth > limit:
