@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from fnguard_runtime import GuardConfigError, NetworkPolicy
 from fnguard_runtime._network import NetworkGuard, _normalise
 
