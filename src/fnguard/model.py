@@ -640,6 +640,16 @@ class Inventory:
     def get(self, address: str) -> object | None:
         return self._by_address.get(address)
 
+    @cached_property
+    def _by_alias(self) -> dict[tuple[type, str], object]:
+        index: dict[tuple[type, str], object] = {}
+        for item in self._by_address.values():
+            for attr in ("arn", "subnet_id", "group_id", "name"):
+                value = getattr(item, attr, None)
+                if isinstance(value, str) and value:
+                    index.setdefault((type(item), value), item)
+        return index
+
     def lookup(self, kind: type[_T], key: str | None) -> _T | None:
         """Find an object of ``kind`` by address, id, ARN or name (collectors vary in which)."""
         if not key:
@@ -647,12 +657,8 @@ class Inventory:
         item = self._by_address.get(key)
         if isinstance(item, kind):
             return item
-        for candidate in self._by_address.values():
-            if isinstance(candidate, kind):
-                for attr in ("arn", "subnet_id", "group_id", "name"):
-                    if getattr(candidate, attr, None) == key:
-                        return candidate
-        return None
+        alias = self._by_alias.get((kind, key))
+        return alias if isinstance(alias, kind) else None
 
     @cached_property
     def _gaps_by_resource(self) -> dict[str, list[CollectionGap]]:
