@@ -155,9 +155,10 @@ def _check_paths(paths: Sequence[Path]) -> None:
 
 def _run_scan(args: argparse.Namespace, *, show_progress: bool) -> tuple[ScanResult, Config]:
     from fnguard.baseline import Baseline
-    from fnguard.iam import default_checker  # type: ignore[attr-defined,unused-ignore]
+    from fnguard.collect import default_collectors
+    from fnguard.iam import default_checker
     from fnguard.rules import all_rules
-    from fnguard.scan import ScanRequest, default_collectors, scan
+    from fnguard.scan import ScanRequest, scan
 
     _check_paths(args.paths)
     config = _load_config(args)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from fnguard.iam import PermissionChecker
     from fnguard.rules import Rule
 
-__all__ = ["HELP_URI", "Progress", "ScanRequest", "default_collectors", "run_rules", "scan"]
+__all__ = ["HELP_URI", "Progress", "ScanRequest", "run_rules", "scan"]
 
 HELP_URI = "https://github.com/fnguard/fnguard/blob/main/docs/rules.md#{rule}"
 
@@ -59,13 +59,6 @@ class ScanRequest:
     permissions: PermissionChecker
     baseline: Baseline | None = None
     today: _dt.date | None = None
-
-
-def default_collectors() -> tuple[Collector, ...]:
-    """The collectors a source-tree scan uses, imported only when a scan runs."""
-    from fnguard.collect.terraform import TerraformCollector  # type: ignore[attr-defined,unused-ignore]
-
-    return (TerraformCollector(),)
 
 
 def collect(

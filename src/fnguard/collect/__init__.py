@@ -4,4 +4,14 @@ from __future__ import annotations
 
 from fnguard.collect._interface import Collector
 
-__all__ = ["Collector"]
+__all__ = ["Collector", "default_collectors"]
+
+
+def default_collectors() -> tuple[Collector, ...]:
+    """The collectors a source-tree scan offers each file to, in order; imported on use.
+
+    A file goes to the first collector that claims it, so more specific formats come first.
+    """
+    from fnguard.collect.terraform import TerraformCollector
+
+    return (TerraformCollector(),)
