@@ -6,6 +6,8 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 INSECURE = REPO / "examples" / "insecure"
 HARDENED = REPO / "examples" / "hardened"
@@ -148,3 +150,34 @@ def test_rules_and_explain() -> None:
     explained = fnguard("explain", "exp002")
     assert explained.returncode == 0
     assert "EXP002" in explained.stdout
+
+
+def test_file_without_read_permission_is_a_gap_not_a_pass(tmp_path: Path) -> None:
+    from unprivileged import permission_honouring_prefix
+
+    prefix = permission_honouring_prefix()
+    if prefix is None:
+        pytest.skip("running as root without setpriv: permissions cannot be enforced")
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_lambda_function" "f" {\n  function_name = "f"\n  memory_size = 20000\n'
+        '  role = "arn:aws:iam::123456789012:role/x"\n}\n'
+    )
+    secret = tmp_path / "secret.tf"
+    secret.write_text('variable "x" {}\n')
+    secret.chmod(0)
+    try:
+        done = subprocess.run(
+            [*prefix, sys.executable, "-m", "fnguard", "scan", str(tmp_path), "--format", "json"],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=300,
+        )
+    finally:
+        secret.chmod(0o644)
+    assert done.returncode == 2, done.stderr
+    report = json.loads(done.stdout)
+    gaps = [g for g in report["gaps"] if "secret.tf" in json.dumps(g)]
+    assert gaps and "Permission denied" in json.dumps(gaps)
+    assert any(f["rule_id"] == "LIM001" for f in report["findings"])
+    assert "secret.tf" in done.stderr and "Traceback" not in done.stderr

@@ -1,8 +1,11 @@
 import os
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from unprivileged import permission_honouring_prefix
 
 from fnguard.collect import Collector
 from fnguard.discover import discover
@@ -41,17 +44,36 @@ def test_symlink_loops_are_not_followed(tmp_path: Path) -> None:
     assert found.claimed == {"terraform": [tmp_path / "m" / "x.tf"]}
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder")
 def test_unreadable_folder_is_a_gap(tmp_path: Path) -> None:
+    prefix = permission_honouring_prefix()
+    if prefix is None:
+        pytest.skip("running as root without setpriv: permissions cannot be enforced")
+    (tmp_path / "ok.tf").write_text("")
     locked = tmp_path / "locked"
     locked.mkdir()
+    (locked / "hidden.tf").write_text("")
     locked.chmod(0)
+    code = (
+        "import sys, pathlib; from fnguard.discover import discover; "
+        "from test_discover import SuffixCollector; "
+        "d = discover(pathlib.Path(sys.argv[1]), [SuffixCollector('terraform', '.tf')]); "
+        "print(len(d.claimed['terraform'])); print(d.gaps[0].location.file, d.gaps[0].field); "
+        "print(d.gaps[0].reason)"
+    )
+    here = Path(__file__).parent
+    env = {**os.environ, "PYTHONPATH": f"{here}{os.pathsep}{here.parent}"}
     try:
-        found = discover(tmp_path, [SuffixCollector("terraform", ".tf")])
+        done = subprocess.run(
+            [*prefix, sys.executable, "-c", code, str(tmp_path)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
     finally:
         locked.chmod(0o755)
-    assert [g.field for g in found.gaps] == ["file"]
-    assert "cannot read folder" in found.gaps[0].reason
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["1", "locked file", "cannot read folder: Permission denied"]
 
 
 def test_single_file_target(tmp_path: Path) -> None:
