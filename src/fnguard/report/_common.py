@@ -6,7 +6,6 @@ JSON, SARIF and JUnit outputs of one scan always agree with each other.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +18,7 @@ from fnguard.model import (
     Location,
     Severity,
 )
+from fnguard.report._jsontext import indented_json
 from fnguard.result import RuleInfo
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def dump_json(document: object) -> str:
     """Indented UTF-8 JSON ending in a newline. A lone surrogate (a file name that was not
     UTF-8) is written as its ``\\uXXXX`` escape, so the text can always be encoded to write.
     """
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    text = indented_json(document) + "\n"
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
