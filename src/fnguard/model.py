@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import Any, TypeVar
@@ -532,6 +532,15 @@ class Suppression:
 # --------------------------------------------------------------------------- inventory
 
 
+def _group(items: Iterable[_T], keys: Callable[[_T], Iterable[str]]) -> dict[str, list[_T]]:
+    """Index items under each of their keys, keeping the inventory's order."""
+    index: dict[str, list[_T]] = {}
+    for item in items:
+        for key in keys(item):
+            index.setdefault(key, []).append(item)
+    return index
+
+
 @dataclass(frozen=True)
 class Inventory:
     """Everything collected from one or more sources. Merge pieces with ``merge``."""
@@ -585,44 +594,33 @@ class Inventory:
 
     @cached_property
     def _functions_by_role(self) -> dict[str, list[Function]]:
-        index: dict[str, list[Function]] = {}
-        for fn in self.functions:
+        def role_key(fn: Function) -> tuple[str, ...]:
             role = self.role_of(fn)
             key = role.address if role else fn.role
-            if key:
-                index.setdefault(key, []).append(fn)
-        return index
+            return (key,) if key else ()
+
+        return _group(self.functions, role_key)
 
     def functions_using_role(self, role_address: str) -> tuple[Function, ...]:
         return tuple(self._functions_by_role.get(role_address, ()))
 
     @cached_property
     def _triggers_by_function(self) -> dict[str, list[Trigger]]:
-        index: dict[str, list[Trigger]] = {}
-        for trig in self.triggers:
-            index.setdefault(trig.function, []).append(trig)
-        return index
+        return _group(self.triggers, lambda t: (t.function,))
 
     def triggers_of(self, fn: Function) -> tuple[Trigger, ...]:
         return tuple(self._triggers_by_function.get(fn.address, ()))
 
     @cached_property
     def _permissions_by_function(self) -> dict[str, list[Permission]]:
-        index: dict[str, list[Permission]] = {}
-        for perm in self.permissions:
-            index.setdefault(perm.function, []).append(perm)
-        return index
+        return _group(self.permissions, lambda p: (p.function,))
 
     def permissions_of(self, fn: Function) -> tuple[Permission, ...]:
         return tuple(self._permissions_by_function.get(fn.address, ()))
 
     @cached_property
     def _front_doors_by_function(self) -> dict[str, list[FrontDoor]]:
-        index: dict[str, list[FrontDoor]] = {}
-        for door in self.front_doors:
-            for fn_address in door.functions:
-                index.setdefault(fn_address, []).append(door)
-        return index
+        return _group(self.front_doors, lambda d: d.functions)
 
     def front_doors_of(self, fn: Function) -> tuple[FrontDoor, ...]:
         return tuple(self._front_doors_by_function.get(fn.address, ()))
@@ -662,10 +660,7 @@ class Inventory:
 
     @cached_property
     def _gaps_by_resource(self) -> dict[str, list[CollectionGap]]:
-        index: dict[str, list[CollectionGap]] = {}
-        for gap in self.gaps:
-            index.setdefault(gap.resource, []).append(gap)
-        return index
+        return _group(self.gaps, lambda g: (g.resource,))
 
     def gaps_for(self, address: str, field_name: str = "") -> tuple[CollectionGap, ...]:
         """Gaps concerning ``address`` (optionally one field of it)."""
