@@ -60,21 +60,21 @@ def _cached_realpath(text: str, follow: bool) -> str:
     found = resolved_cache.get((text, follow))
     if found is not None:
         return found
-    head, tail = os.path.split(text)
+    head, _, tail = text.rpartition("/")
     if tail in ("", ".", ".."):
         real = os.path.realpath(text)
     else:
         real_head = resolved_cache.get((head, True))
         if real_head is None:
-            real_head = resolved_cache[(head, True)] = os.path.realpath(head)
-        real = os.path.join(real_head, tail)
-        if follow:
+            real_head = resolved_cache[(head, True)] = os.path.realpath(head or "/")
+        real = f"{real_head}/{tail}" if real_head != "/" else f"/{tail}"
+        # access() answers "no such entry" (a new file: the common case) without raising.
+        if follow and os.access(real, os.F_OK, follow_symlinks=False):
             try:
-                is_link = stat.S_ISLNK(os.lstat(real).st_mode)
-            except OSError:  # does not exist yet (a new file) or is not reachable
-                is_link = False
-            if is_link:
-                real = os.path.realpath(real)
+                if stat.S_ISLNK(os.lstat(real).st_mode):
+                    real = os.path.realpath(real)
+            except OSError:  # removed in between: judged by the name, as a new file
+                pass
     if len(resolved_cache) > 4096:
         resolved_cache.clear()
     resolved_cache[(text, follow)] = real
