@@ -1,0 +1,291 @@
+"""The CloudFormation / SAM collector: templates (YAML or JSON) -> inventory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fnguard.collect._interface import Collector
+from fnguard.collect.cloudformation._decode import claims_text, decode, line_of
+from fnguard.collect.cloudformation._graph import cycles, raw_refs
+from fnguard.collect.cloudformation._intrinsic import NO_VALUE, Resolver
+from fnguard.collect.cloudformation._mapper import Resource, TemplateMapper
+from fnguard.collect.cloudformation._sam import expand
+from fnguard.collect.cloudformation._suppress import comments, metadata_ignores, resource_comments
+from fnguard.errors import InputError
+from fnguard.model import CollectionGap, Inventory, Location, Suppression
+
+if TYPE_CHECKING:
+    from fnguard.collect.cloudformation._resource import Raw
+
+__all__ = ["CloudFormationCollector"]
+
+_PEEK = 8192
+# Resources whose ``!Ref`` is their name, so ``!Sub "/aws/lambda/${Fn}"`` can become text.
+_REF_IS_NAME = {
+    "AWS::Lambda::Function": "FunctionName",
+    "AWS::Serverless::Function": "FunctionName",
+    "AWS::S3::Bucket": "BucketName",
+    "AWS::IAM::Role": "RoleName",
+    "AWS::Logs::LogGroup": "LogGroupName",
+}
+
+
+# CloudFormation property -> the model field a gap in it makes unknown.
+_FIELDS = {
+    "Environment": "environment",
+    "Role": "role",
+    "Policies": "policies",
+    "ManagedPolicyArns": "policies",
+    "AssumeRolePolicyDocument": "trust_policy",
+    "KmsKeyArn": "kms_key_arn",
+    "VpcConfig": "vpc",
+    "TracingConfig": "tracing_mode",
+    "Code": "package",
+    "Runtime": "runtime",
+    "Layers": "layers",
+}
+
+
+class CloudFormationCollector(Collector):
+    """CloudFormation templates and SAM templates (``Transform: AWS::Serverless-2016-10-31``)."""
+
+    name = "cloudformation"
+
+    def claims(self, path: Path) -> bool:
+        if not path.name.lower().endswith((".yaml", ".yml", ".json", ".template")):
+            return False
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(_PEEK)
+        except OSError:
+            return False
+        in_workflows = path.parent.name == "workflows" and path.parent.parent.name == ".github"
+        return claims_text(path.name, head, in_workflows)
+
+    def collect(self, paths: Sequence[Path], root: Path) -> Inventory:
+        root_abs = os.path.abspath(root)  # noqa: PTH100 - no symlink resolution per file
+        files = sorted(set(paths))
+        several = len(files) > 1
+        pieces: list[Inventory] = []
+        for path in files:
+            rel = Path(os.path.relpath(os.path.abspath(path), root_abs)).as_posix()  # noqa: PTH100
+            pieces.append(collect_file(path, rel, f"{rel}:" if several else ""))
+        return Inventory.combine(pieces)
+
+
+def collect_file(path: Path, rel: str, prefix: str = "") -> Inventory:
+    """One template's inventory; ``prefix`` keeps logical IDs of several templates apart."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        return Inventory(
+            gaps=(CollectionGap(Location(rel), f"cannot read: {exc.strerror}", "", "file"),)
+        )
+    except UnicodeDecodeError as exc:
+        return Inventory(
+            gaps=(CollectionGap(Location(rel), f"not UTF-8 text (byte {exc.start})", "", "file"),)
+        )
+    return collect_text(text, rel, prefix)
+
+
+def collect_text(text: str, rel: str, prefix: str = "") -> Inventory:
+    template = decode(text, rel)
+    resources = template.get("Resources")
+    if not isinstance(resources, Mapping):
+        raise InputError(rel, line_of(template, 1), "expected a Resources mapping")
+    return _Template(template, resources, text, rel, prefix).inventory()
+
+
+class _Template:
+    def __init__(
+        self,
+        template: Mapping[str, Any],
+        resources: Mapping[str, Any],
+        text: str,
+        rel: str,
+        prefix: str,
+    ) -> None:
+        self.template = template
+        self.resources = resources
+        self.text = text
+        self.rel = rel
+        self.prefix = prefix
+        self.gaps: list[CollectionGap] = []
+        self.key_lines = {str(k): line_of(k, line_of(v)) for k, v in resources.items()}
+
+    def address(self, logical_id: str) -> str:
+        return f"{self.prefix}{logical_id}"
+
+    def location(self, line: int) -> Location:
+        return Location(self.rel, line)
+
+    def inventory(self) -> Inventory:
+        for logical_id, node in self.resources.items():
+            if not isinstance(node, Mapping) or not isinstance(node.get("Type"), str):
+                raise InputError(
+                    self.rel,
+                    line_of(node, self.key_lines.get(str(logical_id), 0)),
+                    f"expected a Type for resource {logical_id}",
+                )
+        raws, problems = expand(self.template, self.resources)
+        for logical_id, line, reason in problems:
+            self.gaps.append(
+                CollectionGap(self.location(line), reason, self.address(logical_id), "")
+            )
+        resolver = Resolver(self.template, {r.logical_id: r for r in raws}, self._ref_values())
+        kept = self._conditional(raws, resolver)
+        self._cycles(kept)
+        resolved: list[Resource] = []
+        for raw in kept:
+            props: dict[str, Any] = {}
+            for key, node in raw.props.items():
+                value = resolver.resolve(node)
+                self._drain(resolver, raw, _FIELDS.get(key, key.lower()))
+                if value is not NO_VALUE:
+                    props[key] = value
+            line = (
+                self.key_lines.get(raw.logical_id, raw.line)
+                if raw.origin == raw.logical_id
+                else raw.line
+            )
+            resolved.append(
+                Resource(
+                    self.address(raw.logical_id),
+                    raw.type,
+                    props,
+                    self.location(line),
+                    raw.origin,
+                )
+            )
+        if self.prefix:
+            resolved = [_prefixed(r, self.prefix) for r in resolved]
+        mapper_gaps: list[CollectionGap] = []
+        inventory = TemplateMapper(resolved, mapper_gaps).build()
+        return inventory.merge(
+            Inventory(
+                gaps=tuple(self.gaps + mapper_gaps),
+                suppressions=tuple(self._suppressions(kept)),
+                sources=(self.rel,),
+            )
+        )
+
+    def _ref_values(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for logical_id, node in self.resources.items():
+            if not isinstance(node, Mapping):
+                continue
+            key = _REF_IS_NAME.get(str(node.get("Type")))
+            props = node.get("Properties")
+            value = props.get(key) if key and isinstance(props, Mapping) else None
+            if isinstance(value, str):
+                out[str(logical_id)] = str(value)
+        return out
+
+    def _drain(self, resolver: Resolver, raw: Raw, field: str) -> None:
+        """Resolution problems become gaps on the resource's field (the rest stays usable)."""
+        for line, message in resolver.problems:
+            location = self.location(line or raw.line)
+            self.gaps.append(CollectionGap(location, message, self.address(raw.logical_id), field))
+        resolver.problems.clear()
+
+    def _conditional(self, raws: list[Raw], resolver: Resolver) -> list[Raw]:
+        kept: list[Raw] = []
+        for raw in raws:
+            if raw.condition is None:
+                kept.append(raw)
+                continue
+            value = resolver.condition(raw.condition)
+            self._drain(resolver, raw, "condition")
+            if value is False:
+                continue
+            if value is None:
+                self.gaps.append(
+                    CollectionGap(
+                        self.location(raw.line),
+                        f"condition {raw.condition} depends on deploy-time values; "
+                        "the resource is assumed to exist",
+                        self.address(raw.logical_id),
+                        "condition",
+                    )
+                )
+            kept.append(raw)
+        return kept
+
+    def _cycles(self, raws: list[Raw]) -> None:
+        ids = {r.logical_id for r in raws}
+        graph: dict[str, set[str]] = {}
+        for raw in raws:
+            graph.setdefault(raw.logical_id, set()).update(
+                t for t in raw_refs(raw.props) if t in ids
+            )
+        for logical_id, node in self.resources.items():
+            depends = node.get("DependsOn") if isinstance(node, Mapping) else None
+            targets = (
+                depends
+                if isinstance(depends, list)
+                else [depends]
+                if isinstance(depends, str)
+                else []
+            )
+            if str(logical_id) in graph:
+                graph[str(logical_id)].update(str(t) for t in targets if str(t) in ids)
+        lines = {r.logical_id: r.line for r in raws}
+        for members in cycles(graph):
+            names = ", ".join(sorted(members))
+            for member in sorted(members):
+                self.gaps.append(
+                    CollectionGap(
+                        self.location(lines.get(member, 0)),
+                        f"circular dependency between {names}: CloudFormation cannot deploy this",
+                        self.address(member),
+                        "depends_on",
+                    )
+                )
+
+    def _suppressions(self, raws: list[Raw]) -> list[Suppression]:
+        found = comments(self.text)
+        lines = self.text.splitlines() if found else []
+        by_origin: dict[str, list[str]] = {}
+        for raw in raws:
+            by_origin.setdefault(raw.origin, []).append(raw.logical_id)
+        out: list[Suppression] = []
+        for logical_id, node in self.resources.items():
+            origin = str(logical_id)
+            targets = by_origin.get(origin, [])
+            if not targets:
+                continue
+            start = self.key_lines.get(origin, line_of(node))
+            entries: list[tuple[str, str, int]] = []
+            if found:
+                end_mark = getattr(node, "end_mark", None)
+                end = int(getattr(end_mark, "line", start)) if end_mark is not None else start
+                for comment in resource_comments(found, lines, start, end):
+                    entries.extend((rule, comment.reason, comment.line) for rule in comment.rules)
+            metadata = node.get("Metadata") if isinstance(node, Mapping) else None
+            entries.extend((rule, reason, start) for rule, reason in metadata_ignores(metadata))
+            for rule, reason, line in entries:
+                out.extend(
+                    Suppression(rule, self.address(t), reason, self.location(line)) for t in targets
+                )
+        return out
+
+
+def _prefixed(res: Resource, prefix: str) -> Resource:
+    """Cross-references inside properties carry the same file prefix as addresses."""
+    from fnguard.collect.cloudformation._intrinsic import Ref, Unknown
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, Ref):
+            return Ref(prefix + value.target, value.attr)
+        if isinstance(value, Unknown):
+            return Unknown(value.expr, tuple(prefix + r for r in value.refs))
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    return Resource(res.address, res.type, walk(res.props), res.location, res.origin)

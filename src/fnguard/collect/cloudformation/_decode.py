@@ -1,0 +1,112 @@
+"""Template decoding with cfn-lint's maintained loader (short-form tags, node positions).
+
+cfn-lint costs ~0.6 s to import, so it is imported only when a template is actually decoded.
+Its YAML loader already refuses alias amplification ("billion laughs"); a size check here
+bounds the input again so the guarantee does not depend on the loader's version.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fnguard.errors import InputError
+
+__all__ = ["MAX_ALIASES", "claims_text", "decode", "line_of"]
+
+# A template may use a handful of YAML anchors; more than this is not a CloudFormation template
+# (CloudFormation itself rejects aliases) and would let a small file expand without bound.
+MAX_ALIASES = 100
+_EXCLUDED_NAMES = re.compile(
+    r"^(serverless\.ya?ml|package(-lock)?\.json|docker-compose.*|compose\.ya?ml|"
+    r"tsconfig\.json|composer\.json|\.pre-commit-config\.yaml)$",
+    re.IGNORECASE,
+)
+_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+_VERSION = re.compile(rb"AWSTemplateFormatVersion")
+_SAM = re.compile(rb"AWS::Serverless-20")
+_RESOURCES = re.compile(rb"""(^|[\s{,"'])Resources["']?\s*:""")
+_AWS_TYPE = re.compile(rb"""["']?Type["']?\s*:\s*["']?AWS::""")
+# serverless.yml and friends also have "Resources" with "Type: AWS::" under `resources:`.
+_OTHER_FORMAT = re.compile(
+    rb"^(service|provider|frameworkVersion|apiVersion|kind|on|jobs|services)\s*:", re.MULTILINE
+)
+
+
+def claims_text(name: str, head: bytes, in_workflow_dir: bool = False) -> bool:
+    """Whether a file named ``name`` starting with ``head`` is a CloudFormation/SAM template."""
+    if not name.lower().endswith(_SUFFIXES) or _EXCLUDED_NAMES.match(name) or in_workflow_dir:
+        return False
+    if _VERSION.search(head) or _SAM.search(head):
+        return True
+    if _OTHER_FORMAT.search(head):
+        return False
+    return bool(_RESOURCES.search(head) and _AWS_TYPE.search(head))
+
+
+def decode(text: str, path: str) -> dict[str, Any]:
+    """The template as cfn-lint's position-carrying dict, or ``InputError`` (one line)."""
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")):
+        return _json(text, path)
+    return _yaml(text, path)
+
+
+def _json(text: str, path: str) -> dict[str, Any]:
+    from cfnlint.decode import cfn_json  # type: ignore[import-untyped]
+
+    try:
+        template = cfn_json.loads(text)
+    except cfn_json.JSONDecodeError as exc:
+        raise InputError(path, int(exc.lineno or 0), f"expected valid JSON ({exc.msg})") from None
+    except (ValueError, RecursionError) as exc:
+        raise InputError(path, 0, f"expected valid JSON ({_first_line(exc)})") from None
+    return _mapping(template, path)
+
+
+def _yaml(text: str, path: str) -> dict[str, Any]:
+    anchors = text.count("&")
+    if anchors and text.count("*") > MAX_ALIASES and _alias_count(text) > MAX_ALIASES:
+        raise InputError(path, 0, f"expected at most {MAX_ALIASES} YAML aliases")
+    from cfnlint.decode import cfn_yaml
+    from yaml import YAMLError
+
+    try:
+        template = cfn_yaml.loads(text, path)
+    except cfn_yaml.CfnParseError as exc:
+        match = exc.matches[0] if exc.matches else None
+        line = int(getattr(match, "linenumber", 0) or 0)
+        message = str(getattr(match, "message", exc))
+        raise InputError(
+            path, line, f"expected a valid template ({_first_line(message)})"
+        ) from None
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = int(mark.line) + 1 if mark is not None else 0
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise InputError(path, line, f"expected valid YAML ({problem})") from None
+    except RecursionError:
+        raise InputError(path, 0, "expected a template nested less deeply") from None
+    return _mapping(template, path)
+
+
+def _alias_count(text: str) -> int:
+    return len(re.findall(r"(?:^|[\s\[{,:-])\*[A-Za-z0-9_-]+", text))
+
+
+def _mapping(template: Any, path: str) -> dict[str, Any]:
+    if not isinstance(template, dict):
+        raise InputError(path, 1, "expected a template (a mapping with Resources)")
+    return template
+
+
+def _first_line(value: object) -> str:
+    lines = str(value).strip().splitlines()
+    return lines[0][:120] if lines else "unknown error"
+
+
+def line_of(node: Any, default: int = 0) -> int:
+    """The 1-based line where a decoded node starts (cfn-lint marks are 0-based)."""
+    mark = getattr(node, "start_mark", None)
+    line = getattr(mark, "line", None)
+    return int(line) + 1 if isinstance(line, int) else default

@@ -1,0 +1,89 @@
+"""Dependencies between resources, for finding the cycles CloudFormation refuses to deploy."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+__all__ = ["cycles", "raw_refs"]
+
+_SUB_NAME = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[^}]*)?\}")
+
+
+def raw_refs(node: Any) -> Iterator[str]:
+    """Logical IDs an unresolved value mentions through Ref, GetAtt or Sub."""
+    stack = [node]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, Mapping):
+            if len(value) == 1:
+                key, arg = next(iter(value.items()))
+                if key == "Ref" and isinstance(arg, str):
+                    yield arg
+                    continue
+                if key == "Fn::GetAtt":
+                    if isinstance(arg, list) and arg and isinstance(arg[0], str):
+                        yield arg[0]
+                    elif isinstance(arg, str):
+                        yield arg.split(".", 1)[0]
+                    continue
+                if key == "Fn::Sub":
+                    text = arg[0] if isinstance(arg, list) and arg else arg
+                    if isinstance(text, str):
+                        yield from _SUB_NAME.findall(text)
+                    if isinstance(arg, list) and len(arg) > 1:
+                        stack.append(arg[1])
+                    continue
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+
+
+def cycles(graph: Mapping[str, set[str]]) -> list[set[str]]:
+    """Strongly connected components with a cycle (Tarjan, iterative: no recursion limit)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[set[str]] = []
+    counter = 0
+    for start in graph:
+        if start in index:
+            continue
+        work: list[tuple[str, Iterator[str]]] = [(start, iter(sorted(graph.get(start, ()))))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.get(child, ())))))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component: set[str] = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or node in graph.get(node, set()):
+                    found.append(component)
+    return found

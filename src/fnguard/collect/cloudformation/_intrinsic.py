@@ -1,0 +1,427 @@
+"""Intrinsic functions resolved offline: parameters, mappings, conditions, references.
+
+Values come out as plain JSON, or as ``Ref`` (a resource of the template, like a Terraform
+cross-reference) or ``Unknown`` (a deploy-time value; it keeps the resources it mentions, so a
+collector can still tell *which* queue an ARN built with ``!Sub`` names).
+
+Pseudo parameters: ``AWS::Partition`` is ``aws`` and ``AWS::URLSuffix`` ``amazonaws.com``
+(fnguard's data is for the commercial partition); the others stay as their ``${AWS::Region}``
+text, which keeps an ARN's shape (scoped, not ``*``) without inventing an account or region.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from fnguard.collect.cloudformation._decode import line_of
+
+__all__ = ["NO_VALUE", "Ref", "Resolver", "Unknown", "placeholder"]
+
+_MAX_DEPTH = 64
+_Handler = Callable[["Resolver", Any, Any, int], Any]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """``!Ref X`` / ``!GetAtt X.attr`` for a resource ``X`` of the template."""
+
+    target: str
+    attr: str | None = None
+
+    @property
+    def expr(self) -> str:
+        return f"{self.target}.{self.attr}" if self.attr else self.target
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value known only at deploy time; ``refs`` are the resources its expression names."""
+
+    expr: str
+    refs: tuple[str, ...] = ()
+
+
+class _NoValue:
+    def __repr__(self) -> str:
+        return "AWS::NoValue"
+
+
+NO_VALUE = _NoValue()
+_PSEUDO_KNOWN = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
+_PSEUDO = {
+    "AWS::Region",
+    "AWS::AccountId",
+    "AWS::StackName",
+    "AWS::StackId",
+    "AWS::NotificationARNs",
+}
+
+
+def placeholder(value: Any) -> str | None:
+    """A value as text inside a larger string: ``${X.Arn}`` for references."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str | int | float):
+        return str(value)
+    if isinstance(value, Ref):
+        return "${" + value.expr + "}"
+    if isinstance(value, Unknown):
+        return value.expr if value.expr.startswith("${") or "${" in value.expr else None
+    return None
+
+
+def _refs_of(value: Any) -> tuple[str, ...]:
+    if isinstance(value, Ref):
+        return (value.target,)
+    if isinstance(value, Unknown):
+        return value.refs
+    if isinstance(value, Mapping):
+        return tuple(r for v in value.values() for r in _refs_of(v))
+    if isinstance(value, list):
+        return tuple(r for v in value for r in _refs_of(v))
+    return ()
+
+
+class Resolver:
+    """Resolves one template's values; problems are collected as ``(line, message)``."""
+
+    def __init__(
+        self,
+        template: Mapping[str, Any],
+        resources: Mapping[str, Any],
+        ref_values: Mapping[str, str] | None = None,
+    ) -> None:
+        self.template = template
+        self.resources = resources
+        self.ref_values = dict(ref_values or {})
+        self.problems: list[tuple[int, str]] = []
+        self._params = self._parameters()
+        self._conditions: dict[str, bool | None] = {}
+        self._evaluating: set[str] = set()
+
+    # ------------------------------------------------------------------ parameters
+
+    def _parameters(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        params = self.template.get("Parameters")
+        if not isinstance(params, Mapping):
+            return out
+        for name, spec in params.items():
+            if not isinstance(spec, Mapping) or "Default" not in spec:
+                out[str(name)] = Unknown(f"${{{name}}}")
+                continue
+            default = spec["Default"]
+            ptype = str(spec.get("Type", "String"))
+            if ("List<" in ptype or ptype == "CommaDelimitedList") and isinstance(default, str):
+                out[str(name)] = [s.strip() for s in default.split(",")]
+            elif isinstance(default, str | int | float | bool | list):
+                out[str(name)] = _plain(default)
+            else:
+                out[str(name)] = Unknown(f"${{{name}}}")
+        return out
+
+    # ------------------------------------------------------------------ conditions
+
+    def condition(self, name: str) -> bool | None:
+        """A named condition's value; ``None`` when it depends on deploy-time values."""
+        if name in self._conditions:
+            return self._conditions[name]
+        if name in self._evaluating:
+            self.problems.append((0, f"condition {name} refers to itself"))
+            return None
+        conditions = self.template.get("Conditions")
+        spec = conditions.get(name) if isinstance(conditions, Mapping) else None
+        if spec is None:
+            self.problems.append((line_of(conditions), f"condition {name} is not declared"))
+            self._conditions[name] = None
+            return None
+        self._evaluating.add(name)
+        try:
+            result = _truth(self.resolve(spec))
+        finally:
+            self._evaluating.discard(name)
+        self._conditions[name] = result
+        return result
+
+    # ------------------------------------------------------------------ values
+
+    def resolve(self, node: Any, depth: int = 0) -> Any:
+        if depth > _MAX_DEPTH:
+            self.problems.append((line_of(node), "value nested too deeply"))
+            return Unknown("(nested too deeply)")
+        if isinstance(node, Mapping):
+            if len(node) == 1:
+                key = next(iter(node))
+                if key == "Ref" or (isinstance(key, str) and key.startswith("Fn::")):
+                    return self._intrinsic(str(key), node[key], node, depth + 1)
+                if key == "Condition" and isinstance(node[key], str):
+                    return self.condition(node[key])
+            out: dict[str, Any] = {}
+            for k, v in node.items():
+                value = self.resolve(v, depth + 1)
+                if value is not NO_VALUE:
+                    out[str(k)] = value
+            return out
+        if isinstance(node, list):
+            items = [self.resolve(v, depth + 1) for v in node]
+            return [i for i in items if i is not NO_VALUE]
+        return _plain(node)
+
+    def _intrinsic(self, fn: str, arg: Any, node: Any, depth: int) -> Any:
+        handler = _HANDLERS.get(fn)
+        if handler is None:
+            self.problems.append((line_of(node), f"intrinsic function {fn} is not understood"))
+            return Unknown(f"{{{fn}}}")
+        return handler(self, arg, node, depth)
+
+    def _ref(self, arg: Any, node: Any, depth: int) -> Any:
+        name = self.resolve(arg, depth) if not isinstance(arg, str) else arg
+        if not isinstance(name, str):
+            return Unknown("!Ref ?")
+        if name == "AWS::NoValue":
+            return NO_VALUE
+        if name in _PSEUDO_KNOWN:
+            return _PSEUDO_KNOWN[name]
+        if name in _PSEUDO:
+            return "${" + name + "}"
+        if name in self._params:
+            return self._params[name]
+        if name in self.resources:
+            return Ref(name)
+        self.problems.append((line_of(node), f"!Ref {name} names no parameter or resource"))
+        return Unknown(f"${{{name}}}")
+
+    def _getatt(self, arg: Any, node: Any, depth: int) -> Any:
+        if isinstance(arg, str):
+            target, _, attr = arg.partition(".")
+        elif isinstance(arg, list) and len(arg) == 2:
+            target = str(arg[0])
+            attr_value = self.resolve(arg[1], depth)
+            attr = attr_value if isinstance(attr_value, str) else "?"
+        else:
+            self.problems.append((line_of(node), "Fn::GetAtt expects [resource, attribute]"))
+            return Unknown("!GetAtt ?")
+        if target in self.resources:
+            return Ref(target, attr or None)
+        self.problems.append((line_of(node), f"!GetAtt {target}.{attr} names no resource"))
+        return Unknown(f"${{{target}.{attr}}}")
+
+    def _sub(self, arg: Any, node: Any, depth: int) -> Any:
+        variables: dict[str, Any] = {}
+        if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], Mapping):
+            text = arg[0]
+            variables = {str(k): self.resolve(v, depth) for k, v in arg[1].items()}
+        else:
+            text = arg
+        if not isinstance(text, str):
+            self.problems.append((line_of(node), "Fn::Sub expects a string"))
+            return Unknown("!Sub ?")
+        pieces: list[str] = []
+        refs: list[str] = []
+        known = True
+        i = 0
+        while i < len(text):
+            start = text.find("${", i)
+            if start < 0:
+                pieces.append(text[i:])
+                break
+            pieces.append(text[i:start])
+            end = text.find("}", start)
+            if end < 0:
+                pieces.append(text[start:])
+                break
+            name = text[start + 2 : end]
+            i = end + 1
+            if name.startswith("!"):
+                pieces.append("${" + name[1:] + "}")
+                continue
+            value = variables[name] if name in variables else self._sub_name(name, node)
+            refs.extend(_refs_of(value))
+            if isinstance(value, Ref | Unknown):
+                known = False
+            text_value = self._as_text(value)
+            pieces.append(text_value if text_value is not None else "${" + name + "}")
+        result = "".join(pieces)
+        return result if known else Unknown(result, tuple(dict.fromkeys(refs)))
+
+    def _sub_name(self, name: str, node: Any) -> Any:
+        if "." in name:
+            target, _, attr = name.partition(".")
+            if target in self.resources:
+                return Ref(target, attr)
+        return self._ref(name, node, 0)
+
+    def _as_text(self, value: Any) -> str | None:
+        """Text of a value inside ``!Sub`` / ``!Join``: a resource's known name when it has one."""
+        if isinstance(value, Ref) and value.attr is None and value.target in self.ref_values:
+            return self.ref_values[value.target]
+        return placeholder(value)
+
+    def _join(self, arg: Any, node: Any, depth: int) -> Any:
+        if not (isinstance(arg, list) and len(arg) == 2):
+            self.problems.append((line_of(node), "Fn::Join expects [delimiter, list]"))
+            return Unknown("!Join ?")
+        delimiter = self.resolve(arg[0], depth)
+        items = self.resolve(arg[1], depth)
+        if not isinstance(delimiter, str) or not isinstance(items, list):
+            return Unknown("!Join ?", _refs_of(items))
+        texts = [self._as_text(i) for i in items]
+        joined = str(delimiter).join(t if t is not None else "?" for t in texts)
+        if all(not isinstance(i, Ref | Unknown) for i in items) and None not in texts:
+            return joined
+        return Unknown(joined, _refs_of(items))
+
+    def _if(self, arg: Any, node: Any, depth: int) -> Any:
+        if not (isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str)):
+            self.problems.append((line_of(node), "Fn::If expects [condition, then, else]"))
+            return Unknown("!If ?")
+        choice = self.condition(arg[0])
+        if choice is True:
+            return self.resolve(arg[1], depth)
+        if choice is False:
+            return self.resolve(arg[2], depth)
+        then, other = self.resolve(arg[1], depth), self.resolve(arg[2], depth)
+        if then == other:
+            return then
+        return Unknown(f"!If {arg[0]}", _refs_of([then, other]))
+
+    def _select(self, arg: Any, node: Any, depth: int) -> Any:
+        if not (isinstance(arg, list) and len(arg) == 2):
+            self.problems.append((line_of(node), "Fn::Select expects [index, list]"))
+            return Unknown("!Select ?")
+        index = self.resolve(arg[0], depth)
+        items = self.resolve(arg[1], depth)
+        try:
+            position = int(index)
+        except (TypeError, ValueError):
+            return Unknown("!Select ?", _refs_of(items))
+        if isinstance(items, list) and 0 <= position < len(items):
+            return items[position]
+        return Unknown("!Select ?", _refs_of(items))
+
+    def _split(self, arg: Any, node: Any, depth: int) -> Any:
+        if not (isinstance(arg, list) and len(arg) == 2):
+            self.problems.append((line_of(node), "Fn::Split expects [delimiter, string]"))
+            return Unknown("!Split ?")
+        delimiter, text = self.resolve(arg[0], depth), self.resolve(arg[1], depth)
+        if isinstance(delimiter, str) and isinstance(text, str) and delimiter:
+            return text.split(delimiter)
+        return Unknown("!Split ?", _refs_of(text))
+
+    def _find_in_map(self, arg: Any, node: Any, depth: int) -> Any:
+        if not (isinstance(arg, list) and len(arg) in (3, 4)):
+            self.problems.append((line_of(node), "Fn::FindInMap expects [map, key, key]"))
+            return Unknown("!FindInMap ?")
+        keys = [self.resolve(a, depth) for a in arg[:3]]
+        mappings = self.template.get("Mappings")
+        current: Any = mappings if isinstance(mappings, Mapping) else {}
+        for key in keys:
+            if not isinstance(key, str | int) or not isinstance(current, Mapping):
+                current = None
+                break
+            current = current.get(str(key))
+        if current is None:
+            if len(arg) == 4 and isinstance(arg[3], Mapping) and "DefaultValue" in arg[3]:
+                return self.resolve(arg[3]["DefaultValue"], depth)
+            return Unknown("!FindInMap " + ".".join(str(k) for k in keys))
+        return self.resolve(current, depth)
+
+    def _base64(self, arg: Any, node: Any, depth: int) -> Any:
+        return self.resolve(arg, depth)
+
+    def _to_json(self, arg: Any, node: Any, depth: int) -> Any:
+        value = self.resolve(arg, depth)
+        if _refs_of(value):
+            return Unknown("!ToJsonString", _refs_of(value))
+        return json.dumps(value, separators=(",", ":"))
+
+    def _length(self, arg: Any, node: Any, depth: int) -> Any:
+        value = self.resolve(arg, depth)
+        return len(value) if isinstance(value, list) else Unknown("!Length ?")
+
+
+def _opaque(label: str) -> _Handler:
+    def handler(self: Resolver, arg: Any, node: Any, depth: int) -> Any:
+        return Unknown(f"!{label} {json.dumps(_plain_text(arg))}", _refs_of(self.resolve(arg)))
+
+    return handler
+
+
+def _logic(fn: str) -> _Handler:
+    def handler(self: Resolver, arg: Any, node: Any, depth: int) -> Any:
+        values = self.resolve(arg, depth)
+        if not isinstance(values, list):
+            self.problems.append((line_of(node), f"{fn} expects a list"))
+            return None
+        if fn == "Fn::Equals":
+            if len(values) != 2 or any(_refs_of(v) or isinstance(v, Unknown) for v in values):
+                return None
+            return bool(_plain_text(values[0]) == _plain_text(values[1]))
+        truths = [_truth(v) for v in values]
+        if fn == "Fn::Not":
+            return None if truths[0] is None else not truths[0]
+        if fn == "Fn::And":
+            return False if False in truths else (None if None in truths else True)
+        return True if True in truths else (None if None in truths else False)
+
+    return handler
+
+
+def _truth(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return bool(value == "true")
+    return None
+
+
+def _plain(node: Any) -> Any:
+    """cfn-lint's position-carrying str/int subclasses as plain Python values."""
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if isinstance(node, Mapping):
+        return {str(k): _plain(v) for k, v in node.items()}
+    return node
+
+
+def _plain_text(value: Any) -> Any:
+    if isinstance(value, Ref | Unknown):
+        return placeholder(value) or value.expr
+    if isinstance(value, list):
+        return [_plain_text(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain_text(v) for k, v in value.items()}
+    return value
+
+
+_HANDLERS: dict[str, _Handler] = {
+    "Ref": Resolver._ref,
+    "Fn::GetAtt": Resolver._getatt,
+    "Fn::Sub": Resolver._sub,
+    "Fn::Join": Resolver._join,
+    "Fn::If": Resolver._if,
+    "Fn::Select": Resolver._select,
+    "Fn::Split": Resolver._split,
+    "Fn::FindInMap": Resolver._find_in_map,
+    "Fn::Base64": Resolver._base64,
+    "Fn::ToJsonString": Resolver._to_json,
+    "Fn::Length": Resolver._length,
+    "Fn::ImportValue": _opaque("ImportValue"),
+    "Fn::GetAZs": _opaque("GetAZs"),
+    "Fn::Cidr": _opaque("Cidr"),
+    "Fn::Equals": _logic("Fn::Equals"),
+    "Fn::And": _logic("Fn::And"),
+    "Fn::Or": _logic("Fn::Or"),
+    "Fn::Not": _logic("Fn::Not"),
+}

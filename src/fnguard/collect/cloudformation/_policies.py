@@ -1,0 +1,60 @@
+"""Shipped policy data: fnguard's AWS-managed policy documents and SAM's own tables.
+
+SAM policy templates and the managed-policy name -> ARN map are read from the installed
+``aws-sam-translator`` package (its JSON files, not its Python code), so they follow SAM's
+releases instead of a copy drifting here.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from importlib import resources
+from typing import Any
+
+__all__ = ["managed_document", "managed_policy_arn", "policy_template"]
+
+_PARTITION = re.compile(r"^arn:aws[\w-]*:")
+
+
+@functools.cache
+def _managed_documents() -> dict[str, Any]:
+    raw = resources.files("fnguard.data").joinpath("aws_managed_policies.json").read_text("utf-8")
+    policies: dict[str, Any] = json.loads(raw)["policies"]
+    return policies
+
+
+def managed_document(arn: str) -> dict[str, Any] | None:
+    """The document of an AWS-managed policy, or ``None`` when fnguard has no copy."""
+    document = _managed_documents().get(_PARTITION.sub("arn:aws:", arn))
+    return document if isinstance(document, dict) else None
+
+
+@functools.cache
+def _sam_file(*parts: str) -> dict[str, Any]:
+    path = resources.files("samtranslator")
+    for part in parts:
+        path = path.joinpath(part)
+    data: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    return data
+
+
+def managed_policy_arn(name: str) -> str:
+    """What SAM makes of a ``Policies`` string: a known managed-policy name's ARN, else as is."""
+    try:
+        table = _sam_file("internal", "data", "aws_managed_policies.json").get("aws", {})
+    except (FileNotFoundError, ModuleNotFoundError):
+        table = {}
+    arn = table.get(name) if isinstance(table, dict) else None
+    return str(arn) if arn else name
+
+
+def policy_template(name: str) -> dict[str, Any] | None:
+    """SAM's policy template ``name`` (``Definition`` and ``Parameters``), if SAM defines one."""
+    try:
+        templates = _sam_file("policy_templates_data", "policy_templates.json")["Templates"]
+    except (FileNotFoundError, ModuleNotFoundError, KeyError):
+        return None
+    template = templates.get(name)
+    return template if isinstance(template, dict) else None
