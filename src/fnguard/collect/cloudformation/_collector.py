@@ -13,7 +13,7 @@ from fnguard.collect.cloudformation._graph import cycles, raw_refs
 from fnguard.collect.cloudformation._intrinsic import NO_VALUE, Resolver
 from fnguard.collect.cloudformation._mapper import Resource, TemplateMapper
 from fnguard.collect.cloudformation._sam import expand
-from fnguard.collect.cloudformation._suppress import comments, metadata_ignores, resource_comments
+from fnguard.collect.cloudformation._suppress import assign, comments, metadata_ignores
 from fnguard.errors import InputError
 from fnguard.model import CollectionGap, Inventory, Location, Suppression
 
@@ -146,17 +146,12 @@ class _Template:
                 self._drain(resolver, raw, _FIELDS.get(key, key.lower()))
                 if value is not NO_VALUE:
                     props[key] = value
-            line = (
-                self.key_lines.get(raw.logical_id, raw.line)
-                if raw.origin == raw.logical_id
-                else raw.line
-            )
             resolved.append(
                 Resource(
                     self.address(raw.logical_id),
                     raw.type,
                     props,
-                    self.location(line),
+                    self.location(raw.line),
                     raw.origin,
                 )
             )
@@ -247,30 +242,35 @@ class _Template:
 
     def _suppressions(self, raws: list[Raw]) -> list[Suppression]:
         found = comments(self.text)
-        lines = self.text.splitlines() if found else []
+        owned = assign(found, self.text.splitlines(), self._spans()) if found else {}
         by_origin: dict[str, list[str]] = {}
         for raw in raws:
             by_origin.setdefault(raw.origin, []).append(raw.logical_id)
         out: list[Suppression] = []
         for logical_id, node in self.resources.items():
             origin = str(logical_id)
-            targets = by_origin.get(origin, [])
-            if not targets:
-                continue
             start = self.key_lines.get(origin, line_of(node))
-            entries: list[tuple[str, str, int]] = []
-            if found:
-                end_mark = getattr(node, "end_mark", None)
-                end = int(getattr(end_mark, "line", start)) if end_mark is not None else start
-                for comment in resource_comments(found, lines, start, end):
-                    entries.extend((rule, comment.reason, comment.line) for rule in comment.rules)
+            entries = [(r, c.reason, c.line) for c in owned.get(origin, []) for r in c.rules]
             metadata = node.get("Metadata") if isinstance(node, Mapping) else None
             entries.extend((rule, reason, start) for rule, reason in metadata_ignores(metadata))
             for rule, reason, line in entries:
                 out.extend(
-                    Suppression(rule, self.address(t), reason, self.location(line)) for t in targets
+                    Suppression(rule, self.address(t), reason, self.location(line))
+                    for t in by_origin.get(origin, [])
                 )
         return out
+
+    def _spans(self) -> dict[str, tuple[int, int]]:
+        """First and last line of each resource (the end as YAML marks it, 1-based)."""
+        spans: dict[str, tuple[int, int]] = {}
+        for logical_id, node in self.resources.items():
+            first = self.key_lines.get(str(logical_id), line_of(node))
+            end_mark = getattr(node, "end_mark", None)
+            last = first
+            if end_mark is not None:
+                last = int(end_mark.line) + (1 if int(end_mark.column) > 0 else 0)
+            spans[str(logical_id)] = (first, max(first, last))
+        return spans
 
 
 def _prefixed(res: Resource, prefix: str) -> Resource:

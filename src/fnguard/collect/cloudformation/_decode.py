@@ -77,6 +77,8 @@ def _yaml(text: str, path: str) -> dict[str, Any]:
         match = exc.matches[0] if exc.matches else None
         line = int(getattr(match, "linenumber", 0) or 0)
         message = str(getattr(match, "message", exc))
+        if "alias" in message.lower():
+            raise InputError(path, line, "expected no YAML alias amplification") from None
         raise InputError(
             path, line, f"expected a valid template ({_first_line(message)})"
         ) from None

@@ -42,6 +42,7 @@ class Unknown:
 
     expr: str
     refs: tuple[str, ...] = ()
+    reference: bool = False  # names another stack's value (ImportValue): a reference, not a gap
 
 
 class _NoValue:
@@ -135,7 +136,7 @@ class Resolver:
         conditions = self.template.get("Conditions")
         spec = conditions.get(name) if isinstance(conditions, Mapping) else None
         if spec is None:
-            self.problems.append((line_of(conditions), f"condition {name} is not declared"))
+            self.problems.append((0, f"condition {name} is not declared"))
             self._conditions[name] = None
             return None
         self._evaluating.add(name)
@@ -240,9 +241,10 @@ class Resolver:
                 continue
             value = variables[name] if name in variables else self._sub_name(name, node)
             refs.extend(_refs_of(value))
-            if isinstance(value, Ref | Unknown):
-                known = False
             text_value = self._as_text(value)
+            named = isinstance(value, Ref) and value.target in self.ref_values and not value.attr
+            if isinstance(value, Ref | Unknown) and not named:
+                known = False
             pieces.append(text_value if text_value is not None else "${" + name + "}")
         result = "".join(pieces)
         return result if known else Unknown(result, tuple(dict.fromkeys(refs)))
@@ -343,9 +345,10 @@ class Resolver:
         return len(value) if isinstance(value, list) else Unknown("!Length ?")
 
 
-def _opaque(label: str) -> _Handler:
+def _opaque(label: str, reference: bool = False) -> _Handler:
     def handler(self: Resolver, arg: Any, node: Any, depth: int) -> Any:
-        return Unknown(f"!{label} {json.dumps(_plain_text(arg))}", _refs_of(self.resolve(arg)))
+        value = self.resolve(arg, depth)
+        return Unknown(f"!{label} {json.dumps(_plain_text(value))}", _refs_of(value), reference)
 
     return handler
 
@@ -417,7 +420,7 @@ _HANDLERS: dict[str, _Handler] = {
     "Fn::Base64": Resolver._base64,
     "Fn::ToJsonString": Resolver._to_json,
     "Fn::Length": Resolver._length,
-    "Fn::ImportValue": _opaque("ImportValue"),
+    "Fn::ImportValue": _opaque("ImportValue", reference=True),
     "Fn::GetAZs": _opaque("GetAZs"),
     "Fn::Cidr": _opaque("Cidr"),
     "Fn::Equals": _logic("Fn::Equals"),

@@ -156,8 +156,10 @@ def _refs(value: Any) -> tuple[str, ...]:
 
 def _document_value(value: Any) -> Any:
     """A policy document as plain JSON: references become their ``${X.Arn}`` text."""
-    if isinstance(value, Ref | Unknown):
-        return placeholder(value) or "${" + value.expr + "}"
+    if isinstance(value, Ref):
+        return "${" + value.expr + "}"
+    if isinstance(value, Unknown):
+        return value.expr
     if isinstance(value, list):
         return [_document_value(v) for v in value]
     if isinstance(value, Mapping):
@@ -437,7 +439,9 @@ class TemplateMapper:
         out: list[EnvVar] = []
         for key, value in variables.items():
             literal = _known_str(value) if not isinstance(value, bool) else str(value).lower()
-            reference = isinstance(value, Ref | Unknown) and bool(_refs(value))
+            reference = isinstance(value, Ref) or (
+                isinstance(value, Unknown) and (bool(value.refs) or value.reference)
+            )
             secret_like = bool(literal and _SECRET_ARN.search(literal))
             dynamic = bool(literal and "{{resolve:" in literal)
             if literal is None and not reference:
@@ -522,6 +526,8 @@ class TemplateMapper:
 
     def _package(self, r: Resource) -> PackageRef:
         code = r.props.get("Code")
+        if isinstance(code, str):  # a local path `aws cloudformation package` uploads
+            code = {"LocalPath": code}
         code = code if isinstance(code, Mapping) else {}
         local = code.get("LocalPath")
         path = _known_str(local) if local is not None else None

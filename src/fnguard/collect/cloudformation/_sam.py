@@ -91,10 +91,14 @@ def expand(
             props = merge_globals(globals_map.get(section), props)
         condition = node.get("Condition")
         cond = str(condition) if isinstance(condition, str) else None
-        raw = Raw(str(logical_id), rtype, props, line_of(node), str(logical_id), cond)
+        line = line_of(logical_id, line_of(node))  # the logical ID key
+        raw = Raw(str(logical_id), rtype, props, line, str(logical_id), cond)
         if rtype == "AWS::S3::Bucket":
             buckets[raw.logical_id] = raw
         out.append(raw)
+    for raw in out:  # events read their API's Auth, whatever the declaration order
+        if raw.type in ("AWS::Serverless::Api", "AWS::Serverless::HttpApi"):
+            apis.explicit[raw.logical_id] = raw
     expanded: list[Raw] = []
     for raw in out:
         try:
@@ -550,7 +554,6 @@ class _Apis:
         self.explicit: dict[str, Raw] = {}
 
     def rest_api(self, raw: Raw) -> list[Raw]:
-        self.explicit[raw.logical_id] = raw
         props: dict[str, Any] = {"Name": raw.props.get("Name", {"Ref": "AWS::StackName"})}
         endpoint = raw.props.get("EndpointConfiguration")
         if isinstance(endpoint, Mapping) and "Type" in endpoint:
@@ -568,7 +571,6 @@ class _Apis:
         ]
 
     def http_api(self, raw: Raw) -> list[Raw]:
-        self.explicit[raw.logical_id] = raw
         props: dict[str, Any] = {
             "ProtocolType": "HTTP",
             "Name": raw.props.get("Name", {"Ref": "AWS::StackName"}),

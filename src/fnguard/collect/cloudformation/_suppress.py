@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Comment", "comments", "metadata_ignores", "resource_comments"]
+__all__ = ["Comment", "assign", "comments", "metadata_ignores"]
 
 _IGNORE = re.compile(r"#.*?fnguard:ignore\[([A-Za-z0-9_,\s-]+)\]\s*(.*)")
 
@@ -37,17 +37,29 @@ def comments(text: str) -> dict[int, Comment]:
     return out
 
 
-def resource_comments(
-    found: Mapping[int, Comment], lines: list[str], start: int, end: int
-) -> list[Comment]:
-    """Comments inside lines ``start..end`` or in the comment block directly above ``start``."""
-    out = [c for line, c in found.items() if start <= line <= end]
-    line = start - 1
-    while line >= 1 and lines[line - 1].lstrip().startswith("#"):
-        if line in found:
-            out.append(found[line])
-        line -= 1
-    return sorted(out, key=lambda c: c.line)
+def assign(
+    found: Mapping[int, Comment], lines: list[str], spans: Mapping[str, tuple[int, int]]
+) -> dict[str, list[Comment]]:
+    """Comments per resource (``spans``: logical ID -> first and last line).
+
+    A comment in the comment block directly above a resource's logical ID belongs to that
+    resource, even if YAML counts the lines as the end of the resource before it.
+    """
+    order = sorted(spans.items(), key=lambda item: item[1][0])
+    out: dict[str, list[Comment]] = {}
+    for line, comment in sorted(found.items()):
+        owner: str | None = None
+        for logical_id, (first, last) in order:
+            if first > line:
+                between = lines[line : first - 1]
+                if all(text.lstrip().startswith("#") for text in between):
+                    owner = logical_id
+                break
+            if line <= last:
+                owner = logical_id
+        if owner is not None:
+            out.setdefault(owner, []).append(comment)
+    return out
 
 
 def metadata_ignores(metadata: Any) -> list[tuple[str, str]]:
