@@ -6,6 +6,8 @@ JSON, SARIF and JUnit outputs of one scan always agree with each other.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +24,7 @@ from fnguard.report._jsontext import indented_json
 from fnguard.result import RuleInfo
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     from fnguard.result import ScanResult
 
@@ -36,6 +38,7 @@ __all__ = [
     "group_by_function",
     "inventory_counts",
     "location_record",
+    "paused_gc",
     "rule_catalog",
     "sorted_findings",
     "sorted_gaps",
@@ -80,6 +83,21 @@ def sorted_gaps(gaps: Iterable[CollectionGap]) -> tuple[CollectionGap, ...]:
             unique, key=lambda g: (g.location.file, g.location.line, g.resource, g.field, g.reason)
         )
     )
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic GC while a report is built. A report allocates ~100k short-lived, acyclic
+    containers; with the GC on, they trigger a full collection over everything alive,
+    i.e. the scan's whole inventory (~0.1 s after 1,000 functions), to find nothing."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def dump_json(document: object) -> str:

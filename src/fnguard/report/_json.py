@@ -15,6 +15,7 @@ from fnguard.report._common import (
     finding_record,
     inventory_counts,
     location_record,
+    paused_gc,
     sorted_findings,
     sorted_gaps,
     summarize,
@@ -71,4 +72,5 @@ class JsonReporter(Reporter):
     extension = "json"
 
     def render(self, result: ScanResult) -> str:
-        return dump_json(report_document(result))
+        with paused_gc():
+            return dump_json(report_document(result))

@@ -22,6 +22,7 @@ from fnguard.report._common import (
     dump_json,
     finding_record,
     function_location,
+    paused_gc,
     rule_catalog,
     sorted_findings,
     sorted_gaps,
@@ -282,4 +283,5 @@ class SarifReporter(Reporter):
     extension = "sarif"
 
     def render(self, result: ScanResult) -> str:
-        return dump_json(sarif_log(result))
+        with paused_gc():
+            return dump_json(sarif_log(result))

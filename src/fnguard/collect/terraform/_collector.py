@@ -68,7 +68,24 @@ def _gc_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            _promote_survivors()
             gc.enable()
+
+
+def _promote_survivors() -> None:
+    """Move what the collection allocated straight to the oldest GC generation, unscanned.
+
+    With the collector paused, every object allocated meanwhile (the inventory, ~1M objects
+    for 1,000 functions) sits in the youngest generation; the first collection after
+    ``gc.enable()`` would scan them all, then again on promotion to the middle and oldest
+    generations: ~0.15 s of cycle hunting in data that has no cycles. ``freeze`` moves every
+    tracked object to the permanent generation and ``unfreeze`` moves them all back into the
+    oldest one, so the pair promotes without scanning and leaves no object frozen. Skipped
+    when something else froze objects on purpose (a pre-fork server), not to thaw them.
+    """
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 def looks_like_plan(path: Path) -> bool:
