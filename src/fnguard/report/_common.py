@@ -105,7 +105,11 @@ def dump_json(document: object) -> str:
     UTF-8) is written as its ``\\uXXXX`` escape, so the text can always be encoded to write.
     """
     text = indented_json(document) + "\n"
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    try:
+        text.encode("utf-8")  # one C pass: the common case has nothing to escape
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def location_record(location: Location | None) -> dict[str, Any] | None:
