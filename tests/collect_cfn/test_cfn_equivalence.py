@@ -9,6 +9,7 @@ Remaining differences, by design of the formats, are normalised here and nowhere
   ``${AWS::AccountId}``; both restrict the caller to the stack's account.
 - ``Permission.source_arn``: the HTTP API's execution ARN is built from the API in all three;
   each collector reports the API's address, which the normaliser maps like any other.
+- ``Function.tags``: SAM tags the functions it creates ``lambda:createdBy: SAM``.
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ def _normalise(value: Any, names: dict[str, str]) -> Any:
         }
         if type(value).__name__ == "Permission" and changes["source_account"] is not None:
             changes["source_account"] = "<the stack's account>"
+        if type(value).__name__ == "Function":
+            changes["tags"] = {k: v for k, v in value.tags.items() if k != "lambda:createdBy"}
         return dataclasses.replace(value, **changes)
     return value
 

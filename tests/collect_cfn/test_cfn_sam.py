@@ -39,7 +39,7 @@ def test_globals_merge_into_each_function() -> None:
         EnvVar("LOG_LEVEL", "debug", location=at),
     )
     assert worker.layers == ("Deps", "arn:aws:lambda:eu-west-1:123456789012:layer:extra:1")
-    assert worker.tags == {"team": "orders"}
+    assert worker.tags == {"team": "orders", "lambda:createdBy": "SAM"}
     assert worker.reserved_concurrency == 3
     assert worker.dead_letter_target == "Dlq"
     assert worker.on_failure_destination == "Failures"
@@ -93,14 +93,14 @@ def test_generated_role_like_the_translator() -> None:
             MANAGED + "service-role/AWSLambdaSQSQueueExecutionRole",
         ),
         (
-            "AWSLambdaDynamoDBExecutionRole",
-            PolicyKind.AWS_MANAGED,
-            MANAGED + "service-role/AWSLambdaDynamoDBExecutionRole",
-        ),
-        (
             "AWSLambdaKinesisExecutionRole",
             PolicyKind.AWS_MANAGED,
             MANAGED + "service-role/AWSLambdaKinesisExecutionRole",
+        ),
+        (
+            "AWSLambdaDynamoDBExecutionRole",
+            PolicyKind.AWS_MANAGED,
+            MANAGED + "service-role/AWSLambdaDynamoDBExecutionRole",
         ),
     ]
     assert role.policies[0].statements == (

@@ -352,7 +352,13 @@ class TemplateMapper:
             roles=tuple(self._role(r) for r in self.of("AWS::IAM::Role")),
             triggers=tuple(triggers),
             front_doors=tuple(front_doors),
-            permissions=tuple(self._permission(r) for r in self.of("AWS::Lambda::Permission")),
+            permissions=tuple(
+                self._permission(r)
+                for r in self.of("AWS::Lambda::Permission")
+                # The second half of a public function URL (lambda:InvokedViaFunctionUrl): it
+                # admits nothing the URL permission does not, and the model cannot say so.
+                if r.props.get("InvokedViaFunctionUrl") is not True
+            ),
             subnets=tuple(self._subnet(r) for r in self.of("AWS::EC2::Subnet")),
             security_groups=self._security_groups(),
             vpc_endpoints=tuple(self._vpc_endpoint(r) for r in self.of("AWS::EC2::VPCEndpoint")),
@@ -1032,6 +1038,15 @@ class TemplateMapper:
             if api is not None:
                 stages.setdefault(api, []).append(stage)
         for api_res in self.of("AWS::ApiGatewayV2::Api"):
+            if api_res.props.get("Body") is not None or api_res.props.get("BodyS3Location"):
+                self.gaps.append(
+                    CollectionGap(
+                        api_res.location,
+                        "routes defined in the OpenAPI body are not analysed",
+                        api_res.address,
+                        "body",
+                    )
+                )
             if (
                 _known_str(api_res.props.get("ProtocolType")) != "HTTP"
                 or api_res.props.get("Target") is None

@@ -197,6 +197,11 @@ class _Function:
 
     def build(self) -> list[Raw]:
         fn_props = {k: self.props[k] for k in _PASS if k in self.props}
+        tags = self.props.get("Tags")
+        fn_props["Tags"] = {
+            **(tags if isinstance(tags, Mapping) else {}),
+            "lambda:createdBy": "SAM",
+        }
         fn_props["Code"] = self._code()
         tracing = self.props.get("Tracing")
         if tracing is not None:
@@ -213,7 +218,8 @@ class _Function:
         self._event_invoke()
         events = self.props.get("Events")
         if isinstance(events, Mapping):
-            for name, event in events.items():
+            # The translator's order (events sorted by Path, else name) decides policy order.
+            for name, event in sorted(events.items(), key=_event_order):
                 if isinstance(event, Mapping):
                     self._event(str(name), event)
         if "Role" not in self.props:
@@ -519,6 +525,13 @@ class _Function:
         self.out.append(
             self.permission(event_id, "events.amazonaws.com", line, SourceArn=_arn(event_id))
         )
+
+
+def _event_order(item: tuple[Any, Any]) -> str:
+    name, event = item
+    props = event.get("Properties") if isinstance(event, Mapping) else None
+    path = props.get("Path") if isinstance(props, Mapping) else None
+    return str(path) if isinstance(path, str) else str(name)
 
 
 def _expand_template(template: Mapping[str, Any], values: Any) -> dict[str, Any]:
