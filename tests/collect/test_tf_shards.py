@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -154,11 +155,25 @@ def test_a_worker_that_dies_costs_time_not_results(
     assert sharded == _collect(tmp_path, parallel=False)
 
 
-def test_small_scans_and_single_folders_stay_in_process() -> None:
+def test_small_scans_and_single_folders_stay_in_process(forks: list[int]) -> None:
     one = {"a": [Path("a/x.tf")] * 500}
     two = {"a": [Path("a/x.tf")] * 5, "b": [Path("b/y.tf")] * 5}
     assert _shards.worker_count(one, 10) == 1
     assert _shards.worker_count(two, 100) == 1
+    assert _shards.worker_count(two, 10) == 2
+
+
+def test_no_fork_while_another_thread_runs(forks: list[int]) -> None:
+    by_dir = {"a": [Path("a/x.tf")] * 5, "b": [Path("b/y.tf")] * 5}
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert _shards.worker_count(by_dir, 1) == 1
+    finally:
+        stop.set()
+        other.join()
+    assert _shards.worker_count(by_dir, 1) == 2
 
 
 def test_split_puts_the_biggest_folders_on_the_lightest_shard() -> None:

@@ -134,7 +134,8 @@ def collect_sharded(
             if not finished:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+            with contextlib.suppress(ChildProcessError):  # the host set SIGCHLD to SIG_IGN
+                os.waitpid(pid, 0)
 
 
 def run_shard(
