@@ -25,8 +25,11 @@ from fnguard.model import (
 FILE = "function_full.yaml"
 
 
+_ENV_LINES = {"PLAIN": 51, "DB": 52, "TABLE": 53, "REGION": 54, "IMPORTED": 55, "ZONE": 56}
+
+
 def _env(name: str, value: str | None, ref: bool = False, expr: str | None = None) -> EnvVar:
-    return EnvVar(name, value, ref, Location(FILE, 20), expr)
+    return EnvVar(name, value, ref, Location(FILE, _ENV_LINES.get(name, 57)), expr)
 
 
 def test_function_every_field() -> None:

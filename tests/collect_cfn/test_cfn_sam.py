@@ -28,15 +28,14 @@ MANAGED = "arn:aws:iam::aws:policy/"
 
 def test_globals_merge_into_each_function() -> None:
     worker, imaged = collect_fixture(FILE).functions
-    at = Location(FILE, 19)
     assert (worker.runtime, worker.handler, worker.memory_mb) == ("python3.12", "app.handler", 512)
     assert worker.timeout_s == 60  # the function's own value wins over Globals
     assert worker.architectures == (Architecture.ARM64,)
     assert worker.tracing_mode == "Active"
     # Maps merge (the function wins per key); lists put the Globals entries first.
     assert worker.environment == (
-        EnvVar("STAGE", "prod", location=at),
-        EnvVar("LOG_LEVEL", "debug", location=at),
+        EnvVar("STAGE", "prod", location=Location(FILE, 14)),  # from Globals
+        EnvVar("LOG_LEVEL", "debug", location=Location(FILE, 30)),
     )
     assert worker.layers == ("Deps", "arn:aws:lambda:eu-west-1:123456789012:layer:extra:1")
     assert worker.tags == {"team": "orders", "lambda:createdBy": "SAM"}

@@ -153,6 +153,7 @@ class _Template:
                     props,
                     self.location(raw.line),
                     raw.origin,
+                    _env_lines(raw.props),
                 )
             )
         if self.prefix:
@@ -273,6 +274,14 @@ class _Template:
         return spans
 
 
+def _env_lines(props: Mapping[str, Any]) -> dict[str, int]:
+    env = props.get("Environment")
+    variables = env.get("Variables") if isinstance(env, Mapping) else None
+    if not isinstance(variables, Mapping):
+        return {}
+    return {str(k): line for k in variables if (line := line_of(k))}
+
+
 def _prefixed(res: Resource, prefix: str) -> Resource:
     """Cross-references inside properties carry the same file prefix as addresses."""
     from fnguard.collect.cloudformation._intrinsic import Ref, Unknown
@@ -288,4 +297,4 @@ def _prefixed(res: Resource, prefix: str) -> Resource:
             return [walk(v) for v in value]
         return value
 
-    return Resource(res.address, res.type, walk(res.props), res.location, res.origin)
+    return Resource(res.address, res.type, walk(res.props), res.location, res.origin, res.key_lines)

@@ -77,13 +77,21 @@ class Resource:
     """A resource with resolved properties and its place in the source."""
 
     def __init__(
-        self, address: str, rtype: str, props: Mapping[str, Any], location: Location, origin: str
+        self,
+        address: str,
+        rtype: str,
+        props: Mapping[str, Any],
+        location: Location,
+        origin: str,
+        key_lines: Mapping[str, int] | None = None,
     ) -> None:
         self.address = address
         self.type = rtype
         self.props = props
         self.location = location
         self.origin = origin
+        # Source lines of environment variable names (resolution drops node positions).
+        self.key_lines = key_lines or {}
 
     def get(self, key: str) -> Any:
         return self.props.get(key, _MISSING)
@@ -469,7 +477,7 @@ class TemplateMapper:
                     name=key,
                     value=literal,
                     is_reference=reference or secret_like,
-                    location=r.location,
+                    location=Location(r.location.file, r.key_lines.get(key, r.location.line)),
                     source_expr=source_expr,
                 )
             )

@@ -79,7 +79,7 @@ def expand(
     out: list[Raw] = []
     problems: list[tuple[str, int, str]] = []
     buckets: dict[str, Raw] = {}
-    apis = _Apis(resources)
+    apis = _Apis(resources, globals_map)
     for logical_id, node in resources.items():
         if not isinstance(node, Mapping):
             continue
@@ -140,9 +140,13 @@ def _merge_value(base: Any, override: Any) -> Any:
     if _is_intrinsic(base) or _is_intrinsic(override):
         return override
     if isinstance(base, Mapping) and isinstance(override, Mapping):
-        out = dict(base)
-        for key, value in override.items():
-            out[key] = _merge_value(out[key], value) if key in out else value
+        # Keys keep the Globals order but the winning side's key (it carries the source line).
+        own = {key: key for key in override}
+        out = {
+            own.get(key, key): _merge_value(value, override[key]) if key in own else value
+            for key, value in base.items()
+        }
+        out.update((key, value) for key, value in override.items() if key not in out)
         return out
     if isinstance(base, list) and isinstance(override, list):
         return [*base, *override]
@@ -560,8 +564,9 @@ def _expand_template(template: Mapping[str, Any], values: Any) -> dict[str, Any]
 class _Apis:
     """SAM APIs: explicit ``AWS::Serverless::Api`` / ``HttpApi`` and the implicit ones."""
 
-    def __init__(self, resources: Mapping[str, Any]) -> None:
+    def __init__(self, resources: Mapping[str, Any], globals_map: Mapping[str, Any]) -> None:
         self.resources = resources
+        self.globals = globals_map
         self.implicit_rest: list[tuple[Raw, int]] = []
         self.implicit_http: list[tuple[Raw, int]] = []
         self.explicit: dict[str, Raw] = {}
@@ -608,7 +613,9 @@ class _Apis:
 
     def _auth(self, api_id: str, event_props: Mapping[str, Any], rest: bool) -> Any:
         api = self.explicit.get(api_id)
-        api_auth = api.props.get("Auth") if api is not None else None
+        implicit = self.globals.get("Api" if rest else "HttpApi")  # Globals reach implicit APIs
+        api_props = api.props if api is not None else implicit
+        api_auth = api_props.get("Auth") if isinstance(api_props, Mapping) else None
         api_auth = api_auth if isinstance(api_auth, Mapping) else {}
         event_auth = event_props.get("Auth")
         event_auth = event_auth if isinstance(event_auth, Mapping) else {}
