@@ -222,11 +222,10 @@ class Evaluator:
         expr = node_text(whole)
         if root in self.bindings:
             return self._apply_steps(self.bindings[root], steps, whole, expr)
-        names = [_attr_name(s) for s in steps[:2]]
+        name = _attr_name(steps[0]) if steps else None
         if root in ("var", "local", "module", "path", "terraform"):
-            if not names or names[0] is None:
+            if name is None:
                 raise _FailError(expr)
-            name = names[0]
             if root == "var":
                 value = self.scope.variable(name, expr)
             elif root == "local":
@@ -239,15 +238,16 @@ class Evaluator:
                 value = "default" if name == "workspace" else Unknown(expr)
             return self._apply_steps(value, steps[1:], whole, expr)
         if root == "data":
-            if len(names) < 2 or names[0] is None or names[1] is None:
+            data_name = _attr_name(steps[1]) if len(steps) > 1 else None
+            if name is None or data_name is None:
                 raise _FailError(expr)
-            value = self.scope.data(names[0], names[1], expr)
+            value = self.scope.data(name, data_name, expr)
             return self._apply_steps(value, steps[2:], whole, expr)
         if root in ("count", "each", "self"):
             return Unknown(expr)
-        if not names or names[0] is None:
+        if name is None:
             raise _FailError(expr)
-        value = self.scope.resource(root, names[0], expr)
+        value = self.scope.resource(root, name, expr)
         return self._apply_steps(value, steps[1:], whole, expr)
 
     def _path(self, name: str) -> str:
