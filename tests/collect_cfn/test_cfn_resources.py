@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collect_cfn.cfn_helpers import collect_fixture
+from typing import TYPE_CHECKING
+
+from collect_cfn.cfn_helpers import collect_fixture, collect_source
 
 from fnguard.model import (
     CollectionGap,
@@ -18,6 +20,9 @@ from fnguard.model import (
     VpcConfig,
     VpcEndpoint,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def test_role_with_every_way_to_attach_a_policy() -> None:
@@ -183,3 +188,47 @@ def test_unknown_intrinsic_and_dangling_ref_are_gaps_on_the_field() -> None:
         "availability_zone",
     ) in gaps
     assert [e.value for e in inv.functions[0].environment] == [None, None]
+
+
+_FN = (
+    "  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+    "      Runtime: python3.12\n      Handler: a.b\n      Role: arn:aws:iam::1:role/r\n"
+    "      Code: {S3Bucket: b, S3Key: k}\n"
+)
+
+
+def test_triggers_through_an_alias_reach_the_function(tmp_path: Path) -> None:
+    inv = collect_source(
+        tmp_path,
+        "Resources:\n" + _FN + "  Live:\n    Type: AWS::Lambda::Alias\n"
+        "    Properties: {FunctionName: !Ref Fn, FunctionVersion: '1', Name: live}\n"
+        "  Q:\n    Type: AWS::SQS::Queue\n"
+        "  Map:\n    Type: AWS::Lambda::EventSourceMapping\n"
+        "    Properties: {EventSourceArn: !GetAtt Q.Arn, FunctionName: !Ref Live}\n"
+        "  Perm:\n    Type: AWS::Lambda::Permission\n"
+        "    Properties:\n      FunctionName: !Ref Live\n"
+        "      Action: lambda:InvokeFunction\n      Principal: '*'\n",
+    )
+    assert [(t.address, t.function, t.source) for t in inv.triggers] == [("Map", "Fn", "Q")]
+    assert [(p.address, p.function) for p in inv.permissions] == [("Perm", "Fn")]
+    assert not [g for g in inv.gaps if g.field == "function"]
+
+
+def test_macros_fnguard_does_not_run_are_gaps(tmp_path: Path) -> None:
+    inv = collect_source(
+        tmp_path,
+        "Transform: [AWS::LanguageExtensions, Company::Macro]\nResources:\n"
+        + _FN
+        + "  Fn::ForEach::Queues:\n    - Name\n    - [A, B]\n"
+        "    - Queue${Name}:\n        Type: AWS::SQS::Queue\n",
+    )
+    assert [(g.location.line, g.resource, g.reason) for g in inv.gaps] == [
+        (1, "", "transform Company::Macro is not applied; resources it adds are not analysed"),
+        (
+            9,
+            "Fn::ForEach::Queues",
+            "ForEach is not expanded; the resources it generates are not analysed",
+        ),
+        (3, "Fn", "execution role arn:aws:iam::1:role/r is not declared in the template"),
+    ]
+    assert len(inv.functions) == 1

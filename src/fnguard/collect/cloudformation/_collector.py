@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["CloudFormationCollector"]
 
 _PEEK = 8192
+_UNDERSTOOD_TRANSFORMS = ("AWS::Serverless-", "AWS::LanguageExtensions")
 # Resources whose ``!Ref`` is their name, so ``!Sub "/aws/lambda/${Fn}"`` can become text.
 _REF_IS_NAME = {
     "AWS::Lambda::Function": "FunctionName",
@@ -132,7 +133,19 @@ class _Template:
         return Location(self.rel, line)
 
     def inventory(self) -> Inventory:
+        self._transforms()
         for logical_id, node in self.resources.items():
+            if str(logical_id).startswith("Fn::"):  # Fn::ForEach (AWS::LanguageExtensions)
+                self.gaps.append(
+                    CollectionGap(
+                        self.location(self.key_lines.get(str(logical_id), 0)),
+                        f"{str(logical_id).split('::')[1]} is not expanded; "
+                        "the resources it generates are not analysed",
+                        self.address(str(logical_id)),
+                        "",
+                    )
+                )
+                continue
             if not isinstance(node, Mapping) or not isinstance(node.get("Type"), str):
                 raise InputError(
                     self.rel,
@@ -176,6 +189,21 @@ class _Template:
                 sources=(self.rel,),
             )
         )
+
+    def _transforms(self) -> None:
+        """Macros other than SAM run in CloudFormation; what they generate is not seen here."""
+        transform = self.template.get("Transform")
+        names = transform if isinstance(transform, list) else [transform]
+        for name in names:
+            if isinstance(name, str) and not name.startswith(_UNDERSTOOD_TRANSFORMS):
+                self.gaps.append(
+                    CollectionGap(
+                        self.location(line_of(transform, 1)),
+                        f"transform {name} is not applied; resources it adds are not analysed",
+                        "",
+                        "",
+                    )
+                )
 
     def _ref_values(self) -> dict[str, str]:
         out: dict[str, str] = {}

@@ -70,6 +70,7 @@ _IDENTITY = {
     "AWS::Lambda::LayerVersion": "LayerName",
 }
 _FUNCTION = ("AWS::Lambda::Function",)
+_FUNCTION_OR_QUALIFIED = ("AWS::Lambda::Function", "AWS::Lambda::Alias", "AWS::Lambda::Version")
 _MISSING = object()
 
 
@@ -319,9 +320,17 @@ class TemplateMapper:
             uri = _FUNCTION_URI.search(value)
             if uri:
                 value = uri.group(1)
-        found = self.resolve(value, _FUNCTION) if value is not None else None
+        found = self.resolve_function(value) if value is not None else None
         if found is None and value is not None:
             self.gap(res, "function", value, key)
+        return found
+
+    def resolve_function(self, value: Any) -> str | None:
+        """A function's address, also through an ``AWS::Lambda::Alias`` or ``::Version``."""
+        found = self.resolve(value, _FUNCTION_OR_QUALIFIED)
+        target = self.by_address.get(found or "")
+        if target is not None and target.type != "AWS::Lambda::Function":
+            return self.resolve(target.props.get("FunctionName"), _FUNCTION)
         return found
 
     def document(self, res: Resource, value: Any, field: str) -> Mapping[str, Any] | None:
@@ -496,7 +505,7 @@ class TemplateMapper:
 
     def _on_failure(self, r: Resource) -> str | None:
         for cfg in self.of("AWS::Lambda::EventInvokeConfig"):
-            if self.resolve(cfg.props.get("FunctionName"), _FUNCTION) != r.address:
+            if self.resolve_function(cfg.props.get("FunctionName")) != r.address:
                 continue
             dest = cfg.props.get("DestinationConfig")
             failure = dest.get("OnFailure") if isinstance(dest, Mapping) else None
@@ -875,7 +884,7 @@ class TemplateMapper:
             for i, target in enumerate(targets if isinstance(targets, list) else []):
                 if not isinstance(target, Mapping):
                     continue
-                fn = self.resolve(target.get("Arn"), _FUNCTION)
+                fn = self.resolve_function(target.get("Arn"))
                 if fn is None or fn not in self.by_address:
                     continue
                 out.append(
@@ -896,7 +905,7 @@ class TemplateMapper:
         out: list[Trigger] = []
         for r in self.of("AWS::Scheduler::Schedule"):
             target = r.props.get("Target")
-            fn = self.resolve(target.get("Arn"), _FUNCTION) if isinstance(target, Mapping) else None
+            fn = self.resolve_function(target.get("Arn")) if isinstance(target, Mapping) else None
             if fn is None or fn not in self.by_address:
                 continue
             out.append(

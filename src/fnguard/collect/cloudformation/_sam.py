@@ -81,7 +81,7 @@ def expand(
     buckets: dict[str, Raw] = {}
     apis = _Apis(resources, globals_map)
     for logical_id, node in resources.items():
-        if not isinstance(node, Mapping):
+        if not isinstance(node, Mapping) or str(logical_id).startswith("Fn::"):
             continue
         rtype = str(node.get("Type", ""))
         props = node.get("Properties")
