@@ -225,7 +225,7 @@ def test_macros_fnguard_does_not_run_are_gaps(tmp_path: Path) -> None:
     assert [(g.location.line, g.resource, g.reason) for g in inv.gaps] == [
         (1, "", "transform Company::Macro is not applied; resources it adds are not analysed"),
         (
-            9,
+            10,
             "Fn::ForEach::Queues",
             "ForEach is not expanded; the resources it generates are not analysed",
         ),
