@@ -14,6 +14,7 @@ Parameters:
   Env: {Type: String, Default: prod}
   Zones: {Type: CommaDelimitedList, Default: "a,b,c"}
   NoDefault: {Type: String}
+  FromSsm: {Type: "AWS::SSM::Parameter::Value<String>", Default: /app/db-password}
 Mappings:
   Regions:
     prod: {Size: large}
@@ -85,7 +86,8 @@ def test_references_and_unknowns(tmp_path: Path) -> None:
         "          SSM_ARN: arn:aws:ssm:eu-west-1:123456789012:parameter/app/key\n"
         "          NO_DEFAULT: !Ref NoDefault\n"
         "          IF_UNKNOWN: !If [Unknown, a, b]\n"
-        "          IF_SAME: !If [Unknown, same, same]\n",
+        "          IF_SAME: !If [Unknown, same, same]\n"
+        "          SSM_PARAM: !Ref FromSsm\n",
     )
     assert env == {
         "REF": (None, True, "Bucket"),
@@ -98,6 +100,7 @@ def test_references_and_unknowns(tmp_path: Path) -> None:
         "NO_DEFAULT": (None, False, "${NoDefault}"),
         "IF_UNKNOWN": (None, False, "!If Unknown"),
         "IF_SAME": ("same", False, None),
+        "SSM_PARAM": (None, True, "{{resolve:ssm:/app/db-password}}"),
     }
 
 

@@ -116,6 +116,10 @@ class Resolver:
                 continue
             default = spec["Default"]
             ptype = str(spec.get("Type", "String"))
+            if ptype.startswith("AWS::SSM::Parameter::Value"):
+                # The default names a parameter; CloudFormation reads its value at deploy time.
+                out[str(name)] = Unknown(f"{{{{resolve:ssm:{default}}}}}", (), reference=True)
+                continue
             if ("List<" in ptype or ptype == "CommaDelimitedList") and isinstance(default, str):
                 out[str(name)] = [s.strip() for s in default.split(",")]
             elif isinstance(default, str | int | float | bool | list):
