@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from fnguard.config import Config
     from fnguard.result import ScanResult
     from fnguard.rules import Rule
+    from fnguard.scan import ScanRequest
 
 __all__ = ["main"]
 
@@ -100,12 +101,67 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _add_scan_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="files or folders; a first PATH written exactly `aws` scans the live AWS account "
+        "(write ./aws for a folder named aws)",
+    )
     parser.add_argument(
         "--config", type=Path, help="fnguard.toml or pyproject.toml (default: found upwards)"
     )
     parser.add_argument("--select", help="comma-separated rule IDs or prefixes to run")
     parser.add_argument("--ignore", help="comma-separated rule IDs or prefixes to skip")
+    live = parser.add_argument_group("live AWS (fnguard scan aws)")
+    live.add_argument("--profile", help="AWS profile (default: the standard credential chain)")
+    live.add_argument(
+        "--region",
+        dest="regions",
+        action="append",
+        metavar="REGION",
+        help="region to read; repeat for several, or `all` for every enabled region "
+        "(default: the profile's region)",
+    )
+    live.add_argument("--role-arn", help="assume this role first")
+    live.add_argument("--external-id", help="external id for --role-arn")
+    live.add_argument(
+        "--org",
+        action="store_true",
+        help="every account of the organisation (needs --org-role-name)",
+    )
+    live.add_argument("--org-role-name", help="role to assume in each account of the organisation")
+    live.add_argument(
+        "--endpoint-url", help="AWS-compatible endpoint (default: $AWS_ENDPOINT_URL, else AWS)"
+    )
+
+
+_LIVE_OPTIONS = (
+    "profile",
+    "regions",
+    "role_arn",
+    "external_id",
+    "org",
+    "org_role_name",
+    "endpoint_url",
+)
+
+
+def _split_sources(args: argparse.Namespace) -> None:
+    """``args.live`` when the first PATH is exactly ``aws``; ``args.paths`` become Paths."""
+    from fnguard.errors import UsageError
+
+    raw: list[str] = list(args.paths)
+    args.live = raw[0] == "aws"
+    args.paths = [Path(p) for p in (raw[1:] if args.live else raw)]
+    given = [o for o in _LIVE_OPTIONS if getattr(args, o, None)]
+    if given and not args.live:
+        flag = "--" + given[0].replace("_", "-").removesuffix("s")
+        raise UsageError(f"{flag} applies to `fnguard scan aws` only")
+    if args.external_id and not args.role_arn:
+        raise UsageError("--external-id needs --role-arn")
+    if args.org != bool(args.org_role_name):
+        raise UsageError("--org and --org-role-name go together")
 
 
 # --------------------------------------------------------------------------- commands
@@ -121,7 +177,8 @@ def _load_config(args: argparse.Namespace) -> Config:
     if path is not None and not path.is_file():
         raise UsageError(f"--config {path}: no such file")
     if path is None:
-        path = find_config(args.paths[0].resolve()) or find_config(Path.cwd())
+        start = args.paths[0].resolve() if args.paths else Path.cwd()
+        path = find_config(start) or find_config(Path.cwd())
     config = load_config(path) if path else Config()
 
     def rule_ids(text: str | None, flag: str) -> tuple[str, ...] | None:
@@ -160,9 +217,12 @@ def _run_scan(args: argparse.Namespace, *, show_progress: bool) -> tuple[ScanRes
     from fnguard.rules import all_rules
     from fnguard.scan import ScanRequest, scan
 
+    _split_sources(args)
     _check_paths(args.paths)
     config = _load_config(args)
     baseline_path = getattr(args, "baseline", None)
+    if args.live:
+        _require_boto3()
     request = ScanRequest(
         targets=tuple(args.paths),
         config=config,
@@ -171,12 +231,49 @@ def _run_scan(args: argparse.Namespace, *, show_progress: bool) -> tuple[ScanRes
         permissions=default_checker(),
         baseline=Baseline.load(baseline_path) if baseline_path else None,
     )
-    if not show_progress:
-        return scan(request), config
-    from fnguard._progress import TerminalProgress
+    if not args.live:
+        if not show_progress:
+            return scan(request), config
+        from fnguard._progress import TerminalProgress
 
-    with TerminalProgress(sys.stderr, min_total=_PROGRESS_MIN_FILES) as progress:
-        return scan(request, progress), config
+        with TerminalProgress(sys.stderr, min_total=_PROGRESS_MIN_FILES) as progress:
+            return scan(request, progress), config
+    return _scan_aws(args, request, show_progress=show_progress), config
+
+
+def _require_boto3() -> None:
+    from importlib.util import find_spec
+
+    from fnguard.errors import UsageError
+
+    if find_spec("boto3") is None:
+        raise UsageError("`fnguard scan aws` needs boto3: pip install 'fnguard[aws]'")
+
+
+def _scan_aws(args: argparse.Namespace, request: ScanRequest, *, show_progress: bool) -> ScanResult:
+    """Read the account(s), say what was read on stderr, then run the usual pipeline."""
+    from fnguard.collect.aws import Access, AwsOptions, collect_aws, scan_live, summary
+
+    options = AwsOptions(
+        access=Access(
+            profile=args.profile,
+            role_arn=args.role_arn,
+            external_id=args.external_id,
+            endpoint_url=args.endpoint_url,
+        ),
+        regions=tuple(args.regions or ()),
+        org_role_name=args.org_role_name if args.org else None,
+    )
+    if show_progress:
+        from fnguard._progress import TerminalProgress
+
+        with TerminalProgress(sys.stderr, min_total=1) as progress:
+            inventory = collect_aws(options, progress)
+            print(f"fnguard: {summary(inventory)}", file=sys.stderr)
+            return scan_live(request, inventory, progress)
+    inventory = collect_aws(options)
+    print(f"fnguard: {summary(inventory)}", file=sys.stderr)
+    return scan_live(request, inventory)
 
 
 def _outputs(args: argparse.Namespace) -> list[tuple[str, str]]:

@@ -1,0 +1,376 @@
+"""Lambda: functions and everything configured on them, one shard at a time.
+
+ListFunctions already returns each function's full configuration (environment, KMS key,
+VPC, tracing, DLQ, layers, logging, hash), so GetFunctionConfiguration is not called again;
+the per-function calls (policy, URL, concurrency, recursion, code signing, event invoke
+config) run in parallel on the shard's executor.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+from fnguard.collect.aws._names import Shard, function_arn, location
+from fnguard.model import (
+    Architecture,
+    CodeSigningConfig,
+    EnvVar,
+    FrontDoor,
+    FrontDoorKind,
+    Function,
+    Inventory,
+    InvocationType,
+    LoggingConfig,
+    PackageRef,
+    PackageType,
+    Permission,
+    Provider,
+    Trigger,
+    TriggerKind,
+    VpcConfig,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from concurrent.futures import Executor
+
+    from fnguard.collect.aws._api import Api
+    from fnguard.model import Location
+
+__all__ = ["collect_lambda"]
+
+_SECRET_REF = re.compile(r"^arn:aws[\w-]*:(ssm|secretsmanager):|^\{\{resolve:(ssm|secretsmanager)")
+_NOT_FOUND = ("ResourceNotFoundException",)
+
+
+def collect_lambda(api: Api, shard: Shard, pool: Executor) -> Inventory:
+    where = location(shard, "lambda")
+    configs = api.pages(
+        "lambda",
+        "ListFunctions",
+        "Functions",
+        where=where,
+        resource=shard.label,
+        fields=("functions",),
+    )
+    if configs is None:
+        return Inventory()  # the shard adds the gap
+    pieces = list(pool.map(lambda c: _function(api, shard, c), configs))
+    pieces.append(_event_source_mappings(api, shard))
+    return Inventory.combine(pieces)
+
+
+def _function(api: Api, shard: Shard, cfg: Mapping[str, Any]) -> Inventory:
+    name = str(cfg["FunctionName"])
+    arn = function_arn(str(cfg["FunctionArn"]))
+    where = location(shard, "lambda", name)
+
+    def call(operation: str, fields: tuple[str, ...], **params: Any) -> dict[str, Any] | None:
+        return api.call(
+            "lambda",
+            operation,
+            where=where,
+            resource=arn,
+            fields=fields,
+            absent=_NOT_FOUND,
+            FunctionName=arn,
+            **params,
+        )
+
+    concurrency = call("GetFunctionConcurrency", ("reserved_concurrency",))
+    recursion = call("GetFunctionRecursionConfig", ("recursive_loop",))
+    signing = call("GetFunctionCodeSigningConfig", ("code_signing_config",))
+    invoke = call("ListFunctionEventInvokeConfigs", ("on_failure_destination",))
+    policy = call("GetPolicy", ("permissions",))
+    url = call("GetFunctionUrlConfig", ("front_doors",))
+
+    csc_arn = (signing or {}).get("CodeSigningConfigArn") or None
+    csc = _code_signing(api, shard, arn, csc_arn) if csc_arn else None
+    environment = _environment(api, arn, where, cfg)
+    function = Function(
+        address=arn,
+        provider=Provider.AWS,
+        location=where,
+        name=name,
+        runtime=cfg.get("Runtime"),
+        package_type=PackageType.IMAGE if cfg.get("PackageType") == "Image" else PackageType.ZIP,
+        architectures=tuple(
+            Architecture(a) for a in cfg.get("Architectures") or ("x86_64",) if a in _ARCHS
+        ),
+        memory_mb=_int(cfg.get("MemorySize"), 128),
+        timeout_s=_int(cfg.get("Timeout"), 3),
+        handler=cfg.get("Handler"),
+        environment=environment,
+        kms_key_arn=cfg.get("KMSKeyArn") or None,
+        role=cfg.get("Role"),
+        vpc=_vpc(cfg.get("VpcConfig")),
+        tracing_mode=(cfg.get("TracingConfig") or {}).get("Mode") or "PassThrough",
+        dead_letter_target=(cfg.get("DeadLetterConfig") or {}).get("TargetArn") or None,
+        on_failure_destination=_on_failure(invoke),
+        reserved_concurrency=(
+            _int(concurrency.get("ReservedConcurrentExecutions"), None)
+            if concurrency is not None
+            else None
+        ),
+        layers=tuple(str(layer["Arn"]) for layer in cfg.get("Layers") or () if "Arn" in layer),
+        code_signing_config=csc_arn if signing is not None else None,
+        recursive_loop=(recursion.get("RecursiveLoop") or "Terminate") if recursion else None,
+        logging=_logging(cfg.get("LoggingConfig"), name),
+        package=PackageRef(
+            recorded_hash=cfg.get("CodeSha256"),
+            hash_declared=bool(cfg.get("CodeSha256")),
+        ),
+    )
+    doors, triggers = _url(arn, where, url)
+    return Inventory(
+        functions=(function,),
+        permissions=_permissions(api, arn, where, policy),
+        front_doors=doors,
+        triggers=triggers,
+        code_signing_configs=(csc,) if csc else (),
+    )
+
+
+_ARCHS = frozenset(a.value for a in Architecture)
+
+
+def _int(value: Any, default: int | None) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return default
+    return value
+
+
+def _environment(api: Api, arn: str, where: Location, cfg: Mapping[str, Any]) -> tuple[EnvVar, ...]:
+    env = cfg.get("Environment") or {}
+    error = env.get("Error")
+    if error:  # the variables are encrypted with a key the caller may not use
+        code = error.get("ErrorCode") or "error"
+        api.gap(where, f"lambda:ListFunctions environment: {code}", arn, "environment")
+        return ()
+    variables: Mapping[str, Any] = env.get("Variables") or {}
+    return tuple(
+        EnvVar(
+            name=key,
+            value=str(value),
+            is_reference=bool(_SECRET_REF.search(str(value))),
+            location=where,
+        )
+        for key, value in variables.items()
+    )
+
+
+def _vpc(raw: Mapping[str, Any] | None) -> VpcConfig | None:
+    if not raw:
+        return None
+    subnets = tuple(raw.get("SubnetIds") or ())
+    groups = tuple(raw.get("SecurityGroupIds") or ())
+    if not subnets and not groups:
+        return None  # Lambda reports an empty VpcConfig for functions outside a VPC
+    return VpcConfig(subnet_ids=subnets, security_group_ids=groups)
+
+
+def _logging(raw: Mapping[str, Any] | None, name: str) -> LoggingConfig:
+    cfg = raw or {}
+    return LoggingConfig(
+        log_format=cfg.get("LogFormat") or "Text",
+        log_group=cfg.get("LogGroup") or f"/aws/lambda/{name}",
+        application_log_level=cfg.get("ApplicationLogLevel"),
+        system_log_level=cfg.get("SystemLogLevel"),
+    )
+
+
+def _on_failure(answer: Mapping[str, Any] | None) -> str | None:
+    for config in (answer or {}).get("FunctionEventInvokeConfigs") or ():
+        destination = ((config.get("DestinationConfig") or {}).get("OnFailure") or {}).get(
+            "Destination"
+        )
+        if destination:
+            return str(destination)
+    return None
+
+
+def _code_signing(api: Api, shard: Shard, fn: str, arn: str) -> CodeSigningConfig | None:
+    answer = api.call(
+        "lambda",
+        "GetCodeSigningConfig",
+        where=location(shard, "lambda", arn.rsplit(":", 1)[-1]),
+        resource=fn,
+        fields=("code_signing_config",),
+        CodeSigningConfigArn=arn,
+    )
+    if answer is None:
+        return None
+    policies = (answer.get("CodeSigningConfig") or {}).get("CodeSigningPolicies") or {}
+    return CodeSigningConfig(
+        address=arn,
+        location=location(shard, "lambda", arn.rsplit(":", 1)[-1]),
+        arn=arn,
+        untrusted_artifact_on_deployment=policies.get("UntrustedArtifactOnDeployment") or "Warn",
+    )
+
+
+def _url(
+    fn: str, where: Location, answer: Mapping[str, Any] | None
+) -> tuple[tuple[FrontDoor, ...], tuple[Trigger, ...]]:
+    if not answer or not answer.get("FunctionUrl"):
+        return (), ()
+    address = str(answer["FunctionUrl"])
+    cors = answer.get("Cors") or {}
+    door = FrontDoor(
+        address=address,
+        kind=FrontDoorKind.FUNCTION_URL,
+        location=where,
+        functions=(fn,),
+        integration_timeout_ms=None,
+        authorization=answer.get("AuthType"),
+        public=True,
+        cors_allow_origins=tuple(cors.get("AllowOrigins") or ()),
+    )
+    trigger = Trigger(
+        address=address,
+        kind=TriggerKind.FUNCTION_URL,
+        function=fn,
+        invocation=InvocationType.SYNC,
+        location=where,
+        source=address,
+        front_door=address,
+    )
+    return (door,), (trigger,)
+
+
+def _permissions(
+    api: Api, fn: str, where: Location, answer: Mapping[str, Any] | None
+) -> tuple[Permission, ...]:
+    if not answer or not answer.get("Policy"):
+        return ()
+    try:
+        document = json.loads(str(answer["Policy"]))
+    except ValueError:
+        api.gap(where, "lambda:GetPolicy returned a policy that is not JSON", fn, "permissions")
+        return ()
+    statements = document.get("Statement") or []
+    if isinstance(statements, dict):
+        statements = [statements]
+    out: list[Permission] = []
+    for index, stmt in enumerate(statements):
+        if not isinstance(stmt, dict) or stmt.get("Effect") != "Allow":
+            continue
+        sid = str(stmt.get("Sid") or index)
+        conditions = stmt.get("Condition") or {}
+        known, unread = _conditions(conditions)
+        if unread:
+            api.gap(
+                where,
+                f"statement {sid}: conditions fnguard does not model ({', '.join(unread)})",
+                fn,
+                "permissions",
+            )
+        action = stmt.get("Action") or "lambda:InvokeFunction"
+        out.append(
+            Permission(
+                address=f"{fn}#policy/{sid}",
+                function=fn,
+                location=where,
+                action=action if isinstance(action, str) else ",".join(action),
+                principal=_principal(stmt.get("Principal")),
+                source_arn=known.get("aws:sourcearn"),
+                source_account=known.get("aws:sourceaccount"),
+                principal_org_id=known.get("aws:principalorgid"),
+                function_url_auth_type=known.get("lambda:functionurlauthtype"),
+                event_source_token=known.get("lambda:eventsourcetoken"),
+            )
+        )
+    return tuple(out)
+
+
+def _principal(raw: Any) -> str | None:
+    if raw == "*" or raw is None:
+        return "*"
+    if isinstance(raw, dict):
+        for kind in ("Service", "AWS", "Federated"):
+            value = raw.get(kind)
+            if isinstance(value, list) and value:
+                value = value[0]
+            if isinstance(value, str):
+                return value
+    return str(raw)
+
+
+_MODELLED = frozenset(
+    {
+        "aws:sourcearn",
+        "aws:sourceaccount",
+        "aws:principalorgid",
+        "lambda:functionurlauthtype",
+        "lambda:eventsourcetoken",
+    }
+)
+
+
+def _conditions(raw: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
+    """Condition keys the Permission model carries, and the ones it cannot (gap)."""
+    known: dict[str, str] = {}
+    unread: list[str] = []
+    for operator, pairs in raw.items():
+        if not isinstance(pairs, dict):
+            continue
+        for key, value in pairs.items():
+            text = value[0] if isinstance(value, list) and len(value) == 1 else value
+            if key.lower() in _MODELLED and isinstance(text, str):
+                known[key.lower()] = text
+            else:
+                unread.append(f"{operator} {key}")
+    return known, unread
+
+
+def _event_source_mappings(api: Api, shard: Shard) -> Inventory:
+    where = location(shard, "lambda", "event-source-mappings")
+    mappings = api.pages(
+        "lambda",
+        "ListEventSourceMappings",
+        "EventSourceMappings",
+        where=where,
+        resource=shard.label,
+        fields=("triggers",),
+    )
+    triggers: list[Trigger] = []
+    for esm in mappings or ():
+        source = str(esm.get("EventSourceArn") or "")
+        kind = _kind(source)
+        fn = esm.get("FunctionArn")
+        if kind is None or not fn:
+            continue
+        uuid = str(esm.get("UUID") or "")
+        filters = tuple(
+            ("pattern", str(f["Pattern"]))
+            for f in (esm.get("FilterCriteria") or {}).get("Filters") or ()
+            if f.get("Pattern")
+        )
+        triggers.append(
+            Trigger(
+                address=esm.get("EventSourceMappingArn")
+                or shard.arn("lambda", f"event-source-mapping:{uuid}"),
+                kind=kind,
+                function=function_arn(str(fn)),
+                invocation=InvocationType.POLL,
+                location=location(shard, "lambda", f"event-source-mapping/{uuid}"),
+                source=source,
+                filters=filters,
+                batch_size=_int(esm.get("BatchSize"), None),
+                batching_window_s=_int(esm.get("MaximumBatchingWindowInSeconds"), 0),
+                enabled=str(esm.get("State") or "Enabled") in ("Enabled", "Enabling", "Updating"),
+            )
+        )
+    return Inventory(triggers=tuple(triggers))
+
+
+def _kind(arn: str) -> TriggerKind | None:
+    if ":sqs:" in arn:
+        return TriggerKind.SQS
+    if ":kinesis:" in arn:
+        return TriggerKind.KINESIS
+    if ":dynamodb:" in arn and "/stream/" in arn:
+        return TriggerKind.DYNAMODB_STREAM
+    return None
