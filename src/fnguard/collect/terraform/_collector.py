@@ -36,6 +36,8 @@ class TerraformCollector(Collector):
     name = "terraform"
 
     def __init__(self, *, parallel_min_files: int = PARALLEL_MIN_FILES) -> None:
+        """From ``parallel_min_files`` ``.tf`` files in two or more folders, root modules are
+        collected in forked workers, one per CPU (``_shards``); smaller scans stay in-process."""
         self._parallel_min_files = parallel_min_files
 
     def claims(self, path: Path) -> bool:
