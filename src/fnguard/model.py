@@ -372,6 +372,9 @@ class Permission:
     principal_org_id: str | None = None
     function_url_auth_type: str | None = None
     event_source_token: str | None = None
+    # The second statement AWS requires for public function URLs: it only admits calls that
+    # arrive through the URL, so it is judged with the URL's auth type, not as "anyone".
+    invoked_via_function_url: bool = False
 
     def as_statement(self) -> dict[str, Any]:
         """The equivalent resource-policy statement, for the IAM evaluator."""
