@@ -38,7 +38,7 @@ class Seeded:
     queue_arn: str
 
 
-def _zip() -> bytes:
+def code_zip() -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("app.py", "def handler(event, context):\n    return {}\n")
@@ -106,7 +106,7 @@ def seed(endpoint: str) -> Seeded:
             "Runtime": "python3.12",
             "Role": role_arn,
             "Handler": "app.handler",
-            "Code": {"ZipFile": _zip()},
+            "Code": {"ZipFile": code_zip()},
             "Timeout": 10,
             "MemorySize": 256,
             **extra,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -98,12 +97,14 @@ def link_gaps(inventory: Inventory) -> Inventory:
         account = fn.address.split(":")[4] if fn.address.count(":") >= 5 else ""
         gap = iam_gaps.get(f"aws://{account}/{GLOBAL}")
         if gap is not None and fn.role not in known:
-            extra.append(CollectionGap(fn.location, gap.reason, fn.address, "role"))
+            reason = f"the account's roles could not be read ({gap.reason})"
+            extra.append(CollectionGap(fn.location, reason, fn.address, "role"))
     return inventory.merge(Inventory(gaps=tuple(extra)))
 
 
 def summary(inventory: Inventory) -> str:
-    """One line: what was read, and which API calls were refused (the permissions lacking)."""
+    """One line: what was read, and which API calls were refused (the permissions lacking),
+    each with the number of resources (account, function, bucket ...) it left unknown."""
     accounts = {s.split("/")[2] for s in inventory.sources if s.startswith("aws://")}
     regions = {s.split("/")[3] for s in inventory.sources if s.startswith("aws://")} - {GLOBAL}
     read = (
@@ -111,12 +112,12 @@ def summary(inventory: Inventory) -> str:
         f"{len(inventory.triggers)} triggers, {len(inventory.front_doors)} front doors in "
         f"{len(accounts)} account(s) x {len(regions)} region(s)"
     )
-    refused: Counter[str] = Counter()
+    refused: dict[str, set[str]] = {}
     for gap in inventory.gaps:
         match = _REASON.match(gap.reason)
         if match:
-            refused[f"{match.group(1)} ({match.group(2)})"] += 1
+            refused.setdefault(f"{match.group(1)} ({match.group(2)})", set()).add(gap.resource)
     if not refused:
         return f"{read}; every call answered"
-    lacking = ", ".join(f"{api} x{count}" for api, count in sorted(refused.items()))
+    lacking = ", ".join(f"{api} x{len(where)}" for api, where in sorted(refused.items()))
     return f"{read}; refused: {lacking}"
