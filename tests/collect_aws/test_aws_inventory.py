@@ -3,6 +3,7 @@ trigger and front door the collector reads, from a seeded moto server."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -23,6 +24,7 @@ from fnguard.model import (
     LoggingConfig,
     PackageRef,
     PackageType,
+    Permission,
     PolicyKind,
     Provider,
     Queue,
@@ -246,3 +248,56 @@ def test_inline_policy_text_is_the_document_written(inventory: Inventory) -> Non
         "Action": "s3:PutObject",
         "Resource": "arn:aws:s3:::uploads/*",
     }
+
+
+def test_resource_policy_statements_become_permissions(
+    aws_account: Seeded, inventory: Inventory
+) -> None:
+    fn = aws_account.functions["thumbnailer"]
+    assert inventory.permissions_of(_fn(inventory, fn)) == (
+        Permission(
+            address=f"{fn}#policy/s3",
+            function=fn,
+            location=Location(f"{HERE}/lambda/thumbnailer"),
+            action="lambda:InvokeFunction",
+            principal="s3.amazonaws.com",
+            source_arn="arn:aws:s3:::uploads",
+            source_account="123456789012",
+        ),
+    )
+    (anyone,) = inventory.permissions_of(_fn(inventory, aws_account.functions["public-api"]))
+    assert (anyone.principal, anyone.source_arn) == ("*", None)
+
+
+def test_statements_with_lists_and_unmodelled_conditions() -> None:
+    from fnguard.collect.aws._api import Api
+    from fnguard.collect.aws._lambda import _permissions
+
+    def no_clients(service: str) -> Any:
+        raise AssertionError(f"no call expected, got {service}")
+
+    api = Api(no_clients)
+    where = Location("aws://1/r/lambda/f")
+    policy = {
+        "Statement": [
+            {
+                "Sid": "two",
+                "Effect": "Allow",
+                "Principal": {"AWS": ["arn:aws:iam::111:root", "arn:aws:iam::222:root"]},
+                "Action": "lambda:InvokeFunction",
+                "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}},
+            },
+            {"Sid": "deny", "Effect": "Deny", "Principal": "*", "Action": "lambda:*"},
+        ]
+    }
+    perms = _permissions(api, "fn", where, {"Policy": json.dumps(policy)})
+    assert [(p.address, p.principal) for p in perms] == [
+        ("fn#policy/two/lambda:InvokeFunction/arn:aws:iam::111:root", "arn:aws:iam::111:root"),
+        ("fn#policy/two/lambda:InvokeFunction/arn:aws:iam::222:root", "arn:aws:iam::222:root"),
+    ]
+    (gap,) = api.gaps
+    assert (gap.resource, gap.field, gap.reason) == (
+        "fn",
+        "permissions",
+        "statement two: conditions fnguard does not model (IpAddress aws:SourceIp)",
+    )

@@ -267,35 +267,46 @@ def _permissions(
                 fn,
                 "permissions",
             )
-        action = stmt.get("Action") or "lambda:InvokeFunction"
-        out.append(
-            Permission(
-                address=f"{fn}#policy/{sid}",
-                function=fn,
-                location=where,
-                action=action if isinstance(action, str) else ",".join(action),
-                principal=_principal(stmt.get("Principal")),
-                source_arn=known.get("aws:sourcearn"),
-                source_account=known.get("aws:sourceaccount"),
-                principal_org_id=known.get("aws:principalorgid"),
-                function_url_auth_type=known.get("lambda:functionurlauthtype"),
-                event_source_token=known.get("lambda:eventsourcetoken"),
-            )
-        )
+        actions = _strings(stmt.get("Action")) or ["lambda:InvokeFunction"]
+        principals = _principals(stmt.get("Principal"))
+        many = len(actions) * len(principals) > 1
+        for action in actions:
+            for principal in principals:
+                # One Permission per (action, principal): the model holds one of each.
+                suffix = f"/{action}/{principal}" if many else ""
+                out.append(
+                    Permission(
+                        address=f"{fn}#policy/{sid}{suffix}",
+                        function=fn,
+                        location=where,
+                        action=action,
+                        principal=principal,
+                        source_arn=known.get("aws:sourcearn"),
+                        source_account=known.get("aws:sourceaccount"),
+                        principal_org_id=known.get("aws:principalorgid"),
+                        function_url_auth_type=known.get("lambda:functionurlauthtype"),
+                        event_source_token=known.get("lambda:eventsourcetoken"),
+                    )
+                )
     return tuple(out)
 
 
-def _principal(raw: Any) -> str | None:
-    if raw == "*" or raw is None:
-        return "*"
+def _strings(raw: Any) -> list[str]:
+    if isinstance(raw, str):
+        return [raw]
+    if isinstance(raw, list):
+        return [str(item) for item in raw]
+    return []
+
+
+def _principals(raw: Any) -> list[str]:
+    """Every principal of a statement: "*", service principals, accounts and ARNs."""
+    if raw is None or raw == "*":
+        return ["*"]
     if isinstance(raw, dict):
-        for kind in ("Service", "AWS", "Federated"):
-            value = raw.get(kind)
-            if isinstance(value, list) and value:
-                value = value[0]
-            if isinstance(value, str):
-                return value
-    return str(raw)
+        found = [p for kind in ("Service", "AWS", "Federated") for p in _strings(raw.get(kind))]
+        return found or [json.dumps(raw, sort_keys=True)]  # an odd principal is not "*"
+    return _strings(raw) or ["*"]
 
 
 _MODELLED = frozenset(
