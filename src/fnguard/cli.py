@@ -242,12 +242,12 @@ def _run_scan(args: argparse.Namespace, *, show_progress: bool) -> tuple[ScanRes
 
 
 def _require_boto3() -> None:
-    from importlib.util import find_spec
-
     from fnguard.errors import UsageError
 
-    if find_spec("boto3") is None:
-        raise UsageError("`fnguard scan aws` needs boto3: pip install 'fnguard[aws]'")
+    try:
+        import boto3  # noqa: F401  (the live scan imports it anyway, a moment later)
+    except ImportError:
+        raise UsageError("`fnguard scan aws` needs boto3: pip install 'fnguard[aws]'") from None
 
 
 def _scan_aws(args: argparse.Namespace, request: ScanRequest, *, show_progress: bool) -> ScanResult:
@@ -264,16 +264,17 @@ def _scan_aws(args: argparse.Namespace, request: ScanRequest, *, show_progress: 
         regions=tuple(args.regions or ()),
         org_role_name=args.org_role_name if args.org else None,
     )
-    if show_progress:
-        from fnguard._progress import TerminalProgress
+    if not show_progress:
+        inventory = collect_aws(options)
+        print(f"fnguard: {summary(inventory)}", file=sys.stderr)
+        return scan_live(request, inventory)
+    from fnguard._progress import TerminalProgress
 
-        with TerminalProgress(sys.stderr, min_total=1) as progress:
-            inventory = collect_aws(options, progress)
-            print(f"fnguard: {summary(inventory)}", file=sys.stderr)
-            return scan_live(request, inventory, progress)
-    inventory = collect_aws(options)
+    with TerminalProgress(sys.stderr, min_total=1) as progress:  # one bar step per unit
+        inventory = collect_aws(options, progress)
     print(f"fnguard: {summary(inventory)}", file=sys.stderr)
-    return scan_live(request, inventory)
+    with TerminalProgress(sys.stderr, min_total=_PROGRESS_MIN_FILES) as progress:
+        return scan_live(request, inventory, progress)
 
 
 def _outputs(args: argparse.Namespace) -> list[tuple[str, str]]:

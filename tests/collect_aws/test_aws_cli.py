@@ -150,3 +150,24 @@ def test_version_and_terraform_scans_do_not_import_boto3(tmp_path: Path) -> None
         [sys.executable, "-c", code], capture_output=True, text=True, env=cli_env(), timeout=120
     )
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_without_boto3_the_error_says_what_to_install() -> None:
+    code = (
+        "import sys\n"
+        "class Hide:\n"
+        "    @staticmethod\n"
+        "    def find_spec(name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('boto3', 'botocore'):\n"
+        "            raise ModuleNotFoundError(name)\n"
+        "sys.meta_path.insert(0, Hide)\n"
+        "from fnguard.cli import main\n"
+        "sys.exit(main(['scan', 'aws']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=cli_env(), timeout=120
+    )
+    assert (done.returncode, done.stderr.strip()) == (
+        2,
+        "fnguard: `fnguard scan aws` needs boto3: pip install 'fnguard[aws]'",
+    )
