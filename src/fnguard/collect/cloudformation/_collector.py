@@ -21,7 +21,7 @@ from fnguard.model import CollectionGap, Inventory, Location, Suppression
 if TYPE_CHECKING:
     from fnguard.collect.cloudformation._resource import Raw
 
-__all__ = ["CloudFormationCollector"]
+__all__ = ["CloudFormationCollector", "collect_compiled", "collect_text", "read_source"]
 
 _PEEK = 8192
 _UNDERSTOOD_TRANSFORMS = ("AWS::Serverless-", "AWS::LanguageExtensions")
@@ -88,8 +88,14 @@ class CloudFormationCollector(Collector):
 
 def collect_file(path: Path, rel: str, prefix: str = "") -> Inventory:
     """One template's inventory; ``prefix`` keeps logical IDs of several templates apart."""
+    text = read_source(path, rel)
+    return text if isinstance(text, Inventory) else collect_text(text, rel, prefix)
+
+
+def read_source(path: Path, rel: str) -> str | Inventory:
+    """A source file's text, or an inventory holding the "file" gap that says why not."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        return path.read_bytes().decode("utf-8")
     except OSError as exc:
         return Inventory(
             gaps=(CollectionGap(Location(rel), f"cannot read: {exc.strerror}", "", "file"),)
@@ -98,7 +104,6 @@ def collect_file(path: Path, rel: str, prefix: str = "") -> Inventory:
         return Inventory(
             gaps=(CollectionGap(Location(rel), f"not UTF-8 text (byte {exc.start})", "", "file"),)
         )
-    return collect_text(text, rel, prefix)
 
 
 def collect_text(text: str, rel: str, prefix: str = "") -> Inventory:
@@ -109,6 +114,32 @@ def collect_text(text: str, rel: str, prefix: str = "") -> Inventory:
     return _Template(template, resources, text, rel, prefix).inventory()
 
 
+def collect_compiled(
+    template: Mapping[str, Any],
+    raws: list[Raw],
+    text: str,
+    rel: str,
+    spans: Mapping[str, tuple[int, int]],
+    prefix: str = "",
+) -> Inventory:
+    """The inventory of resources another format compiled to CloudFormation (serverless.yml).
+
+    ``template`` gives ``Resources`` (for ``DependsOn`` and ``Metadata``), ``Parameters`` and
+    ``Conditions``; ``raws`` are the compiled resources, each with the line and the ``origin``
+    (a key of ``spans``: first and last line of what the user wrote) that suppressions use.
+    """
+    resources = template.get("Resources")
+    return _Template(
+        template,
+        resources if isinstance(resources, Mapping) else {},
+        text,
+        rel,
+        prefix,
+        raws,
+        spans,
+    ).inventory()
+
+
 class _Template:
     def __init__(
         self,
@@ -117,7 +148,11 @@ class _Template:
         text: str,
         rel: str,
         prefix: str,
+        compiled: list[Raw] | None = None,
+        spans: Mapping[str, tuple[int, int]] | None = None,
     ) -> None:
+        self.compiled = compiled
+        self.given_spans = spans
         self.template = template
         self.resources = resources
         self.text = text
@@ -133,6 +168,10 @@ class _Template:
         return Location(self.rel, line)
 
     def inventory(self) -> Inventory:
+        raws = self.compiled if self.compiled is not None else self._expanded()
+        return self._mapped(raws)
+
+    def _expanded(self) -> list[Raw]:
         self._transforms()
         for logical_id, node in self.resources.items():
             if str(logical_id).startswith("Fn::"):  # Fn::ForEach (AWS::LanguageExtensions)
@@ -157,6 +196,9 @@ class _Template:
             self.gaps.append(
                 CollectionGap(self.location(line), reason, self.address(logical_id), "")
             )
+        return raws
+
+    def _mapped(self, raws: list[Raw]) -> Inventory:
         resolver = Resolver(self.template, {r.logical_id: r for r in raws}, self._ref_values())
         kept = self._conditional(raws, resolver)
         self._cycles(kept)
@@ -280,14 +322,17 @@ class _Template:
 
     def _suppressions(self, raws: list[Raw]) -> list[Suppression]:
         found = comments(self.text)
-        owned = assign(found, self.text.splitlines(), self._spans()) if found else {}
+        spans = self.given_spans if self.given_spans is not None else self._spans()
+        owned = assign(found, self.text.splitlines(), spans) if found else {}
         by_origin: dict[str, list[str]] = {}
         for raw in raws:
             by_origin.setdefault(raw.origin, []).append(raw.logical_id)
         out: list[Suppression] = []
-        for logical_id, node in self.resources.items():
+        origins = list(spans) if self.given_spans is not None else list(self.resources)
+        for logical_id in origins:
             origin = str(logical_id)
-            start = self.key_lines.get(origin, line_of(node))
+            node = self.resources.get(logical_id)
+            start = self.key_lines.get(origin, spans[origin][0] if origin in spans else 0)
             entries = [(r, c.reason, c.line) for c in owned.get(origin, []) for r in c.rules]
             metadata = node.get("Metadata") if isinstance(node, Mapping) else None
             entries.extend((rule, reason, start) for rule, reason in metadata_ignores(metadata))

@@ -360,6 +360,8 @@ class TemplateMapper:
         triggers.extend(self._sns_subscriptions())
         triggers.extend(self._event_rules())
         triggers.extend(self._schedules())
+        triggers.extend(self._existing_buckets())
+        triggers.extend(self._alb_targets())
         rest_doors, rest_triggers = self._rest_apis()
         http_doors, http_triggers = self._http_apis()
         front_doors.extend(rest_doors + http_doors)
@@ -372,9 +374,10 @@ class TemplateMapper:
             permissions=tuple(
                 self._permission(r)
                 for r in self.of("AWS::Lambda::Permission")
-                # The second half of a public function URL (lambda:InvokedViaFunctionUrl): it
-                # admits nothing the URL permission does not, and the model cannot say so.
-                if r.props.get("InvokedViaFunctionUrl") is not True
+                # The second half of a public function URL (lambda:InvokedViaFunctionUrl) stays
+                # out until the rules judge Permission.invoked_via_function_url (EXP001 would
+                # read it as "anyone may invoke").
+                if _bool(r.props.get("InvokedViaFunctionUrl")) is not True
             ),
             subnets=tuple(self._subnet(r) for r in self.of("AWS::EC2::Subnet")),
             security_groups=self._security_groups(),
@@ -919,6 +922,59 @@ class TemplateMapper:
                     enabled=r.props.get("State", "ENABLED") != "DISABLED",
                 )
             )
+        return out
+
+    def _existing_buckets(self) -> list[Trigger]:
+        """The Serverless Framework's ``Custom::S3`` (notifications on a bucket it does not own)."""
+        out: list[Trigger] = []
+        for r in self.of("Custom::S3"):
+            fn = self.resolve_function(r.props.get("FunctionArn"))
+            bucket = _known_str(r.props.get("BucketName"))
+            configs = r.props.get("BucketConfigs")
+            for i, cfg in enumerate(configs if isinstance(configs, list) else []):
+                if fn is None or not isinstance(cfg, Mapping):
+                    continue
+                filters = [("event", e) for e in self.strings(r, cfg, "Event", "filters")]
+                for rule in cfg.get("Rules") or []:
+                    for name, value in rule.items() if isinstance(rule, Mapping) else ():
+                        text = _known_str(value)
+                        if text and str(name).lower() in ("prefix", "suffix"):
+                            filters.append((str(name).lower(), text))
+                out.append(
+                    Trigger(
+                        address=f"{r.address}.BucketConfigs[{i}]",
+                        kind=TriggerKind.S3,
+                        function=fn,
+                        invocation=InvocationType.ASYNC,
+                        location=r.location,
+                        source=bucket,
+                        filters=tuple(filters),
+                    )
+                )
+        return out
+
+    def _alb_targets(self) -> list[Trigger]:
+        out: list[Trigger] = []
+        for r in self.of("AWS::ElasticLoadBalancingV2::TargetGroup"):
+            if _known_str(r.props.get("TargetType")) != "lambda":
+                continue
+            targets = r.props.get("Targets")
+            for i, target in enumerate(targets if isinstance(targets, list) else []):
+                fn = (
+                    self.resolve_function(target.get("Id")) if isinstance(target, Mapping) else None
+                )
+                if fn is None or fn not in self.by_address:
+                    continue
+                out.append(
+                    Trigger(
+                        address=f"{r.address}.Targets[{i}]",
+                        kind=TriggerKind.ALB,
+                        function=fn,
+                        invocation=InvocationType.SYNC,
+                        location=r.location,
+                        source=r.address,
+                    )
+                )
         return out
 
     def _waf_index(self) -> dict[str, str | None]:

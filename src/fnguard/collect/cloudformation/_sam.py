@@ -18,7 +18,7 @@ from fnguard.collect.cloudformation._decode import line_of
 from fnguard.collect.cloudformation._policies import managed_policy_arn, policy_template
 from fnguard.collect.cloudformation._resource import Raw
 
-__all__ = ["expand"]
+__all__ = ["LAMBDA_TRUST", "expand"]
 
 _BASIC = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 _XRAY = "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess"
@@ -28,7 +28,7 @@ _POLL_POLICY = {
     "Kinesis": "arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole",
     "DynamoDB": "arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole",
 }
-_TRUST = {
+LAMBDA_TRUST = {  # the trust policy of the roles SAM and the Serverless Framework create
     "Version": "2012-10-17",
     "Statement": [
         {
@@ -356,7 +356,7 @@ class _Function:
             if arn not in managed:
                 managed.append(arn)
         props: dict[str, Any] = {
-            "AssumeRolePolicyDocument": copy.deepcopy(_TRUST),
+            "AssumeRolePolicyDocument": copy.deepcopy(LAMBDA_TRUST),
             "ManagedPolicyArns": managed,
         }
         if inline:

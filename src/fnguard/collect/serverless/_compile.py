@@ -1,0 +1,425 @@
+"""serverless.yml (variables resolved) -> the CloudFormation resources the framework deploys.
+
+The framework compiles every service to one CloudFormation stack; fnguard builds the same
+resources (same logical IDs, provider settings merged into each function, the shared
+``IamRoleLambdaExecution`` role with its logging and event-source statements) and hands them
+to the CloudFormation mapper, so a serverless.yml function gets the verdict its stack would.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from fnguard.collect.cloudformation import LAMBDA_TRUST, Raw, Unknown, line_of
+from fnguard.collect.serverless._events import Events
+from fnguard.collect.serverless._names import ROLE_ID, function_id
+from fnguard.errors import InputError
+
+__all__ = ["Compiled", "compile_service"]
+
+_VPC_POLICY = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+_LOGS = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
+_DESTINATION_ACTIONS = {
+    ":sqs:": "sqs:SendMessage",
+    ":sns:": "sns:Publish",
+    ":lambda:": "lambda:InvokeFunction",
+    ":events:": "events:PutEvents",
+}
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _span(key: Any, node: Any) -> tuple[int, int]:
+    first = line_of(key, line_of(node))
+    end = getattr(node, "end_mark", None)
+    last = first
+    if end is not None:
+        last = int(end.line) + (1 if int(end.column) > 0 else 0)
+    return first, max(first, last)
+
+
+class Compiled:
+    """The compiled stack: resources, the template around them and each origin's lines."""
+
+    def __init__(self) -> None:
+        self.raws: list[Raw] = []
+        self.spans: dict[str, tuple[int, int]] = {}
+        self.function_ids: dict[str, str] = {}  # serverless key -> logical ID
+        self.notes: list[tuple[str, int, str, str]] = []  # (address, line, reason, field)
+        self.conditions: Mapping[str, Any] = {}
+
+    def template(self) -> dict[str, Any]:
+        resources = {
+            raw.logical_id: {"Type": raw.type, "Properties": raw.props} for raw in self.raws
+        }
+        return {"Resources": resources, "Conditions": self.conditions}
+
+
+def compile_service(config: Mapping[str, Any], rel: str) -> Compiled:
+    return _Service(config, rel).compile()
+
+
+class _Service:
+    def __init__(self, config: Mapping[str, Any], rel: str) -> None:
+        self.config = config
+        self.rel = rel
+        self.provider = _map(config.get("provider"))
+        service = config.get("service")
+        if isinstance(service, Mapping):
+            service = service.get("name")
+        if not isinstance(service, str) or not service:
+            raise InputError(rel, line_of(config, 1), "expected a service name (service: ...)")
+        self.service = service
+        stage = self.provider.get("stage", "dev")
+        self.stage = stage if isinstance(stage, str) else "dev"
+        self.out = Compiled()
+        self.statements: list[Any] = []
+        self.managed: list[Any] = []
+        self.uses_generated_role = False
+        self.vpc_used = False
+        self.tracing_used = False
+        self.function_names: list[Any] = []
+
+    # ------------------------------------------------------------------ service
+
+    def compile(self) -> Compiled:
+        functions = self.config.get("functions", {})
+        if functions is None:
+            functions = {}
+        if not isinstance(functions, Mapping):
+            raise InputError(self.rel, line_of(functions, 1), "expected functions to be a mapping")
+        user = self._user_resources()
+        provider_key = next((k for k in self.config if k == "provider"), None)
+        if provider_key is not None:
+            self.out.spans["provider"] = _span(provider_key, self.config["provider"])
+        events = Events(self, user)
+        for key in functions:
+            self.out.function_ids[str(key)] = function_id(str(key)) + "LambdaFunction"
+        for key, spec in functions.items():
+            if not isinstance(spec, Mapping):
+                raise InputError(
+                    self.rel,
+                    line_of(spec, line_of(key)),
+                    f"expected function {key} to be a mapping",
+                )
+            origin = f"functions.{key}"
+            self.out.spans[origin] = _span(key, spec)
+            self._function(str(key), spec, line_of(key, line_of(spec)), origin, events)
+        if self.uses_generated_role:
+            self.out.raws.insert(0, self._role())
+        self.out.raws.extend(events.finish())
+        self.out.raws.extend(user.values())
+        return self.out
+
+    def _user_resources(self) -> dict[str, Raw]:
+        """The ``resources:`` section: plain CloudFormation (a map, or a list of maps)."""
+        section = self.config.get("resources")
+        parts = section if isinstance(section, list) else [section]
+        out: dict[str, Raw] = {}
+        conditions: dict[str, Any] = {}
+        for part in parts:
+            resources = _map(part).get("Resources")
+            conditions.update(_map(_map(part).get("Conditions")))
+            for logical_id, node in _map(resources).items():
+                if not isinstance(node, Mapping) or not isinstance(node.get("Type"), str):
+                    raise InputError(
+                        self.rel,
+                        line_of(node, line_of(logical_id)),
+                        f"expected a Type for resource {logical_id}",
+                    )
+                props = node.get("Properties")
+                condition = node.get("Condition")
+                out[str(logical_id)] = Raw(
+                    str(logical_id),
+                    str(node["Type"]),
+                    dict(props) if isinstance(props, Mapping) else {},
+                    line_of(logical_id, line_of(node)),
+                    str(logical_id),
+                    str(condition) if isinstance(condition, str) else None,
+                )
+                self.out.spans[str(logical_id)] = _span(logical_id, node)
+        self.out.conditions = conditions
+        return out
+
+    # ------------------------------------------------------------------ functions
+
+    def setting(self, spec: Mapping[str, Any], key: str, default: Any = None) -> Any:
+        """A function's setting, else the provider's (the framework's inheritance rule)."""
+        if key in spec and spec[key] is not None:
+            return spec[key]
+        value = self.provider.get(key)
+        return default if value is None else value
+
+    def _function(
+        self, key: str, spec: Mapping[str, Any], line: int, origin: str, events: Events
+    ) -> None:
+        logical_id = self.out.function_ids[key]
+        name = spec.get("name") or f"{self.service}-{self.stage}-{key}"
+        self.function_names.append(name)
+        props: dict[str, Any] = {"FunctionName": name}
+        image = spec.get("image")
+        if image is not None:
+            props["PackageType"] = "Image"
+            props["Code"] = {"ImageUri": self._image(image, logical_id, line)}
+        else:
+            props["Handler"] = spec.get("handler")
+            props["Runtime"] = self.setting(spec, "runtime")
+            props["Code"] = self._code(spec)
+        props["MemorySize"] = self.setting(spec, "memorySize", 1024)
+        props["Timeout"] = self.setting(spec, "timeout", 6)
+        props["Role"] = self._function_role(spec)
+        architecture = self.setting(spec, "architecture")
+        if architecture is not None:
+            props["Architectures"] = [architecture]
+        environment = _merged(_map(self.provider.get("environment")), _map(spec.get("environment")))
+        if environment:
+            props["Environment"] = {"Variables": environment}
+        for prop, setting in (("KmsKeyArn", "kmsKeyArn"), ("Description", "description")):
+            value = self.setting(spec, setting) if setting == "kmsKeyArn" else spec.get(setting)
+            if value is not None:
+                props[prop] = value
+        vpc = spec["vpc"] if "vpc" in spec else self.provider.get("vpc")
+        if isinstance(vpc, Mapping) and (vpc.get("subnetIds") or vpc.get("securityGroupIds")):
+            props["VpcConfig"] = {
+                "SubnetIds": vpc.get("subnetIds", []),
+                "SecurityGroupIds": vpc.get("securityGroupIds", []),
+            }
+            self.vpc_used = True
+        tracing = self._tracing(spec)
+        if tracing is not None:
+            props["TracingConfig"] = {"Mode": tracing}
+            self.tracing_used = self.tracing_used or tracing == "Active"
+        if spec.get("onError") is not None:
+            props["DeadLetterConfig"] = {"TargetArn": spec["onError"]}
+            self._grant_destination(spec["onError"])
+        if spec.get("reservedConcurrency") is not None:
+            props["ReservedConcurrentExecutions"] = spec["reservedConcurrency"]
+        if spec.get("layers") is not None:
+            props["Layers"] = spec["layers"]
+        tags = _merged(_map(self.provider.get("tags")), _map(spec.get("tags")))
+        if tags:
+            props["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
+        logging = self._logging(spec)
+        if logging:
+            props["LoggingConfig"] = logging
+        self.out.raws.append(Raw(logical_id, "AWS::Lambda::Function", props, line, origin))
+        if not spec.get("disableLogs"):
+            self._log_group(spec, logical_id, name, line, origin)
+        self._destinations(spec, logical_id, line, origin)
+        events.function(key, logical_id, spec, line, origin)
+
+    def _image(self, image: Any, logical_id: str, line: int) -> Any:
+        if isinstance(image, Mapping):
+            if image.get("uri") is not None:
+                return image["uri"]
+            image = image.get("name")
+        ecr = _map(_map(self.provider.get("ecr")).get("images"))
+        named = _map(ecr.get(image)) if isinstance(image, str) else {}
+        if named.get("uri") is not None:
+            return named["uri"]
+        if isinstance(image, str) and (":" in image or "/" in image):
+            return image
+        self.out.notes.append(
+            (logical_id, line, f"image {image} is built at deploy time", "package")
+        )
+        return Unknown(f"image {image}")
+
+    def _code(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        package = _map(spec.get("package"))
+        artifact = package.get("artifact") or _map(self.config.get("package")).get("artifact")
+        code: dict[str, Any] = {"LocalPath": artifact if artifact is not None else "."}
+        bucket = self.provider.get("deploymentBucket")
+        if isinstance(bucket, Mapping):
+            bucket = bucket.get("name")
+        if bucket is not None:
+            code["S3Bucket"] = bucket
+        return code
+
+    def _function_role(self, spec: Mapping[str, Any]) -> Any:
+        role = spec.get("role")
+        if role is None:
+            role = _map(self.provider.get("iam")).get("role")
+            if role is None or (isinstance(role, Mapping) and not _is_intrinsic(role)):
+                role = self.provider.get("role")
+        if role is None:
+            self.uses_generated_role = True
+            return {"Fn::GetAtt": [ROLE_ID, "Arn"]}
+        if isinstance(role, str) and not role.startswith("arn:"):
+            return {"Fn::GetAtt": [role, "Arn"]}
+        return role
+
+    def _tracing(self, spec: Mapping[str, Any]) -> str | None:
+        value = spec.get("tracing")
+        if value is None:
+            value = _map(self.provider.get("tracing")).get("lambda")
+        if value is True:
+            return "Active"
+        if value is False:
+            return "PassThrough"
+        return value if isinstance(value, str) else None
+
+    def _logging(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        base = _map(_map(self.provider.get("logs")).get("lambda"))
+        own = _map(spec.get("logs"))
+        merged = {**base, **own}
+        out: dict[str, Any] = {}
+        for key, prop in (
+            ("logFormat", "LogFormat"),
+            ("applicationLogLevel", "ApplicationLogLevel"),
+            ("systemLogLevel", "SystemLogLevel"),
+            ("logGroup", "LogGroup"),
+        ):
+            if merged.get(key) is not None:
+                out[prop] = merged[key]
+        return out
+
+    def _log_group(
+        self, spec: Mapping[str, Any], logical_id: str, name: Any, line: int, origin: str
+    ) -> None:
+        base = logical_id.removesuffix("LambdaFunction")
+        props: dict[str, Any] = {
+            "LogGroupName": f"/aws/lambda/{name}" if isinstance(name, str) else name
+        }
+        retention = self.setting(spec, "logRetentionInDays")
+        if retention is not None:
+            props["RetentionInDays"] = retention
+        kms = self.provider.get("logGroupKmsKeyArn") or spec.get("logGroupKmsKeyArn")
+        if kms is not None:
+            props["KmsKeyId"] = kms
+        self.out.raws.append(Raw(f"{base}LogGroup", "AWS::Logs::LogGroup", props, line, origin))
+
+    def _destinations(
+        self, spec: Mapping[str, Any], logical_id: str, line: int, origin: str
+    ) -> None:
+        destinations = _map(spec.get("destinations"))
+        config: dict[str, Any] = {}
+        for key, prop in (("onSuccess", "OnSuccess"), ("onFailure", "OnFailure")):
+            target = destinations.get(key)
+            if isinstance(target, Mapping) and not _is_intrinsic(target):
+                target = target.get("arn")
+            if target is None:
+                continue
+            if isinstance(target, str) and not target.startswith("arn:"):
+                target = {"Fn::GetAtt": [function_id(target) + "LambdaFunction", "Arn"]}
+            self._grant_destination(target)
+            config[prop] = {"Destination": target}
+        if config:
+            base = logical_id.removesuffix("LambdaFunction")
+            props = {
+                "FunctionName": {"Ref": logical_id},
+                "Qualifier": "$LATEST",
+                "DestinationConfig": config,
+            }
+            self.out.raws.append(
+                Raw(f"{base}LambdaEvConf", "AWS::Lambda::EventInvokeConfig", props, line, origin)
+            )
+
+    def _grant_destination(self, target: Any) -> None:
+        text = target if isinstance(target, str) else json.dumps(target, default=str)
+        for marker, action in _DESTINATION_ACTIONS.items():
+            if marker in text or (marker == ":lambda:" and "LambdaFunction" in text):
+                self.statements.append(
+                    {"Effect": "Allow", "Action": [action], "Resource": [target]}
+                )
+                return
+
+    # ------------------------------------------------------------------ the generated role
+
+    def grant(self, statement: dict[str, Any]) -> None:
+        """An event's statement on the generated role (the framework adds them there)."""
+        self.statements.append(statement)
+
+    def _role(self) -> Raw:
+        iam = _map(self.provider.get("iam"))
+        role = _map(iam.get("role"))
+        line = line_of(next((k for k in self.provider if k == "iam"), None), 0) or line_of(
+            self.provider, 1
+        )
+        prefix = f"{self.service}-{self.stage}"
+        log_arns = [{"Fn::Sub": f"{_LOGS}/aws/lambda/{prefix}*:*"}]
+        for name in self.function_names:
+            if isinstance(name, str) and not name.startswith(prefix):
+                log_arns.append({"Fn::Sub": f"{_LOGS}/aws/lambda/{name}:*"})
+        statements: list[Any] = [
+            {
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:CreateLogGroup", "logs:TagResource"],
+                "Resource": log_arns,
+            },
+            {
+                "Effect": "Allow",
+                "Action": ["logs:PutLogEvents"],
+                "Resource": [{"Fn::Sub": arn["Fn::Sub"] + ":*"} for arn in log_arns],
+            },
+        ]
+        user = role.get("statements")
+        if user is None:
+            user = self.provider.get("iamRoleStatements")
+        if isinstance(user, list):
+            statements.extend(user)
+        statements.extend(self.statements)
+        if self.tracing_used:
+            statements.append(
+                {
+                    "Effect": "Allow",
+                    "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+                    "Resource": ["*"],
+                }
+            )
+        managed: list[Any] = []
+        user_managed = role.get("managedPolicies")
+        if user_managed is None:
+            user_managed = self.provider.get("iamManagedPolicies")
+        if isinstance(user_managed, list):
+            managed.extend(user_managed)
+        if self.vpc_used:
+            managed.append(_VPC_POLICY)
+        props: dict[str, Any] = {
+            "AssumeRolePolicyDocument": copy.deepcopy(LAMBDA_TRUST),
+            "Policies": [
+                {
+                    "PolicyName": f"{prefix}-lambda",
+                    "PolicyDocument": {"Version": "2012-10-17", "Statement": statements},
+                }
+            ],
+            "Path": role.get("path", "/"),
+            "RoleName": role.get("name") or f"{prefix}-${{AWS::Region}}-lambdaRole",
+        }
+        if managed:
+            props["ManagedPolicyArns"] = managed
+        boundary = role.get("permissionsBoundary")
+        if boundary is None:
+            boundary = iam.get("permissionsBoundary") or self.provider.get(
+                "rolePermissionsBoundary"
+            )
+        if boundary is not None:
+            props["PermissionsBoundary"] = boundary
+        return Raw(ROLE_ID, "AWS::IAM::Role", props, line, "provider")
+
+
+def _is_intrinsic(value: Any) -> bool:
+    return (
+        isinstance(value, Mapping)
+        and len(value) == 1
+        and (next(iter(value)) == "Ref" or str(next(iter(value))).startswith("Fn::"))
+    )
+
+
+def _merged(base: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:
+    """Provider settings first, the function's winning (its key keeps its source line)."""
+    keys = {str(k): k for k in own}
+    out: dict[Any, Any] = {}
+    for key, value in base.items():
+        if str(key) in keys:
+            out[keys[str(key)]] = own[keys[str(key)]]
+        else:
+            out[key] = value
+    for key, value in own.items():
+        if key not in out:
+            out[key] = value
+    return out

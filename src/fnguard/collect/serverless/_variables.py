@@ -1,0 +1,288 @@
+"""Serverless Framework variables (``${source:address, fallback}``) resolved offline.
+
+What a deploy would read from AWS (``ssm``, ``aws``, ``cf``, ``s3``, ``secretsmanager``) stays a
+*reference*: its text is kept and it is never mistaken for a secret written in the source.
+``env`` is not read from the scanning machine (a scan must not depend on, or leak, the shell
+it runs in): its fallback applies, else it is unresolved. ``file()`` reads YAML/JSON inside
+the scanned root only and never runs ``.js``/``.ts`` resolvers. Anything unresolved becomes a
+``Problem`` (and an ``Unknown`` value), never an exception.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from fnguard.collect.cloudformation import Unknown, decode, line_of
+from fnguard.errors import InputError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["Problem", "Variables"]
+
+_MISSING: Any = object()
+_MAX_DEPTH = 32
+_REFERENCE_SOURCES = ("ssm", "aws", "cf", "s3", "secretsmanager")
+_SOURCE = re.compile(r"^(\w+)(\([^)]*\))?:(.*)$", re.DOTALL)
+_CODE_SUFFIXES = (".js", ".cjs", ".mjs", ".ts")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A variable that could not be resolved: where it is written (config path and line)."""
+
+    path: tuple[str, ...]
+    line: int
+    message: str
+
+
+class _CycleError(Exception):
+    pass
+
+
+class Variables:
+    """Resolves one configuration; ``problems`` collects what stayed unknown."""
+
+    def __init__(
+        self,
+        config: Mapping[str, Any],
+        base_dir: Path,
+        root: Path,
+        options: Mapping[str, str] | None = None,
+    ) -> None:
+        self.config = config
+        self.base_dir = base_dir
+        self.root = root.resolve()
+        self.options = dict(options or {})
+        self.problems: list[Problem] = []
+        self._done: dict[tuple[str, ...], Any] = {}
+        self._active: set[tuple[str, ...]] = set()
+        self._files: dict[Path, Any] = {}
+        self._depth = 0
+
+    def resolved(self) -> Any:
+        """The whole configuration with every variable replaced."""
+        return self._value((), self.config)
+
+    # ------------------------------------------------------------------ tree
+
+    def _value(self, path: tuple[str, ...], node: Any) -> Any:
+        if path in self._done:
+            return self._done[path]
+        if path in self._active:
+            raise _CycleError(".".join(path))
+        self._active.add(path)
+        try:
+            value = self._build(path, node)
+        finally:
+            self._active.discard(path)
+        self._done[path] = value
+        return value
+
+    def _build(self, path: tuple[str, ...], node: Any) -> Any:
+        if isinstance(node, Mapping):
+            out = {k: self._value((*path, str(k)), v) for k, v in node.items()}
+            return _like(node, out)
+        if isinstance(node, list):
+            return _like(node, [self._value((*path, str(i)), v) for i, v in enumerate(node)])
+        if isinstance(node, str) and "${" in node:
+            try:
+                return _like(node, self._text(str(node), path, line_of(node)))
+            except _CycleError as exc:
+                self.problems.append(
+                    Problem(path, line_of(node), f"variable cycle through {exc} in {node}")
+                )
+                return Unknown(str(node))
+        return node
+
+    # ------------------------------------------------------------------ strings
+
+    def _text(self, text: str, path: tuple[str, ...], line: int) -> Any:
+        """A string with variables: a typed value if it is one variable, else text."""
+        pieces: list[Any] = []
+        i = 0
+        while i < len(text):
+            start = text.find("${", i)
+            if start < 0:
+                pieces.append(text[i:])
+                break
+            end, alternatives = _scan(text, start + 2)
+            if end < 0:
+                self.problems.append(Problem(path, line, f"unclosed variable in {text}"))
+                return Unknown(text)
+            if start > i:
+                pieces.append(text[i:start])
+            pieces.append(self._variable(text[start : end + 1], alternatives, path, line))
+            i = end + 1
+        if len(pieces) == 1:
+            return pieces[0]
+        if any(isinstance(p, Unknown) for p in pieces):
+            reference = any(isinstance(p, Unknown) and p.reference for p in pieces)
+            expr = "".join(p.expr if isinstance(p, Unknown) else _str(p) for p in pieces)
+            return Unknown(expr, (), reference=reference)
+        if any(isinstance(p, Mapping | list) for p in pieces):
+            self.problems.append(Problem(path, line, f"a list or map inside the text {text}"))
+            return Unknown(text)
+        return "".join(_str(p) for p in pieces)
+
+    def _variable(
+        self, whole: str, alternatives: list[str], path: tuple[str, ...], line: int
+    ) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > _MAX_DEPTH:
+                self.problems.append(Problem(path, line, f"variables nested too deeply: {whole}"))
+                return Unknown(whole)
+            for alternative in alternatives:
+                value = self._alternative(alternative, whole, path, line)
+                if value is not _MISSING:
+                    return value
+            self.problems.append(Problem(path, line, f"{whole} cannot be resolved offline"))
+            return Unknown(whole)
+        finally:
+            self._depth -= 1
+
+    def _alternative(self, text: str, whole: str, path: tuple[str, ...], line: int) -> Any:
+        if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+            return text[1:-1]
+        if re.fullmatch(r"-?\d+", text):
+            return int(text)
+        if re.fullmatch(r"-?\d+\.\d+", text):
+            return float(text)
+        if text in ("true", "false"):
+            return text == "true"
+        if text == "null":
+            return None
+        if "${" in text:
+            inner = self._text(text, path, line)
+            if isinstance(inner, Unknown) or not isinstance(inner, str):
+                return inner if isinstance(inner, Unknown) else _MISSING
+            text = inner
+        match = _SOURCE.match(text)
+        if match is None:
+            return text  # an unquoted literal fallback
+        source, param, address = match.group(1), match.group(2), match.group(3).strip()
+        if source == "self":
+            return self._self(address)
+        if source == "opt":
+            return self.options.get(address, _MISSING)
+        if source == "sls":
+            if address == "stage":
+                return self.stage()
+            return Unknown(whole) if address == "instanceId" else _MISSING
+        if source == "env":
+            return _MISSING
+        if source == "file":
+            return self._file((param or "()")[1:-1].strip(" '\""), address, path, line)
+        if source in _REFERENCE_SOURCES:
+            return Unknown(whole, (), reference=True)
+        self.problems.append(Problem(path, line, f"variable source {source} is not understood"))
+        return Unknown(whole)
+
+    def stage(self) -> Any:
+        if "stage" in self.options:
+            return self.options["stage"]
+        value = self._self("provider.stage")
+        return "dev" if value is _MISSING or value is None else value
+
+    def _self(self, address: str) -> Any:
+        keys = tuple(k for k in address.split(".") if k)
+        return self._lookup(keys, self.config, ())
+
+    def _lookup(self, keys: tuple[str, ...], node: Any, prefix: tuple[str, ...]) -> Any:
+        path = prefix
+        for key in keys:
+            if isinstance(node, str) and "${" in node:
+                node = self._value(path, node)
+            if isinstance(node, Mapping) and key in node:
+                node = node[key]
+            elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+                node = node[int(key)]
+            else:
+                return _MISSING
+            path = (*path, key)
+        return self._value(path, node)
+
+    # ------------------------------------------------------------------ files
+
+    def _file(self, name: str, address: str, path: tuple[str, ...], line: int) -> Any:
+        target = (self.base_dir / name).resolve()
+        if not target.is_relative_to(self.root):
+            self.problems.append(Problem(path, line, f"file({name}) is outside the scanned folder"))
+            return Unknown(f"${{file({name})}}")
+        if target.suffix.lower() in _CODE_SUFFIXES:
+            self.problems.append(
+                Problem(path, line, f"file({name}) is code; fnguard does not run it")
+            )
+            return Unknown(f"${{file({name})}}")
+        if target not in self._files:
+            self._files[target] = self._read(target, name, path, line)
+        content = self._files[target]
+        if content is _MISSING:
+            return Unknown(f"${{file({name})}}")
+        keys = tuple(k for k in address.split(".") if k)
+        return self._lookup(keys, content, (f"file:{target}",))
+
+    def _read(self, target: Path, name: str, path: tuple[str, ...], line: int) -> Any:
+        try:
+            text = target.read_bytes().decode("utf-8")
+            return decode(text, name) if text.strip() else {}
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problems.append(Problem(path, line, f"file({name}) cannot be read ({exc})"))
+        except InputError as exc:
+            self.problems.append(Problem(path, line, f"file({name}): {exc}"))
+        return _MISSING
+
+
+def _scan(text: str, i: int) -> tuple[int, list[str]]:
+    """From a variable's body at ``i``: the index of its closing ``}`` (-1 if unclosed) and its
+    fallbacks (``a, 'b', ${c}``), split at top-level commas, quotes and nesting respected."""
+    depth = 1
+    quote = ""
+    parts: list[str] = []
+    begin = i
+    while i < len(text):
+        char = text[i]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif text.startswith("${", i):
+            depth += 1
+            i += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                parts.append(text[begin:i].strip())
+                return i, [p for p in parts if p]
+        elif char == "," and depth == 1:
+            parts.append(text[begin:i].strip())
+            begin = i + 1
+        i += 1
+    return -1, []
+
+
+def _str(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return "" if value is None else str(value)
+
+
+def _like(node: Any, value: Any) -> Any:
+    """``value`` with ``node``'s source position when both are of a kind that can carry it."""
+    from cfnlint.decode.node import dict_node, list_node, str_node  # type: ignore[import-untyped]
+
+    start = getattr(node, "start_mark", None)
+    if start is None:
+        return value
+    end = getattr(node, "end_mark", None)
+    if isinstance(value, str):
+        return str_node(value, start, end)
+    if isinstance(value, dict):
+        return dict_node(value, start, end)
+    if isinstance(value, list):
+        return list_node(value, start, end)
+    return value
