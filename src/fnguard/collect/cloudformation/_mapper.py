@@ -1226,6 +1226,7 @@ class TemplateMapper:
             "AWS::Events::Rule",
             "AWS::ApiGateway::RestApi",
             "AWS::ApiGatewayV2::Api",
+            "AWS::ElasticLoadBalancingV2::TargetGroup",
         )
         found = self.resolve(value, types)
         if found is None and isinstance(value, Unknown) and value.expr:

@@ -76,7 +76,7 @@ def _execute_api(api: str, tail: str) -> dict[str, Any]:
 def _name_of(arn: Any) -> str:
     """A queue/topic/stream's name for a logical ID: from its ARN or its ``!GetAtt X.Arn``."""
     if isinstance(arn, str):
-        tail = arn.split(":")[-1]
+        tail = arn.split(":", 5)[-1]
         if "/" in tail:
             parts = tail.split("/")
             return parts[1] if parts[0] in ("table", "stream") and len(parts) > 1 else parts[-1]
@@ -101,7 +101,7 @@ class Events:
         self.http_routes: set[str] = set()
         self.key = self.fn = self.base = self.origin = ""
         self.spec: Mapping[str, Any] = {}
-        self.schedules = self.bridges = 0
+        self.counters: dict[str, int] = {}
 
     def _raw(self, logical_id: str, rtype: str, props: dict[str, Any], line: int) -> None:
         self.out.append(Raw(logical_id, rtype, props, line, self.origin))
@@ -114,6 +114,11 @@ class Events:
             **extra,
         }
         self._raw(logical_id, "AWS::Lambda::Permission", props, line)
+
+    def _next(self, kind: str) -> int:
+        """The framework numbers a function's events of one kind from 1."""
+        self.counters[kind] = self.counters.get(kind, 0) + 1
+        return self.counters[kind]
 
     def _note(self, line: int, reason: str) -> None:
         self.service.out.notes.append((self.fn, line, reason, "triggers"))
@@ -128,8 +133,7 @@ class Events:
         self.base = logical_id.removesuffix("LambdaFunction")
         self.spec = spec
         self.origin = origin
-        self.schedules = 0
-        self.bridges = 0
+        self.counters = {}
         if spec.get("url"):
             self._url(spec["url"], line_of(spec["url"], line))
         events = spec.get("events") or []
@@ -386,7 +390,7 @@ class Events:
         if config.get("existing"):
             custom_rules = [{normalize(r["Name"]): r["Value"]} for r in rules]
             self._raw(
-                f"{self.base}CustomS3{len(self.out) + 1}",
+                f"{self.base}CustomS3{self._next('s3')}",
                 "Custom::S3",
                 {
                     "FunctionName": self.spec.get("name") or self.fn,
@@ -455,8 +459,8 @@ class Events:
         config = _map(body) if not isinstance(body, str) else {"rate": body}
         rates = config.get("rate")
         for rate in rates if isinstance(rates, list) else [rates]:
-            self.schedules += 1
-            rule = f"{self.base}EventsRuleSchedule{self.schedules}"
+            number = self._next("schedule")
+            rule = f"{self.base}EventsRuleSchedule{number}"
             self._raw(
                 rule,
                 "AWS::Events::Rule",
@@ -468,7 +472,7 @@ class Events:
                 line,
             )
             self._permission(
-                f"{self.base}LambdaPermissionEventsRuleSchedule{self.schedules}",
+                f"{self.base}LambdaPermissionEventsRuleSchedule{number}",
                 "events.amazonaws.com",
                 line,
                 SourceArn=_arn(rule),
@@ -476,8 +480,8 @@ class Events:
 
     def _eventBridge(self, body: Any, line: int) -> None:  # noqa: N802 - the event's key
         config = _map(body)
-        self.bridges += 1
-        rule = f"{self.base}EventBridgeRule{self.bridges}"
+        number = self._next("eventBridge")
+        rule = f"{self.base}EventBridgeRule{number}"
         props: dict[str, Any] = {
             "State": "DISABLED" if config.get("enabled") is False else "ENABLED",
             "Targets": [{"Arn": _arn(self.fn), "Id": f"{self.key}EventBridge"}],
@@ -490,7 +494,7 @@ class Events:
             props["EventBusName"] = config["eventBus"]
         self._raw(rule, "AWS::Events::Rule", props, line)
         self._permission(
-            f"{self.base}EventBridgeLambdaPermission{self.bridges}",
+            f"{self.base}EventBridgeLambdaPermission{number}",
             "events.amazonaws.com",
             line,
             SourceArn=_arn(rule),
