@@ -26,6 +26,9 @@ class TerminalProgress:
             MofNCompleteColumn(),
             console=Console(file=stream),
             transient=True,
+            # No refresh thread: collectors may fork worker processes, which is unsafe
+            # while another thread runs. The bar is redrawn on each step instead.
+            auto_refresh=False,
         )
         self._task: TaskID | None = None
 
@@ -47,7 +50,9 @@ class TerminalProgress:
             self._task = None
         if total >= self._min_total:
             self._task = self._progress.add_task(label, total=total)
+        self._progress.refresh()
 
     def advance(self, amount: int = 1) -> None:
         if self._task is not None:
             self._progress.advance(self._task, amount)
+            self._progress.refresh()
