@@ -51,7 +51,8 @@ def assign(
         owner: str | None = None
         for logical_id, (first, last) in order:
             if first > line:
-                between = lines[line : first - 1]
+                # Only a comment on its own line can sit "above"; a trailing one stays put.
+                between = lines[line - 1 : first - 1]
                 if all(text.lstrip().startswith("#") for text in between):
                     owner = logical_id
                 break

@@ -70,7 +70,11 @@ def collect_service(path: Path, rel: str, root: Path, prefix: str = "") -> Inven
         return text
     if not text.strip():
         raise InputError(rel, 1, "expected a Serverless Framework service, found an empty file")
-    config = decode(text, rel)
+    try:
+        config = decode(text, rel)
+    except InputError as exc:  # the decoder speaks of templates; this file is a service
+        expected = exc.expected.replace("a template (a mapping with Resources)", "a mapping")
+        raise InputError(rel, exc.line, expected.replace("template", "service")) from None
     variables = Variables(config, path.parent, root)
     resolved = variables.resolved()
     if not isinstance(resolved, Mapping):

@@ -174,10 +174,6 @@ class Events:
                 Action="lambda:InvokeFunctionUrl",
                 FunctionUrlAuthType="NONE",
             )
-            # AWS requires this second statement for public URLs (October 2025 onwards).
-            self._permission(
-                f"{self.base}LambdaPermissionInvokeFnUrl", "*", line, InvokedViaFunctionUrl=True
-            )
 
     def _http(self, body: Any, line: int) -> None:
         if isinstance(body, str):

@@ -26,7 +26,7 @@ __all__ = ["Problem", "Variables"]
 _MISSING: Any = object()
 _MAX_DEPTH = 32
 _REFERENCE_SOURCES = ("ssm", "aws", "cf", "s3", "secretsmanager")
-_SOURCE = re.compile(r"^(\w+)(\([^)]*\))?:(.*)$", re.DOTALL)
+_SOURCE = re.compile(r"\s*(\w+)(\([^)]*\))?:(?!:)(.*)", re.DOTALL)
 _CODE_SUFFIXES = (".js", ".cjs", ".mjs", ".ts")
 
 
@@ -115,10 +115,16 @@ class Variables:
                 return Unknown(text)
             if start > i:
                 pieces.append(text[i:start])
-            pieces.append(self._variable(text[start : end + 1], alternatives, path, line))
+            if _SOURCE.match(text, start + 2) is None:
+                # ``${AWS::Region}``, ``${Queue.Arn}``: CloudFormation's own !Sub placeholders.
+                pieces.append(text[start : end + 1])
+            else:
+                pieces.append(self._variable(text[start : end + 1], alternatives, path, line))
             i = end + 1
         if len(pieces) == 1:
             return pieces[0]
+        if all(isinstance(p, str) for p in pieces):
+            return "".join(pieces)
         if any(isinstance(p, Unknown) for p in pieces):
             reference = any(isinstance(p, Unknown) and p.reference for p in pieces)
             expr = "".join(p.expr if isinstance(p, Unknown) else _str(p) for p in pieces)
@@ -161,7 +167,7 @@ class Variables:
             if isinstance(inner, Unknown) or not isinstance(inner, str):
                 return inner if isinstance(inner, Unknown) else _MISSING
             text = inner
-        match = _SOURCE.match(text)
+        match = _SOURCE.fullmatch(text)
         if match is None:
             return text  # an unquoted literal fallback
         source, param, address = match.group(1), match.group(2), match.group(3).strip()
