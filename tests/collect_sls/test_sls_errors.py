@@ -77,10 +77,11 @@ def test_json_services_and_several_services_in_one_scan(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     (tmp_path / "a" / "serverless.json").write_text(
-        '{"service": "a", "provider": {"name": "aws"}, "functions": {"f": {"handler": "h.h"}}}'
+        '{"service": "a", "provider": {"name": "aws", "runtime": "go1.x"},'
+        ' "functions": {"f": {"handler": "h.h"}}}'
     )
     (tmp_path / "b" / "serverless.yml").write_text(
-        "service: b\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h.h\n"
+        "service: b\nprovider: {name: aws, runtime: go1.x}\nfunctions:\n  f:\n    handler: h.h\n"
     )
     paths = [tmp_path / "a" / "serverless.json", tmp_path / "b" / "serverless.yml"]
     inv = ServerlessCollector().collect(paths, tmp_path)

@@ -224,7 +224,8 @@ def test_private_rest_api_and_custom_authorizers(tmp_path: Path) -> None:
 def test_events_not_analysed_are_gaps(tmp_path: Path) -> None:
     inv = collect_source(
         tmp_path,
-        "service: s\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h.h\n    events:\n"
+        "service: s\nprovider: {name: aws, runtime: python3.12}\n"
+        "functions:\n  f:\n    handler: h.h\n    events:\n"
         "      - websocket: $connect\n      - madeUp: {}\n",
     )
     assert {(g.resource, g.field, g.location.line, g.reason) for g in inv.gaps} == {

@@ -172,3 +172,16 @@ def test_the_generated_role_carries_provider_statements_and_event_grants() -> No
         ("WorkerLogGroup", 14),
         ("PublicLogGroup", 14),
     ]
+
+
+def test_recursive_loop_and_an_unknown_default_runtime(tmp_path: Path) -> None:
+    inv = collect_source(
+        tmp_path,
+        "service: s\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h.h\n"
+        "    recursiveLoop: Allow\n",
+    )
+    (fn,) = inv.functions
+    assert (fn.recursive_loop, fn.runtime) == ("Allow", None)
+    assert [(g.resource, g.field, g.location.line) for g in inv.gaps] == [
+        ("FLambdaFunction", "runtime", 4)
+    ]

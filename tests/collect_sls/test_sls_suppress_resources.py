@@ -56,7 +56,7 @@ def test_resources_section_is_plain_cloudformation() -> None:
 def test_existing_roles_by_arn_and_no_generated_role(tmp_path: Path) -> None:
     inv = collect_source(
         tmp_path,
-        "service: s\nprovider:\n  name: aws\n  iam:\n"
+        "service: s\nprovider:\n  name: aws\n  runtime: python3.12\n  iam:\n"
         "    role: arn:aws:iam::123456789012:role/shared\n"
         "functions:\n  f:\n    handler: h.h\n",
     )
@@ -68,7 +68,8 @@ def test_existing_roles_by_arn_and_no_generated_role(tmp_path: Path) -> None:
 def test_s3_bucket_declared_in_resources_is_merged(tmp_path: Path) -> None:
     inv = collect_source(
         tmp_path,
-        "service: s\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h.h\n"
+        "service: s\nprovider: {name: aws, runtime: python3.12}\n"
+        "functions:\n  f:\n    handler: h.h\n"
         "    events:\n      - s3: photos\n"
         "resources:\n  Resources:\n    S3BucketPhotos:\n      Type: AWS::S3::Bucket\n"
         "      Properties:\n        VersioningConfiguration: {Status: Enabled}\n",
@@ -82,7 +83,8 @@ def test_s3_bucket_declared_in_resources_is_merged(tmp_path: Path) -> None:
 def test_cloudformation_placeholders_are_not_serverless_variables(tmp_path: Path) -> None:
     inv = collect_source(
         tmp_path,
-        "service: s\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h.h\n"
+        "service: s\nprovider: {name: aws, runtime: python3.12}\n"
+        "functions:\n  f:\n    handler: h.h\n"
         "    environment:\n"
         "      QUEUE: !Sub 'https://sqs.${AWS::Region}.amazonaws.com/${AWS::AccountId}/q'\n"
         "      STAGE: ${sls:stage}\n",

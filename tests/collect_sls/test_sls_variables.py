@@ -183,3 +183,16 @@ def test_provider_level_problems_concern_every_function(tmp_path: Path) -> None:
         ("ALambdaFunction", "kms_key_arn"),
         ("BLambdaFunction", "kms_key_arn"),
     }
+
+
+def test_stage_params_with_a_default_section(tmp_path: Path) -> None:
+    inv = _service(
+        tmp_path,
+        "      A: ${param:a}\n      B: ${param:b}\n      C: ${param:c, 'none'}\n",
+        "params:\n  dev:\n    a: dev-a\n  default:\n    a: default-a\n    b: default-b\n",
+    )
+    assert {k: v.value for k, v in _env(inv).items()} == {
+        "A": "dev-a",
+        "B": "default-b",
+        "C": "none",
+    }

@@ -169,6 +169,15 @@ class _Service:
         else:
             props["Handler"] = spec.get("handler")
             props["Runtime"] = self.setting(spec, "runtime")
+            if props["Runtime"] is None:
+                self.out.notes.append(
+                    (
+                        logical_id,
+                        line,
+                        "no runtime: the framework's default depends on its version",
+                        "runtime",
+                    )
+                )
             props["Code"] = self._code(spec)
         props["MemorySize"] = self.setting(spec, "memorySize", 1024)
         props["Timeout"] = self.setting(spec, "timeout", 6)
@@ -199,6 +208,8 @@ class _Service:
             self._grant_destination(spec["onError"])
         if spec.get("reservedConcurrency") is not None:
             props["ReservedConcurrentExecutions"] = spec["reservedConcurrency"]
+        if spec.get("recursiveLoop") is not None:  # osls 3.x and the recursiveloop plugin
+            props["RecursiveLoop"] = spec["recursiveLoop"]
         if spec.get("layers") is not None:
             props["Layers"] = spec["layers"]
         tags = _merged(_map(self.provider.get("tags")), _map(spec.get("tags")))

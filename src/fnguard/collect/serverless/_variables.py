@@ -181,12 +181,23 @@ class Variables:
             return Unknown(whole) if address == "instanceId" else _MISSING
         if source == "env":
             return _MISSING
+        if source == "param":
+            return self._param(address)
         if source == "file":
             return self._file((param or "()")[1:-1].strip(" '\""), address, path, line)
         if source in _REFERENCE_SOURCES:
             return Unknown(whole, (), reference=True)
         self.problems.append(Problem(path, line, f"variable source {source} is not understood"))
         return Unknown(whole)
+
+    def _param(self, name: str) -> Any:
+        """``params:`` of the stage, else ``params.default`` (dashboard parameters: unknown)."""
+        stage = self.stage()
+        for section in (str(stage), "default"):
+            value = self._lookup(("params", section, name), self.config, ())
+            if value is not _MISSING:
+                return value
+        return _MISSING
 
     def stage(self) -> Any:
         if "stage" in self.options:
