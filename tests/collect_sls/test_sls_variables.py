@@ -196,3 +196,10 @@ def test_stage_params_with_a_default_section(tmp_path: Path) -> None:
         "B": "default-b",
         "C": "none",
     }
+
+
+def test_long_variable_chains_stop_with_a_gap(tmp_path: Path) -> None:
+    chain = "".join(f"  a{i}: ${{self:custom.a{i + 1}}}\n" for i in range(200))
+    inv = _service(tmp_path, "      V: ${self:custom.a0}\n", "custom:\n" + chain + "  a200: end\n")
+    assert _env(inv)["V"].value is None
+    assert any(g.reason.startswith("variables nested too deeply") for g in inv.gaps)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -57,9 +58,17 @@ class ServerlessCollector(Collector):
         files = sorted(set(paths))
         several = len(files) > 1
         pieces: list[Inventory] = []
-        for path in files:
-            rel = Path(os.path.relpath(os.path.abspath(path), root_abs)).as_posix()  # noqa: PTH100
-            pieces.append(collect_service(path, rel, Path(root_abs), f"{rel}:" if several else ""))
+        # Long-lived acyclic nodes only: the cyclic GC would only slow a large service down.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            for path in files:
+                rel = Path(os.path.relpath(os.path.abspath(path), root_abs)).as_posix()  # noqa: PTH100
+                prefix = f"{rel}:" if several else ""
+                pieces.append(collect_service(path, rel, Path(root_abs), prefix))
+        finally:
+            if was_enabled:
+                gc.enable()
         return Inventory.combine(pieces)
 
 
@@ -76,7 +85,10 @@ def collect_service(path: Path, rel: str, root: Path, prefix: str = "") -> Inven
         expected = exc.expected.replace("a template (a mapping with Resources)", "a mapping")
         raise InputError(rel, exc.line, expected.replace("template", "service")) from None
     variables = Variables(config, path.parent, root)
-    resolved = variables.resolved()
+    try:
+        resolved = variables.resolved()
+    except RecursionError:
+        raise InputError(rel, 0, "expected a service nested less deeply") from None
     if not isinstance(resolved, Mapping):
         raise InputError(rel, line_of(config, 1), "expected a mapping at the top level")
     compiled = compile_service(resolved, rel)

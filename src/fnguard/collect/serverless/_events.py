@@ -95,6 +95,7 @@ class Events:
         self.service = service
         self.user = user
         self.out: list[Raw] = []
+        self.emitted: dict[str, Raw] = {}
         self.buckets: dict[str, Raw] = {}
         self.rest_api = False
         self.http_api = False
@@ -104,7 +105,9 @@ class Events:
         self.counters: dict[str, int] = {}
 
     def _raw(self, logical_id: str, rtype: str, props: dict[str, Any], line: int) -> None:
-        self.out.append(Raw(logical_id, rtype, props, line, self.origin))
+        raw = Raw(logical_id, rtype, props, line, self.origin)
+        self.out.append(raw)
+        self.emitted[logical_id] = raw
 
     def _permission(self, logical_id: str, principal: str, line: int, **extra: Any) -> None:
         props: dict[str, Any] = {
@@ -226,7 +229,7 @@ class Events:
             line,
         )
         permission = f"{self.base}LambdaPermissionApiGateway"
-        if not any(r.logical_id == permission for r in self.out):
+        if permission not in self.emitted:
             self._permission(
                 permission,
                 "apigateway.amazonaws.com",
@@ -269,7 +272,7 @@ class Events:
                 line,
             )
         integration = f"HttpApiIntegration{self.base}"
-        if not any(r.logical_id == integration for r in self.out):
+        if integration not in self.emitted:
             props: dict[str, Any] = {
                 "ApiId": {"Ref": "HttpApi"},
                 "IntegrationType": "AWS_PROXY",
@@ -432,7 +435,7 @@ class Events:
         subscription = {"Endpoint": _arn(self.fn), "Protocol": "lambda"}
         if arn is None:
             logical_id = f"SNSTopic{topic_id}"
-            existing = next((r for r in self.out if r.logical_id == logical_id), None)
+            existing = self.emitted.get(logical_id)
             if existing is None:
                 props: dict[str, Any] = {"TopicName": name, "Subscription": [subscription]}
                 self._raw(logical_id, "AWS::SNS::Topic", props, line)
