@@ -232,3 +232,46 @@ def test_events_not_analysed_are_gaps(tmp_path: Path) -> None:
         ("FLambdaFunction", "triggers", 7, "websocket events are not analysed"),
         ("FLambdaFunction", "triggers", 8, "madeUp events are not analysed"),
     }
+
+
+def test_scheduler_cloudwatch_events_integrations_and_existing_http_apis(tmp_path: Path) -> None:
+    inv = collect_source(
+        tmp_path,
+        "service: s\nprovider:\n  name: aws\n  runtime: python3.12\n  httpApi:\n    id: abc123\n"
+        "functions:\n  f:\n    handler: h.h\n    events:\n"
+        "      - schedule: {rate: cron(0 * * * ? *), method: scheduler}\n"
+        "      - cloudwatchEvent: {event: {source: [aws.ec2]}}\n"
+        "      - http: {path: a, method: get, integration: lambda}\n"
+        "      - http: {path: m, method: get, integration: mock}\n"
+        "      - httpApi: GET /x\n"
+        "plugins:\n  - serverless-python-requirements\n",
+    )
+    got = {(t.address, t.kind, t.source, t.filters) for t in inv.triggers}
+    assert got == {
+        ("FSchedule1", TriggerKind.SCHEDULE, "FSchedule1", ()),
+        (
+            "FEventsRuleCloudWatchEvent1.Targets[0]",
+            TriggerKind.EVENTBRIDGE,
+            "FEventsRuleCloudWatchEvent1",
+            (("pattern", '{"source":["aws.ec2"]}'),),
+        ),
+        ("ApiGatewayMethodAGet", TriggerKind.API_REST, "ApiGatewayRestApi", ()),
+        ("HttpApiIntegrationF", TriggerKind.API_HTTP, "abc123", ()),  # the existing API
+    }
+    http = next(p for p in inv.permissions if p.address == "FLambdaPermissionHttpApi")
+    assert http.source_arn == "arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:abc123/*"
+    assert {(g.resource, g.field, g.location.line, g.reason) for g in inv.gaps} == {
+        (
+            "FLambdaFunction",
+            "triggers",
+            14,
+            "http event with a mock integration does not invoke the function",
+        ),
+        (
+            "",
+            "",
+            17,
+            "plugin serverless-python-requirements is not run; "
+            "resources it adds or changes are not analysed",
+        ),
+    }

@@ -94,7 +94,7 @@ def collect_service(path: Path, rel: str, root: Path, prefix: str = "") -> Inven
     compiled = compile_service(resolved, rel)
     gaps = _problem_gaps(variables.problems, compiled, rel, prefix)
     gaps.extend(
-        CollectionGap(Location(rel, line), reason, prefix + address, field)
+        CollectionGap(Location(rel, line), reason, prefix + address if address else "", field)
         for address, line, reason, field in compiled.notes
     )
     inventory = collect_compiled(

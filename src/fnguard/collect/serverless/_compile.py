@@ -110,11 +110,27 @@ class _Service:
             origin = f"functions.{key}"
             self.out.spans[origin] = _span(key, spec)
             self._function(str(key), spec, line_of(key, line_of(spec)), origin, events)
+        self._plugins()
         if self.uses_generated_role:
             self.out.raws.insert(0, self._role())
         self.out.raws.extend(events.finish())
         self.out.raws.extend(user.values())
         return self.out
+
+    def _plugins(self) -> None:
+        """Plugins run at deploy time; what they add or change is not seen here."""
+        plugins = self.config.get("plugins")
+        if isinstance(plugins, Mapping):
+            plugins = plugins.get("modules")
+        for plugin in plugins if isinstance(plugins, list) else []:
+            self.out.notes.append(
+                (
+                    "",
+                    line_of(plugin, line_of(plugins)),
+                    f"plugin {plugin} is not run; resources it adds or changes are not analysed",
+                    "",
+                )
+            )
 
     def _user_resources(self) -> dict[str, Raw]:
         """The ``resources:`` section: plain CloudFormation (a map, or a list of maps)."""

@@ -24,7 +24,6 @@ _STREAM_ACTIONS = ["GetRecords", "GetShardIterator", "DescribeStream", "ListStre
 _NOT_ANALYSED = (
     "websocket",
     "cloudwatchLog",
-    "cloudwatchEvent",
     "iot",
     "iotFleetProvisioning",
     "cognitoUserPool",
@@ -205,8 +204,12 @@ class Events:
                 {"RestApiId": api, "StageName": self.service.stage},
                 line,
             )
+        kind = str(config.get("integration", "lambda-proxy")).lower()
+        if kind not in ("lambda-proxy", "aws_proxy", "lambda", "aws"):
+            self._note(line, f"http event with a {kind} integration does not invoke the function")
+            return
         integration: dict[str, Any] = {
-            "Type": "AWS_PROXY",
+            "Type": "AWS_PROXY" if kind in ("lambda-proxy", "aws_proxy") else "AWS",
             "IntegrationHttpMethod": "POST",
             "Uri": {
                 "Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/"
@@ -252,19 +255,21 @@ class Events:
         route_key = "$default" if path == "*" and method == "*" else f"{method.upper()} {path}"
         route_key = route_key.replace("* ", "ANY ")
         settings = _map(self.service.provider.get("httpApi"))
-        if not self.http_api:
+        api_id = settings.get("id")
+        api: Any = api_id if api_id is not None else {"Ref": "HttpApi"}
+        if api_id is None and not self.http_api:
             self.http_api = True
-            api: dict[str, Any] = {
+            declared: dict[str, Any] = {
                 "Name": f"{self.service.stage}-{self.service.service}",
                 "ProtocolType": "HTTP",
             }
             cors = settings.get("cors")
             if cors:
                 origins = _map(cors).get("allowedOrigins", ["*"])
-                api["CorsConfiguration"] = {
+                declared["CorsConfiguration"] = {
                     "AllowOrigins": origins if isinstance(origins, list) else [origins]
                 }
-            self._raw("HttpApi", "AWS::ApiGatewayV2::Api", api, line)
+            self._raw("HttpApi", "AWS::ApiGatewayV2::Api", declared, line)
             self._raw(
                 "HttpApiStage",
                 "AWS::ApiGatewayV2::Stage",
@@ -274,7 +279,7 @@ class Events:
         integration = f"HttpApiIntegration{self.base}"
         if integration not in self.emitted:
             props: dict[str, Any] = {
-                "ApiId": {"Ref": "HttpApi"},
+                "ApiId": api,
                 "IntegrationType": "AWS_PROXY",
                 "IntegrationUri": _arn(self.fn),
                 "PayloadFormatVersion": str(settings.get("payload", "2.0")),
@@ -286,7 +291,9 @@ class Events:
                 f"{self.base}LambdaPermissionHttpApi",
                 "apigateway.amazonaws.com",
                 line,
-                SourceArn=_execute_api("HttpApi", "/*"),
+                SourceArn=_execute_api("HttpApi", "/*")
+                if api_id is None
+                else f"arn:aws:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:{api_id}/*",
             )
         route_id = "HttpApiRoute" + (
             "Default"
@@ -297,7 +304,7 @@ class Events:
             route_id,
             "AWS::ApiGatewayV2::Route",
             {
-                "ApiId": {"Ref": "HttpApi"},
+                "ApiId": api,
                 "RouteKey": route_key,
                 "Target": {"Fn::Join": ["/", ["integrations", {"Ref": integration}]]},
                 "AuthorizationType": self._http_authorization(config.get("authorizer")),
@@ -459,6 +466,16 @@ class Events:
         rates = config.get("rate")
         for rate in rates if isinstance(rates, list) else [rates]:
             number = self._next("schedule")
+            if config.get("method") == "scheduler":  # EventBridge Scheduler, its own role
+                target = {"Arn": _arn(self.fn)}
+                props = {
+                    "ScheduleExpression": rate,
+                    "FlexibleTimeWindow": {"Mode": "OFF"},
+                    "State": "DISABLED" if config.get("enabled") is False else "ENABLED",
+                    "Target": target,
+                }
+                self._raw(f"{self.base}Schedule{number}", "AWS::Scheduler::Schedule", props, line)
+                continue
             rule = f"{self.base}EventsRuleSchedule{number}"
             self._raw(
                 rule,
@@ -481,23 +498,35 @@ class Events:
         config = _map(body)
         number = self._next("eventBridge")
         rule = f"{self.base}EventBridgeRule{number}"
-        props: dict[str, Any] = {
-            "State": "DISABLED" if config.get("enabled") is False else "ENABLED",
-            "Targets": [{"Arn": _arn(self.fn), "Id": f"{self.key}EventBridge"}],
+        props = {
+            key: config[name]
+            for name, key in (
+                ("pattern", "EventPattern"),
+                ("schedule", "ScheduleExpression"),
+                ("eventBus", "EventBusName"),
+            )
+            if config.get(name) is not None
         }
-        if config.get("pattern") is not None:
-            props["EventPattern"] = config["pattern"]
-        if config.get("schedule") is not None:
-            props["ScheduleExpression"] = config["schedule"]
-        if config.get("eventBus") is not None:
-            props["EventBusName"] = config["eventBus"]
+        self._rule(rule, config, "EventBridge", props, line)
+        permission = f"{self.base}EventBridgeLambdaPermission{number}"
+        self._permission(permission, "events.amazonaws.com", line, SourceArn=_arn(rule))
+
+    def _cloudwatchEvent(self, body: Any, line: int) -> None:  # noqa: N802 - the event's key
+        config = _map(body)
+        number = self._next("cloudwatchEvent")
+        rule = f"{self.base}EventsRuleCloudWatchEvent{number}"
+        props = {"EventPattern": config["event"]} if config.get("event") is not None else {}
+        self._rule(rule, config, "CloudWatchEvent", props, line)
+        permission = f"{self.base}LambdaPermissionEventsRuleCloudWatchEvent{number}"
+        self._permission(permission, "events.amazonaws.com", line, SourceArn=_arn(rule))
+
+    def _rule(
+        self, rule: str, config: Mapping[str, Any], kind: str, props: dict[str, Any], line: int
+    ) -> None:
+        """An EventBridge rule targeting the function (``enabled: false`` disables it)."""
+        props["State"] = "DISABLED" if config.get("enabled") is False else "ENABLED"
+        props["Targets"] = [{"Arn": _arn(self.fn), "Id": f"{self.key}{kind}"}]
         self._raw(rule, "AWS::Events::Rule", props, line)
-        self._permission(
-            f"{self.base}EventBridgeLambdaPermission{number}",
-            "events.amazonaws.com",
-            line,
-            SourceArn=_arn(rule),
-        )
 
     def _alb(self, body: Any, line: int) -> None:
         config = _map(body)
