@@ -90,3 +90,13 @@ def test_json_services_and_several_services_in_one_scan(tmp_path: Path) -> None:
         ("b/serverless.yml:FLambdaFunction", "b/serverless.yml:IamRoleLambdaExecution"),
     ]
     assert inv.gaps == ()
+
+
+def test_other_providers_are_a_gap(tmp_path: Path) -> None:
+    inv = collect_source(
+        tmp_path, "service: s\nprovider:\n  name: google\nfunctions:\n  f:\n    handler: h\n"
+    )
+    assert (inv.functions, [(g.location.line, g.reason) for g in inv.gaps]) == (
+        (),
+        [(3, "provider google is not analysed (fnguard reads AWS services)")],
+    )

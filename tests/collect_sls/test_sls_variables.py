@@ -203,3 +203,18 @@ def test_long_variable_chains_stop_with_a_gap(tmp_path: Path) -> None:
     inv = _service(tmp_path, "      V: ${self:custom.a0}\n", "custom:\n" + chain + "  a200: end\n")
     assert _env(inv)["V"].value is None
     assert any(g.reason.startswith("variables nested too deeply") for g in inv.gaps)
+
+
+def test_v4_stages_params_and_provider_defaults(tmp_path: Path) -> None:
+    inv = _service(
+        tmp_path,
+        "      A: ${param:a}\n      B: ${param:b}\n"
+        "      REGION: ${self:provider.region}\n      STAGE: ${self:provider.stage}\n",
+        "stages:\n  dev:\n    params:\n      a: dev-a\n  default:\n    params:\n      b: def-b\n",
+    )
+    assert {k: v.value for k, v in _env(inv).items()} == {
+        "A": "dev-a",
+        "B": "def-b",
+        "REGION": "us-east-1",
+        "STAGE": "dev",
+    }

@@ -1,7 +1,14 @@
 """Serverless Framework services (``serverless.yml``/``.yaml``/``.json``) turned into the inventory.
 
 Variables are resolved offline, the service is compiled to the CloudFormation resources the
-framework would deploy, and the CloudFormation mapper builds the inventory from them.
+framework would deploy, and the CloudFormation mapper builds the inventory from them, so a
+function gets the same model (and verdict) as in a template.
+
+Addresses are the logical IDs the framework generates (``OrdersLambdaFunction``,
+``IamRoleLambdaExecution``, ``OrdersLogGroup``, ``ApiGatewayMethodOrdersGet``, ...): what the
+CloudFormation console shows for the deployed stack. Resources of the ``resources:`` section
+keep their own logical IDs. With several services in one scan, each address is prefixed with
+the file's path (``api/serverless.yml:OrdersLambdaFunction``).
 """
 
 from __future__ import annotations

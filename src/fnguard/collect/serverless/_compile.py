@@ -88,6 +88,12 @@ class _Service:
     # ------------------------------------------------------------------ service
 
     def compile(self) -> Compiled:
+        name = self.provider.get("name", "aws")
+        if name != "aws":
+            line = line_of(self.config.get("provider"), 1)
+            reason = f"provider {name} is not analysed (fnguard reads AWS services)"
+            self.out.notes.append(("", line, reason, ""))
+            return self.out
         functions = self.config.get("functions", {})
         if functions is None:
             functions = {}

@@ -191,10 +191,18 @@ class Variables:
         return Unknown(whole)
 
     def _param(self, name: str) -> Any:
-        """``params:`` of the stage, else ``params.default`` (dashboard parameters: unknown)."""
-        stage = self.stage()
-        for section in (str(stage), "default"):
-            value = self._lookup(("params", section, name), self.config, ())
+        """The stage's parameter (v3 ``params:``, v4 ``stages:``), else the default section's.
+
+        Parameters kept in the Serverless Dashboard are not in the file: unresolved.
+        """
+        stage = str(self.stage())
+        for keys in (
+            ("params", stage, name),
+            ("stages", stage, "params", name),
+            ("params", "default", name),
+            ("stages", "default", "params", name),
+        ):
+            value = self._lookup(keys, self.config, ())
             if value is not _MISSING:
                 return value
         return _MISSING
@@ -203,11 +211,16 @@ class Variables:
         if "stage" in self.options:
             return self.options["stage"]
         value = self._self("provider.stage")
-        return "dev" if value is _MISSING or value is None else value
+        return "dev" if value is None else value
 
     def _self(self, address: str) -> Any:
         keys = tuple(k for k in address.split(".") if k)
-        return self._lookup(keys, self.config, ())
+        value = self._lookup(keys, self.config, ())
+        if value is _MISSING and keys == ("provider", "stage"):
+            return self.options.get("stage", "dev")  # the framework's defaults
+        if value is _MISSING and keys == ("provider", "region"):
+            return self.options.get("region", "us-east-1")
+        return value
 
     def _lookup(self, keys: tuple[str, ...], node: Any, prefix: tuple[str, ...]) -> Any:
         path = prefix
