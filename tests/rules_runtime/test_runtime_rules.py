@@ -5,7 +5,7 @@ from __future__ import annotations
 from rules_network.rulekit import FakeChecker, ctx, failures, fn, loc, role, rule, run, unknowns
 
 from fnguard.iam import default_checker
-from fnguard.model import Inventory, InvocationType, Queue, Trigger, TriggerKind
+from fnguard.model import Bucket, Inventory, InvocationType, Queue, Trigger, TriggerKind
 from fnguard.rules.runtime import RULES
 
 RUN001 = rule(RULES, "RUN001")
@@ -122,3 +122,42 @@ def test_run001_recursive_loop_allow_alone_is_low() -> None:
     [finding] = run(RUN001, _inv(recursive_loop="Allow"), ctx(FakeChecker()))
     assert finding.impact == 3
     assert run(RUN001, _inv(), ctx(FakeChecker())) == []
+
+
+def _tf_s3(source: str = "aws_s3_bucket.uploads") -> Trigger:
+    return _s3(source, ("prefix", "incoming/"), ("event", "s3:ObjectCreated:*"))
+
+
+def test_run001_references_compare_by_address_when_the_bucket_name_is_unknown() -> None:
+    uploads, thumbs = Bucket("aws_s3_bucket.uploads", loc()), Bucket("aws_s3_bucket.thumbs", loc())
+    read = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+    other = _inv(
+        _tf_s3(),
+        statements=(read, _put("${aws_s3_bucket.thumbs.arn}/*")),
+        buckets=(uploads, thumbs),
+    )
+    assert run(RUN001, other, ctx(default_checker())) == []
+    same = _inv(
+        _tf_s3(), statements=(_put("${aws_s3_bucket.uploads.arn}/*"),), buckets=(uploads, thumbs)
+    )
+    [finding] = failures(run(RUN001, same, ctx(default_checker())))
+    assert "${aws_s3_bucket.uploads.arn}/incoming/" in next(
+        e.value for e in finding.evidence if e.label == "role allows"
+    )
+    filtered = _inv(
+        _tf_s3(), statements=(_put("${aws_s3_bucket.uploads.arn}/out/*"),), buckets=(uploads,)
+    )
+    assert run(RUN001, filtered, ctx(default_checker())) == []
+
+
+def test_run001_bucket_address_resolves_to_its_name_and_unresolved_values_stay_open() -> None:
+    named = Bucket("aws_s3_bucket.uploads", loc(), "up", "arn:aws:s3:::up")
+    thumbs = Bucket("aws_s3_bucket.thumbs", loc(), "th", "arn:aws:s3:::th")
+    writes_thumbs = _inv(_tf_s3(), statements=(_put("arn:aws:s3:::th/*"),), buckets=(named, thumbs))
+    assert run(RUN001, writes_thumbs, ctx(default_checker())) == []
+    writes_up = _inv(_tf_s3(), statements=(_put("arn:aws:s3:::up/*"),), buckets=(named,))
+    [finding] = failures(run(RUN001, writes_up, ctx(default_checker())))
+    assert "bucket up" in finding.message
+    writes_var = _inv(_tf_s3(), statements=(_put("${var.out_arn}/*"),), buckets=(named,))
+    [unknown] = unknowns(run(RUN001, writes_var, ctx(default_checker())))
+    assert "${var.out_arn}/*, which is not known offline" in unknown.message

@@ -11,6 +11,7 @@ import functools
 from fnguard.iam._actions import ACCESS_LEVELS, dataset_version, resource_scopable
 from fnguard.iam._compiled import as_list
 from fnguard.iam._interface import Decision, PermissionChecker
+from fnguard.iam._wildcard import is_policy_variable, placeholders, substitute
 
 __all__ = [
     "ACCESS_LEVELS",
@@ -19,7 +20,10 @@ __all__ = [
     "as_list",
     "dataset_version",
     "default_checker",
+    "is_policy_variable",
+    "placeholders",
     "resource_scopable",
+    "substitute",
 ]
 
 

@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from fnguard.iam import is_policy_variable, placeholders, substitute
 from fnguard.model import (
+    Bucket,
     Evidence,
     Finding,
     Function,
@@ -93,15 +95,20 @@ _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _SNS_ARN = re.compile(r"^arn:[a-z-]+:sns:")
 _SQS_ARN = re.compile(r"^arn:[a-z-]+:sqs:")
 _PROBE = "fnguard-probe"
-_VARIABLE = re.compile(r"\$\{[^}]*\}")
 
 
 @dataclass(frozen=True)
 class _Target:
-    """What the trigger's source resolves to: concrete ARNs to ask about, or nothing known."""
+    """What the trigger's source resolves to: concrete ARNs to ask about, or nothing known.
+
+    A bucket whose name is unknown is asked about as the reference a policy would use for it
+    (``${aws_s3_bucket.in.arn}/key``): the matcher matches a reference only to itself.
+    """
 
     label: str
     resources: tuple[str, ...]  # empty: the source's ARN could not be built
+    address: str | None = None  # set when the source is a resource whose ARN is unknown
+    resolved: bool = True  # False: ``resources`` are references, not ARNs
 
 
 def _filter(trig: Trigger, name: str) -> str:
@@ -115,7 +122,7 @@ def _creates_objects(trig: Trigger) -> bool:
 
 def _instantiate(key_pattern: str, prefix: str, suffix: str) -> str | None:
     """A concrete key matching ``key_pattern`` that the trigger's filters would let through."""
-    key = _VARIABLE.sub("x", key_pattern)
+    key = substitute(key_pattern, "x")
     last = key.rfind("*")
     if last >= 0:
         key = key[:last] + _PROBE + suffix + key[last + 1 :]
@@ -123,27 +130,76 @@ def _instantiate(key_pattern: str, prefix: str, suffix: str) -> str | None:
     return key if key.startswith(prefix) and key.endswith(suffix) else None
 
 
-def _s3_keys(role: Role, bucket: str, trig: Trigger) -> tuple[str, ...]:
+def _s3_keys(role: Role, bases: tuple[str, ...], trig: Trigger) -> tuple[str, ...]:
+    """Object ARNs under each bucket ARN in ``bases`` that the trigger's filters let through."""
     prefix, suffix = _filter(trig, "prefix"), _filter(trig, "suffix")
     keys = {f"{prefix}{_PROBE}{suffix}": None}
     for resource in named_resources(role):
-        found = _S3_ARN.match(resource)
-        if not found or "/" not in resource:
+        if not (_S3_ARN.match(resource) or resource.startswith("${")) or "/" not in resource:
             continue
         key = _instantiate(resource.split("/", 1)[1], prefix, suffix)
         if key is not None:
             keys.setdefault(key, None)
-    return tuple(f"arn:aws:s3:::{bucket}/{key}" for key in keys)
+    return tuple(f"{base}/{key}" for base in bases for key in keys)
+
+
+def _reference_bases(address: str) -> tuple[str, ...]:
+    """How a policy names the bucket ARN of ``address`` by a reference left unresolved."""
+    return (
+        f"${{{address}.arn}}",
+        f"arn:aws:s3:::${{{address}.id}}",
+        f"arn:aws:s3:::${{{address}.bucket}}",
+    )
+
+
+def _s3_target(inv: Inventory, role: Role, trig: Trigger) -> _Target:
+    source = trig.source or ""
+    known = inv.lookup(Bucket, source)
+    if known is not None and (known.arn or known.name):
+        source = known.arn or known.name or source
+    found = _S3_ARN.match(source)
+    bucket = found.group(1) if found else source if _BUCKET_NAME.match(source) else ""
+    address = known.address if known is not None else None
+    if address is None and trig.source and not bucket and not trig.source.startswith("${"):
+        address = trig.source  # a resource address the inventory has no Bucket for
+    bases: tuple[str, ...] = (f"arn:aws:s3:::{bucket}",) if bucket else ()
+    bases += _reference_bases(address) if address else ()
+    label = f"bucket {bucket or address or source or '(unknown)'}"
+    return _Target(label, _s3_keys(role, bases, trig) if bases else (), address, bool(bucket))
+
+
+def _names_bucket(inv: Inventory, resource: str) -> bool:
+    """Does ``resource`` name a bucket of the inventory by an unresolved reference? Such a
+    resource was compared with the target by reference already (two bucket resources of one
+    configuration are two buckets), so it cannot leave the answer open."""
+    for inner in placeholders(resource):
+        if is_policy_variable(inner):
+            continue
+        parts = inner.strip().split(".")
+        if any(inv.lookup(Bucket, ".".join(parts[:end])) for end in range(len(parts) - 1, 0, -1)):
+            return True
+    return False
+
+
+def _unresolved(resource: str) -> bool:
+    return any(not is_policy_variable(inner) for inner in placeholders(resource))
+
+
+def _undecided(inv: Inventory, role: Role, target: _Target) -> tuple[str, ...]:
+    """Resources the role names that may be the target without fnguard being able to tell:
+    unresolved values, and (when the target's ARN is unknown) every other one."""
+    named = named_resources(role)
+    if target.address is not None:
+        named = tuple(r for r in named if not _names_bucket(inv, r))
+    if target.resolved:
+        named = tuple(r for r in named if _unresolved(r))
+    return named
 
 
 def _target(inv: Inventory, role: Role, trig: Trigger) -> _Target:
     source = trig.source or ""
     if trig.kind is TriggerKind.S3:
-        found = _S3_ARN.match(source)
-        bucket = found.group(1) if found else source if _BUCKET_NAME.match(source) else ""
-        if not bucket:
-            return _Target(f"bucket {source or '(unknown)'}", ())
-        return _Target(f"bucket {bucket}", _s3_keys(role, bucket, trig))
+        return _s3_target(inv, role, trig)
     if trig.kind is TriggerKind.SQS:
         queue = inv.lookup(Queue, source)
         arn = queue.arn if queue and queue.arn else source if _SQS_ARN.match(source) else ""
@@ -195,16 +251,23 @@ def _trigger_findings(
         grant = allowed_on(ctx.permissions, role, actions, target.resources)
     else:
         grant = allowed_on(ctx.permissions, role, actions, ("*",))
+    if grant is None and target.resources and not target.resolved:
+        grant = allowed_on(ctx.permissions, role, actions, ("*",))
     if grant is not None:
         yield _loop_finding(fn, trig, target, grant)
         return
     unreadable = unreadable_policies(role)
-    partial = None if target.resources else allowed_somewhere(ctx.permissions, role, actions)
+    undecided = _undecided(inv, role, target) if trig.kind is TriggerKind.S3 else ()
+    partial = allowed_on(ctx.permissions, role, actions, undecided)
+    if partial is None and not target.resources:
+        partial = allowed_somewhere(ctx.permissions, role, actions)
     if partial is None and not unreadable:
         return
     reason = (
-        f"its role may call {partial.action} on {partial.resource} and the ARN of {target.label} "
-        "is unknown"
+        f"its role may call {partial.action} on {partial.resource}, which is not known offline"
+        if partial is not None and target.resolved and _unresolved(partial.resource)
+        else f"its role may call {partial.action} on {partial.resource} and the ARN of "
+        f"{target.label} is unknown"
         if partial is not None
         else f"the text of policies {', '.join(unreadable)} is unknown"
     )
