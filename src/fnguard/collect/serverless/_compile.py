@@ -321,9 +321,6 @@ class _Service:
         retention = self.setting(spec, "logRetentionInDays")
         if retention is not None:
             props["RetentionInDays"] = retention
-        kms = self.provider.get("logGroupKmsKeyArn") or spec.get("logGroupKmsKeyArn")
-        if kms is not None:
-            props["KmsKeyId"] = kms
         self.out.raws.append(Raw(f"{base}LogGroup", "AWS::Logs::LogGroup", props, line, origin))
 
     def _destinations(
