@@ -9,16 +9,32 @@ from collect_sls.sls_helpers import collect_source
 
 from fnguard.collect.cloudformation import CloudFormationCollector
 from fnguard.collect.serverless import ServerlessCollector
+from fnguard.collect.terraform import TerraformCollector
 from fnguard.errors import InputError
 from fnguard.model import CollectionGap, Location
 
 
 @pytest.mark.parametrize(
-    "name", ["serverless.yml", "serverless.yaml", "Serverless.YML", "serverless.json"]
+    ("name", "text"),
+    [
+        (
+            "serverless.yml",
+            "service: s\nresources:\n  Resources:\n    Q: {Type: AWS::SQS::Queue}\n",
+        ),
+        ("serverless.yaml", "service: s\n"),
+        ("Serverless.YML", "service: s\n"),
+        (
+            "serverless.json",
+            '{"service": "s", "resources": {"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}}',
+        ),
+    ],
 )
-def test_claims_serverless_files_only(name: str) -> None:
-    assert ServerlessCollector().claims(Path(name))
-    assert not CloudFormationCollector().claims(Path(name))
+def test_claims_serverless_files_only(tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    assert ServerlessCollector().claims(path)
+    assert not CloudFormationCollector().claims(path)
+    assert not TerraformCollector().claims(path)
 
 
 @pytest.mark.parametrize("name", ["template.yaml", "serverless.ts", "serverless-extra.yml"])

@@ -18,7 +18,7 @@ __all__ = ["MAX_ALIASES", "claims_text", "decode", "line_of"]
 # (CloudFormation itself rejects aliases) and would let a small file expand without bound.
 MAX_ALIASES = 100
 _EXCLUDED_NAMES = re.compile(
-    r"^(serverless\.ya?ml|package(-lock)?\.json|docker-compose.*|compose\.ya?ml|"
+    r"^(serverless\.(ya?ml|json)|package(-lock)?\.json|docker-compose.*|compose\.ya?ml|"
     r"tsconfig\.json|composer\.json|\.pre-commit-config\.yaml)$",
     re.IGNORECASE,
 )
