@@ -554,7 +554,22 @@ def _archive_hash(kind: str) -> Callable[[Instance], Any]:
     return compute
 
 
+def _bucket_attr(attr: str) -> Callable[[Instance], Any]:
+    """An S3 bucket's ``id`` / ``bucket`` is its name and its ``arn`` ``arn:aws:s3:::<name>``:
+    no account or region in it, so a literal name determines both before apply."""
+
+    def compute(inst: Instance) -> Any:
+        name = inst._raw("bucket")
+        if not isinstance(name, str) or isinstance(name, Partial) or not name:
+            return Unknown(f"{inst.address}.{attr}", inst.address, attr)
+        return f"arn:aws:s3:::{name}" if attr == "arn" else name
+
+    return compute
+
+
 _COMPUTED: dict[tuple[str, str, str], Callable[[Instance], Any]] = {
+    ("resource", "aws_s3_bucket", "arn"): _bucket_attr("arn"),
+    ("resource", "aws_s3_bucket", "id"): _bucket_attr("id"),
     ("data", "aws_iam_policy_document", "json"): render_policy_document,
     ("data", "aws_iam_policy_document", "minified_json"): render_policy_document,
     ("data", "archive_file", "output_base64sha256"): _archive_hash("base64sha256"),
