@@ -96,3 +96,33 @@ def test_cloudformation_placeholders_are_not_serverless_variables(tmp_path: Path
         ("STAGE", "dev"),
     ]
     assert inv.gaps == ()
+
+
+def test_v2_style_iam_settings_and_roles_named_by_logical_id(tmp_path: Path) -> None:
+    inv = collect_source(
+        tmp_path,
+        "service: s\nprovider:\n  name: aws\n  runtime: python3.12\n"
+        "  iamRoleStatements:\n    - {Effect: Allow, Action: sqs:SendMessage, Resource: '*'}\n"
+        "  iamManagedPolicies: [arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess]\n"
+        "  rolePermissionsBoundary: arn:aws:iam::123456789012:policy/b\n"
+        "functions:\n  a:\n    handler: h.h\n"
+        "  b:\n    handler: h.h\n    role: Custom\n"
+        "  c:\n    handler: h.h\n    role: !GetAtt Custom.Arn\n"
+        "resources:\n  Resources:\n    Custom:\n      Type: AWS::IAM::Role\n"
+        "      Properties:\n        AssumeRolePolicyDocument: {Statement: []}\n",
+    )
+    assert [(f.address, f.role) for f in inv.functions] == [
+        ("ALambdaFunction", "IamRoleLambdaExecution"),
+        ("BLambdaFunction", "Custom"),
+        ("CLambdaFunction", "Custom"),
+    ]
+    generated = inv.get("IamRoleLambdaExecution")
+    policies = getattr(generated, "policies", ())
+    assert policies[0].statements[2] == {
+        "Effect": "Allow",
+        "Action": "sqs:SendMessage",
+        "Resource": "*",
+    }
+    assert [p.arn for p in policies[1:]] == ["arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess"]
+    boundary = getattr(generated, "boundary", None)
+    assert getattr(boundary, "arn", None) == "arn:aws:iam::123456789012:policy/b"
