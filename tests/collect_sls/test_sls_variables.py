@@ -218,3 +218,20 @@ def test_v4_stages_params_and_provider_defaults(tmp_path: Path) -> None:
         "REGION": "us-east-1",
         "STAGE": "dev",
     }
+
+
+def test_functions_from_files_are_located_where_they_are_included(tmp_path: Path) -> None:
+    (tmp_path / "fns.yml").write_text("a:\n  handler: a.h\n  environment:\n    X: from-file\n")
+    inv = collect_source(
+        tmp_path,
+        "service: parts\nprovider: {name: aws, runtime: python3.12}\nfunctions:\n"
+        "  - ${file(./fns.yml)}\n  - b:\n      handler: b.h\n",
+    )
+    got = [
+        (f.address, f.location.line, [(e.name, e.value, e.location) for e in f.environment])
+        for f in inv.functions
+    ]
+    assert got == [
+        ("ALambdaFunction", 4, [("X", "from-file", Location("serverless.yml", 4))]),
+        ("BLambdaFunction", 5, []),
+    ]

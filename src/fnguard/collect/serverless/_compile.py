@@ -97,6 +97,8 @@ class _Service:
         functions = self.config.get("functions", {})
         if functions is None:
             functions = {}
+        if isinstance(functions, list) and all(isinstance(f, Mapping) for f in functions):
+            functions = {k: v for part in functions for k, v in part.items()}  # ${file()} parts
         if not isinstance(functions, Mapping):
             raise InputError(self.rel, line_of(functions, 1), "expected functions to be a mapping")
         user = self._user_resources()

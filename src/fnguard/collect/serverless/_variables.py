@@ -26,7 +26,8 @@ __all__ = ["Problem", "Variables"]
 _MISSING: Any = object()
 _MAX_DEPTH = 32
 _REFERENCE_SOURCES = ("ssm", "aws", "cf", "s3", "secretsmanager")
-_SOURCE = re.compile(r"\s*(\w+)(\([^)]*\))?:(?!:)(.*)", re.DOTALL)
+# ``source:address`` or ``source(param)[:address]``; ``${AWS::Region}`` and ``${Res.Arn}`` are not.
+_SOURCE = re.compile(r"\s*(\w+)(?:(\([^)]*\))(?::(.*))?|:(?!:)(.*))", re.DOTALL)
 _CODE_SUFFIXES = (".js", ".cjs", ".mjs", ".ts")
 
 
@@ -37,6 +38,14 @@ class Problem:
     path: tuple[str, ...]
     line: int
     message: str
+
+
+@dataclass(frozen=True)
+class _Position:
+    """Marks for a value that has no node of its own in the scanned file."""
+
+    start_mark: Any
+    end_mark: Any
 
 
 class _CycleError(Exception):
@@ -170,7 +179,8 @@ class Variables:
         match = _SOURCE.fullmatch(text)
         if match is None:
             return text  # an unquoted literal fallback
-        source, param, address = match.group(1), match.group(2), match.group(3).strip()
+        source, param = match.group(1), match.group(2)
+        address = (match.group(3) or match.group(4) or "").strip()
         if source == "self":
             return self._self(address)
         if source == "opt":
@@ -254,7 +264,7 @@ class Variables:
         if content is _MISSING:
             return Unknown(f"${{file({name})}}")
         keys = tuple(k for k in address.split(".") if k)
-        return self._lookup(keys, content, (f"file:{target}",))
+        return _relocated(self._lookup(keys, content, (f"file:{target}",)), line)
 
     def _read(self, target: Path, name: str, path: tuple[str, ...], line: int) -> Any:
         try:
@@ -299,6 +309,19 @@ def _str(value: Any) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     return "" if value is None else str(value)
+
+
+def _relocated(value: Any, line: int) -> Any:
+    """A value read from another file, placed on the line that includes it (locations name
+    the scanned file, so a line of the other file would point at the wrong text)."""
+    from yaml import Mark
+
+    mark = Mark("", 0, max(line - 1, 0), 0, None, 0)
+    if isinstance(value, Mapping):
+        value = {_relocated(k, line): _relocated(v, line) for k, v in value.items()}
+    elif isinstance(value, list):
+        value = [_relocated(v, line) for v in value]
+    return _like(_Position(mark, mark), value) if isinstance(value, str | dict | list) else value
 
 
 def _like(node: Any, value: Any) -> Any:
