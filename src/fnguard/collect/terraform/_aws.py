@@ -542,12 +542,36 @@ class Mapper:
             path=self._relative(v, path),
             recorded_hash=_known_str(hash_value),
             hash_declared=declared,
-            s3_bucket=self.ref_field(v, "s3_bucket", ("aws_s3_bucket",), "package"),
-            s3_key=self.text(v, "s3_key", "package"),
-            s3_object_version=self.text(v, "s3_object_version", "package"),
-            image_uri=self.text(v, "image_uri", "package"),
+            s3_bucket=self._package_ref(v, "s3_bucket"),
+            s3_key=self._package_text(v, "s3_key"),
+            s3_object_version=self._package_text(v, "s3_object_version"),
+            image_uri=self._package_text(v, "image_uri"),
             source_dir=source_dir,
         )
+
+    def computed(self, value: Any) -> bool:
+        """Is ``value`` an attribute that Terraform computes from a resource of this
+        configuration (``aws_signer_signing_job.fn.signed_object[0].s3[0].bucket``)? It is a
+        reference to something known, not input fnguard failed to read."""
+        return (
+            isinstance(value, Unknown)
+            and value.address is not None
+            and self._existing(value.address) is not None
+        )
+
+    def _package_ref(self, v: View, attr: str) -> str | None:
+        """The package bucket: a bucket's address, its literal name, or ``None`` for a value
+        computed from another resource (a signing job's output): no rule needs it."""
+        value = v.get(attr)
+        resolved = self.resolve(v, attr, ("aws_s3_bucket",), value)
+        if resolved is None and not _unset(value) and not self.computed(value):
+            self.gap(v, "package", value, attr)
+        return resolved if isinstance(resolved, str) else None
+
+    def _package_text(self, v: View, attr: str) -> str | None:
+        if self.computed(v.get(attr)):
+            return None
+        return self.text(v, attr, "package")
 
     def _relative(self, v: View, path: str | None) -> str | None:
         """A path as written in a module, relative to the scanned root (posix)."""
