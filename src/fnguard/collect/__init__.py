@@ -13,7 +13,8 @@ def default_collectors() -> tuple[Collector, ...]:
     A file goes to the first collector that claims it, so more specific formats come first.
     """
     from fnguard.collect.cloudformation import CloudFormationCollector
+    from fnguard.collect.serverless import ServerlessCollector
     from fnguard.collect.terraform import TerraformCollector
 
     # Terraform first: its plan-JSON check must see .json files before the template peek.
-    return (TerraformCollector(), CloudFormationCollector())
+    return (TerraformCollector(), ServerlessCollector(), CloudFormationCollector())
