@@ -16,11 +16,15 @@ $(VENV)/.test: $(VENV)/.base pyproject.toml runtime/pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]' -e ./runtime
 	touch $@
 
+DEMOS := $(sort $(wildcard examples/insecure examples/insecure-*))
+
 demo: $(VENV)/.base
-	@echo "== fnguard scan examples/insecure =="
-	@$(FNGUARD) scan examples/insecure; code=$$?; echo; \
-	echo "fnguard exited $$code (1 = findings at or above --fail-on high, as expected for this deliberately insecure app)"; \
-	test $$code -le 1
+	@status=0; for demo in $(DEMOS); do \
+	  echo "== fnguard scan $$demo =="; \
+	  $(FNGUARD) scan $$demo; code=$$?; echo; \
+	  echo "fnguard exited $$code (1 = findings at or above --fail-on high, as expected for this deliberately insecure app)"; \
+	  echo; [ $$code -le 1 ] || status=$$code; \
+	done; exit $$status
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check src tests benchmarks
