@@ -15,11 +15,14 @@ from fnguard.model import (
     FrontDoorKind,
     Function,
     Inventory,
+    InvocationType,
     KmsKey,
     Location,
     Permission,
     Provider,
     Role,
+    Trigger,
+    TriggerKind,
 )
 from fnguard.rules import RuleContext, get_rule
 
@@ -253,6 +256,35 @@ def test_exp005_near_misses() -> None:
                 functions=(gfn,), front_doors=(door(FrontDoorKind.GCP_HTTP, function=gfn.address),)
             ),
         )
+        == []
+    )
+
+
+def test_exp005_rest_api_names_the_api_and_stage_the_web_acl_belongs_on() -> None:
+    integration = "aws_api_gateway_integration.proxy"
+    rest = door(FrontDoorKind.API_REST, address=integration, stages=("prod",))
+    trig = Trigger(
+        integration,
+        TriggerKind.API_REST,
+        FN,
+        InvocationType.SYNC,
+        Location("api.tf", 7),
+        source="aws_api_gateway_rest_api.orders",
+        front_door=integration,
+    )
+    inv = Inventory(functions=(fn(),), front_doors=(rest,), triggers=(trig,))
+    [finding] = run("EXP005", inv)
+    assert finding.message.startswith(
+        "public REST API aws_api_gateway_rest_api.orders has no WAF web ACL on stage prod"
+    )
+    assert ("integration", integration) in {(e.label, e.value) for e in finding.evidence}
+    # no trigger, no declared stage: the door is all there is to name
+    bare = door(FrontDoorKind.API_REST, address=integration)
+    [alone] = run("EXP005", Inventory(functions=(fn(),), front_doors=(bare,)))
+    assert f"REST API {integration} has no WAF web ACL on its stage" in alone.message
+    protected = door(FrontDoorKind.API_REST, address=integration, waf_acl="aws_wafv2_web_acl.a")
+    assert (
+        run("EXP005", Inventory(functions=(fn(),), front_doors=(protected,), triggers=(trig,)))
         == []
     )
 

@@ -376,12 +376,29 @@ EXP005 = RuleMeta(
 _NO_DIRECT_WAF = " (WAF cannot attach to it directly: put CloudFront with a web ACL in front)"
 
 
-def _unprotected(door: FrontDoor, fn: Function) -> str | None:
+def _stages(door: FrontDoor) -> str:
+    if not door.stages:
+        return "its stage"
+    names = ", ".join(door.stages)
+    return f"stage {names}" if len(door.stages) == 1 else f"stages {names}"
+
+
+def _rest_apis(inv: Inventory) -> dict[str, str]:
+    """REST API of each integration door: the source of the trigger the door fronts. The web
+    ACL is associated with the API's stage, not with the integration the door is keyed by."""
+    out: dict[str, str] = {}
+    for trig in inv.triggers:
+        if trig.front_door and trig.source:
+            out.setdefault(trig.front_door, trig.source)
+    return out
+
+
+def _unprotected(door: FrontDoor, fn: Function, api: str | None = None) -> str | None:
     """Why this public door counts as an unfiltered entry, or ``None`` if it does not."""
     if not door.public or door.waf_acl:
         return None
     if door.kind is FrontDoorKind.API_REST:
-        return f"public REST API {door.address} has no WAF web ACL"
+        return f"public REST API {api or door.address} has no WAF web ACL on {_stages(door)}"
     if door.kind is FrontDoorKind.API_HTTP:
         return f"public HTTP API {door.address} has no WAF{_NO_DIRECT_WAF}"
     if door.kind is FrontDoorKind.FUNCTION_URL and (door.authorization or "").upper() == "NONE":
@@ -394,19 +411,23 @@ def _unprotected(door: FrontDoor, fn: Function) -> str | None:
 
 
 def _check_waf(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    apis = _rest_apis(inv)
     for fn in inv.functions:
         for door in inv.front_doors_of(fn):
             if door.kind is FrontDoorKind.GCP_HTTP and door.public and fn.gcp_ingress is None:
                 yield EXP005.unknown(fn=fn, message=f"{fn.address}: ingress setting unknown")
                 continue
-            why = _unprotected(door, fn)
+            why = _unprotected(door, fn, apis.get(door.address))
             if why is None:
                 continue
+            evidence = [Evidence("front door", door.kind.value)]
+            if door.kind is FrontDoorKind.API_REST:
+                evidence.append(Evidence("integration", door.address))
             yield EXP005.finding(
                 resource=door.address,
                 location=door.location,
                 message=f"{why}, in front of {fn.address}",
-                evidence=[Evidence("front door", door.kind.value)],
+                evidence=evidence,
                 function=fn,
             )
 
