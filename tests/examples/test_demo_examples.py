@@ -163,3 +163,13 @@ def test_terraform_parses_and_every_function_has_a_handler(folder: Path) -> None
             assert isinstance(hcl2.load(handle), dict), tf
     for handler in sorted((folder / "src").glob("*/handler.py")):
         compile(handler.read_text(encoding="utf-8"), str(handler), "exec")
+
+
+def test_the_hardened_twin_has_no_high_finding_no_unknown_and_no_gap() -> None:
+    """A user cannot act on an undecided check or a gap in the "what good looks like" demo."""
+    _, report = _scan(HARDENED)
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    summary = [(f["rule_id"], f["status"], f["severity"], f["resource"]) for f in findings]
+    assert [s for s in summary if s[1] == "unknown" or s[2] in ("critical", "high")] == []
+    assert report["gaps"] == []
