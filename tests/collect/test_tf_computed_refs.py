@@ -12,6 +12,10 @@ if TYPE_CHECKING:
 CONFIG = """
 variable "key" {}
 resource "aws_s3_bucket" "artifacts" { bucket = "artifacts" }
+data "aws_s3_object" "pkg" {
+  bucket = "shared"
+  key    = "latest.zip"
+}
 resource "aws_signer_signing_job" "fn" {
   profile_name = "p"
   source {
@@ -33,6 +37,7 @@ FUNCTIONS = {  # name: (s3_bucket, s3_key) as written
     ),
     "unresolved": ("aws_signer_signing_job.gone.signed_object[0].s3[0].bucket", "var.key"),
     "plain": ("aws_s3_bucket.artifacts.id", '"fn.zip"'),
+    "external": ('"shared"', "data.aws_s3_object.pkg.version_id"),
 }
 
 
@@ -66,5 +71,8 @@ def test_signing_job_output_is_a_reference_and_unknown_inputs_stay_gaps(tmp_path
         "aws_signer_signing_job.gone.signed_object[0].s3[0].bucket cannot be resolved offline",
         "var.key cannot be resolved offline",
     ]
+    # a data source's attribute is read from the account at plan time: unknown input
+    [external] = inventory.gaps_for("aws_lambda_function.external", "package")
+    assert external.reason.startswith("data.aws_s3_object.pkg.version_id")
     plain = packages["aws_lambda_function.plain"]
     assert (plain.s3_bucket, plain.s3_key) == ("aws_s3_bucket.artifacts", "fn.zip")

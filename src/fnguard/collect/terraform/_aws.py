@@ -56,6 +56,7 @@ _AWS_MANAGED_PREFIX = re.compile(r"^arn:aws[\w-]*:iam::aws:policy/")
 # The resource type in an address; "svc:" prefixes a root module's folder in multi-root scans.
 _ADDRESS_TYPE = re.compile(r"(?:^|[.:])(?:data\.)?([a-z0-9_]+)\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?$")
 # Attributes holding a resource's own name, used to match literal names and ARNs to addresses.
+_DATA_ADDRESS = re.compile(r"(^|\.)data\.")
 _IDENTITY = {
     "aws_lambda_function": "function_name",
     "aws_iam_role": "name",
@@ -550,12 +551,14 @@ class Mapper:
         )
 
     def computed(self, value: Any) -> bool:
-        """Is ``value`` an attribute that Terraform computes from a resource of this
+        """Is ``value`` an attribute that Terraform computes from a managed resource of this
         configuration (``aws_signer_signing_job.fn.signed_object[0].s3[0].bucket``)? It is a
-        reference to something known, not input fnguard failed to read."""
+        reference to something known, not input fnguard failed to read. A data source's
+        attribute is read from the account: that is unknown input."""
         return (
             isinstance(value, Unknown)
             and value.address is not None
+            and _DATA_ADDRESS.search(value.address) is None
             and self._existing(value.address) is not None
         )
 
