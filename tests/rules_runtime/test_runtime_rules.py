@@ -5,7 +5,15 @@ from __future__ import annotations
 from rules_network.rulekit import FakeChecker, ctx, failures, fn, loc, role, rule, run, unknowns
 
 from fnguard.iam import default_checker
-from fnguard.model import Bucket, Inventory, InvocationType, Queue, Trigger, TriggerKind
+from fnguard.model import (
+    Bucket,
+    Inventory,
+    InvocationType,
+    LogGroup,
+    Queue,
+    Trigger,
+    TriggerKind,
+)
 from fnguard.rules.runtime import RULES
 
 RUN001 = rule(RULES, "RUN001")
@@ -161,3 +169,19 @@ def test_run001_bucket_address_resolves_to_its_name_and_unresolved_values_stay_o
     writes_var = _inv(_tf_s3(), statements=(_put("${var.out_arn}/*"),), buckets=(named,))
     [unknown] = unknowns(run(RUN001, writes_var, ctx(default_checker())))
     assert "${var.out_arn}/*, which is not known offline" in unknown.message
+
+
+def test_run001_a_reference_to_another_kind_of_resource_is_not_the_bucket() -> None:
+    named = Bucket("aws_s3_bucket.uploads", loc(), "up", "arn:aws:s3:::up")
+    logs = LogGroup("aws_cloudwatch_log_group.fn", loc(), "/aws/lambda/fn")
+    everything = {
+        "Effect": "Allow",
+        "Action": "*",
+        "Resource": "${aws_cloudwatch_log_group.fn.arn}",
+    }
+    inv = _inv(_tf_s3(), statements=(everything,), buckets=(named,), log_groups=(logs,))
+    assert run(RUN001, inv, ctx(default_checker())) == []
+    # the same statement on a value fnguard cannot resolve leaves the answer open
+    unknown = {**everything, "Resource": "${data.aws_s3_bucket.shared.arn}/*"}
+    undecided = _inv(_tf_s3(), statements=(unknown,), buckets=(named,), log_groups=(logs,))
+    assert len(unknowns(run(RUN001, undecided, ctx(default_checker())))) == 1

@@ -168,17 +168,19 @@ def _s3_target(inv: Inventory, role: Role, trig: Trigger) -> _Target:
     return _Target(label, _s3_keys(role, bases, trig) if bases else (), address, bool(bucket))
 
 
-def _names_bucket(inv: Inventory, resource: str) -> bool:
-    """Does ``resource`` name a bucket of the inventory by an unresolved reference? Such a
-    resource was compared with the target by reference already (two bucket resources of one
-    configuration are two buckets), so it cannot leave the answer open."""
+def _referenced(inv: Inventory, resource: str) -> list[object]:
+    """Objects of the inventory that ``resource`` names by unresolved references."""
+    found: list[object] = []
     for inner in placeholders(resource):
         if is_policy_variable(inner):
             continue
         parts = inner.strip().split(".")
-        if any(inv.lookup(Bucket, ".".join(parts[:end])) for end in range(len(parts) - 1, 0, -1)):
-            return True
-    return False
+        for end in range(len(parts) - 1, 0, -1):
+            item = inv.get(".".join(parts[:end]))
+            if item is not None:
+                found.append(item)
+                break
+    return found
 
 
 def _unresolved(resource: str) -> bool:
@@ -187,10 +189,18 @@ def _unresolved(resource: str) -> bool:
 
 def _undecided(inv: Inventory, role: Role, target: _Target) -> tuple[str, ...]:
     """Resources the role names that may be the target without fnguard being able to tell:
-    unresolved values, and (when the target's ARN is unknown) every other one."""
-    named = named_resources(role)
-    if target.address is not None:
-        named = tuple(r for r in named if not _names_bucket(inv, r))
+    unresolved values, and (when the target's ARN is unknown) every other one. A reference
+    to a log group, queue, role... of the inventory is not a bucket; one to a bucket was
+    compared by reference already when the target is a bucket resource too (two bucket
+    resources of one configuration are two buckets)."""
+
+    def ruled_out(resource: str) -> bool:
+        return any(
+            not isinstance(item, Bucket) or target.address is not None
+            for item in _referenced(inv, resource)
+        )
+
+    named = tuple(r for r in named_resources(role) if not ruled_out(r))
     if target.resolved:
         named = tuple(r for r in named if _unresolved(r))
     return named
