@@ -28,14 +28,19 @@ if TYPE_CHECKING:
 
 
 _MANAGED = "MOTO_IAM_LOAD_MANAGED_POLICIES"
+# The developer's own ~/.aws files never take part (no profile, no region, no credentials).
+_ISOLATED = {"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
 
 
 @pytest.fixture(scope="module")
 def aws_account() -> Iterator[Seeded]:
     """A fresh moto server per test module, with the seeded functions."""
-    keys = (*AWS_TEST_ENV, "NO_PROXY", "AWS_ENDPOINT_URL", _MANAGED)
+    keys = (*AWS_TEST_ENV, *_ISOLATED, "NO_PROXY", "AWS_ENDPOINT_URL", "AWS_PROFILE", _MANAGED)
     saved = {k: os.environ.get(k) for k in keys}
+    os.environ.pop("AWS_PROFILE", None)
+    os.environ.pop("AWS_ENDPOINT_URL", None)
     os.environ.update(AWS_TEST_ENV)
+    os.environ.update(_ISOLATED)
     os.environ[_MANAGED] = "true"  # moto knows AdministratorAccess & co only when asked
     os.environ["NO_PROXY"] = "127.0.0.1,localhost"
     try:
@@ -53,8 +58,8 @@ def cli_env(endpoint: str | None = None) -> dict[str, str]:
     """The environment for ``python -m fnguard scan aws``: fake credentials, no proxy."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(AWS_TEST_ENV)
+    env.update(_ISOLATED)
     env["NO_PROXY"] = "127.0.0.1,localhost"
-    env.pop("AWS_PROFILE", None)
     if endpoint:
         env["AWS_ENDPOINT_URL"] = endpoint
     return env
