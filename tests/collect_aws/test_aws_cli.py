@@ -171,3 +171,15 @@ def test_without_boto3_the_error_says_what_to_install() -> None:
         2,
         "fnguard: `fnguard scan aws` needs boto3: pip install 'fnguard[aws]'",
     )
+
+
+def test_baseline_of_a_live_account_silences_its_findings(
+    aws_account: Seeded, tmp_path: Path
+) -> None:
+    baseline = tmp_path / "baseline.json"
+    live = ("aws", "--endpoint-url", aws_account.endpoint, "--region", "us-east-1")
+    done = fnguard("baseline", *live, "--output", str(baseline), env=cli_env())
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"wrote 23 findings to {baseline}\n"
+    done, report = scan(aws_account, "--baseline", str(baseline))
+    assert (done.returncode, report["findings"]) == (0, [])
