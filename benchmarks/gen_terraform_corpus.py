@@ -36,7 +36,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["STAMP", "CorpusSpec", "generate", "is_current", "main"]
+__all__ = ["STAMP", "CorpusSpec", "clear_output", "generate", "is_current", "main", "stamped"]
 
 #: file at the corpus root recording what generated it (not a Terraform or JSON file, so no
 #: scanner reads it); bump GENERATOR_VERSION whenever the output changes.
@@ -710,18 +710,28 @@ def _stamp_text(spec: CorpusSpec) -> str:
     )
 
 
+def stamped(out: Path, text: str) -> bool:
+    """Whether the corpus under ``out`` was written with the stamp ``text``."""
+    stamp = out / STAMP
+    return stamp.is_file() and stamp.read_text(encoding="utf-8") == text
+
+
+def clear_output(out: Path, functions: int, per_folder: int) -> None:
+    """Check the sizes and remove a previous corpus: generators replace, never merge."""
+    if functions < 1 or per_folder < 1:
+        raise ValueError("functions and per_folder must be positive")
+    if out.exists():
+        shutil.rmtree(out)
+
+
 def is_current(out: Path, spec: CorpusSpec = CorpusSpec()) -> bool:
     """Whether ``out`` holds exactly the corpus this generator makes for ``spec``."""
-    stamp = out / STAMP
-    return stamp.is_file() and stamp.read_text(encoding="utf-8") == _stamp_text(spec)
+    return stamped(out, _stamp_text(spec))
 
 
 def generate(out: Path, spec: CorpusSpec = CorpusSpec()) -> int:
     """Write the corpus under ``out`` (replacing it); return the number of files written."""
-    if spec.functions < 1 or spec.per_folder < 1:
-        raise ValueError("functions and per_folder must be positive")
-    if out.exists():
-        shutil.rmtree(out)
+    clear_output(out, spec.functions, spec.per_folder)
     rng = random.Random(spec.seed)
     written = 0
     folders = (spec.functions + spec.per_folder - 1) // spec.per_folder

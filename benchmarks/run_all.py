@@ -1,10 +1,13 @@
 """Run every benchmark: ``make bench``.
 
-Runs ``bench_scan.py`` (fnguard vs Checkov on the synthetic Terraform corpus), then the runtime
-guard's benchmarks under ``benchmarks/runtime/`` when that folder has an entry script: its
+Runs ``bench_scan.py`` (fnguard vs Checkov on the synthetic Terraform corpus), then
+``bench_cfn_scan.py`` (the same on the CloudFormation/SAM and serverless.yml corpora), then the
+runtime guard's benchmarks under ``benchmarks/runtime/`` when that folder has an entry script: its
 ``run_all.py`` or ``run.py`` if present, else each ``bench_*.py`` in name order. Each
 benchmark runs in its own process with the repository's interpreter; a failing one is reported
-and the others still run. Extra arguments are passed to ``bench_scan.py``.
+and the others still run. Extra arguments are passed to ``bench_scan.py``; those both scan
+benchmarks understand (``--skip-checkov``, ``-n``, ``--runs``, ``--checkov-runs``) also go to
+``bench_cfn_scan.py``.
 """
 
 from __future__ import annotations
@@ -27,6 +30,27 @@ def runtime_entry_points() -> list[Path]:
     return sorted(RUNTIME.glob("bench_*.py"))
 
 
+_SHARED_FLAGS = frozenset({"--skip-checkov"})
+_SHARED_OPTIONS = frozenset({"-n", "--functions", "--runs", "--checkov-runs"})
+
+
+def shared_args(args: list[str]) -> list[str]:
+    """The arguments for ``bench_scan.py`` that ``bench_cfn_scan.py`` also takes."""
+    out: list[str] = []
+    pending = False
+    for arg in args:
+        name = arg.split("=", 1)[0]
+        if pending:
+            out.append(arg)
+            pending = False
+        elif arg in _SHARED_FLAGS:
+            out.append(arg)
+        elif name in _SHARED_OPTIONS:
+            out.append(arg)
+            pending = "=" not in arg
+    return out
+
+
 def _run(script: Path, args: list[str]) -> int:
     print(f"\n== {script.relative_to(HERE.parent)} ==", flush=True)
     return subprocess.run([sys.executable, str(script), *args], check=False).returncode
@@ -35,9 +59,8 @@ def _run(script: Path, args: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     failures: list[str] = []
-    for script, script_args in [(HERE / "bench_scan.py", args)] + [
-        (entry, []) for entry in runtime_entry_points()
-    ]:
+    scans = [(HERE / "bench_scan.py", args), (HERE / "bench_cfn_scan.py", shared_args(args))]
+    for script, script_args in scans + [(entry, []) for entry in runtime_entry_points()]:
         if _run(script, script_args) != 0:
             failures.append(script.name)
     if not runtime_entry_points():
