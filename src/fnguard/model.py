@@ -353,6 +353,9 @@ class FrontDoor:
     public: bool = True  # reachable from the internet (not a PRIVATE endpoint / internal ingress)
     waf_acl: str | None = None  # WAF web ACL address/ARN associated with the stage
     stages: tuple[str, ...] = ()
+    # REST APIs: the declared stage resources (address, location) a WAF web ACL is associated
+    # with, so a finding can point there. Empty when no stage resource is declared.
+    stage_resources: tuple[tuple[str, Location], ...] = ()
     throttling_rate_limit: float | None = None
     throttling_burst_limit: int | None = None
     cors_allow_origins: tuple[str, ...] = ()

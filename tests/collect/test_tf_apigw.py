@@ -28,6 +28,7 @@ def test_front_doors() -> None:
         "functions": (FN,),
         "waf_acl": "aws_wafv2_web_acl.shop",
         "stages": ("prod",),
+        "stage_resources": (("aws_api_gateway_stage.prod", loc(56)),),
         "throttling_rate_limit": 100.0,
         "throttling_burst_limit": 50,
     }

@@ -120,6 +120,7 @@ def test_rest_api_method_stage_waf_and_http_quick_create() -> None:
             public=True,
             waf_acl="Acl",  # associated through the stage ARN built with !Sub
             stages=("prod",),
+            stage_resources=(("Prod", Location("apigw.yaml", 39)),),
             throttling_rate_limit=20.0,
             throttling_burst_limit=10,
         ),

@@ -289,6 +289,20 @@ def test_exp005_rest_api_names_the_api_and_stage_the_web_acl_belongs_on() -> Non
     )
 
 
+def test_exp005_rest_finding_points_at_the_stage_the_web_acl_goes_on() -> None:
+    integration = "aws_api_gateway_integration.proxy"
+    stage = ("aws_api_gateway_stage.prod", Location("api.tf", 40))
+    rest = door(FrontDoorKind.API_REST, address=integration, stages=("prod",))
+    staged = door(
+        FrontDoorKind.API_REST, address=integration, stages=("prod",), stage_resources=(stage,)
+    )
+    [finding] = run("EXP005", Inventory(functions=(fn(),), front_doors=(staged,)))
+    assert (finding.resource, finding.location) == stage
+    # near miss: without a declared stage resource the integration is all there is to name
+    [bare] = run("EXP005", Inventory(functions=(fn(),), front_doors=(rest,)))
+    assert bare.resource == integration
+
+
 # ------------------------------------------------------------------ EXP007
 
 OURS = "arn:aws:iam::111122223333:role/exec"

@@ -96,7 +96,9 @@ def _check_public_invoke(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     for fn in inv.functions:
         if fn.provider is not Provider.AWS:
             continue  # GCP invoker grants to allUsers are EXP002
-        perms = {p.address: p for p in inv.permissions_of(fn)}
+        # The URL-only statement (lambda:InvokedViaFunctionUrl) is judged by EXP002 through the
+        # URL's auth type; as a plain statement it would read as "anyone may invoke".
+        perms = {p.address: p for p in inv.permissions_of(fn) if not p.invoked_via_function_url}
         if not perms:
             continue
         decision = ctx.permissions.resource_allows_anonymous(
@@ -421,11 +423,14 @@ def _check_waf(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
             if why is None:
                 continue
             evidence = [Evidence("front door", door.kind.value)]
+            resource, location = door.address, door.location
             if door.kind is FrontDoorKind.API_REST:
                 evidence.append(Evidence("integration", door.address))
+                if door.stage_resources:  # the WAF association goes on the stage
+                    resource, location = door.stage_resources[0]
             yield EXP005.finding(
-                resource=door.address,
-                location=door.location,
+                resource=resource,
+                location=location,
                 message=f"{why}, in front of {fn.address}",
                 evidence=evidence,
                 function=fn,

@@ -1057,6 +1057,7 @@ class TemplateMapper:
                     public=self._rest_public(api),
                     waf_acl=acl,
                     stages=self._rest_stage_names(api, api_stages),
+                    stage_resources=tuple((st.address, st.location) for st in api_stages),
                     throttling_rate_limit=rate,
                     throttling_burst_limit=burst,
                 )

@@ -935,6 +935,7 @@ class Mapper:
                     public=self._rest_public(rest_api),
                     waf_acl=self._waf(api_stages) or self._waf_for(api_address or ""),
                     stages=self._rest_stage_names(api_address, api_stages),
+                    stage_resources=tuple((st.address, st.location) for st in api_stages),
                     throttling_rate_limit=rate,
                     throttling_burst_limit=burst,
                 )
