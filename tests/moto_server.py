@@ -16,10 +16,11 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -61,25 +62,31 @@ def moto_server(startup_timeout: float = 30.0) -> Iterator[str]:
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
     env = {**os.environ, **AWS_TEST_ENV}
-    process = subprocess.Popen(
-        _command(port), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
-        deadline = time.monotonic() + startup_timeout
-        while True:
-            if process.poll() is not None:
-                error = process.stderr.read().decode(errors="replace") if process.stderr else ""
-                raise RuntimeError(f"moto_server exited with {process.returncode}: {error}")
-            try:
-                with _DIRECT.open(f"{endpoint}/moto-api/", timeout=1):
-                    break
-            except (urllib.error.URLError, OSError):
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"moto_server did not answer on {endpoint}") from None
-                time.sleep(0.1)
-        yield endpoint
-    finally:
-        process.kill()
-        process.wait(timeout=10)
-        if process.stderr:
-            process.stderr.close()
+    # The server logs every request on stderr: a pipe nobody reads would fill (~64 KB) and
+    # block it, so the log goes to a file that is read only if the server dies at start-up.
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(_command(port), env=env, stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            _wait_until_up(process, endpoint, log, startup_timeout)
+            yield endpoint
+        finally:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _wait_until_up(
+    process: subprocess.Popen[bytes], endpoint: str, log: IO[bytes], timeout: float
+) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            log.seek(0)
+            error = log.read().decode(errors="replace")
+            raise RuntimeError(f"moto_server exited with {process.returncode}: {error}")
+        try:
+            with _DIRECT.open(f"{endpoint}/moto-api/", timeout=1):
+                return
+        except (urllib.error.URLError, OSError):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"moto_server did not answer on {endpoint}") from None
+            time.sleep(0.1)
