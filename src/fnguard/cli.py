@@ -252,7 +252,10 @@ def _require_boto3() -> None:
 
 def _scan_aws(args: argparse.Namespace, request: ScanRequest, *, show_progress: bool) -> ScanResult:
     """Read the account(s), say what was read on stderr, then run the usual pipeline."""
-    from fnguard.collect.aws import Access, AwsOptions, collect_aws, scan_live, summary
+    from dataclasses import replace
+
+    from fnguard.collect.aws import Access, AwsOptions, collect_aws, summary
+    from fnguard.scan import scan
 
     options = AwsOptions(
         access=Access(
@@ -267,14 +270,14 @@ def _scan_aws(args: argparse.Namespace, request: ScanRequest, *, show_progress: 
     if not show_progress:
         inventory = collect_aws(options)
         print(f"fnguard: {summary(inventory)}", file=sys.stderr)
-        return scan_live(request, inventory)
+        return scan(replace(request, inventory=inventory))
     from fnguard._progress import TerminalProgress
 
     with TerminalProgress(sys.stderr, min_total=1) as progress:  # one bar step per unit
         inventory = collect_aws(options, progress)
     print(f"fnguard: {summary(inventory)}", file=sys.stderr)
     with TerminalProgress(sys.stderr, min_total=_PROGRESS_MIN_FILES) as progress:
-        return scan_live(request, inventory, progress)
+        return scan(replace(request, inventory=inventory), progress)
 
 
 def _outputs(args: argparse.Namespace) -> list[tuple[str, str]]:

@@ -59,6 +59,8 @@ class ScanRequest:
     permissions: PermissionChecker
     baseline: Baseline | None = None
     today: _dt.date | None = None
+    # Inventory read without paths (a live account); merged before the collected files.
+    inventory: Inventory | None = None
 
 
 def collect(
@@ -114,6 +116,8 @@ def scan(request: ScanRequest, progress: Progress | None = None) -> ScanResult:
     started = time.perf_counter()
     sink = progress or _Silent()
     inventory = collect(request.targets, request.collectors, sink)
+    if request.inventory is not None:
+        inventory = request.inventory.merge(inventory)
 
     # Inline suppressions must say why; one without a reason is reported, not honoured.
     honoured: dict[tuple[str, str], Suppression] = {}
@@ -163,7 +167,10 @@ def scan(request: ScanRequest, progress: Progress | None = None) -> ScanResult:
 
     return ScanResult(
         tool_version=__version__,
-        targets=tuple(str(t) for t in request.targets),
+        targets=(
+            *(str(t) for t in request.targets),
+            *(request.inventory.sources if request.inventory else ()),
+        ),
         inventory=inventory,
         findings=tuple(kept),
         rules=tuple(rule_info(r) for r in rules),

@@ -12,13 +12,13 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
 
-from fnguard.collect.aws import Access, AwsOptions, collect_aws, scan_live, summary
+from fnguard.collect.aws import Access, AwsOptions, collect_aws, summary
 from fnguard.collect.aws._session import client_factory
 from fnguard.config import Config
 from fnguard.iam import default_checker
 from fnguard.model import FindingStatus, Inventory
 from fnguard.rules import all_rules
-from fnguard.scan import ScanRequest
+from fnguard.scan import ScanRequest, scan
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -72,8 +72,9 @@ def _scan(inventory: Inventory, *rules: str) -> ScanResult:
         collectors=(),
         rules=all_rules(),
         permissions=default_checker(),
+        inventory=inventory,
     )
-    return scan_live(request, inventory)
+    return scan(request)
 
 
 def _verdicts(result: ScanResult) -> set[tuple[str, str, FindingStatus]]:

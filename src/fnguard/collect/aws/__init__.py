@@ -7,7 +7,6 @@ A refused or failed API call is a ``CollectionGap`` on what it hid, never an abo
 from __future__ import annotations
 
 from fnguard.collect.aws._collect import AwsOptions, collect_aws, link_gaps, plan_units, summary
-from fnguard.collect.aws._entry import LiveSource, scan_live
 from fnguard.collect.aws._names import Shard
 from fnguard.collect.aws._session import Access
 from fnguard.collect.aws._units import GLOBAL, Unit, run_unit
@@ -16,13 +15,11 @@ __all__ = [
     "GLOBAL",
     "Access",
     "AwsOptions",
-    "LiveSource",
     "Shard",
     "Unit",
     "collect_aws",
     "link_gaps",
     "plan_units",
     "run_unit",
-    "scan_live",
     "summary",
 ]
