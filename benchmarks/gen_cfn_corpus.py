@@ -53,7 +53,7 @@ from gen_terraform_corpus import (
 
 __all__ = ["FORMATS", "STAMP", "CfnCorpusSpec", "generate", "is_current", "main"]
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 FORMATS = ("cloudformation", "serverless")
 
 _TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -630,12 +630,18 @@ def _sam_template(folder: int, fns: list[_Fn]) -> dict[str, Any]:
     parameters = {
         "Environment": {"Type": "String", "Default": "prod"},
         "Prefix": {"Type": "String", "Default": f"service-{folder:02d}-prod"},
-        "VpcId": {"Type": "AWS::EC2::VPC::Id", "Default": f"vpc-0{folder:02d}a1b2c3d4e5f6"},
-        "SubnetA": {"Type": "AWS::EC2::Subnet::Id", "Default": f"subnet-0{folder:02d}aaaa1111bbbb"},
-        "SubnetB": {"Type": "AWS::EC2::Subnet::Id", "Default": f"subnet-0{folder:02d}cccc2222dddd"},
+        "VpcId": {"Type": "AWS::EC2::VPC::Id", "Default": f"vpc-{folder:02x}0a1b2c3d4e5f6a7"},
+        "SubnetA": {
+            "Type": "AWS::EC2::Subnet::Id",
+            "Default": f"subnet-{folder:02x}0aaaa1111bbbb22",
+        },
+        "SubnetB": {
+            "Type": "AWS::EC2::Subnet::Id",
+            "Default": f"subnet-{folder:02x}0cccc2222dddd33",
+        },
         "LambdaSecurityGroup": {
             "Type": "AWS::EC2::SecurityGroup::Id",
-            "Default": f"sg-0{folder:02d}eeee3333ffff",
+            "Default": f"sg-{folder:02x}0eeee3333ffff44",
         },
     }
     return {
