@@ -11,6 +11,8 @@ import pytest
 from aws_seed import code_zip
 
 from fnguard.collect.aws import Access, AwsOptions, collect_aws
+from fnguard.collect.aws._api import Api
+from fnguard.collect.aws._lambda import _permissions
 from fnguard.model import (
     Architecture,
     Bucket,
@@ -269,15 +271,17 @@ def test_resource_policy_statements_become_permissions(
     assert (anyone.principal, anyone.source_arn) == ("*", None)
 
 
-def test_statements_with_lists_and_unmodelled_conditions() -> None:
-    from fnguard.collect.aws._api import Api
-    from fnguard.collect.aws._lambda import _permissions
+def _offline_api() -> tuple[Api, Location]:
+    """An Api that must not call AWS: the tests feed _permissions a GetPolicy answer."""
 
     def no_clients(service: str) -> Any:
         raise AssertionError(f"no call expected, got {service}")
 
-    api = Api(no_clients)
-    where = Location("aws://1/r/lambda/f")
+    return Api(no_clients), Location("aws://1/r/lambda/f")
+
+
+def test_statements_with_lists_and_unmodelled_conditions() -> None:
+    api, where = _offline_api()
     policy = {
         "Statement": [
             {
@@ -300,4 +304,37 @@ def test_statements_with_lists_and_unmodelled_conditions() -> None:
         "fn",
         "permissions",
         "statement two: conditions fnguard does not model (IpAddress aws:SourceIp)",
+    )
+
+
+def test_url_only_statement_is_modelled_not_a_gap() -> None:
+    """Bool lambda:InvokedViaFunctionUrl = true: the second statement of a public URL."""
+    api, where = _offline_api()
+    policy = {
+        "Statement": [
+            {
+                "Sid": "FunctionURLInvokeAllowPublicAccess",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "lambda:InvokeFunction",
+                "Condition": {"Bool": {"lambda:InvokedViaFunctionUrl": "true"}},
+            },
+            {
+                "Sid": "odd",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "lambda:InvokeFunction",
+                "Condition": {"StringEquals": {"lambda:InvokedViaFunctionUrl": "true"}},
+            },
+        ]
+    }
+    perms = _permissions(api, "fn", where, {"Policy": json.dumps(policy)})
+    assert [(p.address, p.invoked_via_function_url) for p in perms] == [
+        ("fn#policy/FunctionURLInvokeAllowPublicAccess", True),
+        ("fn#policy/odd", False),
+    ]
+    (gap,) = api.gaps  # only the statement whose operator is not Bool
+    assert gap.reason == (
+        "statement odd: conditions fnguard does not model "
+        "(StringEquals lambda:InvokedViaFunctionUrl)"
     )

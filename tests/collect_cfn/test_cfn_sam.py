@@ -297,14 +297,34 @@ def test_public_function_url_gets_the_public_permission(tmp_path: Path) -> None:
         "      Runtime: python3.12\n      Handler: a.b\n      CodeUri: .\n"
         "      FunctionUrlConfig: {AuthType: NONE}\n",
     )
-    (perm,) = inv.permissions
-    assert (perm.address, perm.action, perm.principal, perm.function_url_auth_type) == (
-        "FnUrlPublicPermissions",
-        "lambda:InvokeFunctionUrl",
-        "*",
-        "NONE",
-    )
+    via_url, url_perm = sorted(inv.permissions, key=lambda p: p.address)
+    assert (
+        url_perm.address,
+        url_perm.action,
+        url_perm.principal,
+        url_perm.function_url_auth_type,
+        url_perm.invoked_via_function_url,
+    ) == ("FnUrlPublicPermissions", "lambda:InvokeFunctionUrl", "*", "NONE", False)
+    # The second statement AWS requires: InvokeFunction, only through the URL.
+    assert (
+        via_url.address,
+        via_url.action,
+        via_url.principal,
+        via_url.function_url_auth_type,
+        via_url.invoked_via_function_url,
+    ) == ("FnURLInvokeAllowPublicAccess", "lambda:InvokeFunction", "*", None, True)
     assert inv.front_doors[0].authorization == "NONE"
+
+
+def test_iam_function_url_gets_no_public_permission(tmp_path: Path) -> None:
+    inv = collect_source(
+        tmp_path,
+        _HEAD + "  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Runtime: python3.12\n      Handler: a.b\n      CodeUri: .\n"
+        "      FunctionUrlConfig: {AuthType: AWS_IAM}\n",
+    )
+    assert inv.permissions == ()
+    assert inv.front_doors[0].authorization == "AWS_IAM"
 
 
 def test_bucket_referenced_by_policy_and_event_is_a_cycle(tmp_path: Path) -> None:

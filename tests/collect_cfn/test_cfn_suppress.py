@@ -12,7 +12,13 @@ def test_yaml_comments_above_and_inside_cover_what_sam_generates() -> None:
     by_rule: dict[str, set[str]] = {}
     for sup in sups:
         by_rule.setdefault(sup.rule_id, set()).add(sup.resource)
-    generated = {"Hook", "HookRole", "HookUrl", "HookUrlPublicPermissions"}
+    generated = {
+        "Hook",
+        "HookRole",
+        "HookUrl",
+        "HookUrlPublicPermissions",
+        "HookURLInvokeAllowPublicAccess",
+    }
     assert by_rule == {
         "EXP002": generated,
         "EXP005": generated,

@@ -193,9 +193,13 @@ def test_permissions_name_their_callers() -> None:
             "arn:aws:s3:::shop-legacy",
         ),
         ("PublicLambdaPermissionFnUrl", "*", "lambda:InvokeFunctionUrl", None),
+        ("PublicLambdaPermissionFnUrlInvokeFunction", "*", invoke, None),
     }
     url = inv.get("PublicLambdaPermissionFnUrl")
     assert getattr(url, "function_url_auth_type", None) == "NONE"
+    assert getattr(url, "invoked_via_function_url", None) is False
+    via_url = inv.get("PublicLambdaPermissionFnUrlInvokeFunction")
+    assert getattr(via_url, "invoked_via_function_url", None) is True
 
 
 def test_private_rest_api_and_custom_authorizers(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ def test_comments_cover_what_the_framework_generates_for_the_entry() -> None:
         "HookLogGroup",
         "HookLambdaFunctionUrl",
         "HookLambdaPermissionFnUrl",
+        "HookLambdaPermissionFnUrlInvokeFunction",
     }
     assert by_rule == {
         "IAM001": {"IamRoleLambdaExecution"},  # a comment in provider: the generated role

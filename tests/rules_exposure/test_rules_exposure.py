@@ -94,6 +94,27 @@ def test_exp001_near_misses(extra: dict[str, Any]) -> None:
     assert run("EXP001", Inventory(functions=(fn(),), permissions=(perm(**extra),))) == []
 
 
+@pytest.mark.parametrize("principal", ["*", "cloudfront.amazonaws.com", None])
+def test_exp001_never_fires_on_the_url_only_statement(principal: str | None) -> None:
+    """lambda:InvokedViaFunctionUrl = true: EXP002 judges the URL through its auth type."""
+    via_url = perm(principal=principal, invoked_via_function_url=True)
+    url = perm(
+        "aws_lambda_permission.url",
+        action="lambda:InvokeFunctionUrl",
+        principal="*",
+        function_url_auth_type="NONE",
+    )
+    assert run("EXP001", Inventory(functions=(fn(),), permissions=(via_url,))) == []
+    assert run("EXP001", Inventory(functions=(fn(),), permissions=(via_url, url))) == []
+
+
+def test_exp001_url_only_statement_does_not_hide_a_plain_public_grant() -> None:
+    via_url = perm("aws_lambda_permission.via_url", principal="*", invoked_via_function_url=True)
+    plain = perm("aws_lambda_permission.plain", principal="*")
+    [finding] = run("EXP001", Inventory(functions=(fn(),), permissions=(via_url, plain)))
+    assert finding.resource == "aws_lambda_permission.plain"
+
+
 def test_exp001_intended_public_is_info() -> None:
     inv = Inventory(functions=(fn(),), permissions=(perm(principal="*"),))
     [finding] = run("EXP001", inv, allowed_public=("api",))

@@ -286,6 +286,9 @@ def _permissions(
                         principal_org_id=known.get("aws:principalorgid"),
                         function_url_auth_type=known.get("lambda:functionurlauthtype"),
                         event_source_token=known.get("lambda:eventsourcetoken"),
+                        invoked_via_function_url=(
+                            known.get("lambda:invokedviafunctionurl", "").lower() == "true"
+                        ),
                     )
                 )
     return tuple(out)
@@ -316,6 +319,7 @@ _MODELLED = frozenset(
         "aws:principalorgid",
         "lambda:functionurlauthtype",
         "lambda:eventsourcetoken",
+        "lambda:invokedviafunctionurl",  # Bool "true": the URL-only twin of a public URL grant
     }
 )
 
@@ -329,7 +333,11 @@ def _conditions(raw: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
             continue
         for key, value in pairs.items():
             text = value[0] if isinstance(value, list) and len(value) == 1 else value
-            if key.lower() in _MODELLED and isinstance(text, str):
+            if isinstance(text, bool):
+                text = str(text).lower()
+            if key.lower() == "lambda:invokedviafunctionurl" and operator != "Bool":
+                unread.append(f"{operator} {key}")
+            elif key.lower() in _MODELLED and isinstance(text, str):
                 known[key.lower()] = text
             else:
                 unread.append(f"{operator} {key}")

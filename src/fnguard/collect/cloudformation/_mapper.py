@@ -371,14 +371,7 @@ class TemplateMapper:
             roles=tuple(self._role(r) for r in self.of("AWS::IAM::Role")),
             triggers=tuple(triggers),
             front_doors=tuple(front_doors),
-            permissions=tuple(
-                self._permission(r)
-                for r in self.of("AWS::Lambda::Permission")
-                # The second half of a public function URL (lambda:InvokedViaFunctionUrl) stays
-                # out until the rules judge Permission.invoked_via_function_url (EXP001 would
-                # read it as "anyone may invoke").
-                if _bool(r.props.get("InvokedViaFunctionUrl")) is not True
-            ),
+            permissions=tuple(self._permission(r) for r in self.of("AWS::Lambda::Permission")),
             subnets=tuple(self._subnet(r) for r in self.of("AWS::EC2::Subnet")),
             security_groups=self._security_groups(),
             vpc_endpoints=tuple(self._vpc_endpoint(r) for r in self.of("AWS::EC2::VPCEndpoint")),
@@ -1214,6 +1207,10 @@ class TemplateMapper:
             principal_org_id=self.text(r, p, "PrincipalOrgID", "principal_org_id"),
             function_url_auth_type=self.text(r, p, "FunctionUrlAuthType", "function_url_auth_type"),
             event_source_token=self.text(r, p, "EventSourceToken", "event_source_token"),
+            # Unknown reads as False: the statement is then judged as a plain grant (stricter).
+            invoked_via_function_url=bool(
+                self.flag(r, p, "InvokedViaFunctionUrl", "invoked_via_function_url", False)
+            ),
         )
 
     def _source_arn(self, r: Resource) -> str | None:

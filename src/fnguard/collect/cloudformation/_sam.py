@@ -260,20 +260,21 @@ class _Function:
                 url_props[key] = config[key]
         self.out.append(_retype(self.raw, "AWS::Lambda::Url", url_props, f"{self.id}Url"))
         if config.get("AuthType") == "NONE":
-            permission = {
+            # A public URL needs two statements: InvokeFunctionUrl for anyone, and
+            # InvokeFunction restricted to calls that arrive through the URL.
+            url_only = {
                 "Action": "lambda:InvokeFunctionUrl",
-                "FunctionName": {"Ref": self.id},
-                "Principal": "*",
                 "FunctionUrlAuthType": "NONE",
             }
-            self.out.append(
-                _retype(
-                    self.raw,
-                    "AWS::Lambda::Permission",
-                    permission,
-                    f"{self.id}UrlPublicPermissions",
+            via_url = {"Action": "lambda:InvokeFunction", "InvokedViaFunctionUrl": True}
+            for suffix, props in (
+                ("UrlPublicPermissions", url_only),
+                ("URLInvokeAllowPublicAccess", via_url),
+            ):
+                permission = {"FunctionName": {"Ref": self.id}, "Principal": "*", **props}
+                self.out.append(
+                    _retype(self.raw, "AWS::Lambda::Permission", permission, f"{self.id}{suffix}")
                 )
-            )
 
     def _event_invoke(self) -> None:
         config = self.props.get("EventInvokeConfig")

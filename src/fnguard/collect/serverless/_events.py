@@ -176,6 +176,15 @@ class Events:
                 Action="lambda:InvokeFunctionUrl",
                 FunctionUrlAuthType="NONE",
             )
+            # The statement AWS requires besides it for public URLs (InvokeFunction, only
+            # through the URL), named as the framework's twin of LambdaPermissionFnUrl.
+            self._permission(
+                f"{self.base}LambdaPermissionFnUrlInvokeFunction",
+                "*",
+                line,
+                Action="lambda:InvokeFunction",
+                InvokedViaFunctionUrl=True,
+            )
 
     def _http(self, body: Any, line: int) -> None:
         if isinstance(body, str):

@@ -1138,6 +1138,10 @@ class Mapper:
             principal_org_id=self.text(v, "principal_org_id", "principal_org_id"),
             function_url_auth_type=self.text(v, "function_url_auth_type", "function_url_auth_type"),
             event_source_token=self.text(v, "event_source_token", "event_source_token"),
+            # AWS provider v6 argument; unknown reads as False (judged as a plain grant).
+            invoked_via_function_url=bool(
+                self.flag(v, "invoked_via_function_url", "invoked_via_function_url", False)
+            ),
         )
 
     def _source_arn(self, v: View, types: Sequence[str]) -> str | None:
