@@ -9,6 +9,7 @@ import pytest
 from fnguard.config import Thresholds
 from fnguard.iam import default_checker
 from fnguard.model import (
+    CollectionGap,
     Finding,
     FindingStatus,
     FrontDoor,
@@ -113,6 +114,47 @@ def test_exp001_url_only_statement_does_not_hide_a_plain_public_grant() -> None:
     plain = perm("aws_lambda_permission.plain", principal="*")
     [finding] = run("EXP001", Inventory(functions=(fn(),), permissions=(via_url, plain)))
     assert finding.resource == "aws_lambda_permission.plain"
+
+
+def _refused(field: str, resource: str = FN) -> CollectionGap:
+    return CollectionGap(
+        Location("aws://1/r"), "lambda:GetPolicy answered AccessDenied", resource, field
+    )
+
+
+def test_exp001_unread_resource_policy_is_unknown() -> None:
+    [finding] = run("EXP001", Inventory(functions=(fn(),), gaps=(_refused("permissions"),)))
+    assert finding.status is FindingStatus.UNKNOWN and "AccessDenied" in finding.message
+    # Read in part (a condition not modelled): a private-looking rest is not a pass either.
+    inv = Inventory(
+        functions=(fn(),),
+        permissions=(perm(principal="111122223333"),),
+        gaps=(_refused("permissions"),),
+    )
+    assert [f.status for f in run("EXP001", inv)] == [FindingStatus.UNKNOWN]
+
+
+def test_exp001_unread_principal_of_the_allowing_statement_is_unknown() -> None:
+    inv = Inventory(
+        functions=(fn(),),
+        permissions=(perm(principal=None),),
+        gaps=(_refused("principal", "aws_lambda_permission.p"),),
+    )
+    assert [f.status for f in run("EXP001", inv)] == [FindingStatus.UNKNOWN]
+
+
+def test_exp001_gap_on_an_unrelated_field_keeps_the_verdict() -> None:
+    gaps = (_refused("reserved_concurrency"), _refused("permissions", "aws_lambda_function.x"))
+    public = Inventory(functions=(fn(),), permissions=(perm(principal="*"),), gaps=gaps)
+    assert [f.status for f in run("EXP001", public)] == [FindingStatus.FAIL]
+    private = Inventory(functions=(fn(),), permissions=(perm(principal="1"),), gaps=gaps)
+    assert run("EXP001", private) == []
+
+
+def test_exp002_unread_url_config_is_unknown() -> None:
+    [finding] = run("EXP002", Inventory(functions=(fn(),), gaps=(_refused("front_doors"),)))
+    assert finding.status is FindingStatus.UNKNOWN
+    assert run("EXP002", Inventory(functions=(fn(),), gaps=(_refused("permissions"),))) == []
 
 
 def test_exp001_intended_public_is_info() -> None:

@@ -99,15 +99,36 @@ def _check_public_invoke(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
         # The URL-only statement (lambda:InvokedViaFunctionUrl) is judged by EXP002 through the
         # URL's auth type; as a plain statement it would read as "anyone may invoke".
         perms = {p.address: p for p in inv.permissions_of(fn) if not p.invoked_via_function_url}
-        if not perms:
-            continue
-        decision = ctx.permissions.resource_allows_anonymous(
-            [p.as_statement() for p in perms.values()], "lambda:InvokeFunction"
+        # The resource policy itself unread (GetPolicy refused, conditions not modelled).
+        policy_gaps = inv.gaps_for(fn.address, "permissions")
+        decision = (
+            ctx.permissions.resource_allows_anonymous(
+                [p.as_statement() for p in perms.values()], "lambda:InvokeFunction"
+            )
+            if perms
+            else None
         )
-        if not decision.allowed:
+        if decision is None or not decision.allowed:
+            if policy_gaps:
+                yield EXP001.unknown(
+                    fn=fn,
+                    message=f"resource policy of {fn.address} unknown ({policy_gaps[0].reason})",
+                )
             continue
         sids = [d.lstrip("#") for d in decision.deciding]
         perm = next((perms[s] for s in sids if s in perms), next(iter(perms.values())))
+        # A principal or condition of the allowing statement fnguard could not read.
+        unread = policy_gaps or inv.gaps_for(perm.address)
+        if unread:
+            yield EXP001.unknown(
+                fn=fn,
+                message=(
+                    f"anyone may invoke {fn.address} unless what fnguard could not read of "
+                    f"{perm.address} restricts the caller ({unread[0].reason})"
+                ),
+                evidence=[Evidence("statement", s) for s in sids],
+            )
+            continue
         if decision.conditional:
             message = (
                 f"anyone may invoke {fn.address} unless a condition fnguard cannot judge "
@@ -170,7 +191,13 @@ EXP002 = RuleMeta(
 
 def _check_open_url(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     for fn in inv.functions:
-        for door in inv.front_doors_of(fn):
+        doors = inv.front_doors_of(fn)
+        door_gaps = inv.gaps_for(fn.address, "front_doors")
+        if door_gaps and not any(d.kind is FrontDoorKind.FUNCTION_URL for d in doors):
+            yield EXP002.unknown(
+                fn=fn, message=f"function URL of {fn.address} unknown ({door_gaps[0].reason})"
+            )
+        for door in doors:
             if door.kind is not FrontDoorKind.FUNCTION_URL:
                 continue
             if door.authorization is None:

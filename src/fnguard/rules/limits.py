@@ -341,15 +341,35 @@ def _open_entries(inv: Inventory, fn: Function) -> list[str]:
     return entries
 
 
+def _first_gap(inv: Inventory, fn: Function, *fields: str) -> str | None:
+    """The reason of the first gap hiding one of ``fields`` of ``fn``, if any."""
+    gaps = (g for f in fields for g in inv.gaps_for(fn.address, f))
+    return next((g.reason for g in gaps), None)
+
+
 def _check_lim005(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     for fn in inv.functions:
-        limit = fn.reserved_concurrency if fn.provider is Provider.AWS else fn.max_instances
+        aws = fn.provider is Provider.AWS
+        limit = fn.reserved_concurrency if aws else fn.max_instances
         if limit is not None:
             continue
+        setting = "reserved concurrency" if aws else "max instances"
         entries = _open_entries(inv, fn)
-        if not entries:
+        # Unset and unread look alike: a refused GetFunctionConcurrency leaves None too.
+        limit_gap = _first_gap(inv, fn, "reserved_concurrency" if aws else "max_instances")
+        entry_gap = _first_gap(inv, fn, "front_doors", "permissions")
+        if entries and limit_gap:
+            yield LIM005.unknown(
+                fn=fn, message=f"the {setting} of {_label(fn)} is unknown ({limit_gap})"
+            )
             continue
-        setting = "reserved concurrency" if fn.provider is Provider.AWS else "max instances"
+        if not entries:
+            if entry_gap:
+                yield LIM005.unknown(
+                    fn=fn,
+                    message=f"whether anyone may invoke {_label(fn)} is unknown ({entry_gap})",
+                )
+            continue
         yield LIM005.finding(
             resource=fn.address,
             location=fn.location,
@@ -443,6 +463,14 @@ def _check_lim006(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
             continue
         sources = _async_sources(inv, fn)
         if not sources:
+            continue
+        unread = _first_gap(inv, fn, "on_failure_destination", "dead_letter_target")
+        if unread:
+            yield LIM006.unknown(
+                fn=fn,
+                message=f"{_label(fn)} is invoked asynchronously ({sources[0]}) and whether it "
+                f"has an on-failure destination is unknown ({unread})",
+            )
             continue
         yield LIM006.finding(
             resource=fn.address,
