@@ -7,12 +7,11 @@ AWS-managed policies the answer leaves out fall back to fnguard's shipped copies
 
 from __future__ import annotations
 
-import functools
 import json
-import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from fnguard.collect._shared import is_aws_managed, managed_document
 from fnguard.collect.aws._names import Shard, location
 from fnguard.model import Inventory, Policy, PolicyKind, Provider, Role
 
@@ -23,17 +22,6 @@ if TYPE_CHECKING:
     from fnguard.model import Location
 
 __all__ = ["collect_iam"]
-
-_AWS_MANAGED = re.compile(r"^arn:aws[\w-]*:iam::aws:policy/")
-
-
-@functools.cache
-def _shipped() -> dict[str, Mapping[str, Any]]:
-    from importlib import resources
-
-    raw = resources.files("fnguard.data").joinpath("aws_managed_policies.json").read_text("utf-8")
-    policies: dict[str, Mapping[str, Any]] = json.loads(raw)["policies"]
-    return policies
 
 
 def collect_iam(api: Api, shard: Shard) -> Inventory:
@@ -103,10 +91,10 @@ def _attached(
     managed: Mapping[str, Mapping[str, Any] | None],
     kind: PolicyKind | None,
 ) -> Policy:
-    aws_owned = bool(_AWS_MANAGED.match(arn))
+    aws_owned = is_aws_managed(arn)
     document = managed.get(arn)
     if document is None and aws_owned:
-        document = _shipped().get(re.sub(r"^arn:aws[\w-]*:", "arn:aws:", arn))
+        document = managed_document(arn)
     if document is None:
         api.gap(
             where,

@@ -12,6 +12,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from fnguard.collect._shared import default_log_group, event_source_kind
 from fnguard.collect.aws._names import Shard, function_arn, location
 from fnguard.model import (
     Architecture,
@@ -175,7 +176,7 @@ def _logging(raw: Mapping[str, Any] | None, name: str) -> LoggingConfig:
     cfg = raw or {}
     return LoggingConfig(
         log_format=cfg.get("LogFormat") or "Text",
-        log_group=cfg.get("LogGroup") or f"/aws/lambda/{name}",
+        log_group=cfg.get("LogGroup") or default_log_group(name),
         application_log_level=cfg.get("ApplicationLogLevel"),
         system_log_level=cfg.get("SystemLogLevel"),
     )
@@ -357,7 +358,7 @@ def _event_source_mappings(api: Api, shard: Shard) -> Inventory:
     triggers: list[Trigger] = []
     for esm in mappings or ():
         source = str(esm.get("EventSourceArn") or "")
-        kind = _kind(source)
+        kind = event_source_kind(source)
         fn = esm.get("FunctionArn")
         if kind is None or not fn:
             continue
@@ -383,13 +384,3 @@ def _event_source_mappings(api: Api, shard: Shard) -> Inventory:
             )
         )
     return Inventory(triggers=tuple(triggers))
-
-
-def _kind(arn: str) -> TriggerKind | None:
-    if ":sqs:" in arn:
-        return TriggerKind.SQS
-    if ":kinesis:" in arn:
-        return TriggerKind.KINESIS
-    if ":dynamodb:" in arn and "/stream/" in arn:
-        return TriggerKind.DYNAMODB_STREAM
-    return None

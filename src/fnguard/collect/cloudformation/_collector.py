@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import gc
-import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fnguard.collect._batch import collect_each
 from fnguard.collect._interface import Collector
 from fnguard.collect.cloudformation._decode import claims_text, decode, line_of
 from fnguard.collect.cloudformation._graph import cycles, raw_refs
@@ -19,6 +17,8 @@ from fnguard.errors import InputError
 from fnguard.model import CollectionGap, Inventory, Location, Suppression
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from fnguard.collect.cloudformation._resource import Raw
 
 __all__ = ["CloudFormationCollector", "collect_compiled", "collect_text", "read_source"]
@@ -68,22 +68,7 @@ class CloudFormationCollector(Collector):
         return claims_text(path.name, head, in_workflows)
 
     def collect(self, paths: Sequence[Path], root: Path) -> Inventory:
-        root_abs = os.path.abspath(root)  # noqa: PTH100 - no symlink resolution per file
-        files = sorted(set(paths))
-        several = len(files) > 1
-        pieces: list[Inventory] = []
-        # Decoding allocates hundreds of thousands of long-lived nodes and no cycles worth
-        # chasing: the cyclic collector would double the time of a large template.
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            for path in files:
-                rel = Path(os.path.relpath(os.path.abspath(path), root_abs)).as_posix()  # noqa: PTH100
-                pieces.append(collect_file(path, rel, f"{rel}:" if several else ""))
-        finally:
-            if was_enabled:
-                gc.enable()
-        return Inventory.combine(pieces)
+        return collect_each(paths, root, collect_file)
 
 
 def collect_file(path: Path, rel: str, prefix: str = "") -> Inventory:

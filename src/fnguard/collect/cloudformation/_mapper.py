@@ -14,8 +14,16 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from fnguard.collect._shared import (
+    aws_managed_policy,
+    by_identity,
+    default_log_group,
+    event_source_kind,
+    is_aws_managed,
+    known_str,
+    to_int,
+)
 from fnguard.collect.cloudformation._intrinsic import Ref, Unknown, placeholder
-from fnguard.collect.cloudformation._policies import managed_document
 from fnguard.model import (
     Architecture,
     Bucket,
@@ -50,7 +58,6 @@ from fnguard.model import (
 
 __all__ = ["Resource", "TemplateMapper"]
 
-_AWS_MANAGED = re.compile(r"^arn:aws[\w-]*:iam::aws:policy/")
 _SECRET_ARN = re.compile(
     r"^arn:aws[\w-]*:(ssm|secretsmanager):|\{\{resolve:(ssm|ssm-secure|secretsmanager):"
 )
@@ -100,29 +107,6 @@ class Resource:
 
 def _unset(value: Any) -> bool:
     return value is _MISSING or value is None
-
-
-def _known_str(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        try:
-            return int(value)
-        except ValueError:
-            return None
-    return None
 
 
 def _float(value: Any) -> float | None:
@@ -188,7 +172,7 @@ class TemplateMapper:
         self.identity: dict[tuple[str, str], str] = {}
         for res in self.resources:
             name = (
-                _known_str(res.get(_IDENTITY.get(res.type, ""))) if res.type in _IDENTITY else None
+                known_str(res.get(_IDENTITY.get(res.type, ""))) if res.type in _IDENTITY else None
             )
             if name:
                 self.identity.setdefault((res.type, name), res.address)
@@ -214,24 +198,10 @@ class TemplateMapper:
                 if target is not None and target.type in types:
                     return ref
             return None
-        text = _known_str(value)
+        text = known_str(value)
         if text is None:
             return None
-        return self._by_identity(text, types) or text
-
-    def _by_identity(self, value: str, types: Sequence[str]) -> str | None:
-        candidates = [value]
-        if value.startswith("arn:"):
-            tail = re.split(r"[:/]", value)
-            candidates.append(tail[-1])
-            if len(tail) > 1:
-                candidates.append(tail[-2])
-        for name in candidates:
-            for rtype in types:
-                found = self.identity.get((rtype, name))
-                if found:
-                    return found
-        return None
+        return by_identity(self.identity, text, types) or text
 
     def ref_field(
         self, res: Resource, props: Mapping[str, Any], key: str, types: Sequence[str], field: str
@@ -287,13 +257,13 @@ class TemplateMapper:
         field: str,
         default: str | None = None,
     ) -> str | None:
-        result: str | None = self.scalar(res, props, key, field, default, _known_str)
+        result: str | None = self.scalar(res, props, key, field, default, known_str)
         return result
 
     def number(
         self, res: Resource, props: Mapping[str, Any], key: str, field: str, default: int | None
     ) -> int | None:
-        result: int | None = self.scalar(res, props, key, field, default, _int)
+        result: int | None = self.scalar(res, props, key, field, default, to_int)
         return result
 
     def flag(
@@ -309,7 +279,7 @@ class TemplateMapper:
         if value is None:
             return ()
         items = value if isinstance(value, list) else [value]
-        out = tuple(s for s in (_known_str(i) for i in items) if s is not None)
+        out = tuple(s for s in (known_str(i) for i in items) if s is not None)
         if len(out) != len(items):
             self.gap(res, field, value, key)
         return out
@@ -457,7 +427,7 @@ class TemplateMapper:
             return ()
         out: list[EnvVar] = []
         for key, value in variables.items():
-            literal = _known_str(value) if not isinstance(value, bool) else str(value).lower()
+            literal = known_str(value) if not isinstance(value, bool) else str(value).lower()
             reference = isinstance(value, Ref) or (
                 isinstance(value, Unknown) and (bool(value.refs) or value.reference)
             )
@@ -521,7 +491,7 @@ class TemplateMapper:
         return None
 
     def _logging(self, r: Resource, name: str | None) -> LoggingConfig:
-        default_group = f"/aws/lambda/{name}" if name else None
+        default_group = default_log_group(name)
         cfg = r.props.get("LoggingConfig")
         if not isinstance(cfg, Mapping):
             return LoggingConfig(log_format="Text", log_group=default_group)
@@ -540,7 +510,7 @@ class TemplateMapper:
         address = self.resolve(value, ("AWS::Logs::LogGroup",))
         target = self.by_address.get(address or "")
         if target is not None:
-            return _known_str(target.get("LogGroupName"))
+            return known_str(target.get("LogGroupName"))
         return address
 
     def _package(self, r: Resource) -> PackageRef:
@@ -549,7 +519,7 @@ class TemplateMapper:
             code = {"LocalPath": code}
         code = code if isinstance(code, Mapping) else {}
         local = code.get("LocalPath")
-        path = _known_str(local) if local is not None else None
+        path = known_str(local) if local is not None else None
         if local is not None and path is None:
             self.gap(r, "package", local, "CodeUri")
         base = r.location.file.rsplit("/", 1)[0] if "/" in r.location.file else "."
@@ -568,12 +538,12 @@ class TemplateMapper:
 
     def _tags(self, tags: Any) -> Mapping[str, str]:
         if isinstance(tags, Mapping):
-            return {k: s for k, v in tags.items() if (s := _known_str(v)) is not None}
+            return {k: s for k, v in tags.items() if (s := known_str(v)) is not None}
         if isinstance(tags, list):
             out: dict[str, str] = {}
             for tag in tags:
                 if isinstance(tag, Mapping):
-                    key, value = _known_str(tag.get("Key")), _known_str(tag.get("Value"))
+                    key, value = known_str(tag.get("Key")), known_str(tag.get("Value"))
                     if key is not None and value is not None:
                         out[key] = value
             return out
@@ -588,7 +558,7 @@ class TemplateMapper:
         for entry in inline if isinstance(inline, list) else []:
             if not isinstance(entry, Mapping):
                 continue
-            name = _known_str(entry.get("PolicyName")) or r.address
+            name = known_str(entry.get("PolicyName")) or r.address
             policies.append(
                 Policy(
                     name,
@@ -620,7 +590,7 @@ class TemplateMapper:
             address=r.address,
             provider=Provider.AWS,
             location=r.location,
-            name=_known_str(p.get("RoleName")),
+            name=known_str(p.get("RoleName")),
             trust_policy=trust,
             policies=tuple(policies),
             boundary=boundary,
@@ -633,14 +603,14 @@ class TemplateMapper:
             return cached
         out: dict[str, list[Policy]] = {}
         for res in self.of("AWS::IAM::Policy"):
-            name = _known_str(res.get("PolicyName")) or res.address
+            name = known_str(res.get("PolicyName")) or res.address
             doc = self.document(res, res.props.get("PolicyDocument"), "policy")
             for role in self._roles_named(res, "Roles"):
                 out.setdefault(role, []).append(
                     Policy(name, PolicyKind.INLINE, doc, None, res.location)
                 )
         for res in self.of("AWS::IAM::RolePolicy"):
-            policy_name = _known_str(res.get("PolicyName")) or res.address
+            policy_name = known_str(res.get("PolicyName")) or res.address
             role_address = self.resolve(res.props.get("RoleName"), ("AWS::IAM::Role",))
             if role_address in self.by_address:
                 doc = self.document(res, res.props.get("PolicyDocument"), "policy")
@@ -661,28 +631,18 @@ class TemplateMapper:
         return [f for f in dict.fromkeys(found) if f is not None and f in self.by_address]
 
     def _managed_policy(self, res: Resource) -> Policy:
-        name = _known_str(res.get("ManagedPolicyName")) or res.address
+        name = known_str(res.get("ManagedPolicyName")) or res.address
         doc = self.document(res, res.props.get("PolicyDocument"), "policy")
         return Policy(name, PolicyKind.MANAGED, doc, None, res.location)
 
     def _attached(
         self, r: Resource, value: Any, owner: str, kind: PolicyKind | None = None
     ) -> Policy:
-        arn = _known_str(value)
-        if arn and _AWS_MANAGED.match(arn):
-            doc = managed_document(arn)
-            if doc is None:
-                self.gaps.append(
-                    CollectionGap(
-                        r.location,
-                        f"AWS-managed policy {arn} is not in fnguard's policy data",
-                        owner,
-                        "policies",
-                    )
-                )
-            return Policy(
-                arn.rsplit("/", 1)[-1], kind or PolicyKind.AWS_MANAGED, doc, arn, r.location
-            )
+        arn = known_str(value)
+        if arn and is_aws_managed(arn):
+            policy, gap = aws_managed_policy(arn, r.location, owner, kind)
+            self.gaps.extend((gap,) if gap else ())
+            return policy
         address = self.resolve(value, ("AWS::IAM::ManagedPolicy",))
         target = self.by_address.get(address or "")
         if target is not None and target.type == "AWS::IAM::ManagedPolicy":
@@ -745,7 +705,7 @@ class TemplateMapper:
             target = self.by_address.get(source or "")
             kind = kinds.get(target.type) if target is not None else None
             if kind is None and source is not None:
-                kind = _kind_from_arn(source)
+                kind = event_source_kind(source)
             if fn is None or kind is None:
                 if kind is None:
                     self.gaps.append(
@@ -806,7 +766,7 @@ class TemplateMapper:
                 s3key = key_filter.get("S3Key") if isinstance(key_filter, Mapping) else None
                 rules = s3key.get("Rules") if isinstance(s3key, Mapping) else None
                 pairs = {
-                    str(rule.get("Name", "")).lower(): _known_str(rule.get("Value"))
+                    str(rule.get("Name", "")).lower(): known_str(rule.get("Value"))
                     for rule in (rules if isinstance(rules, list) else [])
                     if isinstance(rule, Mapping)
                 }
@@ -922,7 +882,7 @@ class TemplateMapper:
         out: list[Trigger] = []
         for r in self.of("Custom::S3"):
             fn = self.resolve_function(r.props.get("FunctionArn"))
-            bucket = _known_str(r.props.get("BucketName"))
+            bucket = known_str(r.props.get("BucketName"))
             configs = r.props.get("BucketConfigs")
             for i, cfg in enumerate(configs if isinstance(configs, list) else []):
                 if fn is None or not isinstance(cfg, Mapping):
@@ -930,7 +890,7 @@ class TemplateMapper:
                 filters = [("event", e) for e in self.strings(r, cfg, "Event", "filters")]
                 for rule in cfg.get("Rules") or []:
                     for name, value in rule.items() if isinstance(rule, Mapping) else ():
-                        text = _known_str(value)
+                        text = known_str(value)
                         if text and str(name).lower() in ("prefix", "suffix"):
                             filters.append((str(name).lower(), text))
                 out.append(
@@ -949,7 +909,7 @@ class TemplateMapper:
     def _alb_targets(self) -> list[Trigger]:
         out: list[Trigger] = []
         for r in self.of("AWS::ElasticLoadBalancingV2::TargetGroup"):
-            if _known_str(r.props.get("TargetType")) != "lambda":
+            if known_str(r.props.get("TargetType")) != "lambda":
                 continue
             targets = r.props.get("Targets")
             for i, target in enumerate(targets if isinstance(targets, list) else []):
@@ -1024,7 +984,7 @@ class TemplateMapper:
                 )
         for m in self.of("AWS::ApiGateway::Method"):
             integ = m.props.get("Integration")
-            if not isinstance(integ, Mapping) or _known_str(integ.get("Type")) not in (
+            if not isinstance(integ, Mapping) or known_str(integ.get("Type")) not in (
                 "AWS_PROXY",
                 "AWS",
             ):
@@ -1076,14 +1036,14 @@ class TemplateMapper:
         return not (isinstance(types, list) and types == ["PRIVATE"])
 
     def _rest_stage_names(self, api: str | None, stages: list[Resource]) -> tuple[str, ...]:
-        names = [_known_str(s.props.get("StageName")) for s in stages]
+        names = [known_str(s.props.get("StageName")) for s in stages]
         for deployment in self.of("AWS::ApiGateway::Deployment"):
             if (
                 api
                 and self.resolve(deployment.props.get("RestApiId"), ("AWS::ApiGateway::RestApi",))
                 == api
             ):
-                names.append(_known_str(deployment.props.get("StageName")))
+                names.append(known_str(deployment.props.get("StageName")))
         return tuple(dict.fromkeys(n for n in names if n))
 
     def _http_apis(self) -> tuple[list[FrontDoor], list[Trigger]]:
@@ -1115,7 +1075,7 @@ class TemplateMapper:
                     )
                 )
             if (
-                _known_str(api_res.props.get("ProtocolType")) != "HTTP"
+                known_str(api_res.props.get("ProtocolType")) != "HTTP"
                 or api_res.props.get("Target") is None
             ):
                 continue
@@ -1124,12 +1084,12 @@ class TemplateMapper:
             if fn:
                 triggers.append(self._http_trigger(api_res, fn, api_res.address))
         for integ in self.of("AWS::ApiGatewayV2::Integration"):
-            if _known_str(integ.props.get("IntegrationType")) != "AWS_PROXY":
+            if known_str(integ.props.get("IntegrationType")) != "AWS_PROXY":
                 continue
             fn = self.function_ref(integ, integ.props, "IntegrationUri")
             api = self.resolve(integ.props.get("ApiId"), api_types)
             http_api = self.by_address.get(api or "")
-            if http_api is not None and _known_str(http_api.props.get("ProtocolType")) != "HTTP":
+            if http_api is not None and known_str(http_api.props.get("ProtocolType")) != "HTTP":
                 continue
             timeout = self.number(
                 integ, integ.props, "TimeoutInMillis", "integration_timeout_ms", 30000
@@ -1157,7 +1117,7 @@ class TemplateMapper:
             settings = stage.props.get("DefaultRouteSettings")
             if isinstance(settings, Mapping):
                 rate = _float(settings.get("ThrottlingRateLimit"))
-                burst = _int(settings.get("ThrottlingBurstLimit"))
+                burst = to_int(settings.get("ThrottlingBurstLimit"))
                 if rate is not None:
                     rates.append(rate)
                 if burst is not None:
@@ -1172,7 +1132,7 @@ class TemplateMapper:
             authorization=authorization,
             public=True,
             stages=tuple(
-                s for s in (_known_str(st.props.get("StageName")) for st in api_stages) if s
+                s for s in (known_str(st.props.get("StageName")) for st in api_stages) if s
             ),
             throttling_rate_limit=min(rates) if rates else None,
             throttling_burst_limit=min(bursts) if bursts else None,
@@ -1240,7 +1200,7 @@ class TemplateMapper:
         zone_key = (
             "AvailabilityZone" if p.get("AvailabilityZone") is not None else "AvailabilityZoneId"
         )
-        zone = _known_str(p.get(zone_key))
+        zone = known_str(p.get(zone_key))
         if zone is None:
             self.gap(r, "availability_zone", p.get(zone_key), zone_key)
         return Subnet(
@@ -1296,13 +1256,13 @@ class TemplateMapper:
         return tuple(out)
 
     def _egress(self, item: Mapping[str, Any]) -> EgressRule:
-        protocol = _known_str(item.get("IpProtocol")) or "-1"
-        cidr4 = _known_str(item.get("CidrIp"))
-        cidr6 = _known_str(item.get("CidrIpv6"))
+        protocol = known_str(item.get("IpProtocol")) or "-1"
+        cidr4 = known_str(item.get("CidrIp"))
+        cidr6 = known_str(item.get("CidrIpv6"))
         return EgressRule(
             protocol="-1" if protocol in ("-1", "all") else protocol,
-            from_port=_int(item.get("FromPort")),
-            to_port=_int(item.get("ToPort")),
+            from_port=to_int(item.get("FromPort")),
+            to_port=to_int(item.get("ToPort")),
             cidr_blocks=(cidr4,) if cidr4 else (),
             ipv6_cidr_blocks=(cidr6,) if cidr6 else (),
         )
@@ -1381,22 +1341,12 @@ def _rest_throttling(stages: list[Resource]) -> tuple[float | None, int | None]:
             if not isinstance(item, Mapping):
                 continue
             rate = _float(item.get("ThrottlingRateLimit"))
-            burst = _int(item.get("ThrottlingBurstLimit"))
+            burst = to_int(item.get("ThrottlingBurstLimit"))
             if rate is not None and rate >= 0:
                 rates.append(rate)
             if burst is not None and burst >= 0:
                 bursts.append(burst)
     return (min(rates) if rates else None, min(bursts) if bursts else None)
-
-
-def _kind_from_arn(arn: str) -> TriggerKind | None:
-    if ":sqs:" in arn:
-        return TriggerKind.SQS
-    if ":kinesis:" in arn:
-        return TriggerKind.KINESIS
-    if ":dynamodb:" in arn and "/stream/" in arn:
-        return TriggerKind.DYNAMODB_STREAM
-    return None
 
 
 def _normalise(base: str, path: str) -> str:

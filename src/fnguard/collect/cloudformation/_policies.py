@@ -1,4 +1,4 @@
-"""Shipped policy data: fnguard's AWS-managed policy documents and SAM's own tables.
+"""SAM's own policy tables (the AWS-managed documents are in ``collect._shared``).
 
 SAM policy templates and the managed-policy name -> ARN map are read from the installed
 ``aws-sam-translator`` package (its JSON files, not its Python code), so they follow SAM's
@@ -9,26 +9,10 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from importlib import resources
 from typing import Any
 
-__all__ = ["managed_document", "managed_policy_arn", "policy_template"]
-
-_PARTITION = re.compile(r"^arn:aws[\w-]*:")
-
-
-@functools.cache
-def _managed_documents() -> dict[str, Any]:
-    raw = resources.files("fnguard.data").joinpath("aws_managed_policies.json").read_text("utf-8")
-    policies: dict[str, Any] = json.loads(raw)["policies"]
-    return policies
-
-
-def managed_document(arn: str) -> dict[str, Any] | None:
-    """The document of an AWS-managed policy, or ``None`` when fnguard has no copy."""
-    document = _managed_documents().get(_PARTITION.sub("arn:aws:", arn))
-    return document if isinstance(document, dict) else None
+__all__ = ["managed_policy_arn", "policy_template"]
 
 
 @functools.cache

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from fnguard.collect._batch import collect_each
 from fnguard.collect._interface import Collector
 from fnguard.collect.cloudformation import collect_compiled, decode, line_of, read_source
 from fnguard.collect.serverless._compile import Compiled, compile_service
@@ -54,22 +54,10 @@ class ServerlessCollector(Collector):
         return path.name.lower() in _NAMES
 
     def collect(self, paths: Sequence[Path], root: Path) -> Inventory:
-        root_abs = os.path.abspath(root)  # noqa: PTH100 - no symlink resolution per file
-        files = sorted(set(paths))
-        several = len(files) > 1
-        pieces: list[Inventory] = []
-        # Long-lived acyclic nodes only: the cyclic GC would only slow a large service down.
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            for path in files:
-                rel = Path(os.path.relpath(os.path.abspath(path), root_abs)).as_posix()  # noqa: PTH100
-                prefix = f"{rel}:" if several else ""
-                pieces.append(collect_service(path, rel, Path(root_abs), prefix))
-        finally:
-            if was_enabled:
-                gc.enable()
-        return Inventory.combine(pieces)
+        root_abs = Path(os.path.abspath(root))  # noqa: PTH100 - no symlink resolution per file
+        return collect_each(
+            paths, root, lambda path, rel, prefix: collect_service(path, rel, root_abs, prefix)
+        )
 
 
 def collect_service(path: Path, rel: str, root: Path, prefix: str = "") -> Inventory:

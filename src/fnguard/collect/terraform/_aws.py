@@ -13,6 +13,15 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from fnguard.collect._shared import (
+    aws_managed_policy,
+    by_identity,
+    default_log_group,
+    event_source_kind,
+    is_aws_managed,
+    known_str,
+    to_int,
+)
 from fnguard.collect.terraform._eval import Partial, Unknown
 from fnguard.collect.terraform._view import MISSING, View
 from fnguard.model import (
@@ -52,7 +61,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Mapper"]
 
-_AWS_MANAGED_PREFIX = re.compile(r"^arn:aws[\w-]*:iam::aws:policy/")
 # The resource type in an address; "svc:" prefixes a root module's folder in multi-root scans.
 _ADDRESS_TYPE = re.compile(r"(?:^|[.:])(?:data\.)?([a-z0-9_]+)\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?$")
 # Attributes holding a resource's own name, used to match literal names and ARNs to addresses.
@@ -76,45 +84,18 @@ _SECRET_REF = re.compile(r"(aws_ssm_parameter|aws_secretsmanager_)")
 _FUNCTION_URI = re.compile(r":lambda:path/[^/]+/functions/(.+?)/invocations")
 
 
-@functools.cache
-def _managed_documents() -> dict[str, Mapping[str, Any]]:
-    from importlib import resources  # only when a policy names an AWS-managed ARN
-
-    raw = resources.files("fnguard.data").joinpath("aws_managed_policies.json").read_text("utf-8")
-    policies: dict[str, Mapping[str, Any]] = json.loads(raw)["policies"]
-    return policies
-
-
 def resource_type(address: str) -> str | None:
     match = _ADDRESS_TYPE.search(address)
     return match.group(1) if match else None
 
 
 def _known_str(value: Any) -> str | None:
-    if (
-        isinstance(value, Partial)
-        or not isinstance(value, str | int | float)
-        or isinstance(value, bool)
-    ):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # Terraform prints 10 / 2 as 5
-    return str(value)
+    # A Partial is text with unknown pieces: never a known value (Terraform prints 10/2 as 5).
+    return None if isinstance(value, Partial) else known_str(value)
 
 
 def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and not isinstance(value, Partial):
-        try:
-            return int(value)
-        except ValueError:
-            return None
-    return None
+    return None if isinstance(value, Partial) else to_int(value)
 
 
 def _bool(value: Any) -> bool | None:
@@ -176,7 +157,7 @@ class Mapper:
                     if match:
                         return match
         if isinstance(value, str):
-            found = self._by_identity(value, types)
+            found = by_identity(self.identity, value, types)
             if found:
                 return found
         if isinstance(value, str) and not isinstance(value, Partial):
@@ -190,23 +171,6 @@ class Mapper:
         for candidate in self.by_address:
             if candidate.startswith(prefix):
                 return candidate
-        return None
-
-    def _by_identity(self, value: str, types: Sequence[str]) -> str | None:
-        for rtype in types:
-            found = self.identity.get((rtype, value))
-            if found:
-                return found
-        if value.startswith("arn:"):
-            tail = re.split(r"[:/]", value)
-            candidates = [tail[-1]]
-            if len(tail) > 1:
-                candidates.append(tail[-2])  # function ARN with a qualifier
-            for name in candidates:
-                for rtype in types:
-                    found = self.identity.get((rtype, name))
-                    if found:
-                        return found
         return None
 
     def ref_field(self, view: View, attr: str, types: Sequence[str], field: str) -> str | None:
@@ -511,7 +475,7 @@ class Mapper:
         return self.text(v, "recursive_loop", "recursive_loop", "Terminate")
 
     def _logging(self, v: View, name: str | None) -> LoggingConfig:
-        default_group = f"/aws/lambda/{name}" if name else None
+        default_group = default_log_group(name)
         block = self.first_block(v, "logging_config")
         if block is None:
             return LoggingConfig(log_format="Text", log_group=default_group)
@@ -679,20 +643,10 @@ class Mapper:
         """
         owner = owner or v.address
         arn = _known_str(value)
-        if arn and _AWS_MANAGED_PREFIX.match(arn):
-            doc = _managed_documents().get(_canonical_managed(arn))
-            if doc is None:
-                self.gaps.append(
-                    CollectionGap(
-                        v.location,
-                        f"AWS-managed policy {arn} is not in fnguard's policy data",
-                        owner,
-                        "policies",
-                    )
-                )
-            return Policy(
-                arn.rsplit("/", 1)[-1], kind or PolicyKind.AWS_MANAGED, doc, arn, v.location
-            )
+        if arn and is_aws_managed(arn):
+            policy, gap = aws_managed_policy(arn, v.location, owner, kind)
+            self.gaps.extend((gap,) if gap else ())
+            return policy
         address = self.resolve(v, attr, ("aws_iam_policy",), value)
         policy_view = self.by_address.get(address) if isinstance(address, str) else None
         if policy_view is not None:
@@ -755,7 +709,7 @@ class Mapper:
             source = self.resolve(v, "event_source_arn", tuple(kinds))
             kind = kinds.get(resource_type(source) or "") if source in self.by_address else None
             if kind is None and isinstance(source, str):
-                kind = _kind_from_arn(source)
+                kind = event_source_kind(source)
             if fn is None or kind is None:
                 if kind is None:
                     self.gaps.append(
@@ -1341,20 +1295,6 @@ def _key(value: Any, resolved: Any) -> str:
     if isinstance(value, Unknown):
         return f"{value.address}.{value.attr}" if value.address else value.expr
     return str(value)
-
-
-def _kind_from_arn(arn: str) -> TriggerKind | None:
-    if ":sqs:" in arn:
-        return TriggerKind.SQS
-    if ":kinesis:" in arn:
-        return TriggerKind.KINESIS
-    if ":dynamodb:" in arn and "/stream/" in arn:
-        return TriggerKind.DYNAMODB_STREAM
-    return None
-
-
-def _canonical_managed(arn: str) -> str:
-    return re.sub(r"^arn:aws[\w-]*:", "arn:aws:", arn)
 
 
 _LITERAL_EXPR = re.compile(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fnguard.collect._batch import gc_paused
 from fnguard.collect._interface import Collector
 from fnguard.collect.terraform._aws import Mapper
 from fnguard.collect.terraform._eval import Evaluator, Unknown
@@ -19,7 +18,7 @@ from fnguard.collect.terraform._shards import ShardResult, collect_sharded, work
 from fnguard.model import CollectionGap, Inventory, Location, Suppression
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping, Sequence
+    from collections.abc import Mapping, Sequence
 
 __all__ = ["TerraformCollector"]
 
@@ -49,7 +48,7 @@ class TerraformCollector(Collector):
         return False
 
     def collect(self, paths: Sequence[Path], root: Path) -> Inventory:
-        with _gc_paused():
+        with gc_paused():
             run = _Run(root)
             by_dir, plans = run.layout(paths)
             workers = worker_count(by_dir, self._parallel_min_files)
@@ -58,36 +57,6 @@ class TerraformCollector(Collector):
                 if results is not None:
                     return run.merge(results, by_dir, plans)
             return run.collect(paths)
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Parsing allocates hundreds of thousands of short-lived objects and no garbage cycles
-    worth chasing; the cyclic collector would cost 10-20% of the run. Restored afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            _promote_survivors()
-            gc.enable()
-
-
-def _promote_survivors() -> None:
-    """Move what the collection allocated straight to the oldest GC generation, unscanned.
-
-    With the collector paused, every object allocated meanwhile (the inventory, ~1M objects
-    for 1,000 functions) sits in the youngest generation; the first collection after
-    ``gc.enable()`` would scan them all, then again on promotion to the middle and oldest
-    generations: ~0.15 s of cycle hunting in data that has no cycles. ``freeze`` moves every
-    tracked object to the permanent generation and ``unfreeze`` moves them all back into the
-    oldest one, so the pair promotes without scanning and leaves no object frozen. Skipped
-    when something else froze objects on purpose (a pre-fork server), not to thaw them.
-    """
-    if gc.get_freeze_count() == 0:
-        gc.freeze()
-        gc.unfreeze()
 
 
 def looks_like_plan(path: Path) -> bool:
