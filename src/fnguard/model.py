@@ -408,6 +408,8 @@ class Permission:
             )
         if self.event_source_token:
             cond.setdefault("StringEquals", {})["lambda:EventSourceToken"] = self.event_source_token
+        if self.invoked_via_function_url:
+            cond.setdefault("Bool", {})["lambda:InvokedViaFunctionUrl"] = "true"
         if cond:
             stmt["Condition"] = cond
         return stmt
