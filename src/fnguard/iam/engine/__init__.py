@@ -1,0 +1,40 @@
+"""The offline IAM policy evaluator: policies parsed into frozen statements, requests judged
+in AWS's documented order (explicit deny, RCPs, SCPs, resource policy, identity policy,
+permission boundary, session policy), with the statements that decided each verdict.
+"""
+
+from __future__ import annotations
+
+from fnguard.iam.engine._errors import PolicyError
+from fnguard.iam.engine._evaluate import Decision, Outcome, PolicySet, evaluate
+from fnguard.iam.engine._model import (
+    ConditionTest,
+    Effect,
+    Policy,
+    PolicyKind,
+    PrincipalSpec,
+    Statement,
+    parse_policy,
+    parse_policy_json,
+)
+from fnguard.iam.engine._request import Caller, CallerKind, ContextValue, Request
+
+__all__ = [
+    "Caller",
+    "CallerKind",
+    "ConditionTest",
+    "ContextValue",
+    "Decision",
+    "Effect",
+    "Outcome",
+    "Policy",
+    "PolicyError",
+    "PolicyKind",
+    "PolicySet",
+    "PrincipalSpec",
+    "Request",
+    "Statement",
+    "evaluate",
+    "parse_policy",
+    "parse_policy_json",
+]
