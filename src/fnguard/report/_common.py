@@ -102,7 +102,7 @@ def paused_gc() -> Iterator[None]:
 
 def dump_json(document: object) -> str:
     """Indented UTF-8 JSON ending in a newline. A lone surrogate (a file name that was not
-    UTF-8) is written as its ``\\uXXXX`` escape, so the text can always be encoded to write.
+    UTF-8) is written as a ``\\u`` escape, so the text can always be encoded to write.
     """
     text = indented_json(document) + "\n"
     try:

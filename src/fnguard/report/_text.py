@@ -56,7 +56,7 @@ def _escape(match: re.Match[str]) -> str:
 
 def clean(text: str) -> str:
     """Control characters shown as ``\\xNN`` so input text cannot drive the terminal (and lone
-    surrogates from undecodable file names as ``\\uXXXX``, so the report can be encoded).
+    surrogates from undecodable file names as ``\\u`` escapes, so the report can be encoded).
     """
     return _CONTROL.sub(_escape, text)
 
