@@ -123,7 +123,35 @@ class _Service:
             self.out.raws.insert(0, self._role())
         self.out.raws.extend(events.finish())
         self.out.raws.extend(user.values())
+        self._extensions()
         return self.out
+
+    def _extensions(self) -> None:
+        """``resources.extensions``: properties merged into what the framework generates.
+
+        As the framework does, each key of ``Properties`` replaces the generated one and a
+        ``Condition`` replaces the generated condition; an extension of a resource that is
+        not generated is reported, never dropped silently.
+        """
+        section = self.config.get("resources")
+        by_id = {raw.logical_id: raw for raw in self.out.raws}
+        for part in section if isinstance(section, list) else [section]:
+            for logical_id, node in _map(_map(part).get("extensions")).items():
+                line = line_of(logical_id, line_of(node))
+                raw = by_id.get(str(logical_id))
+                if raw is None:
+                    reason = f"resources.extensions.{logical_id} extends no generated resource"
+                    self.out.notes.append(("", line, reason, ""))
+                    continue
+                props = _map(node).get("Properties")
+                if props is not None and not isinstance(props, Mapping):
+                    raise InputError(
+                        self.rel, line, f"expected Properties of extension {logical_id} to be a map"
+                    )
+                raw.props.update(props or {})
+                condition = _map(node).get("Condition")
+                if isinstance(condition, str):
+                    raw.condition = condition
 
     def _plugins(self) -> None:
         """Plugins run at deploy time; what they add or change is not seen here."""
