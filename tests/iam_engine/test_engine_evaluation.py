@@ -599,6 +599,37 @@ CASES = [
         context={"sts:ExternalId": "abc"},
     ),
     Case(
+        "the account root user has full access in its own account",
+        PolicySet(),
+        ALLOW,
+        principal=ROOT,
+        deciding=(),
+    ),
+    Case(
+        "the account root user is still bound by an SCP",
+        PolicySet(scps=(policy("scp", allow("sqs:*")),)),
+        IMPLICIT,
+        principal=ROOT,
+    ),
+    Case(
+        "the account root user is still bound by an explicit deny in a resource policy",
+        PolicySet(resource=res(deny(Principal={"AWS": ACCOUNT}))),
+        EXPLICIT,
+        principal=ROOT,
+    ),
+    Case(
+        "the account root user of another account needs the resource policy",
+        PolicySet(),
+        IMPLICIT,
+        principal=f"arn:aws:iam::{OTHER}:root",
+    ),
+    Case(
+        "the account root user of another account allowed by naming its account",
+        PolicySet(resource=res(allow(Principal={"AWS": OTHER}))),
+        ALLOW,
+        principal=OTHER,
+    ),
+    Case(
         "aws:PrincipalAccount is set from the caller",
         PolicySet(
             identity=ident(allow(Condition={"StringEquals": {"aws:PrincipalAccount": ACCOUNT}}))
@@ -628,8 +659,8 @@ def test_evaluation(case: Case) -> None:
     assert decision.outcome is case.expected, decision.reason
     if case.deciding is not None:
         assert decision.deciding == case.deciding
+    assert decision.reason
     if case.expected is IMPLICIT:
         assert decision.deciding == ()
-        assert decision.reason
-    else:
+    elif case.principal != ROOT:
         assert decision.deciding

@@ -57,8 +57,8 @@ class PolicySet:
 
 @dataclass(frozen=True)
 class Decision:
-    """The verdict, the statements that decided it (``policy#Sid`` or ``policy#index``) and,
-    for an implicit deny, which gate had no Allow."""
+    """The verdict, the statements that decided it (``policy#Sid`` or ``policy#index``; none
+    for an implicit deny, or for the root user acting in its own account) and why."""
 
     outcome: Outcome
     deciding: tuple[str, ...] = ()
@@ -192,6 +192,14 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     if same_account and direct:
         return Decision(
             Outcome.ALLOW, _refs(direct), "a same-account resource policy names the caller"
+        )
+    if caller.kind is CallerKind.ACCOUNT:
+        # The root user has every permission of its account; SCPs, RCPs and explicit denies
+        # (above) still apply, and another account's resource still has to allow it.
+        if same_account or granted:
+            return Decision(Outcome.ALLOW, _refs(granted), "the account root user")
+        return Decision(
+            Outcome.IMPLICIT_DENY, reason="cross-account: no resource policy allows the caller"
         )
     identity = _matching(caller_side, scope, Effect.ALLOW)
     as_role = [g for g in granted if g[1] is Naming.ROLE] if same_account else []
