@@ -419,11 +419,36 @@ CASES = [
         EXPLICIT,
     ),
     Case(
-        "NotPrincipal with Deny spares a listed principal",
+        "NotPrincipal with Deny spares a listed role with its account",
+        PolicySet(
+            identity=ident(allow()), resource=res(deny(NotPrincipal={"AWS": [ROLE, ACCOUNT]}))
+        ),
+        ALLOW,
+    ),
+    Case(
+        "NotPrincipal with Deny spares a listed session with its account",
+        PolicySet(
+            identity=ident(allow()), resource=res(deny(NotPrincipal={"AWS": [SESSION, ROOT]}))
+        ),
+        ALLOW,
+    ),
+    Case(
+        "NotPrincipal with Deny: a role listed without its account is still denied",
         PolicySet(
             identity=ident(allow()), resource=res(deny(NotPrincipal={"AWS": [SESSION, ROLE]}))
         ),
+        EXPLICIT,
+    ),
+    Case(
+        "NotPrincipal with Deny spares a listed service",
+        PolicySet(
+            resource=res(
+                allow("sqs:SendMessage", Principal={"Service": "sns.amazonaws.com"}),
+                deny("sqs:*", NotPrincipal={"Service": "sns.amazonaws.com"}),
+            )
+        ),
         ALLOW,
+        **SNS_CALL,
     ),
     Case(
         "identity allow and boundary allow: the intersection allows",

@@ -173,6 +173,18 @@ MALFORMED: list[tuple[str, Any, str, str]] = [
         "/Statement/0/Principal/Users",
     ),
     (
+        "NotPrincipal with Allow",
+        {"Statement": [{"Effect": "Allow", "NotPrincipal": "*", "Action": "*", "Resource": "*"}]},
+        "resource",
+        "/Statement/0/NotPrincipal",
+    ),
+    (
+        "NotPrincipal in a trust policy",
+        {"Statement": [{"Effect": "Deny", "NotPrincipal": "*", "Action": "*"}]},
+        "trust",
+        "/Statement/0/NotPrincipal",
+    ),
+    (
         "unknown statement element",
         {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*", "Resources": "*"}]},
         "identity",

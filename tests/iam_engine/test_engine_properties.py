@@ -79,9 +79,8 @@ def statements(
     if condition:
         body["Condition"] = condition
     if principal:
-        body["NotPrincipal" if draw(st.integers(0, 5)) == 0 else "Principal"] = draw(
-            st.sampled_from(PRINCIPALS)
-        )
+        not_principal = body["Effect"] == "Deny" and draw(st.integers(0, 5)) == 0
+        body["NotPrincipal" if not_principal else "Principal"] = draw(st.sampled_from(PRINCIPALS))
     return body
 
 

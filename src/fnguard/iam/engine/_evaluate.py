@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from fnguard.iam._wildcard import matches
 from fnguard.iam.engine._conditions import conditions_hold
 from fnguard.iam.engine._model import Effect, Policy
-from fnguard.iam.engine._principals import Naming, naming
+from fnguard.iam.engine._principals import Naming, exempted, naming
 from fnguard.iam.engine._request import Caller, CallerKind, normalise_context
 from fnguard.iam.engine._variables import substitute
 
@@ -106,13 +106,13 @@ def _applies(statement: Statement, scope: _Scope, variables: bool) -> Naming | N
         return None
     how = Naming.DIRECT
     if statement.principal is not None:
-        named = naming(statement.principal, scope.caller)
         if statement.not_principal:
-            if named is not None:
+            if exempted(statement.principal, scope.caller):
                 return None
-        elif named is None:
-            return None
         else:
+            named = naming(statement.principal, scope.caller)
+            if named is None:
+                return None
             how = named
     if not conditions_hold(statement.conditions, scope.context, variables=variables):
         return None

@@ -227,6 +227,8 @@ def _statement(body: Any, index: int, name: str, kind: PolicyKind, pointer: str)
     principal_key = _one_of(body, "Principal", "NotPrincipal", name, pointer)
     if principal_key and not kind.has_principal:
         raise PolicyError(name, f"{pointer}/{principal_key}", f"not allowed in a {kind} policy")
+    if principal_key == "NotPrincipal" and (effect_raw == "Allow" or kind is PolicyKind.TRUST):
+        raise PolicyError(name, f"{pointer}/NotPrincipal", "NotPrincipal is only for a Deny")
     if principal_key is None and kind in (PolicyKind.RESOURCE, PolicyKind.TRUST):
         raise PolicyError(name, pointer, "expected Principal or NotPrincipal")
     principal = (

@@ -11,13 +11,13 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from fnguard.iam.engine._model import PrincipalSpec
 from fnguard.iam.engine._request import CallerKind
 
 if TYPE_CHECKING:
-    from fnguard.iam.engine._model import PrincipalSpec
     from fnguard.iam.engine._request import Caller
 
-__all__ = ["Naming", "naming"]
+__all__ = ["Naming", "exempted", "naming"]
 
 
 class Naming(StrEnum):
@@ -48,3 +48,21 @@ def naming(spec: PrincipalSpec, caller: Caller) -> Naming | None:
     if caller.root in spec.aws:
         return Naming.ACCOUNT
     return None
+
+
+def exempted(spec: PrincipalSpec, caller: Caller) -> bool:
+    """Does a ``NotPrincipal`` list spare ``caller``? The IAM User Guide (NotPrincipal with
+    Deny): AWS may check the account first, then the role, then the session, so a caller is
+    spared only when its account is listed too, beside the user, role or session."""
+    if spec.anyone:
+        return True
+    if caller.kind is CallerKind.SERVICE:
+        return caller.arn in spec.service
+    if caller.root not in spec.aws:
+        return False
+    if caller.kind is CallerKind.ACCOUNT:
+        return True
+    return (
+        naming(PrincipalSpec(aws=tuple(a for a in spec.aws if a != caller.root)), caller)
+        is not None
+    )
