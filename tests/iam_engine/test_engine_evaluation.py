@@ -624,6 +624,24 @@ CASES = [
         context={"sts:ExternalId": "abc"},
     ),
     Case(
+        "anonymous caller allowed by Principal *",
+        PolicySet(resource=res(allow(Principal="*"))),
+        ALLOW,
+        principal="*",
+    ),
+    Case(
+        "anonymous caller not allowed by a policy naming an account",
+        PolicySet(identity=ident(allow("*")), resource=res(allow(Principal={"AWS": ACCOUNT}))),
+        IMPLICIT,
+        principal="*",
+    ),
+    Case(
+        "anonymous caller with no resource policy: implicit deny",
+        PolicySet(),
+        IMPLICIT,
+        principal="anonymous",
+    ),
+    Case(
         "the account root user has full access in its own account",
         PolicySet(),
         ALLOW,

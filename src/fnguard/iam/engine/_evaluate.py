@@ -139,7 +139,7 @@ def _refs(found: Sequence[tuple[Statement, Naming]]) -> tuple[str, ...]:
 def _context(request: Request, caller: Caller, owner: str) -> dict[str, tuple[str, ...]]:
     """The request's context, with the keys AWS always sets filled in when not given."""
     context = normalise_context(request.context)
-    if caller.kind is not CallerKind.SERVICE:
+    if caller.has_identity:
         context.setdefault("aws:principalarn", (caller.principal_arn,))
         context.setdefault("aws:principalaccount", (caller.account,))
         context.setdefault("aws:principaltype", (_PRINCIPAL_TYPE[caller.kind],))
@@ -157,6 +157,7 @@ _PRINCIPAL_TYPE = {
     CallerKind.ROLE_SESSION: "AssumedRole",
     CallerKind.FEDERATED_USER: "FederatedUser",
     CallerKind.SERVICE: "AWSService",
+    CallerKind.ANONYMOUS: "Anonymous",
 }
 
 
@@ -165,7 +166,7 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     caller = request.caller
     owner = request.resource_owner(caller)
     scope = _Scope(caller, request.action, request.resource, _context(request, caller, owner))
-    is_service = caller.kind is CallerKind.SERVICE
+    is_service = not caller.has_identity
     resource = (policies.resource,) if policies.resource else ()
     caller_side = () if is_service else policies.identity
     limits = () if is_service else (*policies.scps, *policies.session)
@@ -185,7 +186,9 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     if is_service:
         if granted:
             return Decision(Outcome.ALLOW, _refs(granted), "the resource policy allows")
-        return Decision(Outcome.IMPLICIT_DENY, reason="no resource policy allows the service")
+        return Decision(
+            Outcome.IMPLICIT_DENY, reason=f"no resource policy allows the {caller.kind}"
+        )
 
     same_account = owner == caller.account
     direct = [g for g in granted if g[1] is Naming.DIRECT]

@@ -39,6 +39,8 @@ def naming(spec: PrincipalSpec, caller: Caller) -> Naming | None:
         return Naming.DIRECT if spec.anyone or caller.arn in spec.service else None
     if spec.anyone:
         return Naming.DIRECT
+    if caller.kind is CallerKind.ANONYMOUS:
+        return None
     if caller.arn in spec.aws or caller.arn in spec.federated:
         if caller.kind is CallerKind.ROLE:
             return Naming.ROLE
@@ -58,6 +60,8 @@ def exempted(spec: PrincipalSpec, caller: Caller) -> bool:
         return True
     if caller.kind is CallerKind.SERVICE:
         return caller.arn in spec.service
+    if caller.kind is CallerKind.ANONYMOUS:
+        return False
     if caller.root not in spec.aws:
         return False
     if caller.kind is CallerKind.ACCOUNT:

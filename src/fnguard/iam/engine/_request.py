@@ -28,6 +28,7 @@ class CallerKind(StrEnum):
     ROLE_SESSION = "role-session"  # arn:aws:sts::ID:assumed-role/Role/session
     FEDERATED_USER = "federated-user"
     SERVICE = "service"  # lambda.amazonaws.com
+    ANONYMOUS = "anonymous"  # an unauthenticated caller ("*"), as S3 allows
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,12 @@ class Caller:
         return f"arn:{self.partition}:iam::{self.account}:root"
 
     @property
+    def has_identity(self) -> bool:
+        """Services and anonymous callers have no identity policies, boundary, SCPs or
+        session: only resource policies (and RCPs) decide for them."""
+        return self.kind not in (CallerKind.SERVICE, CallerKind.ANONYMOUS)
+
+    @property
     def principal_arn(self) -> str:
         """What ``aws:PrincipalArn`` holds: the role ARN for a role session."""
         if self.kind is CallerKind.ROLE_SESSION:
@@ -54,6 +61,8 @@ class Caller:
 
     @staticmethod
     def parse(text: str) -> Caller:
+        if text in ("*", "anonymous"):
+            return Caller("*", CallerKind.ANONYMOUS)
         if _SERVICE.match(text):
             return Caller(text, CallerKind.SERVICE)
         if len(text) == 12 and text.isdigit():
