@@ -241,6 +241,13 @@ CASES = [
         context={"aws:PrincipalTag/team": "blue"},
     ),
     Case(
+        "a multivalued key cannot be a policy variable, even with one value",
+        PolicySet(identity=ident(allow(resource="arn:aws:s3:::data-bucket/${aws:TagKeys}/*"))),
+        IMPLICIT,
+        resource="arn:aws:s3:::data-bucket/env/x",
+        context={"aws:TagKeys": ["env"]},
+    ),
+    Case(
         "a substituted value is literal: a * in a tag value is no wildcard",
         PolicySet(
             identity=ident(allow(resource="arn:aws:s3:::data-bucket/${aws:PrincipalTag/team}"))

@@ -25,17 +25,17 @@ _VARIABLE_FAMILIES = frozenset({"string", "arn"})
 
 
 def _policy_values(
-    test: ConditionTest, context: Mapping[str, tuple[str, ...]], variables: bool
+    test: ConditionTest, variables: Mapping[str, tuple[str, ...]] | None
 ) -> tuple[str, ...] | None:
     """The test's values with variables substituted (String and Arn operators only); ``None``
     when a variable has no value: the test then does not hold."""
     family, comparison, _negated = OPERATORS[test.operator]
-    if not variables or family not in _VARIABLE_FAMILIES:
+    if variables is None or family not in _VARIABLE_FAMILIES:
         return test.values
     as_pattern = comparison == "like"
     out: list[str] = []
     for value in test.values:
-        substituted = substitute(value, context, pattern=as_pattern)
+        substituted = substitute(value, variables, pattern=as_pattern)
         if substituted is None:
             return None
         out.append(substituted)
@@ -43,13 +43,16 @@ def _policy_values(
 
 
 def test_holds(
-    test: ConditionTest, context: Mapping[str, tuple[str, ...]], *, variables: bool = True
+    test: ConditionTest,
+    context: Mapping[str, tuple[str, ...]],
+    variables: Mapping[str, tuple[str, ...]] | None = None,
 ) -> bool:
-    """Does one operator/key test hold for this context (keys already lower-cased)?"""
+    """Does one operator/key test hold for this context (keys already lower-cased)?
+    ``variables``: the values policy variables take (``None``: no substitution)."""
     present = context.get(test.key.lower())
     if test.operator == "null":
         return any((v.lower() == "true") == (not present) for v in test.values)
-    values = _policy_values(test, context, variables)
+    values = _policy_values(test, variables)
     if values is None:
         return False
     negated = test.operator in NEGATED
@@ -70,7 +73,6 @@ def test_holds(
 def conditions_hold(
     tests: Iterable[ConditionTest],
     context: Mapping[str, tuple[str, ...]],
-    *,
-    variables: bool = True,
+    variables: Mapping[str, tuple[str, ...]] | None = None,
 ) -> bool:
-    return all(test_holds(t, context, variables=variables) for t in tests)
+    return all(test_holds(t, context, variables) for t in tests)

@@ -75,6 +75,8 @@ class _Scope:
     action: str
     resource: str
     context: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Single-valued keys only: a multivalued key cannot be a policy variable.
+    variables: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _resource_matches(statement: Statement, scope: _Scope, variables: bool) -> bool:
@@ -82,7 +84,7 @@ def _resource_matches(statement: Statement, scope: _Scope, variables: bool) -> b
         return True
     patterns: list[str] = []
     for raw in statement.resources:
-        pattern = substitute(raw, scope.context, pattern=True) if variables else raw
+        pattern = substitute(raw, scope.variables, pattern=True) if variables else raw
         if pattern is None:
             # An unresolved variable: that pattern matches nothing; under NotResource the
             # statement cannot be shown not to name the resource, so it does not apply.
@@ -114,7 +116,8 @@ def _applies(statement: Statement, scope: _Scope, variables: bool) -> Naming | N
             if named is None:
                 return None
             how = named
-    if not conditions_hold(statement.conditions, scope.context, variables=variables):
+    substitutions = scope.variables if variables else None
+    if not conditions_hold(statement.conditions, scope.context, substitutions):
         return None
     return how
 
@@ -165,7 +168,10 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     """Allow, ExplicitDeny or ImplicitDeny for ``request`` under ``policies``."""
     caller = request.caller
     owner = request.resource_owner(caller)
-    scope = _Scope(caller, request.action, request.resource, _context(request, caller, owner))
+    context = _context(request, caller, owner)
+    multivalued = {k.lower() for k, v in request.context.items() if isinstance(v, list | tuple)}
+    variables = {k: v for k, v in context.items() if k not in multivalued}
+    scope = _Scope(caller, request.action, request.resource, context, variables)
     is_service = not caller.has_identity
     resource = (policies.resource,) if policies.resource else ()
     caller_side = () if is_service else policies.identity
