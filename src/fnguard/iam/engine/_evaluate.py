@@ -99,11 +99,8 @@ def _resource_matches(statement: Statement, scope: _Scope, variables: bool) -> b
 
 
 def _applies(statement: Statement, scope: _Scope, variables: bool) -> Naming | None:
-    """Does the statement cover this request? For statements with a Principal element, how
-    it names the caller (``Naming.DIRECT`` for statements without one)."""
-    action_hit = any(matches(p, scope.action, ignore_case=True) for p in statement.actions)
-    if action_hit == statement.not_action:
-        return None
+    """Does the statement (known to cover the action) cover this request? For statements
+    with a Principal element, how it names the caller (``Naming.DIRECT`` without one)."""
     if not _resource_matches(statement, scope, variables):
         return None
     how = Naming.DIRECT
@@ -127,7 +124,7 @@ def _matching(
 ) -> list[tuple[Statement, Naming]]:
     out: list[tuple[Statement, Naming]] = []
     for policy in policies:
-        for statement in policy.statements:
+        for statement in policy.statements_for(scope.action):
             if statement.effect is effect:
                 how = _applies(statement, scope, policy.variables_enabled)
                 if how is not None:

@@ -7,12 +7,14 @@ which are forbidden (``Principal`` in identity, boundary, SCP, RCP and session p
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from fnguard.iam._wildcard import matches
 from fnguard.iam.engine._errors import PolicyError
 from fnguard.iam.engine._operators import validate_values
 
@@ -29,6 +31,7 @@ __all__ = [
 
 CURRENT_VERSION = "2012-10-17"
 _VERSIONS = frozenset({CURRENT_VERSION, "2008-10-17"})
+_ACTION_CACHE = 4096
 _PRINCIPAL_TYPES = {"AWS": "aws", "Service": "service", "Federated": "federated"}
 
 
@@ -91,6 +94,11 @@ class Statement:
     conditions: tuple[ConditionTest, ...] = ()
     sid: str | None = None
 
+    def covers_action(self, action: str) -> bool:
+        """Does the Action (or NotAction) element cover ``action``? Case-insensitive."""
+        hit = any(matches(p, action, ignore_case=True) for p in self.actions)
+        return hit != self.not_action
+
     @property
     def ref(self) -> str:
         """``policy#Sid``, or ``policy#index`` when the statement has no Sid."""
@@ -103,6 +111,22 @@ class Policy:
     kind: PolicyKind
     statements: tuple[Statement, ...]
     version: str = "2008-10-17"
+
+    @functools.cached_property
+    def _by_action(self) -> dict[str, tuple[Statement, ...]]:
+        return {}
+
+    def statements_for(self, action: str) -> tuple[Statement, ...]:
+        """The statements whose Action element covers ``action``, memoised per policy: a
+        role is asked about many resources for few actions."""
+        key = action.lower()
+        cache = self._by_action
+        found = cache.get(key)
+        if found is None:
+            found = tuple(s for s in self.statements if s.covers_action(key))
+            if len(cache) < _ACTION_CACHE:
+                cache[key] = found
+        return found
 
     @property
     def variables_enabled(self) -> bool:
