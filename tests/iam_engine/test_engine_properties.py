@@ -4,6 +4,7 @@ limits."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from hypothesis import given, settings
@@ -20,7 +21,15 @@ from iam_engine.engine_helpers import (
     policy,
 )
 
-from fnguard.iam.engine import Outcome, PolicySet, Request, evaluate
+from fnguard.iam.engine import (
+    Outcome,
+    PolicyError,
+    PolicyKind,
+    PolicySet,
+    Request,
+    evaluate,
+    parse_policy,
+)
 
 ACTIONS = [
     "s3:GetObject",
@@ -170,3 +179,53 @@ def test_every_verdict_names_its_statements(scenario: tuple[Request, dict[str, A
     decision = evaluate(request, build(parts))
     assert bool(decision.deciding) == (decision.outcome is not Outcome.IMPLICIT_DENY)
     assert decision.reason
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+ELEMENT_VALUES = JSON | st.sampled_from(["*", "s3:*", "Allow", "Deny", "arn:aws:s3:::b/*"])
+STATEMENT_KEYS = st.sampled_from(
+    [
+        "Sid",
+        "Effect",
+        "Action",
+        "NotAction",
+        "Resource",
+        "NotResource",
+        "Principal",
+        "NotPrincipal",
+        "Condition",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(STATEMENT_KEYS, ELEMENT_VALUES, max_size=6) | JSON,
+    st.sampled_from(list(PolicyKind)),
+)
+def test_any_document_parses_or_raises_a_policy_error(statement: Any, kind: PolicyKind) -> None:
+    """Malformed input never crashes the parser: it is a PolicyError (an InputError)."""
+    document = {"Version": "2012-10-17", "Statement": statement}
+    try:
+        parsed = parse_policy(document, "fuzz", kind)
+    except PolicyError as error:
+        assert error.pointer.startswith("/Statement") or error.pointer == ""
+    else:
+        assert parsed.kind is kind
+
+
+@settings(max_examples=200, deadline=None)
+@given(scenarios(), st.sampled_from([str.upper, str.lower, str.swapcase]))
+def test_action_case_never_changes_the_verdict(
+    scenario: tuple[Request, dict[str, Any]], recase: Any
+) -> None:
+    request, parts = scenario
+    policies = build(parts)
+    recased = dataclasses.replace(request, action=recase(request.action))
+    assert evaluate(recased, policies).outcome is evaluate(request, policies).outcome
