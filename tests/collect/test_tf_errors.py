@@ -114,7 +114,7 @@ def test_claims() -> None:
     collector = TerraformCollector()
     assert collector.claims(Path("main.tf"))
     assert collector.claims(Path("prod.tfvars"))
-    assert not collector.claims(Path("main.tf.json"))
+    assert collector.claims(Path("main.tf.json"))  # claimed to be reported as unsupported
     assert not collector.claims(Path("README.md"))
     assert not collector.claims(Path("/nonexistent/package.json"))
 

@@ -41,13 +41,30 @@ class TerraformCollector(Collector):
 
     def claims(self, path: Path) -> bool:
         name = path.name
-        if name.endswith((".tf", ".tfvars")):
+        if name.endswith((".tf", ".tfvars", ".tf.json")):
             return True
-        if name.endswith(".json") and not name.endswith(".tf.json"):
+        if name.endswith(".json"):
             return looks_like_plan(path)
         return False
 
     def collect(self, paths: Sequence[Path], root: Path) -> Inventory:
+        # Terraform's JSON syntax is claimed so that it is reported, not silently passed over.
+        unread = [p for p in paths if p.name.endswith(".tf.json")]
+        hcl = [p for p in paths if not p.name.endswith(".tf.json")]
+        reported = Inventory(
+            gaps=tuple(
+                CollectionGap(
+                    Location(_relative(p, root)),
+                    "Terraform JSON syntax (.tf.json) is not read yet: what it declares is not "
+                    "analysed",
+                    field="unsupported",
+                )
+                for p in unread
+            )
+        )
+        return reported.merge(self._collect_hcl(hcl, root)) if hcl else reported
+
+    def _collect_hcl(self, paths: Sequence[Path], root: Path) -> Inventory:
         with gc_paused():
             run = _Run(root)
             by_dir, plans = run.layout(paths)
@@ -57,6 +74,13 @@ class TerraformCollector(Collector):
                 if results is not None:
                     return run.merge(results, by_dir, plans)
             return run.collect(paths)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def looks_like_plan(path: Path) -> bool:
