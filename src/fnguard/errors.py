@@ -2,9 +2,10 @@
 
     FnguardError                 base of everything fnguard raises on purpose
     ├── UsageError               bad command line or option value            -> exit 2
-    ├── ConfigError              fnguard.toml / [tool.fnguard] / baseline invalid -> exit 2
-    ├── InputError               a source file cannot be parsed              -> exit 2
-    │   └── CollectError         a collector could not turn input into inventory
+    ├── LocatedError             names file:line and what was expected
+    │   ├── ConfigError          fnguard.toml / [tool.fnguard] / baseline invalid -> exit 2
+    │   └── InputError           a source file cannot be parsed              -> exit 2
+    │       └── CollectError     a collector could not turn input into inventory
     └── RuleError                a rule pack or rule metadata is broken (a bug) -> exit 2
 
 Everything that lets the rest of a scan go on (an unreadable file among many, an unresolvable
@@ -18,6 +19,7 @@ __all__ = [
     "ConfigError",
     "FnguardError",
     "InputError",
+    "LocatedError",
     "RuleError",
     "UsageError",
 ]
@@ -31,17 +33,8 @@ class UsageError(FnguardError):
     pass
 
 
-class ConfigError(FnguardError):
-    def __init__(self, path: str, line: int, expected: str) -> None:
-        self.path = path
-        self.line = line
-        self.expected = expected
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {expected}")
-
-
-class InputError(FnguardError):
-    """A source that cannot be read as what it claims to be; names file, line and expectation."""
+class LocatedError(FnguardError):
+    """An error about a place in a file: names the file, the line and what was expected."""
 
     def __init__(self, path: str, line: int, expected: str) -> None:
         self.path = path
@@ -49,6 +42,14 @@ class InputError(FnguardError):
         self.expected = expected
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {expected}")
+
+
+class ConfigError(LocatedError):
+    """fnguard.toml, [tool.fnguard] or a baseline file is invalid."""
+
+
+class InputError(LocatedError):
+    """A source that cannot be read as what it claims to be."""
 
 
 class CollectError(InputError):
