@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import posixpath
 import re
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -28,11 +29,19 @@ __all__ = [
     "is_aws_managed",
     "known_str",
     "managed_document",
+    "package_path",
     "to_int",
 ]
 
 _AWS_MANAGED = re.compile(r"^arn:aws[\w-]*:iam::aws:policy/")
 _PARTITION = re.compile(r"^arn:aws[\w-]*:")
+
+
+def package_path(base: str, path: str) -> str:
+    """A code path written relative to its source file's folder, as a path from the scan root."""
+    if path.startswith("/"):
+        return path
+    return posixpath.normpath(posixpath.join(base, path))
 
 
 def default_log_group(name: str | None) -> str | None:

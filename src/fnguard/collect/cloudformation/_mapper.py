@@ -21,6 +21,7 @@ from fnguard.collect._shared import (
     event_source_kind,
     is_aws_managed,
     known_str,
+    package_path,
     to_int,
 )
 from fnguard.collect.cloudformation._intrinsic import Ref, Unknown, placeholder
@@ -524,7 +525,7 @@ class TemplateMapper:
             self.gap(r, "package", local, "CodeUri")
         base = r.location.file.rsplit("/", 1)[0] if "/" in r.location.file else "."
         if path is not None:
-            path = _normalise(base, path)
+            path = package_path(base, path)
         return PackageRef(
             path=path,
             # `sam build` / `cloudformation package` upload local code under its content hash.
@@ -1347,11 +1348,3 @@ def _rest_throttling(stages: list[Resource]) -> tuple[float | None, int | None]:
             if burst is not None and burst >= 0:
                 bursts.append(burst)
     return (min(rates) if rates else None, min(bursts) if bursts else None)
-
-
-def _normalise(base: str, path: str) -> str:
-    import posixpath
-
-    if path.startswith("/"):
-        return path
-    return posixpath.normpath(posixpath.join(base, path))

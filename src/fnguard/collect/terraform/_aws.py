@@ -20,6 +20,7 @@ from fnguard.collect._shared import (
     event_source_kind,
     is_aws_managed,
     known_str,
+    package_path,
     to_int,
 )
 from fnguard.collect.terraform._eval import Partial, Unknown
@@ -545,7 +546,7 @@ class Mapper:
         if path is None:
             return None
         base = getattr(v, "cwd", ".")
-        return _normalise(base, path)
+        return package_path(base, path)
 
     def _tags(self, v: View) -> Mapping[str, str]:
         tags = v.get("tags")
@@ -1304,11 +1305,3 @@ _LITERAL_EXPR = re.compile(
 
 def _is_literal_expr(expr: str) -> bool:
     return bool(_LITERAL_EXPR.match(expr))
-
-
-def _normalise(base: str, path: str) -> str:
-    import posixpath
-
-    if path.startswith("/"):
-        return path
-    return posixpath.normpath(posixpath.join(base, path))
