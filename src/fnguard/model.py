@@ -19,7 +19,7 @@ import enum
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
-from functools import cached_property
+from functools import cached_property, total_ordering
 from typing import Any, TypeVar
 
 _T = TypeVar("_T")
@@ -78,6 +78,7 @@ class PackageType(enum.StrEnum):
     IMAGE = "Image"
 
 
+@total_ordering
 class Severity(enum.Enum):
     """Bands of the 1-10 impact scale; ordered so that ``a >= b`` means "at least as bad"."""
 
@@ -112,21 +113,6 @@ class Severity(enum.Enum):
     @property
     def label(self) -> str:
         return self.name.lower()
-
-    def __ge__(self, other: object) -> bool:
-        if not isinstance(other, Severity):
-            return NotImplemented
-        return self.value >= other.value
-
-    def __gt__(self, other: object) -> bool:
-        if not isinstance(other, Severity):
-            return NotImplemented
-        return self.value > other.value
-
-    def __le__(self, other: object) -> bool:
-        if not isinstance(other, Severity):
-            return NotImplemented
-        return self.value <= other.value
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, Severity):
