@@ -11,6 +11,7 @@ rules and reporters are imported only by the commands that use them.
 from __future__ import annotations
 
 import argparse
+import importlib
 import re
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 from fnguard import __version__
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from fnguard.config import Config
     from fnguard.result import ScanResult
@@ -97,6 +98,10 @@ def _build_parser() -> argparse.ArgumentParser:
 
     explain = sub.add_parser("explain", help="explain one rule and how to fix it")
     explain.add_argument("rule", metavar="RULE", help="rule ID, e.g. IAM001")
+
+    for name, module_name in _PLUGGED.items():
+        module = importlib.import_module(module_name)
+        module.add_arguments(sub.add_parser(name, help=module.HELP, description=module.HELP))
     return parser
 
 
@@ -390,6 +395,11 @@ def _cmd_explain(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_OK
 
 
+# Commands with their own module (kept light at import: heavy imports go inside ``run``).
+# Each module exposes HELP: str, add_arguments(parser) and run(args, stdout) -> int, and
+# raises fnguard.errors types for bad input like every other command.
+_PLUGGED: dict[str, str] = {}
+
 _COMMANDS = {
     "scan": _cmd_scan,
     "baseline": _cmd_baseline,
@@ -414,6 +424,10 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
         if args.command is None:
             _build_parser().print_help(out)
             return EXIT_ERROR
+        if args.command in _PLUGGED:
+            run: Callable[[argparse.Namespace, TextIO], int]
+            run = importlib.import_module(_PLUGGED[args.command]).run
+            return run(args, out)
         return _COMMANDS[args.command](args, out)
     except FnguardError as exc:
         print(f"fnguard: {exc}", file=sys.stderr)

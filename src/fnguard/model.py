@@ -25,24 +25,35 @@ from typing import Any, TypeVar
 _T = TypeVar("_T")
 
 __all__ = [
+    "Advisory",
     "Architecture",
+    "ArtifactKind",
     "Bucket",
+    "CodeIssue",
     "CodeSigningConfig",
     "CollectionGap",
+    "Dependency",
     "EgressRule",
+    "ElfFile",
     "EnvVar",
     "Evidence",
+    "FileIssue",
+    "FileIssueKind",
     "Finding",
     "FindingStatus",
+    "FlowStep",
+    "FoundSecret",
     "FrontDoor",
     "FrontDoorKind",
     "Function",
+    "HandlerCode",
     "Inventory",
     "InvocationType",
     "KmsKey",
     "Location",
     "LogGroup",
     "LoggingConfig",
+    "Package",
     "PackageRef",
     "PackageType",
     "Permission",
@@ -52,6 +63,7 @@ __all__ = [
     "Queue",
     "Remediation",
     "Role",
+    "SdkCall",
     "SecurityGroup",
     "Severity",
     "Subnet",
@@ -60,6 +72,7 @@ __all__ = [
     "TriggerKind",
     "VpcConfig",
     "VpcEndpoint",
+    "WheelTag",
 ]
 
 
@@ -495,6 +508,165 @@ class CodeSigningConfig:
     untrusted_artifact_on_deployment: str | None = "Warn"  # "Warn" | "Enforce"
 
 
+# --------------------------------------------------------------------------- packages (issue 5)
+
+
+class ArtifactKind(enum.StrEnum):
+    ZIP = "zip"
+    FOLDER = "folder"
+    IMAGE = "image"  # an OCI layout or a ``docker save`` tar
+
+
+class FileIssueKind(enum.StrEnum):
+    SETUID = "setuid"
+    SETGID = "setgid"
+    WORLD_WRITABLE = "world-writable"
+    LINK_ESCAPES = "link-escapes"  # a symlink whose target leaves the package
+    UNSAFE_PATH = "unsafe-path"  # absolute or ``..`` member name (zip-slip)
+    SPECIAL = "special"  # device, fifo or socket
+
+
+@dataclass(frozen=True)
+class ElfFile:
+    """A native binary inside a package, as the ELF header and version needs describe it."""
+
+    path: str  # member path inside the package
+    machine: str  # "x86_64", "arm64", or the ELF e_machine name of anything else
+    glibc: tuple[int, int] | None = None  # newest GLIBC_x.y symbol version it needs
+
+
+@dataclass(frozen=True)
+class WheelTag:
+    """A ``*.dist-info/WHEEL`` record: which platforms an installed wheel was built for."""
+
+    path: str
+    distribution: str
+    tags: tuple[str, ...]  # e.g. ("cp311-cp311-macosx_11_0_arm64",)
+
+
+@dataclass(frozen=True)
+class FileIssue:
+    path: str
+    kind: FileIssueKind
+    detail: str = ""  # e.g. the link target or the octal mode
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """A third-party package the function ships or pins, named as OSV names it."""
+
+    ecosystem: str  # OSV ecosystem: "PyPI", "npm"
+    name: str
+    version: str
+    manifest: str  # where it was declared: a member path, or a file on disk
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Advisory:
+    """A known vulnerability affecting one ``Dependency`` (from OSV data)."""
+
+    id: str  # "GHSA-..." / "PYSEC-..."
+    ecosystem: str
+    name: str
+    version: str  # the affected version found
+    summary: str
+    impact: int  # 1-10, from the advisory's severity (CVSS score or database severity)
+    aliases: tuple[str, ...] = ()
+    fixed: tuple[str, ...] = ()  # versions that fix it, when the advisory says
+
+
+@dataclass(frozen=True)
+class FoundSecret:
+    """A secret found in a file. ``masked`` is already masked: the secret itself is never kept."""
+
+    path: str  # member path inside the package, or a file on disk
+    line: int
+    kind: str  # detector name ("AWS access key", "private key", ".env file", ...)
+    masked: str
+
+
+@dataclass(frozen=True)
+class Package:
+    """A deployment artifact (function code or a layer), read without extracting it.
+
+    ``errors`` lists integrity problems (bad CRC, truncation, unreadable members); a package
+    that could not be opened at all is a ``CollectionGap`` instead, with ``field="package"``.
+    """
+
+    address: str  # "package:<path as given>"
+    location: Location  # the artifact file itself
+    path: str
+    kind: ArtifactKind
+    functions: tuple[str, ...] = ()  # Function.address of every function deploying it
+    is_layer: bool = False
+    sha256_hex: str | None = None  # of the archive bytes (zip / image); None for folders
+    compressed_size: int | None = None
+    uncompressed_size: int = 0
+    file_count: int = 0
+    largest: tuple[tuple[str, int], ...] = ()  # biggest members, biggest first
+    elf_files: tuple[ElfFile, ...] = ()
+    wheels: tuple[WheelTag, ...] = ()
+    file_issues: tuple[FileIssue, ...] = ()
+    errors: tuple[str, ...] = ()
+    dependencies: tuple[Dependency, ...] = ()
+    secrets: tuple[FoundSecret, ...] = ()
+
+
+# --------------------------------------------------------------------------- handler code (issue 5)
+
+
+@dataclass(frozen=True)
+class FlowStep:
+    """One hop of a taint flow, from the event to the sink."""
+
+    location: Location
+    note: str  # "event['body'] read", "passed to run(cmd)", ...
+
+
+@dataclass(frozen=True)
+class CodeIssue:
+    """Something the handler analysis found, for the catalog rule ``rule_id`` to report.
+
+    The analysis decides only what the code does (a flow, a call); the rule owns the
+    metadata, severity and wording of the finding.
+    """
+
+    rule_id: str  # "INJ001".."INJ006", "SEC003", "SEC004", "SEC005", "RUN002", "RUN003"
+    function: str  # Function.address
+    location: Location  # the sink (or the offending line)
+    message: str
+    steps: tuple[FlowStep, ...] = ()
+    sink: str = ""  # "subprocess.run(shell=True)"
+
+
+@dataclass(frozen=True)
+class SdkCall:
+    """An AWS SDK call the handler makes, with the IAM actions and resources it needs."""
+
+    function: str  # Function.address
+    location: Location
+    service: str  # botocore service name: "s3", "dynamodb"
+    operation: str  # API operation: "ListObjectsV2"
+    actions: tuple[str, ...]  # IAM actions: ("s3:ListBucket",)
+    resources: tuple[str, ...] = ("*",)  # ARNs (patterns) when resolvable, else "*"
+
+
+@dataclass(frozen=True)
+class HandlerCode:
+    """Which function's code was analysed, and how completely.
+
+    ``dynamic_sdk_use`` marks calls the analysis could not resolve (``getattr(client, name)``,
+    a service name from a variable): IAM007 must not call the rest of the role unused then.
+    """
+
+    function: str  # Function.address
+    language: str  # "python", "javascript", "typescript"
+    entry: Location  # the handler definition
+    files: tuple[str, ...] = ()
+    dynamic_sdk_use: bool = False
+
+
 # --------------------------------------------------------------------------- gaps and suppressions
 
 
@@ -535,6 +707,12 @@ def _group(items: Iterable[_T], keys: Callable[[_T], Iterable[str]]) -> dict[str
     return index
 
 
+# Inventory fields whose items have no ``address`` of their own.
+_UNADDRESSED = frozenset(
+    {"gaps", "suppressions", "sources", "advisories", "handlers", "code_issues", "sdk_calls"}
+)
+
+
 @dataclass(frozen=True)
 class Inventory:
     """Everything collected from one or more sources. Merge pieces with ``merge``."""
@@ -552,6 +730,11 @@ class Inventory:
     queues: tuple[Queue, ...] = ()
     buckets: tuple[Bucket, ...] = ()
     code_signing_configs: tuple[CodeSigningConfig, ...] = ()
+    packages: tuple[Package, ...] = ()
+    advisories: tuple[Advisory, ...] = ()
+    handlers: tuple[HandlerCode, ...] = ()
+    code_issues: tuple[CodeIssue, ...] = ()
+    sdk_calls: tuple[SdkCall, ...] = ()
     gaps: tuple[CollectionGap, ...] = ()
     suppressions: tuple[Suppression, ...] = ()
     sources: tuple[str, ...] = ()  # files read
@@ -620,10 +803,47 @@ class Inventory:
         return tuple(self._front_doors_by_function.get(fn.address, ()))
 
     @cached_property
+    def _packages_by_function(self) -> dict[str, list[Package]]:
+        return _group(self.packages, lambda p: p.functions)
+
+    def packages_of(self, fn: Function) -> tuple[Package, ...]:
+        """The function's own code package first, then its layers (as collected)."""
+        return tuple(self._packages_by_function.get(fn.address, ()))
+
+    @cached_property
+    def _code_by_function(
+        self,
+    ) -> tuple[dict[str, list[HandlerCode]], dict[str, list[CodeIssue]], dict[str, list[SdkCall]]]:
+        return (
+            _group(self.handlers, lambda h: (h.function,)),
+            _group(self.code_issues, lambda i: (i.function,)),
+            _group(self.sdk_calls, lambda c: (c.function,)),
+        )
+
+    def handler_of(self, fn: Function) -> HandlerCode | None:
+        found = self._code_by_function[0].get(fn.address)
+        return found[0] if found else None
+
+    def code_issues_of(self, fn: Function, rule_id: str | None = None) -> tuple[CodeIssue, ...]:
+        issues = self._code_by_function[1].get(fn.address, ())
+        return tuple(i for i in issues if rule_id is None or i.rule_id == rule_id)
+
+    def sdk_calls_of(self, fn: Function) -> tuple[SdkCall, ...]:
+        return tuple(self._code_by_function[2].get(fn.address, ()))
+
+    @cached_property
+    def _advisories_by_dependency(self) -> dict[str, list[Advisory]]:
+        return _group(self.advisories, lambda a: (f"{a.ecosystem}|{a.name}|{a.version}",))
+
+    def advisories_for(self, dep: Dependency) -> tuple[Advisory, ...]:
+        key = f"{dep.ecosystem}|{dep.name}|{dep.version}"
+        return tuple(self._advisories_by_dependency.get(key, ()))
+
+    @cached_property
     def _by_address(self) -> dict[str, object]:
         index: dict[str, object] = {}
         for f in fields(self):
-            if f.name in ("gaps", "suppressions", "sources"):
+            if f.name in _UNADDRESSED:
                 continue
             for item in getattr(self, f.name):
                 index.setdefault(item.address, item)

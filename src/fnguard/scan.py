@@ -24,12 +24,12 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from fnguard.baseline import Baseline
-    from fnguard.collect import Collector
+    from fnguard.collect import Collector, Enricher
     from fnguard.config import Config
     from fnguard.iam import PermissionChecker
     from fnguard.rules import Rule
 
-__all__ = ["HELP_URI", "Progress", "ScanRequest", "run_rules", "scan"]
+__all__ = ["HELP_URI", "Progress", "ScanRequest", "enrich", "run_rules", "scan"]
 
 HELP_URI = "https://github.com/fnguard/fnguard/blob/main/docs/rules.md#{rule}"
 
@@ -61,6 +61,8 @@ class ScanRequest:
     today: _dt.date | None = None
     # Inventory read without paths (a live account); merged before the collected files.
     inventory: Inventory | None = None
+    # Stages after collection (packages, advisories, handler code), run in this order.
+    enrichers: tuple[Enricher, ...] = ()
 
 
 def collect(
@@ -77,6 +79,18 @@ def collect(
                 pieces.append(collector.collect(paths, found.root))
                 progress.advance(len(paths))
     return Inventory.combine(pieces)
+
+
+def enrich(inventory: Inventory, request: ScanRequest, progress: Progress) -> Inventory:
+    """Run each enricher on everything gathered so far, merging what it adds."""
+    root = request.targets[0] if len(request.targets) == 1 else None
+    if root is not None and root.is_file():
+        root = root.parent
+    for enricher in request.enrichers:
+        progress.stage(enricher.name, 1)
+        inventory = inventory.merge(enricher.enrich(inventory, root))
+        progress.advance()
+    return inventory
 
 
 def run_rules(
@@ -118,6 +132,7 @@ def scan(request: ScanRequest, progress: Progress | None = None) -> ScanResult:
     inventory = collect(request.targets, request.collectors, sink)
     if request.inventory is not None:
         inventory = request.inventory.merge(inventory)
+    inventory = enrich(inventory, request, sink)
 
     # Inline suppressions must say why; one without a reason is reported, not honoured.
     honoured: dict[tuple[str, str], Suppression] = {}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fnguard.collect._interface import Collector
+from fnguard.collect._interface import Collector, Enricher
 
-__all__ = ["Collector", "default_collectors"]
+__all__ = ["Collector", "Enricher", "default_collectors"]
 
 
 def default_collectors() -> tuple[Collector, ...]:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from fnguard.model import Inventory
 
-__all__ = ["Collector"]
+__all__ = ["Collector", "Enricher"]
 
 
 class Collector(ABC):
@@ -34,3 +34,20 @@ class Collector(ABC):
         Raises ``fnguard.errors.InputError`` for input that cannot be parsed at all; records
         gaps for what can be skipped while the rest of the scan goes on.
         """
+
+
+class Enricher(ABC):
+    """A stage after the collectors that reads what the inventory points at.
+
+    Packages are found through the functions that deploy them, advisories through the
+    packages' dependencies, handler code through the packages: each needs the inventory
+    collected so far, so enrichers run in order after the collectors and return a piece
+    to merge (new objects and gaps; they never rewrite what is there).
+    """
+
+    #: short name shown in progress output ("packages", "advisories", "code")
+    name: str
+
+    @abstractmethod
+    def enrich(self, inventory: Inventory, root: Path | None) -> Inventory:
+        """Return the new piece; ``root`` is the scanned folder for relative locations."""

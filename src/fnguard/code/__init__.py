@@ -1,0 +1,108 @@
+"""Handler code analysis: taint from the event to sinks, SDK calls -> IAM actions.
+
+``CodeEnricher`` opens each function's code (its source folder, else its package) and hands
+it to every analyser that understands the function's language; the facts land in the
+inventory for the INJ / SEC / RUN / IAM007 rules.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fnguard.artifact import open_artifact
+from fnguard.code._interface import Analyser, CodeFacts, member_location
+from fnguard.collect._interface import Enricher
+from fnguard.errors import InputError
+from fnguard.model import (
+    CollectionGap,
+    Function,
+    HandlerCode,
+    Inventory,
+    Location,
+    PackageType,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+__all__ = ["ANALYSERS", "Analyser", "CodeEnricher", "CodeFacts", "member_location"]
+
+# The registry: module:class of each analyser, imported when a scan first needs code analysis.
+ANALYSERS: tuple[str, ...] = ()
+
+
+def _load(spec: str) -> Analyser:
+    module_name, _, class_name = spec.partition(":")
+    analyser: Analyser = getattr(importlib.import_module(module_name), class_name)()
+    return analyser
+
+
+def _code_path(fn: Function, root: Path | None) -> Path | None:
+    raw = fn.package.source_dir or fn.package.path
+    if not raw or fn.package_type is PackageType.IMAGE:
+        return None
+    path = Path(raw)
+    if not path.is_absolute() and root is not None:
+        path = root / path
+    return path
+
+
+def _merge_handlers(handlers: Iterable[HandlerCode]) -> tuple[HandlerCode, ...]:
+    """One record per function: analysers of the same language each report what they read."""
+    merged: dict[str, HandlerCode] = {}
+    for h in handlers:
+        seen = merged.get(h.function)
+        if seen is None:
+            merged[h.function] = h
+            continue
+        files = tuple(dict.fromkeys((*seen.files, *h.files)))
+        dynamic = seen.dynamic_sdk_use or h.dynamic_sdk_use
+        merged[h.function] = HandlerCode(seen.function, seen.language, seen.entry, files, dynamic)
+    return tuple(merged.values())
+
+
+class CodeEnricher(Enricher):
+    name = "analysing handler code"
+
+    def __init__(self, analysers: Sequence[Analyser] | None = None) -> None:
+        self._analysers = analysers
+
+    def _active(self) -> Sequence[Analyser]:
+        if self._analysers is None:
+            self._analysers = tuple(_load(spec) for spec in ANALYSERS)
+        return self._analysers
+
+    def enrich(self, inventory: Inventory, root: Path | None) -> Inventory:
+        facts: list[CodeFacts] = []
+        for fn in inventory.functions:
+            chosen = [a for a in self._active() if a.handles(fn)]
+            path = _code_path(fn, root)
+            if not chosen or path is None or not fn.handler:
+                continue
+            if not path.exists():
+                gap = CollectionGap(
+                    fn.location,
+                    f"handler code not found at {path}; code rules cannot check it",
+                    resource=fn.address,
+                    field="code",
+                )
+                facts.append(CodeFacts(gaps=(gap,)))
+                continue
+            try:
+                artifact = open_artifact(path)
+            except InputError as exc:
+                gap = CollectionGap(Location(str(path)), str(exc), fn.address, "code")
+                facts.append(CodeFacts(gaps=(gap,)))
+                continue
+            try:
+                facts.extend(analyser.analyse(fn, artifact) for analyser in chosen)
+            finally:
+                artifact.close()
+        return Inventory(
+            handlers=_merge_handlers(h for f in facts for h in f.handlers),
+            code_issues=tuple(i for f in facts for i in f.issues),
+            sdk_calls=tuple(c for f in facts for c in f.sdk_calls),
+            gaps=tuple(g for f in facts for g in f.gaps),
+        )

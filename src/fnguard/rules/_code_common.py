@@ -1,0 +1,37 @@
+"""Turning the handler analysis' facts into findings, the same way for every code rule."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fnguard.model import Evidence
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from fnguard.model import Finding, Inventory
+    from fnguard.rules._base import RuleMeta
+
+__all__ = ["code_issue_findings"]
+
+
+def code_issue_findings(meta: RuleMeta, inventory: Inventory) -> Iterator[Finding]:
+    """One finding per ``CodeIssue`` filed under ``meta.id``, with its flow as evidence.
+
+    The finding sits on the code line (SARIF shows it there); ``function`` groups it with
+    the function's other findings.
+    """
+    for fn in inventory.functions:
+        for issue in inventory.code_issues_of(fn, meta.id):
+            evidence = [Evidence("sink", issue.sink)] if issue.sink else []
+            evidence.extend(
+                Evidence(f"step {n}", f"{step.location}: {step.note}")
+                for n, step in enumerate(issue.steps, 1)
+            )
+            yield meta.finding(
+                resource=fn.address,
+                location=issue.location,
+                message=issue.message,
+                evidence=evidence,
+                function=fn,
+            )
