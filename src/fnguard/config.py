@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from fnguard.errors import ConfigError
+from fnguard.limits import Limits
 from fnguard.model import Severity
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ class Config:
     severity_overrides: dict[str, Severity] = field(default_factory=dict)
     thresholds: Thresholds = field(default_factory=Thresholds)
     fail_on: Severity | None = Severity.HIGH  # None: never fail on findings
+    limits: Limits = field(default_factory=Limits)
     source: str | None = None  # file the configuration came from
 
     def rule_enabled(self, rule_id: str) -> bool:

@@ -50,6 +50,7 @@ __all__ = [
     "Inventory",
     "InvocationType",
     "KmsKey",
+    "Layer",
     "Location",
     "LogGroup",
     "LoggingConfig",
@@ -247,6 +248,23 @@ class PackageRef:
     s3_object_version: str | None = None
     image_uri: str | None = None
     source_dir: str | None = None  # handler source folder, for code analysis
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A Lambda layer version declared in the source; ``Function.layers`` names it.
+
+    Layers only referenced by ARN (another account's, or a live one) have no ``Layer``
+    object unless a live scan read them.
+    """
+
+    address: str
+    location: Location
+    name: str | None = None
+    arn: str | None = None
+    package: PackageRef = field(default_factory=PackageRef)
+    compatible_runtimes: tuple[str, ...] = ()
+    compatible_architectures: tuple[Architecture, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -730,6 +748,7 @@ class Inventory:
     queues: tuple[Queue, ...] = ()
     buckets: tuple[Bucket, ...] = ()
     code_signing_configs: tuple[CodeSigningConfig, ...] = ()
+    layers: tuple[Layer, ...] = ()
     packages: tuple[Package, ...] = ()
     advisories: tuple[Advisory, ...] = ()
     handlers: tuple[HandlerCode, ...] = ()

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from fnguard import __version__
+from fnguard import __version__, limits
 from fnguard.discover import discover
 from fnguard.errors import RuleError
 from fnguard.model import CollectionGap, Finding, Inventory, Suppression
@@ -129,10 +129,11 @@ def _sort_key(f: Finding) -> tuple[int, str, str, str, int, str]:
 def scan(request: ScanRequest, progress: Progress | None = None) -> ScanResult:
     started = time.perf_counter()
     sink = progress or _Silent()
-    inventory = collect(request.targets, request.collectors, sink)
-    if request.inventory is not None:
-        inventory = request.inventory.merge(inventory)
-    inventory = enrich(inventory, request, sink)
+    with limits.use(request.config.limits):
+        inventory = collect(request.targets, request.collectors, sink)
+        if request.inventory is not None:
+            inventory = request.inventory.merge(inventory)
+        inventory = enrich(inventory, request, sink)
 
     # Inline suppressions must say why; one without a reason is reported, not honoured.
     honoured: dict[tuple[str, str], Suppression] = {}
