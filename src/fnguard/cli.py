@@ -139,6 +139,45 @@ def _add_scan_options(parser: argparse.ArgumentParser) -> None:
     live.add_argument(
         "--endpoint-url", help="AWS-compatible endpoint (default: $AWS_ENDPOINT_URL, else AWS)"
     )
+    live.add_argument(
+        "--download-code",
+        action="store_true",
+        help="fetch each function's package and layers (cached by CodeSha256) and analyse them",
+    )
+    live.add_argument(
+        "--code-max-mb",
+        type=_positive_int,
+        metavar="MB",
+        help="largest package --download-code fetches (default: 512)",
+    )
+    live.add_argument(
+        "--code-timeout",
+        type=_positive_int,
+        metavar="SECONDS",
+        help="time budget per package download (default: 120)",
+    )
+    live.add_argument(
+        "--incremental",
+        action="store_true",
+        help="reuse per-function answers from earlier scans for functions whose RevisionId, "
+        "LastModified and CodeSha256 are unchanged (entries expire after a day)",
+    )
+    live.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="cache folder (default: $FNGUARD_CACHE_DIR, else $XDG_CACHE_HOME/fnguard)",
+    )
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return value
 
 
 _LIVE_OPTIONS = (
@@ -149,6 +188,10 @@ _LIVE_OPTIONS = (
     "org",
     "org_role_name",
     "endpoint_url",
+    "download_code",
+    "code_max_mb",
+    "code_timeout",
+    "incremental",
 )
 
 
@@ -163,6 +206,8 @@ def _split_sources(args: argparse.Namespace) -> None:
     if given and not args.live:
         flag = "--" + given[0].replace("_", "-").removesuffix("s")
         raise UsageError(f"{flag} applies to `fnguard scan aws` only")
+    if (args.code_max_mb or args.code_timeout) and not args.download_code:
+        raise UsageError("--code-max-mb and --code-timeout go with --download-code")
     if args.external_id and not args.role_arn:
         raise UsageError("--external-id needs --role-arn")
     if args.org != bool(args.org_role_name):
@@ -259,9 +304,24 @@ def _scan_aws(args: argparse.Namespace, request: ScanRequest, *, show_progress: 
     """Read the account(s), say what was read on stderr, then run the usual pipeline."""
     from dataclasses import replace
 
-    from fnguard.collect.aws import Access, AwsOptions, collect_aws, summary
+    from fnguard.collect.aws import (
+        Access,
+        AwsOptions,
+        CodeSettings,
+        LiveSettings,
+        collect_aws,
+        summary,
+    )
     from fnguard.scan import scan
 
+    cache_dir = str(args.cache_dir) if args.cache_dir else None
+    code = None
+    if args.download_code:
+        code = CodeSettings(
+            cache_dir=cache_dir,
+            max_bytes=(args.code_max_mb or 512) * 1024 * 1024,
+            timeout_s=float(args.code_timeout or 120),
+        )
     options = AwsOptions(
         access=Access(
             profile=args.profile,
@@ -271,6 +331,7 @@ def _scan_aws(args: argparse.Namespace, request: ScanRequest, *, show_progress: 
         ),
         regions=tuple(args.regions or ()),
         org_role_name=args.org_role_name if args.org else None,
+        settings=LiveSettings(cache_dir=cache_dir, incremental=args.incremental, code=code),
     )
     if not show_progress:
         inventory = collect_aws(options)

@@ -9,12 +9,15 @@ from __future__ import annotations
 from fnguard.collect.aws._collect import AwsOptions, collect_aws, link_gaps, plan_units, summary
 from fnguard.collect.aws._names import Shard
 from fnguard.collect.aws._session import Access
+from fnguard.collect.aws._settings import CodeSettings, LiveSettings
 from fnguard.collect.aws._units import GLOBAL, Unit, run_unit
 
 __all__ = [
     "GLOBAL",
     "Access",
     "AwsOptions",
+    "CodeSettings",
+    "LiveSettings",
     "Shard",
     "Unit",
     "collect_aws",

@@ -14,6 +14,7 @@ from fnguard.collect.aws._session import (
     enabled_regions,
     org_accesses,
 )
+from fnguard.collect.aws._settings import LiveSettings
 from fnguard.collect.aws._units import GLOBAL, Unit, run_unit
 from fnguard.errors import UsageError
 from fnguard.model import CollectionGap, Inventory
@@ -37,6 +38,7 @@ class AwsOptions:
     access: Access = field(default_factory=Access)
     regions: tuple[str, ...] = ()  # empty: the profile's region; ("all",): every enabled one
     org_role_name: str | None = None  # scan every account of the organisation through it
+    settings: LiveSettings = field(default_factory=LiveSettings)
 
 
 def plan_units(options: AwsOptions) -> tuple[Unit, ...]:
@@ -52,8 +54,9 @@ def plan_units(options: AwsOptions) -> tuple[Unit, ...]:
             regions: Sequence[str] = enabled_regions(options.access)
         else:
             regions = options.regions or (home,)
-        units.append(Unit(access, account, GLOBAL, regions[0] if regions else home))
-        units.extend(Unit(access, account, region, region) for region in regions)
+        first = regions[0] if regions else home
+        units.append(Unit(access, account, GLOBAL, first, options.settings))
+        units.extend(Unit(access, account, region, region, options.settings) for region in regions)
     return tuple(units)
 
 

@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fnguard._codec import decode, encode
+from fnguard.cache import Cache
 from fnguard.collect._shared import default_log_group, event_source_kind
+from fnguard.collect.aws._code import fetch_package
 from fnguard.collect.aws._names import Shard, function_arn, location
+from fnguard.collect.aws._settings import CodeSettings, LiveSettings
+from fnguard.errors import CollectError
 from fnguard.model import (
     Architecture,
     CodeSigningConfig,
@@ -23,6 +30,7 @@ from fnguard.model import (
     Function,
     Inventory,
     InvocationType,
+    Layer,
     LoggingConfig,
     PackageRef,
     PackageType,
@@ -34,7 +42,7 @@ from fnguard.model import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
     from concurrent.futures import Executor
 
     from fnguard.collect.aws._api import Api
@@ -46,7 +54,9 @@ _SECRET_REF = re.compile(r"^arn:aws[\w-]*:(ssm|secretsmanager):|^\{\{resolve:(ss
 _NOT_FOUND = ("ResourceNotFoundException",)
 
 
-def collect_lambda(api: Api, shard: Shard, pool: Executor) -> Inventory:
+def collect_lambda(
+    api: Api, shard: Shard, pool: Executor, settings: LiveSettings | None = None
+) -> Inventory:
     where = location(shard, "lambda")
     configs = api.pages(
         "lambda",
@@ -58,9 +68,132 @@ def collect_lambda(api: Api, shard: Shard, pool: Executor) -> Inventory:
     )
     if configs is None:
         return Inventory()  # the shard adds the gap
-    pieces = list(pool.map(lambda c: _function(api, shard, c), configs))
+    settings = settings or LiveSettings()
+    cache = (
+        Cache(
+            "aws-functions",
+            Path(settings.cache_dir) if settings.cache_dir else None,
+            settings.cache_ttl_s,
+        )
+        if settings.incremental
+        else None
+    )
+    pieces = list(pool.map(lambda c: _cached_function(api, shard, c, cache), configs))
+    if settings.code is not None:
+        code = settings.code
+        pieces = list(pool.map(lambda p: _with_code(api, p, code), pieces))
+        pieces.append(_layers(api, shard, pieces, code, pool))
     pieces.append(_event_source_mappings(api, shard))
     return Inventory.combine(pieces)
+
+
+_CACHE_SCHEMA = 1  # bump when the model or this collector changes what a piece holds
+
+
+def _cached_function(
+    api: Api, shard: Shard, cfg: Mapping[str, Any], cache: Cache | None
+) -> Inventory:
+    """``_function``, reusing an earlier scan's piece when the function has not changed."""
+    if cache is None:
+        return _function(api, shard, cfg)
+    arn = function_arn(str(cfg["FunctionArn"]))
+    key = "|".join(
+        (
+            f"v{_CACHE_SCHEMA}",
+            arn,
+            str(cfg.get("RevisionId")),
+            str(cfg.get("LastModified")),
+            str(cfg.get("CodeSha256")),
+        )
+    )
+    stored = cache.get_json(key)
+    if stored is not None:
+        try:
+            return decode(Inventory, stored)
+        except (ValueError, TypeError, KeyError):
+            pass  # an entry from another version: read the function afresh
+    piece = _function(api, shard, cfg)
+    refused = tuple(g for g in api.gaps if g.resource == arn)
+    if not any(_TRANSIENT.search(g.reason) for g in refused):  # a throttle is not an answer
+        cache.put_json(key, encode(piece.merge(Inventory(gaps=refused))))
+    return piece
+
+
+# Failures worth asking again next time; AccessDenied or "not served" (404) are answers.
+_TRANSIENT_CODE = r"\S*(Throttl|TooManyRequests|Unavailable|Internal|Timeout|Connect|Endpoint)\S*"
+_TRANSIENT = re.compile(rf"answered (5\d\d|{_TRANSIENT_CODE})$")
+
+
+def _with_code(api: Api, piece: Inventory, code: CodeSettings) -> Inventory:
+    """Fetch the function's package into the cache and point ``package.path`` at it."""
+    fn = piece.functions[0]
+    if fn.package_type is PackageType.IMAGE or not fn.package.recorded_hash:
+        return piece
+    answer = api.call(
+        "lambda",
+        "GetFunction",
+        where=fn.location,
+        resource=fn.address,
+        fields=("package",),
+        FunctionName=fn.address,
+    )
+    url = ((answer or {}).get("Code") or {}).get("Location")
+    if not url:
+        return piece
+    try:
+        path = fetch_package(str(url), fn.package.recorded_hash, code)
+    except CollectError as exc:
+        api.gap(fn.location, str(exc), fn.address, "package")
+        return piece
+    package = replace(fn.package, path=str(path))
+    return replace(piece, functions=(replace(fn, package=package),))
+
+
+def _layers(
+    api: Api, shard: Shard, pieces: Sequence[Inventory], code: CodeSettings, pool: Executor
+) -> Inventory:
+    """Each distinct layer version the shard's functions use, with its package fetched."""
+    arns = sorted({arn for p in pieces for fn in p.functions for arn in fn.layers})
+    found = pool.map(lambda arn: _layer(api, shard, arn, code), arns)
+    return Inventory(layers=tuple(layer for layer in found if layer is not None))
+
+
+def _layer(api: Api, shard: Shard, arn: str, code: CodeSettings) -> Layer | None:
+    parts = arn.split(":")  # arn:aws:lambda:region:account:layer:name:version
+    if len(parts) != 8 or not parts[7].isdigit():
+        return None
+    where = location(shard, "lambda", f"layer/{parts[6]}:{parts[7]}")
+    answer = api.call(
+        "lambda",
+        "GetLayerVersion",
+        where=where,
+        resource=arn,
+        fields=("package",),
+        absent=_NOT_FOUND,
+        LayerName=":".join(parts[:7]),
+        VersionNumber=int(parts[7]),
+    )
+    if not answer:
+        return None
+    content = answer.get("Content") or {}
+    sha, url = content.get("CodeSha256"), content.get("Location")
+    path: str | None = None
+    if sha and url:
+        try:
+            path = str(fetch_package(str(url), str(sha), code))
+        except CollectError as exc:
+            api.gap(where, str(exc), arn, "package")
+    return Layer(
+        address=arn,
+        location=where,
+        name=parts[6],
+        arn=arn,
+        package=PackageRef(path=path, recorded_hash=sha, hash_declared=bool(sha)),
+        compatible_runtimes=tuple(answer.get("CompatibleRuntimes") or ()),
+        compatible_architectures=tuple(
+            Architecture(a) for a in answer.get("CompatibleArchitectures") or () if a in _ARCHS
+        ),
+    )
 
 
 def _function(api: Api, shard: Shard, cfg: Mapping[str, Any]) -> Inventory:

@@ -8,7 +8,7 @@ and to another executor later; their pieces merge with ``Inventory.combine``.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fnguard.collect.aws._api import Api
@@ -18,6 +18,7 @@ from fnguard.collect.aws._lambda import collect_lambda
 from fnguard.collect.aws._names import Shard, location
 from fnguard.collect.aws._neighbours import collect_neighbours
 from fnguard.collect.aws._session import Access, client_factory
+from fnguard.collect.aws._settings import LiveSettings
 from fnguard.collect.aws._sources import collect_buckets, collect_eventbridge, collect_sns
 from fnguard.errors import CollectError
 from fnguard.model import CollectionGap, Inventory
@@ -40,6 +41,7 @@ class Unit:
     account: str
     region: str  # a region name, or GLOBAL
     client_region: str  # where global services' clients connect
+    settings: LiveSettings = field(default_factory=LiveSettings)
 
     @property
     def shard(self) -> Shard:
@@ -65,7 +67,7 @@ def run_unit(unit: Unit, clients: ClientFactory | None = None) -> Inventory:
             buckets = collect_buckets(api, shard, items)
             pieces = [iam.result(), buckets]
         else:
-            lambdas = collect_lambda(api, shard, items)
+            lambdas = collect_lambda(api, shard, items, unit.settings)
             pieces = [lambdas]
             if lambdas.functions:  # an empty region costs one call, not twenty
                 futures = [
