@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -21,6 +21,9 @@ from fnguard.model import (
     Provider,
     Role,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def _inventory() -> Inventory:
