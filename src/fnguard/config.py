@@ -15,23 +15,32 @@ Keys (all optional; ``-`` and ``_`` are interchangeable)::
     memory-max-mb = 10240
     runtime-warning-days = 90
     log-retention-min-days = 1
+    [limits]                        # bounds on hostile input (fnguard.limits); --limit NAME=VALUE
+    max-file-bytes = "64MB"         # sizes: B, KB, MB, GB, TB (powers of 1024)
+    max-nesting-depth = 256
+    max-seconds-per-file = 120      # seconds, or "2m"
+
+Nothing in the configuration is a regular expression: rule patterns are IDs or 3-letter
+prefixes and ``allowed-public`` / ``trusted-accounts`` are compared as plain text, so a
+hostile configuration cannot make a matcher backtrack.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
-from fnguard.errors import ConfigError
-from fnguard.limits import Limits
+from fnguard.errors import ConfigError, UsageError
+from fnguard.limits import Limits, parse_limit
 from fnguard.model import Severity
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
-__all__ = ["Config", "Thresholds", "find_config", "load_config"]
+__all__ = ["Config", "Thresholds", "apply_limit_overrides", "find_config", "load_config"]
 
 CONFIG_FILE = "fnguard.toml"
 
@@ -120,7 +129,7 @@ def _build(data: dict[str, Any], path: str, text: str) -> Config:
     def fail(key: str, expected: str) -> ConfigError:
         return ConfigError(path, _line_of(text, key), f"{key}: expected {expected}")
 
-    known = {"select", "ignore", "fail_on", "severity", "thresholds"}
+    known = {"select", "ignore", "fail_on", "severity", "thresholds", "limits"}
     for key in data:
         if _norm(key) not in known:
             raise fail(key, "one of " + ", ".join(sorted(k.replace("_", "-") for k in known)))
@@ -161,12 +170,14 @@ def _build(data: dict[str, Any], path: str, text: str) -> Config:
             raise fail(rule_id, str(exc)) from None
 
     thresholds = _thresholds(data.get("thresholds", {}), fail)
+    limits = _limits(data.get("limits", {}), path, text)
     return Config(
         select=select,
         ignore=ignore,
         severity_overrides=overrides,
         thresholds=thresholds,
         fail_on=fail_on,
+        limits=limits,
         source=path,
     )
 
@@ -191,6 +202,43 @@ def _thresholds(raw: object, fail: Any) -> Thresholds:
                 raise fail(key, "a non-negative integer")
             values[name] = value
     return Thresholds(**{**{n: getattr(defaults, n) for n in names}, **values})
+
+
+def _limits(raw: object, path: str, text: str) -> Limits:
+    """The ``[limits]`` table; a bad name or value names its line (searched in that table)."""
+    section = _section_start(text, "limits")
+    if not isinstance(raw, dict):
+        raise ConfigError(path, _line_of(text, "limits"), "limits: expected a table")
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        try:
+            name, number = parse_limit(str(key), value)
+        except ValueError as exc:
+            line = _line_of(text[section:], str(key))
+            line = line + text.count("\n", 0, section) if line else 0
+            raise ConfigError(path, line, f"[limits] {key}: {exc}") from None
+        values[name] = number
+    return replace(Limits(), **values)
+
+
+def _section_start(text: str, name: str) -> int:
+    match = re.search(rf"^[ \t]*\[[ \t]*(tool\.fnguard\.)?{name}[ \t]*\]", text, re.MULTILINE)
+    return match.start() if match else 0
+
+
+def apply_limit_overrides(config: Config, overrides: Sequence[str]) -> Config:
+    """``--limit NAME=VALUE`` flags on top of the configuration (``max-file-bytes=200MB``)."""
+    values: dict[str, Any] = {}
+    for override in overrides:
+        name, sep, value = override.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise UsageError(f"--limit {override}: expected NAME=VALUE, e.g. max-file-bytes=200MB")
+        try:
+            field_name, number = parse_limit(name, value.strip())
+        except ValueError as exc:
+            raise UsageError(f"--limit {override}: {exc}") from None
+        values[field_name] = number
+    return replace(config, limits=replace(config.limits, **values)) if values else config
 
 
 def parse_fail_on(text: str) -> Severity | None:

@@ -3,15 +3,21 @@
 The walk never follows symbolic links to folders (no loops, no escaping the tree), skips
 tool caches (.terraform, .git, node_modules, virtualenvs), and records every folder or file it
 cannot open as a gap: an unreadable source is never silently treated as an empty one.
+
+Before a collector sees a file: only regular files are offered (a FIFO would block the read,
+``/dev/zero`` behind a symlink would never end), and a claimed file larger than the
+``max-file-bytes`` limit is a gap naming the limit instead of a read.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fnguard import limits
 from fnguard.model import CollectionGap, Location
 
 if TYPE_CHECKING:
@@ -70,7 +76,23 @@ def discover(target: Path, collectors: Sequence[Collector]) -> Discovery:
     claimed: dict[str, list[Path]] = {}
     gaps: list[CollectionGap] = []
 
+    max_bytes = limits.active().max_file_bytes
+
     def offer(path: Path) -> None:
+        try:
+            info = os.stat(path)  # noqa: PTH116 - one syscall, following links like open()
+        except OSError:
+            info = None  # a dangling link: the collector that claims it reports the failure
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            if not stat.S_ISDIR(info.st_mode):
+                gaps.append(
+                    CollectionGap(
+                        Location(_relative(path, root)),
+                        "not a regular file (a device, FIFO or socket): not read",
+                        field="file",
+                    )
+                )
+            return
         for collector in collectors:
             try:
                 taken = collector.claims(path)
@@ -84,6 +106,14 @@ def discover(target: Path, collectors: Sequence[Collector]) -> Discovery:
                 )
                 return
             if taken:
+                if info is not None and info.st_size > max_bytes:
+                    size = f"{info.st_size:,} bytes"
+                    gaps.append(
+                        limits.limit_gap(
+                            Location(_relative(path, root)), "max_file_bytes", f"file of {size}"
+                        )
+                    )
+                    return
                 claimed.setdefault(collector.name, []).append(path)
                 return
 

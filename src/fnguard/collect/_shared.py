@@ -2,22 +2,27 @@
 
 - which event source an ARN names (SQS, Kinesis, DynamoDB stream);
 - the AWS-managed policy documents fnguard ships (``fnguard/data/aws_managed_policies.json``);
-- scalar conversions from parsed template values (YAML/JSON/HCL give ints as floats or text).
+- scalar conversions from parsed template values (YAML/JSON/HCL give ints as floats or text);
+- reading a file that a source names (a module, ``file()``), within the ``max-file-bytes`` limit.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import os
 import posixpath
 import re
+import stat
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from fnguard import limits
 from fnguard.model import CollectionGap, Policy, PolicyKind, TriggerKind
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+    from pathlib import Path
 
     from fnguard.model import Location
 
@@ -30,11 +35,32 @@ __all__ = [
     "known_str",
     "managed_document",
     "package_path",
+    "read_bounded",
     "to_int",
 ]
 
 _AWS_MANAGED = re.compile(r"^arn:aws[\w-]*:iam::aws:policy/")
 _PARTITION = re.compile(r"^arn:aws[\w-]*:")
+
+
+def read_bounded(path: Path, rel: str | None = None) -> bytes:
+    """A regular file's bytes, refused past ``max-file-bytes`` before anything is read.
+
+    Raises ``OSError`` (unreadable, or not a regular file: a FIFO would block, a device never
+    end) and ``LimitError`` naming ``rel`` (default: the path as given).
+    """
+    limit = limits.active().max_file_bytes
+    with open(path, "rb") as handle:  # noqa: PTH123 - one open, then fstat on the same file
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(f"{path}: not a regular file")
+        if info.st_size > limit:
+            what = f"file of {info.st_size:,} bytes"
+            raise limits.LimitError(rel or str(path), 0, "max_file_bytes", what)
+        data = handle.read(limit + 1)  # a file growing while read stops at the limit too
+    if len(data) > limit:
+        raise limits.LimitError(rel or str(path), 0, "max_file_bytes", "file grew while read")
+    return data
 
 
 def package_path(base: str, path: str) -> str:

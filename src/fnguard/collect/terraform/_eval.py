@@ -10,11 +10,19 @@ Values are plain Python (str, int, float, bool, None, list, dict) plus two marke
   ARN stays a readable policy document instead of becoming unknown as a whole.
 
 Nothing here raises for bad values: every failure becomes an ``Unknown``.
+
+Hostile configurations are bounded: regular expressions run on RE2 (Terraform's own syntax,
+linear time: no catastrophic backtracking), no computed string or list grows past the
+``max-file-bytes`` limit (``"${local.a}${local.a}"`` chains double each step), shared values
+are walked once (a list holding the same list twice, 40 levels deep), and evaluation stops at
+the scope's deadline (``max-seconds-per-file``) or at Python's recursion bound. Those last two
+are reported through the scope's optional ``limit_hit(field, what)`` as a gap naming the limit.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import math
@@ -24,6 +32,9 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+
+from fnguard import limits
+from fnguard.collect._shared import read_bounded
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
@@ -106,13 +117,58 @@ def node_text(node: Node) -> str:
 
 
 def has_unknown(value: Value) -> bool:
-    if isinstance(value, Unknown | Partial):
-        return True
-    if isinstance(value, list):
-        return any(has_unknown(v) for v in value)
-    if isinstance(value, dict):
-        return any(has_unknown(v) for v in value.values())
-    return not isinstance(value, str | int | float | bool | type(None))
+    """Whether any part of ``value`` is unknown; each shared list or map is visited once."""
+    stack = [value]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Unknown | Partial):
+            return True
+        if isinstance(item, list | dict):
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
+            stack.extend(item.values() if isinstance(item, dict) else item)
+        elif not isinstance(item, str | int | float | bool | type(None)):
+            return True
+    return False
+
+
+def _items_cap() -> int:
+    """Longest list a computation may build: 64 bytes an item within ``max-file-bytes``."""
+    return limits.active().max_file_bytes // 64
+
+
+def _check_size(value: Value) -> Value:
+    """``value`` if within the value limits, else a failure (the caller's ``Unknown``)."""
+    if isinstance(value, str):
+        if len(value) > limits.active().max_file_bytes:
+            raise _FailError("value too large")
+    elif isinstance(value, list | dict) and len(value) > _items_cap():
+        raise _FailError("value too large")
+    return value
+
+
+def _bounded_size(value: Value, cap: int) -> int:
+    """Characters and items in ``value`` as if written out (shared parts counted each time they
+    appear, as ``jsonencode`` would write them), counting no further than past ``cap``."""
+    total = 0
+    stack = [value]
+    while stack and total <= cap:
+        item = stack.pop()
+        if isinstance(item, str):
+            total += len(item) + 2
+        elif isinstance(item, dict):
+            total += 2 + len(item)
+            for key, val in item.items():
+                total += len(key)
+                stack.append(val)
+        elif isinstance(item, list):
+            total += 2 + len(item)
+            stack.extend(item)
+        else:
+            total += 8
+    return total
 
 
 _NOT_RESOURCES = frozenset({"var", "local", "count", "each", "path", "terraform", "self"})
@@ -174,6 +230,7 @@ class Evaluator:
     def __init__(self, scope: Scope, bindings: Mapping[str, Value] | None = None) -> None:
         self.scope = scope
         self.bindings: Mapping[str, Value] = bindings or {}
+        self._deadline: limits.Deadline | None = getattr(scope, "deadline", None)
 
     def with_bindings(self, extra: Mapping[str, Value]) -> Evaluator:
         return Evaluator(self.scope, {**self.bindings, **extra})
@@ -181,12 +238,28 @@ class Evaluator:
     # ------------------------------------------------------------------ entry point
 
     def eval(self, node: Node) -> Value:
+        if self._deadline is not None and self._deadline.expired():
+            self._limit_hit("max_seconds_per_file", "evaluating the module took too long")
+            return Unknown(node_text(node))
         try:
             return self._node(node)
+        except RecursionError:
+            self._limit_hit("max_nesting_depth", "expressions nested too deeply to evaluate")
+            return Unknown(node_text(node))
         except Exception:
             # Any failure to compute (1 / 0, a bad regex, a cycle) is "unknown"; the collector
             # records it as a gap naming the resource and field, so nothing is lost silently.
             return Unknown(node_text(node))
+
+    def _limit_hit(self, field_name: str, what: str) -> None:
+        report = getattr(self.scope, "limit_hit", None)
+        if report is not None:
+            report(field_name, what)
+
+    def _tick(self) -> None:
+        """Called per loop step of a ``for`` / splat: stop once the deadline has passed."""
+        if self._deadline is not None and self._deadline.expired():
+            raise _FailError("deadline")
 
     # ------------------------------------------------------------------ nodes
 
@@ -301,7 +374,10 @@ class Evaluator:
             items = list(value.values())
         else:
             items = [value]
-        out = [self._apply_steps(item, inner, whole) for item in items]
+        out = []
+        for item in items:
+            self._tick()
+            out.append(self._apply_steps(item, inner, whole))
         return self._apply_steps(out, rest, whole) if rest else out
 
     # ------------------------------------------------------------------ literals
@@ -436,6 +512,7 @@ class Evaluator:
         out_list: list[Value] = []
         out_dict: dict[str, Value] = {}
         for key, item in pairs:
+            self._tick()
             bound = {idents[0]: key, idents[1]: item} if len(idents) == 2 else {idents[0]: item}
             sub = self.with_bindings(bound)
             if cond is not None:
@@ -516,13 +593,13 @@ class Evaluator:
                 return Unknown(node_text(node))
             args.extend(last)
         if name in _FILE_FUNCS:
-            return _FILE_FUNCS[name](self, args, node)
+            return _check_size(_FILE_FUNCS[name](self, args, node))
         if name == "jsonencode":
             return _jsonencode(args[0])
         func = _FUNCS.get(name)
         if func is None or any(has_unknown(a) for a in args):
             return Unknown(node_text(node))
-        return func(*args)
+        return _check_size(func(*args))
 
     def _try(self, name: str, arg_nodes: list[Node]) -> Value:
         for arg in arg_nodes:
@@ -596,7 +673,7 @@ def _join_template(parts: list[Value], node: Node) -> Value:
             continue
         else:
             return Unknown(node_text(node))
-    text = "".join(out)
+    text = _check_size("".join(out))
     return Partial(text) if partial else text
 
 
@@ -620,6 +697,9 @@ def to_json_value(value: Value) -> Value:
 
 
 def _jsonencode(value: Value) -> Value:
+    cap = limits.active().max_file_bytes
+    if _bounded_size(value, cap) > cap:
+        raise _FailError("value too large")
     text = json.dumps(to_json_value(value), separators=(",", ":"))
     return Partial(text) if has_unknown(value) else text
 
@@ -648,6 +728,8 @@ def _format(fmt: str, *args: Value) -> str:
         if match is None:
             raise _FailError("format")
         flags, verb = match.groups()
+        if any(len(n) > 4 for n in re.findall(r"\d+", flags)):  # %099999999d: a huge pad
+            raise _FailError("format width")
         i += match.end()
         if verb == "%":
             out.append("%")
@@ -693,6 +775,9 @@ def _concat(*lists: Value) -> Value:
 
 
 def _flatten(value: Value) -> list[Value]:
+    cap = _items_cap()
+    if _bounded_size(value, cap) > cap:
+        raise _FailError("flatten")
     out: list[Value] = []
     for item in value:
         if isinstance(item, list):
@@ -703,11 +788,28 @@ def _flatten(value: Value) -> list[Value]:
 
 
 def _distinct(value: Value) -> list[Value]:
+    """First occurrences in order: hashed when every item is a scalar (linear, not quadratic)."""
+    if all(isinstance(i, str | int | float | bool | type(None)) for i in value):
+        return list(dict.fromkeys(value))
     out: list[Value] = []
     for item in value:
         if item not in out:
             out.append(item)
     return out
+
+
+def _join(sep: Value, items: Value) -> str:
+    texts = [_tostring(i) for i in items]
+    if sum(map(len, texts)) + len(sep) * len(texts) > limits.active().max_file_bytes:
+        raise _FailError("join")
+    return str(sep).join(texts)
+
+
+def _yamlencode(value: Value) -> str:
+    cap = limits.active().max_file_bytes
+    if _bounded_size(value, cap) > cap:
+        raise _FailError("yamlencode")
+    return json.dumps(value)
 
 
 def _element(value: Value, index: Value) -> Value:
@@ -745,13 +847,34 @@ def _tobool(value: Value) -> bool:
 
 
 def _range(*args: Value) -> list[int]:
-    return list(range(*(int(a) for a in args)))
+    steps = range(*(int(a) for a in args))
+    if len(steps) > _items_cap():
+        raise _FailError("range")
+    return list(steps)
 
 
 def _regex_replace(text: str, old: str, new: str) -> str:
+    cap = limits.active().max_file_bytes
     if len(old) > 1 and old.startswith("/") and old.endswith("/"):
-        return re.sub(old[1:-1], re.sub(r"\$\{?(\d+)\}?", r"\\\1", new), text)
+        if len(text) + (len(text) + 1) * len(new) > cap:
+            raise _FailError("replace")  # every position could match
+        return str(_re2(old[1:-1]).sub(re.sub(r"\$\{?(\d+)\}?", r"\\\1", new), text))
+    if old and len(text) + text.count(old) * len(new) > cap:
+        raise _FailError("replace")
     return text.replace(old, new)
+
+
+@functools.lru_cache(maxsize=256)
+def _re2(pattern: str) -> Any:
+    """A compiled RE2 pattern (Terraform's regex syntax, matched in linear time).
+
+    Errors are raised, not logged: RE2 would otherwise print them on the user's terminal.
+    """
+    import re2  # type: ignore[import-untyped]
+
+    options = re2.Options()
+    options.log_errors = False
+    return re2.compile(pattern, options)
 
 
 _FUNCS: dict[str, Callable[..., Value]] = {
@@ -777,7 +900,7 @@ _FUNCS: dict[str, Callable[..., Value]] = {
     "startswith": str.startswith,
     "endswith": str.endswith,
     "replace": _regex_replace,
-    "join": lambda sep, items: sep.join(_tostring(i) for i in items),
+    "join": _join,
     "split": lambda sep, s: s.split(sep),
     "substr": lambda s, off, n: s[int(off) :] if int(n) < 0 else s[int(off) : int(off) + int(n)],
     "element": _element,
@@ -809,14 +932,30 @@ _FUNCS: dict[str, Callable[..., Value]] = {
     "base64sha256": lambda s: base64.b64encode(hashlib.sha256(s.encode()).digest()).decode(),
     "md5": lambda s: hashlib.md5(s.encode(), usedforsecurity=False).hexdigest(),
     "urlencode": lambda s: __import__("urllib.parse").parse.quote(s, safe=""),
-    "yamlencode": lambda v: json.dumps(v),
+    "yamlencode": _yamlencode,
     "regex": lambda pattern, s: _regex(pattern, s),
-    "can_regex": lambda pattern, s: re.search(pattern, s) is not None,
+    "regexall": lambda pattern, s: _regexall(pattern, s),
+    "can_regex": lambda pattern, s: _re2(pattern).search(s) is not None,
 }
 
 
+def _regexall(pattern: str, text: str) -> list[Value]:
+    compiled = _re2(pattern)
+    out: list[Value] = []
+    for match in compiled.finditer(text):
+        if match.groupdict():
+            out.append(match.groupdict())
+        elif match.groups():
+            out.append(list(match.groups()))
+        else:
+            out.append(match.group(0))
+        if len(out) > _items_cap():
+            raise _FailError("regexall")
+    return out
+
+
 def _regex(pattern: str, text: str) -> Value:
-    match = re.search(pattern, text)
+    match = _re2(pattern).search(text)
     if match is None:
         raise _FailError("regex")
     if match.groupdict():
@@ -826,18 +965,12 @@ def _regex(pattern: str, text: str) -> Value:
     return match.group(0)
 
 
-_MAX_FILE = 4 * 1024 * 1024
-
-
 def _read_file(ev: Evaluator, args: list[Value], node: Node) -> bytes:
     if not args or not isinstance(args[0], str) or isinstance(args[0], Partial):
         raise _FailError(node_text(node))
-    path = ev.resolve_path(args[0])
     try:
-        if path.stat().st_size > _MAX_FILE:
-            raise _FailError(node_text(node))
-        return path.read_bytes()
-    except OSError:
+        return read_bounded(ev.resolve_path(args[0]))
+    except (OSError, limits.LimitError):
         raise _FailError(node_text(node)) from None
 
 
@@ -904,6 +1037,18 @@ def _eq(a: Value, b: Value) -> bool:
     return bool(a == b)
 
 
+def _arith(op: Callable[[Value, Value], Value]) -> Callable[[Value, Value], Value]:
+    """Terraform's arithmetic takes numbers only (Python's would repeat a string or list)."""
+
+    def apply(a: Value, b: Value) -> Value:
+        for operand in (a, b):
+            if isinstance(operand, bool) or not isinstance(operand, int | float):
+                raise _FailError("arithmetic on a non-number")
+        return op(a, b)
+
+    return apply
+
+
 _BINARY_OPS: dict[str, Callable[[Value, Value], Value]] = {
     "==": _eq,
     "!=": lambda a, b: a != b,
@@ -911,11 +1056,11 @@ _BINARY_OPS: dict[str, Callable[[Value, Value], Value]] = {
     ">": lambda a, b: a > b,
     "<=": lambda a, b: a <= b,
     ">=": lambda a, b: a >= b,
-    "+": lambda a, b: a + b,
-    "-": lambda a, b: a - b,
-    "*": lambda a, b: a * b,
-    "/": lambda a, b: a / b,
-    "%": lambda a, b: a % b,
+    "+": _arith(lambda a, b: a + b),
+    "-": _arith(lambda a, b: a - b),
+    "*": _arith(lambda a, b: a * b),
+    "/": _arith(lambda a, b: a / b),
+    "%": _arith(lambda a, b: a % b),
     "&&": lambda a, b: bool(a and b),
     "||": lambda a, b: bool(a or b),
 }

@@ -5,6 +5,11 @@ inputs under an address prefix (``""`` for a root module, ``module.api.`` for a 
 the ``Scope`` expressions are evaluated in. Resources expand ``count`` / ``for_each`` into
 ``Instance`` objects with Terraform's addresses; attributes are evaluated on first use and
 remembered, so cross-references cost one evaluation each.
+
+A root module and the modules it calls share one budget: a deadline (``max-seconds-per-file``)
+and a count of instances (``max-instances``), so a module calling itself, or ``count = 1e9``,
+is a gap naming the limit instead of a hang. A module found among its own callers is a cycle,
+reported and not followed.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from fnguard import limits
 from fnguard.collect.terraform._eval import (
     Evaluator,
     Lazy,
@@ -40,6 +46,9 @@ if TYPE_CHECKING:
 __all__ = ["Instance", "ModuleDef", "ModuleInstance", "is_local_source"]
 
 _IN_PROGRESS = object()
+#: deeper chains of module calls than this are not followed (Terraform has no such limit, but
+#: no real configuration comes near it; each level is one more evaluation scope)
+_MAX_MODULE_DEPTH = 32
 
 
 def is_local_source(source: object) -> bool:
@@ -90,6 +99,15 @@ class Loader:
         raise LookupError(directory)
 
 
+class _Budget:
+    """What one root module and its callees may spend, and the limits already reported."""
+
+    def __init__(self) -> None:
+        self.deadline = limits.Deadline()
+        self.instances = 0
+        self.reported: set[str] = set()
+
+
 class ModuleInstance:
     """A module folder under an address prefix, with its input values: an evaluation scope."""
 
@@ -103,6 +121,7 @@ class ModuleInstance:
         gaps: list[CollectionGap],
         depth: int = 0,
         cwd: str | None = None,
+        parent: ModuleInstance | None = None,
     ) -> None:
         self.definition = definition
         self.prefix = prefix
@@ -114,10 +133,32 @@ class ModuleInstance:
         self.loader = loader
         self.gaps = gaps
         self.depth = depth
+        self.parent = parent
+        self.budget: _Budget = parent.budget if parent is not None else _Budget()
+        self.deadline = self.budget.deadline  # read by the Evaluator
         self._locals: dict[str, Any] = {}
         self._groups: dict[tuple[str, str, str], Any] = {}
         self._calls: dict[str, Any] = {}
         self._evaluator = Evaluator(self)
+
+    # ------------------------------------------------------------------ limits
+
+    def limit_hit(self, field_name: str, what: str) -> None:
+        """A limit reached while evaluating: one gap per limit per root module."""
+        if field_name in self.budget.reported:
+            return
+        self.budget.reported.add(field_name)
+        files = self.definition.files
+        where = Location(files[0].path if files else self.definition.dir)
+        self.gaps.append(limits.limit_gap(where, field_name, what, self.prefix.rstrip(".")))
+
+    def _spend(self, count: int, address: str) -> bool:
+        """Take ``count`` instances from the budget; False (and a gap) when over it."""
+        self.budget.instances += count
+        if self.budget.instances <= limits.active().max_instances:
+            return True
+        self.limit_hit("max_instances", f"{address} expands the configuration past the limit")
+        return False
 
     # ------------------------------------------------------------------ Scope
 
@@ -182,6 +223,8 @@ class ModuleInstance:
                 )
             )
             return Instance(base, kind, block, self, self._evaluator)
+        if not self._spend(len(expansions), base):
+            return None
         if expansions == [("", {})]:
             return Instance(base, kind, block, self, self._evaluator)
         members = {
@@ -220,7 +263,20 @@ class ModuleInstance:
             )
             return None
         child_dir = posixpath.normpath(posixpath.join(self.definition.dir, str(source)))
-        if self.depth > 20:
+        chain = [self.definition.dir]
+        caller = self.parent
+        while caller is not None:
+            chain.append(caller.definition.dir)
+            caller = caller.parent
+        if child_dir in chain:
+            cycle = " -> ".join([*reversed(chain), child_dir])
+            self.gaps.append(
+                CollectionGap(location, f"module cycle ({cycle}): not followed", address, "source")
+            )
+            return None
+        if self.depth >= _MAX_MODULE_DEPTH:
+            what = f"modules called {_MAX_MODULE_DEPTH} levels deep"
+            self.limit_hit("max_nesting_depth", what)
             return None
         definition = self.loader.module(child_dir)
         if definition is None:
@@ -238,6 +294,8 @@ class ModuleInstance:
                 )
             )
             expansions = [("", {})]
+        if not self._spend(len(expansions), address):
+            return None
         members: dict[str, ModuleInstance] = {}
         for suffix, bindings in expansions:
             ev = self._evaluator.with_bindings(bindings)
@@ -255,6 +313,7 @@ class ModuleInstance:
                 self.gaps,
                 self.depth + 1,
                 self.cwd,
+                self,
             )
         if list(members) == [""]:
             return ModuleOutputs(members[""])
@@ -303,8 +362,10 @@ def expand(
     """Instance key suffixes and bindings for ``count`` / ``for_each``; None when unknown."""
     if "count" in attrs:
         count = evaluator.eval(attrs["count"])
-        if isinstance(count, bool) or not isinstance(count, int | float):
+        if isinstance(count, bool) or not isinstance(count, int | float) or count != count:
             return None
+        if count > limits.active().max_instances:
+            return [("", {})] * (limits.active().max_instances + 1)  # over the budget, unbuilt
         return [(f"[{i}]", {"count": {"index": i}}) for i in range(int(count))]
     if "for_each" in attrs:
         items = evaluator.eval(attrs["for_each"])

@@ -4,6 +4,10 @@ python-hcl2 (Lark, pure Python) parses about 1 MB/s, far from the 1,000-function
 budget; tree-sitter's C parser is ~15x faster and keeps every node's position, so line numbers
 and the exact source text of each expression come for free. Attribute values stay
 tree-sitter nodes: ``_eval`` interprets them on demand, so unused attributes cost nothing.
+
+Hostile files meet the limits here: a file over ``max-file-bytes`` or nested deeper than
+``max-nesting-depth`` (expressions and blocks inside each other) raises ``LimitError`` naming
+the limit and its flag, before the recursive evaluator could see it.
 """
 
 from __future__ import annotations
@@ -13,10 +17,11 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from fnguard import limits
 from fnguard.errors import InputError
 
 if TYPE_CHECKING:
-    from tree_sitter import Node, Parser
+    from tree_sitter import Node, Parser, Tree
 
 __all__ = ["Block", "HclFile", "parse_hcl"]
 
@@ -66,11 +71,24 @@ def _parser() -> Parser:
 
 
 def parse_hcl(source: bytes, rel_path: str) -> HclFile:
-    """Parse one file. Raises ``InputError`` (file, line, expectation) for malformed HCL."""
+    """Parse one file. Raises ``InputError`` (file, line, expectation) for malformed HCL and
+    ``LimitError`` for a file over the size or nesting limits."""
+    bound = limits.active()
+    if len(source) > bound.max_file_bytes:
+        raise limits.LimitError(rel_path, 0, "max_file_bytes", f"file of {len(source):,} bytes")
     tree = _parser().parse(source)
     root = tree.root_node
     if root.has_error:
         raise _syntax_error(root, rel_path)
+    # Nesting needs brackets (or operators, each with a bracketed operand past the first few);
+    # counting them is C-fast, so only a file that could be deep is walked.
+    depth = bound.max_nesting_depth
+    if source.count(b"{") + source.count(b"[") + source.count(b"(") > depth // 2:
+        too_deep = _deeper_than(tree, depth)
+        if too_deep:
+            raise limits.LimitError(
+                rel_path, too_deep, "max_nesting_depth", f"HCL nested more than {depth} levels"
+            )
     blocks: list[Block] = []
     attrs: dict[str, Node] = {}
     for child in root.children:
@@ -128,6 +146,33 @@ def _ignores(root: Node) -> list[Ignore]:
             reason = reason[:-2].strip()
         found.append(Ignore(node.start_point[0] + 1, node.end_point[0] + 1, rules, reason))
     return sorted(found, key=lambda i: i.line)
+
+
+_NESTING = frozenset({"expression", "block", "operation"})
+
+
+def _deeper_than(tree: Tree, limit: int) -> int:
+    """The line where nesting first exceeds ``limit`` levels, or 0 (an iterative walk)."""
+    cursor = tree.walk()
+    levels = [False]  # per node on the path: does it count as a level?
+    depth = 0
+    while True:
+        if cursor.goto_first_child():
+            counted = cursor.node is not None and cursor.node.type in _NESTING
+            depth += counted
+            if depth > limit:
+                node = cursor.node
+                return node.start_point[0] + 1 if node is not None else 1
+            levels.append(counted)
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return 0
+            depth -= levels.pop()
+        depth -= levels.pop()
+        counted = cursor.node is not None and cursor.node.type in _NESTING
+        depth += counted
+        levels.append(counted)
 
 
 def _text(node: Node) -> str:
