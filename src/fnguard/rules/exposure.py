@@ -8,8 +8,10 @@ how a public function is protected and apply unchanged.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
+from fnguard.iam import contextual
 from fnguard.model import (
     Evidence,
     Finding,
@@ -17,7 +19,6 @@ from fnguard.model import (
     FrontDoorKind,
     Function,
     Inventory,
-    Permission,
     Provider,
     Remediation,
 )
@@ -32,6 +33,8 @@ __all__ = ["RULES"]
 
 _INTENDED_IMPACT = 2  # info: exposure the user declared intended
 _GCP_PUBLIC_MEMBERS = frozenset({"allusers", "allauthenticatedusers"})
+# Roles that let a member read a function's configuration without calling it.
+_GCP_READ_ONLY_ROLE = re.compile(r"\.viewer$|^roles/browser$")
 
 
 def _intended_public(fn: Function, ctx: RuleContext) -> bool:
@@ -216,22 +219,37 @@ def _check_open_url(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
                     impact=_public_impact(fn, ctx),
                 )
         if fn.provider is Provider.GCP:
-            yield from _gcp_public_invokers(inv.permissions_of(fn), fn, ctx)
+            yield from _gcp_public_invokers(inv, fn, ctx)
 
 
-def _gcp_public_invokers(
-    perms: tuple[Permission, ...], fn: Function, ctx: RuleContext
-) -> Iterator[Finding]:
-    for perm in perms:
-        if (perm.principal or "").lower() in _GCP_PUBLIC_MEMBERS:
-            yield EXP002.finding(
-                resource=perm.address,
-                location=perm.location,
-                message=(f"{perm.principal} may invoke {fn.address}{_intended_note(fn, ctx)}"),
-                evidence=[Evidence("member", perm.principal or ""), Evidence("role", perm.action)],
-                function=fn,
-                impact=_public_impact(fn, ctx),
-            )
+def _gcp_public_invokers(inv: Inventory, fn: Function, ctx: RuleContext) -> Iterator[Finding]:
+    """Grants of a calling role to allUsers / allAuthenticatedUsers, on the function or (gen 2)
+    on the Cloud Run service under it; a policy fnguard could not read makes it unknown."""
+    found = False
+    for perm in inv.permissions_of(fn):
+        member = perm.principal or ""
+        if member.lower() not in _GCP_PUBLIC_MEMBERS:
+            continue
+        if _GCP_READ_ONLY_ROLE.search(perm.action):
+            continue  # a viewer role lets them read the function, not call it
+        found = True
+        who = "anyone" if member.lower() == "allusers" else "any Google account"
+        yield EXP002.finding(
+            resource=perm.address,
+            location=perm.location,
+            message=(
+                f"{member} ({who}) may invoke {fn.address} through {perm.action}"
+                f"{_intended_note(fn, ctx)}"
+            ),
+            evidence=[Evidence("member", member), Evidence("role", perm.action)],
+            function=fn,
+            impact=_public_impact(fn, ctx),
+        )
+    unread = inv.gaps_for(fn.address, "permissions")
+    if unread and not found:
+        yield EXP002.unknown(
+            fn=fn, message=f"who may invoke {fn.address} is unknown ({unread[0].reason})"
+        )
 
 
 # --------------------------------------------------------------------------- EXP003
@@ -280,6 +298,9 @@ EXP003 = RuleMeta(
 
 
 def _check_confused_deputy(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    """Asked of the IAM evaluator per permission: would the service, acting for a resource of
+    another account (``aws:SourceArn`` / ``aws:SourceAccount`` of its own), be let in?"""
+    checker = contextual(ctx.permissions)
     for fn in inv.functions:
         if fn.provider is not Provider.AWS:
             continue
@@ -287,10 +308,21 @@ def _check_confused_deputy(inv: Inventory, ctx: RuleContext) -> Iterator[Finding
             principal = (perm.principal or "").lower()
             if not principal.endswith(".amazonaws.com"):
                 continue
-            if not perm.source_arn and not perm.source_account:
+            statements = [perm.as_statement()]
+            anyone = checker.service_allows(statements, principal, perm.action)
+            if anyone.allowed:
                 message = f"{principal} may invoke {fn.address} on behalf of any account"
-                impact = None
-            elif principal == "s3.amazonaws.com" and not perm.source_account:
+                if anyone.conditional:
+                    message += " unless a condition fnguard cannot judge offline restricts it"
+                impact = 5 if anyone.conditional else None
+            elif (
+                principal == "s3.amazonaws.com"
+                and perm.source_arn
+                and checker.service_allows(
+                    statements, principal, perm.action, {"aws:SourceArn": perm.source_arn}
+                ).allowed
+            ):
+                # Bucket ARNs name no account: a deleted bucket's name can be taken by anyone.
                 message = (
                     f"s3.amazonaws.com may invoke {fn.address} for bucket {perm.source_arn} "
                     "without a source account (bucket ARNs name no account)"
@@ -432,19 +464,54 @@ def _unprotected(door: FrontDoor, fn: Function, api: str | None = None) -> str |
         return f"public HTTP API {door.address} has no WAF{_NO_DIRECT_WAF}"
     if door.kind is FrontDoorKind.FUNCTION_URL and (door.authorization or "").upper() == "NONE":
         return f"unauthenticated function URL {door.address} has no WAF{_NO_DIRECT_WAF}"
-    if door.kind is FrontDoorKind.GCP_HTTP and (fn.gcp_ingress or "").upper() == "ALLOW_ALL":
-        return (
-            f"{door.address} accepts traffic from anywhere (ingress ALLOW_ALL) with no Cloud Armor"
-        )
     return None
+
+
+_ARMOR_BYPASSED_IMPACT = 5  # Cloud Armor in front, but the function's own URL goes around it
+
+
+def _gcp_entry(door: FrontDoor, fn: Function) -> Iterator[Finding]:
+    """GCP: an unauthenticated function with ingress ALLOW_ALL takes requests from anywhere
+    straight to its own URL; a load balancer with Cloud Armor only filters what passes
+    through it, so with ALLOW_ALL its protection can be bypassed."""
+    if not door.public:
+        return
+    if fn.gcp_ingress is None or door.authorization is None:
+        what = "ingress setting" if fn.gcp_ingress is None else "invoker policy"
+        yield EXP005.unknown(fn=fn, message=f"{fn.address}: {what} unknown")
+        return
+    if fn.gcp_ingress.upper() != "ALLOW_ALL" or door.authorization.upper() != "NONE":
+        return
+    evidence = [Evidence("front door", door.kind.value), Evidence("ingress", fn.gcp_ingress)]
+    if door.waf_acl:
+        evidence.append(Evidence("Cloud Armor policy", door.waf_acl))
+        message = (
+            f"{fn.address} is public with ingress ALLOW_ALL: its own URL bypasses the load "
+            f"balancer protected by {door.waf_acl} (set ALLOW_INTERNAL_AND_GCLB)"
+        )
+        impact: int | None = _ARMOR_BYPASSED_IMPACT
+    else:
+        message = (
+            f"{fn.address} is public and accepts traffic from anywhere (ingress ALLOW_ALL) "
+            "with no load balancer and Cloud Armor in front"
+        )
+        impact = None
+    yield EXP005.finding(
+        resource=door.address,
+        location=door.location,
+        message=message,
+        evidence=evidence,
+        function=fn,
+        impact=impact,
+    )
 
 
 def _check_waf(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     apis = _rest_apis(inv)
     for fn in inv.functions:
         for door in inv.front_doors_of(fn):
-            if door.kind is FrontDoorKind.GCP_HTTP and door.public and fn.gcp_ingress is None:
-                yield EXP005.unknown(fn=fn, message=f"{fn.address}: ingress setting unknown")
+            if door.kind is FrontDoorKind.GCP_HTTP:
+                yield from _gcp_entry(door, fn)
                 continue
             why = _unprotected(door, fn, apis.get(door.address))
             if why is None:
@@ -462,6 +529,61 @@ def _check_waf(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
                 evidence=evidence,
                 function=fn,
             )
+
+
+# --------------------------------------------------------------------------- EXP006
+
+EXP006 = RuleMeta(
+    id="EXP006",
+    title="GCP HTTP trigger accepts plain HTTP",
+    impact=7,
+    area="exposure",
+    providers=(Provider.GCP,),
+    description=(
+        "A Cloud Functions (1st gen) HTTP trigger whose security level is not SECURE_ALWAYS "
+        "answers plain-HTTP requests without redirecting them: request bodies, tokens and "
+        "responses cross the network unencrypted. SECURE_OPTIONAL is what the API applies "
+        "when https_trigger_security_level is not set. 2nd gen functions (Cloud Run) serve "
+        "HTTPS only."
+    ),
+    remediation=Remediation(
+        text="Set the trigger's security level to SECURE_ALWAYS (HTTP is redirected to HTTPS).",
+        terraform=(
+            'resource "google_cloudfunctions_function" "fn" {\n'
+            "  trigger_http                 = true\n"
+            '  https_trigger_security_level = "SECURE_ALWAYS"\n'
+            "}"
+        ),
+        cli="gcloud functions deploy FN --no-gen2 --trigger-http --security-level=secure-always",
+    ),
+    mappings=Mappings(
+        iso27001=("A.8.20", "A.8.24"),
+        cis=(),
+        owasp_serverless=("SAS-3",),
+    ),
+)
+
+
+def _check_plain_http(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    for fn in inv.functions:
+        if fn.provider is not Provider.GCP:
+            continue
+        doors = [d for d in inv.front_doors_of(fn) if d.kind is FrontDoorKind.GCP_HTTP]
+        if not doors:
+            continue
+        level = fn.gcp_https_security_level
+        if level is None:
+            yield EXP006.unknown(fn=fn, message=f"{fn.address}: HTTPS security level unknown")
+            continue
+        if level.upper() == "SECURE_ALWAYS":
+            continue
+        yield EXP006.finding(
+            resource=fn.address,
+            location=fn.location,
+            message=f"{fn.address} answers plain HTTP (security level {level})",
+            evidence=[Evidence("https_trigger_security_level", level)],
+            function=fn,
+        )
 
 
 # --------------------------------------------------------------------------- EXP007
@@ -542,5 +664,6 @@ RULES: tuple[Rule, ...] = (
     Rule(EXP003, _check_confused_deputy),
     Rule(EXP004, _check_cors),
     Rule(EXP005, _check_waf),
+    Rule(EXP006, _check_plain_http),
     Rule(EXP007, _check_layers),
 )
