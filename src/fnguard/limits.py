@@ -64,6 +64,7 @@ def flag_name(field_name: str) -> str:
 
 def limit_message(field_name: str, value: object, what: str) -> str:
     """The gap reason for a limit hit: what happened, the limit, and how to raise it."""
+    value = _shown(field_name, value)
     return (
         f"{what}: exceeds the {flag_name(field_name)} limit ({value}); "
         f"raise it with --limit {flag_name(field_name)}=N if the input is trusted"

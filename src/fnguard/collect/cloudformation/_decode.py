@@ -2,7 +2,9 @@
 
 cfn-lint costs ~0.6 s to import, so it is imported only when a template is actually decoded.
 Its YAML loader already refuses alias amplification ("billion laughs"); a size check here
-bounds the input again so the guarantee does not depend on the loader's version.
+bounds the input again so the guarantee does not depend on the loader's version. A text over
+``max-file-bytes`` or nested deeper than ``max-nesting-depth`` raises ``LimitError`` naming the
+limit and its flag (the loaders recurse: their recursion errors are that limit too).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from fnguard import limits
 from fnguard.errors import InputError
 
 __all__ = ["MAX_ALIASES", "claims_text", "decode", "line_of"]
@@ -46,10 +49,34 @@ def claims_text(name: str, head: bytes, in_workflow_dir: bool = False) -> bool:
 
 def decode(text: str, path: str) -> dict[str, Any]:
     """The template as cfn-lint's position-carrying dict, or ``InputError`` (one line)."""
+    bound = limits.active()
+    if len(text) > bound.max_file_bytes:
+        raise limits.LimitError(path, 0, "max_file_bytes", f"text of {len(text):,} characters")
     stripped = text.lstrip()
-    if stripped.startswith(("{", "[")):
-        return _json(text, path)
-    return _yaml(text, path)
+    template = _json(text, path) if stripped.startswith(("{", "[")) else _yaml(text, path)
+    deep = _deeper_than(template, bound.max_nesting_depth)
+    if deep is not None:
+        what = f"nested more than {bound.max_nesting_depth} levels"
+        raise limits.LimitError(path, line_of(deep, 0), "max_nesting_depth", what)
+    return template
+
+
+def _deeper_than(value: Any, limit: int) -> Any:
+    """The first node nested deeper than ``limit`` (maps and lists), or None; iterative."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            if depth > limit:
+                return node
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return None
+
+
+def _too_deep(path: str, line: int = 0) -> limits.LimitError:
+    what = "nested too deeply for the decoder"
+    return limits.LimitError(path, line, "max_nesting_depth", what)
 
 
 def _json(text: str, path: str) -> dict[str, Any]:
@@ -59,7 +86,11 @@ def _json(text: str, path: str) -> dict[str, Any]:
         template = cfn_json.loads(text)
     except cfn_json.JSONDecodeError as exc:
         raise InputError(path, int(exc.lineno or 0), f"expected valid JSON ({exc.msg})") from None
-    except (ValueError, RecursionError) as exc:
+    except RecursionError:
+        raise _too_deep(path) from None
+    except ValueError as exc:
+        if "recursion" in str(exc):
+            raise _too_deep(path) from None
         raise InputError(path, 0, f"expected valid JSON ({_first_line(exc)})") from None
     return _mapping(template, path)
 
@@ -79,6 +110,8 @@ def _yaml(text: str, path: str) -> dict[str, Any]:
         message = str(getattr(match, "message", exc))
         if "alias" in message.lower():
             raise InputError(path, line, "expected no YAML alias amplification") from None
+        if "recursion" in message or "nesting depth" in message:
+            raise _too_deep(path, line) from None
         raise InputError(
             path, line, f"expected a valid template ({_first_line(message)})"
         ) from None
@@ -86,9 +119,11 @@ def _yaml(text: str, path: str) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         line = int(mark.line) + 1 if mark is not None else 0
         problem = getattr(exc, "problem", None) or "syntax error"
+        if "nesting depth" in str(problem):
+            raise _too_deep(path, line) from None
         raise InputError(path, line, f"expected valid YAML ({problem})") from None
     except RecursionError:
-        raise InputError(path, 0, "expected a template nested less deeply") from None
+        raise _too_deep(path) from None
     return _mapping(template, path)
 
 

@@ -5,7 +5,10 @@ What a deploy would read from AWS (``ssm``, ``aws``, ``cf``, ``s3``, ``secretsma
 ``env`` is not read from the scanning machine (a scan must not depend on, or leak, the shell
 it runs in): its fallback applies, else it is unresolved. ``file()`` reads YAML/JSON inside
 the scanned root only and never runs ``.js``/``.ts`` resolvers. Anything unresolved becomes a
-``Problem`` (and an ``Unknown`` value), never an exception.
+``Problem`` (and an ``Unknown`` value), never an exception, but for one: a value that would make the
+resolved configuration larger than ``max-file-bytes`` (counted as written out, each copy
+again) raises ``LimitError``: variables can copy, and ``a: [${self:b}, ${self:b}]`` over 40
+levels is a billion laughs.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from fnguard import limits
+from fnguard.collect._shared import read_bounded
 from fnguard.collect.cloudformation import Unknown, decode, line_of
 from fnguard.errors import InputError
 
@@ -29,6 +34,7 @@ _REFERENCE_SOURCES = ("ssm", "aws", "cf", "s3", "secretsmanager")
 # ``source:address`` or ``source(param)[:address]``; ``${AWS::Region}`` and ``${Res.Arn}`` are not.
 _SOURCE = re.compile(r"\s*(\w+)(?:(\([^)]*\))(?::(.*))?|:(?!:)(.*))", re.DOTALL)
 _CODE_SUFFIXES = (".js", ".cjs", ".mjs", ".ts")
+_SERVICE_NAMES = ("serverless.yml", "serverless.yaml", "serverless.json")
 
 
 @dataclass(frozen=True)
@@ -61,8 +67,12 @@ class Variables:
         base_dir: Path,
         root: Path,
         options: Mapping[str, str] | None = None,
+        file: str | None = None,
     ) -> None:
+        """``file`` names the configuration in a ``LimitError`` (its path from the scan root;
+        by default the service file found in ``base_dir``)."""
         self.config = config
+        self.file = file or _service_file(base_dir, root)
         self.base_dir = base_dir
         self.root = root.resolve()
         self.options = dict(options or {})
@@ -71,6 +81,8 @@ class Variables:
         self._active: set[tuple[str, ...]] = set()
         self._files: dict[Path, Any] = {}
         self._depth = 0
+        self._weights: dict[int, int] = {}  # id of a resolved list/map -> size written out
+        self._cap = limits.active().max_file_bytes
 
     def resolved(self) -> Any:
         """The whole configuration with every variable replaced."""
@@ -94,18 +106,48 @@ class Variables:
     def _build(self, path: tuple[str, ...], node: Any) -> Any:
         if isinstance(node, Mapping):
             out = {k: self._value((*path, str(k)), v) for k, v in node.items()}
-            return _like(node, out)
+            return self._bounded(path, node, out)
         if isinstance(node, list):
-            return _like(node, [self._value((*path, str(i)), v) for i, v in enumerate(node)])
+            items = [self._value((*path, str(i)), v) for i, v in enumerate(node)]
+            return self._bounded(path, node, items)
         if isinstance(node, str) and "${" in node:
             try:
-                return _like(node, self._text(str(node), path, line_of(node)))
+                return self._bounded(path, node, self._text(str(node), path, line_of(node)))
             except _CycleError as exc:
                 self.problems.append(
                     Problem(path, line_of(node), f"variable cycle through {exc} in {node}")
                 )
                 return Unknown(str(node))
         return node
+
+    def _bounded(self, path: tuple[str, ...], node: Any, value: Any) -> Any:
+        """``value`` placed like ``node``, unless writing it out would pass the size limit."""
+        weight = self._weight(value)
+        if weight > self._cap:
+            where = ".".join(path) or "the top level"
+            what = f"variables at {where} expand past {self._cap:,} bytes"
+            raise limits.LimitError(str(self.file), line_of(node), "max_file_bytes", what)
+        placed = _like(node, value)
+        if isinstance(value, Mapping | list):
+            self._weights[id(placed)] = weight
+        return placed
+
+    def _weight(self, value: Any) -> int:
+        """Size written out; resolved children's sizes are remembered, shared ones reused."""
+        if isinstance(value, str):
+            return len(value) + 2
+        if isinstance(value, Mapping | list):
+            known = self._weights.get(id(value))
+            if known is not None:
+                return known
+            children = value.values() if isinstance(value, Mapping) else value
+            total = 2 + len(value) + sum(len(str(k)) for k in value if isinstance(value, Mapping))
+            for child in children:
+                total += self._weight(child)
+                if total > self._cap:
+                    break
+            return total
+        return 8
 
     # ------------------------------------------------------------------ strings
 
@@ -268,13 +310,25 @@ class Variables:
 
     def _read(self, target: Path, name: str, path: tuple[str, ...], line: int) -> Any:
         try:
-            text = target.read_bytes().decode("utf-8")
+            text = read_bounded(target, name).decode("utf-8")
             return decode(text, name) if text.strip() else {}
         except (OSError, UnicodeDecodeError) as exc:
             self.problems.append(Problem(path, line, f"file({name}) cannot be read ({exc})"))
         except InputError as exc:
             self.problems.append(Problem(path, line, f"file({name}): {exc}"))
         return _MISSING
+
+
+def _service_file(base_dir: Path, root: Path) -> str:
+    """The service file in ``base_dir`` as a path from ``root`` (for messages)."""
+    name = next(
+        (n for n in _SERVICE_NAMES if (base_dir / n).is_file()),
+        _SERVICE_NAMES[0],
+    )
+    try:
+        return (base_dir.resolve() / name).relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(base_dir / name)
 
 
 def _scan(text: str, i: int) -> tuple[int, list[str]]:
