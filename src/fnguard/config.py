@@ -97,6 +97,8 @@ def load_config(path: Path) -> Config:
     text = _read(path)
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError(str(path), 0, "invalid TOML (nested too deeply)") from None
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) if match else 0
@@ -109,8 +111,15 @@ def load_config(path: Path) -> Config:
 
 
 def _read(path: Path) -> str:
+    """The file's text; larger than ``max-file-bytes`` (the default: the configuration sets the
+    limits) or not a regular file is an error, not a read."""
+    from fnguard.collect._shared import read_bounded
+    from fnguard.limits import LimitError
+
     try:
-        return path.read_text(encoding="utf-8")
+        return read_bounded(path, str(path)).decode("utf-8")
+    except LimitError as exc:
+        raise ConfigError(str(path), 0, f"configuration: {exc.expected}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), 0, f"cannot read configuration ({exc})") from None
 
