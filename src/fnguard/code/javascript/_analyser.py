@@ -1,0 +1,212 @@
+"""The JavaScript / TypeScript analyser: finds the handler, loads what it imports, runs taint.
+
+Only files inside the artifact are read, and only local modules (``./x``, ``../y``) are
+followed; packages (``node_modules``) are library calls known by name. Nothing is executed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fnguard.code._interface import CodeFacts, member_location
+from fnguard.code.javascript._grammar import dialect, parse
+from fnguard.code.javascript._locate import (
+    entry_candidates,
+    package_main,
+    parse_handler,
+    resolve_import,
+    yaml_major,
+)
+from fnguard.code.javascript._taint import Engine, node_key
+from fnguard.code.javascript._values import FuncRef, Module, Scope, Value
+from fnguard.errors import InputError
+from fnguard.limits import active, limit_message
+from fnguard.model import CollectionGap, HandlerCode, Location
+
+if TYPE_CHECKING:
+    from tree_sitter import Node, Tree
+
+    from fnguard.artifact import Artifact
+    from fnguard.model import Function
+
+__all__ = ["JavaScriptAnalyser"]
+
+_FUNCTION_NODES = frozenset(
+    {
+        "function_declaration",
+        "generator_function_declaration",
+        "arrow_function",
+        "function_expression",
+        "function",
+        "generator_function",
+        "method_definition",
+    }
+)
+
+
+class JavaScriptAnalyser:
+    """Taint from a Node.js handler's event to command, code, SQL, file and URL sinks."""
+
+    language = "javascript"
+
+    def handles(self, fn: Function) -> bool:
+        return (fn.runtime or "").lower().startswith("nodejs")
+
+    def analyse(self, fn: Function, artifact: Artifact) -> CodeFacts:
+        return _Run(fn, artifact).facts()
+
+
+class _Run:
+    """One function's analysis: the files read so far and what went wrong reading them."""
+
+    def __init__(self, fn: Function, artifact: Artifact) -> None:
+        self._fn = fn
+        self._artifact = artifact
+        self._names = frozenset(m.name for m in artifact.members() if not m.is_link)
+        self._modules: dict[str, Module] = {}
+        self._trees: list[Tree] = []
+        self._gaps: list[CollectionGap] = []
+
+    def facts(self) -> CodeFacts:
+        fn = self._fn
+        ref = parse_handler(fn.handler or "", package_main(self._json))
+        if ref is None:
+            return self._gap(f"handler {fn.handler!r} does not name <module>.<export>")
+        candidates = entry_candidates(ref.module)
+        entry = next((c for c in candidates if c in self._names), None)
+        if entry is None:
+            tried = ", ".join(candidates[:6])
+            return self._gap(f"handler module {ref.module!r} not found in the code (tried {tried})")
+        engine = Engine(fn.address, self._load, yaml_major(entry, self._json))
+        module = self._module(engine, entry)
+        if module is None:
+            return CodeFacts(gaps=tuple(self._gaps))
+        handler = self._export(module, ref.export)
+        if handler is None or handler.func is None:
+            where = f"{'.'.join(ref.export)} is not a function exported by {module.file}"
+            if module.root.has_error:
+                where += f" (syntax errors from line {_first_error_line(module.root)})"
+            return self._gap(where, Location(module.file))
+        engine.call_handler(handler.func)
+        for loaded in list(self._modules.values()):
+            for node in _functions(loaded.root):
+                if node_key(loaded, node) not in engine.walked:
+                    name = _name_of(node)
+                    engine.walk_unreached(FuncRef(node, loaded, loaded.scope, name))
+        if engine.truncated:
+            self._gaps.append(
+                CollectionGap(
+                    module.location(handler.func.node),
+                    "handler analysis stopped at its budget of function walks; "
+                    "flows past it may be missed",
+                    self._fn.address,
+                    "code",
+                )
+            )
+        code = HandlerCode(
+            fn.address,
+            dialect(entry),
+            handler.func.module.location(handler.func.node),
+            tuple(m.file for m in self._modules.values()),
+            # AWS SDK calls in JavaScript are not resolved to IAM actions: IAM007 must not
+            # call any of the role unused on this function's account.
+            dynamic_sdk_use=True,
+        )
+        return CodeFacts(handlers=(code,), issues=engine.issues, gaps=tuple(self._gaps))
+
+    def _gap(self, reason: str, location: Location | None = None) -> CodeFacts:
+        gap = CollectionGap(location or self._fn.location, reason, self._fn.address, "code")
+        return CodeFacts(gaps=(*self._gaps, gap))
+
+    @staticmethod
+    def _export(module: Module, path: tuple[str, ...]) -> Value | None:
+        value = module.exports.get(path[0])
+        if value is None:
+            default = module.exports.get("default")
+            if default is not None and default.members is not None:
+                value = default.members.get(path[0])
+        for key in path[1:]:
+            if value is None or value.members is None:
+                return None
+            value = value.members.get(key)
+        return value
+
+    # ----------------------------------------------------------------------- reading
+
+    def _read(self, name: str) -> bytes | None:
+        limit = active().max_file_bytes
+        location = Location(member_location(self._artifact, name))
+        try:
+            data = self._artifact.read(name, limit + 1)
+        except InputError as exc:
+            self._gaps.append(CollectionGap(location, str(exc), self._fn.address, "code"))
+            return None
+        if len(data) > limit:
+            reason = limit_message("max_file_bytes", limit, f"{name} not analysed")
+            self._gaps.append(CollectionGap(location, reason, self._fn.address, "code"))
+            return None
+        return data
+
+    def _json(self, name: str) -> object:
+        import json
+
+        if name not in self._names:
+            return None
+        raw = self._read(name)
+        if raw is None:
+            return None
+        try:
+            return json.loads(raw)
+        except (ValueError, RecursionError):
+            return None
+
+    def _load(self, engine: Engine, importer: str, spec: str) -> Module | None:
+        member = resolve_import(importer, spec, self._names)
+        return None if member is None else self._module(engine, member)
+
+    def _module(self, engine: Engine, member: str) -> Module | None:
+        if member in self._modules:
+            return self._modules[member]
+        source = self._read(member)
+        if source is None:
+            return None
+        tree = parse(source, member)
+        self._trees.append(tree)
+        module = Module(
+            member,
+            member_location(self._artifact, member),
+            tree.root_node,
+            Scope(None),
+            js_types=b"js-yaml-js-types" in source,
+        )
+        self._modules[member] = module
+        engine.run_module(module)
+        return module
+
+
+def _functions(root: Node) -> list[Node]:
+    found: list[Node] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type in _FUNCTION_NODES:
+            found.append(node)
+        stack.extend(reversed(node.named_children))
+    return found
+
+
+def _name_of(node: Node) -> str:
+    name = node.child_by_field_name("name")
+    if name is not None and name.text:
+        return name.text.decode("utf-8", "replace")
+    return "<anonymous>"
+
+
+def _first_error_line(root: Node) -> int:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "ERROR" or node.is_missing:
+            return node.start_point[0] + 1
+        stack.extend(reversed(node.children))
+    return 0

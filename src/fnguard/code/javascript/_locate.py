@@ -1,0 +1,152 @@
+"""Where the handler and the modules it imports live inside the artifact.
+
+Lambda's Node runtime reads ``fn.handler`` as ``<path>/<module>.<export>``; Google Cloud
+Functions names only the export (the module is ``package.json``'s ``main``, else
+``index``). TypeScript projects deploy compiled output (``dist/``, ``build/``) beside or
+instead of the source, so both directions are tried: the module under a compiled-output
+folder, and the ``.ts`` source of a compiled module. The file that exists first wins, so
+what is deployed is what is analysed when it is there.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fnguard.code.javascript._grammar import SOURCE_EXTENSIONS
+
+__all__ = [
+    "HandlerRef",
+    "ReadJson",
+    "entry_candidates",
+    "package_main",
+    "parse_handler",
+    "resolve_import",
+    "yaml_major",
+]
+
+_COMPILED_DIRS: tuple[str, ...] = ("dist", "build", "out", "lib")
+_TS_EXTENSIONS: tuple[str, ...] = (".ts", ".mts", ".cts", ".tsx")
+_MAJOR_RE = re.compile(r"(\d+)")
+
+# Reads a small JSON member of the artifact: the parsed value, None when absent or not JSON.
+ReadJson = Callable[[str], object]
+
+
+@dataclass(frozen=True)
+class HandlerRef:
+    """``src/app.lambdaHandler`` -> module ``src/app``, export path ``("lambdaHandler",)``."""
+
+    module: str
+    export: tuple[str, ...]
+
+
+def parse_handler(handler: str, main: str | None) -> HandlerRef | None:
+    handler = handler.strip().lstrip("/")
+    head, _, tail = handler.rpartition("/")
+    module, dot, export = tail.partition(".")
+    if not dot:
+        # Cloud Functions: only the export is named.
+        if not tail or head:
+            return None
+        base = _strip_ext(main.lstrip("./")) if main else "index"
+        return HandlerRef(base, (tail,))
+    if not module or not export:
+        return None
+    return HandlerRef(posixpath.join(head, module) if head else module, tuple(export.split(".")))
+
+
+def _strip_ext(name: str) -> str:
+    for ext in SOURCE_EXTENSIONS:
+        if name.endswith(ext):
+            return name[: -len(ext)]
+    return name
+
+
+def _with_extensions(base: str, extensions: tuple[str, ...] = SOURCE_EXTENSIONS) -> list[str]:
+    return [base + ext for ext in extensions]
+
+
+def entry_candidates(module: str) -> list[str]:
+    """Files that may hold ``module``, most likely first."""
+    module = posixpath.normpath(module)
+    tried = [module, *_with_extensions(module)]
+    first, _, rest = module.partition("/")
+    if first in _COMPILED_DIRS and rest:
+        # dist/index -> the TypeScript source it was compiled from.
+        for base in (rest, f"src/{rest}"):
+            tried.extend(_with_extensions(base, _TS_EXTENSIONS))
+    else:
+        # index -> the compiled output of a TypeScript project.
+        for folder in _COMPILED_DIRS:
+            tried.extend(_with_extensions(f"{folder}/{module}"))
+        tried.extend(_with_extensions(f"src/{module}", _TS_EXTENSIONS))
+    return list(dict.fromkeys(tried))
+
+
+def resolve_import(importer: str, spec: str, names: frozenset[str]) -> str | None:
+    """The member a relative ``require`` / ``import`` names, or None for a package.
+
+    ``./x.js`` in TypeScript source refers to ``x.ts`` (the compiler keeps the emitted name),
+    so a missing ``.js`` / ``.mjs`` file is retried as its TypeScript source.
+    """
+    if not spec.startswith(("./", "../")) and spec not in (".", ".."):
+        return None
+    base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
+    if base.startswith("../"):
+        return None
+    candidates = [base, *_with_extensions(base)]
+    for js, ts in ((".js", ".ts"), (".mjs", ".mts"), (".cjs", ".cts"), (".jsx", ".tsx")):
+        if base.endswith(js):
+            candidates.append(base[: -len(js)] + ts)
+    candidates.extend(_with_extensions(f"{base}/index"))
+    for name in candidates:
+        if name in names and not name.endswith(".d.ts"):
+            return name
+    return None
+
+
+def _ancestors(member: str) -> list[str]:
+    parts = posixpath.dirname(member).split("/") if "/" in member else []
+    return ["/".join(parts[:n]) for n in range(len(parts), -1, -1)]
+
+
+def yaml_major(entry: str, read: ReadJson) -> int | None:
+    """js-yaml's major version as installed (or locked, or declared) next to the handler."""
+    for folder in _ancestors(entry):
+        prefix = f"{folder}/" if folder else ""
+        installed = read(f"{prefix}node_modules/js-yaml/package.json")
+        if isinstance(installed, dict):
+            return _major(installed.get("version"))
+        lock = read(f"{prefix}package-lock.json")
+        if isinstance(lock, dict):
+            packages = lock.get("packages") or lock.get("dependencies") or {}
+            for key in ("node_modules/js-yaml", "js-yaml"):
+                entry_info = packages.get(key) if isinstance(packages, dict) else None
+                if isinstance(entry_info, dict):
+                    return _major(entry_info.get("version"))
+        manifest = read(f"{prefix}package.json")
+        if isinstance(manifest, dict):
+            for section in ("dependencies", "devDependencies"):
+                deps = manifest.get(section)
+                if isinstance(deps, dict) and "js-yaml" in deps:
+                    return _major(deps["js-yaml"])
+    return None
+
+
+def package_main(read: ReadJson) -> str | None:
+    manifest = read("package.json")
+    if isinstance(manifest, dict):
+        main = manifest.get("main")
+        if isinstance(main, str) and main.strip():
+            return main.strip()
+    return None
+
+
+def _major(version: object) -> int | None:
+    if not isinstance(version, str):
+        return None
+    match = _MAJOR_RE.search(version)
+    return int(match.group(1)) if match else None

@@ -1,0 +1,1081 @@
+"""The taint engine: walks the handler and the local functions it calls, abstractly.
+
+Every expression evaluates to a ``Value``: which event data and which secrets it carries (each
+with the steps that brought them), and what it is (a library function by qualified name, a
+local function, an object with known properties). Statements update one flat scope per
+function call; both branches of an ``if`` are walked and joined, loop bodies twice. A call to
+a local function walks its body with the arguments bound, so flows cross files and come back
+through returns; a callback given to a library call is walked with the receiver's data
+(``items.map(x => ...)``). Guards that exit (``if (!ALLOWED.includes(x)) return``) clean
+their subject for the rest of the function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from fnguard.code.javascript import _sinks
+from fnguard.code.javascript._values import (
+    CLEAN,
+    RAW,
+    Flow,
+    FuncRef,
+    Module,
+    Scope,
+    Value,
+    extend,
+    is_secret_name,
+    merge,
+    stepped,
+    union,
+)
+from fnguard.model import CodeIssue, FlowStep, Location
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from tree_sitter import Node
+
+__all__ = ["Engine", "node_key"]
+
+# How deep local calls nest, and how many function bodies one handler may cost.
+_MAX_DEPTH = 12
+_MAX_WALKS = 20_000
+_TEXT_WIDTH = 60
+
+_FUNCTIONS = frozenset(
+    {
+        "arrow_function",
+        "function_expression",
+        "function",
+        "generator_function",
+        "function_declaration",
+        "generator_function_declaration",
+        "method_definition",
+    }
+)
+_WRAPPERS = frozenset(
+    {
+        "parenthesized_expression",
+        "await_expression",
+        "as_expression",
+        "satisfies_expression",
+        "non_null_expression",
+        "spread_element",
+        "yield_expression",
+    }
+)
+_INERT = frozenset({"number", "true", "false", "null", "undefined"})
+_CONSTANT = frozenset({"string", "regex", "template_string", *_INERT})
+_PROMISIFY = frozenset({"util.promisify", "bluebird.promisify", "pify"})
+_GLOBAL_OBJECTS = frozenset({"globalThis", "global", "window", "self"})
+_AWS_SECRET_ENV = frozenset({"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"})
+_ERROR_NAMES = frozenset({"error", "err", "errors", "invalid", "isInvalid"})
+_EXITS = frozenset({"return_statement", "throw_statement", "continue_statement", "break_statement"})
+_RULE_WHAT = {
+    "INJ001": "an OS command",
+    "INJ002": "code evaluation or unsafe deserialisation",
+    "INJ003": "SQL query text",
+    "INJ004": "a file path",
+    "INJ005": "an outbound request URL",
+}
+
+
+def short(node: Node) -> str:
+    """An expression's source text on one line, cut to a readable width."""
+    text = " ".join((node.text or b"").decode("utf-8", "replace").split())
+    return text if len(text) <= _TEXT_WIDTH else text[: _TEXT_WIDTH - 3] + "..."
+
+
+def _text(node: Node | None) -> str:
+    return "" if node is None else (node.text or b"").decode("utf-8", "replace")
+
+
+def _string_content(node: Node) -> str | None:
+    if node.type == "string":
+        return _text(node)[1:-1]
+    if node.type == "template_string" and not any(
+        c.type == "template_substitution" for c in node.children
+    ):
+        return _text(node)[1:-1]
+    return None
+
+
+def _unwrap(node: Node) -> Node:
+    while node.type in ("parenthesized_expression", "as_expression", "non_null_expression"):
+        inner = node.named_children
+        if not inner:
+            break
+        node = inner[0]
+    return node
+
+
+def _path_text(node: Node) -> str | None:
+    """``a.b.c`` for an identifier or a plain member chain (a guard's subject), else None."""
+    node = _unwrap(node)
+    if node.type == "identifier":
+        return _text(node)
+    if node.type == "member_expression":
+        obj = node.child_by_field_name("object")
+        prop = node.child_by_field_name("property")
+        base = _path_text(obj) if obj is not None else None
+        return f"{base}.{_text(prop)}" if base and prop is not None else None
+    return None
+
+
+def _is_raw(flow: Flow | None) -> bool:
+    return flow is not None and not flow
+
+
+def node_key(module: Module, node: Node) -> tuple[str, int, int]:
+    """A function's identity (tree-sitter hands out a new ``Node`` object per access)."""
+    return (module.name, node.start_byte, node.end_byte)
+
+
+def _exits(node: Node | None) -> bool:
+    """Whether a statement always leaves the enclosing block (return, throw, continue)."""
+    if node is None:
+        return False
+    if node.type in _EXITS:
+        return True
+    if node.type == "statement_block":
+        return any(_exits(child) for child in node.named_children)
+    if node.type == "if_statement":
+        alternative = node.child_by_field_name("alternative")
+        body = alternative.named_children[-1] if alternative is not None else None
+        return _exits(node.child_by_field_name("consequence")) and _exits(body)
+    return False
+
+
+def subject(flow: Flow) -> str:
+    """What a flow starts from, for the message: ``event.body``, ``process.env``."""
+    if not flow:
+        return "the event"
+    note = flow[0].note
+    for prefix in ("assigned to ", "parameter "):
+        if note.startswith(prefix):
+            return note[len(prefix) :]
+    return note.removesuffix(" read")
+
+
+@dataclass
+class _Frame:
+    """One walk of one function body (or a module's top level)."""
+
+    module: Module
+    scope: Scope
+    depth: int
+    top: bool = False
+    clean_paths: set[str] = field(default_factory=set)
+    checks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    returns: list[Value] = field(default_factory=list)
+
+    def fork(self) -> _Frame:
+        return _Frame(
+            self.module,
+            self.scope.fork(),
+            self.depth,
+            self.top,
+            set(self.clean_paths),
+            dict(self.checks),
+            self.returns,
+        )
+
+    def adopt(self, other: _Frame) -> None:
+        self.scope.names = other.scope.names
+        self.clean_paths = other.clean_paths
+        self.checks = other.checks
+
+    def join(self, *others: _Frame) -> None:
+        """The state after branches: a name is tainted if any branch left it tainted."""
+        names = dict(others[0].scope.names)
+        for other in others[1:]:
+            for name, value in other.scope.names.items():
+                seen = names.get(name)
+                names[name] = value if seen is None else merge(seen, value)
+        self.scope.names = names
+        self.clean_paths = set.intersection(*(o.clean_paths for o in others))
+        self.checks = {k: v for o in others for k, v in o.checks.items()}
+
+    def location(self, node: Node) -> Location:
+        return self.module.location(node)
+
+
+class Engine:
+    """Taint analysis of one function's handler code (one instance per handler)."""
+
+    def __init__(
+        self,
+        function: str,
+        load: Callable[[Engine, str, str], Module | None],
+        yaml_major: int | None,
+    ) -> None:
+        self._function = function
+        self._load = load
+        self._yaml_major = yaml_major
+        self._issues: dict[tuple[str, Location, str], CodeIssue] = {}
+        self._stack: list[tuple[str, int, int]] = []
+        self._walks = 0
+        self.walked: set[tuple[str, int, int]] = set()
+        self.truncated = False
+
+    @property
+    def issues(self) -> tuple[CodeIssue, ...]:
+        return tuple(self._issues.values())
+
+    # ----------------------------------------------------------------------- modules
+
+    def run_module(self, module: Module) -> None:
+        """Walk a file's top level: its bindings, its exports, what it logs at start-up."""
+        frame = _Frame(module, module.scope, 0, top=True)
+        self._hoist(frame, module.root)
+        deferred: list[Node] = []
+        for statement in module.root.named_children:
+            if (
+                statement.type == "export_statement"
+                and statement.child_by_field_name("source") is None
+                and not statement.child_by_field_name("declaration")
+            ):
+                deferred.append(statement)
+                continue
+            self._statement(frame, statement)
+        for statement in deferred:
+            self._export(frame, statement)
+
+    def call_handler(self, func: FuncRef) -> None:
+        """Walk the handler with the event as its first parameter."""
+        self.call(func, [Value(flow=RAW)], None, func.name, 0)
+
+    def walk_unreached(self, func: FuncRef) -> None:
+        """Walk a function the handler never called (what it logs still reaches the log)."""
+        if node_key(func.module, func.node) not in self.walked:
+            self.call(func, [], None, func.name, 0)
+
+    # ----------------------------------------------------------------------- calls
+
+    def call(
+        self, func: FuncRef, args: list[Value], caller: Location | None, name: str, depth: int
+    ) -> Value:
+        key = node_key(func.module, func.node)
+        if depth > _MAX_DEPTH or key in self._stack or self._walks >= _MAX_WALKS:
+            self.truncated = self.truncated or self._walks >= _MAX_WALKS
+            return union(args) if args else CLEAN
+        self._walks += 1
+        self.walked.add(key)
+        frame = _Frame(func.module, Scope(func.closure), depth + 1)
+        self._bind_parameters(frame, func.node, args, caller, name)
+        body = func.node.child_by_field_name("body")
+        self._stack.append(key)
+        try:
+            if body is None:
+                result = CLEAN
+            elif body.type == "statement_block":
+                self._block(frame, body)
+                result = CLEAN
+                for returned in frame.returns:
+                    result = merge(result, returned) if result is not CLEAN else returned
+            else:
+                result = self.value(frame, body)
+        finally:
+            self._stack.pop()
+        if caller is not None:
+            result = stepped(result, caller, f"returned from {name}()")
+        return result
+
+    def _bind_parameters(
+        self, frame: _Frame, node: Node, args: list[Value], caller: Location | None, name: str
+    ) -> None:
+        params = node.child_by_field_name("parameters")
+        single = node.child_by_field_name("parameter")
+        patterns = [single] if single is not None else params.named_children if params else []
+        patterns = [p for p in patterns if p.type != "comment"]
+        for index, pattern in enumerate(patterns):
+            target, default = pattern, None
+            if pattern.type in ("required_parameter", "optional_parameter"):
+                target = pattern.child_by_field_name("pattern") or pattern
+                default = pattern.child_by_field_name("value")
+            if target.type == "this":
+                continue
+            if target.type == "rest_pattern":
+                value = union(args[index:]) if args[index:] else CLEAN
+            else:
+                value = args[index] if index < len(args) else CLEAN
+            if default is not None:
+                value = merge(value, self.value(frame, default))
+            if caller is not None:
+                value = stepped(value, caller, f"passed to {name}() as {short(target)}")
+            if target.type == "identifier":
+                base = _text(target)
+            else:
+                base = "event" if index == 0 else f"argument {index + 1}"
+            self._bind_pattern(frame, target, value, "parameter", base)
+
+    # ----------------------------------------------------------------------- statements
+
+    def _hoist(self, frame: _Frame, block: Node) -> None:
+        for statement in block.named_children:
+            node = statement
+            if node.type == "export_statement":
+                node = statement.child_by_field_name("declaration") or statement
+            if node.type in ("function_declaration", "generator_function_declaration"):
+                name = _text(node.child_by_field_name("name"))
+                frame.scope.names[name] = Value(func=FuncRef(node, frame.module, frame.scope, name))
+
+    def _block(self, frame: _Frame, block: Node) -> None:
+        self._hoist(frame, block)
+        for statement in block.named_children:
+            self._statement(frame, statement)
+
+    def _statement(self, frame: _Frame, node: Node) -> None:
+        kind = node.type
+        if kind == "expression_statement":
+            for child in node.named_children:
+                self._expression_statement(frame, child)
+        elif kind in ("lexical_declaration", "variable_declaration"):
+            for declarator in node.named_children:
+                if declarator.type == "variable_declarator":
+                    self._declarator(frame, declarator)
+        elif kind == "return_statement":
+            for child in node.named_children:
+                frame.returns.append(self.value(frame, child))
+        elif kind == "throw_statement":
+            for child in node.named_children:
+                self.value(frame, child)
+        elif kind == "if_statement":
+            self._if(frame, node)
+        elif kind in ("for_statement", "for_in_statement", "while_statement", "do_statement"):
+            self._loop(frame, node)
+        elif kind == "statement_block":
+            self._block(frame, node)
+        elif kind == "try_statement":
+            for part in ("body", "handler", "finalizer"):
+                part_node = node.child_by_field_name(part)
+                if part_node is None:
+                    continue
+                body = part_node.child_by_field_name("body") if part != "body" else part_node
+                if body is not None:
+                    self._block(frame, body)
+        elif kind == "switch_statement":
+            self._switch(frame, node)
+        elif kind == "labeled_statement":
+            body = node.child_by_field_name("body")
+            if body is not None:
+                self._statement(frame, body)
+        elif kind == "import_statement":
+            self._import(frame, node)
+        elif kind == "export_statement":
+            self._export(frame, node)
+        elif kind == "class_declaration":
+            return
+
+    def _expression_statement(self, frame: _Frame, node: Node) -> None:
+        self.value(frame, node)
+        # assert(ALLOWED.includes(x)) / assert.ok(valid): the subject is checked from here on.
+        if node.type == "call_expression":
+            callee = _text(node.child_by_field_name("function"))
+            args = node.child_by_field_name("arguments")
+            if callee in ("assert", "assert.ok", "assert.strict", "console.assert") and args:
+                first = args.named_children[0] if args.named_children else None
+                if first is not None and callee != "console.assert":
+                    when_true, _ = self._guard(frame, first)
+                    self._clean(frame, when_true)
+
+    def _declarator(self, frame: _Frame, node: Node) -> None:
+        name_node = node.child_by_field_name("name")
+        value_node = node.child_by_field_name("value")
+        if name_node is None:
+            return
+        if value_node is None:
+            value = CLEAN
+        elif value_node.type == "identifier":  # an alias keeps the event unread
+            value = self.eval(frame, value_node)
+        else:
+            value = self.value(frame, value_node)
+        if value_node is not None and value_node.type in _INERT:
+            value = replace(value, inert=True)
+        if value_node is not None:
+            self._record_check(frame, name_node, value_node)
+        self._bind_pattern(frame, name_node, value, "assigned to", short(value_node or name_node))
+
+    def _record_check(self, frame: _Frame, target: Node, value_node: Node) -> None:
+        """``const ok = validate(body)``: ``ok`` answers whether ``body`` is acceptable."""
+        call = _unwrap(value_node)
+        if call.type == "await_expression" and call.named_children:
+            call = _unwrap(call.named_children[0])
+        subjects = self._check_subjects(frame, call)
+        if not subjects:
+            return
+        if target.type == "identifier":
+            frame.checks[_text(target)] = subjects
+        elif target.type == "object_pattern":
+            for child in target.named_children:
+                if child.type == "shorthand_property_identifier_pattern":
+                    frame.checks[_text(child)] = subjects
+                elif child.type == "pair_pattern":
+                    value = child.child_by_field_name("value")
+                    if value is not None and value.type == "identifier":
+                        frame.checks[_text(value)] = subjects
+
+    def _if(self, frame: _Frame, node: Node) -> None:
+        condition = node.child_by_field_name("condition")
+        consequence = node.child_by_field_name("consequence")
+        alternative = node.child_by_field_name("alternative")
+        when_true: tuple[str, ...] = ()
+        when_false: tuple[str, ...] = ()
+        if condition is not None:
+            self.value(frame, condition)
+            when_true, when_false = self._guard(frame, condition)
+        then_frame = frame.fork()
+        self._clean(then_frame, when_true)
+        if consequence is not None:
+            self._statement(then_frame, consequence)
+        else_frame = frame.fork()
+        self._clean(else_frame, when_false)
+        else_body = alternative.named_children[-1] if alternative is not None else None
+        if else_body is not None:
+            self._statement(else_frame, else_body)
+        then_exits, else_exits = _exits(consequence), _exits(else_body)
+        if then_exits and not else_exits:
+            frame.adopt(else_frame)
+        elif else_exits and not then_exits:
+            frame.adopt(then_frame)
+        else:
+            frame.join(then_frame, else_frame)
+
+    def _loop(self, frame: _Frame, node: Node) -> None:
+        before = frame.fork()
+        kind = node.type
+        if kind == "for_in_statement":
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            items = self.value(frame, right) if right is not None else CLEAN
+            if left is not None:
+                self._bind_pattern(frame, left, items, "assigned to", short(right or left))
+        elif kind == "for_statement":
+            init = node.child_by_field_name("initializer")
+            if init is not None and init.type.endswith(("declaration", "statement")):
+                self._statement(frame, init)
+            elif init is not None:
+                self.value(frame, init)
+        body = node.child_by_field_name("body")
+        for _ in range(2):
+            condition = node.child_by_field_name("condition")
+            if condition is not None and condition.type != ";":
+                self.value(frame, condition)
+            if body is not None:
+                self._statement(frame, body)
+            increment = node.child_by_field_name("increment")
+            if increment is not None:
+                self.value(frame, increment)
+        frame.join(before, frame.fork())
+
+    def _switch(self, frame: _Frame, node: Node) -> None:
+        value = node.child_by_field_name("value")
+        if value is not None:
+            self.value(frame, value)
+        body = node.child_by_field_name("body")
+        branches = [frame.fork()]
+        for case in body.named_children if body is not None else []:
+            branch = frame.fork()
+            for child in case.children_by_field_name("body"):
+                self._statement(branch, child)
+            branches.append(branch)
+        frame.join(*branches)
+
+    # ----------------------------------------------------------------------- guards
+
+    def _check_subjects(self, frame: _Frame, call: Node) -> tuple[str, ...]:
+        """The subjects a validating call checks, or () when it is not a check."""
+        if call.type != "call_expression":
+            return ()
+        callee = call.child_by_field_name("function")
+        args = call.child_by_field_name("arguments")
+        if callee is None or args is None:
+            return ()
+        name = _text(callee).rsplit(".", 1)[-1]
+        qual = self.eval(frame, callee).origin if callee.type != "member_expression" else ""
+        if callee.type == "member_expression":
+            obj = callee.child_by_field_name("object")
+            base = self.eval(frame, obj).origin if obj is not None else ""
+            qual = f"{base}.{name}" if base else ""
+        if not _sinks.is_check_call(qual, name):
+            return ()
+        return tuple(p for a in args.named_children if (p := _path_text(a)) is not None)
+
+    def _guard(self, frame: _Frame, node: Node) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Subjects known acceptable when the condition is true, and when it is false."""
+        node = _unwrap(node)
+        kind = node.type
+        if kind == "unary_expression" and _text(node.child_by_field_name("operator")) == "!":
+            argument = node.child_by_field_name("argument")
+            if argument is None:
+                return (), ()
+            when_true, when_false = self._guard(frame, argument)
+            return when_false, when_true
+        if kind == "binary_expression":
+            return self._binary_guard(frame, node)
+        if kind == "call_expression":
+            return self._check_subjects(frame, node), ()
+        if kind == "identifier":
+            checked = frame.checks.get(_text(node), ())
+            return ((), checked) if _text(node) in _ERROR_NAMES else (checked, ())
+        if kind == "member_expression":
+            obj = node.child_by_field_name("object")
+            prop = _text(node.child_by_field_name("property"))
+            checked = frame.checks.get(_text(obj), ()) if obj is not None else ()
+            if prop in _ERROR_NAMES:
+                return (), checked
+            if prop in ("success", "valid", "isValid", "ok"):
+                return checked, ()
+        return (), ()
+
+    def _binary_guard(self, frame: _Frame, node: Node) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        op = _text(node.child_by_field_name("operator"))
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None:
+            return (), ()
+        if op == "&&":
+            return self._guard(frame, left)[0] + self._guard(frame, right)[0], ()
+        if op == "||":
+            return (), self._guard(frame, left)[1] + self._guard(frame, right)[1]
+        if op not in ("===", "==", "!==", "!="):
+            return (), ()
+        equal = op in ("===", "==")
+        for this, other in ((left, right), (right, left)):
+            other_text = _text(other)
+            if other_text in ("false", "true"):
+                when_true, when_false = self._guard(frame, this)
+                swap = (other_text == "false") == equal
+                return (when_false, when_true) if swap else (when_true, when_false)
+            if other_text == "-1" and _unwrap(this).type == "call_expression":
+                subjects = self._check_subjects_index_of(frame, _unwrap(this))
+                return ((), subjects) if equal else (subjects, ())
+            if (other.type in _CONSTANT and _string_content(other) is not None) or (
+                other.type in _INERT
+            ):
+                path = _path_text(this)
+                if path is not None and _unwrap(this).type != "unary_expression":
+                    return ((path,), ()) if equal else ((), (path,))
+        return (), ()
+
+    def _check_subjects_index_of(self, frame: _Frame, call: Node) -> tuple[str, ...]:
+        callee = call.child_by_field_name("function")
+        args = call.child_by_field_name("arguments")
+        if callee is None or args is None or not _text(callee).endswith(".indexOf"):
+            return ()
+        return tuple(p for a in args.named_children if (p := _path_text(a)) is not None)
+
+    def _clean(self, frame: _Frame, subjects: tuple[str, ...]) -> None:
+        for path in subjects:
+            if "." in path:
+                frame.clean_paths.add(path)
+                continue
+            found = frame.scope.lookup(path)
+            if found is not None:
+                frame.scope.names[path] = replace(found, flow=None)
+
+    # ----------------------------------------------------------------------- bindings
+
+    def _bind_pattern(
+        self, frame: _Frame, pattern: Node, value: Value, note: str, base: str
+    ) -> None:
+        kind = pattern.type
+        if kind in ("identifier", "shorthand_property_identifier_pattern"):
+            self._bind_name(frame, pattern, _text(pattern), value, note)
+        elif kind == "object_pattern":
+            for child in pattern.named_children:
+                if child.type == "shorthand_property_identifier_pattern":
+                    key = _text(child)
+                    part = self._part(frame, value, key, child, f"{base}.{key}")
+                    self._bind_pattern(frame, child, part, note, f"{base}.{key}")
+                elif child.type == "object_assignment_pattern":
+                    left = child.child_by_field_name("left")
+                    right = child.child_by_field_name("right")
+                    if left is None:
+                        continue
+                    key = _text(left)
+                    part = self._part(frame, value, key, left, f"{base}.{key}")
+                    if right is not None:
+                        part = merge(part, self.value(frame, right))
+                    self._bind_pattern(frame, left, part, note, f"{base}.{key}")
+                elif child.type == "pair_pattern":
+                    key_node = child.child_by_field_name("key")
+                    target = child.child_by_field_name("value")
+                    if key_node is None or target is None:
+                        continue
+                    key = _string_content(key_node) or _text(key_node)
+                    part = self._part(frame, value, key, key_node, f"{base}.{key}")
+                    self._bind_pattern(frame, target, part, note, f"{base}.{key}")
+                elif child.type == "rest_pattern":
+                    self._bind_pattern(frame, child, value, note, base)
+        elif kind == "array_pattern":
+            for index, child in enumerate(pattern.named_children):
+                part = self._part(frame, value, None, child, f"{base}[{index}]")
+                self._bind_pattern(frame, child, part, note, f"{base}[{index}]")
+        elif kind in ("assignment_pattern", "object_assignment_pattern"):
+            left = pattern.child_by_field_name("left")
+            right = pattern.child_by_field_name("right")
+            if right is not None:
+                value = merge(value, self.value(frame, right))
+            if left is not None:
+                self._bind_pattern(frame, left, value, note, base)
+        elif kind == "rest_pattern":
+            for child in pattern.named_children:
+                self._bind_pattern(frame, child, value, note, base)
+        elif kind in ("member_expression", "subscript_expression"):
+            self._assign_member(frame, pattern, value)
+
+    def _part(self, frame: _Frame, value: Value, key: str | None, node: Node, text: str) -> Value:
+        """One destructured part: ``{ body } = event`` reads ``event.body``."""
+        return self._seal(frame, self._member(frame, value, key, node, text), node, text)
+
+    def _bind_name(self, frame: _Frame, node: Node, name: str, value: Value, note: str) -> None:
+        if _is_raw(value.flow):  # an alias of the event itself
+            frame.scope.names[name] = value
+            return
+        location = frame.location(node)
+        step = f"{note} {name}"
+        secret = extend(value.secret, location, step)
+        if (
+            secret is None
+            and is_secret_name(name)
+            and not value.inert
+            and not value.origin
+            and value.func is None
+            and value.members is None
+        ):
+            secret = (FlowStep(location, step),)
+        frame.scope.names[name] = replace(
+            value, flow=extend(value.flow, location, step), secret=secret
+        )
+
+    def _assign(self, frame: _Frame, target: Node, value: Value) -> None:
+        target = _unwrap(target)
+        if target.type == "identifier":
+            self._bind_name(frame, target, _text(target), value, "assigned to")
+        elif target.type in ("member_expression", "subscript_expression"):
+            self._assign_member(frame, target, value)
+        elif target.type in ("object_pattern", "array_pattern"):
+            self._bind_pattern(frame, target, value, "assigned to", short(target))
+
+    def _assign_member(self, frame: _Frame, target: Node, value: Value) -> None:
+        path = _path_text(target) or ""
+        obj = target.child_by_field_name("object")
+        prop = target.child_by_field_name("property") or target.child_by_field_name("index")
+        key = (_string_content(prop) if prop is not None else None) or _text(prop)
+        if path.startswith(("exports.", "module.exports.")) and path.count(".") == (
+            1 if path.startswith("exports.") else 2
+        ):
+            frame.module.exports[key] = value
+            return
+        if path == "module.exports":
+            if value.members is not None:
+                frame.module.exports.update(value.members)
+            frame.module.exports["default"] = value
+            return
+        root = obj
+        while root is not None and root.type in ("member_expression", "subscript_expression"):
+            root = root.child_by_field_name("object")
+        if root is None or root.type != "identifier":
+            return
+        name = _text(root)
+        seen = frame.scope.lookup(name)
+        if seen is None or seen.origin:
+            return
+        value = self._seal(frame, value, target, short(target))
+        location = frame.location(target)
+        step = f"assigned to {short(target)}"
+        members = seen.members
+        if members is not None and obj is not None and obj.start_byte == root.start_byte:
+            members = {**members, key: value}
+        joined = union((seen, value))
+        frame.scope.names[name] = replace(
+            seen,
+            flow=extend(joined.flow, location, step) if value.flow is not None else seen.flow,
+            secret=extend(joined.secret, location, step) if value.secret else seen.secret,
+            members=members,
+            safe=joined.safe,
+        )
+
+    # ----------------------------------------------------------------------- imports, exports
+
+    def _import(self, frame: _Frame, node: Node) -> None:
+        source = node.child_by_field_name("source")
+        spec = _string_content(source) if source is not None else None
+        if spec is None:
+            return
+        loaded = self._load(self, frame.module.name, spec)
+        clause = next((c for c in node.named_children if c.type == "import_clause"), None)
+        if clause is None:
+            return
+        for child in clause.named_children:
+            if child.type == "identifier":  # default import
+                frame.scope.names[_text(child)] = self._default_of(loaded, spec)
+            elif child.type == "namespace_import":
+                for name in child.named_children:
+                    frame.scope.names[_text(name)] = self._namespace_of(loaded, spec)
+            elif child.type == "named_imports":
+                for specifier in child.named_children:
+                    if specifier.type != "import_specifier":
+                        continue
+                    imported = _text(specifier.child_by_field_name("name"))
+                    alias = specifier.child_by_field_name("alias")
+                    local = _text(alias) if alias is not None else imported
+                    frame.scope.names[local] = self._export_of(loaded, spec, imported)
+
+    def _namespace_of(self, loaded: Module | None, spec: str) -> Value:
+        if loaded is not None:
+            return Value(members=loaded.exports)
+        return Value(origin=_sinks.module_name(spec))
+
+    def _default_of(self, loaded: Module | None, spec: str) -> Value:
+        if loaded is not None:
+            return loaded.exports.get("default") or Value(members=loaded.exports)
+        return Value(origin=_sinks.module_name(spec))
+
+    def _export_of(self, loaded: Module | None, spec: str, name: str) -> Value:
+        if loaded is not None:
+            return loaded.exports.get(name, CLEAN)
+        return Value(origin=f"{_sinks.module_name(spec)}.{name}")
+
+    def _export(self, frame: _Frame, node: Node) -> None:
+        exports = frame.module.exports
+        declaration = node.child_by_field_name("declaration")
+        if declaration is not None:
+            self._statement(frame, declaration)
+            for name in self._declared_names(declaration):
+                exports[name] = frame.scope.lookup(name) or CLEAN
+            return
+        value = node.child_by_field_name("value")
+        if value is not None:
+            exports["default"] = self.value(frame, value)
+            return
+        source = node.child_by_field_name("source")
+        spec = _string_content(source) if source is not None else None
+        loaded = self._load(self, frame.module.name, spec) if spec is not None else None
+        clause = next((c for c in node.named_children if c.type == "export_clause"), None)
+        if clause is None:
+            if loaded is not None:  # export * from './x'
+                exports.update({k: v for k, v in loaded.exports.items() if k != "default"})
+            return
+        for specifier in clause.named_children:
+            if specifier.type != "export_specifier":
+                continue
+            name = _text(specifier.child_by_field_name("name"))
+            alias = specifier.child_by_field_name("alias")
+            exported = _text(alias) if alias is not None else name
+            if spec is None:
+                exports[exported] = frame.scope.lookup(name) or CLEAN
+            else:
+                exports[exported] = self._export_of(loaded, spec, name)
+
+    @staticmethod
+    def _declared_names(declaration: Node) -> list[str]:
+        if declaration.type in ("lexical_declaration", "variable_declaration"):
+            return [
+                _text(d.child_by_field_name("name"))
+                for d in declaration.named_children
+                if d.type == "variable_declarator"
+                and (n := d.child_by_field_name("name")) is not None
+                and n.type == "identifier"
+            ]
+        name = declaration.child_by_field_name("name")
+        return [_text(name)] if name is not None else []
+
+    # ----------------------------------------------------------------------- expressions
+
+    def value(self, frame: _Frame, node: Node) -> Value:
+        """The node's value, with the event read recorded if this is where it is first used."""
+        return self._seal(frame, self.eval(frame, node), node, short(node))
+
+    def _seal(self, frame: _Frame, value: Value, node: Node, text: str) -> Value:
+        if _is_raw(value.flow):
+            return replace(value, flow=(FlowStep(frame.location(node), f"{text} read"),))
+        return value
+
+    def eval(self, frame: _Frame, node: Node) -> Value:
+        kind = node.type
+        if kind == "identifier":
+            return self._identifier(frame, node)
+        if kind in ("member_expression", "subscript_expression"):
+            return self._member_expression(frame, node)
+        if kind == "call_expression":
+            return self._call(frame, node, is_new=False)
+        if kind == "new_expression":
+            return self._call(frame, node, is_new=True)
+        if kind in _WRAPPERS:  # the event is read by the expression inside
+            children = node.named_children
+            return self.value(frame, children[0]) if children else CLEAN
+        if kind == "type_assertion":
+            children = node.named_children
+            return self.value(frame, children[-1]) if children else CLEAN
+        if kind == "template_string":
+            parts = [
+                self.value(frame, c.named_children[0])
+                for c in node.named_children
+                if c.type == "template_substitution" and c.named_children
+            ]
+            return union(parts) if parts else CLEAN
+        if kind in _INERT:
+            return Value(inert=True)
+        if kind in ("string", "regex"):
+            return CLEAN
+        if kind == "binary_expression":
+            return self._binary(frame, node)
+        if kind == "unary_expression":
+            argument = node.child_by_field_name("argument")
+            if argument is not None:
+                self.value(frame, argument)
+            return Value(inert=True)
+        if kind == "update_expression":
+            return Value(inert=True)
+        if kind == "ternary_expression":
+            condition = node.child_by_field_name("condition")
+            if condition is not None:
+                self.value(frame, condition)
+            branches = [
+                self.value(frame, n)
+                for n in (
+                    node.child_by_field_name("consequence"),
+                    node.child_by_field_name("alternative"),
+                )
+                if n is not None
+            ]
+            return merge(branches[0], branches[-1]) if branches else CLEAN
+        if kind == "assignment_expression":
+            right = node.child_by_field_name("right")
+            left = node.child_by_field_name("left")
+            value = self.value(frame, right) if right is not None else CLEAN
+            if right is not None and right.type in _INERT:
+                value = replace(value, inert=True)
+            if left is not None:
+                self._assign(frame, left, value)
+            return value
+        if kind == "augmented_assignment_expression":
+            right = node.child_by_field_name("right")
+            left = node.child_by_field_name("left")
+            parts = [self.value(frame, n) for n in (left, right) if n is not None]
+            value = union(parts)
+            if left is not None:
+                self._assign(frame, left, value)
+            return value
+        if kind == "sequence_expression":
+            result = CLEAN
+            for child in node.named_children:
+                result = self.value(frame, child)
+            return result
+        if kind == "object":
+            return self._object(frame, node)
+        if kind == "array":
+            parts = [self.value(frame, c) for c in node.named_children if c.type != "comment"]
+            return union(parts) if parts else CLEAN
+        if kind in _FUNCTIONS:
+            name_node = node.child_by_field_name("name")
+            return Value(
+                func=FuncRef(node, frame.module, frame.scope, _text(name_node) or "<anonymous>")
+            )
+        return CLEAN
+
+    def _identifier(self, frame: _Frame, node: Node) -> Value:
+        name = _text(node)
+        if name == "undefined":
+            return Value(inert=True)
+        found = frame.scope.lookup(name)
+        if found is not None:
+            return found
+        return Value(origin=name)
+
+    def _member_expression(self, frame: _Frame, node: Node) -> Value:
+        obj_node = node.child_by_field_name("object")
+        obj = self.eval(frame, obj_node) if obj_node is not None else CLEAN
+        if node.type == "member_expression":
+            prop_node = node.child_by_field_name("property")
+            key: str | None = _text(prop_node)
+        else:
+            index = node.child_by_field_name("index")
+            key = _string_content(index) if index is not None else None
+            if key is None and index is not None:
+                self.value(frame, index)
+        path = _path_text(node)
+        if path is not None and any(
+            path == c or path.startswith(c + ".") for c in frame.clean_paths
+        ):
+            return replace(self._member(frame, obj, key, node, short(node)), flow=None)
+        return self._member(frame, obj, key, node, short(node))
+
+    def _member(self, frame: _Frame, obj: Value, key: str | None, node: Node, text: str) -> Value:
+        """``obj.key`` (``key`` None: an element or a computed property)."""
+        if obj.members is not None and key is not None and key in obj.members:
+            return obj.members[key]
+        location = frame.location(node)
+        if obj.origin and key is not None:
+            if obj.origin in _GLOBAL_OBJECTS:
+                return Value(origin=key)
+            if key == "default" or (key == "promises" and "." not in obj.origin):
+                return obj
+            origin = f"{obj.origin}.{key}"
+            if origin == "process.env":
+                return Value(origin=origin, secret=(FlowStep(location, "process.env read"),))
+            if obj.origin == "process.env":
+                named = key in _AWS_SECRET_ENV or is_secret_name(key)
+                steps = (FlowStep(location, f"{text} read"),) if named else None
+                return Value(origin=origin, secret=steps)
+            return replace(obj, origin=origin, members=None, func=None, secret=None)
+        secret: Flow | None = None
+        if key is not None and is_secret_name(key):
+            secret = (FlowStep(location, f"{text} read"),)
+        return Value(flow=obj.flow, secret=secret, safe=obj.safe, inert=False)
+
+    def _binary(self, frame: _Frame, node: Node) -> Value:
+        op = _text(node.child_by_field_name("operator"))
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        values = [self.value(frame, n) for n in (left, right) if n is not None]
+        if op == "+":
+            return union(values)
+        if op in ("&&", "||", "??") and values:
+            return merge(values[0], values[-1])
+        return Value(inert=True)
+
+    def _object(self, frame: _Frame, node: Node) -> Value:
+        members: dict[str, Value] = {}
+        parts: list[Value] = []
+        for child in node.named_children:
+            if child.type == "pair":
+                key_node = child.child_by_field_name("key")
+                value_node = child.child_by_field_name("value")
+                if value_node is None:
+                    continue
+                value = self.value(frame, value_node)
+                if key_node is not None and key_node.type != "computed_property_name":
+                    members[_string_content(key_node) or _text(key_node)] = value
+                parts.append(value)
+            elif child.type == "shorthand_property_identifier":
+                value = self._seal(frame, self._identifier(frame, child), child, _text(child))
+                members[_text(child)] = value
+                parts.append(value)
+            elif child.type == "spread_element":
+                value = self.value(frame, child)
+                if value.members:
+                    members.update(value.members)
+                parts.append(value)
+            elif child.type == "method_definition":
+                name = _text(child.child_by_field_name("name"))
+                members[name] = Value(func=FuncRef(child, frame.module, frame.scope, name))
+        joined = union(parts) if parts else CLEAN
+        return replace(joined, members=members, inert=False)
+
+    # ----------------------------------------------------------------------- calls
+
+    def _call(self, frame: _Frame, node: Node, *, is_new: bool) -> Value:
+        callee = node.child_by_field_name("constructor" if is_new else "function")
+        args_node = node.child_by_field_name("arguments")
+        if callee is None:
+            return CLEAN
+        receiver: Value | None = None
+        receiver_text = ""
+        method = ""
+        if callee.type == "import":
+            fn_value = Value(origin="import")
+        elif callee.type == "member_expression":
+            obj = callee.child_by_field_name("object")
+            method = _text(callee.child_by_field_name("property"))
+            receiver = self.value(frame, obj) if obj is not None else CLEAN
+            receiver_text = _text(obj)
+            fn_value = self._member(frame, receiver, method, callee, short(callee))
+        else:
+            fn_value = self.eval(frame, callee)
+        qual = fn_value.origin
+        if args_node is None:
+            args: list[Node] = []
+        elif args_node.type == "template_string":
+            args = [args_node]
+        else:
+            args = [a for a in args_node.named_children if a.type != "comment"]
+        values = [Value(inert=True) if a.type in _INERT else self.value(frame, a) for a in args]
+
+        if qual in ("require", "import"):
+            return self._require(frame, node, args, values)
+        if qual in _PROMISIFY:
+            return values[0] if values else CLEAN
+
+        site = _sinks.CallSite(
+            qual=qual,
+            method=method,
+            receiver=receiver_text,
+            args=args,
+            values=values,
+            evaluate=lambda n: self.value(frame, n),
+            yaml_major=self._yaml_major,
+            js_types=frame.module.js_types,
+            is_new=is_new,
+        )
+        for hit in _sinks.sink_hits(site):
+            if hit.value.flow is not None:
+                self._report(frame, node, hit.rule, hit.sink, hit.value.flow)
+        if _sinks.is_logger(qual, method, receiver_text):
+            for value in values:
+                if value.secret is not None:
+                    self._report(frame, node, "SEC004", qual or _text(callee), value.secret)
+                    break
+
+        safe = _sinks.sanitised(qual)
+        if safe == _sinks.ALL_RULES:
+            return Value(inert=True)
+        if fn_value.func is not None:
+            caller = frame.location(node)
+            return self.call(fn_value.func, values, caller, short(callee), frame.depth)
+        parts = [*values, *([receiver] if receiver is not None else [])]
+        result = union(parts) if parts else CLEAN
+        self._callbacks(frame, args, values, receiver, short(callee))
+        func = next((v.func for v in values if v.func is not None), None)
+        if func is None and receiver is not None:
+            func = receiver.func
+        secret = None if _sinks.clears_secret(qual, _text(callee)) else result.secret
+        return Value(
+            flow=result.flow,
+            secret=secret,
+            origin=f"{qual}()" if qual else "",
+            func=func,
+            safe=result.safe | safe,
+        )
+
+    def _callbacks(
+        self,
+        frame: _Frame,
+        args: list[Node],
+        values: list[Value],
+        receiver: Value | None,
+        name: str,
+    ) -> None:
+        """Walk functions handed to a library call: ``items.map(x => ...)``, ``.then(...)``."""
+        data = receiver if receiver is not None and receiver.func is None else CLEAN
+        for value in values:
+            if value.func is None or value.func.node.type not in _FUNCTIONS:
+                continue
+            self.call(value.func, [data, data], None, name, frame.depth)
+
+    def _require(self, frame: _Frame, node: Node, args: list[Node], values: list[Value]) -> Value:
+        spec = _string_content(args[0]) if args else None
+        if spec is None:
+            if values and values[0].flow is not None:
+                self._report(frame, node, "INJ002", "require(dynamic)", values[0].flow)
+            return CLEAN
+        loaded = self._load(self, frame.module.name, spec)
+        if loaded is not None:
+            return Value(members=loaded.exports)
+        return Value(origin=_sinks.module_name(spec))
+
+    def _report(self, frame: _Frame, node: Node, rule: str, sink: str, flow: Flow) -> None:
+        location = frame.location(node)
+        key = (rule, location, sink)
+        if key in self._issues:
+            return
+        steps = extend(flow, location, f"reaches {sink}") or ()
+        if rule == "SEC004":
+            message = f"{subject(steps)} is written to the log by {sink}"
+        else:
+            message = f"{subject(steps)} from the event reaches {sink} ({_RULE_WHAT[rule]})"
+        self._issues[key] = CodeIssue(rule, self._function, location, message, steps, sink)
