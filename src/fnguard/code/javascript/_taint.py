@@ -642,7 +642,7 @@ class Engine:
             secret is None
             and is_secret_name(name)
             and not value.inert
-            and not value.origin
+            and (not value.origin or value.origin.endswith("()"))
             and value.func is None
             and value.members is None
         ):
@@ -922,9 +922,14 @@ class Engine:
                 named = key in _AWS_SECRET_ENV or is_secret_name(key)
                 steps = (FlowStep(location, f"{text} read"),) if named else None
                 return Value(origin=origin, secret=steps)
-            return replace(obj, origin=origin, members=None, func=None, secret=None)
+            # A call's result is data: its secret-named fields are secrets (out.Credentials).
+            named = obj.origin.endswith("()") and is_secret_name(key)
+            secret = (FlowStep(location, f"{text} read"),) if named else None
+            return replace(obj, origin=origin, members=None, func=None, secret=secret)
         secret: Flow | None = None
-        if key is not None and is_secret_name(key):
+        if key is None or key.isdigit():  # an element of a secret is secret (token.split()[1])
+            secret = obj.secret
+        elif is_secret_name(key):
             secret = (FlowStep(location, f"{text} read"),)
         return Value(flow=obj.flow, secret=secret, safe=obj.safe, inert=False)
 
