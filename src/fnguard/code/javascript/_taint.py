@@ -924,8 +924,8 @@ class Engine:
                 return Value(origin=origin, secret=steps)
             # A call's result is data: its secret-named fields are secrets (out.Credentials).
             named = obj.origin.endswith("()") and is_secret_name(key)
-            secret = (FlowStep(location, f"{text} read"),) if named else None
-            return replace(obj, origin=origin, members=None, func=None, secret=secret)
+            found = (FlowStep(location, f"{text} read"),) if named else None
+            return replace(obj, origin=origin, members=None, func=None, secret=found)
         secret: Flow | None = None
         if key is None or key.isdigit():  # an element of a secret is secret (token.split()[1])
             secret = obj.secret
