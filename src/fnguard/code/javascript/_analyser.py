@@ -82,12 +82,22 @@ class _Run:
         if module is None:
             return CodeFacts(gaps=tuple(self._gaps))
         handler = self._export(module, ref.export)
+        if handler is not None and handler.func is None and _is_adapter(handler):
+            # serverless-http(app): the routes' callbacks, walked with the request as the
+            # event while the module loaded, are the handler.
+            line = module.export_lines.get(ref.export[0], 0)
+            return self._facts(engine, Location(module.file, line), entry)
         if handler is None or handler.func is None:
             where = f"{'.'.join(ref.export)} is not a function exported by {module.file}"
             if module.root.has_error:
                 where += f" (syntax errors from line {_first_error_line(module.root)})"
             return self._gap(where, Location(module.file))
         engine.call_handler(handler.func)
+        entry_location = handler.func.module.location(handler.func.node)
+        return self._facts(engine, entry_location, entry)
+
+    def _facts(self, engine: Engine, entry_location: Location, entry: str) -> CodeFacts:
+        fn = self._fn
         for loaded in list(self._modules.values()):
             for node in _functions(loaded.root):
                 if node_key(loaded, node) not in engine.walked:
@@ -96,7 +106,7 @@ class _Run:
         if engine.truncated:
             self._gaps.append(
                 CollectionGap(
-                    module.location(handler.func.node),
+                    entry_location,
                     "handler analysis stopped at its budget of function walks; "
                     "flows past it may be missed",
                     self._fn.address,
@@ -106,7 +116,7 @@ class _Run:
         code = HandlerCode(
             fn.address,
             dialect(entry),
-            handler.func.module.location(handler.func.node),
+            entry_location,
             tuple(m.file for m in self._modules.values()),
             # AWS SDK calls in JavaScript are not resolved to IAM actions: IAM007 must not
             # call any of the role unused on this function's account.
@@ -182,6 +192,24 @@ class _Run:
         self._modules[member] = module
         engine.run_module(module)
         return module
+
+
+# Packages that turn a web framework's app into a Lambda handler.
+_ADAPTERS = frozenset(
+    {
+        "serverless-http",
+        "@vendia/serverless-express",
+        "@codegenie/serverless-express",
+        "aws-serverless-express",
+        "@fastify/aws-lambda",
+        "@h4ad/serverless-adapter",
+    }
+)
+
+
+def _is_adapter(value: Value) -> bool:
+    root = value.origin.split("()", 1)[0].split(".", 1)[0]
+    return value.origin.endswith("()") and root in _ADAPTERS
 
 
 def _functions(root: Node) -> list[Node]:

@@ -69,6 +69,10 @@ _WRAPPERS = frozenset(
 _INERT = frozenset({"number", "true", "false", "null", "undefined"})
 _CONSTANT = frozenset({"string", "regex", "template_string", *_INERT})
 _PROMISIFY = frozenset({"util.promisify", "bluebird.promisify", "pify"})
+_REGISTRARS = frozenset(
+    {"@google-cloud/functions-framework.http", "@google-cloud/functions-framework.cloudEvent"}
+)
+_ROUTES = frozenset({"get", "post", "put", "patch", "delete", "all", "use", "options", "head"})
 _GLOBAL_OBJECTS = frozenset({"globalThis", "global", "window", "self"})
 _AWS_SECRET_ENV = frozenset({"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"})
 _ERROR_NAMES = frozenset({"error", "err", "errors", "invalid", "isInvalid"})
@@ -255,7 +259,13 @@ class Engine:
     # ----------------------------------------------------------------------- calls
 
     def call(
-        self, func: FuncRef, args: list[Value], caller: Location | None, name: str, depth: int
+        self,
+        func: FuncRef,
+        args: list[Value],
+        caller: Location | None,
+        name: str,
+        depth: int,
+        this: Value | None = None,
     ) -> Value:
         key = node_key(func.module, func.node)
         if depth > _MAX_DEPTH or key in self._stack or self._walks >= _MAX_WALKS:
@@ -264,6 +274,8 @@ class Engine:
         self._walks += 1
         self.walked.add(key)
         frame = _Frame(func.module, Scope(func.closure), depth + 1)
+        if this is not None and func.node.type == "method_definition":
+            frame.scope.names["this"] = this
         self._bind_parameters(frame, func.node, args, caller, name)
         body = func.node.child_by_field_name("body")
         self._stack.append(key)
@@ -367,7 +379,9 @@ class Engine:
         elif kind == "export_statement":
             self._export(frame, node)
         elif kind == "class_declaration":
-            return
+            name_node = node.child_by_field_name("name")
+            if name_node is not None:
+                frame.scope.names[_text(name_node)] = self._class(frame, node)
 
     def _expression_statement(self, frame: _Frame, node: Node) -> None:
         self.value(frame, node)
@@ -668,12 +682,12 @@ class Engine:
         if path.startswith(("exports.", "module.exports.")) and path.count(".") == (
             1 if path.startswith("exports.") else 2
         ):
-            frame.module.exports[key] = value
+            self._set_export(frame, key, value, target)
             return
         if path == "module.exports":
             if value.members is not None:
                 frame.module.exports.update(value.members)
-            frame.module.exports["default"] = value
+            self._set_export(frame, "default", value, target)
             return
         root = obj
         while root is not None and root.type in ("member_expression", "subscript_expression"):
@@ -746,11 +760,11 @@ class Engine:
         if declaration is not None:
             self._statement(frame, declaration)
             for name in self._declared_names(declaration):
-                exports[name] = frame.scope.lookup(name) or CLEAN
+                self._set_export(frame, name, frame.scope.lookup(name) or CLEAN, declaration)
             return
         value = node.child_by_field_name("value")
         if value is not None:
-            exports["default"] = self.value(frame, value)
+            self._set_export(frame, "default", self.value(frame, value), node)
             return
         source = node.child_by_field_name("source")
         spec = _string_content(source) if source is not None else None
@@ -770,6 +784,11 @@ class Engine:
                 exports[exported] = frame.scope.lookup(name) or CLEAN
             else:
                 exports[exported] = self._export_of(loaded, spec, name)
+
+    @staticmethod
+    def _set_export(frame: _Frame, name: str, value: Value, node: Node) -> None:
+        frame.module.exports[name] = value
+        frame.module.export_lines[name] = node.start_point[0] + 1
 
     @staticmethod
     def _declared_names(declaration: Node) -> list[str]:
@@ -871,12 +890,35 @@ class Engine:
         if kind == "array":
             parts = [self.value(frame, c) for c in node.named_children if c.type != "comment"]
             return union(parts) if parts else CLEAN
+        if kind == "this":
+            return frame.scope.lookup("this") or CLEAN
+        if kind == "class":
+            return self._class(frame, node)
         if kind in _FUNCTIONS:
             name_node = node.child_by_field_name("name")
             return Value(
                 func=FuncRef(node, frame.module, frame.scope, _text(name_node) or "<anonymous>")
             )
         return CLEAN
+
+    def _class(self, frame: _Frame, node: Node) -> Value:
+        """A local class: its methods and function-valued fields, by name."""
+        members: dict[str, Value] = {}
+        body = node.child_by_field_name("body")
+        owner = _text(node.child_by_field_name("name")) or "<class>"
+        # Methods see ``this`` as an instance with these members, even when called unbound.
+        scope = Scope(frame.scope, {"this": Value(members=members)})
+        for child in body.named_children if body is not None else []:
+            if child.type == "method_definition":
+                name = _text(child.child_by_field_name("name"))
+                func = FuncRef(child, frame.module, scope, f"{owner}.{name}")
+                members[name] = Value(func=func)
+            elif child.type in ("field_definition", "public_field_definition"):
+                key = child.child_by_field_name("property") or child.child_by_field_name("name")
+                value = child.child_by_field_name("value")
+                if key is not None and value is not None:
+                    members[_text(key)] = self.value(frame, value)
+        return Value(members=members)
 
     def _identifier(self, frame: _Frame, node: Node) -> Value:
         name = _text(node)
@@ -1031,10 +1073,18 @@ class Engine:
             return Value(inert=True)
         if fn_value.func is not None:
             caller = frame.location(node)
-            return self.call(fn_value.func, values, caller, short(callee), frame.depth)
+            name = short(callee)
+            return self.call(fn_value.func, values, caller, name, frame.depth, receiver)
+        if is_new and fn_value.members is not None and not fn_value.origin:
+            return Value(members=fn_value.members)  # an instance of a local class
+        if qual in _REGISTRARS and args and values[1:]:
+            # functions.http('name', fn): Cloud Functions' entry point named by the call.
+            entry = _string_content(args[0])
+            if entry is not None:
+                self._set_export(frame, entry, values[1], node)
         parts = [*values, *([receiver] if receiver is not None else [])]
         result = union(parts) if parts else CLEAN
-        self._callbacks(frame, args, values, receiver, short(callee))
+        self._callbacks(frame, qual, values, receiver, short(callee))
         func = next((v.func for v in values if v.func is not None), None)
         if func is None and receiver is not None:
             func = receiver.func
@@ -1050,13 +1100,15 @@ class Engine:
     def _callbacks(
         self,
         frame: _Frame,
-        args: list[Node],
+        qual: str,
         values: list[Value],
         receiver: Value | None,
         name: str,
     ) -> None:
         """Walk functions handed to a library call: ``items.map(x => ...)``, ``.then(...)``."""
         data = receiver if receiver is not None and receiver.func is None else CLEAN
+        if qual.startswith("express") and qual.rsplit(".", 1)[-1] in _ROUTES:
+            data = Value(flow=RAW)  # an Express route's request is the event
         for value in values:
             if value.func is None or value.func.node.type not in _FUNCTIONS:
                 continue

@@ -48,6 +48,7 @@ class Module:
     root: Node
     scope: Scope
     exports: dict[str, Value] = field(default_factory=dict)
+    export_lines: dict[str, int] = field(default_factory=dict)  # where each export is set
     js_types: bool = False  # imports js-yaml-js-types, whose tags run code
 
     def location(self, node: Node) -> Location:
