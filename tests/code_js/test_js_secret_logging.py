@@ -31,7 +31,9 @@ def test_whole_environment_logged(analyse: Analyse) -> None:
             [(3, "process.env read"), (3, "assigned to env"), (4, "reaches console.info")],
         ),
     ]
-    assert facts.issues[0].message == "process.env is written to the log by console.log"
+    assert facts.issues[0].message == (
+        "a secret is written to the logs: process.env via console.log"
+    )
 
 
 def test_authorization_header_and_secret_env_var(analyse: Analyse) -> None:

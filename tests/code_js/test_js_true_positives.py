@@ -41,7 +41,9 @@ def test_order_id_reaches_exec_in_commonjs(analyse: Analyse) -> None:
     issue = facts.issues[0]
     assert issue.function == "aws_lambda_function.api"
     assert issue.location.file.endswith("code/index.js")
-    assert issue.message == ("event.body from the event reaches child_process.exec (an OS command)")
+    assert issue.message == (
+        "event data reaches an operating-system command: child_process.exec (from event.body)"
+    )
 
 
 def test_node_serialize_on_the_body(analyse: Analyse) -> None:

@@ -77,12 +77,13 @@ _GLOBAL_OBJECTS = frozenset({"globalThis", "global", "window", "self"})
 _AWS_SECRET_ENV = frozenset({"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"})
 _ERROR_NAMES = frozenset({"error", "err", "errors", "invalid", "isInvalid"})
 _EXITS = frozenset({"return_statement", "throw_statement", "continue_statement", "break_statement"})
-_RULE_WHAT = {
-    "INJ001": "an OS command",
-    "INJ002": "code evaluation or unsafe deserialisation",
-    "INJ003": "SQL query text",
-    "INJ004": "a file path",
-    "INJ005": "an outbound request URL",
+# The same wording as the Python analyser's, so a finding reads alike in both languages.
+_MESSAGES = {
+    "INJ001": "event data reaches an operating-system command",
+    "INJ002": "event data reaches code evaluation or unsafe deserialisation",
+    "INJ003": "event data reaches query text",
+    "INJ004": "event data reaches a file path",
+    "INJ005": "event data decides where an outbound request goes",
 }
 
 
@@ -1132,7 +1133,7 @@ class Engine:
             return
         steps = extend(flow, location, f"reaches {sink}") or ()
         if rule == "SEC004":
-            message = f"{subject(steps)} is written to the log by {sink}"
+            message = f"a secret is written to the logs: {subject(steps)} via {sink}"
         else:
-            message = f"{subject(steps)} from the event reaches {sink} ({_RULE_WHAT[rule]})"
+            message = f"{_MESSAGES[rule]}: {sink} (from {subject(steps)})"
         self._issues[key] = CodeIssue(rule, self._function, location, message, steps, sink)
