@@ -53,7 +53,14 @@ class JavaScriptAnalyser:
         return (fn.runtime or "").lower().startswith("nodejs")
 
     def analyse(self, fn: Function, artifact: Artifact) -> CodeFacts:
-        return _Run(fn, artifact).facts()
+        run = _Run(fn, artifact)
+        try:
+            return run.facts()
+        except RecursionError:
+            # Nesting within the depth limit can still exhaust Python's stack.
+            reason = "handler code nests too deeply to analyse"
+            gap = CollectionGap(fn.location, reason, fn.address, "code")
+            return CodeFacts(gaps=(gap,))
 
 
 class _Run:
@@ -181,6 +188,12 @@ class _Run:
         if source is None:
             return None
         tree = parse(source, member)
+        depth_limit = active().max_nesting_depth
+        if _depth(tree.root_node, depth_limit) > depth_limit:
+            reason = limit_message("max_nesting_depth", depth_limit, f"{member} not analysed")
+            location = Location(member_location(self._artifact, member))
+            self._gaps.append(CollectionGap(location, reason, self._fn.address, "code"))
+            return None
         self._trees.append(tree)
         module = Module(
             member,
@@ -228,6 +241,19 @@ def _name_of(node: Node) -> str:
     if name is not None and name.text:
         return name.text.decode("utf-8", "replace")
     return "<anonymous>"
+
+
+def _depth(root: Node, limit: int) -> int:
+    """How deeply named nodes nest (counting stops just past ``limit``)."""
+    deepest = 0
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            break
+        stack.extend((child, depth + 1) for child in node.named_children)
+    return deepest
 
 
 def _first_error_line(root: Node) -> int:

@@ -40,8 +40,8 @@ if TYPE_CHECKING:
 __all__ = ["Engine", "node_key"]
 
 # How deep local calls nest, and how many function bodies one handler may cost.
-_MAX_DEPTH = 12
-_MAX_WALKS = 20_000
+_MAX_DEPTH = 10
+_MAX_WALKS = 5_000
 _TEXT_WIDTH = 60
 
 _FUNCTIONS = frozenset(
@@ -223,6 +223,7 @@ class Engine:
         self._stack: list[tuple[str, int, int]] = []
         self._walks = 0
         self.walked: set[tuple[str, int, int]] = set()
+        self._plain_results: dict[tuple[str, int, int], Value] = {}
         self.truncated = False
 
     @property
@@ -272,6 +273,30 @@ class Engine:
         if depth > _MAX_DEPTH or key in self._stack or self._walks >= _MAX_WALKS:
             self.truncated = self.truncated or self._walks >= _MAX_WALKS
             return union(args) if args else CLEAN
+        # A top-level function called with no data is walked once: what it returns and
+        # reports cannot differ (a nested one may close over variables tainted since).
+        carries = func.closure.parent is not None or any(
+            a.flow is not None or a.secret is not None for a in args
+        )
+        if not carries and key in self._plain_results:
+            return self._plain_results[key]
+        result = self._walk(func, key, args, caller, name, depth, this)
+        if not carries:
+            self._plain_results[key] = result
+        if caller is not None:
+            result = stepped(result, caller, f"returned from {name}()")
+        return result
+
+    def _walk(
+        self,
+        func: FuncRef,
+        key: tuple[str, int, int],
+        args: list[Value],
+        caller: Location | None,
+        name: str,
+        depth: int,
+        this: Value | None,
+    ) -> Value:
         self._walks += 1
         self.walked.add(key)
         frame = _Frame(func.module, Scope(func.closure), depth + 1)
@@ -292,8 +317,6 @@ class Engine:
                 result = self.value(frame, body)
         finally:
             self._stack.pop()
-        if caller is not None:
-            result = stepped(result, caller, f"returned from {name}()")
         return result
 
     def _bind_parameters(
