@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from typing import Any
 
 from fnguard.config import Thresholds
@@ -76,6 +77,12 @@ def event(fn: Function, source: str, event_type: str) -> Trigger:
     )
 
 
-def run(rule_id: str, inv: Inventory, **thresholds: Any) -> list[Finding]:
-    ctx = RuleContext(thresholds=Thresholds(**thresholds), permissions=default_checker())
+def run(
+    rule_id: str, inv: Inventory, today: _dt.date | None = None, **thresholds: Any
+) -> list[Finding]:
+    ctx = RuleContext(
+        thresholds=Thresholds(**thresholds),
+        permissions=default_checker(),
+        today=today or _dt.date.today(),
+    )
     return list(get_rule(rule_id).check(inv, ctx))

@@ -569,7 +569,16 @@ def _check_trust(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
             continue
         if view.fn.provider is Provider.GCP:
             if view.role.is_default_service_account:
-                yield role_finding(IAM006, view, "is a default service account")
+                kind = "App Engine" if "@appspot." in (view.role.arn or "") else "Compute Engine"
+                yield role_finding(
+                    IAM006,
+                    view,
+                    f"is a default service account (the {kind} one): every workload of the "
+                    "project left on it shares it, and Google grants it roles/editor unless "
+                    "the organization policy iam.automaticIamGrantsForDefaultServiceAccounts "
+                    "is enforced",
+                    evidence=[Evidence("service account", view.role.arn or view.role.address)],
+                )
             continue
         trust = view.role.trust_policy
         if trust is None or trust.document is None:

@@ -8,6 +8,7 @@ configuration points at something that lives inside a VPC.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,7 @@ from fnguard.model import (
     VpcEndpoint,
 )
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
-from fnguard.rules._net_private import private_signs
+from fnguard.rules._net_private import PrivateSign, private_signs
 from fnguard.rules._net_vpc import in_vpc, vpc_view
 from fnguard.rules._run_permissions import allowed_somewhere
 
@@ -31,6 +32,16 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 __all__ = ["NET001", "NET002", "NET003", "NET004", "RULES"]
+
+# Terraform attributes of GCP resources that only answer on a VPC network.
+_GCP_PRIVATE_REF = re.compile(
+    r"\b(?:data\.)?(?:google_redis_(?:instance|cluster)\.[\w-]+\S*?\.(?:host|discovery_endpoints)"
+    r"|google_sql_database_instance\.[\w-]+\S*?\.private_ip_address"
+    r"|google_alloydb_instance\.[\w-]+\S*?\.ip_address"
+    r"|google_memcache_instance\.[\w-]+\S*?\.(?:discovery_endpoint|memcache_nodes)"
+    r"|google_filestore_instance\.[\w-]+\S*?\.networks"
+    r"|google_compute_instance\.[\w-]+\S*?\.network_interface\S*?\.network_ip)"
+)
 
 
 def _aws(inv: Inventory) -> Iterator[Function]:
@@ -44,19 +55,23 @@ NET001 = RuleMeta(
     title="Function uses private resources but is not in a VPC",
     impact=7,
     area="network",
+    providers=(Provider.AWS, Provider.GCP),
     description=(
         "The function's environment names a resource that lives inside a VPC (an RDS / Aurora, "
         "ElastiCache, Redshift, DocumentDB, Neptune, MemoryDB or MSK endpoint, an OpenSearch VPC "
         "domain, an RFC 1918 address or an .internal host) but the function has no VPC "
         "configuration. Either the connection fails, or the resource was made reachable from "
-        "the internet so that the function could reach it. A function with no VPC and no sign "
+        "the internet so that the function could reach it. On GCP the signs are Memorystore, "
+        "Cloud SQL private IP, AlloyDB, Filestore and VM internal addresses, and the VPC "
+        "attachment is a Serverless VPC Access connector. A function with no VPC and no sign "
         "of private resources is not reported: a VPC is not a control in itself."
     ),
     remediation=Remediation(
         text=(
             "Attach the function to private subnets of the resource's VPC (at least two AZs) with "
             "a security group the resource's security group admits, and keep the resource "
-            "private (publicly_accessible = false)."
+            "private (publicly_accessible = false). GCP: set vpc_connector to a Serverless VPC "
+            "Access connector on the resource's network."
         ),
         terraform=(
             'resource "aws_lambda_function" "fn" {\n'
@@ -84,12 +99,29 @@ NET001 = RuleMeta(
 )
 
 
+def _gcp_private_signs(fn: Function) -> tuple[PrivateSign, ...]:
+    """GCP: references to resources reachable only on a VPC network (Memorystore, a Cloud SQL
+    private IP, AlloyDB, Filestore, a VM's internal IP), then private addresses and hosts."""
+    signs: list[PrivateSign] = []
+    for var in fn.environment:
+        found = _GCP_PRIVATE_REF.search(var.source_expr or "")
+        if found:
+            signs.append(PrivateSign(var.name, "reference to a VPC-only resource", found.group(0)))
+    named = {s.variable for s in signs}
+    signs.extend(s for s in private_signs(fn.environment) if s.variable not in named)
+    return tuple(signs)
+
+
 def _check_net001(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
-    for fn in _aws(inv):
+    for fn in inv.functions:
         if in_vpc(fn):
             continue
-        signs = private_signs(fn.environment)
+        gcp = fn.provider is Provider.GCP
+        signs = _gcp_private_signs(fn) if gcp else private_signs(fn.environment)
         if not signs:
+            continue
+        if gcp:
+            yield from _gcp_net001(inv, fn, signs)
             continue
         if inv.gaps_for(fn.address, "vpc"):
             yield NET001.unknown(
@@ -113,6 +145,30 @@ def _check_net001(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
             ),
             evidence=[Evidence(s.variable, f"{s.what}: {s.shown}") for s in signs],
         )
+
+
+def _gcp_net001(inv: Inventory, fn: Function, signs: tuple[PrivateSign, ...]) -> Iterator[Finding]:
+    evidence = [Evidence(s.variable, f"{s.what}: {s.shown}") for s in signs]
+    if inv.gaps_for(fn.address, "vpc"):
+        yield NET001.unknown(
+            fn=fn,
+            message=f"{fn.name or fn.address} uses private resources and its VPC connector "
+            "could not be read",
+            evidence=evidence,
+        )
+        return
+    first = signs[0]
+    yield NET001.finding(
+        resource=fn.address,
+        location=fn.location,
+        function=fn,
+        message=(
+            f"{fn.name or fn.address} has no VPC connector but {first.variable} points at a "
+            f"{first.what} ({first.shown}): the connection fails, or the resource is "
+            "reachable from the internet"
+        ),
+        evidence=evidence,
+    )
 
 
 # --------------------------------------------------------------------------- NET002

@@ -20,6 +20,7 @@ from fnguard.model import (
     Finding,
     Function,
     Inventory,
+    PolicyKind,
     Provider,
     Queue,
     Remediation,
@@ -46,13 +47,17 @@ RUN001 = RuleMeta(
     title="Recursive invocation loop",
     impact=7,
     area="runtime",
+    providers=(Provider.AWS, Provider.GCP),
     description=(
         "The function is triggered by an S3 bucket, SQS queue or SNS topic that its own role "
         "may write to (S3 prefix and suffix filters considered): one event can make it "
         "invoke itself again and again. Lambda's recursive loop detection (RecursiveLoop "
         "Terminate, the default) stops such loops after about 16 invocations when the SDK "
         "passes the tracing header; with RecursiveLoop=Allow nothing stops them. Allow on its "
-        "own is reported at low impact."
+        "own is reported at low impact. GCP: a function triggered by a Storage bucket (object "
+        "finalized) or a Pub/Sub topic whose service account holds a role that writes objects "
+        "there / publishes there, on the project or on the bucket / topic itself; nothing "
+        "stops such a loop."
     ),
     remediation=Remediation(
         text=(
@@ -288,9 +293,115 @@ def _trigger_findings(
     )
 
 
+# --------------------------------------------------------------------------- GCP
+
+# Predefined roles that carry storage.objects.create / pubsub.topics.publish (Google Cloud
+# "IAM roles and permissions index"); custom roles cannot be judged offline.
+_GCP_WRITERS = {
+    "storage": frozenset(
+        {
+            "roles/owner",
+            "roles/editor",
+            "roles/storage.admin",
+            "roles/storage.objectAdmin",
+            "roles/storage.objectCreator",
+            "roles/storage.objectUser",
+            "roles/storage.legacyBucketOwner",
+            "roles/storage.legacyBucketWriter",
+        }
+    ),
+    "pubsub": frozenset(
+        {
+            "roles/owner",
+            "roles/editor",
+            "roles/pubsub.admin",
+            "roles/pubsub.editor",
+            "roles/pubsub.publisher",
+        }
+    ),
+}
+# Events a write of the function can cause: an object created in the bucket, a message
+# published on the topic (gen 1 and gen 2 / Eventarc names).
+_GCP_LOOP_EVENTS = (
+    ("storage", re.compile(r"storage\.object\.(?:finalize|change)|storage\.object\.v1\.finalized")),
+    ("pubsub", re.compile(r"pubsub\.topic\.(?:publish|v1\.messagePublished)|topic\.publish")),
+)
+_GCP_CUSTOM_ROLE = re.compile(r"^(?:projects|organizations)/[^/]+/roles/")
+
+
+def _gcp_family(trig: Trigger) -> str | None:
+    event = next((v for k, v in trig.filters if k == "event"), "")
+    return next((family for family, pattern in _GCP_LOOP_EVENTS if pattern.search(event)), None)
+
+
+def _gcp_grants(role: Role, family: str, target: str | None) -> tuple[list[str], list[str]]:
+    """Writing roles the account holds on ``target`` or the project ("ROLE on WHERE"), and
+    custom roles there (undecidable offline)."""
+    scoped = [
+        str(binding.get("role", ""))
+        for policy in role.policies
+        if policy.kind is PolicyKind.RESOURCE and target is not None and policy.arn == target
+        for binding in (policy.document or {}).get("bindings", ())
+        if isinstance(binding, dict)
+    ]
+    held = [f"{r} on {target}" for r in scoped] + [f"{r} on the project" for r in role.gcp_roles]
+    writers = [h for h in held if h.split(" ", 1)[0] in _GCP_WRITERS[family]]
+    custom = [h for h in held if _GCP_CUSTOM_ROLE.match(h)]
+    return writers, custom
+
+
+def _gcp_loop(inv: Inventory, fn: Function, trig: Trigger, family: str) -> Iterator[Finding]:
+    role = inv.role_of(fn)
+    what = "bucket" if family == "storage" else "topic"
+    label = f"{what} {trig.source or '(unknown)'}"
+    if role is None:
+        if fn.role:
+            yield RUN001.unknown(
+                fn=fn,
+                message=f"service account {fn.role} of {fn.name or fn.address} is not among "
+                "the sources",
+            )
+        return
+    writers, custom = _gcp_grants(role, family, trig.source)
+    evidence = [Evidence("trigger", f"{trig.kind.value} {label}")]
+    if writers:
+        yield RUN001.finding(
+            resource=fn.address,
+            location=fn.location,
+            function=fn,
+            impact=_LOOP_UNBOUNDED_IMPACT,
+            message=(
+                f"{fn.name or fn.address} is triggered by {label} and its service account "
+                f"{role.address} may write to it ({writers[0]}): a recursive loop that nothing "
+                "on GCP stops"
+            ),
+            evidence=[*evidence, *(Evidence("service account role", r) for r in writers)],
+        )
+    elif custom or (role.is_default_service_account and not role.gcp_roles):
+        why = (
+            f"custom role {custom[0]} cannot be judged offline"
+            if custom
+            else f"{role.address} is a default service account, which holds roles/editor "
+            "unless automatic grants are disabled"
+        )
+        yield RUN001.unknown(
+            fn=fn,
+            message=f"cannot tell whether {fn.name or fn.address} writes to its trigger: {why}",
+            evidence=evidence,
+        )
+
+
+def _check_gcp_run001(inv: Inventory, fn: Function) -> Iterator[Finding]:
+    for trig in inv.triggers_of(fn):
+        family = _gcp_family(trig) if trig.kind is TriggerKind.GCP_EVENT else None
+        if family is not None and trig.enabled:
+            yield from _gcp_loop(inv, fn, trig, family)
+
+
 def _check_run001(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     for fn in inv.functions:
-        if fn.provider is not Provider.AWS:
+        if fn.provider is Provider.GCP:
+            yield from _check_gcp_run001(inv, fn)
             continue
         triggers = [t for t in inv.triggers_of(fn) if t.kind in _WRITE_ACTIONS and t.enabled]
         triggers = [t for t in triggers if t.kind is not TriggerKind.S3 or _creates_objects(t)]

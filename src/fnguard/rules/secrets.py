@@ -71,7 +71,8 @@ SEC001 = RuleMeta(
         text=(
             "Store the secret in Secrets Manager or SSM Parameter Store (SecureString) and "
             "pass only its name or ARN; the function reads it at runtime (SDK, or the AWS "
-            "Parameters and Secrets Lambda extension). Rotate any secret that was committed."
+            "Parameters and Secrets Lambda extension). On GCP, store it in Secret Manager and "
+            "expose it with secret_environment_variables. Rotate any secret that was committed."
         ),
         terraform=(
             "environment {\n"
@@ -163,7 +164,8 @@ SEC002 = RuleMeta(
     remediation=Remediation(
         text=(
             "Create a customer-managed KMS key with rotation, restrict its key policy to the "
-            "deployers and the execution role, and set it as the function's environment key."
+            "deployers and the execution role, and set it as the function's environment key. "
+            "GCP: create a Cloud KMS key and set kms_key_name on the function (CMEK)."
         ),
         terraform=(
             'resource "aws_kms_key" "env" {\n'
@@ -207,17 +209,18 @@ def _check_env_key(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
         if fn.kms_key_arn is not None and not provider_managed:
             continue
         shown = ", ".join(sorted(literals)[:8])
+        managed_by = "Google" if fn.provider is Provider.GCP else "provider"
         yield SEC002.finding(
             resource=fn.address,
             location=fn.location,
             message=(
                 f"{fn.address}: environment ({len(literals)} literal "
                 f"{'value' if len(literals) == 1 else 'values'}) is encrypted with a "
-                "provider-managed key"
+                f"{managed_by}-managed key"
             ),
             evidence=[
                 Evidence("variables", shown),
-                Evidence("kms key", fn.kms_key_arn or "none (provider default)"),
+                Evidence("kms key", fn.kms_key_arn or f"none ({managed_by} default)"),
             ],
             function=fn,
         )
