@@ -17,6 +17,7 @@ from fnguard.code.javascript._locate import (
     resolve_import,
     yaml_major,
 )
+from fnguard.code.javascript._patterns import transport_issues
 from fnguard.code.javascript._taint import Engine, node_key
 from fnguard.code.javascript._values import FuncRef, Module, Scope, Value
 from fnguard.errors import InputError
@@ -129,7 +130,9 @@ class _Run:
             # call any of the role unused on this function's account.
             dynamic_sdk_use=True,
         )
-        return CodeFacts(handlers=(code,), issues=engine.issues, gaps=tuple(self._gaps))
+        transport = [i for m in self._modules.values() for i in transport_issues(m, fn.address)]
+        issues = (*engine.issues, *transport)
+        return CodeFacts(handlers=(code,), issues=issues, gaps=tuple(self._gaps))
 
     def _gap(self, reason: str, location: Location | None = None) -> CodeFacts:
         gap = CollectionGap(location or self._fn.location, reason, self._fn.address, "code")

@@ -35,6 +35,7 @@ __all__ = [
     "module_name",
     "sanitised",
     "sink_hits",
+    "write_outside_tmp",
 ]
 
 ALL_RULES = frozenset({"INJ001", "INJ002", "INJ003", "INJ004", "INJ005"})
@@ -371,6 +372,83 @@ def _path_hits(site: CallSite) -> list[Hit]:
         return []
     count = 2 if name in _FS_TWO_PATHS else 1 if name in _FS_ONE_PATH else 0
     return [Hit("INJ004", site.qual, v) for v in site.values[:count] if _tainted("INJ004", v)][:1]
+
+
+# --------------------------------------------------------------------------- RUN002
+
+_FS_WRITES: dict[str, int] = {
+    "writeFile": 0,
+    "writeFileSync": 0,
+    "appendFile": 0,
+    "appendFileSync": 0,
+    "createWriteStream": 0,
+    "mkdir": 0,
+    "mkdirSync": 0,
+    "outputFile": 0,
+    "outputFileSync": 0,
+    "outputJson": 0,
+    "writeJson": 0,
+    "writeJsonSync": 0,
+    "copyFile": 1,
+    "copyFileSync": 1,
+    "rename": 1,
+    "renameSync": 1,
+    "symlink": 1,
+    "symlinkSync": 1,
+}
+WRITABLE_PREFIXES = ("/tmp", "/dev/", "/proc/", "/mnt/")
+_CODE_FOLDERS = frozenset({"__dirname", "process.cwd()", "import.meta.dirname"})
+
+
+def constant_prefix(node: Node) -> tuple[str, bool] | None:
+    """The text a path expression starts with, and whether that is all of it."""
+    if node.type == "string":
+        return _text(node)[1:-1], True
+    if node.type == "template_string":
+        prefix = ""
+        for child in node.children:
+            if child.type == "template_substitution":
+                return prefix, False
+            if child.type == "string_fragment":
+                prefix += _text(child)
+        return prefix, True
+    if node.type == "binary_expression":
+        left = node.child_by_field_name("left")
+        found = constant_prefix(left) if left is not None else None
+        return (found[0], False) if found is not None else None
+    if node.type == "call_expression":
+        function = node.child_by_field_name("function")
+        callee = _text(function) if function is not None else ""
+        args = node.child_by_field_name("arguments")
+        first = args.named_children[0] if args is not None and args.named_children else None
+        if callee in ("path.join", "path.resolve", "join", "resolve") and first is not None:
+            if _text(first) in _CODE_FOLDERS:
+                return "__dirname/", False
+            found = constant_prefix(first)
+            return (found[0], False) if found is not None else None
+    if _text(node) in _CODE_FOLDERS:
+        return "__dirname/", False
+    return None
+
+
+def write_outside_tmp(site: CallSite) -> tuple[str, str] | None:
+    """(path shown, where) when an fs write targets the read-only part of the file system."""
+    module, _, name = site.qual.rpartition(".")
+    index = _FS_WRITES.get(name)
+    if module != "fs" or index is None or len(site.args) <= index:
+        return None
+    found = constant_prefix(site.args[index])
+    if found is None or not found[0]:
+        return None
+    prefix, complete = found
+    if prefix.startswith(WRITABLE_PREFIXES) or "/tmp".startswith(prefix):
+        return None
+    shown = prefix if complete else f"{prefix}..."
+    if prefix.startswith("__dirname/"):
+        return shown, "the function's code folder (/var/task)"
+    if not prefix.startswith("/"):
+        return shown, "a relative path under /var/task"
+    return shown, shown
 
 
 # --------------------------------------------------------------------------- INJ005

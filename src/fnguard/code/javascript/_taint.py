@@ -1086,6 +1086,9 @@ class Engine:
         for hit in _sinks.sink_hits(site):
             if hit.value.flow is not None:
                 self._report(frame, node, hit.rule, hit.sink, hit.value.flow)
+        written = _sinks.write_outside_tmp(site)
+        if written is not None:
+            self._write(frame, node, qual, *written)
         if _sinks.is_logger(qual, method, receiver_text):
             for value in values:
                 if value.secret is not None:
@@ -1148,6 +1151,18 @@ class Engine:
         if loaded is not None:
             return Value(members=loaded.exports)
         return Value(origin=_sinks.module_name(spec))
+
+    def _write(self, frame: _Frame, node: Node, sink: str, shown: str, where: str) -> None:
+        location = frame.location(node)
+        key = ("RUN002", location, sink)
+        if key in self._issues:
+            return
+        message = (
+            f"writes to {where} ({sink}): outside /tmp the Lambda file system is read-only, "
+            "so this fails at run time"
+        )
+        steps = (FlowStep(location, f"writes {shown}"),)
+        self._issues[key] = CodeIssue("RUN002", self._function, location, message, steps, sink)
 
     def _report(self, frame: _Frame, node: Node, rule: str, sink: str, flow: Flow) -> None:
         location = frame.location(node)
