@@ -268,3 +268,23 @@ def test_module_exports_object_and_callbacks(analyse: Analyse) -> None:
             ],
         )
     ]
+
+
+def test_typescript_import_require_and_export_assignment(analyse: Analyse) -> None:
+    facts = analyse(
+        {
+            "index.ts": """
+            import cp = require('child_process');
+            const impl = { handler: async (event: any) => { cp.exec(event.body); } };
+            export = impl;
+            """
+        }
+    )
+    assert flows(facts) == [
+        (
+            "INJ001",
+            2,
+            "child_process.exec",
+            [(2, "event.body read"), (2, "reaches child_process.exec")],
+        )
+    ]

@@ -1,4 +1,4 @@
-"""The interim statement matcher, straight through the PermissionChecker protocol."""
+"""The engine-backed checker, straight through the PermissionChecker protocol."""
 
 from __future__ import annotations
 
@@ -97,7 +97,8 @@ def test_explicit_deny_overrides_allow(checker: PermissionChecker) -> None:
 
 
 def test_conditional_allow_and_deny(checker: PermissionChecker) -> None:
-    cond = {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}
+    """A condition on a key not known offline (the role's tags) leaves the answer open."""
+    cond = {"StringEquals": {"aws:PrincipalTag/team": "blue"}}
     allowed = checker.identity_allows([pol(allow("s3:GetObject", Condition=cond))], "s3:GetObject")
     assert allowed.allowed and allowed.conditional
     both = [
@@ -111,7 +112,7 @@ def test_conditional_allow_and_deny(checker: PermissionChecker) -> None:
 
 
 def test_unconditional_allow_wins_over_conditional_one(checker: PermissionChecker) -> None:
-    cond = {"Bool": {"aws:SecureTransport": "true"}}
+    cond = {"StringLike": {"aws:PrincipalTag/team": "b*"}}
     policies = [pol(allow("s3:GetObject", Condition=cond), allow("s3:GetObject", Sid="Plain"))]
     assert checker.identity_allows(policies, "s3:GetObject") == Decision(True, ("p#Plain",))
 

@@ -29,10 +29,12 @@ def _may_put(resource_pattern: str, request: str) -> bool:
         (THUMBS, "${aws_s3_bucket.thumbnails.arn}/a.jpg", True),
         ("${Thumbnails.Arn}/*", "arn:aws:s3:::x/a", False),  # CloudFormation, unresolved
         ("arn:aws:s3:::${AWS::AccountId}-data/*", "arn:aws:s3:::1-data/a", False),
-        # IAM policy variables stand for any value
-        ("arn:aws:s3:::home/${aws:username}/*", "arn:aws:s3:::home/alice/a", True),
+        # IAM policy variables: a role session has no aws:username, so that pattern names
+        # nothing (but its default value); a role tag is unknown offline and may be anything
+        ("arn:aws:s3:::home/${aws:username}/*", "arn:aws:s3:::home/alice/a", False),
         ("arn:aws:s3:::t/${aws:PrincipalTag/team}/*", "arn:aws:s3:::t/red/a", True),
-        ("arn:aws:s3:::h/${aws:username, 'none'}/*", "arn:aws:s3:::h/bob/a", True),
+        ("arn:aws:s3:::h/${aws:username, 'none'}/*", "arn:aws:s3:::h/bob/a", False),
+        ("arn:aws:s3:::h/${aws:username, 'none'}/*", "arn:aws:s3:::h/none/a", True),
         # the escapes are their literal character, not a wildcard
         ("arn:aws:s3:::b/${*}", "arn:aws:s3:::b/*", True),
         ("arn:aws:s3:::b/${*}", "arn:aws:s3:::b/anything", False),

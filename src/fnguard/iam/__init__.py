@@ -1,7 +1,8 @@
 """IAM: the permission questions rules ask, behind one interface.
 
-``default_checker()`` is what the scanner injects into ``RuleContext.permissions``; today it is
-the statement matcher, later the full evaluator, with no change for rules.
+``default_checker()`` is what the scanner injects into ``RuleContext.permissions``: the offline
+evaluator (``fnguard.iam.engine``) behind the ``PermissionChecker`` protocol, so explicit
+denies, permission boundaries and conditions decide what rules see.
 """
 
 from __future__ import annotations
@@ -9,17 +10,34 @@ from __future__ import annotations
 import functools
 
 from fnguard.iam._actions import ACCESS_LEVELS, dataset_version, resource_scopable
-from fnguard.iam._compiled import as_list
+from fnguard.iam._analysis import (
+    CREDENTIALS_EXPOSURE,
+    DATA_EXFILTRATION,
+    Exposure,
+    ExposureClass,
+    admin_decision,
+    exposure,
+)
+from fnguard.iam._contextual import ContextChecker, contextual
+from fnguard.iam._elements import as_list
 from fnguard.iam._interface import Decision, PermissionChecker
 from fnguard.iam._wildcard import is_policy_variable, placeholders, substitute
 
 __all__ = [
     "ACCESS_LEVELS",
+    "CREDENTIALS_EXPOSURE",
+    "DATA_EXFILTRATION",
+    "ContextChecker",
     "Decision",
+    "Exposure",
+    "ExposureClass",
     "PermissionChecker",
+    "admin_decision",
     "as_list",
+    "contextual",
     "dataset_version",
     "default_checker",
+    "exposure",
     "is_policy_variable",
     "placeholders",
     "resource_scopable",
@@ -29,6 +47,6 @@ __all__ = [
 
 @functools.lru_cache(maxsize=1)
 def default_checker() -> PermissionChecker:
-    from fnguard.iam._matcher import StatementMatcher
+    from fnguard.iam._checker import EngineChecker
 
-    return StatementMatcher()
+    return EngineChecker()

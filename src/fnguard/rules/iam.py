@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from fnguard.iam import as_list, resource_scopable
+from fnguard.iam import (
+    DATA_EXFILTRATION,
+    ExposureClass,
+    admin_decision,
+    as_list,
+    exposure,
+    resource_scopable,
+)
 from fnguard.model import Evidence, Finding, Inventory, PolicyKind, Provider, Remediation
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
 from fnguard.rules._iam_accounts import account_of, own_accounts
@@ -47,9 +54,13 @@ def _undecided(meta: RuleMeta, view: RoleView, question: str) -> Finding:
     )
 
 
-def _has_deny(view: RoleView) -> bool:
+def _needs_evaluation(view: RoleView) -> bool:
+    """Can anything but an Allow's own text change what it grants (a Deny, a boundary, a
+    condition)? If not, reading the Allow statements is the evaluator's answer too."""
     return view.role.boundary is not None or any(
-        str(s.get("Effect", "")).capitalize() == "Deny" for p in view.policies for s in p.statements
+        str(s.get("Effect", "")).capitalize() == "Deny" or "Condition" in s
+        for p in view.policies
+        for s in p.statements
     )
 
 
@@ -166,8 +177,8 @@ def _check_admin(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
             continue
         if view.fn.provider is not Provider.AWS:
             continue
-        decision = ctx.permissions.identity_allows(view.policies, "*", "*")
-        if decision.allowed:
+        decision = admin_decision(ctx.permissions, view.policies)
+        if decision is not None:
             note = " (under a condition)" if decision.conditional else ""
             yield role_finding(
                 IAM001,
@@ -271,7 +282,7 @@ def _broad_writes(
     wildcards: list[str] = []
     writes: dict[str, bool] = {}
     deciding: dict[str, None] = {}
-    check_each = _has_deny(view)
+    check_each = _needs_evaluation(view)
     for policy in view.policies:
         if policy.kind is PolicyKind.BOUNDARY:
             continue
@@ -361,26 +372,7 @@ IAM004 = RuleMeta(
     ),
 )
 
-# Reads that hand over data or key material (a judgement list, not an access level).
-_EXFILTRATION_ACTIONS = (
-    "secretsmanager:GetSecretValue",
-    "secretsmanager:BatchGetSecretValue",
-    "ssm:GetParameter",
-    "ssm:GetParameters",
-    "ssm:GetParametersByPath",
-    "ssm:GetParameterHistory",
-    "kms:Decrypt",
-    "s3:GetObject",
-    "s3:GetObjectVersion",
-    "dynamodb:Scan",
-    "dynamodb:Query",
-    "dynamodb:GetItem",
-    "dynamodb:BatchGetItem",
-    "dynamodb:ExportTableToPointInTime",
-    "rds-data:ExecuteStatement",
-    "lambda:GetFunction",
-)
-_EXFILTRATION = frozenset(a.lower() for a in _EXFILTRATION_ACTIONS)
+_EXFILTRATION = frozenset(a.lower() for a in DATA_EXFILTRATION)
 
 
 def _check_exfiltration(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
@@ -388,16 +380,13 @@ def _check_exfiltration(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
         if isinstance(view, Finding):
             yield view
             continue
-        found: list[str] = []
-        deciding: dict[str, None] = {}
         services = _services_on_all(view)
-        for action in _EXFILTRATION_ACTIONS:
-            if services is not None and action.partition(":")[0] not in services:
-                continue
-            decision = ctx.permissions.identity_allows(view.policies, action, "*")
-            if decision.allowed:
-                found.append(action)
-                deciding.update(dict.fromkeys(decision.deciding))
+        candidates = [
+            a for a in DATA_EXFILTRATION if services is None or a.partition(":")[0] in services
+        ]
+        classes = exposure(ctx.permissions, view.policies, candidates)
+        found = list(classes.of(ExposureClass.DATA_EXFILTRATION))
+        deciding = dict.fromkeys(d for a in found for d in classes.deciding[a])
         if found:
             yield role_finding(
                 IAM004,
@@ -726,6 +715,24 @@ IAM009 = RuleMeta(
 _NEGATIONS = ("NotAction", "NotResource", "NotPrincipal")
 
 
+# Actions to try a NotAction statement with (one it does not exclude will do).
+_PROBES = ("s3:GetObject", "iam:PassRole", "ec2:RunInstances", "sts:AssumeRole", "kms:Decrypt")
+
+
+def _grants_something(
+    view: RoleView, stmt: Mapping[str, Any], ident: str, ctx: RuleContext
+) -> bool:
+    """Does the statement take part in some Allow, once denies, the boundary and its own
+    conditions are weighed? Asked for one action and resource it covers."""
+    actions = as_list(stmt.get("Action"))[:3] or _PROBES
+    resources = as_list(stmt.get("Resource")) or ("*",)
+    for action in actions:
+        decision = ctx.permissions.identity_allows(view.policies, action, resources[0])
+        if decision.allowed and ident in decision.deciding:
+            return True
+    return False
+
+
 def _check_negations(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     for view in _views(inv, IAM009):
         if isinstance(view, Finding):
@@ -741,9 +748,14 @@ def _check_negations(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
             for index, stmt in enumerate(policy.statements):
                 if str(stmt.get("Effect", "")).capitalize() != "Allow":
                     continue
+                ident = f"{policy.name}#{stmt.get('Sid') or index}"
+                if policy.kind is not PolicyKind.TRUST and not _grants_something(
+                    view, stmt, ident, ctx
+                ):
+                    continue
                 for element in _NEGATIONS:
                     if element in stmt:
-                        hits.append((element, f"{policy.name}#{stmt.get('Sid') or index}"))
+                        hits.append((element, ident))
         if hits:
             elements = sorted({e for e, _ in hits})
             yield role_finding(

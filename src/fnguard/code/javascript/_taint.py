@@ -740,6 +740,15 @@ class Engine:
     # ----------------------------------------------------------------------- imports, exports
 
     def _import(self, frame: _Frame, node: Node) -> None:
+        for part in node.named_children:
+            if part.type == "import_require_clause":  # TypeScript: import cp = require('x')
+                required = part.child_by_field_name("source")
+                spec = _string_content(required) if required is not None else None
+                name = next((c for c in part.named_children if c.type == "identifier"), None)
+                if spec is not None and name is not None:
+                    loaded = self._load(self, frame.module.name, spec)
+                    frame.scope.names[_text(name)] = self._namespace_of(loaded, spec)
+                return
         source = node.child_by_field_name("source")
         spec = _string_content(source) if source is not None else None
         if spec is None:
@@ -794,6 +803,15 @@ class Engine:
         spec = _string_content(source) if source is not None else None
         loaded = self._load(self, frame.module.name, spec) if spec is not None else None
         clause = next((c for c in node.named_children if c.type == "export_clause"), None)
+        if clause is None and spec is None:
+            # TypeScript's ``export = handler``: the module object itself.
+            assigned = [c for c in node.named_children if c.type not in ("comment", "decorator")]
+            if assigned:
+                whole = self.value(frame, assigned[-1])
+                if whole.members is not None:
+                    exports.update(whole.members)
+                self._set_export(frame, "default", whole, node)
+            return
         if clause is None:
             if loaded is not None:  # export * from './x'
                 exports.update({k: v for k, v in loaded.exports.items() if k != "default"})

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from fnguard.iam.engine._errors import PolicyError
 from fnguard.iam.engine._evaluate import Decision, Outcome, PolicySet, evaluate
+from fnguard.iam.engine._knowledge import Assumptions, Knowledge
 from fnguard.iam.engine._model import (
     ConditionTest,
     Effect,
@@ -16,16 +17,19 @@ from fnguard.iam.engine._model import (
     Statement,
     parse_policy,
     parse_policy_json,
+    parse_statement,
 )
 from fnguard.iam.engine._request import Caller, CallerKind, ContextValue, Request
 
 __all__ = [
+    "Assumptions",
     "Caller",
     "CallerKind",
     "ConditionTest",
     "ContextValue",
     "Decision",
     "Effect",
+    "Knowledge",
     "Outcome",
     "Policy",
     "PolicyError",
@@ -37,4 +41,5 @@ __all__ = [
     "evaluate",
     "parse_policy",
     "parse_policy_json",
+    "parse_statement",
 ]

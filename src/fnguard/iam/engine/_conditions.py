@@ -9,17 +9,20 @@ the key is absent; ``...IfExists`` holds when the key is absent; ``Null`` tests 
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
-from fnguard.iam.engine._operators import NEGATED, OPERATORS, test_value
+from fnguard.iam.engine._knowledge import Knowledge
+from fnguard.iam.engine._operators import NEGATED, OPERATORS, network, test_value
 from fnguard.iam.engine._variables import substitute
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    from fnguard.iam.engine._knowledge import Assumptions
     from fnguard.iam.engine._model import ConditionTest
 
-__all__ = ["conditions_hold", "test_holds"]
+__all__ = ["conditions_hold", "conditions_partial", "test_holds", "test_partial"]
 
 _VARIABLE_FAMILIES = frozenset({"string", "arn"})
 
@@ -76,3 +79,109 @@ def conditions_hold(
     variables: Mapping[str, tuple[str, ...]] | None = None,
 ) -> bool:
     return all(test_holds(t, context, variables) for t in tests)
+
+
+_UNRESOLVED = re.compile(r"\$\{\s*([^},\s]+)[^}]*\}")
+
+
+def _wildcard_only(value: str) -> bool:
+    return bool(value) and not value.strip("*?")
+
+
+def _matches_outsider(family: str, value: str) -> bool:
+    """Does a policy value match *some* value of a stranger's own (its account, ARN, IP)?
+    Only a value that names nothing in particular does: ``*``, ``arn:aws:sns:*:*:*``, ``0/0``."""
+    if family == "string":
+        return _wildcard_only(value)
+    if family == "arn":
+        parts = value.split(":", 5)
+        if len(parts) != 6:
+            return _wildcard_only(value)
+        account, rest = parts[4], parts[5]
+        return _wildcard_only(account) or (not account and _wildcard_only(rest))
+    if family == "ip":
+        found = network(value)
+        return found is not None and found.prefixlen == 0
+    return False
+
+
+def _outsider_holds(test: ConditionTest) -> bool:
+    """The test when the key holds one value of the stranger's own."""
+    if test.operator == "null":
+        return any(v.lower() == "false" for v in test.values)
+    family = OPERATORS[test.operator][0]
+    hit = any(_matches_outsider(family, v) for v in test.values)
+    return hit != (test.operator in NEGATED)
+
+
+def _missing_key(
+    test: ConditionTest,
+    knowledge: Knowledge,
+    context: Mapping[str, tuple[str, ...]],
+    favour: bool,
+) -> bool | None:
+    """A test on a key the request does not carry. ``favour``: which outcome suits the caller
+    (``True`` under an Allow, ``False`` under a Deny)."""
+    if knowledge is Knowledge.UNKNOWN:
+        return None
+    if knowledge is Knowledge.CHOSEN:
+        return favour
+    absent = test_holds(test, context)
+    if knowledge is Knowledge.ABSENT:
+        return absent
+    present = _outsider_holds(test)
+    if knowledge is Knowledge.OUTSIDE:
+        return present
+    return (present or absent) if favour else (present and absent)
+
+
+def _variables_known(
+    test: ConditionTest, variables: Mapping[str, tuple[str, ...]], assumptions: Assumptions
+) -> bool:
+    """Are all the policy variables in the test's values either given or certainly absent?"""
+    for value in test.values:
+        for key in _UNRESOLVED.findall(value):
+            lowered = key.lower()
+            if lowered not in variables and assumptions.of(lowered) is not Knowledge.ABSENT:
+                return False
+    return True
+
+
+def test_partial(
+    test: ConditionTest,
+    context: Mapping[str, tuple[str, ...]],
+    variables: Mapping[str, tuple[str, ...]] | None,
+    assumptions: Assumptions,
+    favour: bool,
+) -> bool | None:
+    """``test_holds`` when some keys are not known: true, false, or ``None`` (undecided)."""
+    if test.operator not in OPERATORS:
+        return None  # accepted leniently from an inventory: fnguard cannot judge it
+    key = test.key.lower()
+    if key not in context:
+        return _missing_key(test, assumptions.of(key), context, favour)
+    if (
+        variables is not None
+        and OPERATORS[test.operator][0] in _VARIABLE_FAMILIES
+        and "${" in "".join(test.values)
+        and not _variables_known(test, variables, assumptions)
+    ):
+        return None
+    return test_holds(test, context, variables)
+
+
+def conditions_partial(
+    tests: Iterable[ConditionTest],
+    context: Mapping[str, tuple[str, ...]],
+    variables: Mapping[str, tuple[str, ...]] | None,
+    assumptions: Assumptions,
+    favour: bool,
+) -> bool | None:
+    """The tests ANDed in three values: any false decides, else any undecided leaves it open."""
+    undecided = False
+    for test in tests:
+        verdict = test_partial(test, context, variables, assumptions, favour)
+        if verdict is False:
+            return False
+        undecided = undecided or verdict is None
+    return None if undecided else True

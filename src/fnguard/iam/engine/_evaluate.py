@@ -15,24 +15,29 @@ The order follows the "Policy evaluation logic" page of the IAM User Guide:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from fnguard.iam._wildcard import matches
-from fnguard.iam.engine._conditions import conditions_hold
+from fnguard.iam.engine._conditions import conditions_hold, conditions_partial
+from fnguard.iam.engine._knowledge import Knowledge
 from fnguard.iam.engine._model import Effect, Policy
 from fnguard.iam.engine._principals import Naming, exempted, naming
 from fnguard.iam.engine._request import Caller, CallerKind, normalise_context
 from fnguard.iam.engine._variables import substitute
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Mapping, Sequence
 
+    from fnguard.iam.engine._knowledge import Assumptions
     from fnguard.iam.engine._model import Statement
     from fnguard.iam.engine._request import Request
 
 __all__ = ["Decision", "Outcome", "PolicySet", "evaluate"]
+
+_VARIABLE_KEYS = re.compile(r"\$\{\s*([A-Za-z0-9._-]+:[^},\s]+)[^}]*\}")
 
 
 class Outcome(StrEnum):
@@ -58,11 +63,16 @@ class PolicySet:
 @dataclass(frozen=True)
 class Decision:
     """The verdict, the statements that decided it (``policy#Sid`` or ``policy#index``; none
-    for an implicit deny, or for the root user acting in its own account) and why."""
+    for an implicit deny, or for the root user acting in its own account) and why.
+
+    ``conditional``: only under ``Assumptions`` -- the Allow rests on a condition (or escapes a
+    Deny) whose keys are not known offline, so it holds for some requests and not others.
+    """
 
     outcome: Outcome
     deciding: tuple[str, ...] = ()
     reason: str = ""
+    conditional: bool = False
 
     @property
     def allowed(self) -> bool:
@@ -79,29 +89,53 @@ class _Scope:
     variables: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-def _resource_matches(statement: Statement, scope: _Scope, variables: bool) -> bool:
+_Hit = tuple["Statement", Naming, bool]  # (statement, how it names the caller, certain)
+_Tri = bool | None
+
+
+def _unresolved_may_match(raw: str, scope: _Scope, assumptions: Assumptions) -> bool:
+    """A pattern whose variable has no value: could it name the resource for some value?
+    Never when every missing variable is certainly absent from the request."""
+    keys = [k.lower() for k in _VARIABLE_KEYS.findall(raw)]
+    if all(k in scope.variables or assumptions.of(k) is Knowledge.ABSENT for k in keys):
+        return False
+    return matches(raw, scope.resource)  # a variable matches any run of characters here
+
+
+def _resource_matches(
+    statement: Statement, scope: _Scope, variables: bool, assumptions: Assumptions | None
+) -> _Tri:
     if statement.resources is None:
         return True
     patterns: list[str] = []
+    maybe = False
     for raw in statement.resources:
         pattern = substitute(raw, scope.variables, pattern=True) if variables else raw
         if pattern is None:
             # An unresolved variable: that pattern matches nothing; under NotResource the
             # statement cannot be shown not to name the resource, so it does not apply.
-            if statement.not_resource:
+            if assumptions is not None and _unresolved_may_match(raw, scope, assumptions):
+                maybe = True
+            elif statement.not_resource:
                 return False
             continue
         if not variables and "${" in pattern:
             pattern = pattern.replace("$", "${$}")
         patterns.append(pattern)
     hit = any(matches(p, scope.resource) for p in patterns)
-    return hit != statement.not_resource
+    if hit:
+        return not statement.not_resource
+    return None if maybe else statement.not_resource
 
 
-def _applies(statement: Statement, scope: _Scope, variables: bool) -> Naming | None:
+def _applies(
+    statement: Statement, scope: _Scope, variables: bool, assumptions: Assumptions | None
+) -> tuple[Naming, bool] | None:
     """Does the statement (known to cover the action) cover this request? For statements
-    with a Principal element, how it names the caller (``Naming.DIRECT`` without one)."""
-    if not _resource_matches(statement, scope, variables):
+    with a Principal element, how it names the caller (``Naming.DIRECT`` without one), and
+    whether that is certain (always, without ``assumptions``)."""
+    resource = _resource_matches(statement, scope, variables, assumptions)
+    if resource is False:
         return None
     how = Naming.DIRECT
     if statement.principal is not None:
@@ -114,39 +148,83 @@ def _applies(statement: Statement, scope: _Scope, variables: bool) -> Naming | N
                 return None
             how = named
     substitutions = scope.variables if variables else None
-    if not conditions_hold(statement.conditions, scope.context, substitutions):
+    if assumptions is None:
+        if not conditions_hold(statement.conditions, scope.context, substitutions):
+            return None
+        return how, True
+    favour = statement.effect is Effect.ALLOW
+    verdict = conditions_partial(
+        statement.conditions, scope.context, substitutions, assumptions, favour
+    )
+    if verdict is False:
         return None
-    return how
+    return how, verdict is True and resource is True
 
 
 def _matching(
-    policies: Iterable[Policy], scope: _Scope, effect: Effect
-) -> list[tuple[Statement, Naming]]:
-    out: list[tuple[Statement, Naming]] = []
+    policies: Sequence[Policy], scope: _Scope, effect: Effect, assumptions: Assumptions | None
+) -> list[_Hit]:
+    out: list[_Hit] = []
+    if not policies:
+        return out
     for policy in policies:
         for statement in policy.statements_for(scope.action):
             if statement.effect is effect:
-                how = _applies(statement, scope, policy.variables_enabled)
-                if how is not None:
-                    out.append((statement, how))
+                found = _applies(statement, scope, policy.variables_enabled, assumptions)
+                if found is not None:
+                    out.append((statement, found[0], found[1]))
     return out
 
 
-def _refs(found: Sequence[tuple[Statement, Naming]]) -> tuple[str, ...]:
-    return tuple(s.ref for s, _how in found)
+def _refs(found: Sequence[_Hit]) -> tuple[str, ...]:
+    return tuple(hit[0].ref for hit in found)
 
 
-def _context(request: Request, caller: Caller, owner: str) -> dict[str, tuple[str, ...]]:
-    """The request's context, with the keys AWS always sets filled in when not given."""
+def _tri(found: Sequence[_Hit]) -> _Tri:
+    """Some statement certainly applies (True), only maybe (None), or none does (False)."""
+    if not found:
+        return False
+    return True if any(hit[2] for hit in found) else None
+
+
+def _and(*values: _Tri) -> _Tri:
+    result: _Tri = True
+    for value in values:
+        if value is False:
+            return False
+        if value is None:
+            result = None
+    return result
+
+
+def _or(*values: _Tri) -> _Tri:
+    result: _Tri = False
+    for value in values:
+        if value is True:
+            return True
+        if value is None:
+            result = None
+    return result
+
+
+def _context(
+    request: Request, caller: Caller, owner: str, assumptions: Assumptions | None
+) -> dict[str, tuple[str, ...]]:
+    """The request's context, with the keys AWS always sets filled in when not given (unless
+    the assumptions say otherwise about them)."""
     context = normalise_context(request.context)
+    filled: dict[str, str] = {}
     if caller.has_identity:
-        context.setdefault("aws:principalarn", (caller.principal_arn,))
-        context.setdefault("aws:principalaccount", (caller.account,))
-        context.setdefault("aws:principaltype", (_PRINCIPAL_TYPE[caller.kind],))
+        filled["aws:principalarn"] = caller.principal_arn
+        filled["aws:principalaccount"] = caller.account
+        filled["aws:principaltype"] = _PRINCIPAL_TYPE[caller.kind]
     if caller.kind is CallerKind.USER:
-        context.setdefault("aws:username", (caller.arn.rsplit("/", 1)[-1],))
+        filled["aws:username"] = caller.arn.rsplit("/", 1)[-1]
     if owner:
-        context.setdefault("aws:resourceaccount", (owner,))
+        filled["aws:resourceaccount"] = owner
+    for key, value in filled.items():
+        if assumptions is None or not assumptions.overrides(key):
+            context.setdefault(key, (value,))
     return context
 
 
@@ -161,14 +239,40 @@ _PRINCIPAL_TYPE = {
 }
 
 
-def evaluate(request: Request, policies: PolicySet) -> Decision:
-    """Allow, ExplicitDeny or ImplicitDeny for ``request`` under ``policies``."""
+def _allow(
+    deciding: Sequence[_Hit], reason: str, verdict: _Tri, doubts: Sequence[_Hit]
+) -> Decision:
+    """An Allow; conditional when the grant is only maybe, or a Deny maybe applies."""
+    conditional = verdict is None or bool(doubts)
+    if conditional:
+        refs = _refs(deciding) + _refs(doubts)
+    else:  # the statements that certainly apply decided; the maybes did not
+        refs = tuple(hit[0].ref for hit in deciding if hit[2])
+    return Decision(Outcome.ALLOW, refs, reason, conditional)
+
+
+def evaluate(
+    request: Request, policies: PolicySet, assumptions: Assumptions | None = None
+) -> Decision:
+    """Allow, ExplicitDeny or ImplicitDeny for ``request`` under ``policies``.
+
+    Without ``assumptions`` a key missing from the context is absent (AWS's view of one real
+    request); with them, missing keys are read as they say and a verdict that depends on a
+    key not known offline is an Allow with ``conditional`` set.
+    """
     caller = request.caller
     owner = request.resource_owner(caller)
-    context = _context(request, caller, owner)
+    context = _context(request, caller, owner, assumptions)
     multivalued = {k.lower() for k, v in request.context.items() if isinstance(v, list | tuple)}
     variables = {k: v for k, v in context.items() if k not in multivalued}
     scope = _Scope(caller, request.action, request.resource, context, variables)
+    return _decide(scope, owner, policies, assumptions)
+
+
+def _decide(
+    scope: _Scope, owner: str, policies: PolicySet, assumptions: Assumptions | None
+) -> Decision:
+    caller = scope.caller
     is_service = not caller.has_identity
     resource = (policies.resource,) if policies.resource else ()
     caller_side = () if is_service else policies.identity
@@ -176,52 +280,71 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     boundary = (policies.boundary,) if policies.boundary and not is_service else ()
     everything = (*caller_side, *resource, *boundary, *limits, *policies.rcps)
 
-    denies = _matching(everything, scope, Effect.DENY)
-    if denies:
-        return Decision(Outcome.EXPLICIT_DENY, _refs(denies), "an explicit Deny applies")
-    rcp = _matching(policies.rcps, scope, Effect.ALLOW)
-    if policies.rcps and not rcp:
+    denies = _matching(everything, scope, Effect.DENY, assumptions)
+    certain = [d for d in denies if d[2]]
+    if certain:
+        return Decision(Outcome.EXPLICIT_DENY, _refs(certain), "an explicit Deny applies")
+    doubts = list(denies)  # Denies that may apply: an Allow past them is only conditional
+    rcp = _matching(policies.rcps, scope, Effect.ALLOW, assumptions)
+    rcp_gate = _tri(rcp) if policies.rcps else True
+    if rcp_gate is False:
         return Decision(Outcome.IMPLICIT_DENY, reason="no resource control policy allows")
-    scp = _matching(policies.scps, scope, Effect.ALLOW)
-    if policies.scps and not is_service and not scp:
+    scp = _matching(policies.scps, scope, Effect.ALLOW, assumptions)
+    scp_gate = _tri(scp) if policies.scps and not is_service else True
+    if scp_gate is False:
         return Decision(Outcome.IMPLICIT_DENY, reason="no service control policy allows")
-    granted = _matching(resource, scope, Effect.ALLOW)
+    gates = _and(rcp_gate, scp_gate)
+    granted = _matching(resource, scope, Effect.ALLOW, assumptions)
     if is_service:
-        if granted:
-            return Decision(Outcome.ALLOW, _refs(granted), "the resource policy allows")
-        return Decision(
-            Outcome.IMPLICIT_DENY, reason=f"no resource policy allows the {caller.kind}"
-        )
+        verdict = _and(gates, _tri(granted))
+        if verdict is False:
+            return Decision(
+                Outcome.IMPLICIT_DENY, reason=f"no resource policy allows the {caller.kind}"
+            )
+        return _allow(granted, "the resource policy allows", verdict, doubts)
 
     same_account = owner == caller.account
-    direct = [g for g in granted if g[1] is Naming.DIRECT]
-    if same_account and direct:
-        return Decision(
-            Outcome.ALLOW, _refs(direct), "a same-account resource policy names the caller"
-        )
+    direct = [g for g in granted if g[1] is Naming.DIRECT] if same_account else []
+    direct_gate = _tri(direct)
+    if direct_gate is True:
+        return _allow(direct, "a same-account resource policy names the caller", gates, doubts)
     if caller.kind is CallerKind.ACCOUNT:
         # The root user has every permission of its account; SCPs, RCPs and explicit denies
         # (above) still apply, and another account's resource still has to allow it.
-        if same_account or granted:
-            return Decision(Outcome.ALLOW, _refs(granted), "the account root user")
-        return Decision(
-            Outcome.IMPLICIT_DENY, reason="cross-account: no resource policy allows the caller"
-        )
-    identity = _matching(caller_side, scope, Effect.ALLOW)
+        verdict = _and(gates, True if same_account else _tri(granted))
+        if verdict is False:
+            return Decision(
+                Outcome.IMPLICIT_DENY, reason="cross-account: no resource policy allows the caller"
+            )
+        return _allow(granted, "the account root user", verdict, doubts)
+    identity = _matching(caller_side, scope, Effect.ALLOW, assumptions)
     as_role = [g for g in granted if g[1] is Naming.ROLE] if same_account else []
-    if not identity and not as_role:
-        reason = "no identity-based policy allows"
-        return Decision(Outcome.IMPLICIT_DENY, reason=reason)
-    if not same_account and not granted:
+    grant_gate = _or(_tri(identity), _tri(as_role))
+    cross_gate = True if same_account else _tri(granted)
+    bounded = _matching(boundary, scope, Effect.ALLOW, assumptions)
+    boundary_gate = _tri(bounded) if boundary else True
+    session = _matching(policies.session, scope, Effect.ALLOW, assumptions)
+    session_gate = _tri(session) if policies.session else True
+    path = _and(grant_gate, cross_gate, boundary_gate, session_gate)
+    verdict = _and(gates, _or(direct_gate, path))
+    if verdict is False:
         return Decision(
-            Outcome.IMPLICIT_DENY, reason="cross-account: no resource policy allows the caller"
+            Outcome.IMPLICIT_DENY,
+            reason=_why_not(grant_gate, cross_gate, boundary_gate),
         )
-    bounded = _matching(boundary, scope, Effect.ALLOW)
-    if boundary and not bounded:
-        return Decision(Outcome.IMPLICIT_DENY, reason="the permission boundary does not allow")
-    session = _matching(policies.session, scope, Effect.ALLOW)
-    if policies.session and not session:
-        return Decision(Outcome.IMPLICIT_DENY, reason="no session policy allows")
+    if path is False:  # only a same-account resource grant that may apply
+        return _allow(direct, "a same-account resource policy names the caller", verdict, doubts)
     grants = [*identity, *as_role] if same_account else [*granted, *identity]
-    deciding = _refs([*grants, *bounded, *session])
-    return Decision(Outcome.ALLOW, deciding, "identity-based grant within every limit")
+    return _allow(
+        [*grants, *bounded, *session], "identity-based grant within every limit", verdict, doubts
+    )
+
+
+def _why_not(grant: _Tri, cross: _Tri, boundary: _Tri) -> str:
+    if grant is False:
+        return "no identity-based policy allows"
+    if cross is False:
+        return "cross-account: no resource policy allows the caller"
+    if boundary is False:
+        return "the permission boundary does not allow"
+    return "no session policy allows"

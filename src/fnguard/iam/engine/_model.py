@@ -27,6 +27,7 @@ __all__ = [
     "Statement",
     "parse_policy",
     "parse_policy_json",
+    "parse_statement",
 ]
 
 CURRENT_VERSION = "2012-10-17"
@@ -223,7 +224,8 @@ _ELEMENTS = frozenset(
 )
 
 
-def _statement(body: Any, index: int, name: str, kind: PolicyKind, pointer: str) -> Statement:
+def parse_statement(body: Any, index: int, name: str, kind: PolicyKind, pointer: str) -> Statement:
+    """One statement of a ``kind`` policy; ``PolicyError`` (at ``pointer``) if IAM rejects it."""
     if not isinstance(body, Mapping):
         raise PolicyError(name, pointer, "expected a statement object")
     unknown = sorted(set(body) - _ELEMENTS)
@@ -292,7 +294,7 @@ def parse_policy(document: Any, name: str, kind: PolicyKind = PolicyKind.IDENTIT
     bodies = raw if isinstance(raw, list) else [raw]
     pointer = "/Statement" if isinstance(raw, list) else ""
     statements = tuple(
-        _statement(body, i, name, kind, f"{pointer}/{i}" if pointer else "/Statement")
+        parse_statement(body, i, name, kind, f"{pointer}/{i}" if pointer else "/Statement")
         for i, body in enumerate(bodies)
     )
     return Policy(name=name, kind=kind, statements=statements, version=str(version))

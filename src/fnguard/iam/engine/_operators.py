@@ -18,7 +18,7 @@ from fnguard.iam._wildcard import matches
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["NEGATED", "OPERATORS", "parse_date", "test_value", "validate_values"]
+__all__ = ["NEGATED", "OPERATORS", "network", "parse_date", "test_value", "validate_values"]
 
 # Operator -> (family, comparison, negated).
 OPERATORS: dict[str, tuple[str, str, bool]] = {
@@ -91,7 +91,7 @@ def _binary(text: str) -> bytes | None:
         return None
 
 
-def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+def network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
     try:
         return ipaddress.ip_network(text.strip(), strict=False)
     except ValueError:
@@ -130,12 +130,12 @@ def test_value(operator: str, policy_value: str, context_value: str) -> bool:
         want, have = _binary(policy_value), _binary(context_value)
         return want is not None and want == have
     if family == "ip":
-        network = _network(policy_value)
+        block = network(policy_value)
         try:
             address = ipaddress.ip_address(context_value.strip())
         except ValueError:
             return False
-        return network is not None and address in network
+        return block is not None and address in block
     if family == "numeric":
         n_have, n_want = _number(context_value), _number(policy_value)
         if n_have is None or n_want is None:
@@ -160,7 +160,7 @@ def validate_values(operator: str, values: tuple[str, ...]) -> str | None:
             return f"{value!r} is not an ISO 8601 date or epoch time"
         if family in ("bool", "null") and value.lower() not in ("true", "false"):
             return f"{value!r} is not true or false"
-        if family == "ip" and _network(value) is None:
+        if family == "ip" and network(value) is None:
             return f"{value!r} is not an IP address or CIDR block"
         if family == "binary" and _binary(value) is None:
             return f"{value!r} is not base64"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -61,29 +62,35 @@ class Caller:
 
     @staticmethod
     def parse(text: str) -> Caller:
-        if text in ("*", "anonymous"):
-            return Caller("*", CallerKind.ANONYMOUS)
-        if _SERVICE.match(text):
-            return Caller(text, CallerKind.SERVICE)
-        if len(text) == 12 and text.isdigit():
-            return Caller(f"arn:aws:iam::{text}:root", CallerKind.ACCOUNT, text)
-        found = _ARN.match(text)
-        if not found:
-            raise PolicyError("request", "/principal", f"not a principal ARN: {text!r}")
-        partition, service, account, rest = found.group("partition", "service", "account", "rest")
-        kind_name, _, name = rest.partition("/")
-        if service == "iam" and rest == "root":
-            return Caller(text, CallerKind.ACCOUNT, account, partition=partition)
-        if service == "iam" and kind_name in ("user", "role") and name:
-            kind = CallerKind.USER if kind_name == "user" else CallerKind.ROLE
-            role = name.rsplit("/", 1)[-1] if kind is CallerKind.ROLE else ""
-            return Caller(text, kind, account, role, partition)
-        if service == "sts" and kind_name == "assumed-role" and "/" in name:
-            role = name.split("/", 1)[0]
-            return Caller(text, CallerKind.ROLE_SESSION, account, role, partition)
-        if service == "sts" and kind_name == "federated-user" and name:
-            return Caller(text, CallerKind.FEDERATED_USER, account, partition=partition)
+        return _parse_caller(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_caller(text: str) -> Caller:
+    """``Caller.parse``, memoised: a batch of requests names few principals."""
+    if text in ("*", "anonymous"):
+        return Caller("*", CallerKind.ANONYMOUS)
+    if _SERVICE.match(text):
+        return Caller(text, CallerKind.SERVICE)
+    if len(text) == 12 and text.isdigit():
+        return Caller(f"arn:aws:iam::{text}:root", CallerKind.ACCOUNT, text)
+    found = _ARN.match(text)
+    if not found:
         raise PolicyError("request", "/principal", f"not a principal ARN: {text!r}")
+    partition, service, account, rest = found.group("partition", "service", "account", "rest")
+    kind_name, _, name = rest.partition("/")
+    if service == "iam" and rest == "root":
+        return Caller(text, CallerKind.ACCOUNT, account, partition=partition)
+    if service == "iam" and kind_name in ("user", "role") and name:
+        kind = CallerKind.USER if kind_name == "user" else CallerKind.ROLE
+        role = name.rsplit("/", 1)[-1] if kind is CallerKind.ROLE else ""
+        return Caller(text, kind, account, role, partition)
+    if service == "sts" and kind_name == "assumed-role" and "/" in name:
+        role = name.split("/", 1)[0]
+        return Caller(text, CallerKind.ROLE_SESSION, account, role, partition)
+    if service == "sts" and kind_name == "federated-user" and name:
+        return Caller(text, CallerKind.FEDERATED_USER, account, partition=partition)
+    raise PolicyError("request", "/principal", f"not a principal ARN: {text!r}")
 
 
 def _values(value: ContextValue) -> tuple[str, ...]:

@@ -1,0 +1,49 @@
+"""Questions beyond ``PermissionChecker``: with context keys fixed, or asked as a service.
+
+IAM002 (``iam:PassedToService``) and EXP003 (a service acting for a stranger's resource) need
+them. A checker injected into ``RuleContext`` that answers them is used as it is; one that does
+not (a test fake of the base protocol) is complemented by the offline evaluator.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from fnguard.iam._interface import Decision, PermissionChecker
+    from fnguard.model import Policy
+
+__all__ = ["ContextChecker", "contextual"]
+
+
+@runtime_checkable
+class ContextChecker(Protocol):
+    def identity_allows_in(
+        self,
+        policies: Sequence[Policy],
+        action: str,
+        resource: str = "*",
+        context: Mapping[str, str | tuple[str, ...]] | None = None,
+    ) -> Decision:
+        """``identity_allows`` with context keys the question fixes."""
+        ...
+
+    def service_allows(
+        self,
+        statements: Sequence[Mapping[str, Any]],
+        service: str,
+        action: str,
+        context: Mapping[str, str] | None = None,
+    ) -> Decision:
+        """Would ``service``, acting for a stranger's resource, be allowed by these statements?"""
+        ...
+
+
+def contextual(checker: PermissionChecker) -> ContextChecker:
+    if isinstance(checker, ContextChecker):
+        return checker
+    from fnguard.iam._checker import EngineChecker
+
+    return EngineChecker()

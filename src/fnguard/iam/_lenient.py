@@ -1,0 +1,154 @@
+"""Inventory policies as engine policies, without rejecting what IaC sources really contain.
+
+The engine's parser refuses what IAM refuses. Policies read from Terraform, CloudFormation or an
+account still carry unresolved references, lower-case effects, GCP principals or conditions
+the parser cannot type; rules must judge them anyway. Each statement is parsed strictly first
+(the common case); one IAM would reject is rebuilt leniently: a condition fnguard cannot type
+becomes a test the evaluator leaves undecided (the answer is then ``conditional``), and only a
+statement with neither a usable Effect nor actions is dropped. Parsed policies are cached per
+inventory ``Policy`` object (by identity, guarded by a weak reference).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fnguard.iam._elements import as_list
+from fnguard.iam.engine import (
+    ConditionTest,
+    Effect,
+    Policy,
+    PolicyError,
+    PolicyKind,
+    PrincipalSpec,
+    Statement,
+    parse_statement,
+)
+from fnguard.iam.engine._operators import OPERATORS, validate_values
+from fnguard.model import Policy as InventoryPolicy
+from fnguard.model import PolicyKind as InventoryKind
+
+__all__ = ["UNJUDGED", "engine_policy", "statements_policy"]
+
+UNJUDGED = "unjudged"  # operator of a test the evaluator cannot decide
+_PUBLIC = frozenset({"*", "allusers", "allauthenticatedusers"})
+_KINDS = {
+    InventoryKind.BOUNDARY: PolicyKind.BOUNDARY,
+    InventoryKind.TRUST: PolicyKind.TRUST,
+    InventoryKind.RESOURCE: PolicyKind.RESOURCE,
+}
+
+
+def _root(name: str) -> str:
+    return f"arn:aws:iam::{name}:root" if name.isdigit() and len(name) == 12 else name
+
+
+def _principal(raw: Any) -> PrincipalSpec:
+    if isinstance(raw, str):
+        return PrincipalSpec(anyone=raw.strip().lower() in _PUBLIC, aws=(_root(raw),))
+    if not isinstance(raw, Mapping):
+        return PrincipalSpec()
+    found: dict[str, tuple[str, ...]] = {}
+    anyone = False
+    for key, values in raw.items():
+        names = as_list(values)
+        anyone = anyone or any(n.strip().lower() in _PUBLIC for n in names)
+        field = {"AWS": "aws", "Service": "service", "Federated": "federated"}.get(str(key))
+        if field == "aws":
+            names = tuple(_root(n) for n in names)
+        if field:
+            found[field] = names
+    return PrincipalSpec(anyone=anyone, **found)
+
+
+def _tests(raw: Any) -> tuple[ConditionTest, ...]:
+    if not isinstance(raw, Mapping) or not raw:
+        return () if not raw else (ConditionTest(UNJUDGED, "?", ()),)
+    tests: list[ConditionTest] = []
+    for written, block in raw.items():
+        qualifier, _, bare = str(written).lower().rpartition(":")
+        if_exists = bare.endswith("ifexists") and bare != "null"
+        operator = bare.removesuffix("ifexists") if if_exists else bare
+        if not isinstance(block, Mapping):
+            tests.append(ConditionTest(UNJUDGED, "?", (), written=str(written)))
+            continue
+        for key, values in block.items():
+            texts = as_list(values)
+            usable = (
+                operator in OPERATORS
+                and qualifier in ("", "forallvalues", "foranyvalue")
+                and validate_values(operator, texts) is None
+            )
+            op = operator if usable else UNJUDGED
+            tests.append(ConditionTest(op, str(key), texts, qualifier, if_exists, str(written)))
+    return tuple(tests)
+
+
+def _lenient(body: Mapping[str, Any], index: int, name: str, kind: PolicyKind) -> Statement | None:
+    effect = str(body.get("Effect", "")).strip().capitalize()
+    action_key = "Action" if "Action" in body else "NotAction" if "NotAction" in body else None
+    if effect not in ("Allow", "Deny") or action_key is None:
+        return None
+    resource_key = "Resource" if "Resource" in body else "NotResource"
+    principal_key = "Principal" if "Principal" in body else "NotPrincipal"
+    principal = None
+    if kind.has_principal and principal_key in body:
+        principal = _principal(body[principal_key])
+    sid = body.get("Sid")
+    return Statement(
+        policy=name,
+        index=index,
+        effect=Effect(effect),
+        actions=as_list(body[action_key]),
+        not_action=action_key == "NotAction",
+        resources=as_list(body[resource_key]) if resource_key in body else None,
+        not_resource=resource_key == "NotResource",
+        principal=principal,
+        not_principal=principal is not None and principal_key == "NotPrincipal",
+        conditions=_tests(body.get("Condition")),
+        sid=str(sid) if sid else None,
+    )
+
+
+def _statement(body: Any, index: int, name: str, kind: PolicyKind) -> Statement | None:
+    if not isinstance(body, Mapping):
+        return None
+    try:
+        parsed: Statement = parse_statement(body, index, name, kind, f"/Statement/{index}")
+    except PolicyError:
+        return _lenient(body, index, name, kind)
+    return parsed
+
+
+def statements_policy(
+    statements: Sequence[Mapping[str, Any]],
+    name: str = "",
+    kind: PolicyKind = PolicyKind.RESOURCE,
+    version: str = "2012-10-17",
+) -> Policy:
+    """Loose statements (a function's resource policy, one trust statement) as a policy."""
+    parsed = (_statement(body, i, name, kind) for i, body in enumerate(statements))
+    return Policy(name, kind, tuple(s for s in parsed if s is not None), version)
+
+
+_CACHE: dict[int, tuple[weakref.ref[InventoryPolicy], Policy]] = {}
+
+
+def engine_policy(policy: InventoryPolicy) -> Policy:
+    """The engine's reading of an inventory policy (whose ``document`` is known)."""
+    key = id(policy)
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0]() is policy:
+        return cached[1]
+    document = policy.document or {}
+    version = str(document.get("Version", "2008-10-17"))
+    kind = _KINDS.get(policy.kind, PolicyKind.IDENTITY)
+    parsed = statements_policy(policy.statements, policy.name, kind, version)
+
+    def forget(_ref: weakref.ref[InventoryPolicy]) -> None:
+        _CACHE.pop(key, None)
+
+    _CACHE[key] = (weakref.ref(policy, forget), parsed)
+    return parsed
