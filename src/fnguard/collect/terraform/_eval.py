@@ -151,24 +151,29 @@ def _check_size(value: Value) -> Value:
 
 def _bounded_size(value: Value, cap: int) -> int:
     """Characters and items in ``value`` as if written out (shared parts counted each time they
-    appear, as ``jsonencode`` would write them), counting no further than past ``cap``."""
-    total = 0
-    stack = [value]
-    while stack and total <= cap:
-        item = stack.pop()
+    appear, as ``jsonencode`` would write them); each shared list or map is sized once."""
+    sizes: dict[int, int] = {}
+
+    def size(item: Value) -> int:
         if isinstance(item, str):
-            total += len(item) + 2
-        elif isinstance(item, dict):
-            total += 2 + len(item)
-            for key, val in item.items():
-                total += len(key)
-                stack.append(val)
-        elif isinstance(item, list):
-            total += 2 + len(item)
-            stack.extend(item)
-        else:
-            total += 8
-    return total
+            return len(item) + 2
+        if not isinstance(item, list | dict):
+            return 8
+        known = sizes.get(id(item))
+        if known is not None:
+            return known
+        total = 2 + len(item)
+        children = item.values() if isinstance(item, dict) else item
+        if isinstance(item, dict):
+            total += sum(len(key) for key in item)
+        for child in children:
+            total += size(child)
+            if total > cap:
+                break
+        sizes[id(item)] = total
+        return total
+
+    return size(value)
 
 
 _NOT_RESOURCES = frozenset({"var", "local", "count", "each", "path", "terraform", "self"})

@@ -68,14 +68,24 @@ class ModuleDef:
     data: dict[tuple[str, str], Block] = field(default_factory=dict)
     calls: dict[str, Block] = field(default_factory=dict)
     ignores: dict[str, list[Ignore]] = field(default_factory=dict)
+    # (file, line, what) declared twice: Terraform rejects it, fnguard reads the last one
+    duplicates: list[tuple[str, int, str]] = field(default_factory=list)
 
     @classmethod
     def build(cls, directory: str, files: list[HclFile]) -> ModuleDef:
         mod = cls(directory, files)
+        seen: set[tuple[str, ...]] = set()
         for hcl in files:
             mod.ignores[hcl.path] = hcl.ignores
+            mod.duplicates.extend((hcl.path, line, f"attribute {n}") for line, n in hcl.duplicates)
             for block in hcl.blocks:
                 kind, labels = block.type, block.labels
+                if kind in ("resource", "data", "variable", "output", "module") and labels:
+                    key = (kind, *labels)
+                    if key in seen:
+                        what = " ".join((kind, *(f'"{label}"' for label in labels)))
+                        mod.duplicates.append((block.file, block.line, what))
+                    seen.add(key)
                 if kind == "resource" and len(labels) == 2:
                     mod.resources[(labels[0], labels[1])] = block
                 elif kind == "data" and len(labels) == 2:
@@ -102,10 +112,16 @@ class Loader:
 class _Budget:
     """What one root module and its callees may spend, and the limits already reported."""
 
-    def __init__(self) -> None:
+    def __init__(self, where: Location) -> None:
+        self.where = where  # the root module's first file: where its limit gaps are reported
         self.deadline = limits.Deadline()
         self.instances = 0
         self.reported: set[str] = set()
+        self.checked: set[str] = set()  # module folders whose duplicates are reported
+
+
+def _where(definition: ModuleDef) -> Location:
+    return Location(definition.files[0].path if definition.files else definition.dir)
 
 
 class ModuleInstance:
@@ -134,8 +150,18 @@ class ModuleInstance:
         self.gaps = gaps
         self.depth = depth
         self.parent = parent
-        self.budget: _Budget = parent.budget if parent is not None else _Budget()
+        self.budget: _Budget = parent.budget if parent is not None else _Budget(_where(definition))
         self.deadline = self.budget.deadline  # read by the Evaluator
+        if definition.dir not in self.budget.checked:
+            self.budget.checked.add(definition.dir)
+            gaps.extend(
+                CollectionGap(
+                    Location(file, line),
+                    f"{what} is declared twice (Terraform rejects this); the last one is read",
+                    field="syntax",
+                )
+                for file, line, what in definition.duplicates
+            )
         self._locals: dict[str, Any] = {}
         self._groups: dict[tuple[str, str, str], Any] = {}
         self._calls: dict[str, Any] = {}
@@ -148,9 +174,8 @@ class ModuleInstance:
         if field_name in self.budget.reported:
             return
         self.budget.reported.add(field_name)
-        files = self.definition.files
-        where = Location(files[0].path if files else self.definition.dir)
-        self.gaps.append(limits.limit_gap(where, field_name, what, self.prefix.rstrip(".")))
+        resource = self.prefix.rstrip(".")
+        self.gaps.append(limits.limit_gap(self.budget.where, field_name, what, resource))
 
     def _spend(self, count: int, address: str) -> bool:
         """Take ``count`` instances from the budget; False (and a gap) when over it."""

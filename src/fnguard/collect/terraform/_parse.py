@@ -60,6 +60,9 @@ class HclFile:
     blocks: list[Block]
     attrs: dict[str, Node]  # top-level attributes (*.tfvars files)
     ignores: list[Ignore]
+    # (line, name) of each attribute set twice in one body: Terraform rejects the file; the
+    # last value is the one read, and the module reports it (never silently)
+    duplicates: list[tuple[int, str]] = field(default_factory=list)
 
 
 @functools.cache
@@ -91,26 +94,35 @@ def parse_hcl(source: bytes, rel_path: str) -> HclFile:
             )
     blocks: list[Block] = []
     attrs: dict[str, Node] = {}
+    duplicates: list[tuple[int, str]] = []
     for child in root.children:
         if child.type == "body":
-            _read_body(child, rel_path, blocks, attrs)
+            _read_body(child, rel_path, blocks, attrs, duplicates)
     # Comments can sit anywhere (inside an object literal too): walk the tree only when a
     # file mentions the marker at all, so the common case costs nothing.
     ignores = _ignores(root) if b"fnguard:ignore" in source else []
-    return HclFile(rel_path, blocks, attrs, ignores)
+    return HclFile(rel_path, blocks, attrs, ignores, duplicates)
 
 
-def _read_body(body: Node, path: str, blocks: list[Block], attrs: dict[str, Node]) -> None:
+def _read_body(
+    body: Node,
+    path: str,
+    blocks: list[Block],
+    attrs: dict[str, Node],
+    duplicates: list[tuple[int, str]],
+) -> None:
     for node in body.children:
         kind = node.type
         if kind == "attribute":
-            name_node = node.child(0)
-            attrs[_text(name_node)] = node.child(2)
+            name = _text(node.child(0))
+            if name in attrs:
+                duplicates.append((node.start_point[0] + 1, name))
+            attrs[name] = node.child(2)
         elif kind == "block":
-            blocks.append(_block(node, path))
+            blocks.append(_block(node, path, duplicates))
 
 
-def _block(node: Node, path: str) -> Block:
+def _block(node: Node, path: str, duplicates: list[tuple[int, str]]) -> Block:
     children = node.children
     labels: list[str] = []
     for label in children[1:]:
@@ -125,7 +137,7 @@ def _block(node: Node, path: str) -> Block:
     )
     for child in children:
         if child.type == "body":
-            _read_body(child, path, block.blocks, block.attrs)
+            _read_body(child, path, block.blocks, block.attrs, duplicates)
     return block
 
 
