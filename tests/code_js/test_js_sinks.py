@@ -247,3 +247,40 @@ def test_js_yaml_3_safe_schema_and_safe_load(analyse: Analyse) -> None:
         }
     )
     assert rules(facts) == []
+
+
+def test_an_authorisation_check_does_not_sanitise(analyse: Analyse) -> None:
+    facts = analyse(
+        {
+            "index.js": """
+            const fs = require('fs');
+            function isAdmin(event) { return event.headers['x-role'] === 'admin'; }
+            exports.handler = async (event) => {
+              if (isAdmin(event) && verify(event.headers.token)) {
+                eval(event.body.script);
+                return fs.readFileSync('/tmp/' + event.body.file, 'utf8');
+              }
+            };
+            """
+        }
+    )
+    assert rules(facts) == [("INJ002", 5), ("INJ004", 6)]
+
+
+def test_two_unserialize_calls_on_one_line_each_reported(analyse: Analyse) -> None:
+    facts = analyse(
+        {
+            "index.js": """
+            const serialize = require('node-serialize');
+            exports.handler = async (event) => {
+              const req = serialize.unserialize(event.body);
+              const headers = serialize.unserialize(event.headers);
+              return [req, headers];
+            };
+            """
+        }
+    )
+    assert [(r, line, steps[0][1]) for r, line, _, steps in flows(facts)] == [
+        ("INJ002", 3, "event.body read"),
+        ("INJ002", 4, "event.headers read"),
+    ]

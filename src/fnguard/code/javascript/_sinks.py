@@ -657,7 +657,12 @@ def is_logger(qual: str, method: str, receiver: str) -> bool:
     return bool(_LOGGER_NAME.search(receiver) or _LOGGER_SUFFIX.search(receiver))
 
 
-_CHECK_NAME = re.compile(r"^(validate\w*|isValid\w*|is[A-Z]\w*|check\w*|verify\w*|matches)$")
+# Validation by name: not ``isAdmin(event)`` or ``verify(token)``, which answer who is
+# calling, not whether the data is acceptable.
+_CHECK_NAME = re.compile(
+    r"^(validate\w*|isValid\w*|is(Safe|Allowed|Allowlisted|Whitelisted|Permitted)[A-Z]?\w*|"
+    r"matches\w*|conformsTo\w*)$"
+)
 
 
 def is_check_call(qual: str, name: str) -> bool:
