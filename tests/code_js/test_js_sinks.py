@@ -284,3 +284,43 @@ def test_two_unserialize_calls_on_one_line_each_reported(analyse: Analyse) -> No
         ("INJ002", 3, "event.body read"),
         ("INJ002", 4, "event.headers read"),
     ]
+
+
+def test_query_builders_and_instances(analyse: Analyse) -> None:
+    facts = analyse(
+        {
+            "index.js": """
+            const knex = require('knex')({ client: 'pg' });
+            const { Pool } = require('pg');
+            const pool = new Pool();
+            exports.handler = async (event) => {
+              await knex.raw(`select * from t where name = '${event.name}'`);
+              await pool.query('select * from t where id = ' + event.id);
+              await pool.query('select * from t where id = $1', [event.id]);
+            };
+            """
+        }
+    )
+    assert [(r, line, sink) for r, line, sink, _ in flows(facts)] == [
+        ("INJ003", 5, "knex().raw"),
+        ("INJ003", 6, "pg.Pool().query"),
+    ]
+
+
+def test_ajv_instance_validation_guard(analyse: Analyse) -> None:
+    facts = analyse(
+        {
+            "index.mjs": """
+            import Ajv from 'ajv';
+            import { execSync } from 'node:child_process';
+            const ajv = new Ajv();
+            const schema = { type: 'object' };
+            export const handler = async (event) => {
+              const body = JSON.parse(event.body);
+              if (!ajv.validate(schema, body)) throw new Error(ajv.errorsText());
+              execSync(`tool ${body.name}`);
+            };
+            """
+        }
+    )
+    assert rules(facts) == []

@@ -78,6 +78,11 @@ class Hit:
     value: Value  # the event data that reaches it
 
 
+def _root(qual: str) -> str:
+    """The package a qualified name starts from: ``knex().raw`` -> ``knex``."""
+    return qual.partition(".")[0].removesuffix("()")
+
+
 def _tainted(rule: str, value: Value) -> bool:
     return value.flow is not None and rule not in value.safe and not value.inert
 
@@ -300,7 +305,7 @@ _DB_RECEIVER = re.compile(
 def _sql_hits(site: CallSite) -> list[Hit]:
     if not site.method or not site.values or not _tainted("INJ003", site.values[0]):
         return []
-    root = site.qual.split(".", 1)[0]
+    root = _root(site.qual)
     if site.qual and root in _SQL_MODULES and site.method in _SQL_METHODS:
         return [Hit("INJ003", site.qual, site.values[0])]
     if site.qual or site.method not in _SQL_ONLY_METHODS:
@@ -522,7 +527,7 @@ def _url_value(site: CallSite) -> Value | None:
 def _is_http_call(site: CallSite) -> bool:
     if site.qual in _HTTP_FUNCTIONS:
         return True
-    root, _, rest = site.qual.partition(".")
+    root, rest = _root(site.qual), site.qual.partition(".")[2]
     last = site.qual.rsplit(".", 1)[-1]
     return root in _HTTP_CLIENTS and bool(rest) and last in _HTTP_METHODS
 
@@ -606,7 +611,7 @@ def sanitised(qual: str) -> frozenset[str]:
     """The rules a call's result is safe for (``ALL_RULES`` when nothing of the input is left)."""
     if qual in _CLEARING or qual.startswith("Math."):
         return ALL_RULES
-    root, _, rest = qual.partition(".")
+    root, rest = _root(qual), qual.partition(".")[2]
     last = qual.rsplit(".", 1)[-1]
     if root == "validator" and rest and re.match(r"(is|to)[A-Z]", last):
         return ALL_RULES
@@ -669,7 +674,7 @@ def is_check_call(qual: str, name: str) -> bool:
     """A call that answers whether its arguments are acceptable (an allow-list, a schema)."""
     if name in ("includes", "has", "test"):
         return True
-    root = qual.partition(".")[0]
+    root = _root(qual)
     if root in _VALIDATION_MODULES or root == "validator":
         return True
     return bool(_CHECK_NAME.match(name))
