@@ -180,3 +180,28 @@ def test_near_miss_reports_nothing(analyse: Analyse, name: str) -> None:
     assert facts.gaps == ()
     assert len(facts.handlers) == 1
     assert rules(facts) == []
+
+
+def test_mapping_through_a_sanitiser(analyse: Analyse) -> None:
+    facts = analyse(
+        {
+            "index.js": """
+            const { execSync } = require('child_process');
+            exports.handler = async (event) => {
+              const ids = event.ids.map(Number);
+              const ports = event.ports.map((p) => parseInt(p, 10));
+              const names = event.names.map((n) => n.trim());
+              execSync(`lookup ${ids.join(',')}`);
+              execSync(`scan ${ports.join(' ')}`);
+              execSync(`greet ${names.join(' ')}`);
+            };
+            """
+        }
+    )
+    assert [(i.rule_id, i.location.line) for i in facts.issues] == [("INJ001", 8)]
+    assert [(s.location.line, s.note) for s in facts.issues[0].steps] == [
+        (5, "event.names read"),
+        (5, "parameter n"),
+        (5, "assigned to names"),
+        (8, "reaches child_process.execSync"),
+    ]

@@ -72,6 +72,7 @@ _PROMISIFY = frozenset({"util.promisify", "bluebird.promisify", "pify"})
 _REGISTRARS = frozenset(
     {"@google-cloud/functions-framework.http", "@google-cloud/functions-framework.cloudEvent"}
 )
+_MAPPING = frozenset({"map", "flatMap", "then"})
 _ROUTES = frozenset({"get", "post", "put", "patch", "delete", "all", "use", "options", "head"})
 _GLOBAL_OBJECTS = frozenset({"globalThis", "global", "window", "self"})
 _AWS_SECRET_ENV = frozenset({"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"})
@@ -1129,7 +1130,13 @@ class Engine:
                 self._set_export(frame, entry, values[1], node)
         parts = [*values, *([receiver] if receiver is not None else [])]
         result = union(parts) if parts else CLEAN
-        self._callbacks(frame, qual, values, receiver, short(callee))
+        returned = self._callbacks(frame, qual, values, receiver, short(callee))
+        if method in _MAPPING and values:
+            # items.map(f): the callback's results, not the items.
+            if returned:
+                result = union(returned)
+            elif _sinks.sanitised(values[0].origin) == _sinks.ALL_RULES:
+                result = Value(inert=True)
         func = next((v.func for v in values if v.func is not None), None)
         if func is None and receiver is not None:
             func = receiver.func
@@ -1149,15 +1156,18 @@ class Engine:
         values: list[Value],
         receiver: Value | None,
         name: str,
-    ) -> None:
-        """Walk functions handed to a library call: ``items.map(x => ...)``, ``.then(...)``."""
+    ) -> list[Value]:
+        """Walk functions handed to a library call (``items.map(x => ...)``, ``.then(...)``);
+        what each returns."""
         data = receiver if receiver is not None and receiver.func is None else CLEAN
         if qual.startswith("express") and qual.rsplit(".", 1)[-1] in _ROUTES:
             data = Value(flow=RAW)  # an Express route's request is the event
+        returned: list[Value] = []
         for value in values:
             if value.func is None or value.func.node.type not in _FUNCTIONS:
                 continue
-            self.call(value.func, [data, data], None, name, frame.depth)
+            returned.append(self.call(value.func, [data, data], None, name, frame.depth))
+        return returned
 
     def _require(self, frame: _Frame, node: Node, args: list[Node], values: list[Value]) -> Value:
         spec = _string_content(args[0]) if args else None
