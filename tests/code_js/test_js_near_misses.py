@@ -69,6 +69,30 @@ NEAR_MISSES = {
           exec(`show ${body.id}`);
         };
     """,
+    "joi error checked, original body used": """
+        const Joi = require('joi');
+        const { exec } = require('child_process');
+        const schema = Joi.object({ name: Joi.string().alphanum() });
+        exports.handler = async (event) => {
+          const body = JSON.parse(event.body);
+          const { error } = schema.validate(body);
+          if (error) {
+            throw new Error(error.message);
+          }
+          exec(`greet ${body.name}`);
+        };
+    """,
+    "zod safeParse success checked": """
+        import { z } from 'zod';
+        import { exec } from 'node:child_process';
+        const Body = z.object({ name: z.string().regex(/^[a-z]+$/) });
+        export const handler = async (event) => {
+          const body = JSON.parse(event.body);
+          const parsed = Body.safeParse(body);
+          if (!parsed.success) return { statusCode: 400 };
+          exec(`greet ${body.name}`);
+        };
+    """,
     "allow-list includes": """
         const { exec } = require('child_process');
         const ALLOWED = ['status', 'uptime'];

@@ -81,6 +81,22 @@ POSITIVES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
         """,
         [("INJ001", 5, "child_process.exec")],
     ),
+    "validation error logged, not acted on": (
+        """
+        const Joi = require('joi');
+        const { exec } = require('child_process');
+        const schema = Joi.object({ name: Joi.string().alphanum() });
+        exports.handler = async (event) => {
+          const body = JSON.parse(event.body);
+          const { error } = schema.validate(body);
+          if (error) {
+            console.warn(error.message);
+          }
+          exec(`greet ${body.name}`);
+        };
+        """,
+        [("INJ001", 10, "child_process.exec")],
+    ),
     "tainted in one branch": (
         """
         const { exec } = require('child_process');

@@ -1,0 +1,109 @@
+"""``PythonAnalyser``: the ``Analyser`` for Python runtimes (registry name
+``fnguard.code.python:PythonAnalyser``)."""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+from typing import TYPE_CHECKING
+
+from fnguard.code._interface import CodeFacts
+from fnguard.code.python._analysis import Analysis
+from fnguard.code.python._patterns import tls_issues
+from fnguard.code.python._program import Module, Program, handler_target
+from fnguard.model import CollectionGap, HandlerCode, Location
+
+if TYPE_CHECKING:
+    from fnguard.artifact import Artifact
+    from fnguard.model import Function
+
+__all__ = ["PythonAnalyser"]
+
+_MAX_ROUNDS = 4  # new local modules found while walking: walk again, this many times at most
+
+
+def _decorators(node: ast.FunctionDef | ast.AsyncFunctionDef, module: Module) -> list[str]:
+    names: list[str] = []
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        text = ast.unparse(target)
+        head, _, rest = text.partition(".")
+        resolved = module.aliases.get(head, head)
+        names.append(f"{resolved}.{rest}" if rest else resolved)
+    return names
+
+
+def _assigned_line(module: Module, name: str) -> int | None:
+    """The line where a module-level name is assigned (``handler = Mangum(app)``)."""
+    for stmt in module.tree.body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else []
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            return stmt.lineno
+    return None
+
+
+class PythonAnalyser:
+    """Taint and pattern analysis of a Python handler and the local modules it imports."""
+
+    language = "python"
+
+    def handles(self, fn: Function) -> bool:
+        return (fn.runtime or "").lower().startswith("python")
+
+    def analyse(self, fn: Function, artifact: Artifact) -> CodeFacts:
+        target = handler_target(fn.handler or "")
+        if target is None:
+            return self._gap(fn, fn.location, f"cannot read handler name {fn.handler!r}")
+        module_name, function_name = target
+        program = Program(artifact)
+        folder = posixpath.dirname(module_name.replace(".", "/"))
+        if folder:
+            program.add_search_dir(folder)
+        module = program.get(module_name)
+        if module is None:
+            gaps = self._program_gaps(fn, program)
+            reason = f"handler module {module_name} not found in {artifact.path}"
+            if gaps:
+                return CodeFacts(gaps=tuple(gaps))
+            return self._gap(fn, fn.location, f"{reason}; code rules cannot check it")
+        analysis = Analysis(program, fn.address)
+        node = module.functions.get(function_name)
+        if node is not None:
+            analysis.run_handler(module, node, _decorators(node, module))
+            entry = Location(module.file, node.lineno)
+        else:
+            line = _assigned_line(module, function_name)
+            if line is None:
+                reason = f"handler function {function_name}() not found in {module.file}"
+                return self._gap(fn, Location(module.file), f"{reason}; code rules cannot check it")
+            entry = Location(module.file, line)
+            analysis.flags.routes = True
+        self._finish(analysis, program)
+        issues = list(analysis.issues())
+        for parsed in program.modules:
+            issues.extend(tls_issues(parsed, fn.address))
+        handler = HandlerCode(fn.address, self.language, entry, program.files)
+        return CodeFacts(
+            handlers=(handler,),
+            issues=tuple(issues),
+            gaps=tuple(self._program_gaps(fn, program)),
+        )
+
+    def _finish(self, analysis: Analysis, program: Program) -> None:
+        """Routes behind a framework, then everything not reached; modules found meanwhile
+        are walked too."""
+        seen: set[str] = set()
+        for _ in range(_MAX_ROUNDS):
+            modules = [m for m in program.modules if m.name not in seen]
+            if not modules:
+                break
+            seen.update(m.name for m in modules)
+            if analysis.flags.routes:
+                analysis.run_routes(program.modules)
+            analysis.run_rest(modules)
+
+    def _program_gaps(self, fn: Function, program: Program) -> list[CollectionGap]:
+        return [CollectionGap(loc, reason, fn.address, "code") for loc, reason in program.gaps]
+
+    def _gap(self, fn: Function, location: Location, reason: str) -> CodeFacts:
+        return CodeFacts(gaps=(CollectionGap(location, reason, fn.address, "code"),))
