@@ -118,52 +118,27 @@ def _check_net001(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
             continue
         gcp = fn.provider is Provider.GCP
         signs = _gcp_private_signs(fn) if gcp else private_signs(fn.environment)
-        if not signs:
-            continue
-        if gcp:
-            yield from _gcp_net001(inv, fn, signs)
-            continue
-        if inv.gaps_for(fn.address, "vpc"):
-            yield NET001.unknown(
-                fn=fn,
-                message=(
-                    f"{fn.name or fn.address} uses private resources and its VPC configuration "
-                    "could not be read"
-                ),
-                evidence=[Evidence(s.variable, f"{s.what}: {s.shown}") for s in signs],
-            )
-            continue
-        first = signs[0]
-        yield NET001.finding(
-            resource=fn.address,
-            location=fn.location,
-            function=fn,
-            message=(
-                f"{fn.name or fn.address} is not in a VPC but {first.variable} points at a "
-                f"{first.what} ({first.shown}): the connection fails, or the resource is "
-                "reachable from the internet"
-            ),
-            evidence=[Evidence(s.variable, f"{s.what}: {s.shown}") for s in signs],
-        )
+        if signs:
+            yield _net001(inv, fn, signs, "VPC connector" if gcp else "VPC configuration")
 
 
-def _gcp_net001(inv: Inventory, fn: Function, signs: tuple[PrivateSign, ...]) -> Iterator[Finding]:
+def _net001(inv: Inventory, fn: Function, signs: tuple[PrivateSign, ...], what: str) -> Finding:
     evidence = [Evidence(s.variable, f"{s.what}: {s.shown}") for s in signs]
     if inv.gaps_for(fn.address, "vpc"):
-        yield NET001.unknown(
+        return NET001.unknown(
             fn=fn,
-            message=f"{fn.name or fn.address} uses private resources and its VPC connector "
-            "could not be read",
+            message=f"{fn.name or fn.address} uses private resources and its {what} could not "
+            "be read",
             evidence=evidence,
         )
-        return
     first = signs[0]
-    yield NET001.finding(
+    missing = "has no VPC connector" if what == "VPC connector" else "is not in a VPC"
+    return NET001.finding(
         resource=fn.address,
         location=fn.location,
         function=fn,
         message=(
-            f"{fn.name or fn.address} has no VPC connector but {first.variable} points at a "
+            f"{fn.name or fn.address} {missing} but {first.variable} points at a "
             f"{first.what} ({first.shown}): the connection fails, or the resource is "
             "reachable from the internet"
         ),

@@ -11,6 +11,7 @@ from fnguard.collect._batch import gc_paused
 from fnguard.collect._interface import Collector
 from fnguard.collect.terraform._aws import Mapper
 from fnguard.collect.terraform._eval import Evaluator, Unknown
+from fnguard.collect.terraform._gcp import map_gcp
 from fnguard.collect.terraform._modules import Loader, ModuleDef, ModuleInstance, is_local_source
 from fnguard.collect.terraform._parse import HclFile, parse_hcl
 from fnguard.collect.terraform._plan import is_plan_json, plan_inventory
@@ -237,7 +238,7 @@ class _Run(Loader):
                         for rule in ignore.rules
                     )
             views.extend(module.instances("data"))
-        inventory = Mapper(views).build()
+        inventory = Mapper(views).build().merge(map_gcp(views))
         root.release()
         return inventory.merge(Inventory(gaps=tuple(gaps), suppressions=tuple(suppressions)))
 
