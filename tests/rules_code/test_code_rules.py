@@ -144,6 +144,7 @@ def test_run003_fires_for_at_least_once_triggers(
     [finding] = failures(run(rule(ALL_RULES, "RUN003"), inv, ctx()))
     assert kind.value in finding.message and "deliver an event again" in finding.message
     assert finding.evidence[0].value == f"{kind.value} trigger.{kind.value}"
+    assert finding.evidence[1].label == "sink" and finding.evidence[2].label == "step 1"
     assert finding.location == Location(CODE, 12)
 
 

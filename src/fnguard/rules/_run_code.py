@@ -14,16 +14,18 @@ EventBridge, schedules), all of which retry or redeliver.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from fnguard.model import Evidence, InvocationType, Provider, Remediation, TriggerKind
+from fnguard.model import Evidence, Function, InvocationType, Provider, Remediation, TriggerKind
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
+from fnguard.rules._code_common import code_issue_findings
 from fnguard.rules.injection import code_findings, code_remediation, unanalysed
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from fnguard.model import Finding, Function, Inventory, Trigger
+    from fnguard.model import Finding, Inventory, Trigger
 
 __all__ = ["RULES", "RUN002", "RUN003"]
 
@@ -135,26 +137,19 @@ def _check_run002(inventory: Inventory, ctx: RuleContext) -> Iterator[Finding]:
 
 def _check_run003(inventory: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     del ctx
-    for fn in inventory.functions:
-        issues = inventory.code_issues_of(fn, "RUN003")
-        triggers = _redelivering(inventory, fn) if issues else []
-        if not triggers:
+    for finding in code_issue_findings(RUN003, inventory):
+        fn = inventory.get(finding.function or "")
+        triggers = _redelivering(inventory, fn) if isinstance(fn, Function) else []
+        if not isinstance(fn, Function) or not triggers:
             continue
         kinds = ", ".join(dict.fromkeys(f"{t.kind.value} ({t.invocation.value})" for t in triggers))
-        for issue in issues:
-            evidence = [Evidence("trigger", f"{t.kind.value} {t.address}") for t in triggers]
-            evidence.extend(
-                Evidence(f"write {n}", f"{step.location}: {step.note}")
-                for n, step in enumerate(issue.steps, 1)
-            )
-            yield RUN003.finding(
-                resource=fn.address,
-                location=issue.location,
-                function=fn,
-                message=f"{issue.message}; {fn.name or fn.address} is triggered by {kinds}, "
-                "which deliver an event again after a failure or timeout",
-                evidence=evidence,
-            )
+        trigger_evidence = [Evidence("trigger", f"{t.kind.value} {t.address}") for t in triggers]
+        yield replace(
+            finding,
+            message=f"{finding.message}; {fn.name or fn.address} is triggered by {kinds}, "
+            "which deliver an event again after a failure or timeout",
+            evidence=(*trigger_evidence, *finding.evidence),
+        )
     for fn, reason in unanalysed(inventory):
         if _redelivering(inventory, fn):
             message = f"RUN003 not checked for {fn.name or fn.address}: {reason}"
