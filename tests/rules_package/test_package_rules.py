@@ -100,8 +100,11 @@ def test_pkg009_quiet_for_supported_runtimes_and_respects_window() -> None:
 
 
 def test_pkg009_gcp_runtime_decommissioned() -> None:
-    [finding] = _pkg009("python38", dt.date(2026, 1, 1), Provider.GCP)
+    [finding] = _pkg009("nodejs16", dt.date(2026, 1, 1), Provider.GCP)
     assert finding.impact == 8 and finding.provider is Provider.GCP
+    # No decommission date recorded: deprecated only.
+    [deprecated] = _pkg009("python38", dt.date(2026, 1, 1), Provider.GCP)
+    assert deprecated.impact == 6
 
 
 def test_pkg009_unknown_runtime_and_image_function() -> None:

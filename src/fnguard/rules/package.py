@@ -1,14 +1,17 @@
-"""Package rules decided from configuration: recorded hash, code signing, runtime lifecycle.
+"""Package rules: recorded hash, code signing, runtime lifecycle; the artifact rules beside.
 
-PKG003 here covers only "no artifact hash recorded"; comparing the recorded hash with the
-built or deployed artifact belongs to the package collector's issue. PKG009 reads the dated
-table in ``fnguard/data/runtimes.json`` and the injected ``ctx.today``, never the clock.
+PKG003 compares the recorded hash with the artifact the package stage read (SHA-256, hex or
+Lambda's base64 form) and, when no artifact is readable, still reports a zip deployed with no
+recorded hash. PKG009 reads the dated table in ``fnguard/data/runtimes.json`` and the injected
+``ctx.today``, never the clock. ``ARTIFACT_RULES`` (PKG001, PKG002, PKG004-PKG006) judge what
+the package stage read inside the artifacts; they live in ``_pkg_native`` / ``_pkg_artifact``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from fnguard.artifact import code_sha256
 from fnguard.model import (
     CodeSigningConfig,
     Evidence,
@@ -19,7 +22,9 @@ from fnguard.model import (
     Provider,
     Remediation,
 )
+from fnguard.rules import _pkg_artifact, _pkg_native
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
+from fnguard.rules._pkg_hash import compare
 from fnguard.rules._pkg_runtimes import default_runtime_table
 
 if TYPE_CHECKING:
@@ -28,7 +33,7 @@ if TYPE_CHECKING:
 
     from fnguard.rules._pkg_runtimes import RuntimeLifecycle
 
-__all__ = ["PKG003", "PKG008", "PKG009", "RULES"]
+__all__ = ["ARTIFACT_RULES", "PKG003", "PKG008", "PKG009", "RULES"]
 
 
 def _label(fn: Function) -> str:
@@ -46,8 +51,11 @@ PKG003 = RuleMeta(
         "The deployed code should be traceable to the built artifact. Without a recorded hash "
         "(Terraform source_code_hash) for a zip built from local files, Terraform does not see "
         "a changed zip: new code, a security fix included, is never deployed, and drift goes "
-        "unnoticed. A container image referenced by a mutable tag has the same problem. "
-        "Packages in S3 are judged once the inventory carries their object version."
+        "unnoticed. When the artifact is on disk, its SHA-256 is compared with the recorded "
+        "hash (hex, or base64 as Lambda's CodeSha256 and filebase64sha256 give it): a "
+        "different hash means the deployed code is not the built artifact. A container image "
+        "referenced by a mutable tag has the same problem. Packages in S3 are judged once the "
+        "inventory carries their object version."
     ),
     remediation=Remediation(
         text=(
@@ -82,6 +90,34 @@ _PKG003_ZIP_IMPACT = 5  # stale code in production, not an exposure by itself
 _PKG003_TAG_IMPACT = 3  # Lambda pins the digest at deploy time; only IaC drift is hidden
 
 
+def _hash_mismatch(inv: Inventory, fn: Function) -> Finding | None:
+    """The recorded hash against the artifact read from disk (hex or base64 SHA-256)."""
+    recorded = fn.package.recorded_hash
+    code = next((p for p in inv.packages_of(fn) if not p.is_layer), None)
+    if not recorded or code is None or code.sha256_hex is None:
+        return None
+    check = compare(recorded, code.sha256_hex)
+    if check.matches:
+        return None
+    actual = code_sha256(code.sha256_hex)
+    return PKG003.finding(
+        resource=fn.address,
+        location=fn.location,
+        function=fn,
+        # The hashes stay in the evidence: a finding's key must not change with every build.
+        message=(
+            f"{_label(fn)} records a code hash ({check.form}) that does not match "
+            f"{code.path}: the deployed code is not this artifact"
+        ),
+        evidence=[
+            Evidence("recorded hash", recorded),
+            Evidence("artifact", code.path),
+            Evidence("artifact sha256 (base64, CodeSha256)", actual),
+            Evidence("artifact sha256 (hex)", code.sha256_hex),
+        ],
+    )
+
+
 def _check_pkg003(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     for fn in inv.functions:
         if fn.provider is not Provider.AWS:
@@ -101,6 +137,10 @@ def _check_pkg003(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
                     ),
                     evidence=[Evidence("image_uri", uri)],
                 )
+            continue
+        mismatch = _hash_mismatch(inv, fn)
+        if mismatch is not None:
+            yield mismatch
             continue
         if package.path and not package.hash_declared and not package.s3_bucket:
             yield PKG003.finding(
@@ -305,3 +345,6 @@ RULES: tuple[Rule, ...] = (
     Rule(PKG008, _check_pkg008),
     Rule(PKG009, _check_pkg009),
 )
+
+# The rules reading inside artifacts, registered with the pack by the integrator.
+ARTIFACT_RULES: tuple[Rule, ...] = (*_pkg_native.RULES, *_pkg_artifact.RULES)

@@ -1,0 +1,125 @@
+"""What a native binary needs, from its ELF header and GNU version needs (pyelftools).
+
+A member is streamed once (its zip CRC is checked on the way); only its first and last
+``KEEP`` bytes are kept. The ELF header, ``.dynstr`` and ``.gnu.version_r`` sit at the start of
+a shared object and the section headers at its end, so a huge library is understood without
+holding it in memory. A read that falls in the dropped middle leaves ``glibc`` unknown.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import IO, TYPE_CHECKING, cast
+
+from elftools.common.exceptions import ELFError
+from elftools.elf.elffile import ELFFile
+from elftools.elf.gnuversions import GNUVerNeedSection
+
+from fnguard.model import ElfFile
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = ["ELF_MAGIC", "KEEP", "Sparse", "machine_name", "read_elf"]
+
+ELF_MAGIC = b"\x7fELF"
+KEEP = 8 * 1024 * 1024
+_GLIBC = re.compile(r"^GLIBC_(\d+)\.(\d+)")
+_MACHINES = {"EM_X86_64": "x86_64", "EM_AARCH64": "arm64"}
+# pyelftools raises its own error for malformed files, but a hostile header also surfaces as
+# struct / construct errors, bad offsets or absurd counts.
+_PARSE_ERRORS = (ELFError, ValueError, KeyError, IndexError, OverflowError, AssertionError)
+
+
+class _GapError(ValueError):
+    """The parser asked for bytes that were not kept."""
+
+
+class Sparse(io.RawIOBase):
+    """A read-only view of a file of which only the head and the tail were kept."""
+
+    def __init__(self, head: bytes, tail: bytes, size: int) -> None:
+        self._head = head
+        self._tail = tail
+        self._size = size
+        self._tail_start = size - len(tail)
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def read(self, size: int | None = -1) -> bytes:
+        start = self._pos
+        end = self._size if size is None or size < 0 else min(self._size, start + size)
+        if start >= end:
+            return b""
+        self._pos = end
+        if end <= len(self._head):
+            return self._head[start:end]
+        if start >= self._tail_start:
+            return self._tail[start - self._tail_start : end - self._tail_start]
+        raise _GapError(f"bytes {start}-{end} were not kept")
+
+
+def machine_name(e_machine: object) -> str:
+    """'x86_64' / 'arm64' for Lambda's architectures, else the ELF name ('EM_386')."""
+    name = str(e_machine)
+    return _MACHINES.get(name, name)
+
+
+def _newest_glibc(elf: ELFFile) -> tuple[int, int] | None:
+    section = elf.get_section_by_name(".gnu.version_r")
+    if not isinstance(section, GNUVerNeedSection):
+        return None
+    newest: tuple[int, int] | None = None
+    for _verneed, auxiliaries in section.iter_versions():
+        for aux in auxiliaries:
+            match = _GLIBC.match(str(aux.name))
+            if match:
+                version = (int(match.group(1)), int(match.group(2)))
+                newest = version if newest is None or version > newest else newest
+    return newest
+
+
+def read_elf(path: str, chunks: Iterable[bytes]) -> ElfFile | None:
+    """The ELF facts of a member whose bytes are ``chunks`` (None: not a parsable ELF).
+
+    The caller has seen the magic; reading errors from ``chunks`` propagate (an integrity
+    problem of the package), parse errors mean "not an ELF fnguard understands".
+    """
+    head = bytearray()
+    tail = bytearray()
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if len(head) < KEEP:
+            room = KEEP - len(head)
+            head += chunk[:room]
+            chunk = chunk[room:]
+        if chunk:
+            tail += chunk
+            if len(tail) > 2 * KEEP:
+                del tail[: len(tail) - KEEP]
+    stream = Sparse(bytes(head), bytes(tail[-KEEP:] if len(tail) > KEEP else tail), size)
+    try:
+        elf = ELFFile(cast("IO[bytes]", stream))
+        machine = machine_name(elf.header["e_machine"])
+    except _PARSE_ERRORS:
+        return None
+    try:
+        glibc = _newest_glibc(elf)
+    except _PARSE_ERRORS:
+        glibc = None
+    return ElfFile(path=path, machine=machine, glibc=glibc)

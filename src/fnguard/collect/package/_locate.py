@@ -1,0 +1,159 @@
+"""Which artifact each function and layer deploys, found on disk from what the IaC says.
+
+A function's code is its ``package.path`` (zip, folder or image archive), else its
+``source_dir`` as a folder when the built zip is not there (Terraform ``archive_file`` builds
+it at plan time); an image function's ``image_uri`` counts when it names a local archive. A
+layer's artifact comes from its ``Layer`` object. Relative paths are tried against the scan
+root, then against the folder of the file that declares the resource. One target per distinct
+artifact, listing every function that deploys it (as code or through a layer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fnguard.model import CollectionGap, Layer, PackageType
+
+if TYPE_CHECKING:
+    from fnguard.model import Function, Inventory, Location, PackageRef
+
+__all__ = ["Target", "locate"]
+
+# Transports (skopeo / containers-image names) that say "this image is a local archive".
+_TRANSPORTS = ("docker-archive:", "oci-archive:", "oci:")
+_IMAGE_SUFFIXES = (".tar", ".tar.gz", ".tgz")
+
+
+@dataclass
+class Target:
+    """One artifact to read, and who deploys it."""
+
+    path: Path  # where it is on disk
+    shown: str  # as reported (relative to the scan root when inside it)
+    is_layer: bool
+    location: Location  # the resource that declares it (for gaps)
+    functions: list[str] = field(default_factory=list)
+
+
+def _candidates(raw: str, where: Location, root: Path | None) -> list[Path]:
+    path = Path(raw)
+    if path.is_absolute():
+        return [path]
+    found: list[Path] = []
+    declared = Path(where.file).parent
+    for base in (root, (root / declared) if root is not None else declared):
+        if base is not None:
+            found.append(base / path)
+    return list(dict.fromkeys(found))
+
+
+def _shown(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def _image_path(uri: str | None) -> str | None:
+    """The local archive an ``image_uri`` names, or ``None`` for a registry reference."""
+    if not uri:
+        return None
+    for transport in _TRANSPORTS:
+        if uri.startswith(transport):
+            # "oci:path:tag" / "docker-archive:path:ref": the reference part is not a path.
+            rest = uri[len(transport) :]
+            head, sep, tail = rest.rpartition(":")
+            return head if sep and "/" not in tail and head else rest
+    return uri if uri.endswith(_IMAGE_SUFFIXES) else None
+
+
+def _wanted(ref: PackageRef, image: bool) -> list[str]:
+    """The paths to try, in order: the artifact, then the source folder it is built from."""
+    if image:
+        local = _image_path(ref.image_uri)
+        return [p for p in (local, ref.path) if p]
+    return [p for p in (ref.path, ref.source_dir) if p]
+
+
+class _Locator:
+    def __init__(self, inventory: Inventory, root: Path | None) -> None:
+        self.inventory = inventory
+        self.root = root
+        self.targets: dict[tuple[Path, bool], Target] = {}
+        self.gaps: list[CollectionGap] = []
+
+    def _find(self, ref: PackageRef, image: bool, where: Location) -> tuple[Path | None, list[str]]:
+        tried: list[str] = []
+        for raw in _wanted(ref, image):
+            for candidate in _candidates(raw, where, self.root):
+                tried.append(candidate.as_posix())
+                if candidate.exists():
+                    return candidate, tried
+        if not image and ref.s3_key:
+            for candidate in _candidates(ref.s3_key, where, self.root):
+                if candidate.is_file():  # an S3 key is only a local file if one is there
+                    return candidate, tried
+        return None, tried
+
+    def _add(self, path: Path, is_layer: bool, where: Location, function: str | None) -> None:
+        key = (path.resolve(), is_layer)
+        target = self.targets.get(key)
+        if target is None:
+            target = Target(path, _shown(path, self.root), is_layer, where)
+            self.targets[key] = target
+        if function is not None and function not in target.functions:
+            target.functions.append(function)
+
+    def _missing(self, tried: list[str], what: str, where: Location, resource: str) -> None:
+        looked = ", ".join(dict.fromkeys(tried))
+        self.gaps.append(
+            CollectionGap(
+                where,
+                f"{what} not found (looked for {looked}); package rules cannot check it",
+                resource=resource,
+                field="package",
+            )
+        )
+
+    def function(self, fn: Function) -> None:
+        image = fn.package_type is PackageType.IMAGE
+        path, tried = self._find(fn.package, image, fn.location)
+        if path is not None:
+            self._add(path, False, fn.location, fn.address)
+        elif tried:
+            self._missing(tried, "deployment package", fn.location, fn.address)
+
+    def layers(self, fn: Function | None, layers: tuple[Layer, ...]) -> None:
+        for layer in layers:
+            path, tried = self._find(layer.package, False, layer.location)
+            if path is not None:
+                self._add(path, True, layer.location, fn.address if fn else None)
+            elif tried:
+                resource = fn.address if fn else layer.address
+                where = fn.location if fn else layer.location
+                self._missing(tried, f"package of layer {layer.address}", where, resource)
+
+    def run(self) -> tuple[list[Target], list[CollectionGap]]:
+        for fn in self.inventory.functions:
+            self.function(fn)
+        used: set[str] = set()
+        for fn in self.inventory.functions:
+            found = tuple(
+                layer
+                for ref in fn.layers
+                if (layer := self.inventory.lookup(Layer, ref)) is not None
+            )
+            used.update(layer.address for layer in found)
+            self.layers(fn, found)
+        self.layers(None, tuple(x for x in self.inventory.layers if x.address not in used))
+        ordered = sorted(self.targets.values(), key=lambda t: t.is_layer)
+        return ordered, self.gaps
+
+
+def locate(inventory: Inventory, root: Path | None) -> tuple[list[Target], list[CollectionGap]]:
+    """The artifacts to read (code packages first, then layers) and gaps for missing ones."""
+    return _Locator(inventory, root).run()
