@@ -71,3 +71,18 @@ def test_secrets_are_never_printed(scan: tuple[int, str, dict[str, object]]) -> 
     _, out, _ = scan
     for secret in FAKE_SECRETS:
         assert secret not in out
+
+
+def test_the_hardened_twin_gives_no_finding_at_all() -> None:
+    """Every near miss of the demo's flaws at once: no finding, no unknown, no gap."""
+    hardened = Path(__file__).parent / "fixtures" / "hardened"
+    done = subprocess.run(
+        [sys.executable, "-m", "fnguard", "scan", str(hardened), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    report = json.loads(done.stdout)
+    assert (done.returncode, report["findings"], report["gaps"]) == (0, [], [])
+    assert report["summary"]["functions"] == 4

@@ -108,3 +108,9 @@ def test_exp006_unknown_level() -> None:
     fn = gfn(gcp_https_security_level=None)
     [finding] = run("EXP006", Inventory(functions=(fn,), front_doors=(http_door(fn),)))
     assert finding.status is FindingStatus.UNKNOWN
+
+
+def test_exp002_internal_only_ingress_is_lower() -> None:
+    fn = gfn(gcp_ingress="ALLOW_INTERNAL_ONLY")
+    [finding] = run("EXP002", Inventory(functions=(fn,), permissions=(grant("allUsers"),)))
+    assert finding.impact == 5 and "inside the VPC network" in finding.message

@@ -33,6 +33,8 @@ __all__ = ["RULES"]
 
 _INTENDED_IMPACT = 2  # info: exposure the user declared intended
 _GCP_PUBLIC_MEMBERS = frozenset({"allusers", "allauthenticatedusers"})
+# allUsers on a function only reachable from inside the network: no internet exposure.
+_INTERNAL_INVOKER_IMPACT = 5
 # Roles that let a member read a function's configuration without calling it.
 _GCP_READ_ONLY_ROLE = re.compile(r"\.viewer$|^roles/browser$")
 
@@ -234,16 +236,18 @@ def _gcp_public_invokers(inv: Inventory, fn: Function, ctx: RuleContext) -> Iter
             continue  # a viewer role lets them read the function, not call it
         found = True
         who = "anyone" if member.lower() == "allusers" else "any Google account"
+        internal = (fn.gcp_ingress or "").upper() == "ALLOW_INTERNAL_ONLY"
+        where = " from inside the VPC network (ingress ALLOW_INTERNAL_ONLY)" if internal else ""
         yield EXP002.finding(
             resource=perm.address,
             location=perm.location,
             message=(
-                f"{member} ({who}) may invoke {fn.address} through {perm.action}"
+                f"{member} ({who}) may invoke {fn.address} through {perm.action}{where}"
                 f"{_intended_note(fn, ctx)}"
             ),
             evidence=[Evidence("member", member), Evidence("role", perm.action)],
             function=fn,
-            impact=_public_impact(fn, ctx),
+            impact=_public_impact(fn, ctx, _INTERNAL_INVOKER_IMPACT if internal else None),
         )
     unread = inv.gaps_for(fn.address, "permissions")
     if unread and not found:

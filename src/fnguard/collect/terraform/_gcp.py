@@ -62,7 +62,7 @@ if TYPE_CHECKING:
 
     from fnguard.collect.terraform._view import View
 
-__all__ = ["map_gcp"]
+__all__ = ["map_gcp", "memory_mb"]
 
 GEN1 = "google_cloudfunctions_function"
 GEN2 = "google_cloudfunctions2_function"
