@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fnguard.code.sdk._analyser import SDK_GAP_FIELD, SdkAnalyser, SdkReport, analyse_sdk
 from fnguard.code.sdk._environment import environment_of, where_of
+from fnguard.code.sdk._platform import PlatformNeed, platform_needs
 from fnguard.code.sdk._policy import minimal_policy, needed_actions
 from fnguard.code.sdk._program import LoadError
 from fnguard.code.sdk._table import action_table
@@ -16,6 +17,7 @@ from fnguard.code.sdk._table import action_table
 __all__ = [
     "SDK_GAP_FIELD",
     "LoadError",
+    "PlatformNeed",
     "SdkAnalyser",
     "SdkReport",
     "action_table",
@@ -23,5 +25,6 @@ __all__ = [
     "environment_of",
     "minimal_policy",
     "needed_actions",
+    "platform_needs",
     "where_of",
 ]

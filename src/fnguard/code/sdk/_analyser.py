@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 from fnguard.code._interface import CodeFacts
 from fnguard.code.sdk._environment import environment_of, where_of
 from fnguard.code.sdk._mapping import needs_of
-from fnguard.code.sdk._program import LoadError, load_program
+from fnguard.code.sdk._program import load_program
 from fnguard.code.sdk._values import Dict, Text
 from fnguard.code.sdk._walker import walk_program
+from fnguard.errors import InputError
 from fnguard.model import (
     CollectionGap,
     Function,
@@ -70,7 +71,7 @@ def analyse_sdk(
     artifact: Artifact,
     environment: Mapping[str, str | None] | None = None,
 ) -> SdkReport:
-    """Analyse ``fn.handler`` in ``artifact``; raises ``LoadError`` if it cannot be read."""
+    """Analyse ``fn.handler`` in ``artifact``; raises ``InputError`` if it cannot be read."""
     program = load_program(artifact, fn.handler or "")
     env = environment_of(fn) if environment is None else dict(environment)
     walk = walk_program(program, env)
@@ -143,7 +144,7 @@ class SdkAnalyser:
     def analyse(self, fn: Function, artifact: Artifact) -> CodeFacts:
         try:
             report = analyse_sdk(fn, artifact, environment_of(fn, self._inventory))
-        except LoadError as exc:
+        except InputError as exc:
             gap = CollectionGap(fn.location, str(exc), fn.address, "code")
             return CodeFacts(gaps=(gap,))
         gaps = tuple(

@@ -26,7 +26,7 @@ _MAX_MODULES = 500
 _NEVER_LOCAL = frozenset({"boto3", "botocore", "s3transfer"})
 
 
-class LoadError(Exception):
+class LoadError(InputError):
     """The handler module is missing or cannot be parsed; the message is the gap's reason."""
 
 
@@ -94,12 +94,12 @@ class _Loader:
         file = member_location(self.artifact, member)
         data = self.artifact.read(member, cap + 1)
         if len(data) > cap:
-            raise LoadError(limits.limit_message("max_file_bytes", cap, file))
+            raise LoadError(file, 0, limits.limit_message("max_file_bytes", cap, "too big"))
         try:
             tree = ast.parse(data, filename=file)
         except (SyntaxError, ValueError) as exc:
             line = getattr(exc, "lineno", None) or 0
-            raise LoadError(f"{file}:{line}: cannot parse Python ({exc.args[0]})") from None
+            raise LoadError(file, line, f"cannot parse Python ({exc.args[0]})") from None
         return SourceModule(name, member, file, tree, is_pkg)
 
 
@@ -139,7 +139,7 @@ def load_program(artifact: Artifact, handler: str) -> Program:
     """
     module_path, _, function = handler.rpartition(".")
     if not module_path or not function:
-        raise LoadError(f"handler {handler!r} is not written module.function")
+        raise LoadError(artifact.path.as_posix(), 0, f"handler {handler!r} is not module.function")
     folder, _, module_name = module_path.rpartition("/")
     module_name = module_name.replace("/", ".")
     roots = ("", folder) if folder else ("",)
@@ -147,7 +147,7 @@ def load_program(artifact: Artifact, handler: str) -> Program:
     found = loader.find(module_name) if module_name.split(".")[0] not in _NEVER_LOCAL else None
     if found is None:
         wanted = f"{module_path}.py"
-        raise LoadError(f"handler module {wanted} not found in {artifact.path.as_posix()}")
+        raise LoadError(artifact.path.as_posix(), 0, f"handler module {wanted} not found")
     program = Program(module_name, function)
     queue = [(module_name, *found)]
     while queue:
@@ -156,9 +156,9 @@ def load_program(artifact: Artifact, handler: str) -> Program:
             continue
         try:
             module = loader.parse(name, member, is_pkg)
-        except (LoadError, InputError) as exc:
+        except InputError as exc:
             if name == module_name:
-                raise LoadError(str(exc)) from None
+                raise
             program.unparsed.append(str(exc))
             continue
         program.modules[name] = module

@@ -7,13 +7,12 @@ and which request parameters name a resource.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from fnguard.code.sdk._data import load_data
 from fnguard.errors import RuleError
 
 __all__ = ["PARTIQL", "ActionSpec", "ActionTable", "ArnParam", "Helper", "action_table"]
@@ -118,9 +117,4 @@ def parse_table(document: Any) -> ActionTable:
 @cache
 def action_table() -> ActionTable:
     """The table shipped with fnguard, read once per process."""
-    resource = resources.files("fnguard").joinpath("data", "sdk_iam_actions.json")
-    try:
-        document = json.loads(resource.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise RuleError(f"{_FILE} is unreadable: {exc}") from None
-    return parse_table(document)
+    return parse_table(load_data("sdk_iam_actions.json"))

@@ -566,6 +566,9 @@ class _Walker:
             return res.ident(ident)
         if name in model.actions or name in model.has or name in model.waiters:
             return Bound(res, name)
+        models = service_resources(res.service)
+        if not res.type and models is not None and name in models.types:
+            return Bound(res, name)
         if name in ("load", "reload") or (service_helper(res, name) is not None):
             return Bound(res, name)
         info = service_info(res.service)
@@ -744,6 +747,11 @@ class _Walker:
         if name in model.has:
             sub = model.has[name]
             return self._sub_resource(res, sub.type, sub.identifiers, args)
+        models = service_resources(res.service)
+        if not res.type and models is not None and name in models.types:
+            # boto3 offers every resource type on the service resource: s3.Object(b, k).
+            inputs = tuple(Param(i, "input") for i in models.types[name].identifiers)
+            return self._sub_resource(res, name, inputs, args)
         if name in model.waiters:
             req = model.waiters[name]
             info = service_info(res.service)

@@ -1,0 +1,23 @@
+"""Reading a JSON table shipped in ``fnguard/data``; a broken table is a bug (``RuleError``)."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from fnguard.errors import RuleError
+
+__all__ = ["load_data"]
+
+
+def load_data(name: str) -> dict[str, Any]:
+    """The JSON object in ``fnguard/data/<name>``."""
+    where = f"fnguard/data/{name}"
+    try:
+        document = json.loads(resources.files("fnguard").joinpath("data", name).read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RuleError(f"{where} is unreadable: {exc}") from None
+    if not isinstance(document, dict):
+        raise RuleError(f"{where} must hold a JSON object")
+    return document
