@@ -23,8 +23,8 @@ from fnguard.iam._assumptions import (
 )
 from fnguard.iam._interface import Decision
 from fnguard.iam._lenient import engine_policy, statements_policy
+from fnguard.iam.engine import Asker, PolicySet
 from fnguard.iam.engine import PolicyKind as EngineKind
-from fnguard.iam.engine import PolicySet, Request, evaluate
 from fnguard.model import PolicyKind
 
 if TYPE_CHECKING:
@@ -32,13 +32,15 @@ if TYPE_CHECKING:
 
     from fnguard.iam.engine import Decision as EngineDecision
     from fnguard.iam.engine import Policy as EnginePolicy
-    from fnguard.iam.engine._knowledge import Assumptions
     from fnguard.model import Policy
 
-__all__ = ["EngineChecker", "execution_policies", "normal_action", "session_for"]
+__all__ = ["EngineChecker", "execution_policies", "normal_action"]
 
 _NOT_IDENTITY = (PolicyKind.TRUST, PolicyKind.RESOURCE, PolicyKind.BOUNDARY)
-_PLACEHOLDER_ACCOUNT = "000000000000"
+# Identity questions are about the role's own policies: asked as a session of the resource's
+# account (``same_account``), whatever account that is.
+_SESSION = "arn:aws:sts::000000000000:assumed-role/fnguard-execution-role/function"
+_SETS_KEPT = 256
 
 
 def normal_action(action: str) -> str:
@@ -46,16 +48,7 @@ def normal_action(action: str) -> str:
     return "*:*" if action == "*" else action
 
 
-@functools.lru_cache(maxsize=256)
-def session_for(resource: str) -> str:
-    """A role session of the resource's own account (identity questions are same-account)."""
-    parts = resource.split(":", 5)
-    account = parts[4] if len(parts) == 6 and parts[4].isdigit() else _PLACEHOLDER_ACCOUNT
-    return f"arn:aws:sts::{account}:assumed-role/fnguard-execution-role/function"
-
-
-def execution_policies(policies: Sequence[Policy]) -> PolicySet:
-    """The role's known identity policies and boundary as the evaluator's policy set."""
+def _build(policies: Sequence[Policy]) -> PolicySet:
     identity: list[EnginePolicy] = []
     boundary: EnginePolicy | None = None
     for policy in policies:
@@ -68,10 +61,40 @@ def execution_policies(policies: Sequence[Policy]) -> PolicySet:
     return PolicySet(identity=tuple(identity), boundary=boundary)
 
 
+_SETS: dict[tuple[int, ...], tuple[tuple[Policy, ...], PolicySet]] = {}
+
+
+def execution_policies(policies: Sequence[Policy]) -> PolicySet:
+    """The role's known identity policies and boundary as the evaluator's policy set.
+
+    Rules ask one role many questions: the last few hundred sets are kept (by the identity of
+    the policies, checked, so a recycled id is never mistaken for another policy)."""
+    key = tuple(map(id, policies))
+    found = _SETS.get(key)
+    if found is not None and all(a is b for a, b in zip(found[0], policies, strict=True)):
+        return found[1]
+    built = _build(policies)
+    if len(_SETS) >= _SETS_KEPT:
+        _SETS.pop(next(iter(_SETS)))
+    _SETS[key] = (tuple(policies), built)
+    return built
+
+
 def _answer(decision: EngineDecision) -> Decision:
     if not decision.allowed:
         return Decision(False, decision.deciding)
     return Decision(True, decision.deciding, decision.conditional)
+
+
+def _frozen(context: Mapping[str, str | tuple[str, ...]] | None) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted((context or {}).items()))
+
+
+@functools.lru_cache(maxsize=64)
+def _asker(principal: str, context: tuple[tuple[str, Any], ...], outsider: bool) -> Asker:
+    assumptions = OUTSIDER if outsider else EXECUTION_ROLE
+    base = OUTSIDER_CONTEXT if outsider else EXECUTION_CONTEXT
+    return Asker(principal, {**base, **dict(context)}, assumptions)
 
 
 class EngineChecker:
@@ -81,7 +104,11 @@ class EngineChecker:
         self, policies: Sequence[Policy], action: str, resource: str = "*"
     ) -> Decision:
         """Allowed by some identity policy, denied by none, within the boundary if any."""
-        return self.identity_allows_in(policies, action, resource)
+        asker = _asker(_SESSION, (), outsider=False)
+        decision = asker.ask(
+            normal_action(action), resource, execution_policies(policies), same_account=True
+        )
+        return _answer(decision)
 
     def identity_allows_in(
         self,
@@ -99,12 +126,10 @@ class EngineChecker:
         action: str,
         resource: str = "*",
         context: Mapping[str, str | tuple[str, ...]] | None = None,
-        assumptions: Assumptions = EXECUTION_ROLE,
     ) -> EngineDecision:
         """The evaluator's full decision for the execution-role session."""
-        merged: dict[str, Any] = {**EXECUTION_CONTEXT, **(context or {})}
-        request = Request(session_for(resource), normal_action(action), resource, merged)
-        return evaluate(request, policies, assumptions)
+        asker = _asker(_SESSION, _frozen(context), outsider=False)
+        return asker.ask(normal_action(action), resource, policies, same_account=True)
 
     def resource_allows_anonymous(
         self, statements: Sequence[Mapping[str, Any]], action: str, resource: str = "*"
@@ -115,8 +140,8 @@ class EngineChecker:
         NotPrincipal names such a caller; conditions are judged for it (``OUTSIDER``).
         """
         policy = statements_policy(statements, "", EngineKind.RESOURCE)
-        request = Request("*", normal_action(action), resource, OUTSIDER_CONTEXT)
-        return _answer(evaluate(request, PolicySet(resource=policy), OUTSIDER))
+        asker = _asker("*", (), outsider=True)
+        return _answer(asker.ask(normal_action(action), resource, PolicySet(resource=policy)))
 
     def service_allows(
         self,
@@ -128,8 +153,8 @@ class EngineChecker:
         """Would ``service`` acting for a stranger's resource be allowed (confused deputy)?
         ``context`` fixes keys the question knows (a bucket ARN anyone could re-register)."""
         policy = statements_policy(statements, "", EngineKind.RESOURCE)
-        request = Request(service, normal_action(action), "*", dict(context or {}))
-        return _answer(evaluate(request, PolicySet(resource=policy), OUTSIDER))
+        asker = _asker(service, _frozen(context), outsider=True)
+        return _answer(asker.ask(normal_action(action), "*", PolicySet(resource=policy)))
 
     def expand_action(self, pattern: str) -> tuple[str, ...]:
         return _actions.expand_action(pattern)

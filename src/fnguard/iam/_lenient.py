@@ -1,12 +1,12 @@
 """Inventory policies as engine policies, without rejecting what IaC sources really contain.
 
-The engine's parser refuses what IAM refuses. Policies read from Terraform, CloudFormation or an
-account still carry unresolved references, lower-case effects, GCP principals or conditions
-the parser cannot type; rules must judge them anyway. Each statement is parsed strictly first
-(the common case); one IAM would reject is rebuilt leniently: a condition fnguard cannot type
-becomes a test the evaluator leaves undecided (the answer is then ``conditional``), and only a
-statement with neither a usable Effect nor actions is dropped. Parsed policies are cached per
-inventory ``Policy`` object (by identity, guarded by a weak reference).
+The engine's parser refuses what IAM refuses (``fnguard iam validate`` reports it). Policies read
+from Terraform, CloudFormation or an account still carry unresolved references, lower-case
+effects, GCP principals or conditions the parser cannot type; rules must judge them anyway, so
+statements are built here without rejecting: a condition fnguard cannot type becomes a test the
+evaluator leaves undecided (the answer is then ``conditional``), and only a statement with
+neither a usable Effect nor actions is dropped. Parsed policies are cached per inventory
+``Policy`` object (by identity, guarded by a weak reference).
 """
 
 from __future__ import annotations
@@ -20,11 +20,9 @@ from fnguard.iam.engine import (
     ConditionTest,
     Effect,
     Policy,
-    PolicyError,
     PolicyKind,
     PrincipalSpec,
     Statement,
-    parse_statement,
 )
 from fnguard.iam.engine._operators import OPERATORS, validate_values
 from fnguard.model import Policy as InventoryPolicy
@@ -113,13 +111,7 @@ def _lenient(body: Mapping[str, Any], index: int, name: str, kind: PolicyKind) -
 
 
 def _statement(body: Any, index: int, name: str, kind: PolicyKind) -> Statement | None:
-    if not isinstance(body, Mapping):
-        return None
-    try:
-        parsed: Statement = parse_statement(body, index, name, kind, f"/Statement/{index}")
-    except PolicyError:
-        return _lenient(body, index, name, kind)
-    return parsed
+    return _lenient(body, index, name, kind) if isinstance(body, Mapping) else None
 
 
 def statements_policy(

@@ -748,14 +748,14 @@ def _check_negations(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
             for index, stmt in enumerate(policy.statements):
                 if str(stmt.get("Effect", "")).capitalize() != "Allow":
                     continue
+                elements = [e for e in _NEGATIONS if e in stmt]
                 ident = f"{policy.name}#{stmt.get('Sid') or index}"
-                if policy.kind is not PolicyKind.TRUST and not _grants_something(
-                    view, stmt, ident, ctx
+                if not elements or (
+                    policy.kind is not PolicyKind.TRUST
+                    and not _grants_something(view, stmt, ident, ctx)
                 ):
                     continue
-                for element in _NEGATIONS:
-                    if element in stmt:
-                        hits.append((element, ident))
+                hits.extend((element, ident) for element in elements)
         if hits:
             elements = sorted({e for e, _ in hits})
             yield role_finding(

@@ -6,7 +6,7 @@ permission boundary, session policy), with the statements that decided each verd
 from __future__ import annotations
 
 from fnguard.iam.engine._errors import PolicyError
-from fnguard.iam.engine._evaluate import Decision, Outcome, PolicySet, evaluate
+from fnguard.iam.engine._evaluate import Asker, Decision, Outcome, PolicySet, evaluate
 from fnguard.iam.engine._knowledge import Assumptions, Knowledge
 from fnguard.iam.engine._model import (
     ConditionTest,
@@ -22,6 +22,7 @@ from fnguard.iam.engine._model import (
 from fnguard.iam.engine._request import Caller, CallerKind, ContextValue, Request
 
 __all__ = [
+    "Asker",
     "Assumptions",
     "Caller",
     "CallerKind",

@@ -25,7 +25,7 @@ from fnguard.iam.engine._conditions import conditions_hold, conditions_partial
 from fnguard.iam.engine._knowledge import Knowledge
 from fnguard.iam.engine._model import Effect, Policy
 from fnguard.iam.engine._principals import Naming, exempted, naming
-from fnguard.iam.engine._request import Caller, CallerKind, normalise_context
+from fnguard.iam.engine._request import Caller, CallerKind, ContextValue, normalise_context
 from fnguard.iam.engine._variables import substitute
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from fnguard.iam.engine._model import Statement
     from fnguard.iam.engine._request import Request
 
-__all__ = ["Decision", "Outcome", "PolicySet", "evaluate"]
+__all__ = ["Asker", "Decision", "Outcome", "PolicySet", "evaluate"]
 
 _VARIABLE_KEYS = re.compile(r"\$\{\s*([A-Za-z0-9._-]+:[^},\s]+)[^}]*\}")
 
@@ -208,11 +208,11 @@ def _or(*values: _Tri) -> _Tri:
 
 
 def _context(
-    request: Request, caller: Caller, owner: str, assumptions: Assumptions | None
+    raw: Mapping[str, ContextValue], caller: Caller, owner: str, assumptions: Assumptions | None
 ) -> dict[str, tuple[str, ...]]:
     """The request's context, with the keys AWS always sets filled in when not given (unless
     the assumptions say otherwise about them)."""
-    context = normalise_context(request.context)
+    context = normalise_context(raw)
     filled: dict[str, str] = {}
     if caller.has_identity:
         filled["aws:principalarn"] = caller.principal_arn
@@ -260,19 +260,73 @@ def evaluate(
     request); with them, missing keys are read as they say and a verdict that depends on a
     key not known offline is an Allow with ``conditional`` set.
     """
-    caller = request.caller
-    owner = request.resource_owner(caller)
-    context = _context(request, caller, owner, assumptions)
-    multivalued = {k.lower() for k, v in request.context.items() if isinstance(v, list | tuple)}
-    variables = {k: v for k, v in context.items() if k not in multivalued}
-    scope = _Scope(caller, request.action, request.resource, context, variables)
-    return _decide(scope, owner, policies, assumptions)
+    return Asker(request.principal, request.context, assumptions).ask(
+        request.action, request.resource, policies, request.resource_account
+    )
+
+
+class Asker:
+    """One caller with one context, asked many questions: the caller is parsed and the
+    context normalised once (per resource owner), not per question."""
+
+    def __init__(
+        self,
+        principal: str,
+        context: Mapping[str, ContextValue] | None = None,
+        assumptions: Assumptions | None = None,
+    ) -> None:
+        self.caller = Caller.parse(principal)
+        self._raw = dict(context or {})
+        self._assumptions = assumptions
+        self._contexts: dict[str, tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]]
+        self._contexts = {}
+
+    def _context_for(
+        self, owner: str
+    ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+        found = self._contexts.get(owner)
+        if found is None:
+            context = _context(self._raw, self.caller, owner, self._assumptions)
+            multivalued = {k.lower() for k, v in self._raw.items() if isinstance(v, list | tuple)}
+            variables = {k: v for k, v in context.items() if k not in multivalued}
+            found = self._contexts[owner] = (context, variables)
+        return found
+
+    def ask(
+        self,
+        action: str,
+        resource: str,
+        policies: PolicySet,
+        resource_account: str = "",
+        *,
+        same_account: bool = False,
+    ) -> Decision:
+        """The decision for ``action`` on ``resource``. ``same_account``: take the resource
+        to be in the caller's account whatever its ARN says (a question about the caller's
+        own policies only)."""
+        if same_account:
+            owner = self.caller.account
+        else:
+            parts = resource.split(":", 5)
+            owner = parts[4] if len(parts) == 6 and parts[4] else resource_account
+            owner = owner or self.caller.account
+        context, variables = self._context_for(owner)
+        scope = _Scope(self.caller, action, resource, context, variables)
+        return _decide(scope, owner, policies, self._assumptions)
 
 
 def _decide(
     scope: _Scope, owner: str, policies: PolicySet, assumptions: Assumptions | None
 ) -> Decision:
     caller = scope.caller
+    if (
+        owner == caller.account
+        and caller.kind is not CallerKind.ACCOUNT
+        and not (policies.resource or policies.boundary or policies.session)
+        and not (policies.scps or policies.rcps)
+        and caller.has_identity
+    ):
+        return _identity_only(scope, policies.identity, assumptions)
     is_service = not caller.has_identity
     resource = (policies.resource,) if policies.resource else ()
     caller_side = () if is_service else policies.identity
@@ -338,6 +392,22 @@ def _decide(
     return _allow(
         [*grants, *bounded, *session], "identity-based grant within every limit", verdict, doubts
     )
+
+
+def _identity_only(
+    scope: _Scope, identity: Sequence[Policy], assumptions: Assumptions | None
+) -> Decision:
+    """The same steps when only identity policies take part, in the caller's own account
+    (what rules ask most): explicit deny, then an identity-based allow."""
+    denies = _matching(identity, scope, Effect.DENY, assumptions)
+    certain = [d for d in denies if d[2]]
+    if certain:
+        return Decision(Outcome.EXPLICIT_DENY, _refs(certain), "an explicit Deny applies")
+    grants = _matching(identity, scope, Effect.ALLOW, assumptions)
+    verdict = _tri(grants)
+    if verdict is False:
+        return Decision(Outcome.IMPLICIT_DENY, reason="no identity-based policy allows")
+    return _allow(grants, "identity-based grant within every limit", verdict, denies)
 
 
 def _why_not(grant: _Tri, cross: _Tri, boundary: _Tri) -> str:

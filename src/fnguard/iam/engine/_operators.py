@@ -104,7 +104,9 @@ def _arn_like(pattern: str, value: str) -> bool:
     want = pattern.split(":", 5)
     have = value.split(":", 5)
     if len(want) != 6 or len(have) != 6:
-        return False
+        # Not ARNs (an inventory's unresolved reference, a resource address): equal only to
+        # the very same text.
+        return pattern == value
     return all(matches(w, h) for w, h in zip(want, have, strict=True))
 
 

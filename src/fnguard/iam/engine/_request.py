@@ -123,9 +123,3 @@ class Request:
     @property
     def caller(self) -> Caller:
         return Caller.parse(self.principal)
-
-    def resource_owner(self, caller: Caller) -> str:
-        parts = self.resource.split(":", 5)
-        if len(parts) == 6 and parts[4]:
-            return parts[4]
-        return self.resource_account or caller.account
