@@ -9,7 +9,7 @@ import pytest
 
 from fnguard.collect.terraform import TerraformCollector
 from fnguard.collect.terraform._gcp import memory_mb
-from fnguard.model import CollectionGap, Inventory, Location, Permission
+from fnguard.model import CollectionGap, Inventory, Location, Permission, PolicyKind
 
 FIXTURE = Path(__file__).parent / "fixtures" / "edge"
 DROP = "google_cloudfunctions_function.drop"
@@ -45,9 +45,26 @@ def test_a_secret_value_copied_into_the_environment_keeps_its_expression(
     assert token.source_expr == "google_secret_manager_secret_version.token.secret_data"
 
 
-def test_default_account_named_through_its_data_source(inv: Inventory) -> None:
+def test_default_account_named_through_its_data_source_and_its_grants(inv: Inventory) -> None:
     default = next(r for r in inv.roles if r.address == COMPUTE)
-    assert default.is_default_service_account and default.gcp_roles == ()
+    assert default.is_default_service_account
+    assert default.gcp_roles == ("roles/viewer",)  # from a jsonencode'd project policy
+    [topic] = default.policies
+    assert (topic.kind, topic.arn, topic.location) == (
+        PolicyKind.RESOURCE,
+        "google_pubsub_topic.events",
+        Location("main.tf", 74),
+    )
+    assert topic.document == {
+        "bindings": [
+            {
+                "role": "roles/pubsub.publisher",
+                "members": [
+                    "serviceAccount:${data.google_compute_default_service_account.default.email}"
+                ],
+            }
+        ]
+    }
 
 
 def test_storage_path_and_entries(inv: Inventory) -> None:

@@ -582,7 +582,7 @@ class _GcpMapper:
                     out.append((role, members))
                 return out
         document: Any = value
-        if isinstance(value, str) and not isinstance(value, Partial):
+        if isinstance(value, str):  # unknown pieces of a Partial sit inside JSON strings
             try:
                 document = json.loads(value)
             except ValueError:
@@ -735,8 +735,9 @@ class _GcpMapper:
 
 
 def _default_kind(email: str) -> str | None:
+    """Which default account an e-mail (or a member naming its data source) is, if any."""
     if _COMPUTE_SA.search(email):
         return "compute"
     if _APPSPOT_SA.search(email):
         return "appspot"
-    return None
+    return next((kind for dtype, kind in _DEFAULT_SA_DATA.items() if dtype + "." in email), None)
