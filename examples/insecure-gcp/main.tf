@@ -60,7 +60,7 @@ resource "google_cloudfunctions_function" "api" {
   name                  = "api"
   project               = var.project
   region                = var.region
-  runtime               = "python39" # PKG009: Python 3.9 is past its decommission date
+  runtime               = "python39" # PKG009: Python 3.9 is deprecated (no security patches)
   entry_point           = "handle"
   trigger_http          = true
   source_archive_bucket = google_storage_bucket.code.name
