@@ -57,11 +57,8 @@ def artifact_inventory(path: Path, architecture: str | None, runtime: str | None
     except InputError:
         kind = ArtifactKind.ZIP  # broken: the package stage reports how (PKG004)
     image = kind is ArtifactKind.IMAGE
-    ref = PackageRef(
-        path=None if image else str(path),
-        hash_declared=True,
-        image_uri=f"oci:{path}" if image and path.is_dir() else (str(path) if image else None),
-    )
+    # For an image function the package stage also looks at ``path`` (after a local image_uri).
+    ref = PackageRef(path=str(path), hash_declared=True)
     fn = Function(
         address=f"artifact:{path.name}",
         provider=Provider.AWS,

@@ -10,6 +10,9 @@ own JSON are only ever used as keys, never as paths on disk (digests are validat
 
 from __future__ import annotations
 
+import bz2
+import gzip
+import hashlib
 import json
 import lzma
 import posixpath
@@ -17,7 +20,7 @@ import re
 import stat
 import tarfile
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol, cast
 
 from fnguard import limits
 from fnguard.artifact import READ_ERRORS, Entry, Member, Problem, guard_limits
@@ -30,12 +33,41 @@ if TYPE_CHECKING:
 
 __all__ = ["is_oci_layout", "looks_like_tar", "open_image"]
 
+
+class _Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 _DIGEST = re.compile(r"^(sha256|sha512):([a-f0-9]{32,128})$")
 _JSON_MAX = 4 * 1024 * 1024
 _INDEX_TYPES = (
     "application/vnd.oci.image.index.v1+json",
     "application/vnd.docker.distribution.manifest.list.v2+json",
 )
+_INDEX = "index.json"
+_CHUNK = 1024 * 1024
+_XZ_MAGIC = b"\xfd7zXZ\x00"
+
+
+# Compressed layers are unwrapped with the modules that raise EOFError on a cut stream
+# (tarfile's own stream reader stops quietly there).
+def _gunzip(raw: IO[bytes]) -> _Readable:
+    return gzip.GzipFile(fileobj=raw, mode="rb")
+
+
+def _bunzip(raw: IO[bytes]) -> _Readable:
+    return bz2.BZ2File(raw)
+
+
+def _unxz(raw: IO[bytes]) -> _Readable:
+    return lzma.LZMAFile(raw)
+
+
+_DECOMPRESSORS: dict[bytes, Callable[[IO[bytes]], _Readable]] = {
+    b"\x1f\x8b": _gunzip,
+    b"BZh": _bunzip,
+    _XZ_MAGIC: _unxz,
+}
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _WHITEOUT = ".wh."
 _OPAQUE = ".wh..wh..opq"
@@ -84,9 +116,12 @@ class _FolderStore:
 
     def _blob(self, ref: str) -> Path:
         match = _DIGEST.match(ref)
-        if match is None:
+        if ref == _INDEX:
+            path = self.root / _INDEX
+        elif match is None:
             raise InputError(str(self.root), 0, f"invalid blob digest {ref[:80]!r}")
-        path = self.root / "blobs" / match.group(1) / match.group(2)
+        else:
+            path = self.root / "blobs" / match.group(1) / match.group(2)
         try:
             if not stat.S_ISREG(path.lstat().st_mode):
                 raise InputError(
@@ -204,10 +239,42 @@ def _docker_layers(store: _TarStore, where: str) -> list[_Layer]:
     return [_Layer(name, store.size(name)) for name in layers]
 
 
+class _StopLayerError(Exception):
+    """A limit ended the layer early (the problem is already recorded)."""
+
+
+class _Checked:
+    """The raw layer blob, hashed and counted as it is read: truncation and tampering show."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self._hash = hashlib.sha256()
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self._hash.update(data)
+        self.count += len(data)
+        return data
+
+    def drain(self) -> None:
+        while self.read(_CHUNK):
+            pass
+
+    def verify(self, layer: _Layer) -> list[str]:
+        found = []
+        if layer.size is not None and layer.size != self.count:
+            found.append(f"{self.count} bytes where the manifest says {layer.size} (truncated?)")
+        match = _DIGEST.match(layer.ref)
+        if match and match.group(1) == "sha256" and match.group(2) != self._hash.hexdigest():
+            found.append("content does not match its sha256 digest")
+        return found
+
+
 class _Prefixed:
     """A stream with its first bytes already read (to sniff the compression)."""
 
-    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+    def __init__(self, head: bytes, rest: _Readable) -> None:
         self._head = head
         self._rest = rest
 
@@ -263,15 +330,15 @@ class _Image:
         store: _Store
         if path.is_dir():
             store = _FolderStore(path)
-            self.layers = _oci_layers(store, _json(store, "index.json", where), where)
+            self.layers = _oci_layers(store, _json(store, _INDEX, where), where)
         else:
             tar_store = _TarStore(path)
             store = tar_store
             try:
                 if tar_store.has("manifest.json"):
                     self.layers = _docker_layers(tar_store, where)
-                elif tar_store.has("index.json"):
-                    self.layers = _oci_layers(store, _json(store, "index.json", where), where)
+                elif tar_store.has(_INDEX):
+                    self.layers = _oci_layers(store, _json(store, _INDEX, where), where)
                 else:
                     raise InputError(
                         where, 0, "not a container image (no manifest.json or index.json)"
@@ -284,54 +351,65 @@ class _Image:
     def _layer_entries(
         self, number: int, layer: _Layer, hidden: _Hidden, problems: list[Problem]
     ) -> Iterator[Entry]:
-        where = str(self.path)
         label = f"layer {number} ({layer.ref[:80]})"
-        bounds = limits.active()
         mine = _Hidden()
         try:
             blob = self._store.open(layer.ref)
         except InputError as exc:
             problems.append(Problem(f"{label}: {exc.expected}"))
             return
+        checked = _Checked(blob)
         try:
-            head = blob.read(4)
-            if head == _ZSTD_MAGIC:
+            head = checked.read(6)
+            if head[:4] == _ZSTD_MAGIC:
                 problems.append(Problem(f"{label}: zstd-compressed layers are not supported"))
                 return
-            stream = tarfile.open(fileobj=_Prefixed(head, blob), mode="r|*")  # type: ignore[call-overload]  # noqa: SIM115
-            packed = layer.size or self._store.size(layer.ref) or 0
-            expanded = 0
-            while True:
-                try:
-                    info = stream.next()
-                except _TAR_ERRORS as exc:
-                    problems.append(Problem(f"{label}: truncated or corrupt layer ({exc})"))
-                    return
-                if info is None:
-                    break
-                expanded += info.size
-                if expanded > bounds.max_archive_ratio * max(packed, 1) and expanded > 1 << 20:
-                    message = (
-                        f"image {where}: {label} expands more than {bounds.max_archive_ratio}:1"
-                    )
-                    problems.append(
-                        Problem(
-                            limits.limit_message(
-                                "max_archive_ratio", bounds.max_archive_ratio, message
-                            ),
-                            "max_archive_ratio",
-                        )
-                    )
-                    return
-                entry = self._entry(info, stream, hidden, mine, where)
-                if entry is not None:
-                    yield entry
-            stream.close()
+            opener = next((f for m, f in _DECOMPRESSORS.items() if head.startswith(m)), None)
+            raw = cast("IO[bytes]", _Prefixed(head, checked))
+            data = opener(raw) if opener else raw
+            stream = tarfile.open(fileobj=cast("IO[bytes]", data), mode="r|")  # noqa: SIM115
+            yield from self._members(stream, layer, label, hidden, mine, problems)
+            while data.read(_CHUNK):  # a compressed stream cut short raises EOFError here
+                pass
+            checked.drain()
+            problems.extend(Problem(f"{label}: {p}") for p in checked.verify(layer))
+        except _StopLayerError:
+            return
         except _TAR_ERRORS as exc:
-            problems.append(Problem(f"{label}: unreadable layer ({exc})"))
+            problems.append(Problem(f"{label}: truncated or corrupt layer ({exc})"))
         finally:
             blob.close()
             hidden.add(mine)
+
+    def _members(
+        self,
+        stream: tarfile.TarFile,
+        layer: _Layer,
+        label: str,
+        hidden: _Hidden,
+        mine: _Hidden,
+        problems: list[Problem],
+    ) -> Iterator[Entry]:
+        where = str(self.path)
+        bounds = limits.active()
+        packed = layer.size or self._store.size(layer.ref) or 0
+        expanded = 0
+        while (info := stream.next()) is not None:
+            expanded += info.size
+            if expanded > bounds.max_archive_ratio * max(packed, 1) and expanded > 1 << 20:
+                message = f"image {where}: {label} expands more than {bounds.max_archive_ratio}:1"
+                problems.append(
+                    Problem(
+                        limits.limit_message(
+                            "max_archive_ratio", bounds.max_archive_ratio, message
+                        ),
+                        "max_archive_ratio",
+                    )
+                )
+                raise _StopLayerError
+            entry = self._entry(info, stream, hidden, mine, where)
+            if entry is not None:
+                yield entry
 
     def _entry(
         self,

@@ -64,10 +64,8 @@ def _image_path(uri: str | None) -> str | None:
         return None
     for transport in _TRANSPORTS:
         if uri.startswith(transport):
-            # "oci:path:tag" / "docker-archive:path:ref": the reference part is not a path.
-            rest = uri[len(transport) :]
-            head, sep, tail = rest.rpartition(":")
-            return head if sep and "/" not in tail and head else rest
+            # "oci:path:tag" / "docker-archive:path:name:tag": what follows a ':' is not a path.
+            return uri[len(transport) :].split(":", 1)[0] or None
     return uri if uri.endswith(_IMAGE_SUFFIXES) else None
 
 
