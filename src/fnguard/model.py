@@ -19,6 +19,7 @@ import enum
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
+from fnmatch import fnmatchcase
 from functools import cached_property, total_ordering
 from typing import Any, TypeVar
 
@@ -69,6 +70,7 @@ __all__ = [
     "Severity",
     "Subnet",
     "Suppression",
+    "Trail",
     "Trigger",
     "TriggerKind",
     "VpcConfig",
@@ -526,6 +528,39 @@ class CodeSigningConfig:
     untrusted_artifact_on_deployment: str | None = "Warn"  # "Warn" | "Enforce"
 
 
+@dataclass(frozen=True)
+class Trail:
+    """A CloudTrail trail and whether it records Lambda invocations (data events).
+
+    ``lambda_functions`` has one entry per selector recording Lambda Invoke data events:
+    space-separated ARN patterns (``*`` wildcards; ``*`` alone is every function), where a
+    leading ``!`` excludes; a function is recorded when one entry matches it. ``scope`` is the
+    ``aws://<account>/<region>`` label the collector read the trail in, so LOG003 can tell
+    "no trail" (read, none found) from "not read".
+    """
+
+    address: str
+    location: Location
+    scope: str
+    multi_region: bool = False
+    home_region: str | None = None
+    logging: bool | None = None
+    lambda_functions: tuple[str, ...] = ()
+
+    def records_invocations_of(self, function_arn: str) -> bool:
+        for selector in self.lambda_functions:
+            patterns = selector.split()
+            if any(fnmatchcase(function_arn, p[1:]) for p in patterns if p.startswith("!")):
+                continue
+            if any(
+                fnmatchcase(function_arn, p) or function_arn.startswith(p + ":")
+                for p in patterns
+                if not p.startswith("!")
+            ):
+                return True
+        return False
+
+
 # --------------------------------------------------------------------------- packages (issue 5)
 
 
@@ -749,6 +784,7 @@ class Inventory:
     buckets: tuple[Bucket, ...] = ()
     code_signing_configs: tuple[CodeSigningConfig, ...] = ()
     layers: tuple[Layer, ...] = ()
+    trails: tuple[Trail, ...] = ()
     packages: tuple[Package, ...] = ()
     advisories: tuple[Advisory, ...] = ()
     handlers: tuple[HandlerCode, ...] = ()

@@ -171,4 +171,19 @@ def seed(endpoint: str) -> Seeded:
     )
     lam.put_function_concurrency(FunctionName=hardened, ReservedConcurrentExecutions=5)
     lam.create_function_url_config(FunctionName=hardened, AuthType="AWS_IAM")
+
+    # A multi-region trail that records the invocations of the hardened function only.
+    s3.create_bucket(Bucket="audit-trail")
+    trail = client("cloudtrail")
+    trail.create_trail(Name="audit", S3BucketName="audit-trail", IsMultiRegionTrail=True)
+    trail.put_event_selectors(
+        TrailName="audit",
+        EventSelectors=[
+            {
+                "ReadWriteType": "All",
+                "DataResources": [{"Type": "AWS::Lambda::Function", "Values": [hardened]}],
+            }
+        ],
+    )
+    trail.start_logging(Name="audit")
     return Seeded(endpoint, functions, roles, key_arn, queue_arn)

@@ -66,10 +66,11 @@ def test_findings_per_function_are_exactly_the_planted_ones(aws_account: Seeded)
             "LIM005",  # public and no reserved concurrency
             "LOG001",  # tracing PassThrough
             "LOG002",
+            "LOG003",  # the account's trail records the hardened function only
             "PKG008",
         },
-        "queue-worker": {"LIM004", "LOG002", "PKG008"},  # 60 s timeout, 30 s visibility
-        "thumbnailer": {"RUN001", "LIM006", "LOG002", "PKG008"},  # writes to its own bucket
+        "queue-worker": {"LIM004", "LOG002", "LOG003", "PKG008"},  # timeout > visibility / 6
+        "thumbnailer": {"RUN001", "LIM006", "LOG002", "LOG003", "PKG008"},  # own bucket
         "hardened": {"LOG002", "PKG008"},
     }
 
@@ -180,6 +181,6 @@ def test_baseline_of_a_live_account_silences_its_findings(
     live = ("aws", "--endpoint-url", aws_account.endpoint, "--region", "us-east-1")
     done = fnguard("baseline", *live, "--output", str(baseline), env=cli_env())
     assert done.returncode == 0, done.stderr
-    assert done.stdout == f"wrote 23 findings to {baseline}\n"
+    assert done.stdout == f"wrote 26 findings to {baseline}\n"
     done, report = scan(aws_account, "--baseline", str(baseline))
     assert (done.returncode, report["findings"]) == (0, [])

@@ -10,13 +10,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fnguard.model import Evidence, Finding, Function, Inventory, LogGroup, Provider, Remediation
+from fnguard.model import (
+    Evidence,
+    Finding,
+    Function,
+    Inventory,
+    Location,
+    LogGroup,
+    Provider,
+    Remediation,
+)
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ["LOG001", "LOG002", "RULES"]
+__all__ = ["LOG001", "LOG002", "LOG003", "RULES"]
 
 LOG001 = RuleMeta(
     id="LOG001",
@@ -196,4 +205,109 @@ def _check_log002(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-RULES: tuple[Rule, ...] = (Rule(LOG001, _check_log001), Rule(LOG002, _check_log002))
+# --------------------------------------------------------------------------- LOG003
+
+LOG003 = RuleMeta(
+    id="LOG003",
+    title="No CloudTrail data events for function invocations",
+    impact=5,
+    area="logging",
+    description=(
+        "CloudTrail records Lambda's management calls by default, but who invoked a function "
+        "is a data event that a trail records only when its event selectors ask for "
+        "AWS::Lambda::Function. Without it, an abused function URL or a leaked key used to "
+        "invoke functions leaves no audit trail. Judged per account and region from the "
+        "trails a live scan read (IaC scans do not see the account's trails)."
+    ),
+    remediation=Remediation(
+        text=(
+            "Add a data-event selector for AWS::Lambda::Function to a multi-region trail (all "
+            "functions, or at least the exposed ones) and keep the trail logging."
+        ),
+        terraform=(
+            'resource "aws_cloudtrail" "audit" {\n  # ...\n  is_multi_region_trail = true\n'
+            '  event_selector {\n    read_write_type           = "All"\n'
+            "    include_management_events = true\n    data_resource {\n"
+            '      type   = "AWS::Lambda::Function"\n      values = ["arn:aws:lambda"]\n'
+            "    }\n  }\n}"
+        ),
+        cloudformation=(
+            "Type: AWS::CloudTrail::Trail\nProperties:\n  IsMultiRegionTrail: true\n"
+            "  EventSelectors:\n    - ReadWriteType: All\n      DataResources:\n"
+            "        - Type: AWS::Lambda::Function\n          Values: [arn:aws:lambda]"
+        ),
+        cli=(
+            "aws cloudtrail put-event-selectors --trail-name TRAIL --event-selectors "
+            '\'[{"ReadWriteType":"All","DataResources":[{"Type":'
+            '"AWS::Lambda::Function","Values":["arn:aws:lambda"]}]}]\''
+        ),
+    ),
+    mappings=Mappings(iso27001=("A.8.15",), owasp_serverless=("SAS-5",)),
+)
+
+
+def _scope_of(fn: Function) -> str | None:
+    """``aws://<account>/<region>`` for a function found live (its address is its ARN)."""
+    parts = fn.address.split(":")
+    if fn.provider is not Provider.AWS or len(parts) < 7 or parts[0] != "arn":
+        return None
+    return f"aws://{parts[4]}/{parts[3]}"
+
+
+def _check_log003(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    read = set(inv.sources)
+    by_scope: dict[str, list[Function]] = {}
+    for fn in inv.functions:
+        scope = _scope_of(fn)
+        if scope is not None and scope in read:
+            by_scope.setdefault(scope, []).append(fn)
+    for scope, functions in sorted(by_scope.items()):
+        region = scope.rsplit("/", 1)[-1]
+        gap = next((g for g in inv.gaps_for(scope, "trails")), None)
+        if gap is not None:
+            for fn in functions:
+                yield LOG003.unknown(
+                    fn=fn, message=f"the trails of {scope} could not be read ({gap.reason})"
+                )
+            continue
+        trails = [
+            t
+            for t in inv.trails
+            if t.scope == scope
+            and t.logging is not False
+            and (t.multi_region or t.home_region in (None, region))
+        ]
+        missed = [
+            fn for fn in functions if not any(t.records_invocations_of(fn.address) for t in trails)
+        ]
+        if not missed:
+            continue
+        names = ", ".join(fn.name or fn.address for fn in missed[:5])
+        more = f" and {len(missed) - 5} more" if len(missed) > 5 else ""
+        evidence = [Evidence("trails logging here", ", ".join(t.address for t in trails) or "none")]
+        if len(missed) == len(functions):
+            yield LOG003.finding(
+                resource=scope,
+                location=Location(scope),
+                message=(
+                    f"no trail records Lambda invocations in {scope}: "
+                    f"{len(missed)} function(s) invoked without an audit trail ({names}{more})"
+                ),
+                evidence=evidence,
+            )
+            continue
+        for fn in missed:
+            yield LOG003.finding(
+                resource=fn.address,
+                location=fn.location,
+                function=fn,
+                message=f"no trail records invocations of {fn.name or fn.address}",
+                evidence=evidence,
+            )
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(LOG001, _check_log001),
+    Rule(LOG002, _check_log002),
+    Rule(LOG003, _check_log003),
+)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from fnguard.collect.aws._api import Api
 from fnguard.collect.aws._apigw import collect_http_apis, collect_rest_apis
+from fnguard.collect.aws._cloudtrail import collect_trails
 from fnguard.collect.aws._iam import collect_iam
 from fnguard.collect.aws._lambda import collect_lambda
 from fnguard.collect.aws._names import Shard, location
@@ -75,6 +76,7 @@ def run_unit(unit: Unit, clients: ClientFactory | None = None) -> Inventory:
                     services.submit(collect_eventbridge, api, shard, items),
                     services.submit(collect_rest_apis, api, shard, items),
                     services.submit(collect_http_apis, api, shard, items),
+                    services.submit(collect_trails, api, shard, items),
                 ]
                 pieces.append(collect_neighbours(api, shard, lambdas, services, items))
                 pieces.extend(f.result() for f in futures)
