@@ -270,8 +270,26 @@ def test_binary_members_are_not_searched() -> None:
     assert secrets("app/blob.json", data) == []
 
 
-def test_one_finding_per_line_and_the_secret_never_stored() -> None:
-    text = f'a = "{STRIPE}"; password = "Vq7mLp2xRt"\n'
+def test_each_secret_once_and_never_stored() -> None:
+    text = f'a = "{STRIPE}"; password = "Vq7mLp2xRt"\nSTRIPE_KEY = "{STRIPE}"\n'
     found = secrets("app/x.py", text)
-    assert len(found) == 1
+    assert [(s.line, s.masked) for s in found] == [
+        (1, mask(STRIPE)),
+        (1, mask("Vq7mLp2xRt")),
+        (2, mask(STRIPE)),  # found by shape and by name: reported once
+    ]
     assert STRIPE not in repr(found) and "Vq7mLp2xRt" not in repr(found)
+
+
+def test_minified_bundle_is_searched_near_each_candidate() -> None:
+    filler = "var a=function(b){return b+1};" * 40_000  # ~1.2 MB on one line
+    bundle = (
+        "/*! license */" + filler + f'const s="{STRIPE}";' + filler + 'db={password:"Vq7mLp2xRt"};'
+    )
+    found = secrets("dist/index.js", bundle)
+    assert [(s.line, s.masked) for s in found] == [(1, mask(STRIPE)), (1, mask("Vq7mLp2xRt"))]
+
+
+def test_pgpass_lines_end_with_the_password() -> None:
+    text = "db.internal:5432:app:app:Hq8vX2mK9pLt\n*:*:*:dev:changeme\n"
+    assert lines(".pgpass", text) == [1]

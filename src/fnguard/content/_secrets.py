@@ -84,6 +84,11 @@ _TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".tmpl", ".tp
 _CONFIG_SUFFIXES = (".yaml", ".yml", ".ini", ".cfg", ".conf", ".config", ".properties", ".toml")
 
 
+# Lines longer than this (minified bundles) are examined near each candidate, not whole.
+_LONG_LINE = 4096
+_CONTEXT = 256
+
+
 class _Lines:
     """Line numbers for offsets, and the text of a line, computed once per file."""
 
@@ -94,10 +99,21 @@ class _Lines:
     def number(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset)
 
-    def line(self, number: int) -> str:
+    def _bounds(self, number: int) -> tuple[int, int]:
         start = self.starts[number - 1]
         end = self.starts[number] - 1 if number < len(self.starts) else len(self.text)
+        return start, end
+
+    def line(self, number: int) -> str:
+        start, end = self._bounds(number)
         return self.text[start:end]
+
+    def around(self, number: int, start: int, end: int) -> str:
+        """Line ``number``, or on a long line (a minified bundle) the text near start:end."""
+        first, last = self._bounds(number)
+        if last - first <= _LONG_LINE:
+            return self.text[first:last]
+        return self.text[max(first, start - _CONTEXT) : min(last, end + _CONTEXT)]
 
 
 def _announced_example(value: str) -> bool:
@@ -134,32 +150,36 @@ def _private_keys(text: str, lines: _Lines, location: str) -> Iterator[FoundSecr
         yield _found(location, lines.number(match.start()), kind, cleaned)
 
 
-def _candidate_lines(text: str, lines: _Lines) -> list[int]:
-    """Lines where a plugin could match: the only ones worth ``find_secret``.
+def _candidates(text: str, lines: _Lines) -> dict[int, list[str]]:
+    """Where a plugin could match: the only text worth ``find_secret``, by line.
 
     Every token the regex plugins report is a run of at least 16 token characters holding a
     digit (keys, JWTs, webhook paths), or sits in a URL (``://user:password@host``). Running
     the plugins' 45 patterns over whole files runs at ~1 MB/s; this filter at ~40 MB/s.
     """
     if any(d.plugin is not None or not d.patterns for d in detectors()):
-        return list(range(1, len(lines.starts) + 1))  # live plugins: ask every line
-    numbers = {
-        lines.number(m.start()) for m in _TOKEN_RUN.finditer(text) if _DIGIT.search(m.group())
-    }
-    numbers.update(lines.number(m.start()) for m in _URL_CREDENTIALS.finditer(text))
-    return sorted(numbers)
+        # live plugins (another detect-secrets version): ask every line
+        return {n: [lines.line(n)] for n in range(1, len(lines.starts) + 1)}
+    spans = [m.span() for m in _TOKEN_RUN.finditer(text) if _DIGIT.search(m.group())]
+    spans.extend(m.span() for m in _URL_CREDENTIALS.finditer(text))
+    found: dict[int, list[str]] = {}
+    for start, end in sorted(spans):
+        number = lines.number(start)
+        snippet = lines.around(number, start, end)
+        if snippet not in found.setdefault(number, []):
+            found[number].append(snippet)
+    return found
 
 
 def _shaped_tokens(text: str, lines: _Lines, location: str) -> Iterator[FoundSecret]:
-    for number in _candidate_lines(text, lines):
-        line = lines.line(number)
-        hit = find_secret("", line)
-        if hit is None or hit.kind == _PRIVATE_KEY_TYPE:
-            continue
-        token = _token_around(line, hit.secret)
-        if _announced_example(token):
-            continue
-        yield _found(location, number, hit.kind, token)
+    for number, snippets in _candidates(text, lines).items():
+        for snippet in snippets:
+            hit = find_secret("", snippet)
+            if hit is None or hit.kind == _PRIVATE_KEY_TYPE:
+                continue
+            token = _token_around(snippet, hit.secret)
+            if not _announced_example(token):
+                yield _found(location, number, hit.kind, token)
 
 
 def _judge(name: str, value: str, *, code: bool) -> SecretHit | None:
@@ -176,14 +196,14 @@ def _judge(name: str, value: str, *, code: bool) -> SecretHit | None:
 
 def _assignments(text: str, lines: _Lines, location: str, *, config: bool) -> Iterator[FoundSecret]:
     """``name = "literal"`` in code, and ``name: value`` lines in configuration files."""
-    seen: set[int] = set()
+    seen: set[str] = set()
     for word in _SECRET_ASSIGN.finditer(text.lower()):
         number = lines.number(word.start())
-        if number in seen:
+        line = lines.around(number, word.start(), word.end())
+        if line in seen:
             continue
-        seen.add(number)
-        line = lines.line(number)
-        if line.lstrip().startswith(_COMMENT_STARTS):
+        seen.add(line)
+        if line.lstrip().startswith(_COMMENT_STARTS) and len(line) < _LONG_LINE:
             continue  # commented-out examples
         matches = [(m.group("name"), m.group("value")) for m in _CODE_ASSIGN.finditer(line)]
         if config and not matches:
@@ -239,13 +259,22 @@ def _netrc(text: str, lines: _Lines, location: str) -> Iterator[FoundSecret]:
             yield _found(location, lines.number(match.start()), "netrc password", match.group(1))
 
 
+def _pgpass(lines: _Lines, location: str) -> Iterator[FoundSecret]:
+    """``host:port:database:user:password`` lines."""
+    for number in range(1, len(lines.starts) + 1):
+        fields = lines.line(number).strip().split(":")
+        entry = len(fields) == 5 and not fields[0].startswith("#")
+        if entry and _judge("password", fields[4], code=False) is not None:
+            yield _found(location, number, "pgpass password", fields[4])
+
+
 def _documents_values(base: str) -> bool:
     """``.env.example``, ``examples-1.json``: values there are illustrations by intent."""
     return base.endswith(_TEMPLATE_SUFFIXES) or "example" in base or "sample" in base
 
 
 def find_secrets(kind: Kind, name: str, text: str, location: str) -> tuple[FoundSecret, ...]:
-    """Every secret in ``text`` (the member ``name`` of ``kind``), masked, one per line."""
+    """Every secret in ``text`` (the member ``name`` of ``kind``), masked, each once."""
     lines = _Lines(text)
     base = name.rsplit("/", 1)[-1].lower()
     found: list[FoundSecret] = list(_private_keys(text, lines, location))
@@ -256,6 +285,8 @@ def find_secrets(kind: Kind, name: str, text: str, location: str) -> tuple[Found
     elif kind is Kind.CREDENTIALS:
         if base in (".netrc", "_netrc"):
             found.extend(_netrc(text, lines, location))
+        elif base == ".pgpass":
+            found.extend(_pgpass(lines, location))
         else:
             aws = name.endswith((".aws/credentials", ".aws/config"))
             label = "AWS credentials file" if aws else f"credential file {base}"
@@ -265,7 +296,7 @@ def find_secrets(kind: Kind, name: str, text: str, location: str) -> tuple[Found
         found.extend(_shaped_tokens(text, lines, location))
         config = base.endswith(_CONFIG_SUFFIXES)
         found.extend(_assignments(text, lines, location, config=config))
-    unique: dict[int, FoundSecret] = {}
+    unique: dict[tuple[int, str], FoundSecret] = {}
     for secret in found:
-        unique.setdefault(secret.line, secret)
+        unique.setdefault((secret.line, secret.masked), secret)
     return tuple(sorted(unique.values(), key=lambda s: s.line))
