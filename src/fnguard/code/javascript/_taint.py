@@ -340,7 +340,7 @@ class Engine:
                 value = args[index] if index < len(args) else CLEAN
             if default is not None:
                 value = merge(value, self.value(frame, default))
-            if caller is not None:
+            if caller is not None and (value.flow is not None or value.secret is not None):
                 value = stepped(value, caller, f"passed to {name}() as {short(target)}")
             if target.type == "identifier":
                 base = _text(target)
@@ -435,7 +435,8 @@ class Engine:
             value = replace(value, inert=True)
         if value_node is not None:
             self._record_check(frame, name_node, value_node)
-        self._bind_pattern(frame, name_node, value, "assigned to", short(value_node or name_node))
+        base = "" if name_node.type == "identifier" else short(value_node or name_node)
+        self._bind_pattern(frame, name_node, value, "assigned to", base)
 
     def _record_check(self, frame: _Frame, target: Node, value_node: Node) -> None:
         """``const ok = validate(body)``: ``ok`` answers whether ``body`` is acceptable."""
@@ -850,11 +851,12 @@ class Engine:
 
     def value(self, frame: _Frame, node: Node) -> Value:
         """The node's value, with the event read recorded if this is where it is first used."""
-        return self._seal(frame, self.eval(frame, node), node, short(node))
+        return self._seal(frame, self.eval(frame, node), node)
 
-    def _seal(self, frame: _Frame, value: Value, node: Node, text: str) -> Value:
+    def _seal(self, frame: _Frame, value: Value, node: Node, text: str | None = None) -> Value:
         if _is_raw(value.flow):
-            return replace(value, flow=(FlowStep(frame.location(node), f"{text} read"),))
+            shown = short(node) if text is None else text
+            return replace(value, flow=(FlowStep(frame.location(node), f"{shown} read"),))
         return value
 
     def eval(self, frame: _Frame, node: Node) -> Value:
@@ -983,14 +985,16 @@ class Engine:
             key = _string_content(index) if index is not None else None
             if key is None and index is not None:
                 self.value(frame, index)
-        path = _path_text(node)
+        path = _path_text(node) if frame.clean_paths else None
         if path is not None and any(
             path == c or path.startswith(c + ".") for c in frame.clean_paths
         ):
-            return replace(self._member(frame, obj, key, node, short(node)), flow=None)
-        return self._member(frame, obj, key, node, short(node))
+            return replace(self._member(frame, obj, key, node), flow=None)
+        return self._member(frame, obj, key, node)
 
-    def _member(self, frame: _Frame, obj: Value, key: str | None, node: Node, text: str) -> Value:
+    def _member(
+        self, frame: _Frame, obj: Value, key: str | None, node: Node, text: str | None = None
+    ) -> Value:
         """``obj.key`` (``key`` None: an element or a computed property)."""
         if obj.members is not None and key is not None and key in obj.members:
             return obj.members[key]
@@ -1005,17 +1009,17 @@ class Engine:
                 return Value(origin=origin, secret=(FlowStep(location, "process.env read"),))
             if obj.origin == "process.env":
                 named = key in _AWS_SECRET_ENV or is_secret_name(key)
-                steps = (FlowStep(location, f"{text} read"),) if named else None
+                steps = (FlowStep(location, f"{text or short(node)} read"),) if named else None
                 return Value(origin=origin, secret=steps)
             # A call's result is data: its secret-named fields are secrets (out.Credentials).
             named = obj.origin.endswith("()") and is_secret_name(key)
-            found = (FlowStep(location, f"{text} read"),) if named else None
+            found = (FlowStep(location, f"{text or short(node)} read"),) if named else None
             return replace(obj, origin=origin, members=None, func=None, secret=found)
         secret: Flow | None = None
         if key is None or key.isdigit():  # an element of a secret is secret (token.split()[1])
             secret = obj.secret
         elif is_secret_name(key):
-            secret = (FlowStep(location, f"{text} read"),)
+            secret = (FlowStep(location, f"{text or short(node)} read"),)
         return Value(flow=obj.flow, secret=secret, safe=obj.safe, inert=False)
 
     def _binary(self, frame: _Frame, node: Node) -> Value:
@@ -1074,7 +1078,7 @@ class Engine:
             method = _text(callee.child_by_field_name("property"))
             receiver = self.value(frame, obj) if obj is not None else CLEAN
             receiver_text = _text(obj)
-            fn_value = self._member(frame, receiver, method, callee, short(callee))
+            fn_value = self._member(frame, receiver, method, callee)
         else:
             fn_value = self.eval(frame, callee)
         qual = fn_value.origin
@@ -1130,7 +1134,7 @@ class Engine:
                 self._set_export(frame, entry, values[1], node)
         parts = [*values, *([receiver] if receiver is not None else [])]
         result = union(parts) if parts else CLEAN
-        returned = self._callbacks(frame, qual, values, receiver, short(callee))
+        returned = self._callbacks(frame, qual, values, receiver)
         if method in _MAPPING and values:
             # items.map(f): the callback's results, not the items.
             if returned:
@@ -1155,7 +1159,6 @@ class Engine:
         qual: str,
         values: list[Value],
         receiver: Value | None,
-        name: str,
     ) -> list[Value]:
         """Walk functions handed to a library call (``items.map(x => ...)``, ``.then(...)``);
         what each returns."""
@@ -1166,7 +1169,7 @@ class Engine:
         for value in values:
             if value.func is None or value.func.node.type not in _FUNCTIONS:
                 continue
-            returned.append(self.call(value.func, [data, data], None, name, frame.depth))
+            returned.append(self.call(value.func, [data, data], None, "", frame.depth))
         return returned
 
     def _require(self, frame: _Frame, node: Node, args: list[Node], values: list[Value]) -> Value:

@@ -8,6 +8,7 @@ so a flow starts at ``event.body read`` rather than at the handler's signature.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field, replace
@@ -220,6 +221,7 @@ _NEUTRAL_WORDS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def is_secret_name(name: str) -> bool:
     """Whether a variable or property name says it holds a secret (``apiKey``, ``DB_PASSWORD``)."""
     words = [w.lower() for w in _WORD_RE.findall(name)]
