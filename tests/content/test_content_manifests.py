@@ -191,3 +191,20 @@ def test_same_dependency_twice_in_one_manifest_is_kept_once() -> None:
 def test_members_not_wanted_yield_nothing() -> None:
     facts = inspect("lib/libssl.so", b"\x7fELF" + b"\0" * 64, "x")
     assert facts.dependencies == () and facts.secrets == ()
+
+
+def test_pipfile_lock_default_section_only() -> None:
+    lock = {
+        "_meta": {"hash": {"sha256": "abc"}},
+        "default": {
+            "requests": {"hashes": ["sha256:0"], "index": "pypi", "version": "==2.31.0"},
+            "Flask": {"version": "==2.3.2"},
+            "mylib": {"git": "https://github.com/org/mylib.git", "ref": "abc"},
+            "local": {"editable": True, "path": "."},
+        },
+        "develop": {"pytest": {"version": "==8.0.0"}},
+    }
+    assert deps("Pipfile.lock", json.dumps(lock)) == [
+        ("PyPI", "requests", "2.31.0", 0),
+        ("PyPI", "flask", "2.3.2", 0),
+    ]

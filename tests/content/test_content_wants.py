@@ -16,6 +16,7 @@ WANTED = [
     "requirements/base.txt",
     "poetry.lock",
     "uv.lock",
+    "Pipfile.lock",
     "package-lock.json",
     "npm-shrinkwrap.json",
     "node_modules/lodash/package.json",

@@ -123,6 +123,34 @@ def test_usage_errors() -> None:
         AdvisoryEnricher("sometimes")
     with pytest.raises(UsageError, match="needs --osv-db"):
         AdvisoryEnricher(OsvMode.OFFLINE)
+    with pytest.raises(UsageError, match="use it with --osv offline"):
+        AdvisoryEnricher("online", "osv/all.zip")
+    assert AdvisoryEnricher("off", "osv/all.zip").mode is OsvMode.OFF
+
+
+def test_the_api_decides_what_matches(tmp_path: Path) -> None:
+    """A record the API returns counts even when the local ranges would not say so."""
+
+    class Api(OsvSource):
+        name = "api"
+
+        def lookup(self, packages: Sequence[PackageKey]) -> Lookup:
+            record = {
+                "id": "GHSA-git",
+                "summary": "fixed by commit",
+                "database_specific": {"severity": "HIGH"},
+                "affected": [
+                    {
+                        "package": {"ecosystem": "PyPI", "name": "a"},
+                        "ranges": [{"type": "GIT", "events": [{"introduced": "abc"}]}],
+                    }
+                ],
+            }
+            return Lookup(records={k: (record,) for k in packages}, matched=True)
+
+    inv = Inventory(packages=(package("package:p", dep("PyPI", "a", "1.0")),))
+    (advisory,) = AdvisoryEnricher(source=Api()).enrich(inv, None).advisories
+    assert (advisory.id, advisory.impact, advisory.fixed) == ("GHSA-git", 7, ())
 
 
 def test_unrated_records_alone_get_the_default_and_keep_their_id(tmp_path: Path) -> None:

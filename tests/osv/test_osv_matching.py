@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from osv.osv_fixture_records import BY_ID
+from packaging.version import Version
 
 from fnguard.osv import match
 
@@ -135,3 +138,15 @@ def test_ecosystem_suffixes_are_ignored() -> None:
         ],
     }
     assert match(record, "PyPI", "pkg", "1.0") is not None
+
+
+pep440 = st.builds("{}.{}.{}".format, st.integers(0, 12), st.integers(0, 12), st.integers(0, 12))
+
+
+@given(a=pep440, b=pep440, v=pep440)
+def test_one_range_is_the_half_open_interval(a: str, b: str, v: str) -> None:
+    lo, hi = sorted((Version(a), Version(b)))
+    record = rec("PyPI", ("introduced", str(lo)), ("fixed", str(hi)))
+    assert (match(record, "PyPI", "pkg", v) is not None) is (lo <= Version(v) < hi)
+    semver_record = rec("npm", ("introduced", str(lo)), ("last_affected", str(hi)), kind="SEMVER")
+    assert (match(semver_record, "npm", "pkg", v) is not None) is (lo <= Version(v) <= hi)

@@ -26,6 +26,7 @@ class Kind(enum.Enum):
     REQUIREMENTS = "requirements file"
     POETRY_LOCK = "poetry.lock"
     UV_LOCK = "uv.lock"
+    PIPFILE_LOCK = "Pipfile.lock"
     NPM_LOCK = "package-lock.json"
     NODE_PACKAGE = "node_modules package.json"
     # secret-bearing files
@@ -45,6 +46,7 @@ _MANIFESTS = frozenset(
         Kind.REQUIREMENTS,
         Kind.POETRY_LOCK,
         Kind.UV_LOCK,
+        Kind.PIPFILE_LOCK,
         Kind.NPM_LOCK,
         Kind.NODE_PACKAGE,
     }
@@ -130,6 +132,8 @@ def _manifest(parts: list[str], base: str) -> Kind | None:
         return Kind.POETRY_LOCK
     if base == "uv.lock":
         return Kind.UV_LOCK
+    if base == "Pipfile.lock":
+        return Kind.PIPFILE_LOCK
     if base in ("package-lock.json", "npm-shrinkwrap.json"):
         return Kind.NPM_LOCK
     if base == "package.json" and len(parts) >= 3:

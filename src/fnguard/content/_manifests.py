@@ -1,9 +1,9 @@
 """Dependencies declared by a manifest, named and versioned as OSV expects.
 
 Only exact versions are recorded: an installed distribution's version, a lock file's
-resolved version, a requirement pinned with ``==`` / ``===``. A range (``>=2.0``) says which
-versions *may* be installed, not which one is: recording it would be a guess, so nothing is
-recorded. PyPI names are PEP 503 normalised (what the OSV API matches on); npm names are
+resolved version (``poetry.lock``, ``uv.lock``, ``Pipfile.lock``, ``package-lock.json``), a
+requirement pinned with ``==`` / ``===``. A range (``>=2.0``) says which versions *may* be
+installed, not which one is: recording it would be a guess, so nothing is recorded. PyPI names are PEP 503 normalised (what the OSV API matches on); npm names are
 kept as written. Entries that do not come from the registry (git, path, editable or
 workspace sources) have no advisory in OSV's registry data and are left out.
 """
@@ -130,6 +130,24 @@ def _toml_lock(text: str, manifest: str, kind: Kind) -> Iterator[Dependency]:
         yield _pypi(name, version, manifest, lines.get(canonicalize_name(name), 0))
 
 
+def _json_object(text: str) -> dict[str, Any]:
+    """The document if it is a JSON object; a broken manifest declares nothing."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _pipfile_lock(text: str, manifest: str) -> Iterator[Dependency]:
+    """The ``default`` section (``develop`` is not deployed); ``version`` is ``"==x.y"``."""
+    section = _json_object(text).get("default")
+    for name, entry in section.items() if isinstance(section, dict) else ():
+        version = entry.get("version") if isinstance(entry, dict) else None
+        if isinstance(version, str) and version.startswith("==") and "*" not in version:
+            yield _pypi(name, version[2:], manifest)
+
+
 # --------------------------------------------------------------------------- npm
 
 
@@ -156,15 +174,6 @@ def _npm_v1(tree: Mapping[str, Any], manifest: str) -> Iterator[Dependency]:
         nested = entry.get("dependencies")
         if isinstance(nested, dict):
             yield from _npm_v1(nested, manifest)
-
-
-def _json_object(text: str) -> dict[str, Any]:
-    """The document if it is a JSON object; a broken manifest declares nothing."""
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _npm_lock(text: str, manifest: str) -> Iterator[Dependency]:
@@ -199,6 +208,8 @@ def dependencies(kind: Kind, text: str, manifest: str) -> tuple[Dependency, ...]
         found = _requirements(text, manifest)
     elif kind in (Kind.POETRY_LOCK, Kind.UV_LOCK):
         found = _toml_lock(text, manifest, kind)
+    elif kind is Kind.PIPFILE_LOCK:
+        found = _pipfile_lock(text, manifest)
     elif kind is Kind.NPM_LOCK:
         found = _npm_lock(text, manifest)
     elif kind is Kind.NODE_PACKAGE:

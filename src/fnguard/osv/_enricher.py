@@ -122,7 +122,8 @@ class AdvisoryEnricher(Enricher):
     ) -> None:
         """``mode`` defaults to offline when ``db_path`` is given, else online.
 
-        Raises ``UsageError`` for an unknown mode or offline mode without a database.
+        Raises ``UsageError`` for an unknown mode, offline mode without a database, or a
+        database with online mode (which one was meant is unclear).
         ``source`` replaces the chosen source (tests inject one).
         """
         try:
@@ -132,6 +133,8 @@ class AdvisoryEnricher(Enricher):
             raise UsageError(f"--osv: unknown mode {mode!r} (expected one of: {choices})") from None
         if chosen is None:
             chosen = OsvMode.OFFLINE if db_path is not None else OsvMode.ONLINE
+        if chosen is OsvMode.ONLINE and db_path is not None:
+            raise UsageError("--osv-db is an offline database: use it with --osv offline")
         if chosen is OsvMode.OFFLINE and db_path is None and source is None:
             raise UsageError("--osv offline needs --osv-db PATH (an OSV export: folder or zip)")
         self.mode = chosen
