@@ -29,6 +29,9 @@ CATALOG = {
     "EXP007": 7,
     "SEC001": 9,
     "SEC002": 7,
+    "SEC003": 9,
+    "SEC004": 8,
+    "SEC005": 7,
 }
 RULES = [(prefix, rule) for prefix in PACKS for rule in load_pack(prefix)]
 

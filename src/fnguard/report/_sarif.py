@@ -137,8 +137,8 @@ def _rule_name(title: str) -> str:
 
 
 def _area(rule_id: str) -> str | None:
-    module = PACKS.get(rule_id[:3])
-    return module.rsplit(".", 1)[-1] if module else None
+    modules = PACKS.get(rule_id[:3])
+    return modules[0].rsplit(".", 1)[-1] if modules else None
 
 
 # Enough to keep prose literal: emphasis, code, links, HTML and table pipes.
