@@ -20,6 +20,7 @@ from fnguard.iam._analysis import (
 )
 from fnguard.iam._contextual import ContextChecker, contextual
 from fnguard.iam._elements import as_list
+from fnguard.iam._escalation import Graph, Hop, Method, Path, Principal, methods
 from fnguard.iam._interface import Decision, PermissionChecker
 from fnguard.iam._wildcard import is_policy_variable, placeholders, substitute
 
@@ -31,7 +32,12 @@ __all__ = [
     "Decision",
     "Exposure",
     "ExposureClass",
+    "Graph",
+    "Hop",
+    "Method",
+    "Path",
     "PermissionChecker",
+    "Principal",
     "admin_decision",
     "as_list",
     "contextual",
@@ -39,6 +45,7 @@ __all__ = [
     "default_checker",
     "exposure",
     "is_policy_variable",
+    "methods",
     "placeholders",
     "resource_scopable",
     "substitute",

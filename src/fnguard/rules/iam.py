@@ -22,6 +22,7 @@ from fnguard.model import Evidence, Finding, Inventory, PolicyKind, Provider, Re
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
 from fnguard.rules._iam_accounts import account_of, own_accounts
 from fnguard.rules._iam_common import RoleView, role_finding, role_views
+from fnguard.rules._iam_escalation import RULE as ESCALATION
 
 __all__ = ["RULES"]
 
@@ -770,6 +771,7 @@ def _check_negations(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
 
 RULES: tuple[Rule, ...] = (
     Rule(IAM001, _check_admin),
+    ESCALATION,
     Rule(IAM003, _check_broad),
     Rule(IAM004, _check_exfiltration),
     Rule(IAM005, _check_shared),
