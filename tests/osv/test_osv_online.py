@@ -26,7 +26,10 @@ def fake() -> Iterator[FakeOsv]:
 
 @pytest.fixture
 def api(fake: FakeOsv, tmp_path: Path) -> OsvApi:
-    return OsvApi(fake.url, DiskCache(tmp_path / "cache"), timeout=5)
+    return OsvApi(fake.url, DiskCache(tmp_path / "cache"), timeout=5, sleep=WAITS.append)
+
+
+WAITS: list[float] = []
 
 
 def ids(records: tuple[dict[str, object], ...]) -> list[object]:
@@ -81,10 +84,33 @@ def test_next_page_tokens_are_followed(api: OsvApi, fake: FakeOsv) -> None:
 
 
 def test_http_error_fails_the_packages_with_the_reason(api: OsvApi, fake: FakeOsv) -> None:
+    WAITS.clear()
     fake.query_status = 503
     lookup = api.lookup([JINJA, CLEAN])
     assert set(lookup.failed) == {JINJA, CLEAN}
     assert "HTTP 503" in lookup.failed[JINJA] and fake.url in lookup.failed[JINJA]
+    assert fake.requests == ["POST /v1/querybatch"] * 3  # tried again twice, backing off
+    assert WAITS == [1.0, 2.0]
+
+
+def test_client_errors_are_not_retried(api: OsvApi, fake: FakeOsv) -> None:
+    fake.query_status = 400
+    assert "HTTP 400" in api.lookup([JINJA]).failed[JINJA]
+    assert fake.requests == ["POST /v1/querybatch"]
+
+
+def test_a_server_that_recovers_answers(fake: FakeOsv, tmp_path: Path) -> None:
+    waits: list[float] = []
+
+    def recover(seconds: float) -> None:
+        waits.append(seconds)
+        fake.query_status = 200
+
+    fake.query_status = 429
+    api = OsvApi(fake.url, DiskCache(tmp_path), timeout=5, sleep=recover)
+    lookup = api.lookup([REQUESTS])
+    assert not lookup.failed and waits == [1.0]
+    assert ids(lookup.records[REQUESTS]) == ["GHSA-j8r2-6x86-q33q"]
 
 
 def test_a_record_that_cannot_be_fetched_fails_only_its_packages(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,7 +24,7 @@ from fnguard.osv._cache import DiskCache
 from fnguard.osv._interface import Lookup, OsvError, OsvSource, PackageKey, Record
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 __all__ = ["DEFAULT_API", "OsvApi"]
 
@@ -32,6 +33,11 @@ _BATCH = 1000  # the API's limit on queries per querybatch request
 _MAX_PAGES = 20  # next_page_token rounds for one query before giving up
 _MAX_BODY = 64 * 1024 * 1024
 _WORKERS = 8
+_TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
+
+
+class _TransientError(Exception):
+    """An answer worth asking again for (rate limit, server error)."""
 
 
 class OsvApi(OsvSource):
@@ -40,15 +46,35 @@ class OsvApi(OsvSource):
         base_url: str = DEFAULT_API,
         cache: DiskCache | None = None,
         timeout: float = 30.0,
+        *,
+        retries: int = 2,
+        backoff: float = 1.0,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        """``retries`` more tries after a 429 or 5xx answer, waiting ``backoff`` s, doubled."""
         self.base_url = base_url.rstrip("/")
         self.name = f"OSV API {self.base_url}"
         self.cache = cache if cache is not None else DiskCache()
         self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self._sleep = sleep
 
     # ----------------------------------------------------------------- http
 
     def _call(self, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        """One request, tried again after an overloaded or failing server's answer."""
+        attempt = 0
+        while True:
+            try:
+                return self._once(path, body)
+            except _TransientError as exc:
+                if attempt >= self.retries:
+                    raise OsvError(str(exc)) from exc
+                self._sleep(self.backoff * 2**attempt)
+                attempt += 1
+
+    def _once(self, path: str, body: dict[str, Any] | None) -> dict[str, Any]:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(
             self.base_url + path,
@@ -60,7 +86,10 @@ class OsvApi(OsvSource):
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 raw = response.read(_MAX_BODY + 1)
         except urllib.error.HTTPError as exc:
-            raise OsvError(f"{self.name}{path}: HTTP {exc.code} {exc.reason}") from exc
+            message = f"{self.name}{path}: HTTP {exc.code} {exc.reason}"
+            if exc.code in _TRANSIENT_STATUS:
+                raise _TransientError(message) from exc
+            raise OsvError(message) from exc
         except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
             reason = getattr(exc, "reason", None) or exc
             raise OsvError(f"{self.name} unreachable ({reason})") from exc
