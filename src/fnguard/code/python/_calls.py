@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from fnguard.code.python import _specs as spec
 from fnguard.code.python._common import (
+    AUTH_ENDPOINT,
     CLEAN_ANNOTATIONS,
     FIXED_HOST,
     IDEMPOTENCY_NAME,
@@ -257,6 +258,13 @@ class Calls(Expressions):
             self.file_write(args[1], args[0], loc)
         if qual.rsplit(".", 1)[-1] in ("get_credentials", "get_frozen_credentials"):
             return Value(secret=Label((FlowStep(loc, f"{desc}: AWS credentials"),)))
+        if (
+            qual == "getattr"
+            and len(args) > 1
+            and args[0].ref
+            and not args[0].ref.startswith(("inst:", "cls:"))
+        ):
+            self.an.sink("INJ002", args[1], loc, desc, "the event picks which function runs")
         kind = spec.KINDS.get(qual)
         if kind is not None:
             if kind == "path":
@@ -426,7 +434,8 @@ class Calls(Expressions):
         verb = method.lower()
         if verb in ("request", "urlopen") and node.args:
             verb = (const_str(node.args[0]) or "").lower()
-        if verb in spec.HTTP_WRITE_METHODS:
+        url = arg(args, kwargs, 1 if method in ("request", "urlopen") else 0, ("url",))
+        if verb in spec.HTTP_WRITE_METHODS and not AUTH_ENDPOINT.search(url.text_prefix or ""):
             self.an.flags.writes.append(FlowStep(loc, f"HTTP {verb.upper()}"))
         for value in [*args, *kwargs.values()]:
             self.an.external_use(value, loc, desc)
@@ -500,8 +509,12 @@ class Calls(Expressions):
         if kind.startswith("file:") and method in ("write", "writelines"):
             self.file_write(receiver, labels, loc)
             return EMPTY
-        if kind in ("regex", "ddb.condition"):
-            return Value(ref="ddb.condition") if kind == "ddb.condition" else EMPTY
+        if kind == "ddb.condition":
+            # Values go to DynamoDB as parameters: still event data (INJ006), not query text.
+            joined = join_all([receiver, *args])
+            return Value(joined.taint, joined.secret, ref="ddb.condition")
+        if kind == "regex":
+            return EMPTY
         if kind in spec.STICKY:
             return Value(ref=kind)
         if re.search(r"_", method) and method in spec.BOTO_WRITES:

@@ -28,6 +28,8 @@ CLEAN_ANNOTATIONS = frozenset(
 WRITABLE_PREFIXES = ("/tmp", "/dev/", "/proc/", "/mnt/")
 SQL_WRITE = re.compile(r"^\s*(insert|update|delete|merge|upsert|replace)\b", re.I)
 SQL_IDEMPOTENT = re.compile(r"on\s+conflict|insert\s+ignore|on\s+duplicate\s+key", re.I)
+# Token and login requests are POSTs that change nothing worth guarding (RUN003).
+AUTH_ENDPOINT = re.compile(r"(?i)token|oauth|login|signin|auth")
 IDEMPOTENCY_NAME = re.compile(r"(?i)idempot|dedup|already_processed|is_duplicate|was_processed")
 
 MESSAGES = {

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Expressions", "Guard"]
 
+_NAME_DUMP = re.compile(r"^Name\(id='(\w+)'")
+
 
 @dataclass(frozen=True)
 class Guard:
@@ -71,7 +73,11 @@ class Expressions(abc.ABC):
             if isinstance(op, ast.In | ast.NotIn) and self.ev(right).taint is None:
                 if isinstance(test.left, ast.Constant):
                     return []
-                return [Guard(ast.dump(test.left), ALL_INJ, isinstance(op, ast.In))]
+                inside = isinstance(op, ast.In)
+                url = _url_of_host(test.left)
+                if url is not None:
+                    return [Guard(ast.dump(url), frozenset({"INJ005"}), inside)]
+                return [Guard(ast.dump(test.left), ALL_INJ, inside)]
             if isinstance(op, ast.Eq | ast.NotEq) and isinstance(right, ast.Constant):
                 return [Guard(ast.dump(test.left), ALL_INJ, isinstance(op, ast.Eq))]
             return []
@@ -134,9 +140,17 @@ class Expressions(abc.ABC):
         return None
 
     def apply(self, guards: list[Guard], outcome: bool) -> None:
+        """Record what holds on this side of a test; a checked local name is cleaned in
+        place, so the fact survives a join with a branch that reassigned it."""
         for guard in guards:
-            if guard.when == outcome:
-                self.clean[guard.expr] = (guard.rules, True)
+            if guard.when != outcome:
+                continue
+            self.clean[guard.expr] = (guard.rules, True)
+            name = _NAME_DUMP.match(guard.expr)
+            value = self.env.get(name.group(1)) if name else None
+            if name and value is not None and value.taint is not None:
+                taint = value.taint.cleaned(guard.rules)
+                self.env[name.group(1)] = replace(value, taint=taint)
 
     def guarded(self, node: ast.expr, value: Value) -> Value:
         found = self.clean.get(ast.dump(node))
@@ -358,6 +372,10 @@ class Expressions(abc.ABC):
             if left.const is not None and right.text_prefix is not None:
                 return Value(taint, labels.secret, prefix=left.const + right.text_prefix)
             return Value(taint, labels.secret, prefix=left.text_prefix)
+        if isinstance(op, ast.BitAnd | ast.BitOr) and "ddb.condition" in (left.ref, right.ref):
+            return Value(taint, labels.secret, ref="ddb.condition")
+        if isinstance(op, ast.Div) and "path" in (left.ref, right.ref):
+            return Value(taint, labels.secret, prefix=left.text_prefix, ref="path")
         if isinstance(op, ast.Mod) and left.const is not None:
             return Value(taint, labels.secret, prefix=left.const.split("%", 1)[0] or None)
         return Value(taint, labels.secret)
@@ -387,3 +405,15 @@ class Expressions(abc.ABC):
     @abc.abstractmethod
     def call(self, node: ast.Call) -> Value:
         """What a call returns (and what it does at a sink)."""
+
+
+def _url_of_host(node: ast.expr) -> ast.expr | None:
+    """``urlsplit(url).hostname`` / ``urlparse(url).netloc``: the URL whose host is checked."""
+    if not (isinstance(node, ast.Attribute) and node.attr in ("hostname", "netloc")):
+        return None
+    call = node.value
+    if isinstance(call, ast.Call) and call.args:
+        name = ast.unparse(call.func).rsplit(".", 1)[-1]
+        if name in ("urlsplit", "urlparse"):
+            return call.args[0]
+    return None
