@@ -146,3 +146,34 @@ def test_hashed_or_masked_secrets_are_not_reported(analyse: Analyse) -> None:
         }
     )
     assert rules(facts) == []
+
+
+def test_redacted_copy_and_env_lookups_by_variable(analyse: Analyse) -> None:
+    facts = analyse(
+        {
+            "index.js": """
+            exports.handler = async (event) => {
+              const { username, password } = JSON.parse(event.body);
+              const body = { name: username, password };
+              console.log('login', { ...body, password: 'XXXXX' });
+              for (const name of ['npm_package_name', 'npm_package_version']) {
+                console.log(name, process.env[name]);
+              }
+              console.log('login', body);
+            };
+            """
+        }
+    )
+    assert flows(facts) == [
+        (
+            "SEC004",
+            8,
+            "console.log",
+            [
+                (2, "JSON.parse(event.body).password read"),
+                (2, "assigned to password"),
+                (3, "assigned to body"),
+                (8, "reaches console.log"),
+            ],
+        )
+    ]

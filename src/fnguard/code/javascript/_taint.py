@@ -999,6 +999,8 @@ class Engine:
         if obj.members is not None and key is not None and key in obj.members:
             return obj.members[key]
         location = frame.location(node)
+        if obj.origin == "process.env" and key is None:
+            return Value(origin="process.env[]")  # which variable is unknown: not a secret
         if obj.origin and key is not None:
             if obj.origin in _GLOBAL_OBJECTS:
                 return Value(origin=key)
@@ -1034,8 +1036,10 @@ class Engine:
         return Value(inert=True)
 
     def _object(self, frame: _Frame, node: Node) -> Value:
+        """An object literal: its known members, and its data as what the members hold (a
+        later ``password: 'XXXXX'`` replaces the spread-in password)."""
         members: dict[str, Value] = {}
-        parts: list[Value] = []
+        opaque: list[Value] = []  # computed keys and spreads of unknown shape
         for child in node.named_children:
             if child.type == "pair":
                 key_node = child.child_by_field_name("key")
@@ -1045,19 +1049,26 @@ class Engine:
                 value = self.value(frame, value_node)
                 if key_node is not None and key_node.type != "computed_property_name":
                     members[_string_content(key_node) or _text(key_node)] = value
-                parts.append(value)
+                else:
+                    opaque.append(value)
             elif child.type == "shorthand_property_identifier":
                 value = self._seal(frame, self._identifier(frame, child), child, _text(child))
                 members[_text(child)] = value
-                parts.append(value)
             elif child.type == "spread_element":
                 value = self.value(frame, child)
-                if value.members:
-                    members.update(value.members)
-                parts.append(value)
+                if value.members is None:
+                    opaque.append(value)
+                    continue
+                members.update(value.members)
+                held = union(list(value.members.values()))
+                if (value.flow is not None and held.flow is None) or (
+                    value.secret is not None and held.secret is None
+                ):
+                    opaque.append(value)  # data beyond its known members
             elif child.type == "method_definition":
                 name = _text(child.child_by_field_name("name"))
                 members[name] = Value(func=FuncRef(child, frame.module, frame.scope, name))
+        parts = [*members.values(), *opaque]
         joined = union(parts) if parts else CLEAN
         return replace(joined, members=members, inert=False)
 
