@@ -289,3 +289,68 @@ def test_enricher_puts_the_facts_into_the_inventory(tmp_path: Path) -> None:
     merged = inventory.merge(added)
     assert merged.handler_of(fn) is not None
     assert {i.rule_id for i in merged.code_issues_of(fn)} == {"INJ001", "INJ006"}
+
+
+def test_containers_filled_by_methods_and_keyword_spreads_carry_taint(tmp_path: Path) -> None:
+    facts = analyse_source(
+        tmp_path,
+        """
+        import os
+
+        def archive(*, name, level="6"):
+            os.system(f"gzip -{level} {name}")
+
+        def handler(event, context):
+            options = ["-v"]
+            options.append(event["extra"])
+            os.system("backup " + " ".join(options))
+            fixed = ["-v"]
+            fixed.append("-q")
+            os.system("backup " + " ".join(fixed))
+            archive(**event["params"])
+        """,
+    )
+    assert found(facts, "INJ001") == {("INJ001", 4), ("INJ001", 9)}
+
+
+def test_request_headers_logged_whole_or_credential_header_only(tmp_path: Path) -> None:
+    facts = analyse_source(
+        tmp_path,
+        """
+        import json
+
+        def handler(event, context):
+            headers = event["headers"]
+            print(json.dumps(headers))
+            print(headers.get("content-type"))
+            print(event["headers"]["User-Agent"])
+            print(headers.get("Authorization"))
+        """,
+    )
+    assert found(facts, "SEC004") == {("SEC004", 5), ("SEC004", 8)}
+
+
+def test_host_allow_list_paths_and_dynamodb_conditions(tmp_path: Path) -> None:
+    facts = analyse_source(
+        tmp_path,
+        """
+        from pathlib import Path
+        from urllib.parse import urlsplit
+
+        import boto3
+        import requests
+        from boto3.dynamodb.conditions import Attr
+
+        table = boto3.resource("dynamodb").Table("t")
+
+        def handler(event, context):
+            url = event["url"]
+            if urlsplit(url).hostname in {"hooks.example.com"}:
+                requests.get(url, timeout=5)
+            requests.get(url, timeout=5)
+            (Path("/tmp/in") / event["name"]).read_text()
+            cond = Attr("a").eq(event["a"]) & Attr("b").eq(event["b"])
+            table.scan(FilterExpression=cond)
+        """,
+    )
+    assert found(facts) == {("INJ005", 14), ("INJ006", 14), ("INJ004", 15)}

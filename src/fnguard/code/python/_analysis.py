@@ -332,8 +332,9 @@ class Analysis:
             env[params[0].arg] = self_value
             params = params[1:]
         note = f"passed to {node.name}()"
+        spread = kwargs.get("**")  # f(**mapping): any parameter may come from it
         for i, param in enumerate(params):
-            value = positional[i] if i < len(positional) else kwargs.get(param.arg)
+            value = positional[i] if i < len(positional) else kwargs.get(param.arg, spread)
             if value is None:
                 defaults = node.args.defaults
                 offset = i - (len(params) - len(defaults))
@@ -344,7 +345,7 @@ class Analysis:
                 )
             env[param.arg] = stepped(value, call, f"{note[:-1]}{param.arg})")
         for kw in node.args.kwonlyargs:
-            env[kw.arg] = stepped(kwargs.get(kw.arg, EMPTY), call, note)
+            env[kw.arg] = stepped(kwargs.get(kw.arg, spread or EMPTY), call, note)
         extra = positional[len(params) :]
         if node.args.vararg is not None:
             env[node.args.vararg.arg] = stepped(join_all(extra), call, note)

@@ -32,6 +32,8 @@ from fnguard.model import FlowStep, Location
 
 __all__ = ["Calls"]
 
+_MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "setdefault", "appendleft"})
+
 
 class Calls(Expressions):
     """The call layer of a frame."""
@@ -67,8 +69,18 @@ class Calls(Expressions):
             )
             if external:
                 return self.external(f"{ref}.{func.attr}", node, args, kwargs)
+            if func.attr in _MUTATORS and isinstance(func.value, ast.Name):
+                self.mutated(func.value.id, receiver, [*args, *kwargs.values()], node)
             return self.method_call(receiver, func.attr, node, args, kwargs)
         return self.dispatch(self.ev(func), node, args, kwargs)
+
+    def mutated(self, name: str, receiver: Value, values: list[Value], node: ast.Call) -> None:
+        """``items.append(x)``, ``opts.update(d)``: the container now holds what was put in."""
+        added = join_all(values)
+        if added.taint is None and added.secret is None:
+            return
+        step = stepped(added, self.loc(node), short(node))
+        self.env[name] = join(receiver, Value(step.taint, step.secret))
 
     def dispatch(
         self, target: Value, node: ast.Call, args: list[Value], kwargs: dict[str, Value]
@@ -565,15 +577,11 @@ class Calls(Expressions):
                 found = receiver.field(key)
                 if found is not None:
                     return found
-            secret = receiver.secret
-            if key is not None and key.lower() in spec.AUTH_HEADERS and receiver.taint is not None:
-                secret = Label((FlowStep(self.loc(node), f"{short(node)}: a credential header"),))
             default = args[1] if len(args) > 1 else EMPTY
-            return (
-                join(Value(receiver.taint, secret), default.labels_only())
-                if default.taint or default.secret
-                else Value(receiver.taint, secret)
-            )
+            picked = self.member(receiver, key, node) if receiver.taint is not None else receiver
+            if default.taint or default.secret:
+                return join(picked, default.labels_only())
+            return picked
         if method in ("copy", "items", "values", "keys"):
             return receiver.labels_only()
         joined = join_all([receiver, *args])

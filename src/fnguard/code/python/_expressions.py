@@ -324,16 +324,27 @@ class Expressions(abc.ABC):
             if found is not None:
                 return found
         if base.taint is not None:
-            secret = base.secret
-            if key is not None and key.lower() in spec.AUTH_HEADERS:
-                secret = Label((FlowStep(self.loc(node), f"{short(node)}: a credential header"),))
-            return Value(base.taint, secret)
+            return self.member(base, key, node)
         if base.secret is not None:
             return Value(secret=base.secret)
         if base.ref in spec.STICKY:
             return Value(ref=base.ref)
         del index
         return EMPTY
+
+    def member(self, base: Value, key: str | None, node: ast.AST) -> Value:
+        """A field of event data: the request's headers as a whole and its credential
+        headers are secrets as well (SEC004); its other headers are not."""
+        secret = None if base.ref == "headers" else base.secret
+        if key is not None:
+            lowered = key.lower()
+            if lowered in spec.AUTH_HEADERS:
+                note = f"{short(node)}: a credential header"
+                secret = Label((FlowStep(self.loc(node), note),))
+            elif lowered in ("headers", "multivalueheaders"):
+                note = f"{short(node)}: request headers, Authorization included"
+                return Value(base.taint, Label((FlowStep(self.loc(node), note),)), ref="headers")
+        return Value(base.taint, secret)
 
     def environment(self, key: str | None, node: ast.AST) -> Value:
         if key is not None and spec.is_secret_name(key):
