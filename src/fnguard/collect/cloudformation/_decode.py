@@ -92,6 +92,8 @@ def _json(text: str, path: str) -> dict[str, Any]:
         if "recursion" in str(exc):
             raise _too_deep(path) from None
         raise InputError(path, 0, f"expected valid JSON ({_first_line(exc)})") from None
+    except Exception as exc:  # cfn-lint's decoder trips on some broken input (StopIteration)
+        raise InputError(path, 0, f"expected valid JSON ({type(exc).__name__})") from None
     return _mapping(template, path)
 
 
@@ -124,6 +126,8 @@ def _yaml(text: str, path: str) -> dict[str, Any]:
         raise InputError(path, line, f"expected valid YAML ({problem})") from None
     except RecursionError:
         raise _too_deep(path) from None
+    except Exception as exc:  # the loader tripping on broken input is still broken input
+        raise InputError(path, 0, f"expected valid YAML ({type(exc).__name__})") from None
     return _mapping(template, path)
 
 
