@@ -19,7 +19,7 @@ from fnguard.iam._analysis import (
     exposure,
 )
 from fnguard.iam._contextual import ContextChecker, contextual
-from fnguard.iam._elements import as_list
+from fnguard.iam._elements import allowed_services, as_list
 from fnguard.iam._escalation import Graph, Hop, Method, Path, Principal, methods
 from fnguard.iam._interface import Decision, PermissionChecker
 from fnguard.iam._wildcard import is_policy_variable, placeholders, substitute
@@ -39,6 +39,7 @@ __all__ = [
     "PermissionChecker",
     "Principal",
     "admin_decision",
+    "allowed_services",
     "as_list",
     "contextual",
     "dataset_version",

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["as_list"]
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from fnguard.model import Policy
+
+__all__ = ["allowed_services", "as_list"]
 
 
 def as_list(raw: Any) -> tuple[str, ...]:
@@ -14,3 +19,27 @@ def as_list(raw: Any) -> tuple[str, ...]:
     if isinstance(raw, list | tuple):
         return tuple(str(v) for v in raw)
     return (str(raw),)
+
+
+def allowed_services(policies: Iterable[Policy], *, on_all: bool = False) -> frozenset[str] | None:
+    """Services some Allow statement names (``on_all``: only those with ``Resource: "*"``);
+    ``None`` when it may be any service (a service wildcard, NotAction).
+
+    A cheap look at the text that spares asking the evaluator questions whose answer is
+    certainly no; the answers themselves still come from the evaluator.
+    """
+    found: set[str] = set()
+    for policy in policies:
+        for stmt in policy.statements:
+            if str(stmt.get("Effect", "")).capitalize() != "Allow":
+                continue
+            if on_all and "Resource" in stmt and "*" not in as_list(stmt["Resource"]):
+                continue
+            if "Action" not in stmt:
+                return None
+            for pattern in as_list(stmt["Action"]):
+                service = pattern.partition(":")[0].lower()
+                if "*" in service or "?" in service:
+                    return None
+                found.add(service)
+    return frozenset(found)

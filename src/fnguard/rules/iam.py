@@ -14,6 +14,7 @@ from fnguard.iam import (
     DATA_EXFILTRATION,
     ExposureClass,
     admin_decision,
+    allowed_services,
     as_list,
     exposure,
     resource_scopable,
@@ -63,29 +64,6 @@ def _needs_evaluation(view: RoleView) -> bool:
         for p in view.policies
         for s in p.statements
     )
-
-
-def _services_on_all(view: RoleView) -> frozenset[str] | None:
-    """Services an Allow might grant on ``Resource: "*"`` (``None``: possibly any service).
-
-    A cheap look at the statements that spares asking the checker questions whose answer is
-    certainly no; the answers themselves still come from the checker.
-    """
-    services: set[str] = set()
-    for policy in view.policies:
-        for stmt in policy.statements:
-            if str(stmt.get("Effect", "")).capitalize() != "Allow":
-                continue
-            if "Resource" in stmt and "*" not in as_list(stmt["Resource"]):
-                continue
-            if "Action" not in stmt:
-                return None  # NotAction
-            for pattern in as_list(stmt["Action"]):
-                service = pattern.partition(":")[0].lower()
-                if "*" in service or "?" in service:
-                    return None
-                services.add(service)
-    return frozenset(services)
 
 
 # --------------------------------------------------------------------------- IAM001
@@ -381,7 +359,7 @@ def _check_exfiltration(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
         if isinstance(view, Finding):
             yield view
             continue
-        services = _services_on_all(view)
+        services = allowed_services(view.policies, on_all=True)
         candidates = [
             a for a in DATA_EXFILTRATION if services is None or a.partition(":")[0] in services
         ]
