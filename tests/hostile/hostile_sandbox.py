@@ -20,16 +20,17 @@ import os
 import resource
 import signal
 import sys
+import tempfile
 import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-__all__ = ["RUNS", "Outcome", "preload", "run_cli", "run_in_child"]
+__all__ = ["RUNS", "Outcome", "Started", "preload", "run_cli", "run_in_child", "start_cli"]
 
 MEMORY_MB = 1024
 TIMEOUT_S = 60.0
@@ -81,31 +82,65 @@ def _status_kb(key: str) -> int:
     return 0
 
 
-def run_in_child(
-    job: Callable[[], tuple[int, str, str]],
-    label: str,
-    *,
-    memory_mb: int = MEMORY_MB,
-    timeout: float = TIMEOUT_S,
-) -> Outcome:
-    """``job()`` -> (code, stdout, stderr) in a forked child under the memory and time bounds."""
-    result_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"fnguard-hostile-{os.getpid()}.json"
+@dataclass(frozen=True)
+class Started:
+    """A child started by ``start_cli``; ``finish`` waits for it (killing it past ``timeout``)."""
+
+    pid: int
+    result: Path
+    started: float
+    parent_rss_kb: int
+
+    def finish(self, label: str, timeout: float = TIMEOUT_S) -> Outcome:
+        return _wait(self.pid, self.result, self.started, self.parent_rss_kb, label, timeout)
+
+
+def start_cli(argv: Sequence[str], *, memory_mb: int = MEMORY_MB) -> Started:
+    """``fnguard <argv>`` in a bounded child that runs while the caller goes on (several at once,
+    or one to interrupt)."""
+    result = Path(tempfile.mkstemp(prefix="fnguard-hostile-", suffix=".json")[1])
     parent_rss_kb = _status_kb("VmRSS")
     address_space = (_status_kb("VmSize") + memory_mb * 1024) * 1024
     started = time.monotonic()
     pid = os.fork()
-    if pid == 0:  # the child: never returns
-        code = 70
+    if pid == 0:
+        _child(_cli_job(argv), result, address_space)
+    return Started(pid, result, started, parent_rss_kb)
+
+
+def _cli_job(argv: Sequence[str]) -> Callable[[], tuple[int, str, str]]:
+    def job() -> tuple[int, str, str]:
+        from fnguard.cli import main
+
+        out, err = io.StringIO(), io.StringIO()
+        sys.stderr = err
         try:
-            resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
-            got = job()
-            result_path.write_text(json.dumps(list(got)))
-            code = 0
-        except BaseException:  # reported to the parent as the case's failure
-            with contextlib.suppress(BaseException):
-                result_path.write_text(json.dumps([99, "", traceback.format_exc()]))
+            code = main(list(argv), stdout=out)
         finally:
-            os._exit(code)
+            sys.stderr = sys.__stderr__
+        return code, out.getvalue(), err.getvalue()
+
+    return job
+
+
+def _child(job: Callable[[], tuple[int, str, str]], result: Path, address_space: int) -> NoReturn:
+    code = 70
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        got = job()
+        result.write_text(json.dumps(list(got)))
+        code = 0
+    except BaseException:  # reported to the parent as the case's failure
+        with contextlib.suppress(BaseException):
+            result.write_text(json.dumps([99, "", traceback.format_exc()]))
+    finally:
+        os._exit(code)
+
+
+def _wait(
+    pid: int, result: Path, started: float, parent_rss_kb: int, label: str, timeout: float
+) -> Outcome:
     timed_out = False
     while True:
         done, status, usage = os.wait4(pid, os.WNOHANG)
@@ -120,29 +155,36 @@ def run_in_child(
     seconds = time.monotonic() - started
     grew = max(0.0, (usage.ru_maxrss - parent_rss_kb) / 1024)
     try:
-        code, out, err = json.loads(result_path.read_text())
-        result_path.unlink()
+        code, out, err = json.loads(result.read_text())
     except (OSError, ValueError):
         code, out, err = None, "", f"child ended without a result (status {status})"
+    with contextlib.suppress(OSError):
+        result.unlink()
     outcome = Outcome(None if timed_out else code, out, err, seconds, grew, timed_out)
     RUNS.append((label, outcome))
     return outcome
+
+
+def run_in_child(
+    job: Callable[[], tuple[int, str, str]],
+    label: str,
+    *,
+    memory_mb: int = MEMORY_MB,
+    timeout: float = TIMEOUT_S,
+) -> Outcome:
+    """``job()`` -> (code, stdout, stderr) in a forked child under the memory and time bounds."""
+    result = Path(tempfile.mkstemp(prefix="fnguard-hostile-", suffix=".json")[1])
+    parent_rss_kb = _status_kb("VmRSS")
+    address_space = (_status_kb("VmSize") + memory_mb * 1024) * 1024
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        _child(job, result, address_space)
+    return _wait(pid, result, started, parent_rss_kb, label, timeout)
 
 
 def run_cli(
     argv: Sequence[str], label: str, *, memory_mb: int = MEMORY_MB, timeout: float = TIMEOUT_S
 ) -> Outcome:
     """``fnguard <argv>`` through ``fnguard.cli.main`` in a bounded child."""
-
-    def job() -> tuple[int, str, str]:
-        from fnguard.cli import main
-
-        out, err = io.StringIO(), io.StringIO()
-        sys.stderr = err
-        try:
-            code = main(list(argv), stdout=out)
-        finally:
-            sys.stderr = sys.__stderr__
-        return code, out.getvalue(), err.getvalue()
-
-    return run_in_child(job, label, memory_mb=memory_mb, timeout=timeout)
+    return run_in_child(_cli_job(argv), label, memory_mb=memory_mb, timeout=timeout)
