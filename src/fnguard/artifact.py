@@ -248,7 +248,8 @@ class _Folder:
         target = self.path / name
         try:
             info = target.lstat()
-            if not stat.S_ISREG(info.st_mode):
+            inside = target.resolve().is_relative_to(self.path.resolve())
+            if not stat.S_ISREG(info.st_mode) or not inside:
                 raise InputError(str(target), 0, "not a regular file (links are not followed)")
             with target.open("rb") as handle:
                 return handle.read(-1 if limit is None else limit)

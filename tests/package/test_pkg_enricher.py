@@ -236,3 +236,15 @@ def test_inspector_files_over_the_file_limit_are_a_gap(tmp_path: Path) -> None:
     assert inspector.seen == [] and out.packages[0].dependencies == ()
     [gap] = out.gaps
     assert "max-file-bytes" in gap.reason and "requirements.txt" in gap.reason
+
+
+def test_folder_links_only_absolute_ones_are_reported(tmp_path: Path) -> None:
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "src").symlink_to("../shared")  # a monorepo's shared code
+    (tmp_path / "svc" / "creds").symlink_to("/root/.aws/credentials")
+    (tmp_path / "svc" / "app.py").write_text("x = 1\n")
+    [package] = _enrich(Inventory(functions=(_fn(path="svc"),)), tmp_path).packages
+    assert package.file_issues == (
+        FileIssue("creds", FileIssueKind.LINK_ESCAPES, "-> /root/.aws/credentials"),
+    )

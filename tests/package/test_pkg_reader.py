@@ -52,6 +52,11 @@ def test_folder_read_refuses_links_and_names_leaving_it(tmp_path: Path) -> None:
         artifact.read("link")
     with pytest.raises(InputError, match="leaves the folder"):
         artifact.read("../secret")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "key.pem").write_text("k")
+    (tmp_path / "pkg" / "dir").symlink_to(tmp_path / "outside")
+    with pytest.raises(InputError, match="links are not followed"):
+        artifact.read("dir/key.pem")
 
 
 def test_zip_members_modes_links_and_streaming_reads(tmp_path: Path) -> None:

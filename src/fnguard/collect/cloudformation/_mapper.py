@@ -38,6 +38,7 @@ from fnguard.model import (
     Inventory,
     InvocationType,
     KmsKey,
+    Layer,
     Location,
     LoggingConfig,
     LogGroup,
@@ -353,6 +354,7 @@ class TemplateMapper:
             code_signing_configs=tuple(
                 self._code_signing(r) for r in self.of("AWS::Lambda::CodeSigningConfig")
             ),
+            layers=tuple(self._layer(r) for r in self.of("AWS::Lambda::LayerVersion")),
         )
 
     # ------------------------------------------------------------------ functions
@@ -514,8 +516,9 @@ class TemplateMapper:
             return known_str(target.get("LogGroupName"))
         return address
 
-    def _package(self, r: Resource) -> PackageRef:
-        code = r.props.get("Code")
+    def _package(self, r: Resource, key: str = "Code") -> PackageRef:
+        """Where the code of a function (``Code``) or a layer (``Content``) comes from."""
+        code = r.props.get(key)
         if isinstance(code, str):  # a local path `aws cloudformation package` uploads
             code = {"LocalPath": code}
         code = code if isinstance(code, Mapping) else {}
@@ -535,6 +538,20 @@ class TemplateMapper:
             s3_object_version=self.text(r, code, "S3ObjectVersion", "package"),
             image_uri=self.text(r, code, "ImageUri", "package"),
             source_dir=path,
+        )
+
+    def _layer(self, r: Resource) -> Layer:
+        p = r.props
+        archs = self.strings(r, p, "CompatibleArchitectures", "compatible_architectures")
+        return Layer(
+            address=r.address,
+            location=r.location,
+            name=self.text(r, p, "LayerName", "name"),
+            package=self._package(r, "Content"),
+            compatible_runtimes=self.strings(r, p, "CompatibleRuntimes", "compatible_runtimes"),
+            compatible_architectures=tuple(
+                Architecture(a) for a in archs if a in ("x86_64", "arm64")
+            ),
         )
 
     def _tags(self, tags: Any) -> Mapping[str, str]:

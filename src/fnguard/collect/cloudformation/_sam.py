@@ -105,7 +105,7 @@ def expand(
             if raw.type == "AWS::Serverless::Function":
                 expanded.extend(_Function(raw, resources, buckets, apis, problems).build())
             elif raw.type == "AWS::Serverless::LayerVersion":
-                expanded.append(_retype(raw, "AWS::Lambda::LayerVersion", raw.props))
+                expanded.append(_retype(raw, "AWS::Lambda::LayerVersion", _layer_props(raw.props)))
             elif raw.type == "AWS::Serverless::Api":
                 expanded.extend(apis.rest_api(raw))
             elif raw.type == "AWS::Serverless::HttpApi":
@@ -171,6 +171,27 @@ def _retype(
     return Raw(
         logical_id or raw.logical_id, rtype, props, line or raw.line, raw.origin, raw.condition
     )
+
+
+def _code_location(uri: Any) -> dict[str, Any]:
+    """A SAM ``CodeUri`` / ``ContentUri`` as CloudFormation's Code / Content (local path: ".")."""
+    if isinstance(uri, Mapping) and "Bucket" in uri:
+        code = {"S3Bucket": uri.get("Bucket"), "S3Key": uri.get("Key")}
+        if "Version" in uri:
+            code["S3ObjectVersion"] = uri["Version"]
+        return code
+    if isinstance(uri, str) and uri.startswith("s3://"):
+        bucket, _, key = uri[5:].partition("/")
+        return {"S3Bucket": bucket, "S3Key": key}
+    return {"LocalPath": uri if uri is not None else "."}
+
+
+def _layer_props(props: Mapping[str, Any]) -> dict[str, Any]:
+    """``AWS::Serverless::LayerVersion`` as ``AWS::Lambda::LayerVersion``: ContentUri -> Content."""
+    out = {k: v for k, v in props.items() if k not in ("ContentUri", "RetentionPolicy")}
+    if "ContentUri" in props:
+        out["Content"] = _code_location(props["ContentUri"])
+    return out
 
 
 def _arn(logical_id: str) -> dict[str, Any]:
@@ -239,16 +260,7 @@ class _Function:
         inline = self.props.get("InlineCode")
         if inline is not None:
             return {"ZipFile": inline}
-        uri = self.props.get("CodeUri")
-        if isinstance(uri, Mapping) and "Bucket" in uri:
-            code = {"S3Bucket": uri.get("Bucket"), "S3Key": uri.get("Key")}
-            if "Version" in uri:
-                code["S3ObjectVersion"] = uri["Version"]
-            return code
-        if isinstance(uri, str) and uri.startswith("s3://"):
-            bucket, _, key = uri[5:].partition("/")
-            return {"S3Bucket": bucket, "S3Key": key}
-        return {"LocalPath": uri if uri is not None else "."}
+        return _code_location(self.props.get("CodeUri"))
 
     def _url(self) -> None:
         config = self.props.get("FunctionUrlConfig")

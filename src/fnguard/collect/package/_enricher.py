@@ -66,7 +66,7 @@ def read_package(
         )
         return broken, []
     try:
-        contents = read_contents(artifact, inspector)
+        contents = read_contents(artifact, inspector, target.skipped)
         kind = artifact.kind
     finally:
         artifact.close()

@@ -24,6 +24,20 @@ __all__ = ["Target", "locate"]
 # Transports (skopeo / containers-image names) that say "this image is a local archive".
 _TRANSPORTS = ("docker-archive:", "oci-archive:", "oci:")
 _IMAGE_SUFFIXES = (".tar", ".tar.gz", ".tgz")
+# The Serverless Framework zips the service folder without its own configuration and these
+# (its package plugin's default excludes); fnguard reads such a folder the same way.
+_SERVERLESS_FILES = ("serverless.yml", "serverless.yaml", "serverless.json", "serverless.ts")
+_SERVERLESS_SKIP = frozenset(
+    {
+        *_SERVERLESS_FILES,
+        ".git",
+        ".gitignore",
+        ".DS_Store",
+        "npm-debug.log",
+        ".serverless",
+        ".serverless_plugins",
+    }
+)
 
 
 @dataclass
@@ -35,6 +49,8 @@ class Target:
     is_layer: bool
     location: Location  # the resource that declares it (for gaps)
     functions: list[str] = field(default_factory=list)
+    # Member names the packaging tool leaves out of a source folder (see ``_SERVERLESS_SKIP``).
+    skipped: frozenset[str] = frozenset()
 
 
 def _candidates(raw: str, where: Location, root: Path | None) -> list[Path]:
@@ -101,7 +117,9 @@ class _Locator:
         key = (path.resolve(), is_layer)
         target = self.targets.get(key)
         if target is None:
-            target = Target(path, _shown(path, self.root), is_layer, where)
+            by_serverless = Path(where.file).name in _SERVERLESS_FILES and path.is_dir()
+            skipped = _SERVERLESS_SKIP if by_serverless else frozenset()
+            target = Target(path, _shown(path, self.root), is_layer, where, skipped=skipped)
             self.targets[key] = target
         if function is not None and function not in target.functions:
             target.functions.append(function)

@@ -66,6 +66,11 @@ def _link_escapes(member: Member, kind: ArtifactKind) -> bool:
     if target.startswith("/"):
         # In an image "/" is the image's own root; in a zip or folder it is outside.
         return kind is not ArtifactKind.IMAGE
+    if kind is ArtifactKind.FOLDER:
+        # A folder is the source of a zip: packagers (archive_file, sam build, serverless)
+        # copy what a relative link points at, as in a monorepo's shared code. Only an
+        # absolute link, which would copy the build host's own file, is reported.
+        return False
     base = "" if member.hardlink else posixpath.dirname(member.name)
     resolved = posixpath.normpath(posixpath.join(base, target)) if target else ""
     return resolved == ".." or resolved.startswith("../")
@@ -104,8 +109,11 @@ def _wheel(name: str, data: bytes) -> WheelTag | None:
 
 
 class _Reader:
-    def __init__(self, artifact: Artifact, inspector: ContentInspector | None) -> None:
+    def __init__(
+        self, artifact: Artifact, inspector: ContentInspector | None, skipped: frozenset[str]
+    ) -> None:
         self.artifact = artifact
+        self.skipped = skipped
         self.inspector = inspector
         self.out = Contents()
         # Zip members are all read: the CRC of each is the integrity check. Image layers are
@@ -175,6 +183,8 @@ class _Reader:
         sizes: list[tuple[int, str]] = []
         for entry in self.artifact.walk():
             member = entry.member
+            if self.skipped and member.name.split("/", 1)[0] in self.skipped:
+                continue
             self.out.file_count += 1
             self.out.uncompressed_size += member.size
             sizes.append((member.size, member.name))
@@ -189,6 +199,11 @@ class _Reader:
         return self.out
 
 
-def read_contents(artifact: Artifact, inspector: ContentInspector | None) -> Contents:
-    """Read ``artifact`` once; read errors become ``errors``, limit hits ``limit_hits``."""
-    return _Reader(artifact, inspector).run()
+def read_contents(
+    artifact: Artifact, inspector: ContentInspector | None, skipped: frozenset[str] = frozenset()
+) -> Contents:
+    """Read ``artifact`` once; read errors become ``errors``, limit hits ``limit_hits``.
+
+    Members under a top-level name in ``skipped`` are not part of the deployed package.
+    """
+    return _Reader(artifact, inspector, skipped).run()

@@ -118,6 +118,7 @@ class _Service:
             origin = f"functions.{key}"
             self.out.spans[origin] = _span(key, spec)
             self._function(str(key), spec, line_of(key, line_of(spec)), origin, events)
+        self._layers()
         self._plugins()
         if self.uses_generated_role:
             self.out.raws.insert(0, self._role())
@@ -125,6 +126,32 @@ class _Service:
         self.out.raws.extend(user.values())
         self._extensions()
         return self.out
+
+    def _layers(self) -> None:
+        """Top-level ``layers:``, each an ``AWS::Lambda::LayerVersion`` the framework names
+        ``<Name>LambdaLayer`` (what functions reference with ``{Ref: <Name>LambdaLayer}``)."""
+        layers = self.config.get("layers")
+        if not isinstance(layers, Mapping):
+            return
+        for key, spec in layers.items():
+            if not isinstance(spec, Mapping):
+                continue
+            artifact = _map(spec.get("package")).get("artifact")
+            local = artifact if artifact is not None else spec.get("path")
+            props: dict[str, Any] = {"LayerName": spec.get("name") or str(key)}
+            if local is not None:
+                props["Content"] = {"LocalPath": local}
+            for source, target in (
+                ("compatibleRuntimes", "CompatibleRuntimes"),
+                ("compatibleArchitectures", "CompatibleArchitectures"),
+            ):
+                if spec.get(source) is not None:
+                    props[target] = spec[source]
+            origin = f"layers.{key}"
+            self.out.spans[origin] = _span(key, spec)
+            logical_id = function_id(str(key)) + "LambdaLayer"
+            line = line_of(key, line_of(spec))
+            self.out.raws.append(Raw(logical_id, "AWS::Lambda::LayerVersion", props, line, origin))
 
     def _extensions(self) -> None:
         """``resources.extensions``: properties merged into what the framework generates.

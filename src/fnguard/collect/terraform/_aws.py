@@ -38,6 +38,7 @@ from fnguard.model import (
     Inventory,
     InvocationType,
     KmsKey,
+    Layer,
     Location,
     LoggingConfig,
     LogGroup,
@@ -305,6 +306,7 @@ class Mapper:
             code_signing_configs=tuple(
                 self._code_signing(v) for v in self.of("aws_lambda_code_signing_config")
             ),
+            layers=tuple(self._layer(v) for v in self.of("aws_lambda_layer_version")),
             gaps=tuple(self.gaps),
         )
 
@@ -513,6 +515,20 @@ class Mapper:
             s3_object_version=self._package_text(v, "s3_object_version"),
             image_uri=self._package_text(v, "image_uri"),
             source_dir=source_dir,
+        )
+
+    def _layer(self, v: View) -> Layer:
+        """A layer version and its artifact (filename / source_code_hash like a function's)."""
+        archs = self.strings(v, "compatible_architectures", "compatible_architectures")
+        return Layer(
+            address=v.address,
+            location=v.location,
+            name=self.text(v, "layer_name", "name"),
+            package=self._package(v),
+            compatible_runtimes=self.strings(v, "compatible_runtimes", "compatible_runtimes"),
+            compatible_architectures=tuple(
+                Architecture(a) for a in archs if a in ("x86_64", "arm64")
+            ),
         )
 
     def computed(self, value: Any) -> bool:
