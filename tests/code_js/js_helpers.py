@@ -31,16 +31,28 @@ def write(root: Path, files: dict[str, str]) -> None:
         path.write_text(textwrap.dedent(text).lstrip("\n"))
 
 
-def flows(facts: CodeFacts) -> list[tuple[str, int, str, list[tuple[int, str]]]]:
-    """Each issue as (rule, sink line, sink, [(step line, note), ...]), in the order found."""
+def flows(
+    facts: CodeFacts, *, inj006: bool = False
+) -> list[tuple[str, int, str, list[tuple[int, str]]]]:
+    """Each issue as (rule, sink line, sink, [(step line, note), ...]), in the order found.
+
+    INJ006 (event data used without validation) accompanies most flows; it is left out
+    unless asked for, and tested on its own.
+    """
     return [
         (i.rule_id, i.location.line, i.sink, [(s.location.line, s.note) for s in i.steps])
         for i in facts.issues
+        if inj006 or i.rule_id != "INJ006"
     ]
 
 
-def rules(facts: CodeFacts) -> list[tuple[str, int]]:
-    return [(i.rule_id, i.location.line) for i in facts.issues]
+def rules(facts: CodeFacts, *, inj006: bool = False) -> list[tuple[str, int]]:
+    return [(r, line) for r, line, _, _ in flows(facts, inj006=inj006)]
+
+
+def issues(facts: CodeFacts) -> list[CodeIssue]:
+    """The issues other than INJ006."""
+    return [i for i in facts.issues if i.rule_id != "INJ006"]
 
 
 def only(facts: CodeFacts) -> CodeIssue:

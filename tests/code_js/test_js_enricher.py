@@ -35,7 +35,8 @@ def test_node_function_analysed_through_the_code_stage(tmp_path: Path) -> None:
     write(tmp_path / "src", {"index.js": HANDLER})
     added = CodeEnricher([JavaScriptAnalyser()]).enrich(_inventory("nodejs20.x", "src"), tmp_path)
     assert [(i.rule_id, i.function, i.location.line) for i in added.code_issues] == [
-        ("INJ001", FN, 2)
+        ("INJ001", FN, 2),
+        ("INJ006", FN, 2),
     ]
     (code,) = added.handlers
     assert (code.function, code.language, code.dynamic_sdk_use) == (FN, "javascript", True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from code_js.js_helpers import function, rules
+from code_js.js_helpers import function, issues, rules
 
 from fnguard.code.javascript import JavaScriptAnalyser
 from fnguard.code.javascript._locate import (
@@ -97,7 +97,7 @@ def test_handler_module_found(analyse: Analyse, files: dict[str, str], handler: 
 
 def test_inside_a_zip_locations_name_the_member(analyse: Analyse) -> None:
     facts = analyse({"index.js": EXEC_HANDLER}, zipped=True)
-    (issue,) = facts.issues
+    (issue,) = issues(facts)
     assert issue.location.file.endswith("code.zip!/index.js")
     assert facts.handlers[0].files[0].endswith("code.zip!/index.js")
 
@@ -115,7 +115,7 @@ def test_cloud_functions_entry_point(analyse: Analyse) -> None:
         },
         handler="helloHttp",
     )
-    assert [(i.rule_id, i.location.line, i.steps[0].note) for i in facts.issues] == [
+    assert [(i.rule_id, i.location.line, i.steps[0].note) for i in issues(facts)] == [
         ("INJ001", 3, "req.query.domain read")
     ]
 

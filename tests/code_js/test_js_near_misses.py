@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from code_js.js_helpers import rules
+from code_js.js_helpers import issues, rules
 
 if TYPE_CHECKING:
     from code_js.js_helpers import Analyse
@@ -222,7 +222,7 @@ def test_mapping_through_a_sanitiser(analyse: Analyse) -> None:
             """
         }
     )
-    assert [(i.rule_id, i.location.line) for i in facts.issues] == [("INJ001", 8)]
+    assert [(i.rule_id, i.location.line) for i in issues(facts)] == [("INJ001", 8)]
     assert [(s.location.line, s.note) for s in facts.issues[0].steps] == [
         (5, "event.names read"),
         (5, "parameter n"),

@@ -60,6 +60,7 @@ def test_findings_on_the_code_lines_with_their_flows(tmp_path: Path) -> None:
     assert found == [
         ("INJ001", 5, FindingStatus.FAIL),
         ("INJ002", 4, FindingStatus.FAIL),
+        ("INJ006", 4, FindingStatus.FAIL),
         ("SEC004", 6, FindingStatus.FAIL),
     ]
     inj001 = next(f for f in result.findings if f.rule_id == "INJ001")

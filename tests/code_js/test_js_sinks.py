@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from code_js.js_helpers import flows, rules
+from code_js.js_helpers import flows, issues, rules
 
 if TYPE_CHECKING:
     from code_js.js_helpers import Analyse
@@ -246,7 +246,7 @@ def test_js_yaml_4_with_js_types_is_unsafe(analyse: Analyse) -> None:
             "package.json": '{"dependencies": {"js-yaml": "^4.1.0"}}',
         }
     )
-    assert [i.sink for i in facts.issues] == ["js-yaml.load (js-types schema)"]
+    assert [i.sink for i in issues(facts)] == ["js-yaml.load (js-types schema)"]
 
 
 def test_js_yaml_3_safe_schema_and_safe_load(analyse: Analyse) -> None:

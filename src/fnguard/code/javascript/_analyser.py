@@ -131,7 +131,8 @@ class _Run:
             dynamic_sdk_use=True,
         )
         transport = [i for m in self._modules.values() for i in transport_issues(m, fn.address)]
-        issues = (*engine.issues, *transport)
+        unvalidated = engine.unvalidated()
+        issues = (*engine.issues, *transport, *([unvalidated] if unvalidated else []))
         return CodeFacts(handlers=(code,), issues=issues, gaps=tuple(self._gaps))
 
     def _gap(self, reason: str, location: Location | None = None) -> CodeFacts:

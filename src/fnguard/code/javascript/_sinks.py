@@ -30,8 +30,10 @@ __all__ = [
     "CallSite",
     "Hit",
     "clears_secret",
+    "external_call",
     "is_check_call",
     "is_logger",
+    "is_validation",
     "module_name",
     "sanitised",
     "sink_hits",
@@ -618,6 +620,30 @@ def sanitised(qual: str) -> frozenset[str]:
     if root in _VALIDATION_MODULES and rest and last in _VALIDATION_METHODS:
         return ALL_RULES
     return _PARTIAL.get(qual, frozenset())
+
+
+def is_validation(qual: str) -> bool:
+    """A schema library or validator call (``Body.parse``, ``ajv.validate``, ``isUUID``)."""
+    root = _root(qual)
+    return bool(qual.partition(".")[2]) and (root in _VALIDATION_MODULES or root == "validator")
+
+
+_SUBPROCESS_MODULES = frozenset({"child_process", "execa", "shelljs", "cross-spawn"})
+
+
+def external_call(site: CallSite) -> str | None:
+    """What a call hands data to outside the function (an AWS API, a database, an HTTP
+    endpoint, a subprocess), or None; INJ006 reports unvalidated event data reaching one."""
+    root = _root(site.qual)
+    if site.is_new:  # building a client or a command sends nothing yet
+        return None
+    if root.startswith("@aws-sdk/") or root == "aws-sdk":
+        return site.qual
+    if root in _SQL_MODULES or root in _SUBPROCESS_MODULES or _is_http_call(site):
+        return site.qual
+    if not site.qual and site.method in _SQL_ONLY_METHODS and _DB_RECEIVER.search(site.receiver):
+        return f"{site.receiver}.{site.method}"
+    return None
 
 
 _HASHING = re.compile(r"^(crypto\.create(Hash|Hmac)|bcrypt|bcryptjs|argon2|Object\.keys)\b")

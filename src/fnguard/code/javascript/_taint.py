@@ -225,6 +225,8 @@ class Engine:
         self._walks = 0
         self.walked: set[tuple[str, int, int]] = set()
         self._plain_results: dict[tuple[str, int, int], Value] = {}
+        self._unvalidated: CodeIssue | None = None
+        self.schema_validated = False
         self.truncated = False
 
     @property
@@ -1120,6 +1122,14 @@ class Engine:
         for hit in _sinks.sink_hits(site):
             if hit.value.flow is not None:
                 self._report(frame, node, hit.rule, hit.sink, hit.value.flow)
+                self._note_unvalidated(frame, node, hit.sink, hit.value.flow)
+        if _sinks.is_validation(qual):
+            self.schema_validated = True
+        external = _sinks.external_call(site)
+        if external is not None:
+            used = next((v.flow for v in values if v.flow is not None and not v.inert), None)
+            if used is not None:
+                self._note_unvalidated(frame, node, external, used)
         written = _sinks.write_outside_tmp(site)
         if written is not None:
             self._write(frame, node, qual, *written)
@@ -1193,6 +1203,18 @@ class Engine:
         if loaded is not None:
             return Value(members=loaded.exports)
         return Value(origin=_sinks.module_name(spec))
+
+    def _note_unvalidated(self, frame: _Frame, node: Node, sink: str, flow: Flow) -> None:
+        if self._unvalidated is None:
+            location = frame.location(node)
+            steps = extend(flow, location, f"reaches {sink}") or ()
+            message = f"event data is used without validation: {sink} (from {subject(steps)})"
+            self._unvalidated = CodeIssue("INJ006", self._function, location, message, steps, sink)
+
+    def unvalidated(self) -> CodeIssue | None:
+        """INJ006: the first event data handed to a sink or an external call unvalidated,
+        unless the code validates with a schema library anywhere."""
+        return None if self.schema_validated else self._unvalidated
 
     def _write(self, frame: _Frame, node: Node, sink: str, shown: str, where: str) -> None:
         location = frame.location(node)
