@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pytest
 from code_js.js_helpers import flows, rules
 
 if TYPE_CHECKING:
@@ -127,3 +128,45 @@ def test_recursion_terminates(analyse: Analyse) -> None:
         }
     )
     assert rules(facts) == [("INJ001", 3)]
+
+
+BUNDLE = """
+"use strict";
+var __defProp = Object.defineProperty;
+var __export = (target, all) => {
+  for (var name in all)
+    __defProp(target, name, { get: all[name], enumerable: true });
+};
+var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
+var src_exports = {};
+__export(src_exports, {
+  handler: () => handler
+});
+module.exports = __toCommonJS(src_exports);
+var import_child_process = require("child_process");
+function runReport(kind) {
+  return (0, import_child_process.execSync)(`report --kind ${kind}`).toString();
+}
+var handler = async (event) => runReport(event.body);
+"""
+
+
+@pytest.mark.parametrize("annotated", [False, True])
+def test_esbuild_commonjs_bundle(analyse: Analyse, annotated: bool) -> None:
+    source = BUNDLE + ("0 && (module.exports = {\n  handler\n});\n" if annotated else "")
+    facts = analyse({"dist/index.js": source}, handler="index.handler")
+    assert facts.gaps == ()
+    assert flows(facts) == [
+        (
+            "INJ001",
+            15,
+            "child_process.execSync",
+            [
+                (17, "event.body read"),
+                (17, "passed to runReport() as kind"),
+                (14, "parameter kind"),
+                (15, "reaches child_process.execSync"),
+            ],
+        )
+    ]
+    assert facts.handlers[0].entry.line == 17

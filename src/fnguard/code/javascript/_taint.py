@@ -251,6 +251,9 @@ class Engine:
             self._statement(frame, statement)
         for statement in deferred:
             self._export(frame, statement)
+        for name, getter in module.getters:  # bundlers' __export(target, { name: () => x })
+            if name not in module.exports:
+                self._set_export(frame, name, self.value(frame, getter), getter)
 
     def call_handler(self, func: FuncRef) -> None:
         """Walk the handler with the event as its first parameter."""
@@ -1105,6 +1108,8 @@ class Engine:
 
         if qual in ("require", "import"):
             return self._require(frame, node, args, values)
+        if frame.top and _text(callee) == "__export" and len(args) == 2:
+            self._bundled_exports(frame, args[1])
         if qual in _PROMISIFY:
             return values[0] if values else CLEAN
 
@@ -1173,6 +1178,25 @@ class Engine:
             func=func,
             safe=result.safe | safe,
         )
+
+    @staticmethod
+    def _bundled_exports(frame: _Frame, table: Node) -> None:
+        """esbuild's CommonJS output names each export with a getter, read once the module
+        has run (``var handler = ...`` comes after the table)."""
+        if table.type != "object":
+            return
+        for pair in table.named_children:
+            key = pair.child_by_field_name("key") if pair.type == "pair" else None
+            getter = pair.child_by_field_name("value") if pair.type == "pair" else None
+            body = getter.child_by_field_name("body") if getter is not None else None
+            if (
+                key is not None
+                and body is not None
+                and getter is not None
+                and getter.type == "arrow_function"
+                and body.type != "statement_block"
+            ):
+                frame.module.getters.append((_string_content(key) or _text(key), body))
 
     def _callbacks(
         self,

@@ -50,6 +50,7 @@ class Module:
     scope: Scope
     exports: dict[str, Value] = field(default_factory=dict)
     export_lines: dict[str, int] = field(default_factory=dict)  # where each export is set
+    getters: list[tuple[str, Node]] = field(default_factory=list)  # bundlers' export getters
     js_types: bool = False  # imports js-yaml-js-types, whose tags run code
 
     def location(self, node: Node) -> Location:
