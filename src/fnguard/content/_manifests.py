@@ -3,9 +3,10 @@
 Only exact versions are recorded: an installed distribution's version, a lock file's
 resolved version (``poetry.lock``, ``uv.lock``, ``Pipfile.lock``, ``package-lock.json``), a
 requirement pinned with ``==`` / ``===``. A range (``>=2.0``) says which versions *may* be
-installed, not which one is: recording it would be a guess, so nothing is recorded. PyPI names are PEP 503 normalised (what the OSV API matches on); npm names are
-kept as written. Entries that do not come from the registry (git, path, editable or
-workspace sources) have no advisory in OSV's registry data and are left out.
+installed, not which one is: recording it would be a guess, so nothing is recorded. PyPI
+names are PEP 503 normalised (what the OSV API matches on); npm names are kept as written.
+Entries that do not come from the registry (git, path, editable or workspace sources) have
+no advisory in OSV's registry data and are left out.
 """
 
 from __future__ import annotations

@@ -18,10 +18,12 @@ The secret is masked with ``fnguard.masking.mask`` before it leaves this module.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from typing import TYPE_CHECKING
 
 from fnguard.content._kinds import Kind
+from fnguard.content._scan import secret_assignments, token_runs
 from fnguard.masking import mask
 from fnguard.model import FoundSecret
 from fnguard.rules._sec_detect import entropy, find_secret, name_is_secretish
@@ -71,12 +73,7 @@ _CODE_ASSIGN = re.compile(
 _CONFIG_ASSIGN = re.compile(r"^\s*(?P<name>[A-Za-z_][\w.-]*)\s*[:=]\s*(?P<value>[^\s#;]\S*)\s*$")
 _ENV_ASSIGN = re.compile(r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][\w.-]*)\s*=\s*(?P<value>.*)$")
 _NETRC_PASSWORD = re.compile(r"\bpassword\s+(\S+)")
-# On lower-cased text: a name ending in a secret word, then an assignment (~80 MB/s).
-_SECRET_ASSIGN = re.compile(
-    r"""(?:pass(?:word|wd|phrase)?|pwd|secret|token|key|credentials?)["'\]]?[ \t]*(?:=>?|:=?)"""
-)
-_TOKEN_RUN = re.compile(r"[A-Za-z0-9+/_-]{16,}")
-_DIGIT = re.compile(r"[0-9]")
+_HEXISH = re.compile(r"[0-9a-fA-F-]+")
 _URL_CREDENTIALS = re.compile(r"://[^\s/@'\"]+@")
 _COMMENT_STARTS = ("#", "//", "/*", "*", "--", ";", "<!--")
 # ``.env.example`` and friends document the variables; only a real token shape counts there.
@@ -87,30 +84,35 @@ _CONFIG_SUFFIXES = (".yaml", ".yml", ".ini", ".cfg", ".conf", ".config", ".prope
 # Lines longer than this (minified bundles) are examined near each candidate, not whole.
 _LONG_LINE = 4096
 _CONTEXT = 256
+_COUNTED = 16
 
 
 class _Lines:
-    """Line numbers for offsets, and the text of a line, computed once per file."""
+    """Line numbers and line text for offsets into one file.
+
+    A file has a few candidate places, so a line number is first found by counting newlines
+    (C speed, nothing built); past ``_COUNTED`` questions the line starts are indexed.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+        self._asked = 0
+        self._starts: list[int] | None = None
 
     def number(self, offset: int) -> int:
-        return bisect.bisect_right(self.starts, offset)
+        if self._starts is None:
+            self._asked += 1
+            if self._asked <= _COUNTED:
+                return self.text.count("\n", 0, offset) + 1
+            lengths = map((1).__add__, map(len, self.text.split("\n")))
+            self._starts = list(itertools.accumulate(lengths, initial=0))[:-1]
+        return bisect.bisect_right(self._starts, offset)
 
-    def _bounds(self, number: int) -> tuple[int, int]:
-        start = self.starts[number - 1]
-        end = self.starts[number] - 1 if number < len(self.starts) else len(self.text)
-        return start, end
-
-    def line(self, number: int) -> str:
-        start, end = self._bounds(number)
-        return self.text[start:end]
-
-    def around(self, number: int, start: int, end: int) -> str:
-        """Line ``number``, or on a long line (a minified bundle) the text near start:end."""
-        first, last = self._bounds(number)
+    def around(self, start: int, end: int) -> str:
+        """The line holding start:end, or on a long line (a minified bundle) the text near it."""
+        first = self.text.rfind("\n", 0, start) + 1
+        last = self.text.find("\n", end)
+        last = len(self.text) if last < 0 else last
         if last - first <= _LONG_LINE:
             return self.text[first:last]
         return self.text[max(first, start - _CONTEXT) : min(last, end + _CONTEXT)]
@@ -154,18 +156,21 @@ def _candidates(text: str, lines: _Lines) -> dict[int, list[str]]:
     """Where a plugin could match: the only text worth ``find_secret``, by line.
 
     Every token the regex plugins report is a run of at least 16 token characters holding a
-    digit (keys, JWTs, webhook paths), or sits in a URL (``://user:password@host``). Running
-    the plugins' 45 patterns over whole files runs at ~1 MB/s; this filter at ~40 MB/s.
+    digit and a letter (keys, JWTs, webhook paths), or sits in a URL
+    (``://user:password@host``). Hex runs (hashes, UUIDs, commit IDs) are left to the
+    secret-named-assignment path: only keyword plugins match them, and their keyword makes
+    the assignment's name secret-ish. Running the plugins' 45 patterns over whole files runs
+    at ~1 MB/s; ``token_runs`` at ~90 MB/s.
     """
     if any(d.plugin is not None or not d.patterns for d in detectors()):
         # live plugins (another detect-secrets version): ask every line
-        return {n: [lines.line(n)] for n in range(1, len(lines.starts) + 1)}
-    spans = [m.span() for m in _TOKEN_RUN.finditer(text) if _DIGIT.search(m.group())]
+        return {n: [line] for n, line in enumerate(text.split("\n"), 1)}
+    spans = [(s, e) for s, e in token_runs(text) if not _HEXISH.fullmatch(text, s, e)]
     spans.extend(m.span() for m in _URL_CREDENTIALS.finditer(text))
     found: dict[int, list[str]] = {}
     for start, end in sorted(spans):
         number = lines.number(start)
-        snippet = lines.around(number, start, end)
+        snippet = lines.around(start, end)
         if snippet not in found.setdefault(number, []):
             found[number].append(snippet)
     return found
@@ -194,12 +199,16 @@ def _judge(name: str, value: str, *, code: bool) -> SecretHit | None:
     return find_secret(name, value)
 
 
-def _assignments(text: str, lines: _Lines, location: str, *, config: bool) -> Iterator[FoundSecret]:
+def _assignments(
+    text: str, lines: _Lines, location: str, *, config: bool, data: bool = False
+) -> Iterator[FoundSecret]:
     """``name = "literal"`` in code, and ``name: value`` lines in configuration files."""
     seen: set[str] = set()
-    for word in _SECRET_ASSIGN.finditer(text.lower()):
-        number = lines.number(word.start())
-        line = lines.around(number, word.start(), word.end())
+    # code: from each literal back to its name; JSON data (a literal per value) and
+    # configuration: from each secret word forward to its operator
+    for at in secret_assignments(text, quoted=not (config or data)):
+        number = lines.number(at)
+        line = lines.around(at, at)
         if line in seen:
             continue
         seen.add(line)
@@ -227,12 +236,9 @@ def _unquote(raw: str) -> str:
     return re.sub(r"\s+#.*$", "", raw)
 
 
-def _key_values(
-    text: str, lines: _Lines, location: str, label: str, *, env: bool
-) -> Iterator[FoundSecret]:
+def _key_values(text: str, location: str, label: str, *, env: bool) -> Iterator[FoundSecret]:
     """``KEY=VALUE`` files (``.env``, INI credential files), judged as SEC001 judges a variable."""
-    for number in range(1, len(lines.starts) + 1):
-        line = lines.line(number)
+    for number, line in enumerate(text.split("\n"), 1):
         if not line.strip() or line.lstrip().startswith(("#", ";", "[")):
             continue
         if env:
@@ -259,10 +265,10 @@ def _netrc(text: str, lines: _Lines, location: str) -> Iterator[FoundSecret]:
             yield _found(location, lines.number(match.start()), "netrc password", match.group(1))
 
 
-def _pgpass(lines: _Lines, location: str) -> Iterator[FoundSecret]:
+def _pgpass(text: str, location: str) -> Iterator[FoundSecret]:
     """``host:port:database:user:password`` lines."""
-    for number in range(1, len(lines.starts) + 1):
-        fields = lines.line(number).strip().split(":")
+    for number, line in enumerate(text.split("\n"), 1):
+        fields = line.strip().split(":")
         entry = len(fields) == 5 and not fields[0].startswith("#")
         if entry and _judge("password", fields[4], code=False) is not None:
             yield _found(location, number, "pgpass password", fields[4])
@@ -281,21 +287,22 @@ def find_secrets(kind: Kind, name: str, text: str, location: str) -> tuple[Found
     if _documents_values(base):
         found.extend(_shaped_tokens(text, lines, location))  # names alone prove nothing here
     elif kind is Kind.ENV_FILE:
-        found.extend(_key_values(text, lines, location, ".env file", env=True))
+        found.extend(_key_values(text, location, ".env file", env=True))
     elif kind is Kind.CREDENTIALS:
         if base in (".netrc", "_netrc"):
             found.extend(_netrc(text, lines, location))
         elif base == ".pgpass":
-            found.extend(_pgpass(lines, location))
+            found.extend(_pgpass(text, location))
         else:
             aws = name.endswith((".aws/credentials", ".aws/config"))
             label = "AWS credentials file" if aws else f"credential file {base}"
-            found.extend(_key_values(text, lines, location, label, env=False))
+            found.extend(_key_values(text, location, label, env=False))
         found.extend(_shaped_tokens(text, lines, location))
     elif kind in (Kind.SOURCE, Kind.REQUIREMENTS):
         found.extend(_shaped_tokens(text, lines, location))
         config = base.endswith(_CONFIG_SUFFIXES)
-        found.extend(_assignments(text, lines, location, config=config))
+        data = base.endswith(".json")
+        found.extend(_assignments(text, lines, location, config=config, data=data))
     unique: dict[tuple[int, str], FoundSecret] = {}
     for secret in found:
         unique.setdefault((secret.line, secret.masked), secret)
