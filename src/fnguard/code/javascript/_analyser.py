@@ -17,8 +17,9 @@ from fnguard.code.javascript._locate import (
     resolve_import,
     yaml_major,
 )
+from fnguard.code.javascript._nodes import node_key
 from fnguard.code.javascript._patterns import transport_issues
-from fnguard.code.javascript._taint import Engine, node_key
+from fnguard.code.javascript._taint import Engine
 from fnguard.code.javascript._values import FuncRef, Module, Scope, Value
 from fnguard.errors import InputError
 from fnguard.limits import active, limit_message

@@ -7,15 +7,29 @@ function call; both branches of an ``if`` are walked and joined, loop bodies twi
 a local function walks its body with the arguments bound, so flows cross files and come back
 through returns; a callback given to a library call is walked with the receiver's data
 (``items.map(x => ...)``). Guards that exit (``if (!ALLOWED.includes(x)) return``) clean
-their subject for the rest of the function.
+their subject for the rest of the function (see ``_guards``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from fnguard.code.javascript import _sinks
+from fnguard.code.javascript._frame import Frame
+from fnguard.code.javascript._guards import Guards
+from fnguard.code.javascript._nodes import (
+    INERT,
+    exits,
+    is_raw,
+    node_key,
+    node_text,
+    path_text,
+    short,
+    string_content,
+    subject,
+    unwrap,
+)
 from fnguard.code.javascript._values import (
     CLEAN,
     RAW,
@@ -37,12 +51,11 @@ if TYPE_CHECKING:
 
     from tree_sitter import Node
 
-__all__ = ["Engine", "node_key"]
+__all__ = ["Engine"]
 
 # How deep local calls nest, and how many function bodies one handler may cost.
 _MAX_DEPTH = 10
 _MAX_WALKS = 5_000
-_TEXT_WIDTH = 60
 
 _FUNCTIONS = frozenset(
     {
@@ -66,8 +79,6 @@ _WRAPPERS = frozenset(
         "yield_expression",
     }
 )
-_INERT = frozenset({"number", "true", "false", "null", "undefined"})
-_CONSTANT = frozenset({"string", "regex", "template_string", *_INERT})
 _PROMISIFY = frozenset({"util.promisify", "bluebird.promisify", "pify"})
 _REGISTRARS = frozenset(
     {"@google-cloud/functions-framework.http", "@google-cloud/functions-framework.cloudEvent"}
@@ -76,8 +87,6 @@ _MAPPING = frozenset({"map", "flatMap", "then"})
 _ROUTES = frozenset({"get", "post", "put", "patch", "delete", "all", "use", "options", "head"})
 _GLOBAL_OBJECTS = frozenset({"globalThis", "global", "window", "self"})
 _AWS_SECRET_ENV = frozenset({"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"})
-_ERROR_NAMES = frozenset({"error", "err", "errors", "invalid", "isInvalid"})
-_EXITS = frozenset({"return_statement", "throw_statement", "continue_statement", "break_statement"})
 # The same wording as the Python analyser's, so a finding reads alike in both languages.
 _MESSAGES = {
     "INJ001": "event data reaches an operating-system command",
@@ -86,126 +95,6 @@ _MESSAGES = {
     "INJ004": "event data reaches a file path",
     "INJ005": "event data decides where an outbound request goes",
 }
-
-
-def short(node: Node) -> str:
-    """An expression's source text on one line, cut to a readable width."""
-    text = " ".join((node.text or b"").decode("utf-8", "replace").split())
-    return text if len(text) <= _TEXT_WIDTH else text[: _TEXT_WIDTH - 3] + "..."
-
-
-def _text(node: Node | None) -> str:
-    return "" if node is None else (node.text or b"").decode("utf-8", "replace")
-
-
-def _string_content(node: Node) -> str | None:
-    if node.type == "string":
-        return _text(node)[1:-1]
-    if node.type == "template_string" and not any(
-        c.type == "template_substitution" for c in node.children
-    ):
-        return _text(node)[1:-1]
-    return None
-
-
-def _unwrap(node: Node) -> Node:
-    while node.type in ("parenthesized_expression", "as_expression", "non_null_expression"):
-        inner = node.named_children
-        if not inner:
-            break
-        node = inner[0]
-    return node
-
-
-def _path_text(node: Node) -> str | None:
-    """``a.b.c`` for an identifier or a plain member chain (a guard's subject), else None."""
-    node = _unwrap(node)
-    if node.type == "identifier":
-        return _text(node)
-    if node.type == "member_expression":
-        obj = node.child_by_field_name("object")
-        prop = node.child_by_field_name("property")
-        base = _path_text(obj) if obj is not None else None
-        return f"{base}.{_text(prop)}" if base and prop is not None else None
-    return None
-
-
-def _is_raw(flow: Flow | None) -> bool:
-    return flow is not None and not flow
-
-
-def node_key(module: Module, node: Node) -> tuple[str, int, int]:
-    """A function's identity (tree-sitter hands out a new ``Node`` object per access)."""
-    return (module.name, node.start_byte, node.end_byte)
-
-
-def _exits(node: Node | None) -> bool:
-    """Whether a statement always leaves the enclosing block (return, throw, continue)."""
-    if node is None:
-        return False
-    if node.type in _EXITS:
-        return True
-    if node.type == "statement_block":
-        return any(_exits(child) for child in node.named_children)
-    if node.type == "if_statement":
-        alternative = node.child_by_field_name("alternative")
-        body = alternative.named_children[-1] if alternative is not None else None
-        return _exits(node.child_by_field_name("consequence")) and _exits(body)
-    return False
-
-
-def subject(flow: Flow) -> str:
-    """What a flow starts from, for the message: ``event.body``, ``process.env``."""
-    if not flow:
-        return "the event"
-    note = flow[0].note
-    for prefix in ("assigned to ", "parameter "):
-        if note.startswith(prefix):
-            return note[len(prefix) :]
-    return note.removesuffix(" read")
-
-
-@dataclass
-class _Frame:
-    """One walk of one function body (or a module's top level)."""
-
-    module: Module
-    scope: Scope
-    depth: int
-    top: bool = False
-    clean_paths: set[str] = field(default_factory=set)
-    checks: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    returns: list[Value] = field(default_factory=list)
-
-    def fork(self) -> _Frame:
-        return _Frame(
-            self.module,
-            self.scope.fork(),
-            self.depth,
-            self.top,
-            set(self.clean_paths),
-            dict(self.checks),
-            self.returns,
-        )
-
-    def adopt(self, other: _Frame) -> None:
-        self.scope.names = other.scope.names
-        self.clean_paths = other.clean_paths
-        self.checks = other.checks
-
-    def join(self, *others: _Frame) -> None:
-        """The state after branches: a name is tainted if any branch left it tainted."""
-        names = dict(others[0].scope.names)
-        for other in others[1:]:
-            for name, value in other.scope.names.items():
-                seen = names.get(name)
-                names[name] = value if seen is None else merge(seen, value)
-        self.scope.names = names
-        self.clean_paths = set.intersection(*(o.clean_paths for o in others))
-        self.checks = {k: v for o in others for k, v in o.checks.items()}
-
-    def location(self, node: Node) -> Location:
-        return self.module.location(node)
 
 
 class Engine:
@@ -226,6 +115,7 @@ class Engine:
         self.walked: set[tuple[str, int, int]] = set()
         self._plain_results: dict[tuple[str, int, int], Value] = {}
         self._unvalidated: CodeIssue | None = None
+        self._guards = Guards(lambda frame, node: self.eval(frame, node).origin)
         self.schema_validated = False
         self.truncated = False
 
@@ -237,7 +127,7 @@ class Engine:
 
     def run_module(self, module: Module) -> None:
         """Walk a file's top level: its bindings, its exports, what it logs at start-up."""
-        frame = _Frame(module, module.scope, 0, top=True)
+        frame = Frame(module, module.scope, 0, top=True)
         self._hoist(frame, module.root)
         deferred: list[Node] = []
         for statement in module.root.named_children:
@@ -305,7 +195,7 @@ class Engine:
     ) -> Value:
         self._walks += 1
         self.walked.add(key)
-        frame = _Frame(func.module, Scope(func.closure), depth + 1)
+        frame = Frame(func.module, Scope(func.closure), depth + 1)
         if this is not None and func.node.type == "method_definition":
             frame.scope.names["this"] = this
         self._bind_parameters(frame, func.node, args, caller, name)
@@ -326,7 +216,7 @@ class Engine:
         return result
 
     def _bind_parameters(
-        self, frame: _Frame, node: Node, args: list[Value], caller: Location | None, name: str
+        self, frame: Frame, node: Node, args: list[Value], caller: Location | None, name: str
     ) -> None:
         params = node.child_by_field_name("parameters")
         single = node.child_by_field_name("parameter")
@@ -348,28 +238,28 @@ class Engine:
             if caller is not None and (value.flow is not None or value.secret is not None):
                 value = stepped(value, caller, f"passed to {name}() as {short(target)}")
             if target.type == "identifier":
-                base = _text(target)
+                base = node_text(target)
             else:
                 base = "event" if index == 0 else f"argument {index + 1}"
             self._bind_pattern(frame, target, value, "parameter", base)
 
     # ----------------------------------------------------------------------- statements
 
-    def _hoist(self, frame: _Frame, block: Node) -> None:
+    def _hoist(self, frame: Frame, block: Node) -> None:
         for statement in block.named_children:
             node = statement
             if node.type == "export_statement":
                 node = statement.child_by_field_name("declaration") or statement
             if node.type in ("function_declaration", "generator_function_declaration"):
-                name = _text(node.child_by_field_name("name"))
+                name = node_text(node.child_by_field_name("name"))
                 frame.scope.names[name] = Value(func=FuncRef(node, frame.module, frame.scope, name))
 
-    def _block(self, frame: _Frame, block: Node) -> None:
+    def _block(self, frame: Frame, block: Node) -> None:
         self._hoist(frame, block)
         for statement in block.named_children:
             self._statement(frame, statement)
 
-    def _statement(self, frame: _Frame, node: Node) -> None:
+    def _statement(self, frame: Frame, node: Node) -> None:
         kind = node.type
         if kind == "expression_statement":
             for child in node.named_children:
@@ -411,21 +301,21 @@ class Engine:
         elif kind == "class_declaration":
             name_node = node.child_by_field_name("name")
             if name_node is not None:
-                frame.scope.names[_text(name_node)] = self._class(frame, node)
+                frame.scope.names[node_text(name_node)] = self._class(frame, node)
 
-    def _expression_statement(self, frame: _Frame, node: Node) -> None:
+    def _expression_statement(self, frame: Frame, node: Node) -> None:
         self.value(frame, node)
         # assert(ALLOWED.includes(x)) / assert.ok(valid): the subject is checked from here on.
         if node.type == "call_expression":
-            callee = _text(node.child_by_field_name("function"))
+            callee = node_text(node.child_by_field_name("function"))
             args = node.child_by_field_name("arguments")
             if callee in ("assert", "assert.ok", "assert.strict", "console.assert") and args:
                 first = args.named_children[0] if args.named_children else None
                 if first is not None and callee != "console.assert":
-                    when_true, _ = self._guard(frame, first)
-                    self._clean(frame, when_true)
+                    when_true, _ = self._guards.guard(frame, first)
+                    self._guards.clean(frame, when_true)
 
-    def _declarator(self, frame: _Frame, node: Node) -> None:
+    def _declarator(self, frame: Frame, node: Node) -> None:
         name_node = node.child_by_field_name("name")
         value_node = node.child_by_field_name("value")
         if name_node is None:
@@ -436,33 +326,14 @@ class Engine:
             value = self.eval(frame, value_node)
         else:
             value = self.value(frame, value_node)
-        if value_node is not None and value_node.type in _INERT:
+        if value_node is not None and value_node.type in INERT:
             value = replace(value, inert=True)
         if value_node is not None:
-            self._record_check(frame, name_node, value_node)
+            self._guards.record_check(frame, name_node, value_node)
         base = "" if name_node.type == "identifier" else short(value_node or name_node)
         self._bind_pattern(frame, name_node, value, "assigned to", base)
 
-    def _record_check(self, frame: _Frame, target: Node, value_node: Node) -> None:
-        """``const ok = validate(body)``: ``ok`` answers whether ``body`` is acceptable."""
-        call = _unwrap(value_node)
-        if call.type == "await_expression" and call.named_children:
-            call = _unwrap(call.named_children[0])
-        subjects = self._check_subjects(frame, call)
-        if not subjects:
-            return
-        if target.type == "identifier":
-            frame.checks[_text(target)] = subjects
-        elif target.type == "object_pattern":
-            for child in target.named_children:
-                if child.type == "shorthand_property_identifier_pattern":
-                    frame.checks[_text(child)] = subjects
-                elif child.type == "pair_pattern":
-                    value = child.child_by_field_name("value")
-                    if value is not None and value.type == "identifier":
-                        frame.checks[_text(value)] = subjects
-
-    def _if(self, frame: _Frame, node: Node) -> None:
+    def _if(self, frame: Frame, node: Node) -> None:
         condition = node.child_by_field_name("condition")
         consequence = node.child_by_field_name("consequence")
         alternative = node.child_by_field_name("alternative")
@@ -470,17 +341,17 @@ class Engine:
         when_false: tuple[str, ...] = ()
         if condition is not None:
             self.value(frame, condition)
-            when_true, when_false = self._guard(frame, condition)
+            when_true, when_false = self._guards.guard(frame, condition)
         then_frame = frame.fork()
-        self._clean(then_frame, when_true)
+        self._guards.clean(then_frame, when_true)
         if consequence is not None:
             self._statement(then_frame, consequence)
         else_frame = frame.fork()
-        self._clean(else_frame, when_false)
+        self._guards.clean(else_frame, when_false)
         else_body = alternative.named_children[-1] if alternative is not None else None
         if else_body is not None:
             self._statement(else_frame, else_body)
-        then_exits, else_exits = _exits(consequence), _exits(else_body)
+        then_exits, else_exits = exits(consequence), exits(else_body)
         if then_exits and not else_exits:
             frame.adopt(else_frame)
         elif else_exits and not then_exits:
@@ -488,7 +359,7 @@ class Engine:
         else:
             frame.join(then_frame, else_frame)
 
-    def _loop(self, frame: _Frame, node: Node) -> None:
+    def _loop(self, frame: Frame, node: Node) -> None:
         before = frame.fork()
         kind = node.type
         if kind == "for_in_statement":
@@ -515,7 +386,7 @@ class Engine:
                 self.value(frame, increment)
         frame.join(before, frame.fork())
 
-    def _switch(self, frame: _Frame, node: Node) -> None:
+    def _switch(self, frame: Frame, node: Node) -> None:
         value = node.child_by_field_name("value")
         if value is not None:
             self.value(frame, value)
@@ -530,109 +401,18 @@ class Engine:
 
     # ----------------------------------------------------------------------- guards
 
-    def _check_subjects(self, frame: _Frame, call: Node) -> tuple[str, ...]:
-        """The subjects a validating call checks, or () when it is not a check."""
-        if call.type != "call_expression":
-            return ()
-        callee = call.child_by_field_name("function")
-        args = call.child_by_field_name("arguments")
-        if callee is None or args is None:
-            return ()
-        name = _text(callee).rsplit(".", 1)[-1]
-        qual = self.eval(frame, callee).origin if callee.type != "member_expression" else ""
-        if callee.type == "member_expression":
-            obj = callee.child_by_field_name("object")
-            base = self.eval(frame, obj).origin if obj is not None else ""
-            qual = f"{base}.{name}" if base else ""
-        if not _sinks.is_check_call(qual, name):
-            return ()
-        return tuple(p for a in args.named_children if (p := _path_text(a)) is not None)
-
-    def _guard(self, frame: _Frame, node: Node) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """Subjects known acceptable when the condition is true, and when it is false."""
-        node = _unwrap(node)
-        kind = node.type
-        if kind == "unary_expression" and _text(node.child_by_field_name("operator")) == "!":
-            argument = node.child_by_field_name("argument")
-            if argument is None:
-                return (), ()
-            when_true, when_false = self._guard(frame, argument)
-            return when_false, when_true
-        if kind == "binary_expression":
-            return self._binary_guard(frame, node)
-        if kind == "call_expression":
-            return self._check_subjects(frame, node), ()
-        if kind == "identifier":
-            checked = frame.checks.get(_text(node), ())
-            return ((), checked) if _text(node) in _ERROR_NAMES else (checked, ())
-        if kind == "member_expression":
-            obj = node.child_by_field_name("object")
-            prop = _text(node.child_by_field_name("property"))
-            checked = frame.checks.get(_text(obj), ()) if obj is not None else ()
-            if prop in _ERROR_NAMES:
-                return (), checked
-            if prop in ("success", "valid", "isValid", "ok"):
-                return checked, ()
-        return (), ()
-
-    def _binary_guard(self, frame: _Frame, node: Node) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        op = _text(node.child_by_field_name("operator"))
-        left = node.child_by_field_name("left")
-        right = node.child_by_field_name("right")
-        if left is None or right is None:
-            return (), ()
-        if op == "&&":
-            return self._guard(frame, left)[0] + self._guard(frame, right)[0], ()
-        if op == "||":
-            return (), self._guard(frame, left)[1] + self._guard(frame, right)[1]
-        if op not in ("===", "==", "!==", "!="):
-            return (), ()
-        equal = op in ("===", "==")
-        for this, other in ((left, right), (right, left)):
-            other_text = _text(other)
-            if other_text in ("false", "true"):
-                when_true, when_false = self._guard(frame, this)
-                swap = (other_text == "false") == equal
-                return (when_false, when_true) if swap else (when_true, when_false)
-            if other_text == "-1" and _unwrap(this).type == "call_expression":
-                subjects = self._check_subjects_index_of(frame, _unwrap(this))
-                return ((), subjects) if equal else (subjects, ())
-            if (other.type in _CONSTANT and _string_content(other) is not None) or (
-                other.type in _INERT
-            ):
-                path = _path_text(this)
-                if path is not None and _unwrap(this).type != "unary_expression":
-                    return ((path,), ()) if equal else ((), (path,))
-        return (), ()
-
-    def _check_subjects_index_of(self, frame: _Frame, call: Node) -> tuple[str, ...]:
-        callee = call.child_by_field_name("function")
-        args = call.child_by_field_name("arguments")
-        if callee is None or args is None or not _text(callee).endswith(".indexOf"):
-            return ()
-        return tuple(p for a in args.named_children if (p := _path_text(a)) is not None)
-
-    def _clean(self, frame: _Frame, subjects: tuple[str, ...]) -> None:
-        for path in subjects:
-            if "." in path:
-                frame.clean_paths.add(path)
-                continue
-            found = frame.scope.lookup(path)
-            if found is not None:
-                frame.scope.names[path] = replace(found, flow=None)
-
     # ----------------------------------------------------------------------- bindings
 
     def _bind_pattern(
-        self, frame: _Frame, pattern: Node, value: Value, note: str, base: str
+        self, frame: Frame, pattern: Node, value: Value, note: str, base: str
     ) -> None:
         kind = pattern.type
         if kind in ("identifier", "shorthand_property_identifier_pattern"):
-            self._bind_name(frame, pattern, _text(pattern), value, note)
+            self._bind_name(frame, pattern, node_text(pattern), value, note)
         elif kind == "object_pattern":
             for child in pattern.named_children:
                 if child.type == "shorthand_property_identifier_pattern":
-                    key = _text(child)
+                    key = node_text(child)
                     part = self._part(frame, value, key, child, f"{base}.{key}")
                     self._bind_pattern(frame, child, part, note, f"{base}.{key}")
                 elif child.type == "object_assignment_pattern":
@@ -640,7 +420,7 @@ class Engine:
                     right = child.child_by_field_name("right")
                     if left is None:
                         continue
-                    key = _text(left)
+                    key = node_text(left)
                     part = self._part(frame, value, key, left, f"{base}.{key}")
                     if right is not None:
                         part = merge(part, self.value(frame, right))
@@ -650,7 +430,7 @@ class Engine:
                     target = child.child_by_field_name("value")
                     if key_node is None or target is None:
                         continue
-                    key = _string_content(key_node) or _text(key_node)
+                    key = string_content(key_node) or node_text(key_node)
                     part = self._part(frame, value, key, key_node, f"{base}.{key}")
                     self._bind_pattern(frame, target, part, note, f"{base}.{key}")
                 elif child.type == "rest_pattern":
@@ -672,12 +452,12 @@ class Engine:
         elif kind in ("member_expression", "subscript_expression"):
             self._assign_member(frame, pattern, value)
 
-    def _part(self, frame: _Frame, value: Value, key: str | None, node: Node, text: str) -> Value:
+    def _part(self, frame: Frame, value: Value, key: str | None, node: Node, text: str) -> Value:
         """One destructured part: ``{ body } = event`` reads ``event.body``."""
         return self._seal(frame, self._member(frame, value, key, node, text), node, text)
 
-    def _bind_name(self, frame: _Frame, node: Node, name: str, value: Value, note: str) -> None:
-        if _is_raw(value.flow):  # an alias of the event itself
+    def _bind_name(self, frame: Frame, node: Node, name: str, value: Value, note: str) -> None:
+        if is_raw(value.flow):  # an alias of the event itself
             frame.scope.names[name] = value
             return
         location = frame.location(node)
@@ -696,20 +476,20 @@ class Engine:
             value, flow=extend(value.flow, location, step), secret=secret
         )
 
-    def _assign(self, frame: _Frame, target: Node, value: Value) -> None:
-        target = _unwrap(target)
+    def _assign(self, frame: Frame, target: Node, value: Value) -> None:
+        target = unwrap(target)
         if target.type == "identifier":
-            self._bind_name(frame, target, _text(target), value, "assigned to")
+            self._bind_name(frame, target, node_text(target), value, "assigned to")
         elif target.type in ("member_expression", "subscript_expression"):
             self._assign_member(frame, target, value)
         elif target.type in ("object_pattern", "array_pattern"):
             self._bind_pattern(frame, target, value, "assigned to", short(target))
 
-    def _assign_member(self, frame: _Frame, target: Node, value: Value) -> None:
-        path = _path_text(target) or ""
+    def _assign_member(self, frame: Frame, target: Node, value: Value) -> None:
+        path = path_text(target) or ""
         obj = target.child_by_field_name("object")
         prop = target.child_by_field_name("property") or target.child_by_field_name("index")
-        key = (_string_content(prop) if prop is not None else None) or _text(prop)
+        key = (string_content(prop) if prop is not None else None) or node_text(prop)
         if path.startswith(("exports.", "module.exports.")) and path.count(".") == (
             1 if path.startswith("exports.") else 2
         ):
@@ -725,7 +505,7 @@ class Engine:
             root = root.child_by_field_name("object")
         if root is None or root.type != "identifier":
             return
-        name = _text(root)
+        name = node_text(root)
         seen = frame.scope.lookup(name)
         if seen is None or seen.origin:
             return
@@ -746,18 +526,18 @@ class Engine:
 
     # ----------------------------------------------------------------------- imports, exports
 
-    def _import(self, frame: _Frame, node: Node) -> None:
+    def _import(self, frame: Frame, node: Node) -> None:
         for part in node.named_children:
             if part.type == "import_require_clause":  # TypeScript: import cp = require('x')
                 required = part.child_by_field_name("source")
-                spec = _string_content(required) if required is not None else None
+                spec = string_content(required) if required is not None else None
                 name = next((c for c in part.named_children if c.type == "identifier"), None)
                 if spec is not None and name is not None:
                     loaded = self._load(self, frame.module.name, spec)
-                    frame.scope.names[_text(name)] = self._namespace_of(loaded, spec)
+                    frame.scope.names[node_text(name)] = self._namespace_of(loaded, spec)
                 return
         source = node.child_by_field_name("source")
-        spec = _string_content(source) if source is not None else None
+        spec = string_content(source) if source is not None else None
         if spec is None:
             return
         loaded = self._load(self, frame.module.name, spec)
@@ -766,17 +546,17 @@ class Engine:
             return
         for child in clause.named_children:
             if child.type == "identifier":  # default import
-                frame.scope.names[_text(child)] = self._default_of(loaded, spec)
+                frame.scope.names[node_text(child)] = self._default_of(loaded, spec)
             elif child.type == "namespace_import":
                 for name in child.named_children:
-                    frame.scope.names[_text(name)] = self._namespace_of(loaded, spec)
+                    frame.scope.names[node_text(name)] = self._namespace_of(loaded, spec)
             elif child.type == "named_imports":
                 for specifier in child.named_children:
                     if specifier.type != "import_specifier":
                         continue
-                    imported = _text(specifier.child_by_field_name("name"))
+                    imported = node_text(specifier.child_by_field_name("name"))
                     alias = specifier.child_by_field_name("alias")
-                    local = _text(alias) if alias is not None else imported
+                    local = node_text(alias) if alias is not None else imported
                     frame.scope.names[local] = self._export_of(loaded, spec, imported)
 
     def _namespace_of(self, loaded: Module | None, spec: str) -> Value:
@@ -794,7 +574,7 @@ class Engine:
             return loaded.exports.get(name, CLEAN)
         return Value(origin=f"{_sinks.module_name(spec)}.{name}")
 
-    def _export(self, frame: _Frame, node: Node) -> None:
+    def _export(self, frame: Frame, node: Node) -> None:
         exports = frame.module.exports
         declaration = node.child_by_field_name("declaration")
         if declaration is not None:
@@ -807,7 +587,7 @@ class Engine:
             self._set_export(frame, "default", self.value(frame, value), node)
             return
         source = node.child_by_field_name("source")
-        spec = _string_content(source) if source is not None else None
+        spec = string_content(source) if source is not None else None
         loaded = self._load(self, frame.module.name, spec) if spec is not None else None
         clause = next((c for c in node.named_children if c.type == "export_clause"), None)
         if clause is None and spec is None:
@@ -826,16 +606,16 @@ class Engine:
         for specifier in clause.named_children:
             if specifier.type != "export_specifier":
                 continue
-            name = _text(specifier.child_by_field_name("name"))
+            name = node_text(specifier.child_by_field_name("name"))
             alias = specifier.child_by_field_name("alias")
-            exported = _text(alias) if alias is not None else name
+            exported = node_text(alias) if alias is not None else name
             if spec is None:
                 exports[exported] = frame.scope.lookup(name) or CLEAN
             else:
                 exports[exported] = self._export_of(loaded, spec, name)
 
     @staticmethod
-    def _set_export(frame: _Frame, name: str, value: Value, node: Node) -> None:
+    def _set_export(frame: Frame, name: str, value: Value, node: Node) -> None:
         frame.module.exports[name] = value
         frame.module.export_lines[name] = node.start_point[0] + 1
 
@@ -843,28 +623,28 @@ class Engine:
     def _declared_names(declaration: Node) -> list[str]:
         if declaration.type in ("lexical_declaration", "variable_declaration"):
             return [
-                _text(d.child_by_field_name("name"))
+                node_text(d.child_by_field_name("name"))
                 for d in declaration.named_children
                 if d.type == "variable_declarator"
                 and (n := d.child_by_field_name("name")) is not None
                 and n.type == "identifier"
             ]
         name = declaration.child_by_field_name("name")
-        return [_text(name)] if name is not None else []
+        return [node_text(name)] if name is not None else []
 
     # ----------------------------------------------------------------------- expressions
 
-    def value(self, frame: _Frame, node: Node) -> Value:
+    def value(self, frame: Frame, node: Node) -> Value:
         """The node's value, with the event read recorded if this is where it is first used."""
         return self._seal(frame, self.eval(frame, node), node)
 
-    def _seal(self, frame: _Frame, value: Value, node: Node, text: str | None = None) -> Value:
-        if _is_raw(value.flow):
+    def _seal(self, frame: Frame, value: Value, node: Node, text: str | None = None) -> Value:
+        if is_raw(value.flow):
             shown = short(node) if text is None else text
             return replace(value, flow=(FlowStep(frame.location(node), f"{shown} read"),))
         return value
 
-    def eval(self, frame: _Frame, node: Node) -> Value:
+    def eval(self, frame: Frame, node: Node) -> Value:
         kind = node.type
         if kind == "identifier":
             return self._identifier(frame, node)
@@ -887,7 +667,7 @@ class Engine:
                 if c.type == "template_substitution" and c.named_children
             ]
             return union(parts) if parts else CLEAN
-        if kind in _INERT:
+        if kind in INERT:
             return Value(inert=True)
         if kind in ("string", "regex"):
             return CLEAN
@@ -917,7 +697,7 @@ class Engine:
             right = node.child_by_field_name("right")
             left = node.child_by_field_name("left")
             value = self.value(frame, right) if right is not None else CLEAN
-            if right is not None and right.type in _INERT:
+            if right is not None and right.type in INERT:
                 value = replace(value, inert=True)
             if left is not None:
                 self._assign(frame, left, value)
@@ -947,31 +727,31 @@ class Engine:
         if kind in _FUNCTIONS:
             name_node = node.child_by_field_name("name")
             return Value(
-                func=FuncRef(node, frame.module, frame.scope, _text(name_node) or "<anonymous>")
+                func=FuncRef(node, frame.module, frame.scope, node_text(name_node) or "<anonymous>")
             )
         return CLEAN
 
-    def _class(self, frame: _Frame, node: Node) -> Value:
+    def _class(self, frame: Frame, node: Node) -> Value:
         """A local class: its methods and function-valued fields, by name."""
         members: dict[str, Value] = {}
         body = node.child_by_field_name("body")
-        owner = _text(node.child_by_field_name("name")) or "<class>"
+        owner = node_text(node.child_by_field_name("name")) or "<class>"
         # Methods see ``this`` as an instance with these members, even when called unbound.
         scope = Scope(frame.scope, {"this": Value(members=members)})
         for child in body.named_children if body is not None else []:
             if child.type == "method_definition":
-                name = _text(child.child_by_field_name("name"))
+                name = node_text(child.child_by_field_name("name"))
                 func = FuncRef(child, frame.module, scope, f"{owner}.{name}")
                 members[name] = Value(func=func)
             elif child.type in ("field_definition", "public_field_definition"):
                 key = child.child_by_field_name("property") or child.child_by_field_name("name")
                 value = child.child_by_field_name("value")
                 if key is not None and value is not None:
-                    members[_text(key)] = self.value(frame, value)
+                    members[node_text(key)] = self.value(frame, value)
         return Value(members=members)
 
-    def _identifier(self, frame: _Frame, node: Node) -> Value:
-        name = _text(node)
+    def _identifier(self, frame: Frame, node: Node) -> Value:
+        name = node_text(node)
         if name == "undefined":
             return Value(inert=True)
         found = frame.scope.lookup(name)
@@ -979,18 +759,18 @@ class Engine:
             return found
         return Value(origin=name)
 
-    def _member_expression(self, frame: _Frame, node: Node) -> Value:
+    def _member_expression(self, frame: Frame, node: Node) -> Value:
         obj_node = node.child_by_field_name("object")
         obj = self.eval(frame, obj_node) if obj_node is not None else CLEAN
         if node.type == "member_expression":
             prop_node = node.child_by_field_name("property")
-            key: str | None = _text(prop_node)
+            key: str | None = node_text(prop_node)
         else:
             index = node.child_by_field_name("index")
-            key = _string_content(index) if index is not None else None
+            key = string_content(index) if index is not None else None
             if key is None and index is not None:
                 self.value(frame, index)
-        path = _path_text(node) if frame.clean_paths else None
+        path = path_text(node) if frame.clean_paths else None
         if path is not None and any(
             path == c or path.startswith(c + ".") for c in frame.clean_paths
         ):
@@ -998,7 +778,7 @@ class Engine:
         return self._member(frame, obj, key, node)
 
     def _member(
-        self, frame: _Frame, obj: Value, key: str | None, node: Node, text: str | None = None
+        self, frame: Frame, obj: Value, key: str | None, node: Node, text: str | None = None
     ) -> Value:
         """``obj.key`` (``key`` None: an element or a computed property)."""
         if obj.members is not None and key is not None and key in obj.members:
@@ -1029,8 +809,8 @@ class Engine:
             secret = (FlowStep(location, f"{text or short(node)} read"),)
         return Value(flow=obj.flow, secret=secret, safe=obj.safe, inert=False)
 
-    def _binary(self, frame: _Frame, node: Node) -> Value:
-        op = _text(node.child_by_field_name("operator"))
+    def _binary(self, frame: Frame, node: Node) -> Value:
+        op = node_text(node.child_by_field_name("operator"))
         left = node.child_by_field_name("left")
         right = node.child_by_field_name("right")
         values = [self.value(frame, n) for n in (left, right) if n is not None]
@@ -1040,7 +820,7 @@ class Engine:
             return merge(values[0], values[-1])
         return Value(inert=True)
 
-    def _object(self, frame: _Frame, node: Node) -> Value:
+    def _object(self, frame: Frame, node: Node) -> Value:
         """An object literal: its known members, and its data as what the members hold (a
         later ``password: 'XXXXX'`` replaces the spread-in password)."""
         members: dict[str, Value] = {}
@@ -1053,12 +833,12 @@ class Engine:
                     continue
                 value = self.value(frame, value_node)
                 if key_node is not None and key_node.type != "computed_property_name":
-                    members[_string_content(key_node) or _text(key_node)] = value
+                    members[string_content(key_node) or node_text(key_node)] = value
                 else:
                     opaque.append(value)
             elif child.type == "shorthand_property_identifier":
-                value = self._seal(frame, self._identifier(frame, child), child, _text(child))
-                members[_text(child)] = value
+                value = self._seal(frame, self._identifier(frame, child), child, node_text(child))
+                members[node_text(child)] = value
             elif child.type == "spread_element":
                 value = self.value(frame, child)
                 if value.members is None:
@@ -1071,7 +851,7 @@ class Engine:
                 ):
                     opaque.append(value)  # data beyond its known members
             elif child.type == "method_definition":
-                name = _text(child.child_by_field_name("name"))
+                name = node_text(child.child_by_field_name("name"))
                 members[name] = Value(func=FuncRef(child, frame.module, frame.scope, name))
         parts = [*members.values(), *opaque]
         joined = union(parts) if parts else CLEAN
@@ -1079,7 +859,7 @@ class Engine:
 
     # ----------------------------------------------------------------------- calls
 
-    def _call(self, frame: _Frame, node: Node, *, is_new: bool) -> Value:
+    def _call(self, frame: Frame, node: Node, *, is_new: bool) -> Value:
         callee = node.child_by_field_name("constructor" if is_new else "function")
         args_node = node.child_by_field_name("arguments")
         if callee is None:
@@ -1091,9 +871,9 @@ class Engine:
             fn_value = Value(origin="import")
         elif callee.type == "member_expression":
             obj = callee.child_by_field_name("object")
-            method = _text(callee.child_by_field_name("property"))
+            method = node_text(callee.child_by_field_name("property"))
             receiver = self.value(frame, obj) if obj is not None else CLEAN
-            receiver_text = _text(obj)
+            receiver_text = node_text(obj)
             fn_value = self._member(frame, receiver, method, callee)
         else:
             fn_value = self.eval(frame, callee)
@@ -1104,11 +884,11 @@ class Engine:
             args = [args_node]
         else:
             args = [a for a in args_node.named_children if a.type != "comment"]
-        values = [Value(inert=True) if a.type in _INERT else self.value(frame, a) for a in args]
+        values = [Value(inert=True) if a.type in INERT else self.value(frame, a) for a in args]
 
         if qual in ("require", "import"):
             return self._require(frame, node, args, values)
-        if frame.top and _text(callee) == "__export" and len(args) == 2:
+        if frame.top and node_text(callee) == "__export" and len(args) == 2:
             self._bundled_exports(frame, args[1])
         if qual in _PROMISIFY:
             return values[0] if values else CLEAN
@@ -1141,7 +921,7 @@ class Engine:
         if _sinks.is_logger(qual, method, receiver_text):
             for value in values:
                 if value.secret is not None:
-                    self._report(frame, node, "SEC004", qual or _text(callee), value.secret)
+                    self._report(frame, node, "SEC004", qual or node_text(callee), value.secret)
                     break
 
         safe = _sinks.sanitised(qual)
@@ -1155,7 +935,7 @@ class Engine:
             return Value(members=fn_value.members)  # an instance of a local class
         if qual in _REGISTRARS and args and values[1:]:
             # functions.http('name', fn): Cloud Functions' entry point named by the call.
-            entry = _string_content(args[0])
+            entry = string_content(args[0])
             if entry is not None:
                 self._set_export(frame, entry, values[1], node)
         parts = [*values, *([receiver] if receiver is not None else [])]
@@ -1170,7 +950,7 @@ class Engine:
         func = next((v.func for v in values if v.func is not None), None)
         if func is None and receiver is not None:
             func = receiver.func
-        secret = None if _sinks.clears_secret(qual, _text(callee)) else result.secret
+        secret = None if _sinks.clears_secret(qual, node_text(callee)) else result.secret
         return Value(
             flow=result.flow,
             secret=secret,
@@ -1180,7 +960,7 @@ class Engine:
         )
 
     @staticmethod
-    def _bundled_exports(frame: _Frame, table: Node) -> None:
+    def _bundled_exports(frame: Frame, table: Node) -> None:
         """esbuild's CommonJS output names each export with a getter, read once the module
         has run (``var handler = ...`` comes after the table)."""
         if table.type != "object":
@@ -1196,11 +976,11 @@ class Engine:
                 and getter.type == "arrow_function"
                 and body.type != "statement_block"
             ):
-                frame.module.getters.append((_string_content(key) or _text(key), body))
+                frame.module.getters.append((string_content(key) or node_text(key), body))
 
     def _callbacks(
         self,
-        frame: _Frame,
+        frame: Frame,
         qual: str,
         values: list[Value],
         receiver: Value | None,
@@ -1217,8 +997,8 @@ class Engine:
             returned.append(self.call(value.func, [data, data], None, "", frame.depth))
         return returned
 
-    def _require(self, frame: _Frame, node: Node, args: list[Node], values: list[Value]) -> Value:
-        spec = _string_content(args[0]) if args else None
+    def _require(self, frame: Frame, node: Node, args: list[Node], values: list[Value]) -> Value:
+        spec = string_content(args[0]) if args else None
         if spec is None:
             if values and values[0].flow is not None:
                 self._report(frame, node, "INJ002", "require(dynamic)", values[0].flow)
@@ -1228,7 +1008,7 @@ class Engine:
             return Value(members=loaded.exports)
         return Value(origin=_sinks.module_name(spec))
 
-    def _note_unvalidated(self, frame: _Frame, node: Node, sink: str, flow: Flow) -> None:
+    def _note_unvalidated(self, frame: Frame, node: Node, sink: str, flow: Flow) -> None:
         if self._unvalidated is None:
             location = frame.location(node)
             steps = extend(flow, location, f"reaches {sink}") or ()
@@ -1240,7 +1020,7 @@ class Engine:
         unless the code validates with a schema library anywhere."""
         return None if self.schema_validated else self._unvalidated
 
-    def _write(self, frame: _Frame, node: Node, sink: str, shown: str, where: str) -> None:
+    def _write(self, frame: Frame, node: Node, sink: str, shown: str, where: str) -> None:
         location = frame.location(node)
         key = ("RUN002", location, sink)
         if key in self._issues:
@@ -1252,7 +1032,7 @@ class Engine:
         steps = (FlowStep(location, f"writes {shown}"),)
         self._issues[key] = CodeIssue("RUN002", self._function, location, message, steps, sink)
 
-    def _report(self, frame: _Frame, node: Node, rule: str, sink: str, flow: Flow) -> None:
+    def _report(self, frame: Frame, node: Node, rule: str, sink: str, flow: Flow) -> None:
         location = frame.location(node)
         key = (rule, location, sink)
         if key in self._issues:
