@@ -189,6 +189,12 @@ def test_source_code_secrets() -> None:
     assert found[3].masked == mask(GITHUB)  # the whole token, not the plugin's "ghp" prefix
 
 
+def test_keys_without_a_plugin_are_found_by_their_name() -> None:
+    google = "AIza" + "SyD4kL9mQ2vX7pR1tW8nB3cZ6fH0jK5sE2g"
+    assert lines("app/maps.py", f'MAPS_API_KEY = "{google}"\n') == [1]
+    assert lines("app/maps.py", f'center = "{google}"\n') == []  # detect-secrets has no Google plugin
+
+
 def test_javascript_and_config_files() -> None:
     js = "const config = {\n  apiKey: 'k3J9vQ2mX8pL5tR1',\n  region: 'us-east-1',\n};\n"
     assert lines("src/config.js", js) == [2]
@@ -230,6 +236,9 @@ SOURCE_NEAR_MISSES = [
     'COLOR_TOKEN = "#cccccc"',
     'url = "https://api.example.com/v1/token?limit=10"',
     'TEMPLATE = "postgres://{user}:{password}@{host}/db"',
+    'secret = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-AbCdEf"',
+    'token = os.environ.get("TOKEN", "")',
+    'password: str = field(default="", repr=False)',
 ]
 
 
