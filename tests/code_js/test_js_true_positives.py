@@ -288,3 +288,46 @@ def test_typescript_import_require_and_export_assignment(analyse: Analyse) -> No
             [(2, "event.body read"), (2, "reaches child_process.exec")],
         )
     ]
+
+
+def test_typescript_declarations_around_the_handler(analyse: Analyse) -> None:
+    facts = analyse(
+        {
+            "src/handler.mts": """
+            import type { Context } from 'aws-lambda';
+            import { execFileSync } from 'node:child_process';
+
+            enum Mode { Fast = 'fast', Slow = 'slow' }
+            interface Request<T = unknown> { tool: string; args: T[] }
+            type Event = { body: string; headers?: Record<string, string> };
+            declare const VERSION: string;
+            namespace Util { export const id = <T,>(x: T): T => x; }
+
+            abstract class Base { abstract run(e: Event): Promise<void>; }
+
+            function decorate(_t: unknown, _k: string) {}
+
+            export const handler = async (event: Event, _ctx?: Context): Promise<void> => {
+              const req = JSON.parse(event.body) as Request<string>;
+              const tool: string = req.tool satisfies string;
+              const mode = Mode.Fast;
+              execFileSync(tool!, [mode, ...req.args]);
+            };
+            """
+        },
+        handler="src/handler.handler",
+    )
+    assert facts.gaps == ()
+    assert flows(facts) == [
+        (
+            "INJ001",
+            18,
+            "child_process.execFileSync (program)",
+            [
+                (15, "event.body read"),
+                (15, "assigned to req"),
+                (16, "assigned to tool"),
+                (18, "reaches child_process.execFileSync (program)"),
+            ],
+        )
+    ]
