@@ -30,7 +30,16 @@ from typing import TYPE_CHECKING, NoReturn
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-__all__ = ["RUNS", "Outcome", "Started", "preload", "run_cli", "run_in_child", "start_cli"]
+__all__ = [
+    "RUNS",
+    "Outcome",
+    "Started",
+    "fork_holding_sigint",
+    "preload",
+    "run_cli",
+    "run_in_child",
+    "start_cli",
+]
 
 MEMORY_MB = 1024
 TIMEOUT_S = 60.0
@@ -102,10 +111,19 @@ def start_cli(argv: Sequence[str], *, memory_mb: int = MEMORY_MB) -> Started:
     parent_rss_kb = _status_kb("VmRSS")
     address_space = (_status_kb("VmSize") + memory_mb * 1024) * 1024
     started = time.monotonic()
-    pid = os.fork()
+    pid = fork_holding_sigint()
     if pid == 0:
         _child(_cli_job(argv), result, address_space)
     return Started(pid, result, started, parent_rss_kb)
+
+
+def fork_holding_sigint() -> int:
+    """``os.fork`` with SIGINT held until the child is inside its own handler (``_child``)."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    pid = os.fork()
+    if pid != 0:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    return pid
 
 
 def _cli_job(argv: Sequence[str]) -> Callable[[], tuple[int, str, str]]:
@@ -126,8 +144,9 @@ def _cli_job(argv: Sequence[str]) -> Callable[[], tuple[int, str, str]]:
 def _child(job: Callable[[], tuple[int, str, str]], result: Path, address_space: int) -> NoReturn:
     code = 70
     try:
-        resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
         got = job()
         result.write_text(json.dumps(list(got)))
         code = 0
@@ -177,7 +196,7 @@ def run_in_child(
     parent_rss_kb = _status_kb("VmRSS")
     address_space = (_status_kb("VmSize") + memory_mb * 1024) * 1024
     started = time.monotonic()
-    pid = os.fork()
+    pid = fork_holding_sigint()
     if pid == 0:
         _child(job, result, address_space)
     return _wait(pid, result, started, parent_rss_kb, label, timeout)

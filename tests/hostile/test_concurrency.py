@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from hostile.conftest import SENTINEL, write_tree
-from hostile.hostile_sandbox import start_cli
+from hostile.hostile_sandbox import fork_holding_sigint, start_cli
 
 from fnguard.baseline import Baseline
 
@@ -103,10 +103,12 @@ def test_a_writer_interrupted_mid_write_leaves_the_old_baseline(tmp_path: Path) 
     path = tmp_path / "fnguard-baseline.json"
     Baseline.write(path, _findings(10, "old"))
     for delay in (0.0, 0.01, 0.02, 0.05):
-        pid = os.fork()
+        pid = fork_holding_sigint()
         if pid == 0:
             code = 1
             try:
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
                 _writer(path, "new", 1000)
                 code = 0
             except KeyboardInterrupt:
@@ -115,7 +117,8 @@ def test_a_writer_interrupted_mid_write_leaves_the_old_baseline(tmp_path: Path) 
                 os._exit(code)
         time.sleep(delay)
         os.kill(pid, signal.SIGINT)
-        os.waitpid(pid, 0)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 130
         prints = Baseline.load(path).fingerprints
         assert len(prints) in (10, 2000)
         assert len({f.split("-")[0] for f in prints}) == 1
