@@ -340,3 +340,26 @@ def test_ajv_instance_validation_guard(analyse: Analyse) -> None:
         }
     )
     assert rules(facts) == []
+
+
+def test_url_hosts_fixed_by_a_base_or_left_to_the_event(analyse: Analyse) -> None:
+    facts = analyse(
+        {
+            "index.js": """
+            const axios = require('axios');
+            const BASE = process.env.ORDERS_API;
+            const SITE = 'https://api.example.com';
+            exports.handler = async (event) => {
+              const id = event.pathParameters.id;
+              await axios.get(`${BASE}/orders/${id}`);
+              await fetch(SITE + '/orders/' + id);
+              const url = `${SITE}/orders/${id}`;
+              await fetch(url);
+              await fetch(`${SITE}${id}`);
+              await fetch('https://' + event.host + '/status');
+              await axios({ baseURL: BASE + '/v1', url: `/orders/${id}` });
+            };
+            """
+        }
+    )
+    assert rules(facts) == [("INJ005", 10), ("INJ005", 11)]

@@ -518,10 +518,10 @@ def _url_value(site: CallSite) -> Value | None:
             inner = pair.child_by_field_name("value")
             if inner is not None and not _fixed_host(inner):
                 found = site.evaluate(inner)
-                if _tainted("INJ005", found):
+                if _tainted("INJ005", found) and not found.fixed_host:
                     return found
         return None
-    if _fixed_host(node) or not _tainted("INJ005", value):
+    if _fixed_host(node) or value.fixed_host or not _tainted("INJ005", value):
         return None
     return value
 

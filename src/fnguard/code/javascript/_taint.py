@@ -12,6 +12,7 @@ their subject for the rest of the function (see ``_guards``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,7 @@ from fnguard.code.javascript._nodes import (
 )
 from fnguard.code.javascript._values import (
     CLEAN,
+    PLACEHOLDER,
     RAW,
     Flow,
     FuncRef,
@@ -95,6 +97,28 @@ _MESSAGES = {
     "INJ004": "event data reaches a file path",
     "INJ005": "event data decides where an outbound request goes",
 }
+
+
+# Text before event data that fixes where a URL goes: a scheme and host, or a clean value
+# (a base URL from a constant or the environment), followed by a path separator; or a
+# relative path (``/orders/...`` under a client's base URL).
+_HOST_THEN_PATH = re.compile(
+    rf"^(?:(?:[A-Za-z][A-Za-z0-9+.-]*://[^/?#{PLACEHOLDER}]+|{PLACEHOLDER}[^/?#]*)[/?#]|/(?!/))"
+)
+
+
+def _concat(parts: list[Value]) -> Value:
+    """A string built from parts (a template, ``+``): its data, and how much of it is fixed."""
+    if not parts:
+        return CLEAN
+    joined = union(parts)
+    prefix = ""
+    for part in parts:
+        if part.flow is not None:
+            fixed = bool(_HOST_THEN_PATH.match(prefix)) or (not prefix and part.fixed_host)
+            return replace(joined, fixed_host=fixed)
+        prefix += part.text if part.text is not None else PLACEHOLDER
+    return replace(joined, text=prefix)
 
 
 class Engine:
@@ -663,13 +687,17 @@ class Engine:
         if kind == "template_string":
             parts = [
                 self.value(frame, c.named_children[0])
-                for c in node.named_children
                 if c.type == "template_substitution" and c.named_children
+                else Value(text=node_text(c))
+                for c in node.named_children
+                if c.type in ("template_substitution", "string_fragment", "escape_sequence")
             ]
-            return union(parts) if parts else CLEAN
+            return _concat(parts)
         if kind in INERT:
             return Value(inert=True)
-        if kind in ("string", "regex"):
+        if kind == "string":
+            return Value(text=string_content(node))
+        if kind == "regex":
             return CLEAN
         if kind == "binary_expression":
             return self._binary(frame, node)
@@ -815,7 +843,7 @@ class Engine:
         right = node.child_by_field_name("right")
         values = [self.value(frame, n) for n in (left, right) if n is not None]
         if op == "+":
-            return union(values)
+            return _concat(values)
         if op in ("&&", "||", "??") and values:
             return merge(values[0], values[-1])
         return Value(inert=True)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CLEAN",
+    "PLACEHOLDER",
     "RAW",
     "Flow",
     "FuncRef",
@@ -96,6 +97,8 @@ class Value:
     members: dict[str, Value] | None = None  # known properties (object literals, modules)
     safe: frozenset[str] = frozenset()  # rules a sanitiser made this event data safe for
     inert: bool = False  # a number, boolean or null: never a secret, never a command
+    text: str | None = None  # a clean string's known text (PLACEHOLDER for unknown parts)
+    fixed_host: bool = False  # a URL whose event data comes after a fixed scheme and host
 
     @property
     def tainted(self) -> bool:
@@ -103,6 +106,8 @@ class Value:
 
 
 CLEAN = Value()
+# Stands for a clean part of unknown text in ``Value.text`` (a constant, an env variable).
+PLACEHOLDER = "\x00"
 
 
 def extend(flow: Flow | None, location: Location, note: str) -> Flow | None:
