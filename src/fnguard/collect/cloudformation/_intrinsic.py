@@ -340,7 +340,7 @@ class Resolver:
 
     def _to_json(self, arg: Any, node: Any, depth: int) -> Any:
         value = self.resolve(arg, depth)
-        if _refs_of(value):
+        if _refs_of(value) or not _is_json(value):  # a deploy-time part: the text is unknown
             return Unknown("!ToJsonString", _refs_of(value))
         return json.dumps(value, separators=(",", ":"))
 
@@ -375,6 +375,20 @@ def _logic(fn: str) -> _Handler:
         return True if True in truths else (None if None in truths else False)
 
     return handler
+
+
+def _is_json(value: Any) -> bool:
+    """Plain JSON data all the way down (no ``Ref``, ``Unknown`` or ``AWS::NoValue``)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif not (item is None or isinstance(item, str | int | float | bool)):
+            return False
+    return True
 
 
 def _truth(value: Any) -> bool | None:
