@@ -354,3 +354,28 @@ def test_host_allow_list_paths_and_dynamodb_conditions(tmp_path: Path) -> None:
         """,
     )
     assert found(facts) == {("INJ005", 14), ("INJ006", 14), ("INJ004", 15)}
+
+
+def test_work_bound_stops_with_a_gap_and_keeps_what_was_found(tmp_path: Path) -> None:
+    body = "\n".join(f"    x{i} = {i}" for i in range(50))
+    source = f"import os\n\ndef handler(event, context):\n    os.system(event['c'])\n{body}\n"
+    write(tmp_path, {"app.py": source})
+    from fnguard.artifact import open_artifact
+
+    artifact = open_artifact(tmp_path)
+    facts = PythonAnalyser(max_statements=20).analyse(function(), artifact)
+    [gap] = facts.gaps
+    assert "more than 20 statements" in gap.reason and gap.field == "code"
+    assert ("INJ001", 4) in found(facts) and facts.handlers
+
+
+def test_deeply_nested_expressions_are_a_gap_not_a_crash(tmp_path: Path) -> None:
+    reasons = []
+    for terms in (1000, 3000):  # deep for the walk; too deep for Python's own parser
+        chain = " + ".join(["event['a']"] * terms)
+        source = f"import os\n\ndef handler(event, context):\n    os.system({chain})\n"
+        write(tmp_path, {"app.py": source})
+        [gap] = analyse(tmp_path).gaps
+        assert gap.field == "code"
+        reasons.append(gap.reason)
+    assert "nested too deeply" in reasons[0] and "cannot parse" in reasons[1]

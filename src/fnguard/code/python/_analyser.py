@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from fnguard.code._interface import CodeFacts
 from fnguard.code.python._analysis import Analysis
+from fnguard.code.python._common import MAX_STATEMENTS, WorkExhausted
 from fnguard.code.python._patterns import tls_issues
 from fnguard.code.python._program import Module, Program, handler_target
 from fnguard.model import CollectionGap, HandlerCode, Location
@@ -47,6 +48,9 @@ class PythonAnalyser:
 
     language = "python"
 
+    def __init__(self, max_statements: int = MAX_STATEMENTS) -> None:
+        self._max_statements = max_statements
+
     def handles(self, fn: Function) -> bool:
         return (fn.runtime or "").lower().startswith("python")
 
@@ -66,27 +70,35 @@ class PythonAnalyser:
             if gaps:
                 return CodeFacts(gaps=tuple(gaps))
             return self._gap(fn, fn.location, f"{reason}; code rules cannot check it")
-        analysis = Analysis(program, fn.address)
+        analysis = Analysis(program, fn.address, self._max_statements)
         node = module.functions.get(function_name)
-        if node is not None:
-            analysis.run_handler(module, node, _decorators(node, module))
-            entry = Location(module.file, node.lineno)
-        else:
-            line = _assigned_line(module, function_name)
-            if line is None:
-                reason = f"handler function {function_name}() not found in {module.file}"
-                return self._gap(fn, Location(module.file), f"{reason}; code rules cannot check it")
-            entry = Location(module.file, line)
-            analysis.flags.routes = True
-        self._finish(analysis, program)
+        line = node.lineno if node is not None else _assigned_line(module, function_name)
+        if line is None:
+            reason = f"handler function {function_name}() not found in {module.file}"
+            return self._gap(fn, Location(module.file), f"{reason}; code rules cannot check it")
+        gaps = []
+        try:
+            if node is not None:
+                analysis.run_handler(module, node, _decorators(node, module))
+            else:
+                analysis.flags.routes = True  # handler = Mangum(app) and the like
+            self._finish(analysis, program)
+        except (WorkExhausted, RecursionError) as exc:
+            why = (
+                f"more than {self._max_statements:,} statements to walk"
+                if isinstance(exc, WorkExhausted)
+                else "expressions nested too deeply"
+            )
+            reason = f"analysis of {fn.handler} stopped ({why}); code findings are partial"
+            gaps.append(CollectionGap(Location(module.file, line), reason, fn.address, "code"))
         issues = list(analysis.issues())
         for parsed in program.modules:
             issues.extend(tls_issues(parsed, fn.address))
-        handler = HandlerCode(fn.address, self.language, entry, program.files)
+        handler = HandlerCode(fn.address, self.language, Location(module.file, line), program.files)
         return CodeFacts(
             handlers=(handler,),
             issues=tuple(issues),
-            gaps=tuple(self._program_gaps(fn, program)),
+            gaps=(*self._program_gaps(fn, program), *gaps),
         )
 
     def _finish(self, analysis: Analysis, program: Program) -> None:

@@ -19,11 +19,13 @@ from fnguard.code.python._common import (
     BUDGET,
     CLEAN_ANNOTATIONS,
     MAX_DEPTH,
+    MAX_STATEMENTS,
     MESSAGES,
     PASSES,
     ROUTE_DECORATORS,
     Callee,
     Flags,
+    WorkExhausted,
     const_str,
     stepped,
 )
@@ -42,7 +44,9 @@ __all__ = ["Analysis"]
 class Analysis:
     """Everything learnt about one function's code; ``issues()`` when the walk is done."""
 
-    def __init__(self, program: Program, function: str) -> None:
+    def __init__(
+        self, program: Program, function: str, max_statements: int = MAX_STATEMENTS
+    ) -> None:
         self.program = program
         self.function = function
         self.flags = Flags()
@@ -54,8 +58,15 @@ class Analysis:
         self._stack: list[int] = []
         self._memo: dict[tuple[object, ...], Value] = {}
         self._budget = BUDGET
+        self._statements = 0
+        self._max_statements = max_statements
         self.walked: set[int] = set()
         self._grew = False
+
+    def tick(self) -> None:
+        self._statements += 1
+        if self._statements > self._max_statements:
+            raise WorkExhausted
 
     # ---------------------------------------------------------------- entry points
 

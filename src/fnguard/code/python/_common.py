@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 
 PASSES = 3
 MAX_DEPTH = 8
+# Statements walked per analysis at most: a bound on work whatever the code's shape; past it
+# the analysis stops and says its results are partial.
+MAX_STATEMENTS = 400_000
 BUDGET = 4000  # function walks per analysis
 FIXED_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#@]+[/?#]")
 WRITE_MODE = re.compile(r"[wax+]")
@@ -112,3 +115,7 @@ def cleaned(value: Value, rules: frozenset[str]) -> Value:
         return Value(secret=value.secret)
     taint = value.taint.cleaned(rules, validated=False)
     return Value(replace(taint, decoded=False), value.secret)
+
+
+class WorkExhausted(Exception):  # noqa: N818 - a signal inside the walk, never shown
+    """The analysis reached ``MAX_STATEMENTS``; caught by the analyser, reported as a gap."""

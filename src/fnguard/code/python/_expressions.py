@@ -153,8 +153,10 @@ class Expressions(abc.ABC):
                 self.env[name.group(1)] = replace(value, taint=taint)
 
     def guarded(self, node: ast.expr, value: Value) -> Value:
+        if not self.clean or value.taint is None:
+            return value
         found = self.clean.get(ast.dump(node))
-        if found is None or value.taint is None:
+        if found is None:
             return value
         rules, validated = found
         return replace(value, taint=value.taint.cleaned(rules, validated=validated))

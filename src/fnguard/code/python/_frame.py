@@ -31,6 +31,7 @@ class Frame(Calls):
         return False
 
     def stmt(self, node: ast.stmt) -> None:
+        self.an.tick()
         if isinstance(node, ast.Assign):
             value = self.ev(node.value)
             for target in node.targets:

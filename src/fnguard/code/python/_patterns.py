@@ -54,20 +54,14 @@ def _qual(node: ast.expr, aliases: dict[str, str]) -> str:
     return ""
 
 
-def _docstrings(tree: ast.Module) -> set[int]:
-    found: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                found.add(id(body[0].value))
-    return found
-
-
 def _findings(module: Module) -> Iterator[tuple[ast.AST, str, str]]:
     """(node, sink, what is wrong) for each TLS weakness in the module."""
-    docstrings = _docstrings(module.tree)
+    docstrings: set[int] = set()
     for node in ast.walk(module.tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            first = node.body[0] if node.body else None
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                docstrings.add(id(first.value))
         if isinstance(node, ast.Attribute | ast.Name):
             qual = _qual(node, module.aliases)
             if qual in _WEAK:
