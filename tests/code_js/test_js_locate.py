@@ -185,3 +185,56 @@ def test_unresolved_handler_string_is_a_gap(analyse: Analyse) -> None:
     facts = analyse({"index.js": EXEC_HANDLER}, handler="index.")
     (gap,) = facts.gaps
     assert gap.reason == "handler 'index.' does not name <module>.<export>"
+
+
+def test_tsconfig_path_aliases(analyse: Analyse) -> None:
+    facts = analyse(
+        {
+            "tsconfig.json": """
+            {
+              // comments and trailing commas, as tsc accepts them
+              "compilerOptions": {
+                "baseUrl": ".",
+                "paths": { "@/*": ["src/*"], "@shell": ["src/lib/shell.ts"], },
+              },
+            }
+            """,
+            "src/handler.ts": """
+            import { report } from '@/lib/report';
+            import { run } from '@shell';
+            import { unrelated } from 'lodash';
+            export const handler = async (event: { body: string }) => {
+              run(report(event.body));
+            };
+            """,
+            "src/lib/report.ts": "export const report = (k: string) => `report ${k}`;\n",
+            "src/lib/shell.ts": """
+            import { execSync } from 'child_process';
+            export const run = (line: string) => execSync(line);
+            """,
+        },
+        handler="src/handler.handler",
+    )
+    assert rules(facts) == [("INJ001", 2)]
+    assert [f.rsplit("/", 1)[-1] for f in facts.handlers[0].files] == [
+        "handler.ts",
+        "report.ts",
+        "shell.ts",
+    ]
+
+
+def test_path_aliases_candidates() -> None:
+    from fnguard.code.javascript._tsconfig import read_aliases
+
+    aliases = read_aliases(
+        b'{"compilerOptions": {"baseUrl": "src", "paths": {"~/*": ["./*", "../shared/*"]}}}',
+        "app",
+    )
+    assert aliases is not None
+    assert aliases.candidates("~/db/client") == [
+        "app/src/db/client",
+        "app/shared/db/client",
+        "app/src/~/db/client",
+    ]
+    assert read_aliases(b'{"compilerOptions": {"strict": true}}', "") is None
+    assert read_aliases(b"not json at all {", "") is None

@@ -20,6 +20,7 @@ from fnguard.code.javascript._locate import (
 from fnguard.code.javascript._nodes import node_key
 from fnguard.code.javascript._patterns import transport_issues
 from fnguard.code.javascript._taint import Engine
+from fnguard.code.javascript._tsconfig import PathAliases, read_aliases
 from fnguard.code.javascript._values import FuncRef, Module, Scope, Value
 from fnguard.errors import InputError
 from fnguard.limits import active, limit_message
@@ -75,6 +76,7 @@ class _Run:
         self._modules: dict[str, Module] = {}
         self._trees: list[Tree] = []
         self._gaps: list[CollectionGap] = []
+        self._aliases: dict[str, PathAliases | None] = {}
 
     def facts(self) -> CodeFacts:
         fn = self._fn
@@ -183,8 +185,22 @@ class _Run:
             return None
 
     def _load(self, engine: Engine, importer: str, spec: str) -> Module | None:
-        member = resolve_import(importer, spec, self._names)
+        member = resolve_import(importer, spec, self._names, self._aliases_for(importer))
         return None if member is None else self._module(engine, member)
+
+    def _aliases_for(self, importer: str) -> PathAliases | None:
+        """The path aliases of the tsconfig.json nearest above ``importer``."""
+        parts = importer.split("/")[:-1]
+        for depth in range(len(parts), -1, -1):
+            folder = "/".join(parts[:depth])
+            name = f"{folder}/tsconfig.json" if folder else "tsconfig.json"
+            if name not in self._names:
+                continue
+            if name not in self._aliases:
+                source = self._read(name)
+                self._aliases[name] = read_aliases(source, folder) if source else None
+            return self._aliases[name]
+        return None
 
     def _module(self, engine: Engine, member: str) -> Module | None:
         if member in self._modules:

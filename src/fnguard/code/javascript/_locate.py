@@ -14,8 +14,12 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from fnguard.code.javascript._grammar import SOURCE_EXTENSIONS
+
+if TYPE_CHECKING:
+    from fnguard.code.javascript._tsconfig import PathAliases
 
 __all__ = [
     "HandlerRef",
@@ -86,17 +90,30 @@ def entry_candidates(module: str) -> list[str]:
     return list(dict.fromkeys(tried))
 
 
-def resolve_import(importer: str, spec: str, names: frozenset[str]) -> str | None:
-    """The member a relative ``require`` / ``import`` names, or None for a package.
+def resolve_import(
+    importer: str, spec: str, names: frozenset[str], aliases: PathAliases | None = None
+) -> str | None:
+    """The member a local ``require`` / ``import`` names, or None for a package.
 
-    ``./x.js`` in TypeScript source refers to ``x.ts`` (the compiler keeps the emitted name),
-    so a missing ``.js`` / ``.mjs`` file is retried as its TypeScript source.
+    Relative specifiers resolve from the importer's folder; bare ones through the nearest
+    tsconfig's ``paths`` / ``baseUrl`` when they name a file of the artifact.
     """
-    if not spec.startswith(("./", "../")) and spec not in (".", ".."):
+    if spec.startswith(("./", "../")) or spec in (".", ".."):
+        base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
+        return None if base.startswith("../") else _member_for(base, names)
+    if aliases is None or spec.startswith(("/", "node:")):
         return None
-    base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
-    if base.startswith("../"):
-        return None
+    for base in aliases.candidates(spec):
+        found = _member_for(base, names)
+        if found is not None:
+            return found
+    return None
+
+
+def _member_for(base: str, names: frozenset[str]) -> str | None:
+    """``base`` as Node or the TypeScript compiler would find it: as is, with an extension,
+    as a folder's index; ``./x.js`` in TypeScript source names ``x.ts`` (the compiler keeps
+    the emitted name), so a missing ``.js`` / ``.mjs`` is retried as its TypeScript source."""
     candidates = [base, *_with_extensions(base)]
     for js, ts in ((".js", ".ts"), (".mjs", ".mts"), (".cjs", ".cts"), (".jsx", ".tsx")):
         if base.endswith(js):
