@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from code_js.js_helpers import function, rules
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fnguard import limits
 from fnguard.artifact import open_artifact
@@ -90,3 +92,32 @@ def test_invalid_utf8_is_still_parsed(tmp_path: Path) -> None:
     artifact = open_artifact(code)
     facts = JavaScriptAnalyser().analyse(function(), artifact)
     assert rules(facts) == [("INJ001", 3)]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(handler=st.text(max_size=40))
+def test_any_handler_string_is_facts_or_a_gap(tmp_path: Path, handler: str) -> None:
+    code = tmp_path / "code"
+    code.mkdir(exist_ok=True)
+    (code / "index.js").write_text("exports.handler = async (event) => event;\n")
+    artifact = open_artifact(code)
+    facts = JavaScriptAnalyser().analyse(function(handler=handler), artifact)
+    assert facts.handlers or facts.gaps
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    source=st.binary(max_size=400)
+    | st.text(alphabet="{}()[];=>.`'\"$ \nabc", max_size=200).map(str.encode)
+)
+def test_any_bytes_are_facts_or_a_gap(tmp_path: Path, source: bytes) -> None:
+    code = tmp_path / "code"
+    code.mkdir(exist_ok=True)
+    (code / "index.js").write_bytes(b"exports.handler = async (event) => {" + source + b"};\n")
+    artifact = open_artifact(code)
+    facts = JavaScriptAnalyser().analyse(function(), artifact)
+    assert facts.handlers or facts.gaps
