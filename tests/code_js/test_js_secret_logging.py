@@ -177,3 +177,25 @@ def test_redacted_copy_and_env_lookups_by_variable(analyse: Analyse) -> None:
             ],
         )
     ]
+
+
+def test_sdk_credentials_property_logged(analyse: Analyse) -> None:
+    facts = analyse(
+        {
+            "index.js": """
+            const AWS = require('aws-sdk');
+            exports.handler = async () => {
+              console.log('creds', AWS.config.credentials);
+              console.log('region', AWS.config.region, AWS.SecretsManager);
+            };
+            """
+        }
+    )
+    assert flows(facts) == [
+        (
+            "SEC004",
+            3,
+            "console.log",
+            [(3, "AWS.config.credentials read"), (3, "reaches console.log")],
+        )
+    ]

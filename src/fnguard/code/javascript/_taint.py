@@ -107,6 +107,14 @@ _HOST_THEN_PATH = re.compile(
 )
 
 
+def _library_secret(origin: str) -> bool:
+    """``aws-sdk.config.credentials``: a property of a library object named as a secret (not
+    a call's result, whose fields are already judged by name)."""
+    if not origin or origin.endswith("()") or "." not in origin:
+        return False
+    return is_secret_name(origin.rsplit(".", 1)[-1])
+
+
 def _concat(parts: list[Value]) -> Value:
     """A string built from parts (a template, ``+``): its data, and how much of it is fixed."""
     if not parts:
@@ -947,9 +955,13 @@ class Engine:
         if written is not None:
             self._write(frame, node, qual, *written)
         if _sinks.is_logger(qual, method, receiver_text):
-            for value in values:
-                if value.secret is not None:
-                    self._report(frame, node, "SEC004", qual or node_text(callee), value.secret)
+            for arg, value in zip(args, values, strict=True):
+                secret = value.secret
+                if secret is None and _library_secret(value.origin):
+                    # AWS.config.credentials: a library's secret-named property, logged.
+                    secret = (FlowStep(frame.location(arg), f"{short(arg)} read"),)
+                if secret is not None:
+                    self._report(frame, node, "SEC004", qual or node_text(callee), secret)
                     break
 
         safe = _sinks.sanitised(qual)
