@@ -50,6 +50,7 @@ class PythonAnalyser:
 
     def __init__(self, max_statements: int = MAX_STATEMENTS) -> None:
         self._max_statements = max_statements
+        self._trees: dict[tuple[str, str, int], ast.Module] = {}
 
     def handles(self, fn: Function) -> bool:
         return (fn.runtime or "").lower().startswith("python")
@@ -59,7 +60,7 @@ class PythonAnalyser:
         if target is None:
             return self._gap(fn, fn.location, f"cannot read handler name {fn.handler!r}")
         module_name, function_name = target
-        program = Program(artifact)
+        program = Program(artifact, trees=self._trees)
         folder = posixpath.dirname(module_name.replace(".", "/"))
         if folder:
             program.add_search_dir(folder)

@@ -25,6 +25,7 @@ __all__ = ["FunctionNode", "Module", "Program", "handler_target"]
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _MAX_MODULES = 400
 _MAX_RECORD = 1024 * 1024
+_MAX_CACHED = 4000  # parsed modules kept between the functions of a scan
 _DIST_SUFFIXES = (".dist-info", ".egg-info")
 
 
@@ -129,9 +130,17 @@ def _index(module: Module) -> None:
 class Program:
     """Local modules of one artifact, parsed once each, looked up by dotted name."""
 
-    def __init__(self, artifact: Artifact, search_dirs: tuple[str, ...] = ("",)) -> None:
+    def __init__(
+        self,
+        artifact: Artifact,
+        search_dirs: tuple[str, ...] = ("",),
+        trees: dict[tuple[str, str, int], ast.Module] | None = None,
+    ) -> None:
         self.artifact = artifact
-        self._names = {m.name for m in artifact.members() if not m.is_link}
+        self._sizes = {m.name: m.size for m in artifact.members() if not m.is_link}
+        self._names = set(self._sizes)
+        # Parsed trees shared by the functions of one scan (many functions, one source folder).
+        self._trees = trees if trees is not None else {}
         self._vendored = _vendored(artifact, self._names)
         self._search = search_dirs
         self._modules: dict[str, Module | None] = {}
@@ -197,6 +206,18 @@ class Program:
         return tuple(m for m in self._modules.values() if m is not None)
 
     def _parse(self, member: str) -> ast.Module | None:
+        key = (self.artifact.path.as_posix(), member, self._sizes.get(member, -1))
+        cached = self._trees.get(key)
+        if cached is not None:
+            return cached
+        tree = self._read_and_parse(member)
+        if tree is not None:
+            if len(self._trees) >= _MAX_CACHED:
+                self._trees.clear()
+            self._trees[key] = tree
+        return tree
+
+    def _read_and_parse(self, member: str) -> ast.Module | None:
         bound = limits.active().max_file_bytes
         file = member_location(self.artifact, member)
         try:
