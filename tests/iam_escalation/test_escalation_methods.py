@@ -340,3 +340,7 @@ def test_condition_unknown_offline_lowers_the_finding() -> None:
     inv = inventory(_allow(["iam:CreateAccessKey"], "*", Condition=tagged))
     [finding] = findings(inv)
     assert finding.impact == 7 and "condition" in finding.message
+
+
+def test_an_administrator_is_iam001s_finding_not_iam002s() -> None:
+    assert findings(inventory(_allow(["*"], "*"))) == []

@@ -134,11 +134,14 @@ def exposure(
     checker: PermissionChecker,
     policies: Sequence[Policy],
     candidates: Sequence[str] | None = None,
+    permissions_management: frozenset[str] | None = None,
 ) -> Exposure:
     """Classify what ``policies`` allow on ``*``. ``candidates``: the actions to ask about
     (default: the exfiltration and credentials lists plus every Write / Permissions-management
     action of the dataset, which is thousands of questions; rules pass the few a cheap look
-    at the statements leaves possible)."""
+    at the statements leaves possible). ``permissions_management``: the lower-case actions of
+    that level, when the caller has them at hand (no per-action level lookup, no Write class).
+    """
     wanted = (
         candidates
         if candidates is not None
@@ -161,6 +164,10 @@ def exposure(
             found.setdefault(ExposureClass.DATA_EXFILTRATION, []).append(action)
         if lowered in credentials:
             found.setdefault(ExposureClass.CREDENTIALS_EXPOSURE, []).append(action)
+        if permissions_management is not None:
+            if lowered in permissions_management:
+                found.setdefault(ExposureClass.PERMISSIONS_MANAGEMENT, []).append(action)
+            continue
         level = checker.access_level(action)
         if level == "Permissions management":
             found.setdefault(ExposureClass.PERMISSIONS_MANAGEMENT, []).append(action)

@@ -8,13 +8,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fnguard.iam import Graph, Hop, Principal
-from fnguard.model import Evidence, Finding, Inventory, PolicyKind, Provider, Remediation
+from fnguard.iam import Graph, Hop, Principal, admin_decision
+from fnguard.model import (
+    Evidence,
+    Finding,
+    Inventory,
+    Policy,
+    PolicyKind,
+    Provider,
+    Remediation,
+)
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
 from fnguard.rules._iam_common import role_finding, role_views
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
 __all__ = ["IAM002", "RULE", "inventory_principals"]
 
@@ -29,7 +37,8 @@ IAM002 = RuleMeta(
         "CloudFormation, EC2, ECS, CodeBuild, SageMaker, UpdateFunctionCode on a more "
         "privileged function, AssumeRole on a more privileged role, ...). The finding names "
         "the path hop by hop with the statements that allow each hop; denies, boundaries and "
-        "conditions (iam:PassedToService) are weighed by the IAM evaluator."
+        "conditions (iam:PassedToService) are weighed by the IAM evaluator. An administrator "
+        "role is IAM001's finding, not this one's."
     ),
     remediation=Remediation(
         text=(
@@ -91,6 +100,17 @@ def inventory_principals(inv: Inventory) -> tuple[Principal, ...]:
     return tuple(out)
 
 
+_ADMIN_MANAGED = ("AdministratorAccess",)
+
+
+def _is_admin(attached: Sequence[Policy], known: Sequence[Policy], ctx: RuleContext) -> bool:
+    named = any(
+        p.kind is PolicyKind.AWS_MANAGED and (p.arn or p.name).rsplit("/", 1)[-1] in _ADMIN_MANAGED
+        for p in attached
+    )
+    return named or admin_decision(ctx.permissions, known) is not None
+
+
 def _check_escalation(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     graph: Graph | None = None
     for fn, view in role_views(inv):
@@ -99,6 +119,8 @@ def _check_escalation(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
         if isinstance(view, str):
             yield IAM002.unknown(fn=fn, message=view)
             continue
+        if _is_admin(view.role.policies, view.policies, ctx):
+            continue  # IAM001's finding: an administrator has nothing left to escalate to
         if graph is None:
             graph = Graph(inventory_principals(inv), ctx.permissions)
         principal = graph.principal(view.role.address)

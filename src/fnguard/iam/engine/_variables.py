@@ -9,6 +9,7 @@ that means (a Resource pattern then matches nothing).
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,16 @@ def _escaped(text: str) -> str:
     return "".join(f"${{{c}}}" if c in _ESCAPES else c for c in text)
 
 
+@functools.lru_cache(maxsize=4096)
+def _required(text: str) -> tuple[str, ...]:
+    """The (lower-case) variables of ``text`` that have no default value."""
+    keys = []
+    for inner in _PLACEHOLDER.findall(text):
+        if inner not in _ESCAPES and is_policy_variable(inner) and not _DEFAULT.match(inner):
+            keys.append(inner.strip().lower())
+    return tuple(keys)
+
+
 def substitute(text: str, context: Mapping[str, tuple[str, ...]], *, pattern: bool) -> str | None:
     """``text`` with its variables replaced; ``None`` if one has no value.
 
@@ -38,6 +49,10 @@ def substitute(text: str, context: Mapping[str, tuple[str, ...]], *, pattern: bo
     """
     if "${" not in text:
         return text
+    for key in _required(text):  # the common miss, without running the substitution
+        values = context.get(key)
+        if values is None or len(values) != 1:
+            return None
     unresolved = False
 
     def repl(found: re.Match[str]) -> str:
