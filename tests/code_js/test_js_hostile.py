@@ -121,3 +121,12 @@ def test_any_bytes_are_facts_or_a_gap(tmp_path: Path, source: bytes) -> None:
     artifact = open_artifact(code)
     facts = JavaScriptAnalyser().analyse(function(), artifact)
     assert facts.handlers or facts.gaps
+
+
+def test_time_limit_stops_the_walk_with_a_gap(analyse: Analyse) -> None:
+    with limits.use(limits.Limits(max_seconds_per_file=0.0)):
+        facts = analyse({"index.js": "exports.handler = async (event) => event.body;\n"})
+    (gap,) = facts.gaps
+    assert gap.field == "code"
+    assert gap.reason.startswith("handler analysis stopped: exceeds the max-seconds-per-file")
+    assert len(facts.handlers) == 1

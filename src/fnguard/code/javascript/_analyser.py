@@ -114,16 +114,16 @@ class _Run:
                 if node_key(loaded, node) not in engine.walked:
                     name = _name_of(node)
                     engine.walk_unreached(FuncRef(node, loaded, loaded.scope, name))
-        if engine.truncated:
-            self._gaps.append(
-                CollectionGap(
-                    entry_location,
-                    "handler analysis stopped at its budget of function walks; "
-                    "flows past it may be missed",
-                    self._fn.address,
-                    "code",
-                )
+        if engine.truncated == "time":
+            seconds = active().max_seconds_per_file
+            reason = limit_message("max_seconds_per_file", seconds, "handler analysis stopped")
+            self._gaps.append(CollectionGap(entry_location, reason, self._fn.address, "code"))
+        elif engine.truncated is not None:
+            reason = (
+                "handler analysis stopped at its budget of function walks; "
+                "flows past it may be missed"
             )
+            self._gaps.append(CollectionGap(entry_location, reason, self._fn.address, "code"))
         code = HandlerCode(
             fn.address,
             dialect(entry),

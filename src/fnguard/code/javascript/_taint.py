@@ -13,6 +13,7 @@ their subject for the rest of the function (see ``_guards``).
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,7 @@ from fnguard.code.javascript._values import (
     stepped,
     union,
 )
+from fnguard.limits import active
 from fnguard.model import CodeIssue, FlowStep, Location
 
 if TYPE_CHECKING:
@@ -149,7 +151,9 @@ class Engine:
         self._unvalidated: CodeIssue | None = None
         self._guards = Guards(lambda frame, node: self.eval(frame, node).origin)
         self.schema_validated = False
-        self.truncated = False
+        # Why walking stopped early: "budget" (walks) or "time" (max-seconds-per-file).
+        self.truncated: str | None = None
+        self._deadline = time.monotonic() + active().max_seconds_per_file
 
     @property
     def issues(self) -> tuple[CodeIssue, ...]:
@@ -198,8 +202,11 @@ class Engine:
         this: Value | None = None,
     ) -> Value:
         key = node_key(func.module, func.node)
-        if depth > _MAX_DEPTH or key in self._stack or self._walks >= _MAX_WALKS:
-            self.truncated = self.truncated or self._walks >= _MAX_WALKS
+        if self.truncated is None and self._walks >= _MAX_WALKS:
+            self.truncated = "budget"
+        if self.truncated is None and time.monotonic() > self._deadline:
+            self.truncated = "time"
+        if depth > _MAX_DEPTH or key in self._stack or self.truncated is not None:
             return union(args) if args else CLEAN
         # A top-level function called with no data is walked once: what it returns and
         # reports cannot differ (a nested one may close over variables tainted since).
