@@ -22,7 +22,9 @@ from fnguard import __version__
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from fnguard.collect import Enricher
     from fnguard.config import Config
+    from fnguard.model import Inventory
     from fnguard.result import ScanResult
     from fnguard.rules import Rule
     from fnguard.scan import ScanRequest
@@ -108,7 +110,7 @@ def _build_parser() -> argparse.ArgumentParser:
 def _add_scan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths",
-        nargs="+",
+        nargs="*",
         metavar="PATH",
         help="files or folders; a first PATH written exactly `aws` scans the live AWS account "
         "(write ./aws for a folder named aws)",
@@ -118,6 +120,49 @@ def _add_scan_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--select", help="comma-separated rule IDs or prefixes to run")
     parser.add_argument("--ignore", help="comma-separated rule IDs or prefixes to skip")
+    parser.add_argument(
+        "--limit",
+        dest="limits",
+        action="append",
+        metavar="NAME=VALUE",
+        help="raise or lower a bound on hostile input, e.g. max-file-bytes=200MB "
+        "(see fnguard.toml [limits])",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="cache folder for OSV answers and live scans "
+        "(default: $FNGUARD_CACHE_DIR, else $XDG_CACHE_HOME/fnguard)",
+    )
+    pkg = parser.add_argument_group("packages and code")
+    pkg.add_argument(
+        "--artifact",
+        dest="artifacts",
+        action="append",
+        metavar="[FUNCTION=]PATH",
+        help="a built package (zip, folder or image archive): FUNCTION=PATH checks it as that "
+        "function's code (PKG003 compares it with the recorded hash); a bare PATH is scanned "
+        "as a function of its own (see --function-arch, --runtime)",
+    )
+    pkg.add_argument(
+        "--function-arch",
+        choices=("x86_64", "arm64"),
+        help="architecture of a bare --artifact (default: unknown, PKG001 says so)",
+    )
+    pkg.add_argument("--runtime", help="runtime of a bare --artifact, e.g. python3.12")
+    pkg.add_argument(
+        "--osv",
+        choices=("online", "offline", "off"),
+        help="where PKG007 looks up advisories: the public OSV API with an on-disk cache "
+        "(online, the default), an OSV export given with --osv-db (offline), or nowhere (off)",
+    )
+    pkg.add_argument(
+        "--osv-db",
+        type=Path,
+        metavar="PATH",
+        help="an OSV export (folder or zip of OSV JSON, e.g. PyPI/all.zip); implies --osv offline",
+    )
     live = parser.add_argument_group("live AWS (fnguard scan aws)")
     live.add_argument("--profile", help="AWS profile (default: the standard credential chain)")
     live.add_argument(
@@ -162,12 +207,6 @@ def _add_scan_options(parser: argparse.ArgumentParser) -> None:
         help="reuse per-function answers from earlier scans for functions whose RevisionId, "
         "LastModified and CodeSha256 are unchanged (entries expire after a day)",
     )
-    live.add_argument(
-        "--cache-dir",
-        type=Path,
-        metavar="DIR",
-        help="cache folder (default: $FNGUARD_CACHE_DIR, else $XDG_CACHE_HOME/fnguard)",
-    )
 
 
 def _positive_int(text: str) -> int:
@@ -200,7 +239,9 @@ def _split_sources(args: argparse.Namespace) -> None:
     from fnguard.errors import UsageError
 
     raw: list[str] = list(args.paths)
-    args.live = raw[0] == "aws"
+    if not raw and not args.artifacts:
+        raise UsageError("nothing to scan: give PATHs, `aws`, or --artifact PATH")
+    args.live = bool(raw) and raw[0] == "aws"
     args.paths = [Path(p) for p in (raw[1:] if args.live else raw)]
     given = [o for o in _LIVE_OPTIONS if getattr(args, o, None)]
     if given and not args.live:
@@ -220,7 +261,13 @@ def _split_sources(args: argparse.Namespace) -> None:
 def _load_config(args: argparse.Namespace) -> Config:
     from dataclasses import replace
 
-    from fnguard.config import Config, find_config, load_config, parse_fail_on
+    from fnguard.config import (
+        Config,
+        apply_limit_overrides,
+        find_config,
+        load_config,
+        parse_fail_on,
+    )
     from fnguard.errors import UsageError
 
     path = args.config
@@ -249,6 +296,8 @@ def _load_config(args: argparse.Namespace) -> Config:
     fail_on = getattr(args, "fail_on", None)
     if fail_on is not None:
         config = replace(config, fail_on=parse_fail_on(fail_on))
+    if args.limits:
+        config = apply_limit_overrides(config, args.limits)
     return config
 
 
@@ -261,6 +310,8 @@ def _check_paths(paths: Sequence[Path]) -> None:
 
 
 def _run_scan(args: argparse.Namespace, *, show_progress: bool) -> tuple[ScanResult, Config]:
+    from dataclasses import replace
+
     from fnguard.baseline import Baseline
     from fnguard.collect import default_collectors
     from fnguard.iam import default_checker
@@ -273,6 +324,10 @@ def _run_scan(args: argparse.Namespace, *, show_progress: bool) -> tuple[ScanRes
     baseline_path = getattr(args, "baseline", None)
     if args.live:
         _require_boto3()
+    artifacts, bare = _artifacts(args)
+    if bare is not None and not args.paths and not args.live and args.select is None:
+        # Only an artifact: its made-up function has no infrastructure worth judging.
+        config = replace(config, select=_ARTIFACT_RULES)
     request = ScanRequest(
         targets=tuple(args.paths),
         config=config,
@@ -280,6 +335,9 @@ def _run_scan(args: argparse.Namespace, *, show_progress: bool) -> tuple[ScanRes
         rules=all_rules(),
         permissions=default_checker(),
         baseline=Baseline.load(baseline_path) if baseline_path else None,
+        inventory=bare,
+        enrichers=_enrichers(args),
+        artifacts=artifacts,
     )
     if not args.live:
         if not show_progress:
@@ -289,6 +347,61 @@ def _run_scan(args: argparse.Namespace, *, show_progress: bool) -> tuple[ScanRes
         with TerminalProgress(sys.stderr, min_total=_PROGRESS_MIN_FILES) as progress:
             return scan(request, progress), config
     return _scan_aws(args, request, show_progress=show_progress), config
+
+
+# What a package alone can show (PKG001-PKG007, secrets and flaws in its code).
+_ARTIFACT_RULES = (
+    *(f"PKG00{i}" for i in range(1, 8)),
+    "INJ",
+    "SEC003",
+    "SEC004",
+    "SEC005",
+    "RUN002",
+)
+
+
+def _artifacts(args: argparse.Namespace) -> tuple[dict[str, Path], Inventory | None]:
+    """``--artifact FUNCTION=PATH`` overrides, and the bare ``--artifact PATH``s as functions."""
+    from fnguard.errors import UsageError
+    from fnguard.model import Inventory
+
+    overrides: dict[str, Path] = {}
+    bare: list[Inventory] = []
+    for spec in args.artifacts or ():
+        name, sep, raw = spec.partition("=")
+        if sep and name and not Path(spec).exists():
+            path = Path(raw)
+            if not path.exists():
+                raise UsageError(f"--artifact {spec}: {raw}: no such file or folder")
+            overrides[name] = path
+            continue
+        path = Path(spec)
+        if not path.exists():
+            raise UsageError(f"--artifact {spec}: no such file or folder")
+        from fnguard.collect.package import artifact_inventory
+
+        bare.append(artifact_inventory(path, args.function_arch, args.runtime))
+    if (args.function_arch or args.runtime) and not bare:
+        raise UsageError("--function-arch and --runtime describe a bare --artifact PATH")
+    return overrides, Inventory.combine(bare) if bare else None
+
+
+def _enrichers(args: argparse.Namespace) -> tuple[Enricher, ...]:
+    """Packages, then their advisories, then handler code: each reads what the last found."""
+    from fnguard.code import CodeEnricher
+    from fnguard.collect.package import PackageEnricher
+    from fnguard.errors import UsageError
+
+    mode = args.osv or ("offline" if args.osv_db else "online")
+    if args.osv_db and mode != "offline":
+        raise UsageError("--osv-db is an offline OSV export: it goes with --osv offline")
+    stages: list[Enricher] = [PackageEnricher()]
+    if mode != "off":
+        from fnguard.osv import AdvisoryEnricher
+
+        stages.append(AdvisoryEnricher(mode, args.osv_db, cache_dir=args.cache_dir))
+    stages.append(CodeEnricher())
+    return tuple(stages)
 
 
 def _require_boto3() -> None:
@@ -336,14 +449,18 @@ def _scan_aws(args: argparse.Namespace, request: ScanRequest, *, show_progress: 
     if not show_progress:
         inventory = collect_aws(options)
         print(f"fnguard: {summary(inventory)}", file=sys.stderr)
-        return scan(replace(request, inventory=inventory))
+        return scan(replace(request, inventory=_with_bare(inventory, request)))
     from fnguard._progress import TerminalProgress
 
     with TerminalProgress(sys.stderr, min_total=1) as progress:  # one bar step per unit
         inventory = collect_aws(options, progress)
     print(f"fnguard: {summary(inventory)}", file=sys.stderr)
     with TerminalProgress(sys.stderr, min_total=_PROGRESS_MIN_FILES) as progress:
-        return scan(replace(request, inventory=inventory), progress)
+        return scan(replace(request, inventory=_with_bare(inventory, request)), progress)
+
+
+def _with_bare(inventory: Inventory, request: ScanRequest) -> Inventory:
+    return inventory.merge(request.inventory) if request.inventory else inventory
 
 
 def _outputs(args: argparse.Namespace) -> list[tuple[str, str]]:

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Protocol
 
 from fnguard import __version__, limits
 from fnguard.discover import discover
-from fnguard.errors import RuleError
+from fnguard.errors import RuleError, UsageError
 from fnguard.model import CollectionGap, Finding, Inventory, Suppression
 from fnguard.result import RuleInfo, ScanResult
 from fnguard.rules import RuleContext
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
 
     from fnguard.baseline import Baseline
@@ -63,6 +63,8 @@ class ScanRequest:
     inventory: Inventory | None = None
     # Stages after collection (packages, advisories, handler code), run in this order.
     enrichers: tuple[Enricher, ...] = ()
+    # --artifact FUNCTION=PATH: a local build to check as that function's code.
+    artifacts: Mapping[str, Path] = dataclasses.field(default_factory=dict)
 
 
 def collect(
@@ -81,8 +83,29 @@ def collect(
     return Inventory.combine(pieces)
 
 
+def use_artifacts(inventory: Inventory, artifacts: Mapping[str, Path]) -> Inventory:
+    """Point the named functions' packages at local builds (by address, name or ARN)."""
+    if not artifacts:
+        return inventory
+    functions = list(inventory.functions)
+    for key, path in artifacts.items():
+        hits = [i for i, fn in enumerate(functions) if key in (fn.address, fn.name)]
+        if not hits:
+            names = ", ".join(sorted(fn.name or fn.address for fn in functions)[:8])
+            raise UsageError(
+                f"--artifact {key}={path}: no scanned function is named {key!r}"
+                + (f" (found: {names}, ...)" if names else " (no functions were found)")
+            )
+        for i in hits:
+            fn = functions[i]
+            package = dataclasses.replace(fn.package, path=str(path.resolve()), source_dir=None)
+            functions[i] = dataclasses.replace(fn, package=package)
+    return dataclasses.replace(inventory, functions=tuple(functions))
+
+
 def enrich(inventory: Inventory, request: ScanRequest, progress: Progress) -> Inventory:
     """Run each enricher on everything gathered so far, merging what it adds."""
+    inventory = use_artifacts(inventory, request.artifacts)
     root = request.targets[0] if len(request.targets) == 1 else None
     if root is not None and root.is_file():
         root = root.parent

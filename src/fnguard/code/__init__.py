@@ -8,6 +8,7 @@ inventory for the INJ / SEC / RUN / IAM007 rules.
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from fnguard.model import (
     Inventory,
     Location,
     PackageType,
+    Provider,
 )
 
 if TYPE_CHECKING:
@@ -30,7 +32,11 @@ if TYPE_CHECKING:
 __all__ = ["ANALYSERS", "Analyser", "CodeEnricher", "CodeFacts", "member_location"]
 
 # The registry: module:class of each analyser, imported when a scan first needs code analysis.
-ANALYSERS: tuple[str, ...] = ()
+ANALYSERS: tuple[str, ...] = (
+    "fnguard.code.python:PythonAnalyser",
+    "fnguard.code.sdk:SdkAnalyser",
+    "fnguard.code.javascript:JavaScriptAnalyser",
+)
 
 
 def _load(spec: str) -> Analyser:
@@ -47,6 +53,19 @@ def _code_path(fn: Function, root: Path | None) -> Path | None:
     if not path.is_absolute() and root is not None:
         path = root / path
     return path
+
+
+# Google Cloud Functions name only the entry point; the module is fixed by the runtime.
+_GCP_MODULES = {"python": "main", "nodejs": "index"}
+
+
+def _as_module_handler(fn: Function) -> Function:
+    """``entry`` -> ``main.entry`` / ``index.entry``, the form the analysers resolve."""
+    if fn.provider is not Provider.GCP or not fn.handler or "." in fn.handler:
+        return fn
+    runtime = (fn.runtime or "").lower()
+    module = next((m for prefix, m in _GCP_MODULES.items() if runtime.startswith(prefix)), None)
+    return replace(fn, handler=f"{module}.{fn.handler}") if module else fn
 
 
 def _merge_handlers(handlers: Iterable[HandlerCode]) -> tuple[HandlerCode, ...]:
@@ -76,7 +95,7 @@ class CodeEnricher(Enricher):
 
     def enrich(self, inventory: Inventory, root: Path | None) -> Inventory:
         facts: list[CodeFacts] = []
-        for fn in inventory.functions:
+        for fn in map(_as_module_handler, inventory.functions):
             chosen = [a for a in self._active() if a.handles(fn)]
             path = _code_path(fn, root)
             if not chosen or path is None or not fn.handler:
@@ -100,9 +119,13 @@ class CodeEnricher(Enricher):
                 facts.extend(analyser.analyse(fn, artifact) for analyser in chosen)
             finally:
                 artifact.close()
+        # Analysers of one language each say when a handler is missing: one gap is enough.
+        gaps: dict[tuple[str, str], CollectionGap] = {}
+        for gap in (g for f in facts for g in f.gaps):
+            gaps.setdefault((gap.resource, gap.field), gap)
         return Inventory(
             handlers=_merge_handlers(h for f in facts for h in f.handlers),
             code_issues=tuple(i for f in facts for i in f.issues),
             sdk_calls=tuple(c for f in facts for c in f.sdk_calls),
-            gaps=tuple(g for f in facts for g in f.gaps),
+            gaps=tuple(gaps.values()),
         )
