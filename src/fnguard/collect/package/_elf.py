@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 from typing import IO, TYPE_CHECKING, cast
 
 from elftools.common.exceptions import ELFError
@@ -27,9 +28,18 @@ ELF_MAGIC = b"\x7fELF"
 KEEP = 8 * 1024 * 1024
 _GLIBC = re.compile(r"^GLIBC_(\d+)\.(\d+)")
 _MACHINES = {"EM_X86_64": "x86_64", "EM_AARCH64": "arm64"}
+_SHT_GNU_VERNEED = 0x6FFFFFFE
 # pyelftools raises its own error for malformed files, but a hostile header also surfaces as
 # struct / construct errors, bad offsets or absurd counts.
-_PARSE_ERRORS = (ELFError, ValueError, KeyError, IndexError, OverflowError, AssertionError)
+_PARSE_ERRORS = (
+    ELFError,
+    ValueError,
+    KeyError,
+    IndexError,
+    OverflowError,
+    AssertionError,
+    struct.error,
+)
 
 
 class _GapError(ValueError):
@@ -79,8 +89,29 @@ def machine_name(e_machine: object) -> str:
     return _MACHINES.get(name, name)
 
 
-def _newest_glibc(elf: ELFFile) -> tuple[int, int] | None:
-    section = elf.get_section_by_name(".gnu.version_r")
+def _verneed_index(elf: ELFFile, stream: Sparse) -> int | None:
+    """The index of the SHT_GNU_verneed section, from each header's sh_type alone.
+
+    pyelftools' name lookup builds every section with its name (most of the time spent on a
+    package); the type is a 4-byte field at offset 4 of each section header.
+    """
+    offset, size, count = elf["e_shoff"], elf["e_shentsize"], elf["e_shnum"]
+    if not offset or size < 8:
+        return None
+    stream.seek(offset)
+    table = stream.read(size * count)
+    order = "<I" if elf.little_endian else ">I"
+    for index in range(count):
+        if struct.unpack_from(order, table, index * size + 4)[0] == _SHT_GNU_VERNEED:
+            return index
+    return None
+
+
+def _newest_glibc(elf: ELFFile, stream: Sparse) -> tuple[int, int] | None:
+    index = _verneed_index(elf, stream)
+    if index is None:
+        return None
+    section = elf.get_section(index)
     if not isinstance(section, GNUVerNeedSection):
         return None
     newest: tuple[int, int] | None = None
@@ -119,7 +150,7 @@ def read_elf(path: str, chunks: Iterable[bytes]) -> ElfFile | None:
     except _PARSE_ERRORS:
         return None
     try:
-        glibc = _newest_glibc(elf)
+        glibc = _newest_glibc(elf, stream)
     except _PARSE_ERRORS:
         glibc = None
     return ElfFile(path=path, machine=machine, glibc=glibc)
