@@ -49,10 +49,35 @@ HOOK = textwrap.dedent(
                 raise RuntimeError("audit: scanned code executed")
 
     sys.addaudithook(hook)
+    """
+)
+CLI_SCAN = textwrap.dedent(
+    """
     from fnguard.cli import main
     code = main(["scan", TREE, "--format", "json", "--no-progress", "--fail-on", "none",
                  "--output", os.path.join(os.path.dirname(LOG), "report.json")])
     record(f"exit {code}")
+    """
+)
+# The package and code stages are not run by ``fnguard scan`` on main yet: the same pipeline
+# through ``fnguard.scan`` with the package and code enrichers (every registered analyser).
+PACKAGE_SCAN = textwrap.dedent(
+    """
+    from pathlib import Path
+    from fnguard.code import CodeEnricher
+    from fnguard.collect import default_collectors
+    from fnguard.collect.package import PackageEnricher
+    from fnguard.config import Config
+    from fnguard.iam import default_checker
+    from fnguard.report import get_reporter
+    from fnguard.rules import all_rules
+    from fnguard.scan import ScanRequest, scan
+    result = scan(ScanRequest(targets=(Path(TREE),), config=Config(),
+                              collectors=default_collectors(), rules=all_rules(),
+                              permissions=default_checker(),
+                              enrichers=(PackageEnricher(), CodeEnricher())))
+    Path(os.path.dirname(LOG), "report.json").write_text(get_reporter("json").render(result))
+    record("exit 0")
     """
 )
 
@@ -102,12 +127,11 @@ def _tree(root: Path) -> None:
     )
 
 
-def test_a_scan_runs_no_process_no_network_and_no_scanned_code(tmp_path: Path) -> None:
-    tree = tmp_path / "tree"
-    _tree(tree)
+def _audited(tmp_path: Path, tree: Path, scan: str) -> tuple[list[str], str]:
+    """Run ``scan`` under the hook; the audit log's lines and the process's stderr."""
     log = tmp_path / "audit.log"
     done = subprocess.run(
-        [sys.executable, "-c", HOOK, str(tree), str(log)],
+        [sys.executable, "-c", HOOK + scan, str(tree), str(log)],
         capture_output=True,
         text=True,
         cwd=REPO,
@@ -119,7 +143,46 @@ def test_a_scan_runs_no_process_no_network_and_no_scanned_code(tmp_path: Path) -
     assert violations == [], violations
     assert "Traceback" not in done.stderr, done.stderr
     assert lines[-1] in ("exit 0", "exit 2"), (lines[-5:], done.stderr)
+    return lines, done.stderr
+
+
+def test_a_scan_runs_no_process_no_network_and_no_scanned_code(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    _tree(tree)
+    lines, _ = _audited(tmp_path, tree, CLI_SCAN)
     assert "fork" in lines, "the Terraform shards did not fork: the test covers less than it says"
     assert sorted(p.name for p in tree.rglob("MARKER*")) == []
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert report["inventory"]["functions"] >= 4
+
+
+def test_a_package_and_code_scan_runs_nothing_it_reads(tmp_path: Path) -> None:
+    """The function's zip holds handlers, a setup.py, a .pth file, a wheel's metadata and a
+    node module with an install script: reading them runs none of them."""
+    import zipfile
+
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "main.tf").write_text(
+        'resource "aws_lambda_function" "f" {\n  function_name = "f"\n'
+        '  role = "arn:aws:iam::123456789012:role/r"\n  runtime = "python3.12"\n'
+        '  handler = "handler.handler"\n  filename = "f.zip"\n}\n'
+        'resource "aws_lambda_function" "g" {\n  function_name = "g"\n'
+        '  role = "arn:aws:iam::123456789012:role/r"\n  runtime = "nodejs20.x"\n'
+        '  handler = "index.handler"\n  filename = "g.zip"\n}\n'
+    )
+    with zipfile.ZipFile(tree / "f.zip", "w") as archive:
+        for name in ("handler.py", "setup.py", "conftest.py", "sitecustomize.py"):
+            archive.writestr(name, HANDLER_PY)
+        archive.writestr("evil.pth", "import os; os.system('touch /tmp/fnguard-pth-ran')\n")
+        archive.writestr("requests-2.0.0.dist-info/METADATA", "Name: requests\nVersion: 2.0.0\n")
+    with zipfile.ZipFile(tree / "g.zip", "w") as archive:
+        archive.writestr("index.js", HANDLER_JS)
+        archive.writestr(
+            "node_modules/x/package.json",
+            '{"name": "x", "version": "1.0.0", "scripts": {"install": "touch /tmp/pwned"}}',
+        )
+    _audited(tmp_path, tree, PACKAGE_SCAN)
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert report["inventory"]["packages"] == 2
+    assert not Path("/tmp/fnguard-pth-ran").exists()
