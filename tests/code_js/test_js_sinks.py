@@ -133,6 +133,17 @@ POSITIVES: dict[str, tuple[str, list[tuple[str, int, str]]]] = {
         """,
         [("INJ002", 2, "vm.Script")],
     ),
+    "vm2 and vm.compileFunction": (
+        """
+        const { VM } = require('vm2');
+        const vm = require('node:vm');
+        exports.handler = async (event) => {
+          new VM({ timeout: 100 }).run(event.body);
+          return vm.compileFunction(event.code, ['a']);
+        };
+        """,
+        [("INJ002", 4, "vm2.VM().run"), ("INJ002", 5, "vm.compileFunction")],
+    ),
     "setTimeout with a string": (
         """
         exports.handler = async (event) => {

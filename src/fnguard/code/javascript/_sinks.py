@@ -241,7 +241,7 @@ def _yaml_unsafe(site: CallSite) -> str | None:
 
 def _code_hits(site: CallSite) -> list[Hit]:
     qual, values = site.qual, site.values
-    if qual == "Function" or (qual in _CODE and qual.endswith("Function")):
+    if qual == "Function":  # every argument is code: new Function('a', 'b', body)
         return [Hit("INJ002", "Function()", v) for v in values if _tainted("INJ002", v)][:1]
     if qual in _CODE or qual in _DESERIALISE:
         if values and _tainted("INJ002", values[0]):
