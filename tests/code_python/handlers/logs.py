@@ -26,3 +26,13 @@ def handler(event, context):
     token_count = 3
     print(token_count)  # near miss: a count
     return {"ok": True}
+
+
+def refresh(response, next_token, creds_filename):
+    """Near misses: a field of a secret response that is not secret, a pagination token, a
+    file name of credentials."""
+    logger.debug("role %s", response["AssumedRoleUser"]["Arn"])
+    logger.debug("page %s from %s", next_token, creds_filename)
+    creds = boto3.client("sts").assume_role(RoleArn="arn", RoleSessionName="s")
+    logger.info("expires %s", creds["Credentials"]["Expiration"])
+    print(creds["Credentials"])  # expect: SEC004

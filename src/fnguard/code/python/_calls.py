@@ -26,7 +26,7 @@ from fnguard.code.python._common import (
     stepped,
     validated,
 )
-from fnguard.code.python._expressions import Expressions
+from fnguard.code.python._expressions import Expressions, secret_field
 from fnguard.code.python._values import EMPTY, Label, Value, join, join_all
 from fnguard.model import FlowStep, Location
 
@@ -578,7 +578,10 @@ class Calls(Expressions):
                 if found is not None:
                     return found
             default = args[1] if len(args) > 1 else EMPTY
-            picked = self.member(receiver, key, node) if receiver.taint is not None else receiver
+            if receiver.taint is not None:
+                picked = self.member(receiver, key, node)
+            else:
+                picked = Value(secret=receiver.secret if secret_field(key) else None)
             if default.taint or default.secret:
                 return join(picked, default.labels_only())
             return picked
@@ -755,13 +758,10 @@ def _secret_named(expr: ast.expr, frame: Calls) -> str | None:
             return short(node, 40)
         elif isinstance(node, ast.Subscript):
             key = const_str(node.slice)
-            if (
-                key is not None
-                and spec.is_secret_name(key)
-                and not isinstance(node.value, ast.Subscript | ast.Call)
-            ):
-                pass
-            stack.append(node.value)
+            if key is not None and spec.is_secret_name(key):
+                return short(node, 40)
+            if key is None:  # credentials["expiry_time"] is not the credentials
+                stack.append(node.value)
             continue
         stack.extend(ast.iter_child_nodes(node))
     return None

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from fnguard.code.python._analysis import Analysis
     from fnguard.code.python._program import Module
 
-__all__ = ["Expressions", "Guard"]
+__all__ = ["Expressions", "Guard", "secret_field"]
 
 _NAME_DUMP = re.compile(r"^Name\(id='(\w+)'")
 
@@ -328,7 +328,7 @@ class Expressions(abc.ABC):
         if base.taint is not None:
             return self.member(base, key, node)
         if base.secret is not None:
-            return Value(secret=base.secret)
+            return Value(secret=base.secret if secret_field(key) else None)
         if base.ref in spec.STICKY:
             return Value(ref=base.ref)
         del index
@@ -430,3 +430,11 @@ def _url_of_host(node: ast.expr) -> ast.expr | None:
         if name in ("urlsplit", "urlparse"):
             return call.args[0]
     return None
+
+
+def secret_field(key: str | None) -> bool:
+    """Whether a field picked from secret material is secret too: ``["SecretString"]``,
+    ``["password"]`` or an index computed at run time are; ``["Arn"]``, ``["host"]`` not."""
+    if key is None:
+        return True
+    return key.replace("_", "").lower() in spec.SECRET_FIELDS or spec.is_secret_name(key)

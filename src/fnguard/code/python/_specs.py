@@ -21,6 +21,7 @@ __all__ = [
     "LOGGER_NAMES",
     "LOG_METHODS",
     "SECRET_CALLS",
+    "SECRET_FIELDS",
     "SHELLS",
     "SINKS",
     "SUBPROCESS",
@@ -420,9 +421,28 @@ _SECRET_NAME = re.compile(
     r"client_?secret|bearer|jwt)(?:$|_)"
 )
 _NOT_SECRET = re.compile(
-    r"(?i)_(?:name|names|arn|id|ids|url|uri|path|file|len|length|count|type|expires?|expiry|"
-    r"ttl|field|header|param|parameter|key_name|hash|prefix|suffix|env|var|endpoint|table|"
-    r"bucket|region|ref|version|label|format|size|policy|provider|status|required|enabled)$"
+    r"(?i)_(?:name|names|arn|id|ids|url|uri|path|file|filename|filepath|dir|directory|len|"
+    r"length|count|type|expires?|expiry|ttl|field|header|param|parameter|key_name|hash|prefix|"
+    r"suffix|env|var|endpoint|table|bucket|region|ref|version|label|format|size|policy|"
+    r"provider|providers|status|required|enabled|scheme|schemes|method|methods|source|chain|"
+    r"location|resolver|loader|fetcher|manager|client|config|store|cache|timeout|error)$"
+    r"|(?:^|_)(?:next|page|pagination|continuation|starting|start|resume|sync|csrf)_?tokens?$"
+)
+# Fields of a secret-bearing response or document that hold the secret itself.
+SECRET_FIELDS = frozenset(
+    [
+        "secretstring",
+        "secretbinary",
+        "credentials",
+        "plaintext",
+        "value",
+        "parameter",
+        "parameters",
+        "secretaccesskey",
+        "sessiontoken",
+        "authorizationdata",
+        "authorizationtoken",
+    ]
 )
 
 
