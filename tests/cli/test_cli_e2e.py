@@ -37,7 +37,7 @@ def test_insecure_example_fires_at_least_20_distinct_rules() -> None:
     rules = {f["rule_id"] for f in findings if f["status"] == "fail"}
     assert len(rules) >= 20, sorted(rules)
     for finding in findings:
-        assert finding["location"] is None or finding["location"]["file"].endswith(".tf")
+        assert finding["location"] is None or finding["location"]["file"].endswith((".tf", ".py"))
 
 
 def test_hardened_example_has_nothing_high_or_above() -> None:

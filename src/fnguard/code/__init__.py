@@ -27,7 +27,7 @@ from fnguard.model import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
 __all__ = ["ANALYSERS", "Analyser", "CodeEnricher", "CodeFacts", "member_location"]
 
@@ -82,6 +82,44 @@ def _merge_handlers(handlers: Iterable[HandlerCode]) -> tuple[HandlerCode, ...]:
     return tuple(merged.values())
 
 
+def _relative_to(root: Path | None) -> Callable[[Location], Location]:
+    """Code locations read like IaC ones: relative to the scanned folder when inside it."""
+    prefix = f"{root.resolve().as_posix()}/" if root is not None else None
+
+    def relocate(loc: Location) -> Location:
+        if prefix is None:
+            return loc
+        archive, sep, member = loc.file.partition("!/")  # "<archive>!/<member>" or a file
+        path = Path(archive)
+        absolute = (path if path.is_absolute() else path.resolve()).as_posix()
+        if not absolute.startswith(prefix):
+            return loc
+        return Location(f"{absolute[len(prefix) :]}{sep}{member}", loc.line)
+
+    return relocate
+
+
+def _relocated(facts: CodeFacts, relocate: Callable[[Location], Location]) -> CodeFacts:
+    return CodeFacts(
+        handlers=tuple(
+            replace(
+                h, entry=relocate(h.entry), files=tuple(relocate(Location(f)).file for f in h.files)
+            )
+            for h in facts.handlers
+        ),
+        issues=tuple(
+            replace(
+                i,
+                location=relocate(i.location),
+                steps=tuple(replace(s, location=relocate(s.location)) for s in i.steps),
+            )
+            for i in facts.issues
+        ),
+        sdk_calls=tuple(replace(c, location=relocate(c.location)) for c in facts.sdk_calls),
+        gaps=tuple(replace(g, location=relocate(g.location)) for g in facts.gaps),
+    )
+
+
 class CodeEnricher(Enricher):
     name = "analysing handler code"
 
@@ -95,6 +133,7 @@ class CodeEnricher(Enricher):
 
     def enrich(self, inventory: Inventory, root: Path | None) -> Inventory:
         facts: list[CodeFacts] = []
+        relocate = _relative_to(root)
         for fn in map(_as_module_handler, inventory.functions):
             chosen = [a for a in self._active() if a.handles(fn)]
             path = _code_path(fn, root)
@@ -116,7 +155,9 @@ class CodeEnricher(Enricher):
                 facts.append(CodeFacts(gaps=(gap,)))
                 continue
             try:
-                facts.extend(analyser.analyse(fn, artifact) for analyser in chosen)
+                facts.extend(
+                    _relocated(analyser.analyse(fn, artifact), relocate) for analyser in chosen
+                )
             finally:
                 artifact.close()
         # Analysers of one language each say when a handler is missing: one gap is enough.
