@@ -9,10 +9,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fnguard import limits
-from fnguard.artifact import open_artifact
+from fnguard.artifact import Member, open_artifact
 from fnguard.code.javascript import JavaScriptAnalyser
+from fnguard.errors import InputError
+from fnguard.model import ArtifactKind
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
     from code_js.js_helpers import Analyse
@@ -130,3 +133,28 @@ def test_time_limit_stops_the_walk_with_a_gap(analyse: Analyse) -> None:
     assert gap.field == "code"
     assert gap.reason.startswith("handler analysis stopped: exceeds the max-seconds-per-file")
     assert len(facts.handlers) == 1
+
+
+class _UnlistableArtifact:
+    """An artifact whose member list cannot be read (a corrupt central directory)."""
+
+    kind = ArtifactKind.ZIP
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def members(self) -> Iterator[Member]:
+        raise InputError(str(self.path), 0, "cannot read the member list")
+
+    def read(self, name: str, limit: int | None = None) -> bytes:
+        raise InputError(str(self.path), 0, f"cannot read {name}")
+
+    def close(self) -> None:
+        return None
+
+
+def test_unlistable_artifact_is_a_gap(tmp_path: Path) -> None:
+    facts = JavaScriptAnalyser().analyse(function(), _UnlistableArtifact(tmp_path / "code.zip"))
+    (gap,) = facts.gaps
+    assert gap.field == "code" and gap.reason.startswith("code not readable: ")
+    assert facts.handlers == () and facts.issues == ()

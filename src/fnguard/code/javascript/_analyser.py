@@ -6,6 +6,7 @@ followed; packages (``node_modules``) are library calls known by name. Nothing i
 
 from __future__ import annotations
 
+import zipfile
 from typing import TYPE_CHECKING
 
 from fnguard.code._interface import CodeFacts, member_location
@@ -17,7 +18,7 @@ from fnguard.code.javascript._locate import (
     resolve_import,
     yaml_major,
 )
-from fnguard.code.javascript._nodes import node_key
+from fnguard.code.javascript._nodes import FUNCTIONS, node_key
 from fnguard.code.javascript._patterns import transport_issues
 from fnguard.code.javascript._taint import Engine
 from fnguard.code.javascript._tsconfig import PathAliases, read_aliases
@@ -34,21 +35,10 @@ if TYPE_CHECKING:
 
 __all__ = ["JavaScriptAnalyser"]
 
-_FUNCTION_NODES = frozenset(
-    {
-        "function_declaration",
-        "generator_function_declaration",
-        "arrow_function",
-        "function_expression",
-        "function",
-        "generator_function",
-        "method_definition",
-    }
-)
-
 
 class JavaScriptAnalyser:
-    """Taint from a Node.js handler's event to command, code, SQL, file and URL sinks."""
+    """Node.js handlers: event data to command, code, SQL, path and URL sinks (INJ001-006),
+    secrets to logs (SEC004), insecure transport (SEC005), writes outside /tmp (RUN002)."""
 
     language = "javascript"
 
@@ -56,9 +46,12 @@ class JavaScriptAnalyser:
         return (fn.runtime or "").lower().startswith("nodejs")
 
     def analyse(self, fn: Function, artifact: Artifact) -> CodeFacts:
-        run = _Run(fn, artifact)
         try:
-            return run.facts()
+            return _Run(fn, artifact).facts()
+        except (InputError, OSError, zipfile.BadZipFile) as exc:
+            # The artifact's listing itself could not be read (a corrupt archive).
+            gap = CollectionGap(fn.location, f"code not readable: {exc}", fn.address, "code")
+            return CodeFacts(gaps=(gap,))
         except RecursionError:
             # Nesting within the depth limit can still exhaust Python's stack.
             reason = "handler code nests too deeply to analyse"
@@ -251,7 +244,7 @@ def _functions(root: Node) -> list[Node]:
     stack = [root]
     while stack:
         node = stack.pop()
-        if node.type in _FUNCTION_NODES:
+        if node.type in FUNCTIONS:
             found.append(node)
         stack.extend(reversed(node.named_children))
     return found

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONSTANT",
+    "FUNCTIONS",
     "INERT",
     "exits",
     "is_raw",
@@ -26,6 +27,18 @@ __all__ = [
 TEXT_WIDTH = 60
 INERT = frozenset({"number", "true", "false", "null", "undefined"})
 CONSTANT = frozenset({"string", "regex", "template_string", *INERT})
+# Node types that are functions (declared, expressions, arrows, methods).
+FUNCTIONS = frozenset(
+    {
+        "arrow_function",
+        "function_expression",
+        "function",
+        "generator_function",
+        "function_declaration",
+        "generator_function_declaration",
+        "method_definition",
+    }
+)
 EXITS = frozenset({"return_statement", "throw_statement", "continue_statement", "break_statement"})
 
 

@@ -21,6 +21,7 @@ from fnguard.code.javascript import _sinks
 from fnguard.code.javascript._frame import Frame
 from fnguard.code.javascript._guards import Guards
 from fnguard.code.javascript._nodes import (
+    FUNCTIONS,
     INERT,
     exits,
     is_raw,
@@ -61,17 +62,6 @@ __all__ = ["Engine"]
 _MAX_DEPTH = 10
 _MAX_WALKS = 5_000
 
-_FUNCTIONS = frozenset(
-    {
-        "arrow_function",
-        "function_expression",
-        "function",
-        "generator_function",
-        "function_declaration",
-        "generator_function_declaration",
-        "method_definition",
-    }
-)
 _WRAPPERS = frozenset(
     {
         "parenthesized_expression",
@@ -767,7 +757,7 @@ class Engine:
             return frame.scope.lookup("this") or CLEAN
         if kind == "class":
             return self._class(frame, node)
-        if kind in _FUNCTIONS:
+        if kind in FUNCTIONS:
             name_node = node.child_by_field_name("name")
             return Value(
                 func=FuncRef(node, frame.module, frame.scope, node_text(name_node) or "<anonymous>")
@@ -1039,7 +1029,7 @@ class Engine:
             data = Value(flow=RAW)  # an Express route's request is the event
         returned: list[Value] = []
         for value in values:
-            if value.func is None or value.func.node.type not in _FUNCTIONS:
+            if value.func is None or value.func.node.type not in FUNCTIONS:
                 continue
             returned.append(self.call(value.func, [data, data], None, "", frame.depth))
         return returned
