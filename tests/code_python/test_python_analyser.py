@@ -379,3 +379,8 @@ def test_deeply_nested_expressions_are_a_gap_not_a_crash(tmp_path: Path) -> None
         assert gap.field == "code"
         reasons.append(gap.reason)
     assert "nested too deeply" in reasons[0] and "cannot parse" in reasons[1]
+
+
+def test_inline_normalised_root_check_cleans_the_original_path() -> None:
+    facts = analyse(HANDLERS, "paths.download")
+    assert not facts.gaps and facts.issues == ()

@@ -20,3 +20,12 @@ def handler(event, context):
     with open(full) as f:  # near miss: checked against the root
         data = f.read()
     return {"body": data}
+
+
+def download(event, context):
+    """Near miss: the normalised path is checked inline, then the original name is opened."""
+    target = os.path.join(ROOT, event["name"])
+    if not os.path.realpath(target).startswith(ROOT + os.sep):
+        raise ValueError("outside the upload folder")
+    with open(target) as f:
+        return f.read()

@@ -389,11 +389,7 @@ class Calls(Expressions):
         if args and all(a.const is not None for a in args):
             return Value(labels.taint, labels.secret, const="/".join(a.const or "" for a in args))
         if args and args[0].const is not None:
-            taint = labels.taint
-            last = args[-1]
-            if taint is not None and last.taint is None:
-                pass
-            return Value(taint, labels.secret, prefix=args[0].const.rstrip("/") + "/")
+            return Value(labels.taint, labels.secret, prefix=args[0].const.rstrip("/") + "/")
         return Value(labels.taint, labels.secret, prefix=args[0].text_prefix if args else None)
 
     def write_target(self, path: Value, location: Location, what: str) -> None:

@@ -126,9 +126,12 @@ class Expressions(abc.ABC):
         if name in ("startswith", "is_relative_to") and isinstance(func, ast.Attribute):
             subject = func.value
             if self.ev(subject).normal:
-                return [Guard(ast.dump(subject), frozenset({"INJ004"}), True)]
+                paths = frozenset({"INJ004"})
+                found = [Guard(ast.dump(subject), paths, True)]
+                if isinstance(subject, ast.Call) and subject.args:  # realpath(p).startswith(..)
+                    found.append(Guard(ast.dump(subject.args[0]), paths, True))
+                return found
         if re.search(r"(?i)valid|allowed|safe|sanitiz|sanitis", name) and args:
-            self.an.flags.schema_validated |= False
             return [Guard(ast.dump(a), frozenset(), True) for a in args]
         return []
 
@@ -317,7 +320,7 @@ class Expressions(abc.ABC):
 
     def subscript(self, node: ast.Subscript) -> Value:
         base = self.ev(node.value)
-        index = self.ev(node.slice)
+        self.ev(node.slice)
         key = const_str(node.slice)
         if base.ref == "os.environ":
             return self.environment(key, node)
@@ -331,7 +334,6 @@ class Expressions(abc.ABC):
             return Value(secret=base.secret if secret_field(key) else None)
         if base.ref in spec.STICKY:
             return Value(ref=base.ref)
-        del index
         return EMPTY
 
     def member(self, base: Value, key: str | None, node: ast.AST) -> Value:
