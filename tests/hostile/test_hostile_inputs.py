@@ -64,11 +64,22 @@ def test_single_line_file_of_100_mb_is_a_limit_gap(
     )
 
 
-def test_file_over_a_configured_limit_names_the_limit(scan: Callable[..., Outcome]) -> None:
-    outcome = scan(
-        {"fnguard.toml": '[limits]\nmax-file-bytes = "1KB"\n', "h/main.tf": "# x\n" * 400}
-    )
-    assert_gap(outcome, "h/main.tf", "file of 1,600 bytes: exceeds the max-file-bytes limit (1KB)")
+@pytest.mark.parametrize(
+    ("name", "head"),
+    [
+        ("h/main.tf", "# x\n"),
+        ("h/template.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n"),
+        ("h/serverless.yml", "service: x\n"),
+    ],
+    ids=["tf", "cfn_yaml", "serverless"],
+)
+def test_file_over_a_configured_limit_names_the_limit(
+    scan: Callable[..., Outcome], name: str, head: str
+) -> None:
+    text = head + "# padding\n" * 200
+    outcome = scan({"fnguard.toml": '[limits]\nmax-file-bytes = "1KB"\n', name: text})
+    size = f"{len(text):,}"
+    assert_gap(outcome, name, f"file of {size} bytes: exceeds the max-file-bytes limit (1KB)")
 
 
 def test_symlink_loop_of_folders_is_not_followed(
@@ -287,5 +298,5 @@ def test_backtracking_wildcard_in_a_policy_is_bounded(
 ) -> None:
     write_tree(tmp_path, {"h/main.tf": BACKTRACKING_POLICY})
     argv = ["scan", str(tmp_path), "--format", "json", "--no-progress", "--fail-on", "none"]
-    outcome = run_cli(argv, request.node.name, timeout=5)
+    outcome = run_cli(argv, request.node.name, timeout=3)
     assert not outcome.timed_out
