@@ -55,7 +55,11 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    scan = sub.add_parser("scan", help="scan IaC sources (Terraform) for function risks")
+    scan = sub.add_parser(
+        "scan",
+        help="scan IaC (Terraform, CloudFormation/SAM, serverless.yml), packages and handler "
+        "code, or a live AWS account (`scan aws`)",
+    )
     _add_scan_options(scan)
     scan.add_argument(
         "--format",
@@ -576,7 +580,11 @@ def _cmd_explain(args: argparse.Namespace, stdout: TextIO) -> int:
 # Commands with their own module (kept light at import: heavy imports go inside ``run``).
 # Each module exposes HELP: str, add_arguments(parser) and run(args, stdout) -> int, and
 # raises fnguard.errors types for bad input like every other command.
-_PLUGGED: dict[str, str] = {}
+_PLUGGED: dict[str, str] = {
+    "hash": "fnguard._cli_hash",
+    "policy": "fnguard._cli_policy",
+    "guard-policy": "fnguard._cli_guard",
+}
 
 _COMMANDS = {
     "scan": _cmd_scan,

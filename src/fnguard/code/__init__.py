@@ -7,12 +7,15 @@ inventory for the INJ / SEC / RUN / IAM007 rules.
 
 from __future__ import annotations
 
+import ast
 import importlib
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fnguard import limits
 from fnguard.artifact import open_artifact
+from fnguard.code._guard import GuardCover, guard_cover, merge_cover, policy_cover
 from fnguard.code._interface import Analyser, CodeFacts, member_location
 from fnguard.collect._interface import Enricher
 from fnguard.errors import InputError
@@ -28,6 +31,8 @@ from fnguard.model import (
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
+
+    from fnguard.artifact import Artifact
 
 __all__ = ["ANALYSERS", "Analyser", "CodeEnricher", "CodeFacts", "member_location"]
 
@@ -120,6 +125,32 @@ def _relocated(facts: CodeFacts, relocate: Callable[[Location], Location]) -> Co
     )
 
 
+def _cover(fn: Function, artifact: Artifact) -> GuardCover:
+    """What fnguard-runtime's guard does for this Python handler (decorator or env policy)."""
+    env = next((v.value for v in fn.environment if v.name == "FNGUARD_POLICY"), None)
+    from_env = policy_cover(env)
+    runtime = (fn.runtime or "").lower()
+    module, _, name = (fn.handler or "").rpartition(".")
+    if not runtime.startswith("python") or not module:
+        return from_env
+    member = module.replace(".", "/") + ".py"
+    try:
+        tree = ast.parse(artifact.read(member, limit=limits.active().max_file_bytes))
+    except (InputError, SyntaxError, ValueError):
+        return from_env  # the analysers report an unreadable handler themselves
+    return merge_cover(guard_cover(tree, name), from_env)
+
+
+def _credited(facts: CodeFacts, cover: GuardCover) -> CodeFacts:
+    """Drop what the guard takes care of: INJ006 when it validates, RUN003 when idempotent."""
+    covered = {"INJ006"} if cover.validates else set()
+    if cover.idempotent:
+        covered.add("RUN003")
+    if not covered:
+        return facts
+    return replace(facts, issues=tuple(i for i in facts.issues if i.rule_id not in covered))
+
+
 class CodeEnricher(Enricher):
     name = "analysing handler code"
 
@@ -155,11 +186,11 @@ class CodeEnricher(Enricher):
                 facts.append(CodeFacts(gaps=(gap,)))
                 continue
             try:
-                facts.extend(
-                    _relocated(analyser.analyse(fn, artifact), relocate) for analyser in chosen
-                )
+                found = [analyser.analyse(fn, artifact) for analyser in chosen]
+                cover = _cover(fn, artifact)
             finally:
                 artifact.close()
+            facts.extend(_relocated(_credited(f, cover), relocate) for f in found)
         # Analysers of one language each say when a handler is missing: one gap is enough.
         gaps: dict[tuple[str, str], CollectionGap] = {}
         for gap in (g for f in facts for g in f.gaps):
