@@ -173,3 +173,33 @@ def test_region_and_account_from_function_arn(tmp_path: Path) -> None:
     assert needs(report) == {
         ("dynamodb:GetItem", "arn:aws:dynamodb:eu-central-1:123456789012:table/users")
     }
+
+
+def test_factory_called_for_a_class_attribute_still_records_its_calls(tmp_path: Path) -> None:
+    report = analyse(
+        tmp_path,
+        {
+            "app.py": """
+            import boto3
+
+            def make():
+                client = boto3.client("s3")
+                client.head_bucket(Bucket="warmup")
+                return client
+
+            class Job:
+                def __init__(self):
+                    self.s3 = make()
+
+                def run(self):
+                    self.s3.put_object(Bucket="out", Key="k", Body=b"")
+
+            def handler(event, context):
+                Job().run()
+            """
+        },
+    )
+    assert needs(report) == {
+        ("s3:ListBucket", "arn:aws:s3:::warmup"),
+        ("s3:PutObject", "arn:aws:s3:::out/k"),
+    }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import posixpath
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from fnguard import limits
@@ -96,11 +97,17 @@ class _Loader:
         if len(data) > cap:
             raise LoadError(file, 0, limits.limit_message("max_file_bytes", cap, "too big"))
         try:
-            tree = ast.parse(data, filename=file)
+            tree = _parse(file, data)
         except (SyntaxError, ValueError) as exc:
             line = getattr(exc, "lineno", None) or 0
             raise LoadError(file, line, f"cannot parse Python ({exc.args[0]})") from None
         return SourceModule(name, member, file, tree, is_pkg)
+
+
+@lru_cache(maxsize=1024)
+def _parse(file: str, data: bytes) -> ast.Module:
+    """Parsed once per content: functions sharing a source folder share its modules."""
+    return ast.parse(data, filename=file)
 
 
 def _imported(module: SourceModule) -> list[str]:

@@ -48,7 +48,7 @@ from fnguard.code.sdk._values import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Mapping
 
 __all__ = ["RawCall", "Walk", "walk_program"]
 
@@ -115,19 +115,20 @@ def _text(value: Value | None) -> str | None:
     return value.pattern if isinstance(value, Text) and value.known else None
 
 
-def _definitions(tree: ast.AST) -> Iterator[tuple[str, Any_Def | ast.ClassDef]]:
+def _definitions(tree: ast.Module) -> list[tuple[str, Any_Def | ast.ClassDef]]:
     """Every function, method and class with its qualified name (nested ones included)."""
-
-    def visit(node: ast.AST, prefix: str) -> Iterator[tuple[str, Any_Def | ast.ClassDef]]:
+    found: list[tuple[str, Any_Def | ast.ClassDef]] = []
+    pending: list[tuple[ast.AST, str]] = [(tree, "")]
+    while pending:
+        node, prefix = pending.pop()
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 name = f"{prefix}{child.name}"
-                yield name, child
-                yield from visit(child, f"{name}.")
-            else:
-                yield from visit(child, prefix)
-
-    yield from visit(tree, "")
+                found.append((name, child))
+                pending.append((child, f"{name}."))
+            elif isinstance(child, ast.stmt | ast.ExceptHandler | ast.match_case):
+                pending.append((child, prefix))
+    return found
 
 
 class _Walker:
@@ -142,8 +143,8 @@ class _Walker:
         self.class_attrs: dict[ClassRef, dict[str, Value]] = {}
         self.closures: dict[FuncRef, dict[str, Value]] = {}
         self.context_only: set[FuncRef] = set()
-        self.memo: dict[tuple[FuncRef, tuple[Value, ...]], Value] = {}
-        self.stack: list[tuple[FuncRef, tuple[Value, ...]]] = []
+        self.memo: dict[tuple[FuncRef, bool, tuple[Value, ...]], Value] = {}
+        self.stack: list[FuncRef] = []
         self.seen: set[RawCall] = set()
         self.recording = True
         self.qualnames: dict[int, str] = {}
@@ -162,15 +163,13 @@ class _Walker:
                     self.classes[ClassRef(module.name, qualname)] = (module, definition)
                 else:
                     self.defs[FuncRef(module.name, qualname)] = (module, definition)
-            for node in ast.walk(module.tree):
-                for child in ast.iter_child_nodes(node):
-                    if not isinstance(child, ast.Name | ast.Attribute):
-                        continue
-                    name = _callee_name(child)
-                    if isinstance(node, ast.Call) and node.func is child:
-                        called.add(name)
-                    else:
-                        referenced.add(name)
+            callees: set[int] = set()
+            for node in ast.walk(module.tree):  # breadth first: a Call before its func
+                if isinstance(node, ast.Call):
+                    callees.add(id(node.func))
+                elif isinstance(node, ast.Name | ast.Attribute):
+                    target = called if id(node) in callees else referenced
+                    target.add(_callee_name(node))
         for ref, (module, fn) in self.defs.items():
             short = ref.qualname.rsplit(".", 1)[-1]
             entry = module.name == self.program.handler_module and (
@@ -861,14 +860,17 @@ class _Walker:
         found = self.defs.get(ref)
         if found is None:
             return UNKNOWN
-        key = (ref, (self_value or UNKNOWN, *args.positional, *(v for _, v in args.keywords)))
+        values = (self_value or UNKNOWN, *args.positional, *(v for _, v in args.keywords))
+        # Walks made while not recording (class attribute discovery) must not stand in for
+        # recorded ones: the recording flag is part of the key.
+        key = (ref, self.recording, values)
         if key in self.memo:
             return self.memo[key]
-        if len(self.stack) >= _MAX_DEPTH or any(r == ref for r, _ in self.stack):
+        if len(self.stack) >= _MAX_DEPTH or ref in self.stack:
             return UNKNOWN
         self.memo[key] = UNKNOWN
         self.walked.add(ref)
-        self.stack.append(key)
+        self.stack.append(ref)
         try:
             value = self.run_function(ref, args, self_value)
         finally:
@@ -918,7 +920,7 @@ class _Walker:
 
     def _contextless(self, ref: FuncRef) -> None:
         self.walked.add(ref)
-        self.stack.append((ref, ()))
+        self.stack.append(ref)
         try:
             self.run_function(ref, None, None)
         finally:
