@@ -2,6 +2,9 @@
 
 Runs ``bench_scan.py`` (fnguard vs Checkov on the synthetic Terraform corpus), then
 ``bench_cfn_scan.py`` (the same on the CloudFormation/SAM and serverless.yml corpora), then the
+benchmarks of the other parts, each with its own peer (``bench_aws_scan.py``: live scan vs Prowler;
+``bench_iam.py``: IAM analysis vs Cloudsplaining; ``bench_package.py``: package throughput;
+``bench_code.py``: handler analysis vs Bandit and Semgrep), then the
 runtime guard's benchmarks under ``benchmarks/runtime/`` when that folder has an entry script: its
 ``run_all.py`` or ``run.py`` if present, else each ``bench_*.py`` in name order. Each
 benchmark runs in its own process with the repository's interpreter; a failing one is reported
@@ -18,6 +21,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RUNTIME = HERE / "runtime"
+OTHERS = ("bench_aws_scan.py", "bench_iam.py", "bench_package.py", "bench_code.py")
 
 
 def runtime_entry_points() -> list[Path]:
@@ -60,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     failures: list[str] = []
     scans = [(HERE / "bench_scan.py", args), (HERE / "bench_cfn_scan.py", shared_args(args))]
-    for script, script_args in scans + [(entry, []) for entry in runtime_entry_points()]:
+    others = [(HERE / name, []) for name in OTHERS if (HERE / name).is_file()]
+    for script, script_args in scans + others + [(e, []) for e in runtime_entry_points()]:
         if _run(script, script_args) != 0:
             failures.append(script.name)
     if not runtime_entry_points():
