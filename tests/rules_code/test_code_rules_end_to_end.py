@@ -73,8 +73,22 @@ def test_same_code_behind_a_synchronous_api_has_no_run003(tmp_path: Path) -> Non
     assert not found["RUN003"] and found["INJ001"]
 
 
-def test_missing_code_is_unknown_for_every_code_rule(tmp_path: Path) -> None:
+def test_code_not_on_disk_is_left_to_the_package_gap(tmp_path: Path) -> None:
+    """A handler folder that is not there (not built, not checked out) is reported once, by
+    the package stage; the code rules do not each restate it as an unknown."""
     function = fn(handler="app.handler", package=PackageRef(source_dir=str(tmp_path / "gone")))
+    sqs = Trigger("sqs", TriggerKind.SQS, function.address, InvocationType.POLL, loc())
+    inventory = Inventory(functions=(function,), triggers=(sqs,))
+    piece = CodeEnricher([PythonAnalyser()]).enrich(inventory, None)
+    assert piece.gaps == () and piece.handlers == ()
+    inventory = inventory.merge(piece)
+    for checked in RULES:
+        assert run(checked, inventory, ctx()) == [], checked.meta.id
+
+
+def test_code_that_cannot_be_analysed_is_unknown_for_every_code_rule(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("def handler(event, context:\n")
+    function = fn(handler="app.handler", package=PackageRef(source_dir=str(tmp_path)))
     sqs = Trigger("sqs", TriggerKind.SQS, function.address, InvocationType.POLL, loc())
     inventory = Inventory(functions=(function,), triggers=(sqs,))
     inventory = inventory.merge(CodeEnricher([PythonAnalyser()]).enrich(inventory, None))

@@ -171,14 +171,7 @@ class CodeEnricher(Enricher):
             if not chosen or path is None or not fn.handler:
                 continue
             if not path.exists():
-                gap = CollectionGap(
-                    fn.location,
-                    f"handler code not found at {path}; code rules cannot check it",
-                    resource=fn.address,
-                    field="code",
-                )
-                facts.append(CodeFacts(gaps=(gap,)))
-                continue
+                continue  # not built or not checked out: the package stage reports it once
             try:
                 artifact = open_artifact(path)
             except InputError as exc:
