@@ -188,6 +188,10 @@ class Graph:
     _targets_cache: list[Principal] | None = None
     _trust_cache: dict[tuple[str, str], bool] = field(default_factory=dict)
     _unusable: set[tuple[str, str]] = field(default_factory=set)
+    _usable: dict[tuple[str, str], list[tuple[str, str, Principal | None]]] = field(
+        default_factory=dict
+    )
+    _passable_cache: dict[tuple[str, str], list[Principal]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._by_key = {p.key: p for p in self.principals}
@@ -238,21 +242,42 @@ class Graph:
     def _targets(
         self, who: Principal, method: Method
     ) -> Iterator[tuple[str, str, Principal | None]]:
-        """(resource asked about, what it is, the principal it leads to) per candidate."""
+        """(resource asked about, what it is, the principal it leads to) per candidate that
+        ``who`` may use the method's actions on."""
         if method.target == "role":
             yield who.arn, f"{who.key} (its own role)", who
-            for other in self._others(who):
-                yield other.arn, other.key, other
-        elif method.target == "function":
-            for other in self._others(who):
-                if other.runs:
-                    for fn_key, fn_arn in other.runs:
-                        yield fn_arn, f"{fn_key} (runs as {other.key})", other
-        elif method.target == "assume":
-            for other in self._others(who):
-                if self._trusts(other, who):
-                    yield other.arn, other.key, other
+        if method.target in ("role", "function", "assume"):
+            yield from self._usable_others(who, method)
         yield "*", "any resource of the account", None
+
+    def _others_for(
+        self, who: Principal, method: Method
+    ) -> Iterator[tuple[str, str, Principal | None]]:
+        for other in self._others(who):
+            if method.target == "function":
+                for fn_key, fn_arn in other.runs:
+                    yield fn_arn, f"{fn_key} (runs as {other.key})", other
+            elif method.target == "role" or self._trusts(other, who):
+                yield other.arn, other.key, other
+
+    def _usable_others(
+        self, who: Principal, method: Method
+    ) -> list[tuple[str, str, Principal | None]]:
+        """The other principals' candidates whose every action ``who`` is allowed. The same
+        for every principal with ``who``'s fingerprint that is no target itself (and, for
+        AssumeRole, is trusted by none by name): kept per fingerprint then."""
+        shared = method.target != "assume" and not self.privileged(who)
+        key = (who.fingerprint, method.id)
+        if shared and key in self._usable:
+            return self._usable[key]
+        usable = [
+            c
+            for c in self._others_for(who, method)
+            if all(self._raw(who, a, c[0])[1].allowed for a in method.actions)
+        ]
+        if shared:
+            self._usable[key] = usable
+        return usable
 
     def _trusts(self, target: Principal, who: Principal) -> bool:
         """Does ``target``'s trust policy let ``who`` (or its account) assume it?"""
@@ -279,14 +304,28 @@ class Graph:
 
     def _passable(self, who: Principal, service: str) -> Iterator[tuple[str, str, Decision]]:
         """Roles ``who`` may pass to ``service`` that are worth more than itself."""
-        for other in self._others(who):
-            if self._trusted_by(other, service):
-                decision = self.allows(who, "iam:PassRole", other.arn, service)
-                if decision.allowed:
-                    yield other.key, other.arn, decision
+        for other in self._passable_others(who, service):
+            yield other.key, other.arn, self.allows(who, "iam:PassRole", other.arn, service)
         decision = self.allows(who, "iam:PassRole", "*", service)
         if decision.allowed:
             yield f"any role of the account that trusts {service}", "*", decision
+
+    def _passable_others(self, who: Principal, service: str) -> list[Principal]:
+        """Privileged roles trusting ``service`` that ``who`` may pass to it (kept per
+        fingerprint for principals that are no target themselves)."""
+        shared = not self.privileged(who)
+        key = (who.fingerprint, service)
+        if shared and key in self._passable_cache:
+            return self._passable_cache[key]
+        found = [
+            other
+            for other in self._others(who)
+            if self._trusted_by(other, service)
+            and self._raw(who, "iam:PassRole", other.arn, service)[1].allowed
+        ]
+        if shared:
+            self._passable_cache[key] = found
+        return found
 
     def paths(self, who: Principal) -> list[Path]:
         """Every method ``who`` can use, one path each (the first target found)."""
