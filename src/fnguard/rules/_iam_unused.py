@@ -27,9 +27,11 @@ if TYPE_CHECKING:
     from fnguard.model import Finding, Function, Inventory
     from fnguard.rules._base import RuleContext
 
-__all__ = ["IAM007", "RULES"]
+__all__ = ["IAM007", "RULES", "SDK_LANGUAGES"]
 
 _EVERYTHING = frozenset({"*", "*:*"})
+#: handler languages whose SDK calls fnguard.code.sdk analyses
+SDK_LANGUAGES = frozenset({"python"})
 
 IAM007 = RuleMeta(
     id="IAM007",
@@ -84,18 +86,27 @@ def _unknown(view: RoleView, message: str, evidence: Sequence[Evidence] = ()) ->
 
 def _code_blocker(inv: Inventory, fn: Function) -> str | None:
     """Why this function's code needs cannot be known, or None when they can."""
+    code_gaps = [g for g in inv.gaps_for(fn.address, "code") if g.field == "code"]
+    if code_gaps:
+        return f"the handler code of {fn.address} could not be analysed ({code_gaps[0].reason})"
     handler = inv.handler_of(fn)
     if handler is None:
-        gaps = inv.gaps_for(fn.address, "code")
-        code_gaps = [g for g in gaps if g.field == "code"]
-        if code_gaps:
-            return f"the handler code of {fn.address} could not be analysed ({code_gaps[0].reason})"
         return f"the handler code of {fn.address} was not analysed"
+    if handler.language not in SDK_LANGUAGES:
+        return f"the AWS SDK calls of {handler.language} handlers ({fn.address}) are not analysed"
     if handler.dynamic_sdk_use:
         why = [g.reason for g in inv.gaps_for(fn.address, SDK_GAP_FIELD) if g.field]
         detail = f" ({why[0]})" if why else ""
         return f"{fn.address} makes AWS SDK calls the analysis cannot resolve{detail}"
     return None
+
+
+def _in_scope(inv: Inventory, fn: Function) -> bool:
+    """Judged at all: its code was (or should have been) analysed for SDK calls."""
+    handler = inv.handler_of(fn)
+    if handler is not None:
+        return handler.language in SDK_LANGUAGES
+    return any(g.field == "code" for g in inv.gaps_for(fn.address, "code"))
 
 
 def _granted(view: RoleView, ctx: RuleContext) -> tuple[dict[str, tuple[str, str]], list[str]]:
@@ -189,10 +200,8 @@ def _check(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     for fn, view in role_views(inv):
         if fn.provider is not Provider.AWS:
             continue
-        if inv.handler_of(fn) is None and not [
-            g for g in inv.gaps_for(fn.address, "code") if g.field == "code"
-        ]:
-            continue  # no code analysed and none expected: nothing to compare
+        if not _in_scope(inv, fn):
+            continue  # no code analysed for SDK use, and none expected: nothing to compare
         if isinstance(view, str):
             yield IAM007.unknown(fn=fn, message=view)
             continue
