@@ -203,3 +203,22 @@ def test_factory_called_for_a_class_attribute_still_records_its_calls(tmp_path: 
         ("s3:ListBucket", "arn:aws:s3:::warmup"),
         ("s3:PutObject", "arn:aws:s3:::out/k"),
     }
+
+
+def test_session_region_and_credentials(tmp_path: Path) -> None:
+    report = analyse(
+        tmp_path,
+        {
+            "app.py": """
+            import boto3
+            mine = boto3.Session(region_name="eu-west-3").client("sqs")
+            theirs = boto3.Session("AKIA...", "secret").client("sqs")
+
+            def handler(event, context):
+                mine.purge_queue(QueueUrl="https://queue.amazonaws.com/123456789012/a")
+                theirs.purge_queue(QueueUrl="https://queue.amazonaws.com/123456789012/b")
+            """
+        },
+    )
+    assert needs(report) == {("sqs:PurgeQueue", "arn:aws:sqs:eu-west-3:123456789012:a")}
+    assert len(report.foreign) == 1

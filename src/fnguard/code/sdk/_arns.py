@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from fnguard.code.sdk._table import ArnParam, action_table
 
@@ -24,7 +25,6 @@ __all__ = ["Where", "resource_arns"]
 
 _VARIABLE = re.compile(r"\$\{(\w+)\}")
 _PLACE = ("Partition", "Region", "Account")
-_QUEUE_URL = re.compile(r"^https?://(?:sqs\.)?([a-z0-9-]+|\*)?\.?[^/]*/([^/]+)/([^/?]+)$")
 _MAX_ARNS = 16
 
 
@@ -57,18 +57,27 @@ def _templates(prefix: str, action: str) -> tuple[str, ...]:
     )
 
 
+def _queue(url: str) -> tuple[str, dict[str, str]]:
+    """Name, account and region of ``https://sqs.<region>.amazonaws.com/<account>/<name>``
+    (also the legacy ``<region>.queue.amazonaws.com`` and ``queue.amazonaws.com`` hosts)."""
+    parts = urlsplit(url)
+    path = [p for p in parts.path.split("/") if p]
+    if len(path) != 2 or not parts.hostname:
+        return (path[-1] if path else url.rsplit("/", 1)[-1]) or "*", {}
+    place = {"Account": path[0]}
+    labels = parts.hostname.split(".")
+    if labels[0] == "sqs" and len(labels) > 2:
+        place["Region"] = labels[1]
+    elif len(labels) > 2 and labels[1] == "queue":
+        place["Region"] = labels[0]
+    return path[1], place
+
+
 def _read(value: str, spec: ArnParam) -> tuple[str, dict[str, str]]:
     """A parameter value as a template variable, plus place parts it reveals (queue URLs)."""
     kind = spec.kind
     if kind == "queue_url":
-        found = _QUEUE_URL.match(value)
-        if found is None:
-            return value.rsplit("/", 1)[-1] or "*", {}
-        region, account, name = found.groups()
-        place = {"Account": account}
-        if region and region != "*":
-            place["Region"] = region
-        return name, place
+        return _queue(value)
     if kind == "secret":
         return (value if value.endswith("*") else f"{value}-??????"), {}
     if kind in ("no_slash", "path_no_slash"):

@@ -639,7 +639,9 @@ class _Walker:
         foreign = session.foreign or any(args.kw(k) is not None for k in _CREDENTIALS)
         region = _text(args.kw("region_name")) or session.region
         if kind == "Session":
-            return Session(foreign, _text(args.get(2, "region_name")) or region)
+            # Session(aws_access_key_id, aws_secret_access_key, aws_session_token, region_name)
+            foreign = foreign or any(args.get(i, k) is not None for i, k in enumerate(_CREDENTIALS))
+            return Session(foreign, _text(args.get(3, "region_name")) or region)
         raw = args.get(0, "service_name")
         service = _text(raw)
         if service is None:
