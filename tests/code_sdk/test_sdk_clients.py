@@ -222,3 +222,23 @@ def test_session_region_and_credentials(tmp_path: Path) -> None:
     )
     assert needs(report) == {("sqs:PurgeQueue", "arn:aws:sqs:eu-west-3:123456789012:a")}
     assert len(report.foreign) == 1
+
+
+def test_botocore_sessions(tmp_path: Path) -> None:
+    report = analyse(
+        tmp_path,
+        {
+            "app.py": """
+            import botocore.session
+            from botocore.session import get_session
+
+            a = botocore.session.get_session().create_client("sns")
+            b = get_session().create_client("sqs", region_name="us-east-2")
+
+            def handler(event, context):
+                a.list_topics()
+                b.list_queues()
+            """
+        },
+    )
+    assert needs(report) == {("sns:ListTopics", "*"), ("sqs:ListQueues", "*")}

@@ -61,7 +61,9 @@ class Dict:
 
 @dataclass(frozen=True)
 class Boto3:
-    """The ``boto3`` module, or ``boto3.session`` (``.Session``)."""
+    """The ``boto3`` module or ``boto3.session``; with ``botocore``, ``botocore(.session)``."""
+
+    botocore: bool = False
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ _FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
 _PERCENT_FIELD = re.compile(r"%[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGo]")
 _COLLECTION_CALLS = frozenset({"all", "filter", "limit", "page_size", "pages"})
 _BOTO3 = "boto3"
+_BOTOCORE = "botocore"
 
 Any_Def = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -369,6 +370,8 @@ class _Walker:
     def _module_value(self, name: str) -> Value:
         if name in (_BOTO3, "boto3.session"):
             return Boto3()
+        if name in (_BOTOCORE, "botocore.session"):
+            return Boto3(botocore=True)
         if name == "os":
             return Environ(is_os=True)
         if name in self.program.modules:
@@ -381,6 +384,8 @@ class _Walker:
                 "client": FuncRef(_BOTO3, "client"),
                 "resource": FuncRef(_BOTO3, "resource"),
             }.get(name, FuncRef(_BOTO3, "Session") if name == "Session" else UNKNOWN)
+        if base == "botocore.session" and name in ("get_session", "Session"):
+            return FuncRef(_BOTOCORE, "Session")
         if base == "os":
             if name == "environ":
                 return Environ()
@@ -518,6 +523,10 @@ class _Walker:
     def attribute(self, base: Value, name: str, scope: _Scope, node: ast.AST) -> Value:
         if isinstance(base, ModuleRef):
             return self.global_value(base.name, name)
+        if isinstance(base, Boto3) and base.botocore:
+            if name in ("get_session", "Session"):
+                return FuncRef(_BOTOCORE, "Session")
+            return base if name == "session" else UNKNOWN
         if isinstance(base, Boto3):
             if name in ("client", "resource", "Session"):
                 return FuncRef(_BOTO3, name)
@@ -607,6 +616,8 @@ class _Walker:
         if isinstance(func, FuncRef):
             if func.module == _BOTO3:
                 return self._boto3_factory(func.qualname, Session(), args, scope, node)
+            if func.module == _BOTOCORE:
+                return Session()
             if func.module == "os":
                 return self.env_text(
                     args.get(0, "key") or UNKNOWN, args.get(1, "default"), scope, node
@@ -672,6 +683,8 @@ class _Walker:
         if isinstance(obj, Session):
             if name in ("client", "resource"):
                 return self._boto3_factory(name, obj, args, scope, node)
+            if name == "create_client":  # botocore
+                return self._boto3_factory("client", obj, args, scope, node)
             return UNKNOWN
         if isinstance(obj, Client):
             return self._client_call(obj, name, args, scope, node)
