@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -47,6 +48,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="KEY=VALUE",
         help="an environment variable the function gets; repeat for several",
     )
+    generate.add_argument("--region", help="region for the ARNs (default: '*')")
+    generate.add_argument("--account", help="account ID for the ARNs (default: '*')")
     generate.add_argument("--format", choices=("text", "json"), default="text")
 
 
@@ -183,9 +186,17 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
     from fnguard.model import Function, Location, Provider
 
     env = _environment(args.env)
+    if args.account is not None and not re.fullmatch(r"\d{12}", args.account):
+        raise UsageError(f"--account {args.account!r}: expected a 12-digit account ID")
+    if args.region is not None and not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", args.region):
+        raise UsageError(f"--region {args.region!r}: expected a region such as eu-west-1")
     root, handler = _target(args.path, args.handler)
+    address = f"{args.path.as_posix()}:{handler}"
+    if args.region or args.account:
+        # The analysis reads the function's region and account from its ARN.
+        address = f"arn:aws:lambda:{args.region or '*'}:{args.account or '*'}:function:{handler}"
     fn = Function(
-        address=f"{args.path.as_posix()}:{handler}",
+        address=address,
         provider=Provider.AWS,
         location=Location(args.path.as_posix()),
         runtime="python3",

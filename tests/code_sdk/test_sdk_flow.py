@@ -95,7 +95,7 @@ def test_environment_references_resolve_through_the_inventory(tmp_path: Path) ->
         "Q": "https://sqs.eu-west-1.amazonaws.com/111122223333/jobs",
     }
     artifact = open_artifact(tmp_path)
-    facts = SdkAnalyser(inventory).analyse(fn, artifact)
+    facts = SdkAnalyser().with_inventory(inventory).analyse(fn, artifact)
     assert {(a, r) for c in facts.sdk_calls for a in c.actions for r in c.resources} == {
         ("s3:PutObject", "arn:aws:s3:::exports/k"),
         ("sqs:SendMessage", "arn:aws:sqs:eu-west-1:111122223333:jobs"),

@@ -245,3 +245,32 @@ def test_through_the_cli_main(
     )
     assert cli.main(["policy"], io.StringIO()) == 2
     assert "required" in capsys.readouterr().err
+
+
+def test_region_and_account_fill_the_arns(tmp_path: Path) -> None:
+    write(tmp_path, {"handler.py": HANDLER})
+    code, out = _run(
+        "generate",
+        str(tmp_path),
+        "--env",
+        "TABLE=orders",
+        "--region",
+        "eu-west-1",
+        "--account",
+        "111122223333",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    statement = json.loads(out)["policy"]["Statement"][0]
+    assert statement["Resource"] == ["arn:aws:dynamodb:eu-west-1:111122223333:table/orders"]
+    code, out = _run(
+        "generate", str(tmp_path), "--env", "TABLE=t", "--region", "us-east-2", "--format", "json"
+    )
+    assert json.loads(out)["policy"]["Statement"][0]["Resource"] == [
+        "arn:aws:dynamodb:us-east-2:*:table/t"
+    ]
+    with pytest.raises(UsageError, match="expected a 12-digit account ID"):
+        _run("generate", str(tmp_path), "--account", "12")
+    with pytest.raises(UsageError, match="expected a region"):
+        _run("generate", str(tmp_path), "--region", "mars")

@@ -134,6 +134,10 @@ class SdkAnalyser:
         # resources (a bucket, a queue) resolve to their names.
         self._inventory = inventory
 
+    def with_inventory(self, inventory: Inventory) -> SdkAnalyser:
+        """The same analyser resolving environment references through ``inventory``."""
+        return SdkAnalyser(inventory)
+
     def handles(self, fn: Function) -> bool:
         return (
             fn.provider is Provider.AWS

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = ["environment_of", "where_of"]
 
-_ARN = re.compile(r"^arn:([\w-]+):[\w-]+:([\w-]*):(\d{12}|):")
+_ARN = re.compile(r"^arn:([\w-]+):[\w-]+:([\w-]*|\*):(\d{12}|\*|):")
 
 
 def _mentions(expr: str, address: str) -> bool:
