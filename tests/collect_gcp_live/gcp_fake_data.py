@@ -83,7 +83,7 @@ V2_ORDERS: dict[str, Any] = {
         "ingressSettings": "ALLOW_ALL",
         "uri": "https://orders-xyz-ew.a.run.app",
         "serviceAccountEmail": COMPUTE,
-        "environmentVariables": {"LOG_EXECUTION_ID": "true"},
+        "environmentVariables": {"LOG_EXECUTION_ID": "true", "REGION": "eu"},
         "allTrafficOnLatestRevision": True,
     },
     "url": "https://europe-west1-acme.cloudfunctions.net/orders",

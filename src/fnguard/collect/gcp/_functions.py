@@ -36,6 +36,8 @@ __all__ = ["Shape", "map_function", "memory_in_mb"]
 _DEFAULT_MEMORY_MB = 256
 _DEFAULT_TIMEOUT_S = 60
 _OPTIONAL = "SECURE_OPTIONAL"
+# Set by gcloud on every gen 2 deploy, not by the user: no secret, and absent from the IaC.
+_PLATFORM_ENV = frozenset({"LOG_EXECUTION_ID"})
 _TOPIC_PATH = re.compile(r"^projects/[^/]+/topics/([^/]+)$")
 _BUCKET_PATH = re.compile(r"^(?:projects/[^/]+/buckets/|gs://)?([^/]+)/?$")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
@@ -192,7 +194,7 @@ def _function(
 
 def _environment(config: Mapping[str, Any], where: Location) -> tuple[EnvVar, ...]:
     plain = config.get("environmentVariables") or {}
-    out = [EnvVar(str(k), str(v), False, where) for k, v in plain.items()]
+    out = [EnvVar(str(k), str(v), False, where) for k, v in plain.items() if k not in _PLATFORM_ENV]
     for secret in config.get("secretEnvironmentVariables") or ():
         project = secret.get("projectId") or "PROJECT"
         version = secret.get("version") or "latest"
