@@ -278,7 +278,7 @@ class _Zip:
             self._zip = zipfile.ZipFile(path)
         except zipfile.BadZipFile as exc:
             raise InputError(str(path), 0, _zip_damage(path, exc)) from exc
-        except (OSError, EOFError, ValueError) as exc:
+        except READ_ERRORS as exc:  # also unsupported versions (NotImplementedError)
             raise InputError(str(path), 0, f"expected a zip archive ({exc})") from exc
 
     def _member(self, info: zipfile.ZipInfo) -> Member:
@@ -343,12 +343,16 @@ def open_artifact(path: Path) -> Artifact:
     """Open a folder, a zip, or a container image (OCI layout folder, OCI or docker-save tar)."""
     from fnguard.collect.package import _image  # images: the package collector's reader
 
-    if path.is_dir():
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(str(path), 0, "no such file or folder") from None
+    except OSError as exc:
+        raise InputError(str(path), 0, f"cannot read ({exc.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
         if _image.is_oci_layout(path):
             return _image.open_image(path)
         return _Folder(path)
-    if not path.exists():
-        raise InputError(str(path), 0, "no such file or folder")
     try:
         with path.open("rb") as handle:
             head = handle.read(512)

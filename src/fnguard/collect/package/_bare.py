@@ -47,14 +47,14 @@ def artifact_inventory(path: Path, architecture: str | None, runtime: str | None
     unknown instead of assuming x86_64. The package counts as hash-tracked (there is no
     deployment definition whose hash could be missing), so PKG003 judges nothing here.
     """
-    if not path.exists():
-        raise InputError(str(path), 0, "no such file or folder")
     architectures = _architectures(architecture)
     try:
         artifact = open_artifact(path)
         kind = artifact.kind
         artifact.close()
-    except InputError:
+    except InputError as exc:
+        if exc.expected.startswith(("no such", "cannot read")):
+            raise
         kind = ArtifactKind.ZIP  # broken: the package stage reports how (PKG004)
     image = kind is ArtifactKind.IMAGE
     # For an image function the package stage also looks at ``path`` (after a local image_uri).

@@ -9,6 +9,7 @@ holding it in memory. A read that falls in the dropped middle leaves ``glibc`` u
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import struct
 from typing import IO, TYPE_CHECKING, cast
@@ -29,6 +30,7 @@ KEEP = 8 * 1024 * 1024
 _GLIBC = re.compile(r"^GLIBC_(\d+)\.(\d+)")
 _MACHINES = {"EM_X86_64": "x86_64", "EM_AARCH64": "arm64"}
 _SHT_GNU_VERNEED = 0x6FFFFFFE
+_MAX_VERSIONS = 4096
 # pyelftools raises its own error for malformed files, but a hostile header also surfaces as
 # struct / construct errors, bad offsets or absurd counts.
 _PARSE_ERRORS = (
@@ -115,12 +117,18 @@ def _newest_glibc(elf: ELFFile, stream: Sparse) -> tuple[int, int] | None:
     if not isinstance(section, GNUVerNeedSection):
         return None
     newest: tuple[int, int] | None = None
-    for _verneed, auxiliaries in section.iter_versions():
-        for aux in auxiliaries:
+    # The counts and links come from the file: a hostile one loops or claims billions of
+    # entries. Real binaries need a few libraries with a few dozen versions each.
+    budget = _MAX_VERSIONS
+    for _verneed, auxiliaries in itertools.islice(section.iter_versions(), _MAX_VERSIONS):
+        for aux in itertools.islice(auxiliaries, budget):
+            budget -= 1
             match = _GLIBC.match(str(aux.name))
             if match:
                 version = (int(match.group(1)), int(match.group(2)))
                 newest = version if newest is None or version > newest else newest
+        if budget <= 0:
+            break
     return newest
 
 

@@ -86,7 +86,10 @@ _TYPE_BITS = {
 
 
 def is_oci_layout(path: Path) -> bool:
-    return (path / "oci-layout").is_file() and (path / "index.json").is_file()
+    try:
+        return (path / "oci-layout").is_file() and (path / _INDEX).is_file()
+    except OSError:  # an unreadable folder: read as a folder, which records why
+        return False
 
 
 def looks_like_tar(head: bytes) -> bool:

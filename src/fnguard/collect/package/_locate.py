@@ -10,6 +10,8 @@ artifact, listing every function that deploys it (as code or through a layer).
 
 from __future__ import annotations
 
+import errno
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,6 +67,31 @@ def _candidates(raw: str, where: Location, root: Path | None) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
+def _present(path: Path) -> bool:
+    """Whether something is there; one fnguard may not look at counts (reading it says why)."""
+    try:
+        path.lstat()
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        return exc.errno not in (errno.ENOENT, errno.ENOTDIR, errno.ENAMETOOLONG)
+    return True
+
+
+def _folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(path.stat().st_mode)
+    except OSError:
+        return False
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
+
+
 def _shown(path: Path, root: Path | None) -> str:
     if root is not None:
         try:
@@ -105,11 +132,11 @@ class _Locator:
         for raw in _wanted(ref, image):
             for candidate in _candidates(raw, where, self.root):
                 tried.append(candidate.as_posix())
-                if candidate.exists():
+                if _present(candidate):
                     return candidate, tried
         if not image and ref.s3_key:
             for candidate in _candidates(ref.s3_key, where, self.root):
-                if candidate.is_file():  # an S3 key is only a local file if one is there
+                if _regular(candidate):  # an S3 key is only a local file if one is there
                     return candidate, tried
         return None, tried
 
@@ -117,7 +144,7 @@ class _Locator:
         key = (path.resolve(), is_layer)
         target = self.targets.get(key)
         if target is None:
-            by_serverless = Path(where.file).name in _SERVERLESS_FILES and path.is_dir()
+            by_serverless = Path(where.file).name in _SERVERLESS_FILES and _folder(path)
             skipped = _SERVERLESS_SKIP if by_serverless else frozenset()
             target = Target(path, _shown(path, self.root), is_layer, where, skipped=skipped)
             self.targets[key] = target
