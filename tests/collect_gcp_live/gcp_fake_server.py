@@ -32,6 +32,11 @@ def forbidden(permission: str = "") -> Answer:
     return 403, {"error": {"code": 403, "message": message, "status": "PERMISSION_DENIED"}}
 
 
+def throttled() -> Answer:
+    error = {"code": 429, "message": "Quota exceeded", "status": "RESOURCE_EXHAUSTED"}
+    return 429, {"error": error}
+
+
 def disabled(service: str) -> Answer:
     detail = {
         "@type": "type.googleapis.com/google.rpc.ErrorInfo",
@@ -49,6 +54,7 @@ class FakeGcp:
     def __init__(self) -> None:
         self.routes: dict[str, Answer] = {}
         self.requests: list[str] = []
+        self.sequences: dict[str, list[Answer]] = {}
         self._lock = threading.Lock()
         fake = self
 
@@ -86,11 +92,18 @@ class FakeGcp:
             for value in params.get(key, ()):
                 found = self.routes.get(f"{method} {path}?{key}={value}")
                 if found is not None:
-                    return found
-        return self.routes.get(
-            f"{method} {path}",
-            (404, {"error": {"code": 404, "message": "not found", "status": "NOT_FOUND"}}),
-        )
+                    return self._next(f"{method} {path}?{key}={value}", found)
+        route = f"{method} {path}"
+        found = self.routes.get(route)
+        if found is None:
+            return 404, {"error": {"code": 404, "message": "not found", "status": "NOT_FOUND"}}
+        return self._next(route, found)
+
+    def _next(self, route: str, found: Answer) -> Answer:
+        """Routes in ``sequences`` answer their queued answers first (throttling, then OK)."""
+        with self._lock:
+            queued = self.sequences.get(route)
+            return queued.pop(0) if queued else found
 
     def options(self, **extra: Any) -> GcpOptions:
         from google.auth.credentials import AnonymousCredentials

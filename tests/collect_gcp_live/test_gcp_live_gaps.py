@@ -4,7 +4,7 @@ silent pass), and the summary names the permissions the scan lacked."""
 from __future__ import annotations
 
 from collect_gcp_live.gcp_fake_data import V1_API, V2_ORDERS, policy, seed_acme
-from collect_gcp_live.gcp_fake_server import FakeGcp, disabled, fake, forbidden
+from collect_gcp_live.gcp_fake_server import FakeGcp, disabled, fake, forbidden, throttled
 
 from fnguard.collect.gcp import GcpOptions, collect_gcp, summary
 from fnguard.model import CollectionGap, Location
@@ -151,12 +151,27 @@ def test_gen1_listed_only_by_v2_when_v1_is_refused(fake: FakeGcp) -> None:
             "timeoutSeconds": 30,
         },
     }
+    queue = {
+        "name": WEB,
+        "environment": "GEN_1",
+        "serviceConfig": {"serviceAccountEmail": "hook@beta.iam.gserviceaccount.com"},
+        "eventTrigger": {
+            "eventType": "providers/cloud.pubsub/eventTypes/topic.publish",
+            "pubsubTopic": "projects/beta/topics/work",
+        },
+    }
     fake.routes["GET /v1/projects/beta/locations/-/functions"] = forbidden()
-    fake.routes["GET /v2/projects/beta/locations/-/functions"] = (200, {"functions": [gen1]})
+    fake.routes["GET /v2/projects/beta/locations/-/functions"] = (
+        200,
+        {"functions": [gen1, queue]},
+    )
     fake.routes[f"GET /v2/{HOOK}:getIamPolicy"] = (200, {})
+    fake.routes[f"GET /v2/{WEB}:getIamPolicy"] = (200, {})
     fake.routes["POST /v3/projects/beta:getIamPolicy"] = (200, {})
     inv = collect_gcp(fake.options(projects=("beta",)))
-    [fn] = inv.functions
+    fn, queued = inv.functions
+    # Named like the v1 API's resource would give it (and the Terraform mapper records it).
+    assert [(t.function, t.source) for t in inv.triggers_of(queued)] == [(WEB, "work")]
     assert (fn.gcp_generation, fn.memory_mb, fn.timeout_s) == (1, 512, 30)
     assert fn.gcp_https_security_level == "SECURE_ALWAYS"
     assert inv.gaps == ()  # v2 lists both generations: nothing is hidden
@@ -175,3 +190,12 @@ def test_an_unreachable_endpoint_is_a_gap_not_a_crash(fake: FakeGcp) -> None:
     [gap] = inv.gaps
     assert (gap.resource, gap.field) == ("projects/acme", "functions")
     assert gap.reason.startswith("cloudfunctions.functions.list answered ")
+
+
+def test_throttling_is_retried_not_a_gap(fake: FakeGcp) -> None:
+    seed_acme(fake)
+    listing = "GET /v1/projects/acme/locations/-/functions"
+    fake.sequences[listing] = [throttled()]
+    inv = collect_gcp(fake.options(projects=("acme",), retry_timeout_s=30.0))
+    assert inv.gaps == () and len(inv.functions) == 4
+    assert fake.requests.count(listing) == 2

@@ -117,7 +117,7 @@ def _gen1_v1(item: Mapping[str, Any]) -> Shape:
         max_instances=_count(item.get("maxInstances")),
         level=level,
     )
-    events = tuple(_events(fn, item.get("eventTrigger"), gen=1))
+    events = tuple(_events(fn, item.get("eventTrigger"), api_version=1))
     return Shape(fn, http, events, None, 1)
 
 
@@ -144,7 +144,7 @@ def _v2(item: Mapping[str, Any], gen: int) -> Shape:
         max_instances=_count(service.get("maxInstanceCount")),
         level=level,
     )
-    events = tuple(_events(fn, item.get("eventTrigger"), gen=2))
+    events = tuple(_events(fn, item.get("eventTrigger"), api_version=2))
     run = service.get("service") if gen == 2 else None
     return Shape(fn, http, events, str(run) if run else None, 2)
 
@@ -209,7 +209,7 @@ def _environment(config: Mapping[str, Any], where: Location) -> tuple[EnvVar, ..
     return tuple(out)
 
 
-def _events(fn: Function, trigger: Any, gen: int) -> Iterator[Trigger]:
+def _events(fn: Function, trigger: Any, api_version: int) -> Iterator[Trigger]:
     if not isinstance(trigger, dict) or not trigger.get("eventType"):
         return
     event = str(trigger["eventType"])
@@ -219,24 +219,28 @@ def _events(fn: Function, trigger: Any, gen: int) -> Iterator[Trigger]:
         function=fn.address,
         invocation=InvocationType.ASYNC,
         location=fn.location,
-        source=_event_source(trigger, event, gen),
+        source=_event_source(trigger, event, fn.gcp_generation == 1, api_version),
         filters=(("event", event),),
     )
 
 
-def _event_source(trigger: Mapping[str, Any], event: str, gen: int) -> str | None:
-    """Gen 1: the topic or bucket name from ``resource``; gen 2: ``pubsubTopic`` or the
-    ``bucket`` event filter (the forms the Terraform mapper records for literals)."""
+def _event_source(
+    trigger: Mapping[str, Any], event: str, gen1: bool, api_version: int
+) -> str | None:
+    """The topic or bucket, in the forms the Terraform mapper records for literals: gen 1 by
+    name (from ``resource``, or from v2's ``pubsubTopic`` when only v2 listed it), gen 2 the
+    topic's full name (``pubsubTopic``) or the ``bucket`` event filter."""
     storage, pubsub = "storage" in event, "pubsub" in event
-    if gen == 1:
+    if api_version == 1:
         resource = trigger.get("resource")
         if resource is None:
             return None
         match = (_BUCKET_PATH if storage else _TOPIC_PATH).match(str(resource))
         return match.group(1) if match and (storage or pubsub) else str(resource)
     if pubsub:
-        topic = trigger.get("pubsubTopic")
-        return str(topic) if topic else None
+        topic = str(trigger.get("pubsubTopic") or "")
+        match = _TOPIC_PATH.match(topic) if gen1 else None
+        return match.group(1) if match else topic or None
     for flt in trigger.get("eventFilters") or ():
         if flt.get("attribute") == "bucket":
             return str(flt.get("value"))
