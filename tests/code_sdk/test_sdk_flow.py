@@ -271,3 +271,23 @@ def test_importing_the_analysis_loads_no_sdk() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_hostile_nesting_is_a_gap_not_a_crash(tmp_path: Path) -> None:
+    deep = "x = " + "+".join(["'a'"] * 20000) + "\ndef handler(event, context):\n    pass\n"
+    write(tmp_path, {"app.py": deep})
+    facts = SdkAnalyser().analyse(function(), open_artifact(tmp_path))
+    [gap] = facts.gaps
+    assert gap.field == "code" and gap.reason.endswith("cannot parse Python (nested too deeply)")
+
+
+def test_argument_explosion_is_bounded(tmp_path: Path) -> None:
+    lines = ["import boto3", "s3 = boto3.client('s3')"]
+    for level in range(8):
+        calls = "\n".join(f"    f{level + 1}(x + '{n}')" for n in range(10))
+        lines.append(f"def f{level}(x):\n{calls}")
+    lines += ["def f8(x):\n    s3.head_bucket(Bucket=x)", "def handler(e, c):\n    f0('b')"]
+    write(tmp_path, {"app.py": "\n".join(lines) + "\n"})
+    report = analyse(tmp_path, {})
+    assert {a for a, _ in needs(report)} == {"s3:ListBucket"}
+    assert any("called with more than 32 different arguments" in n for n in report.notes)

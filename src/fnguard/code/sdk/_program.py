@@ -101,6 +101,8 @@ class _Loader:
         except (SyntaxError, ValueError) as exc:
             line = getattr(exc, "lineno", None) or 0
             raise LoadError(file, line, f"cannot parse Python ({exc.args[0]})") from None
+        except (RecursionError, MemoryError):
+            raise LoadError(file, 0, "cannot parse Python (nested too deeply)") from None
         return SourceModule(name, member, file, tree, is_pkg)
 
 

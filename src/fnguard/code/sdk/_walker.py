@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from fnguard import limits
 from fnguard.code.sdk._program import Program, SourceModule, resolve_from
 from fnguard.code.sdk._resources import (
     Param,
@@ -52,7 +53,9 @@ if TYPE_CHECKING:
 
 __all__ = ["RawCall", "Walk", "walk_program"]
 
-_MAX_DEPTH = 8
+_MAX_DEPTH = 8  # nested local calls followed with their arguments
+_MAX_CONTEXTS = 32  # argument combinations followed per function
+_MAX_WALKS = 20_000  # function walks per program
 _CREDENTIALS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
 _FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
 _PERCENT_FIELD = re.compile(r"%[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGo]")
@@ -150,6 +153,11 @@ class _Walker:
         self.recording = True
         self.qualnames: dict[int, str] = {}
         self.walked: set[FuncRef] = set()
+        self.contexts: dict[FuncRef, int] = {}
+        self.walks = 0
+        self.depth = 0
+        # Statement and expression recursion share Python's stack; stay well inside it.
+        self.max_depth = min(limits.active().max_nesting_depth, 200)
         self._index()
 
     # ------------------------------------------------------------------ indexing
@@ -404,6 +412,16 @@ class _Walker:
     def eval(self, node: ast.expr | None, scope: _Scope) -> Value:
         if node is None:
             return UNKNOWN
+        if self.depth >= self.max_depth:
+            self.dynamic(scope, node, "expression nested too deeply to analyse")
+            return UNKNOWN
+        self.depth += 1
+        try:
+            return self._eval(node, scope)
+        finally:
+            self.depth -= 1
+
+    def _eval(self, node: ast.expr, scope: _Scope) -> Value:
         if isinstance(node, ast.Constant):
             return Text(node.value) if isinstance(node.value, str) else UNKNOWN
         if isinstance(node, ast.Name):
@@ -883,6 +901,23 @@ class _Walker:
             return self.memo[key]
         if len(self.stack) >= _MAX_DEPTH or ref in self.stack:
             return UNKNOWN
+        contexts = self.contexts.get(ref, 0)
+        if contexts >= _MAX_CONTEXTS or self.walks >= _MAX_WALKS:
+            # Its calls are recorded from the walks made so far; the arguments of this
+            # call (hence some resources) are not followed any more.
+            module = self.defs[ref][0]
+            if self.walks >= _MAX_WALKS:
+                why = f"analysis budget of {_MAX_WALKS} function walks reached"
+                self.dynamic(_Scope(module, {}), found[1], why)
+            else:
+                self.note(
+                    _Scope(module, {}),
+                    found[1],
+                    f"{ref.qualname}() called with more than {_MAX_CONTEXTS} different "
+                    "arguments: resources of further calls are not followed",
+                )
+            return UNKNOWN
+        self.contexts[ref] = contexts + 1
         self.memo[key] = UNKNOWN
         self.walked.add(ref)
         self.stack.append(ref)
@@ -894,6 +929,7 @@ class _Walker:
         return value
 
     def run_function(self, ref: FuncRef, args: _Args | None, self_value: Value | None) -> Value:
+        self.walks += 1
         module, node = self.defs[ref]
         names: dict[str, Value] = dict(self.closures.get(ref, {}))
         params = [*node.args.posonlyargs, *node.args.args]
@@ -1002,4 +1038,11 @@ def _callee_name(node: ast.Name | ast.Attribute) -> str:
 
 def walk_program(program: Program, environment: Mapping[str, str | None]) -> Walk:
     """Every SDK call the program makes, and what could not be resolved."""
-    return _Walker(program, environment).run()
+    walker = _Walker(program, environment)
+    try:
+        return walker.run()
+    except RecursionError:
+        # Statements nested deeper than the interpreter's stack (expressions are bounded
+        # by ``max_depth``): what was found stands, the rest is unresolved.
+        walker.result.dynamic.append(f"{program.handler_module}: code nested too deeply to analyse")
+        return walker.result
