@@ -197,6 +197,7 @@ def _remediation(policy: Mapping[str, object], role: str) -> Remediation:
 
 
 def _check(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    grants: dict[str, tuple[dict[str, tuple[str, str]], list[str]]] = {}  # per role
     for fn, view in role_views(inv):
         if fn.provider is not Provider.AWS:
             continue
@@ -205,10 +206,16 @@ def _check(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
         if isinstance(view, str):
             yield IAM007.unknown(fn=fn, message=view)
             continue
-        yield from _judge(inv, ctx, view)
+        yield from _judge(inv, ctx, view, grants)
 
 
-def _judge(inv: Inventory, ctx: RuleContext, view: RoleView) -> Iterator[Finding]:
+def _judge(
+    inv: Inventory,
+    ctx: RuleContext,
+    view: RoleView,
+    grants: dict[str, tuple[dict[str, tuple[str, str]], list[str]]],
+) -> Iterator[Finding]:
+    """One role's verdict for one function; ``grants`` caches what each role grants."""
     sharing = inv.functions_using_role(view.role.address) or (view.fn,)
     for other in sharing:
         blocker = _code_blocker(inv, other)
@@ -225,7 +232,9 @@ def _judge(inv: Inventory, ctx: RuleContext, view: RoleView) -> Iterator[Finding
     calls = [c for other in sharing for c in inv.sdk_calls_of(other)]
     platform = [n for other in sharing for n in platform_needs(other, inv)]
     used = {a.lower() for c in calls for a in c.actions} | {n.action.lower() for n in platform}
-    granted, everything = _granted(view, ctx)
+    if view.role.address not in grants:
+        grants[view.role.address] = _granted(view, ctx)
+    granted, everything = grants[view.role.address]
     unused = sorted((a for k, (a, _) in granted.items() if k not in used), key=str.lower)
     deciding = tuple(dict.fromkeys(i for k, (_, i) in granted.items() if k not in used))
     if not unused and not everything:
