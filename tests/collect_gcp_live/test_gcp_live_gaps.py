@@ -3,10 +3,12 @@ silent pass), and the summary names the permissions the scan lacked."""
 
 from __future__ import annotations
 
+import re
+
 from collect_gcp_live.gcp_fake_data import V1_API, V2_ORDERS, policy, seed_acme
 from collect_gcp_live.gcp_fake_server import FakeGcp, disabled, fake, forbidden, throttled
 
-from fnguard.collect.gcp import GcpOptions, collect_gcp, summary
+from fnguard.collect.gcp import PERMISSIONS, GcpOptions, collect_gcp, summary
 from fnguard.model import CollectionGap, Location
 
 __all__ = ["fake"]
@@ -72,6 +74,9 @@ def test_summary_names_the_lacking_permissions(fake: FakeGcp) -> None:
     )
     # One project's refusals do not touch the other's inventory.
     assert {g.resource for g in inv.gaps} == {"projects/beta", HOOK}
+    # Every refusal names a permission of the documented least-privilege list.
+    named = {m.group(1) for g in inv.gaps if (m := re.match(r"(\S+) answered ", g.reason))}
+    assert named and named <= set(PERMISSIONS)
 
 
 def test_a_refused_cloud_run_policy_leaves_a_gap_but_a_public_grant_still_counts(

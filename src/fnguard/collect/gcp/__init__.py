@@ -8,6 +8,6 @@ failed API call is a ``CollectionGap`` on what it hid, never an aborted scan.
 
 from __future__ import annotations
 
-from fnguard.collect.gcp._collect import GcpOptions, collect_gcp, summary
+from fnguard.collect.gcp._collect import PERMISSIONS, GcpOptions, collect_gcp, summary
 
-__all__ = ["GcpOptions", "collect_gcp", "summary"]
+__all__ = ["PERMISSIONS", "GcpOptions", "collect_gcp", "summary"]

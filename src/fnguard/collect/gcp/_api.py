@@ -21,11 +21,43 @@ from fnguard.model import CollectionGap, Location
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
-__all__ = ["SERVICES", "Api", "Clients", "Page", "as_dict", "failure_reason"]
+__all__ = [
+    "FOLDERS_LIST",
+    "FUNCTION_POLICY",
+    "LIST_FUNCTIONS",
+    "PERMISSIONS",
+    "PROJECT_GET",
+    "PROJECT_POLICY",
+    "SERVICES",
+    "SERVICE_POLICY",
+    "Api",
+    "Clients",
+    "Page",
+    "as_dict",
+    "failure_reason",
+]
 
 _T = TypeVar("_T")
 # Services whose endpoint a caller may override (tests point them at 127.0.0.1).
 SERVICES = ("cloudfunctions", "run", "cloudresourcemanager")
+
+# The IAM permissions the calls need: all a least-privilege scanning identity is granted
+# (predefined roles holding them: roles/cloudfunctions.viewer for the listing,
+# roles/iam.securityReviewer for the IAM policies, roles/browser for projects and folders).
+LIST_FUNCTIONS = "cloudfunctions.functions.list"
+FUNCTION_POLICY = "cloudfunctions.functions.getIamPolicy"
+SERVICE_POLICY = "run.services.getIamPolicy"
+PROJECT_POLICY = "resourcemanager.projects.getIamPolicy"
+PROJECT_GET = "resourcemanager.projects.get"
+FOLDERS_LIST = "resourcemanager.folders.list"
+PERMISSIONS = (
+    LIST_FUNCTIONS,
+    FUNCTION_POLICY,
+    SERVICE_POLICY,
+    PROJECT_POLICY,
+    PROJECT_GET,
+    FOLDERS_LIST,
+)
 
 
 @dataclass(frozen=True)

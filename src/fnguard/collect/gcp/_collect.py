@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from fnguard.collect.gcp._api import SERVICES, Clients
+from fnguard.collect.gcp._api import PERMISSIONS, SERVICES, Clients
 from fnguard.collect.gcp._org import organization_projects
 from fnguard.collect.gcp._project import collect_project
 from fnguard.errors import UsageError
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from fnguard.scan import Progress
 
-__all__ = ["GcpOptions", "collect_gcp", "summary"]
+__all__ = ["PERMISSIONS", "GcpOptions", "collect_gcp", "summary"]
 
 _PROJECT_WORKERS = 8
 _SCOPES = ("https://www.googleapis.com/auth/cloud-platform",)

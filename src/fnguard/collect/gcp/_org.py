@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from fnguard.collect.gcp._api import Api
+from fnguard.collect.gcp._api import FOLDERS_LIST, PROJECT_GET, Api
 from fnguard.model import CollectionGap, Location
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def organization_projects(
         parent = parents.pop(0)
         where = Location(f"gcp://{parent}", 0)
         found = api.guarded(
-            "resourcemanager.projects.get",
+            PROJECT_GET,
             partial(clients.search_projects, parent),
             where=where,
             resource=parent,
@@ -40,7 +40,7 @@ def organization_projects(
             if item.get("state", _ACTIVE) == _ACTIVE and item.get("projectId"):
                 projects.append(str(item["projectId"]))
         folders = api.guarded(
-            "resourcemanager.folders.list",
+            FOLDERS_LIST,
             partial(clients.list_folders, parent),
             where=where,
             resource=parent,

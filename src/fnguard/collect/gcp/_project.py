@@ -11,7 +11,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from fnguard.collect.gcp._api import Api, Page
+from fnguard.collect.gcp._api import (
+    FUNCTION_POLICY,
+    LIST_FUNCTIONS,
+    PROJECT_GET,
+    PROJECT_POLICY,
+    SERVICE_POLICY,
+    Api,
+    Page,
+)
 from fnguard.collect.gcp._functions import Shape, map_function
 from fnguard.collect.gcp._iam import account_role, door, grants, roles_of_members
 from fnguard.collect.gcp._names import GLOBAL, location, project_label, short_name, split_name
@@ -32,11 +40,6 @@ if TYPE_CHECKING:
 __all__ = ["collect_project"]
 
 _ITEM_WORKERS = 16  # IAM policy reads in flight per project
-_LIST = "cloudfunctions.functions.list"
-_FUNCTION_POLICY = "cloudfunctions.functions.getIamPolicy"
-_SERVICE_POLICY = "run.services.getIamPolicy"
-_PROJECT_POLICY = "resourcemanager.projects.getIamPolicy"
-_PROJECT_GET = "resourcemanager.projects.get"
 
 
 def collect_project(clients: Clients, project: str) -> Inventory:
@@ -86,9 +89,11 @@ def _listed(api: Api, project: str) -> list[Shape]:
     where = location(project, "-", "cloudfunctions")
     scope = f"projects/{project}"
     empty = Page(())
-    v1, _ = api.attempt(_LIST, lambda: api.clients.list_functions(1, project), disabled=empty)
+    v1, _ = api.attempt(
+        LIST_FUNCTIONS, lambda: api.clients.list_functions(1, project), disabled=empty
+    )
     v2, v2_reason = api.attempt(
-        _LIST, lambda: api.clients.list_functions(2, project), disabled=empty
+        LIST_FUNCTIONS, lambda: api.clients.list_functions(2, project), disabled=empty
     )
     if v2 is None:  # only the v2 API lists gen 2 functions
         api.gap(where, v2_reason, scope, "functions")
@@ -103,7 +108,7 @@ def _listed(api: Api, project: str) -> list[Shape]:
     # v2 lists both generations: its unreachable locations are the ones that hide functions.
     unreachable = v2.unreachable if v2 is not None else v1.unreachable if v1 is not None else ()
     for region in dict.fromkeys(unreachable):
-        reason = f"{_LIST} could not reach {region}"
+        reason = f"{LIST_FUNCTIONS} could not reach {region}"
         api.gap(where, reason, scope, "functions")
     return sorted(shapes, key=lambda s: s.function.address)
 
@@ -120,7 +125,7 @@ def _with_account(api: Api, project: str, shape: Shape) -> Shape:
         email = f"{owner}@appspot.gserviceaccount.com"
     else:
         answer = api.guarded(
-            _PROJECT_GET,
+            PROJECT_GET,
             lambda: api.clients.project(owner),
             where=fn.location,
             resource=fn.address,
@@ -138,7 +143,7 @@ def _invokers(api: Api, shape: Shape) -> tuple[tuple[Permission, ...], bool]:
     fn = shape.function
     unread = False
     policy = api.guarded(
-        _FUNCTION_POLICY,
+        FUNCTION_POLICY,
         lambda: api.clients.function_policy(shape.api_version, fn.address),
         where=fn.location,
         resource=fn.address,
@@ -155,7 +160,7 @@ def _invokers(api: Api, shape: Shape) -> tuple[tuple[Permission, ...], bool]:
         project, region, name = split_name(service)
         where = location(project, region, "run", name)
         run_policy = api.guarded(
-            _SERVICE_POLICY,
+            SERVICE_POLICY,
             lambda: api.clients.service_policy(service),
             where=where,
             resource=fn.address,
@@ -175,7 +180,7 @@ def _accounts(api: Api, project: str, functions: list[Function]) -> tuple[Role, 
         return ()
     where = location(project, GLOBAL, "iam")
     policy = api.guarded(
-        _PROJECT_POLICY,
+        PROJECT_POLICY,
         lambda: api.clients.project_policy(project),
         where=where,
         resource=f"projects/{project}",
@@ -184,7 +189,7 @@ def _accounts(api: Api, project: str, functions: list[Function]) -> tuple[Role, 
     if policy is None:
         # Without the project's bindings, "holds no admin role" cannot be said: the role of
         # each function is unknown to the IAM rules, which then report "unknown".
-        reason = next((g.reason for g in api.gaps if g.field == "roles"), _PROJECT_POLICY)
+        reason = next((g.reason for g in api.gaps if g.field == "roles"), PROJECT_POLICY)
         for fn in functions:
             if fn.role:
                 why = f"the project roles of {fn.role} could not be read ({reason})"
