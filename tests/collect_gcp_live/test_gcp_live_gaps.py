@@ -204,3 +204,38 @@ def test_throttling_is_retried_not_a_gap(fake: FakeGcp) -> None:
     inv = collect_gcp(fake.options(projects=("acme",), retry_timeout_s=30.0))
     assert inv.gaps == () and len(inv.functions) == 4
     assert fake.requests.count(listing) == 2
+
+
+def _without_account(name: str) -> dict[str, object]:
+    service = {k: v for k, v in V2_ORDERS["serviceConfig"].items() if k != "serviceAccountEmail"}
+    return V2_ORDERS | {"name": name, "serviceConfig": service | {"service": WEB_RUN}}
+
+
+def _seed_unnamed_accounts(fake: FakeGcp) -> None:
+    functions = [_without_account(WEB), _without_account(HOOK)]
+    fake.routes["GET /v1/projects/beta/locations/-/functions"] = (200, {})
+    fake.routes["GET /v2/projects/beta/locations/-/functions"] = (200, {"functions": functions})
+    for name in (WEB, HOOK, WEB_RUN):
+        fake.routes[f"GET /v2/{name}:getIamPolicy"] = (200, {})
+    fake.routes["POST /v3/projects/beta:getIamPolicy"] = (200, {})
+
+
+def test_unnamed_gen2_account_is_the_compute_default_read_once(fake: FakeGcp) -> None:
+    _seed_unnamed_accounts(fake)
+    fake.routes["GET /v3/projects/beta"] = (200, {"name": "projects/42", "projectId": "beta"})
+    inv = collect_gcp(fake.options(projects=("beta",)))
+    compute = "42-compute@developer.gserviceaccount.com"
+    assert [fn.role for fn in inv.functions] == [compute, compute]
+    assert [(r.address, r.is_default_service_account) for r in inv.roles] == [(compute, True)]
+    assert fake.requests.count("GET /v3/projects/beta") == 1 and inv.gaps == ()
+
+
+def test_unnamed_gen2_account_without_the_project_number_is_unknown(fake: FakeGcp) -> None:
+    _seed_unnamed_accounts(fake)
+    fake.routes["GET /v3/projects/beta"] = forbidden()
+    inv = collect_gcp(fake.options(projects=("beta",)))
+    assert [fn.role for fn in inv.functions] == [None, None]
+    assert [(g.resource, g.field, g.reason) for g in inv.gaps] == [
+        (HOOK, "role", f"resourcemanager.projects.get {REFUSED}"),
+        (WEB, "role", f"resourcemanager.projects.get {REFUSED}"),
+    ]

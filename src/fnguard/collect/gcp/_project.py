@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from fnguard.collect.gcp._api import (
@@ -46,7 +47,7 @@ def collect_project(clients: Clients, project: str) -> Inventory:
     """Everything fnguard reads of one project; refusals are gaps, never errors."""
     api = Api(clients)
     shapes = _listed(api, project)
-    shapes = [_with_account(api, project, s) for s in shapes]
+    shapes = _with_accounts(api, project, shapes)
     with ThreadPoolExecutor(_ITEM_WORKERS, thread_name_prefix="fnguard-gcp") as pool:
         invokers = list(pool.map(lambda s: _invokers(api, s), shapes))
     functions: list[Function] = []
@@ -113,29 +114,36 @@ def _listed(api: Api, project: str) -> list[Shape]:
     return sorted(shapes, key=lambda s: s.function.address)
 
 
-def _with_account(api: Api, project: str, shape: Shape) -> Shape:
+def _with_accounts(api: Api, project: str, shapes: list[Shape]) -> list[Shape]:
     """Name the account a function runs as when the API leaves it out: the project's default
-    (App Engine for gen 1, Compute Engine for gen 2, which needs the project number)."""
-    fn = shape.function
-    if fn.role is not None:
-        return shape
-    owner = split_name(fn.address)[0]
-    owner = project if owner == "-" else owner
-    if fn.gcp_generation == 1:
-        email = f"{owner}@appspot.gserviceaccount.com"
-    else:
-        answer = api.guarded(
-            PROJECT_GET,
-            lambda: api.clients.project(owner),
-            where=fn.location,
-            resource=fn.address,
-            fields=("role",),
-        )
-        number = short_name(str(answer.get("name", ""))) if answer else ""
-        if not number:
-            return shape
-        email = f"{number}-compute@developer.gserviceaccount.com"
-    return replace(shape, function=replace(fn, role=email))
+    (App Engine for gen 1, Compute Engine for gen 2, whose e-mail needs the project number,
+    read once per project)."""
+    numbers: dict[str, tuple[str | None, str]] = {}
+    out: list[Shape] = []
+    for shape in shapes:
+        fn = shape.function
+        owner = split_name(fn.address)[0]
+        owner = project if owner == "-" else owner
+        if fn.role is not None:
+            out.append(shape)
+            continue
+        if fn.gcp_generation == 1:
+            email = f"{owner}@appspot.gserviceaccount.com"
+        else:
+            if owner not in numbers:
+                answer, reason = api.attempt(PROJECT_GET, partial(api.clients.project, owner))
+                numbers[owner] = (
+                    short_name(str(answer.get("name", ""))) if answer else None,
+                    reason,
+                )
+            number, reason = numbers[owner]
+            if not number:
+                api.gap(fn.location, reason or f"{PROJECT_GET}: no number", fn.address, "role")
+                out.append(shape)
+                continue
+            email = f"{number}-compute@developer.gserviceaccount.com"
+        out.append(replace(shape, function=replace(fn, role=email)))
+    return out
 
 
 def _invokers(api: Api, shape: Shape) -> tuple[tuple[Permission, ...], bool]:
