@@ -108,6 +108,7 @@ def test_wildcard_role_is_reported_with_the_generated_policy(tmp_path: Path) -> 
     )
     facts = {e.label: e.value for e in finding.evidence}
     assert facts["wildcard"].endswith("the code uses 2 (s3:GetObject, s3:ListBucket)")
+    assert finding.remediation.cli.startswith("aws iam put-role-policy --role-name thumbs ")
     assert '"Resource":["arn:aws:s3:::acme-images/*"]' in facts["minimal policy"]
     assert '"Resource":["arn:aws:s3:::acme-images"]' in facts["minimal policy"]
     assert finding.location is not None and finding.location.file.endswith("main.tf")

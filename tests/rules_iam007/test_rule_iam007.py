@@ -119,7 +119,10 @@ def test_wildcard_grant_lists_unused_actions_and_policy() -> None:
         ],
     }
     assert '"dynamodb:GetItem"' in finding.remediation.terraform
-    assert "put-role-policy" in finding.remediation.cli
+    assert finding.remediation.cli.startswith(
+        "aws iam put-role-policy --role-name ROLE --policy-name least-privilege "
+        '--policy-document \'{"Version":'
+    )
     assert finding.message == (
         "aws_iam_role.exec (role of aws_lambda_function.orders) grants actions its code never "
         "uses: dynamodb"

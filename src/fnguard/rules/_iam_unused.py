@@ -12,6 +12,7 @@ missing handler, or policy text fnguard has no copy of make the answer UNKNOWN.
 from __future__ import annotations
 
 import json
+import shlex
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -177,7 +178,7 @@ def _by_service(actions: Sequence[str]) -> dict[str, list[str]]:
     return grouped
 
 
-def _remediation(policy: Mapping[str, object], role: str) -> Remediation:
+def _remediation(policy: Mapping[str, object], role: str, role_name: str) -> Remediation:
     text = json.dumps(policy, indent=2)
     base = IAM007.remediation
     return Remediation(
@@ -190,8 +191,9 @@ def _remediation(policy: Mapping[str, object], role: str) -> Remediation:
         ),
         cloudformation=f"PolicyDocument: {text}",
         cli=(
-            f"aws iam put-role-policy --role-name ROLE --policy-name least-privilege "
-            f"--policy-document '{json.dumps(policy, separators=(',', ':'))}'"
+            f"aws iam put-role-policy --role-name {shlex.quote(role_name)} "
+            "--policy-name least-privilege "
+            f"--policy-document {shlex.quote(json.dumps(policy, separators=(',', ':')))}"
         ),
     )
 
@@ -258,7 +260,8 @@ def _judge(
     evidence.append(Evidence("minimal policy", json.dumps(policy, separators=(",", ":"))))
     message = f"grants actions its code never uses{shared}: {'; '.join(parts)}"
     finding = role_finding(IAM007, view, message, deciding=deciding, evidence=evidence)
-    yield replace(finding, remediation=_remediation(policy, f"{_tf_name(view)}.id"))
+    remediation = _remediation(policy, f"{_tf_name(view)}.id", view.role.name or "ROLE")
+    yield replace(finding, remediation=remediation)
 
 
 def _tf_name(view: RoleView) -> str:
