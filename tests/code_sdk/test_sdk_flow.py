@@ -291,3 +291,47 @@ def test_argument_explosion_is_bounded(tmp_path: Path) -> None:
     report = analyse(tmp_path, {})
     assert {a for a, _ in needs(report)} == {"s3:ListBucket"}
     assert any("called with more than 32 different arguments" in n for n in report.notes)
+
+
+def test_s3_trigger_names_the_event_bucket(tmp_path: Path) -> None:
+    from fnguard.model import InvocationType, Trigger, TriggerKind
+
+    write(
+        tmp_path,
+        {
+            "app.py": """
+            import boto3
+            from urllib.parse import unquote_plus
+            s3 = boto3.client("s3")
+
+            def handler(event, context):
+                for record in event["Records"]:
+                    bucket = record["s3"]["bucket"]["name"]
+                    key = unquote_plus(record["s3"]["object"]["key"])
+                    s3.get_object(Bucket=bucket, Key=key)
+                first = event.get("Records")[0]
+                s3.delete_object(Bucket=first["s3"]["bucket"]["name"], Key="x")
+            """
+        },
+    )
+    fn = function()
+    trigger = Trigger(
+        "aws_s3_bucket_notification.in",
+        TriggerKind.S3,
+        fn.address,
+        InvocationType.ASYNC,
+        Location("s3.tf", 9),
+        source="aws_s3_bucket.in",
+    )
+    inventory = Inventory(
+        buckets=(Bucket("aws_s3_bucket.in", Location("s3.tf", 1), name="uploads-in"),),
+        triggers=(trigger,),
+    )
+    facts = SdkAnalyser().with_inventory(inventory).analyse(fn, open_artifact(tmp_path))
+    assert {(a, r) for c in facts.sdk_calls for a in c.actions for r in c.resources} == {
+        ("s3:GetObject", "arn:aws:s3:::uploads-in/*"),
+        ("s3:DeleteObject", "arn:aws:s3:::uploads-in/x"),
+    }
+    # Without the inventory the bucket is unknown.
+    report = analyse(tmp_path, {})
+    assert needs(report) == {("s3:GetObject", "*"), ("s3:DeleteObject", "arn:aws:s3:::*/x")}

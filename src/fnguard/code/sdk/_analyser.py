@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fnguard.code._interface import CodeFacts
-from fnguard.code.sdk._environment import environment_of, where_of
+from fnguard.code.sdk._environment import environment_of, event_values, where_of
 from fnguard.code.sdk._mapping import needs_of
 from fnguard.code.sdk._program import load_program
 from fnguard.code.sdk._values import Dict, Text
@@ -70,11 +70,16 @@ def analyse_sdk(
     fn: Function,
     artifact: Artifact,
     environment: Mapping[str, str | None] | None = None,
+    inventory: Inventory | None = None,
 ) -> SdkReport:
-    """Analyse ``fn.handler`` in ``artifact``; raises ``InputError`` if it cannot be read."""
+    """Analyse ``fn.handler`` in ``artifact``; raises ``InputError`` if it cannot be read.
+
+    ``environment`` overrides the function's own; ``inventory`` resolves environment
+    references and the trigger-fixed parts of the event (the bucket of S3 notifications).
+    """
     program = load_program(artifact, fn.handler or "")
-    env = environment_of(fn) if environment is None else dict(environment)
-    walk = walk_program(program, env)
+    env = environment_of(fn, inventory) if environment is None else dict(environment)
+    walk = walk_program(program, env, event_values(fn, inventory))
     where = where_of(fn)
     main = program.modules[program.handler_module]
     calls: list[SdkCall] = []
@@ -147,7 +152,7 @@ class SdkAnalyser:
 
     def analyse(self, fn: Function, artifact: Artifact) -> CodeFacts:
         try:
-            report = analyse_sdk(fn, artifact, environment_of(fn, self._inventory))
+            report = analyse_sdk(fn, artifact, inventory=self._inventory)
         except InputError as exc:
             gap = CollectionGap(fn.location, str(exc), fn.address, "code")
             return CodeFacts(gaps=(gap,))

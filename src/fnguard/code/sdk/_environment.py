@@ -12,12 +12,12 @@ import re
 from typing import TYPE_CHECKING
 
 from fnguard.code.sdk._arns import Where
-from fnguard.model import Bucket, Function, Inventory, KmsKey, Queue, Role
+from fnguard.model import Bucket, Function, Inventory, KmsKey, Queue, Role, TriggerKind
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["environment_of", "where_of"]
+__all__ = ["environment_of", "event_values", "where_of"]
 
 _ARN = re.compile(r"^arn:([\w-]+):[\w-]+:([\w-]*|\*):(\d{12}|\*|):")
 
@@ -64,6 +64,28 @@ def environment_of(fn: Function, inventory: Inventory | None = None) -> dict[str
             value = _referenced(var.source_expr, inventory)
         env[var.name] = value
     return env
+
+
+_S3_BUCKET = ("Records", "[]", "s3", "bucket", "name")
+
+
+def event_values(fn: Function, inventory: Inventory | None) -> dict[tuple[str, ...], str]:
+    """Parts of the handler's event the function's triggers fix: the bucket of its S3
+    notifications, when they all come from one bucket whose name is known."""
+    if inventory is None:
+        return {}
+    names: set[str | None] = set()
+    for trigger in inventory.triggers_of(fn):
+        if trigger.kind is not TriggerKind.S3 or not trigger.source:
+            continue
+        if trigger.source.startswith("arn:aws:s3:::"):
+            names.add(trigger.source.removeprefix("arn:aws:s3:::").split("/", 1)[0])
+        else:
+            bucket = inventory.lookup(Bucket, trigger.source)
+            names.add(bucket.name if bucket else None)
+    if len(names) != 1 or None in names:
+        return {}
+    return {_S3_BUCKET: str(names.pop())}
 
 
 def where_of(fn: Function) -> Where:

@@ -18,6 +18,7 @@ __all__ = [
     "CollectionVal",
     "Dict",
     "Environ",
+    "Event",
     "FuncRef",
     "HelperVal",
     "Instance",
@@ -142,6 +143,13 @@ class Bound:
 
 
 @dataclass(frozen=True)
+class Event:
+    """The handler's ``event`` or a part of it: ``("Records", "[]", "s3", "bucket", "name")``."""
+
+    path: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ModuleRef:
     name: str
 
@@ -170,6 +178,7 @@ Value = (
     | Boto3
     | Bound
     | Environ
+    | Event
     | Session
     | Client
     | Resource

@@ -35,6 +35,7 @@ from fnguard.code.sdk._values import (
     CollectionVal,
     Dict,
     Environ,
+    Event,
     FuncRef,
     HelperVal,
     Instance,
@@ -136,9 +137,15 @@ def _definitions(tree: ast.Module) -> list[tuple[str, Any_Def | ast.ClassDef]]:
 
 
 class _Walker:
-    def __init__(self, program: Program, environment: Mapping[str, str | None]) -> None:
+    def __init__(
+        self,
+        program: Program,
+        environment: Mapping[str, str | None],
+        event_values: Mapping[tuple[str, ...], str],
+    ) -> None:
         self.program = program
         self.environment = environment
+        self.event_values = event_values
         self.result = Walk()
         self.globals: dict[str, dict[str, Value]] = {}
         self.evaluating: set[str] = set()
@@ -513,7 +520,18 @@ class _Walker:
             return self.env_text(key, None, scope, node)
         if isinstance(base, Dict) and _text(key) is not None:
             return base.get(str(_text(key)))
+        if isinstance(base, Event):
+            index = isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int)
+            return self.event_part(base, "[]" if index else _text(key))
         return UNKNOWN
+
+    def event_part(self, event: Event, key: str | None) -> Value:
+        """A part of the event; known when the function's triggers say what it holds."""
+        if key is None:
+            return UNKNOWN
+        path = (*event.path, key)
+        known = self.event_values.get(path)
+        return Text(known) if known is not None else Event(path)
 
     def env_text(self, key: Value, default: Value | None, scope: _Scope, node: ast.AST) -> Value:
         name = _text(key)
@@ -528,6 +546,8 @@ class _Walker:
 
     def iterate(self, items: Value, scope: _Scope, node: ast.expr) -> Value:
         """The loop variable's value when iterating ``items``."""
+        if isinstance(items, Event):
+            return self.event_part(items, "[]")
         if isinstance(items, CollectionVal):
             model = _resource_model(items.parent)
             coll = model.collections.get(items.name) if model else None
@@ -575,7 +595,7 @@ class _Walker:
                 return attrs[name]
             method = FuncRef(base.module, f"{base.qualname}.{name}")
             return method if method in self.defs else UNKNOWN
-        if isinstance(base, Client | Session | Paginator | Waiter | CollectionVal | Text):
+        if isinstance(base, Client | Session | Paginator | Waiter | CollectionVal | Text | Event):
             return Bound(base, name)
         return UNKNOWN
 
@@ -714,6 +734,8 @@ class _Walker:
             return self._resource_call(obj, name, args, scope, node)
         elif isinstance(obj, CollectionVal):
             return self._record_collection(obj, name, args, scope, node)
+        elif isinstance(obj, Event) and name == "get":
+            return self.event_part(obj, _text(args.get(0, "key")))
         elif isinstance(obj, Environ) and name == "get":
             return self.env_text(args.get(0, "key") or UNKNOWN, args.get(1, "default"), scope, node)
         elif isinstance(obj, Text) and name == "format" and obj.pattern is not None:
@@ -947,6 +969,11 @@ class _Walker:
         for extra in (node.args.vararg, node.args.kwarg):
             if extra is not None:
                 names[extra.arg] = UNKNOWN
+        entry = module.name == self.program.handler_module and (
+            ref.qualname == self.program.handler_function
+        )
+        if entry and args is None and params:
+            names[params[0].arg] = Event()
         scope = _Scope(module, names, function=ref, cls=cls)
         self.exec_block(node.body, scope)
         known = {v for v in scope.returns if v != UNKNOWN}
@@ -1036,9 +1063,17 @@ def _callee_name(node: ast.Name | ast.Attribute) -> str:
     return node.id if isinstance(node, ast.Name) else node.attr
 
 
-def walk_program(program: Program, environment: Mapping[str, str | None]) -> Walk:
-    """Every SDK call the program makes, and what could not be resolved."""
-    walker = _Walker(program, environment)
+def walk_program(
+    program: Program,
+    environment: Mapping[str, str | None],
+    event_values: Mapping[tuple[str, ...], str] | None = None,
+) -> Walk:
+    """Every SDK call the program makes, and what could not be resolved.
+
+    ``event_values`` names parts of the handler's event the function's triggers fix (the
+    bucket of an S3 notification).
+    """
+    walker = _Walker(program, environment, event_values or {})
     try:
         return walker.run()
     except RecursionError:
