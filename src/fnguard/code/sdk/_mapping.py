@@ -17,8 +17,8 @@ from fnguard.code.sdk._values import Dict, Text
 from fnguard.iam._actions import access_level
 
 if TYPE_CHECKING:
+    from fnguard.code.sdk._frames import RawCall
     from fnguard.code.sdk._values import Value
-    from fnguard.code.sdk._walker import RawCall
 
 __all__ = ["Need", "needs_of"]
 

@@ -12,20 +12,12 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fnguard import limits
+from fnguard.code.sdk._frames import Args, Scope, Walk, glob, text_of, unset
 from fnguard.code.sdk._program import Program, SourceModule, resolve_from
-from fnguard.code.sdk._resources import (
-    Param,
-    Request,
-    ResourceModel,
-    boto3_available,
-    service_resources,
-)
-from fnguard.code.sdk._services import service_info
-from fnguard.code.sdk._table import Helper, action_table
+from fnguard.code.sdk._sdk import SdkSemantics, resource_model
 from fnguard.code.sdk._values import (
     UNKNOWN,
     Boto3,
@@ -37,7 +29,6 @@ from fnguard.code.sdk._values import (
     Environ,
     Event,
     FuncRef,
-    HelperVal,
     Instance,
     Meta,
     ModuleRef,
@@ -52,72 +43,17 @@ from fnguard.code.sdk._values import (
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["RawCall", "Walk", "walk_program"]
+__all__ = ["walk_program"]
 
 _MAX_DEPTH = 8  # nested local calls followed with their arguments
 _MAX_CONTEXTS = 32  # argument combinations followed per function
 _MAX_WALKS = 20_000  # function walks per program
-_CREDENTIALS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
 _FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
 _PERCENT_FIELD = re.compile(r"%[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGo]")
-_COLLECTION_CALLS = frozenset({"all", "filter", "limit", "page_size", "pages"})
 _BOTO3 = "boto3"
 _BOTOCORE = "botocore"
 
 Any_Def = ast.FunctionDef | ast.AsyncFunctionDef
-
-
-@dataclass(frozen=True)
-class RawCall:
-    """One API operation the code performs, with the request parameters as far as known."""
-
-    file: str
-    line: int
-    service: str
-    operation: str
-    params: tuple[tuple[str, Value], ...] = ()
-    foreign: bool = False  # made with credentials other than the execution role's
-    region: str | None = None
-    via: str = ""  # "paginator", "waiter", "resource Table.put_item", "upload_file"
-
-
-@dataclass
-class Walk:
-    calls: list[RawCall] = field(default_factory=list)
-    dynamic: list[str] = field(default_factory=list)  # "file:line: why"
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _Scope:
-    module: SourceModule
-    names: dict[str, Value]
-    function: FuncRef | None = None
-    cls: ClassRef | None = None
-    returns: list[Value] = field(default_factory=list)
-    global_names: set[str] = field(default_factory=set)
-
-
-@dataclass(frozen=True)
-class _Args:
-    positional: tuple[Value, ...]
-    keywords: tuple[tuple[str, Value], ...]
-    open_kwargs: bool  # a ``**kwargs`` whose keys are unknown
-
-    def get(self, index: int, name: str) -> Value | None:
-        for key, value in self.keywords:
-            if key == name:
-                return value
-        if 0 <= index < len(self.positional):
-            return self.positional[index]
-        return None
-
-    def kw(self, name: str) -> Value | None:
-        return next((v for k, v in self.keywords if k == name), None)
-
-
-def _text(value: Value | None) -> str | None:
-    return value.pattern if isinstance(value, Text) and value.known else None
 
 
 def _definitions(tree: ast.Module) -> list[tuple[str, Any_Def | ast.ClassDef]]:
@@ -136,17 +72,17 @@ def _definitions(tree: ast.Module) -> list[tuple[str, Any_Def | ast.ClassDef]]:
     return found
 
 
-class _Walker:
+class _Walker(SdkSemantics):
     def __init__(
         self,
         program: Program,
         environment: Mapping[str, str | None],
         event_values: Mapping[tuple[str, ...], str],
     ) -> None:
+        super().__init__()
         self.program = program
         self.environment = environment
         self.event_values = event_values
-        self.result = Walk()
         self.globals: dict[str, dict[str, Value]] = {}
         self.evaluating: set[str] = set()
         self.defs: dict[FuncRef, tuple[SourceModule, Any_Def]] = {}
@@ -156,8 +92,6 @@ class _Walker:
         self.context_only: set[FuncRef] = set()
         self.memo: dict[tuple[FuncRef, bool, tuple[Value, ...]], Value] = {}
         self.stack: list[FuncRef] = []
-        self.seen: set[RawCall] = set()
-        self.recording = True
         self.qualnames: dict[int, str] = {}
         self.walked: set[FuncRef] = set()
         self.contexts: dict[FuncRef, int] = {}
@@ -207,7 +141,7 @@ class _Walker:
         if module is None or name in self.evaluating:
             return names
         self.evaluating.add(name)
-        scope = _Scope(module, names)
+        scope = Scope(module, names)
         self.exec_block(module.tree.body, scope)
         return names
 
@@ -225,7 +159,7 @@ class _Walker:
         attrs: dict[str, Value] = {}
         self.class_attrs[cls] = attrs
         module, node = self.classes[cls]
-        scope = _Scope(module, dict(self.module_globals(module.name)), cls=cls)
+        scope = Scope(module, dict(self.module_globals(module.name)), cls=cls)
         recording, self.recording = self.recording, False
         try:
             for stmt in node.body:
@@ -248,7 +182,7 @@ class _Walker:
         if not fn.args.args:
             return
         me = fn.args.args[0].arg
-        scope = _Scope(module, {me: Instance(cls)}, cls=cls)
+        scope = Scope(module, {me: Instance(cls)}, cls=cls)
         for stmt in ast.walk(fn):
             if not isinstance(stmt, ast.Assign):
                 continue
@@ -264,30 +198,13 @@ class _Walker:
 
     # ------------------------------------------------------------------ recording
 
-    def record(self, call: RawCall) -> None:
-        if self.recording and call not in self.seen:
-            self.seen.add(call)
-            self.result.calls.append(call)
-
-    def dynamic(self, scope: _Scope, node: ast.AST, why: str) -> None:
-        if self.recording:
-            entry = f"{scope.module.file}:{getattr(node, 'lineno', 0)}: {why}"
-            if entry not in self.result.dynamic:
-                self.result.dynamic.append(entry)
-
-    def note(self, scope: _Scope, node: ast.AST, text: str) -> None:
-        if self.recording:
-            entry = f"{scope.module.file}:{getattr(node, 'lineno', 0)}: {text}"
-            if entry not in self.result.notes:
-                self.result.notes.append(entry)
-
     # ------------------------------------------------------------------ statements
 
-    def exec_block(self, body: list[ast.stmt], scope: _Scope) -> None:
+    def exec_block(self, body: list[ast.stmt], scope: Scope) -> None:
         for stmt in body:
             self.exec_stmt(stmt, scope)
 
-    def exec_stmt(self, stmt: ast.stmt, scope: _Scope) -> None:
+    def exec_stmt(self, stmt: ast.stmt, scope: Scope) -> None:
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
             self._define(stmt, scope)
         elif isinstance(stmt, ast.ClassDef):
@@ -334,7 +251,7 @@ class _Walker:
             for case in getattr(stmt, "cases", []):
                 self.exec_block(case.body, scope)
 
-    def _define(self, node: Any_Def, scope: _Scope) -> None:
+    def _define(self, node: Any_Def, scope: Scope) -> None:
         qual = self.qualnames.get(id(node))
         if qual is None:
             scope.names[node.name] = UNKNOWN
@@ -346,7 +263,7 @@ class _Walker:
         if scope.function is not None:
             self.closures[ref] = dict(scope.names)
 
-    def bind(self, target: ast.expr, value: Value, scope: _Scope, source: ast.expr | None) -> None:
+    def bind(self, target: ast.expr, value: Value, scope: Scope, source: ast.expr | None) -> None:
         if isinstance(target, ast.Name):
             scope.names[target.id] = value
             if target.id in scope.global_names:
@@ -364,7 +281,7 @@ class _Walker:
             self.eval(target.value, scope)
             self.eval(target.slice, scope)
 
-    def import_names(self, stmt: ast.Import | ast.ImportFrom, scope: _Scope) -> None:
+    def import_names(self, stmt: ast.Import | ast.ImportFrom, scope: Scope) -> None:
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 top = alias.name.split(".")[0]
@@ -411,12 +328,12 @@ class _Walker:
 
     # ------------------------------------------------------------------ expressions
 
-    def lookup(self, name: str, scope: _Scope) -> Value:
+    def lookup(self, name: str, scope: Scope) -> Value:
         if name in scope.names:
             return scope.names[name]
         return self.module_globals(scope.module.name).get(name, UNKNOWN)
 
-    def eval(self, node: ast.expr | None, scope: _Scope) -> Value:
+    def eval(self, node: ast.expr | None, scope: Scope) -> Value:
         if node is None:
             return UNKNOWN
         if self.depth >= self.max_depth:
@@ -428,7 +345,7 @@ class _Walker:
         finally:
             self.depth -= 1
 
-    def _eval(self, node: ast.expr, scope: _Scope) -> Value:
+    def _eval(self, node: ast.expr, scope: Scope) -> Value:
         if isinstance(node, ast.Constant):
             return Text(node.value) if isinstance(node.value, str) else UNKNOWN
         if isinstance(node, ast.Name):
@@ -441,7 +358,7 @@ class _Walker:
             items: list[tuple[str, Value]] = []
             for key, item in zip(node.keys, node.values, strict=True):
                 evaluated = self.eval(item, scope)
-                name = _text(self.eval(key, scope)) if key is not None else None
+                name = text_of(self.eval(key, scope)) if key is not None else None
                 if name is not None:
                     items.append((name, evaluated))
             return Dict(tuple(items))
@@ -452,7 +369,7 @@ class _Walker:
         if isinstance(node, ast.Call):
             return self.call(node, scope)
         if isinstance(node, ast.Lambda):
-            inner = _Scope(scope.module, dict(scope.names), scope.function, scope.cls)
+            inner = Scope(scope.module, dict(scope.names), scope.function, scope.cls)
             self.eval(node.body, inner)
             return UNKNOWN
         if isinstance(node, ast.IfExp):
@@ -476,9 +393,9 @@ class _Walker:
         return UNKNOWN
 
     def _comprehension(
-        self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp, scope: _Scope
+        self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp, scope: Scope
     ) -> Value:
-        inner = _Scope(scope.module, dict(scope.names), scope.function, scope.cls)
+        inner = Scope(scope.module, dict(scope.names), scope.function, scope.cls)
         for gen in node.generators:
             items = self.eval(gen.iter, inner)
             self.bind(gen.target, self.iterate(items, inner, gen.iter), inner, None)
@@ -491,38 +408,38 @@ class _Walker:
             self.eval(node.elt, inner)
         return UNKNOWN
 
-    def _fstring(self, node: ast.JoinedStr, scope: _Scope) -> Value:
+    def _fstring(self, node: ast.JoinedStr, scope: Scope) -> Value:
         parts: list[str] = []
-        unset: list[str] = []
+        unknown: list[str] = []
         for value in node.values:
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
                 parts.append(value.value)
             elif isinstance(value, ast.FormattedValue):
                 inner = self.eval(value.value, scope)
-                parts.append(_text(inner) or "*")
-                unset.extend(_unset(inner))
-        return _glob("".join(parts), unset)
+                parts.append(text_of(inner) or "*")
+                unknown.extend(unset(inner))
+        return glob("".join(parts), unknown)
 
-    def _binop(self, node: ast.BinOp, scope: _Scope) -> Value:
+    def _binop(self, node: ast.BinOp, scope: Scope) -> Value:
         left = self.eval(node.left, scope)
         right = self.eval(node.right, scope)
         if isinstance(node.op, ast.Add) and (isinstance(left, Text) or isinstance(right, Text)):
-            joined = (_text(left) or "*") + (_text(right) or "*")
-            return _glob(joined, [*_unset(left), *_unset(right)])
+            joined = (text_of(left) or "*") + (text_of(right) or "*")
+            return glob(joined, [*unset(left), *unset(right)])
         if isinstance(node.op, ast.Mod) and isinstance(left, Text) and left.pattern is not None:
-            return _glob(_PERCENT_FIELD.sub("*", left.pattern), _unset(right))
+            return glob(_PERCENT_FIELD.sub("*", left.pattern), unset(right))
         return UNKNOWN
 
-    def _subscript(self, node: ast.Subscript, scope: _Scope) -> Value:
+    def _subscript(self, node: ast.Subscript, scope: Scope) -> Value:
         base = self.eval(node.value, scope)
         key = self.eval(node.slice, scope)
         if isinstance(base, Environ) and not base.is_os:
             return self.env_text(key, None, scope, node)
-        if isinstance(base, Dict) and _text(key) is not None:
-            return base.get(str(_text(key)))
+        if isinstance(base, Dict) and text_of(key) is not None:
+            return base.get(str(text_of(key)))
         if isinstance(base, Event):
             index = isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int)
-            return self.event_part(base, "[]" if index else _text(key))
+            return self.event_part(base, "[]" if index else text_of(key))
         return UNKNOWN
 
     def event_part(self, event: Event, key: str | None) -> Value:
@@ -533,8 +450,8 @@ class _Walker:
         known = self.event_values.get(path)
         return Text(known) if known is not None else Event(path)
 
-    def env_text(self, key: Value, default: Value | None, scope: _Scope, node: ast.AST) -> Value:
-        name = _text(key)
+    def env_text(self, key: Value, default: Value | None, scope: Scope, node: ast.AST) -> Value:
+        name = text_of(key)
         if name is None or "*" in name:
             return Text(None)
         if name in self.environment:
@@ -544,21 +461,21 @@ class _Walker:
             return default
         return Text(None, (name,))
 
-    def iterate(self, items: Value, scope: _Scope, node: ast.expr) -> Value:
+    def iterate(self, items: Value, scope: Scope, node: ast.expr) -> Value:
         """The loop variable's value when iterating ``items``."""
         if isinstance(items, Event):
             return self.event_part(items, "[]")
         if isinstance(items, CollectionVal):
-            model = _resource_model(items.parent)
+            model = resource_model(items.parent)
             coll = model.collections.get(items.name) if model else None
             if coll is not None:
-                self._record_collection(items, "all", _Args((), (), False), scope, node)
+                self._record_collection(items, "all", Args((), (), False), scope, node)
                 return self._sub_resource(items.parent, coll.item.type, coll.item.identifiers, None)
         return UNKNOWN
 
     # ------------------------------------------------------------------ attributes
 
-    def attribute(self, base: Value, name: str, scope: _Scope, node: ast.AST) -> Value:
+    def attribute(self, base: Value, name: str, scope: Scope, node: ast.AST) -> Value:
         if isinstance(base, ModuleRef):
             return self.global_value(base.name, name)
         if isinstance(base, Boto3) and base.botocore:
@@ -599,37 +516,9 @@ class _Walker:
             return Bound(base, name)
         return UNKNOWN
 
-    def _resource_attribute(self, res: Resource, name: str, scope: _Scope, node: ast.AST) -> Value:
-        if name == "meta":
-            return Meta(res)
-        model = _resource_model(res)
-        if model is None:
-            return UNKNOWN
-        if name in model.collections:
-            return CollectionVal(res, name)
-        ident = next((i for i in model.identifiers if _snake(i) == name), None)
-        if ident is not None:
-            return res.ident(ident)
-        if name in model.actions or name in model.has or name in model.waiters:
-            return Bound(res, name)
-        models = service_resources(res.service)
-        if not res.type and models is not None and name in models.types:
-            return Bound(res, name)
-        if name in ("load", "reload") or (service_helper(res, name) is not None):
-            return Bound(res, name)
-        info = service_info(res.service)
-        if (
-            model.load is not None
-            and model.shape
-            and info
-            and name in info.shape_members(model.shape)
-        ):
-            self._record_request(res, model.load, _Args((), (), False), scope, node, "load")
-        return UNKNOWN
-
     # ------------------------------------------------------------------ calls
 
-    def _args(self, node: ast.Call, scope: _Scope) -> _Args:
+    def _args(self, node: ast.Call, scope: Scope) -> Args:
         positional: list[Value] = []
         keywords: list[tuple[str, Value]] = []
         open_kwargs = False
@@ -644,9 +533,9 @@ class _Walker:
                 keywords.extend(value.items)
             else:
                 open_kwargs = True
-        return _Args(tuple(positional), tuple(keywords), open_kwargs)
+        return Args(tuple(positional), tuple(keywords), open_kwargs)
 
-    def call(self, node: ast.Call, scope: _Scope) -> Value:
+    def call(self, node: ast.Call, scope: Scope) -> Value:
         func = self.eval(node.func, scope)
         args = self._args(node, scope)
         if isinstance(func, Bound):
@@ -671,9 +560,9 @@ class _Walker:
             return self._getattr(args, scope, node)
         return UNKNOWN
 
-    def _getattr(self, args: _Args, scope: _Scope, node: ast.Call) -> Value:
+    def _getattr(self, args: Args, scope: Scope, node: ast.Call) -> Value:
         target = args.positional[0]
-        name = _text(args.positional[1]) if len(args.positional) > 1 else None
+        name = text_of(args.positional[1]) if len(args.positional) > 1 else None
         sdk = isinstance(target, Client | Resource | Session | Meta | CollectionVal | Boto3)
         if not sdk:
             return UNKNOWN
@@ -682,41 +571,7 @@ class _Walker:
             return UNKNOWN
         return self.attribute(target, name, scope, node)
 
-    def _boto3_factory(
-        self, kind: str, session: Session, args: _Args, scope: _Scope, node: ast.AST
-    ) -> Value:
-        foreign = session.foreign or any(args.kw(k) is not None for k in _CREDENTIALS)
-        region = _text(args.kw("region_name")) or session.region
-        if kind == "Session":
-            # Session(aws_access_key_id, aws_secret_access_key, aws_session_token, region_name)
-            foreign = foreign or any(args.get(i, k) is not None for i, k in enumerate(_CREDENTIALS))
-            return Session(foreign, _text(args.get(3, "region_name")) or region)
-        raw = args.get(0, "service_name")
-        service = _text(raw)
-        if service is None:
-            self.dynamic(
-                scope, node, f"boto3 {kind}() with a service name the analysis cannot read"
-            )
-            return UNKNOWN
-        if service_info(service) is None:
-            self.note(scope, node, f"{service!r} is not an AWS service botocore knows")
-            return UNKNOWN
-        if kind == "client":
-            return Client(service, foreign, region)
-        if not boto3_available():
-            self.dynamic(
-                scope,
-                node,
-                f"boto3.resource({service!r}): boto3 is not installed here, "
-                "so its resource model cannot be read",
-            )
-            return UNKNOWN
-        if service_resources(service) is None:
-            self.note(scope, node, f"boto3 has no resource model for {service!r}")
-            return UNKNOWN
-        return Resource(service, "", (), foreign, region)
-
-    def _call_bound(self, func: Bound, args: _Args, scope: _Scope, node: ast.Call) -> Value:
+    def _call_bound(self, func: Bound, args: Args, scope: Scope, node: ast.Call) -> Value:
         obj, name = func.obj, func.name
         if isinstance(obj, Session):
             if name in ("client", "resource"):
@@ -735,183 +590,19 @@ class _Walker:
         elif isinstance(obj, CollectionVal):
             return self._record_collection(obj, name, args, scope, node)
         elif isinstance(obj, Event) and name == "get":
-            return self.event_part(obj, _text(args.get(0, "key")))
+            return self.event_part(obj, text_of(args.get(0, "key")))
         elif isinstance(obj, Environ) and name == "get":
             return self.env_text(args.get(0, "key") or UNKNOWN, args.get(1, "default"), scope, node)
         elif isinstance(obj, Text) and name == "format" and obj.pattern is not None:
-            return _glob(_FORMAT_FIELD.sub("*", obj.pattern), obj.unset)
+            return glob(_FORMAT_FIELD.sub("*", obj.pattern), obj.unset)
         elif isinstance(obj, Instance):
             method = FuncRef(obj.cls.module, f"{obj.cls.qualname}.{name}")
             return self.call_function(method, args, obj)
         return UNKNOWN
 
-    def _client_call(
-        self, client: Client, name: str, args: _Args, scope: _Scope, node: ast.Call
-    ) -> Value:
-        info = service_info(client.service)
-        if info is None:
-            return UNKNOWN
-        if name in info.operations:
-            self._record(client, info.operations[name], args.keywords, scope, node, "")
-            return UNKNOWN
-        if name in ("get_paginator", "get_waiter"):
-            wanted = _text(
-                args.get(0, "operation_name" if name == "get_paginator" else "waiter_name")
-            )
-            if wanted is None:
-                self.dynamic(scope, node, f"{client.service}.{name}() with a computed name")
-                return UNKNOWN
-            if name == "get_paginator":
-                op = info.operations.get(wanted)
-                return Paginator(client, op) if op else UNKNOWN
-            waiter = next((o for w, o in info.waiters.items() if _snake(w) == wanted), None)
-            return Waiter(client, waiter) if waiter else UNKNOWN
-        if name == "generate_presigned_url":
-            method = _text(args.get(0, "ClientMethod"))
-            if method is None or method not in info.operations:
-                self.dynamic(
-                    scope, node, "generate_presigned_url() for a method the analysis cannot read"
-                )
-                return Text(None)
-            params = args.get(1, "Params")
-            keywords = params.items if isinstance(params, Dict) else ()
-            self._record(client, info.operations[method], keywords, scope, node, "presigned URL")
-            return Text(None)
-        helper = action_table().helpers.get((client.service, "client", name))
-        if helper is not None:
-            keywords = _positional_params(helper.params, args)
-            for op in helper.operations:
-                self._record(client, op, keywords, scope, node, name)
-            return UNKNOWN
-        if name not in ("close", "can_paginate", "meta", "exceptions"):
-            self.note(
-                scope, node, f"{client.service}.{name}() is not an operation of {client.service}"
-            )
-        return UNKNOWN
-
-    def _resource_call(
-        self, res: Resource, name: str, args: _Args, scope: _Scope, node: ast.Call
-    ) -> Value:
-        model = _resource_model(res)
-        if model is None:
-            return UNKNOWN
-        if name in model.actions:
-            self._record_request(res, model.actions[name], args, scope, node, name)
-            return UNKNOWN
-        if name in model.has:
-            sub = model.has[name]
-            return self._sub_resource(res, sub.type, sub.identifiers, args)
-        models = service_resources(res.service)
-        if not res.type and models is not None and name in models.types:
-            # boto3 offers every resource type on the service resource: s3.Object(b, k).
-            inputs = tuple(Param(i, "input") for i in models.types[name].identifiers)
-            return self._sub_resource(res, name, inputs, args)
-        if name in model.waiters:
-            req = model.waiters[name]
-            info = service_info(res.service)
-            op = info.waiters.get(req.operation) if info else None
-            if op:
-                self._record_request(res, Request(op, req.params), args, scope, node, "waiter")
-            return UNKNOWN
-        if name in ("load", "reload") and model.load is not None:
-            self._record_request(res, model.load, args, scope, node, name)
-            return UNKNOWN
-        helper = service_helper(res, name)
-        if helper is not None:
-            ids = _identifier_params(res, model)
-            keywords = ids + _positional_params(helper.params, args)
-            client = Client(res.service, res.foreign, res.region)
-            for op in helper.operations:
-                self._record(client, op, keywords, scope, node, name)
-            return HelperVal(res, helper.operations)
-        return UNKNOWN
-
-    def _sub_resource(
-        self, parent: Resource, type_name: str, identifiers: tuple[Param, ...], args: _Args | None
-    ) -> Resource:
-        ids: list[tuple[str, Text]] = []
-        position = 0
-        for param in identifiers:
-            if param.source == "identifier":
-                value: Value = parent.ident(param.name)
-            elif param.source == "input" and args is not None:
-                value = args.get(position, _snake(param.target)) or UNKNOWN
-                position += 1
-            else:
-                value = UNKNOWN
-            ids.append((param.target, value if isinstance(value, Text) else Text(None)))
-        return Resource(parent.service, type_name, tuple(ids), parent.foreign, parent.region)
-
-    def _record_collection(
-        self, coll: CollectionVal, name: str, args: _Args, scope: _Scope, node: ast.AST
-    ) -> Value:
-        model = _resource_model(coll.parent)
-        spec = model.collections.get(coll.name) if model else None
-        if spec is None or model is None:
-            return UNKNOWN
-        if name in _COLLECTION_CALLS:
-            self._record_request(
-                coll.parent, spec.request, args, scope, node, f"{coll.name}.{name}"
-            )
-            return coll
-        item = _resource_model(Resource(coll.parent.service, spec.item.type))
-        if item is not None and name in item.batch_actions:
-            self._record_request(coll.parent, spec.request, args, scope, node, f"{coll.name}")
-            batch = item.batch_actions[name]
-            member = self._sub_resource(coll.parent, spec.item.type, spec.item.identifiers, None)
-            self._record_request(
-                member, batch, _Args((), (), False), scope, node, f"{coll.name}.{name}"
-            )
-        return UNKNOWN
-
-    def _record_request(
-        self, res: Resource, request: Request, args: _Args, scope: _Scope, node: ast.AST, via: str
-    ) -> None:
-        keywords: list[tuple[str, Value]] = []
-        for param in request.params:
-            if "." in param.target or "[" in param.target:
-                continue
-            if param.source == "identifier":
-                keywords.append((param.target, res.ident(param.name)))
-            elif param.source in ("string", "integer", "boolean"):
-                keywords.append((param.target, Text(param.name)))
-        keywords.extend(args.keywords)
-        label = f"resource {res.type or res.service}.{via}"
-        self._record(
-            Client(res.service, res.foreign, res.region),
-            request.operation,
-            tuple(keywords),
-            scope,
-            node,
-            label,
-        )
-
-    def _record(
-        self,
-        client: Client,
-        operation: str,
-        keywords: tuple[tuple[str, Value], ...] | list[tuple[str, Value]],
-        scope: _Scope,
-        node: ast.AST,
-        via: str,
-    ) -> None:
-        params = tuple((k, v) for k, v in keywords if isinstance(v, Text | Dict))
-        self.record(
-            RawCall(
-                scope.module.file,
-                getattr(node, "lineno", 0),
-                client.service,
-                operation,
-                params,
-                client.foreign,
-                client.region,
-                via,
-            )
-        )
-
     # ------------------------------------------------------------------ local functions
 
-    def call_function(self, ref: FuncRef, args: _Args, self_value: Value | None) -> Value:
+    def call_function(self, ref: FuncRef, args: Args, self_value: Value | None) -> Value:
         found = self.defs.get(ref)
         if found is None:
             return UNKNOWN
@@ -930,10 +621,10 @@ class _Walker:
             module = self.defs[ref][0]
             if self.walks >= _MAX_WALKS:
                 why = f"analysis budget of {_MAX_WALKS} function walks reached"
-                self.dynamic(_Scope(module, {}), found[1], why)
+                self.dynamic(Scope(module, {}), found[1], why)
             else:
                 self.note(
-                    _Scope(module, {}),
+                    Scope(module, {}),
                     found[1],
                     f"{ref.qualname}() called with more than {_MAX_CONTEXTS} different "
                     "arguments: resources of further calls are not followed",
@@ -950,7 +641,7 @@ class _Walker:
         self.memo[key] = value
         return value
 
-    def run_function(self, ref: FuncRef, args: _Args | None, self_value: Value | None) -> Value:
+    def run_function(self, ref: FuncRef, args: Args | None, self_value: Value | None) -> Value:
         self.walks += 1
         module, node = self.defs[ref]
         names: dict[str, Value] = dict(self.closures.get(ref, {}))
@@ -974,7 +665,7 @@ class _Walker:
         )
         if entry and args is None and params:
             names[params[0].arg] = Event()
-        scope = _Scope(module, names, function=ref, cls=cls)
+        scope = Scope(module, names, function=ref, cls=cls)
         self.exec_block(node.body, scope)
         known = {v for v in scope.returns if v != UNKNOWN}
         return known.pop() if len(known) == 1 else UNKNOWN
@@ -1011,52 +702,12 @@ def _default(node: Any_Def, param: ast.arg, walker: _Walker, module: SourceModul
     defaults = node.args.defaults
     index = params.index(param) - (len(params) - len(defaults))
     if 0 <= index < len(defaults):
-        return walker.eval(
-            defaults[index], _Scope(module, dict(walker.module_globals(module.name)))
-        )
+        return walker.eval(defaults[index], Scope(module, dict(walker.module_globals(module.name))))
     return UNKNOWN
 
 
 def _is_static(node: Any_Def) -> bool:
     return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)
-
-
-def _positional_params(names: tuple[str, ...], args: _Args) -> tuple[tuple[str, Value], ...]:
-    out = [(name, args.get(index, name)) for index, name in enumerate(names)]
-    return tuple((k, v) for k, v in out if v is not None)
-
-
-def _identifier_params(res: Resource, model: ResourceModel) -> tuple[tuple[str, Value], ...]:
-    """The request parameters a resource's identifiers fill (from its load request)."""
-    if model.load is None:
-        return ()
-    return tuple(
-        (p.target, res.ident(p.name)) for p in model.load.params if p.source == "identifier"
-    )
-
-
-def service_helper(res: Resource, name: str) -> Helper | None:
-    return action_table().helpers.get((res.service, res.type, name))
-
-
-def _resource_model(res: Resource) -> ResourceModel | None:
-    models = service_resources(res.service)
-    return models.types.get(res.type) if models else None
-
-
-def _snake(name: str) -> str:
-    from botocore import xform_name
-
-    return str(xform_name(name))
-
-
-def _unset(value: Value) -> tuple[str, ...]:
-    return value.unset if isinstance(value, Text) else ()
-
-
-def _glob(pattern: str, unset: list[str] | tuple[str, ...] = ()) -> Text:
-    collapsed = re.sub(r"\*+", "*", pattern)
-    return Text(collapsed if collapsed.strip("*") else None, tuple(dict.fromkeys(unset)))
 
 
 def _callee_name(node: ast.Name | ast.Attribute) -> str:
