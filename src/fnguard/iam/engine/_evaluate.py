@@ -52,7 +52,8 @@ class Outcome(StrEnum):
 class PolicySet:
     """Every policy that takes part in one decision. Empty ``scps``/``rcps``/``session``
     and a ``None`` boundary mean "not in play" (not "deny everything"). The SCPs (and RCPs)
-    given are one level of the organisation: any of them allowing is enough."""
+    given are one level of the organisation: any of them allowing is enough.
+    ``scp_levels`` adds the levels above (root, each OU): every level must allow."""
 
     identity: tuple[Policy, ...] = ()
     resource: Policy | None = None
@@ -60,6 +61,11 @@ class PolicySet:
     scps: tuple[Policy, ...] = ()
     rcps: tuple[Policy, ...] = ()
     session: tuple[Policy, ...] = ()
+    scp_levels: tuple[tuple[Policy, ...], ...] = ()
+
+    @property
+    def all_scps(self) -> tuple[Policy, ...]:
+        return (*self.scps, *(p for level in self.scp_levels for p in level))
 
 
 @dataclass(frozen=True)
@@ -339,14 +345,14 @@ def _decide(
         owner == caller.account
         and caller.kind is not CallerKind.ACCOUNT
         and not (policies.resource or policies.boundary or policies.session)
-        and not (policies.scps or rcps)
+        and not (policies.scps or policies.scp_levels or rcps)
         and caller.has_identity
     ):
         return _identity_only(scope, policies.identity, assumptions)
     is_service = not caller.has_identity
     resource = (policies.resource,) if policies.resource else ()
     caller_side = () if is_service else policies.identity
-    limits = () if is_service else (*policies.scps, *policies.session)
+    limits = () if is_service else (*policies.all_scps, *policies.session)
     boundary = (policies.boundary,) if policies.boundary and not is_service else ()
     everything = (*caller_side, *resource, *boundary, *limits, *rcps)
 
@@ -359,10 +365,15 @@ def _decide(
     rcp_gate = _tri(rcp) if rcps else True
     if rcp_gate is False:
         return Decision(Outcome.IMPLICIT_DENY, reason="no resource control policy allows")
-    scp = _matching(policies.scps, scope, Effect.ALLOW, assumptions)
-    scp_gate = _tri(scp) if policies.scps and not is_service else True
+    scp_gate: _Tri = True
+    if not is_service:
+        levels = [lvl for lvl in (policies.scps, *policies.scp_levels) if lvl]
+        scp_gate = _and(*(_tri(_matching(lvl, scope, Effect.ALLOW, assumptions)) for lvl in levels))
     if scp_gate is False:
-        return Decision(Outcome.IMPLICIT_DENY, reason="no service control policy allows")
+        return Decision(
+            Outcome.IMPLICIT_DENY,
+            reason="no service control policy allows (at some level of the organisation)",
+        )
     gates = _and(rcp_gate, scp_gate)
     granted = _matching(resource, scope, Effect.ALLOW, assumptions)
     if is_service:
