@@ -39,6 +39,7 @@ __all__ = [
     "guard_limits",
     "open_artifact",
     "sha256_file",
+    "source_tree",
 ]
 
 _CHUNK = 1024 * 1024
@@ -193,12 +194,35 @@ def guard_limits(entries: Iterable[Entry], problems: list[Problem], what: str) -
 
 
 class _Folder:
-    """A folder read as a package: links are listed, never followed; fifos never opened."""
+    """A folder read as a package source; fifos never opened.
 
-    def __init__(self, path: Path) -> None:
+    Links are listed, not followed, unless ``follow_within`` is given: then a link whose
+    target resolves inside that folder (the scanned tree) is read as what it points to, as a
+    packager copying the folder would (each real folder at most once: no loops). A link out
+    of the tree stays a link (PKG005 reports it).
+    """
+
+    def __init__(self, path: Path, follow_within: Path | None = None) -> None:
         self.path = path
         self.kind = ArtifactKind.FOLDER
         self.problems: list[Problem] = []
+        self._within = follow_within.resolve() if follow_within is not None else None
+        self._visited: set[str] = {os.path.realpath(path)}  # a link back to the root: not again
+        self._real = ""
+
+    def _followed(self, link: str) -> os.stat_result | None:
+        """What a link stands for (its target's stat, real path in ``_real``) if followable."""
+        if self._within is None:
+            return None
+        real = os.path.realpath(link)
+        if not (real == str(self._within) or real.startswith(f"{self._within}/")):
+            return None
+        try:
+            info = os.stat(real)  # noqa: PTH116 - a plain string path, as scandir gives
+        except OSError:
+            return None
+        self._real = real
+        return info
 
     def _scan(self, folder: str, prefix: str) -> Iterator[tuple[Member, str]]:
         try:
@@ -218,6 +242,15 @@ class _Folder:
             if stat.S_ISDIR(info.st_mode):
                 yield from self._scan(item.path, name + "/")
             elif stat.S_ISLNK(info.st_mode):
+                followed = self._followed(item.path)
+                if followed is not None and stat.S_ISDIR(followed.st_mode):
+                    if self._real not in self._visited:
+                        self._visited.add(self._real)
+                        yield from self._scan(self._real, name + "/")
+                    continue
+                if followed is not None and stat.S_ISREG(followed.st_mode):
+                    yield Member(name, followed.st_size, followed.st_mode), self._real
+                    continue
                 try:
                     target = os.readlink(item.path)  # noqa: PTH115 - a DirEntry path
                 except OSError as exc:
@@ -247,8 +280,11 @@ class _Folder:
             raise InputError(str(self.path), 0, f"member name {name!r} leaves the folder")
         target = self.path / name
         try:
-            info = target.lstat()
-            inside = target.resolve().is_relative_to(self.path.resolve())
+            info = target.lstat() if self._within is None else target.stat()
+            resolved = target.resolve()
+            inside = resolved.is_relative_to(self.path.resolve()) or (
+                self._within is not None and resolved.is_relative_to(self._within)
+            )
             if not stat.S_ISREG(info.st_mode) or not inside:
                 raise InputError(str(target), 0, "not a regular file (links are not followed)")
             with target.open("rb") as handle:
@@ -339,8 +375,28 @@ def _zip_damage(path: Path, exc: BaseException) -> str:
     return f"expected a zip archive ({exc})"
 
 
-def open_artifact(path: Path) -> Artifact:
-    """Open a folder, a zip, or a container image (OCI layout folder, OCI or docker-save tar)."""
+def source_tree(root: Path | None) -> Path | None:
+    """The tree whose links a folder package may follow: the repository holding ``root``.
+
+    A repository under review links between its own folders (a service's ``src`` pointing at
+    shared code); links out of it are not followed. Without a ``.git`` above, the scanned
+    folder itself is the tree.
+    """
+    if root is None:
+        return None
+    start = root.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def open_artifact(path: Path, follow_within: Path | None = None) -> Artifact:
+    """Open a folder, a zip, or a container image (OCI layout folder, OCI or docker-save tar).
+
+    ``follow_within`` (the scanned tree) lets a folder's links that stay inside it be read as
+    what they point to; archives keep their links as links whatever it says.
+    """
     from fnguard.collect.package import _image  # images: the package collector's reader
 
     try:
@@ -352,7 +408,7 @@ def open_artifact(path: Path) -> Artifact:
     if stat.S_ISDIR(info.st_mode):
         if _image.is_oci_layout(path):
             return _image.open_image(path)
-        return _Folder(path)
+        return _Folder(path, follow_within)
     try:
         with path.open("rb") as handle:
             head = handle.read(512)

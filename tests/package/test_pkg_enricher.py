@@ -149,7 +149,7 @@ def test_folder_fallback_from_source_dir_and_missing_artifact_gap(tmp_path: Path
     assert package.sha256_hex is None and package.compressed_size is None
     assert package.file_count == 1 and package.uncompressed_size == 6
     [gap] = out.gaps
-    assert gap.resource == missing.address and gap.field == "package"
+    assert gap.resource == missing.address and gap.field == "package-source"
     assert "build/b.zip" in gap.reason and gap.location == missing.location
 
 
@@ -199,7 +199,7 @@ def test_missing_layer_and_unused_layer(tmp_path: Path) -> None:
     [package] = out.packages
     assert package.path == "spare.zip" and package.functions == () and package.is_layer
     [gap] = out.gaps
-    assert (gap.resource, gap.field) == ("F", "package") and "layer L1" in gap.reason
+    assert (gap.resource, gap.field) == ("F", "package-source") and "layer L1" in gap.reason
 
 
 def test_corrupt_and_truncated_zips_are_packages_with_errors(tmp_path: Path) -> None:

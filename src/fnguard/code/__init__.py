@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fnguard import limits
-from fnguard.artifact import open_artifact
+from fnguard.artifact import open_artifact, source_tree
 from fnguard.code._guard import GuardCover, guard_cover, merge_cover, policy_cover
 from fnguard.code._interface import Analyser, CodeFacts, member_location
 from fnguard.collect._interface import Enricher
@@ -173,7 +173,7 @@ class CodeEnricher(Enricher):
             if not path.exists():
                 continue  # not built or not checked out: the package stage reports it once
             try:
-                artifact = open_artifact(path)
+                artifact = open_artifact(path, follow_within=source_tree(root))
             except InputError as exc:
                 gap = CollectionGap(Location(str(path)), str(exc), fn.address, "code")
                 facts.append(CodeFacts(gaps=(gap,)))

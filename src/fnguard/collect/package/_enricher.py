@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fnguard.artifact import open_artifact, sha256_file
+from fnguard.artifact import open_artifact, sha256_file, source_tree
 from fnguard.collect._interface import Enricher
 from fnguard.collect.package._content import default_inspector
 from fnguard.collect.package._locate import locate
@@ -39,7 +39,7 @@ def _kind_guess(path: Path) -> ArtifactKind:
 
 
 def read_package(
-    target: Target, inspector: ContentInspector | None
+    target: Target, inspector: ContentInspector | None, root: Path | None = None
 ) -> tuple[Package | None, list[CollectionGap]]:
     """The ``Package`` for one artifact, and the gaps met while reading it."""
     address = f"package:{target.shown}"
@@ -51,7 +51,7 @@ def read_package(
         gaps = [CollectionGap(target.location, reason, fn, "package") for fn in target.functions]
         return None, gaps or [CollectionGap(target.location, reason, address, "package")]
     try:
-        artifact = open_artifact(target.path)
+        artifact = open_artifact(target.path, follow_within=source_tree(root))
     except InputError as exc:
         broken = Package(
             address=address,
@@ -126,7 +126,7 @@ class PackageEnricher(Enricher):
         targets, gaps = locate(inventory, root)
         packages: list[Package] = []
         for target in targets:
-            package, found = read_package(target, inspector)
+            package, found = read_package(target, inspector, root)
             gaps.extend(found)
             if package is not None:
                 packages.append(package)

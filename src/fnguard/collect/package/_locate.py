@@ -21,7 +21,9 @@ from fnguard.model import CollectionGap, Layer, PackageType
 if TYPE_CHECKING:
     from fnguard.model import Function, Inventory, Location, PackageRef
 
-__all__ = ["Target", "locate"]
+__all__ = ["MISSING_FIELD", "Target", "locate"]
+
+MISSING_FIELD = "package-source"
 
 # Transports (skopeo / containers-image names) that say "this image is a local archive".
 _TRANSPORTS = ("docker-archive:", "oci-archive:", "oci:")
@@ -152,13 +154,18 @@ class _Locator:
             target.functions.append(function)
 
     def _missing(self, tried: list[str], what: str, where: Location, resource: str) -> None:
+        """Not built, or not checked out: listed once, and the package rules leave it be.
+
+        ``field="package-source"``, not ``"package"``: an artifact that is simply absent is
+        not one that failed to read, so the rules do not restate it as an unknown each.
+        """
         looked = ", ".join(dict.fromkeys(tried))
         self.gaps.append(
             CollectionGap(
                 where,
-                f"{what} not found (looked for {looked}); package rules cannot check it",
+                f"{what} not found (looked for {looked}); build it to have it checked",
                 resource=resource,
-                field="package",
+                field=MISSING_FIELD,
             )
         )
 

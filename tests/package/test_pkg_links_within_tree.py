@@ -1,0 +1,54 @@
+"""Folder packages are sources: links inside the scanned tree are read as what they point to."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from fnguard.artifact import open_artifact, source_tree
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def _tree(tmp_path: Path) -> Path:
+    shared = tmp_path / "shared" / "src"
+    shared.mkdir(parents=True)
+    (shared / "handler.py").write_text("def handler(event, context):\n    return 1\n")
+    service = tmp_path / "service"
+    service.mkdir()
+    (service / "src").symlink_to("../shared/src")
+    (service / "loop").symlink_to(".")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir(exist_ok=True)
+    (outside / "secret.txt").write_text("not yours")
+    (service / "away").symlink_to(outside)
+    return service
+
+
+def test_links_inside_the_tree_are_followed_once_and_links_out_stay_links(
+    tmp_path: Path,
+) -> None:
+    service = _tree(tmp_path)
+    artifact = open_artifact(service, follow_within=tmp_path)
+    members = {m.name: m for m in artifact.members()}
+    assert "src/handler.py" in members and not members["src/handler.py"].is_link
+    assert artifact.read("src/handler.py").startswith(b"def handler")
+    assert members["away"].is_link  # out of the tree: listed, never read through
+    assert not any(name.startswith("away/") for name in members)
+    assert sum(name.endswith("handler.py") for name in members) <= 2  # the loop ends
+
+
+def test_without_a_tree_nothing_is_followed(tmp_path: Path) -> None:
+    service = _tree(tmp_path)
+    members = {m.name: m for m in open_artifact(service).members()}
+    assert members["src"].is_link and "src/handler.py" not in members
+
+
+def test_the_tree_is_the_repository_holding_the_scanned_folder(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    inner = tmp_path / "a" / "b"
+    inner.mkdir(parents=True)
+    assert source_tree(inner) == tmp_path.resolve()
+    assert source_tree(None) is None
+    assert os.fspath(source_tree(tmp_path / "a")) == os.fspath(tmp_path.resolve())
