@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["IAM007", "RULES", "SDK_LANGUAGES"]
 
 _EVERYTHING = frozenset({"*", "*:*"})
+_LISTED = 20  # unused actions named per service
 #: handler languages whose SDK calls fnguard.code.sdk analyses
 SDK_LANGUAGES = frozenset({"python"})
 
@@ -171,6 +172,12 @@ def _wildcards(view: RoleView, ctx: RuleContext, used: set[str]) -> list[Evidenc
     return out
 
 
+def _listing(actions: Sequence[str]) -> str:
+    """The first actions by name, the rest counted (a wildcard's evidence explains them)."""
+    shown = ", ".join(actions[:_LISTED])
+    return f"{shown} (+{len(actions) - _LISTED} more)" if len(actions) > _LISTED else shown
+
+
 def _by_service(actions: Sequence[str]) -> dict[str, list[str]]:
     grouped: dict[str, list[str]] = {}
     for action in sorted(actions, key=str.lower):
@@ -251,7 +258,7 @@ def _judge(
         others = ", ".join(f.address for f in sharing)
         shared = f" (role shared by {others}: their needs are combined)"
     policy = minimal_policy(calls, [(n.action, "*") for n in platform])
-    evidence = [Evidence(f"unused {s} ({len(a)})", ", ".join(a)) for s, a in grouped.items()]
+    evidence = [Evidence(f"unused {s} ({len(a)})", _listing(a)) for s, a in grouped.items()]
     evidence += _wildcards(view, ctx, used)
     reasons = sorted({n.reason for n in platform})
     evidence.append(Evidence("counted as Lambda's own needs", "; ".join(reasons)))
