@@ -111,8 +111,7 @@ def test_limits_table_in_pyproject(tmp_path: Path) -> None:
 def test_bad_limit_names_its_line_in_its_table(tmp_path: Path) -> None:
     path = tmp_path / "fnguard.toml"
     path.write_text(
-        "[thresholds]\nmin-azs = 2\n\n[limits]\nmax-nesting-depth = 3\n"
-        'max-file-bytes = "huge"\n'
+        '[thresholds]\nmin-azs = 2\n\n[limits]\nmax-nesting-depth = 3\nmax-file-bytes = "huge"\n'
     )
     with pytest.raises(ConfigError) as caught:
         load_config(path)
