@@ -116,8 +116,8 @@ def _add_scan_options(parser: argparse.ArgumentParser) -> None:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="files or folders; a first PATH written exactly `aws` scans the live AWS account "
-        "(write ./aws for a folder named aws)",
+        help="files or folders; a first PATH written exactly `aws` or `gcp` scans the live "
+        "AWS account / Google Cloud projects (write ./aws for a folder named aws)",
     )
     parser.add_argument(
         "--config", type=Path, help="fnguard.toml or pyproject.toml (default: found upwards)"
@@ -138,6 +138,17 @@ def _add_scan_options(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="cache folder for OSV answers and live scans "
         "(default: $FNGUARD_CACHE_DIR, else $XDG_CACHE_HOME/fnguard)",
+    )
+    gcp = parser.add_argument_group("live Google Cloud (fnguard scan gcp)")
+    gcp.add_argument(
+        "--project",
+        dest="projects",
+        action="append",
+        metavar="ID",
+        help="project to read; repeat for several (default: the credentials' project)",
+    )
+    gcp.add_argument(
+        "--organization", metavar="ID", help="every active project of the organisation"
     )
     pkg = parser.add_argument_group("packages and code")
     pkg.add_argument(
@@ -186,7 +197,9 @@ def _add_scan_options(parser: argparse.ArgumentParser) -> None:
     )
     live.add_argument("--org-role-name", help="role to assume in each account of the organisation")
     live.add_argument(
-        "--endpoint-url", help="AWS-compatible endpoint (default: $AWS_ENDPOINT_URL, else AWS)"
+        "--endpoint-url",
+        help="AWS-compatible endpoint (default: $AWS_ENDPOINT_URL, else AWS); with `scan gcp`, "
+        "the base URL of every Google API (emulators, tests)",
     )
     live.add_argument(
         "--download-code",
@@ -238,19 +251,25 @@ _LIVE_OPTIONS = (
 )
 
 
+_GCP_OPTIONS = ("projects", "organization")
+
+
 def _split_sources(args: argparse.Namespace) -> None:
     """``args.live`` when the first PATH is exactly ``aws``; ``args.paths`` become Paths."""
     from fnguard.errors import UsageError
 
     raw: list[str] = list(args.paths)
     if not raw and not args.artifacts:
-        raise UsageError("nothing to scan: give PATHs, `aws`, or --artifact PATH")
-    args.live = bool(raw) and raw[0] == "aws"
+        raise UsageError("nothing to scan: give PATHs, `aws`, `gcp`, or --artifact PATH")
+    args.cloud = raw[0] if raw and raw[0] in ("aws", "gcp") else None
+    args.live = args.cloud is not None
     args.paths = [Path(p) for p in (raw[1:] if args.live else raw)]
-    given = [o for o in _LIVE_OPTIONS if getattr(args, o, None)]
-    if given and not args.live:
-        flag = "--" + given[0].replace("_", "-").removesuffix("s")
-        raise UsageError(f"{flag} applies to `fnguard scan aws` only")
+    for cloud, options in (("aws", _LIVE_OPTIONS), ("gcp", _GCP_OPTIONS)):
+        given = [o for o in options if getattr(args, o, None)]
+        shared = args.cloud == "gcp" and given == ["endpoint_url"]  # both clouds take it
+        if given and args.cloud != cloud and not shared:
+            flag = "--" + given[0].replace("_", "-").removesuffix("s")
+            raise UsageError(f"{flag} applies to `fnguard scan {cloud}` only")
     if (args.code_max_mb or args.code_timeout) and not args.download_code:
         raise UsageError("--code-max-mb and --code-timeout go with --download-code")
     if args.external_id and not args.role_arn:
@@ -326,7 +345,7 @@ def _run_scan(args: argparse.Namespace, *, show_progress: bool) -> tuple[ScanRes
     _check_paths(args.paths)
     config = _load_config(args)
     baseline_path = getattr(args, "baseline", None)
-    if args.live:
+    if args.cloud == "aws":
         _require_boto3()
     artifacts, bare = _artifacts(args)
     if bare is not None and not args.paths and not args.live and args.select is None:
@@ -350,6 +369,8 @@ def _run_scan(args: argparse.Namespace, *, show_progress: bool) -> tuple[ScanRes
 
         with TerminalProgress(sys.stderr, min_total=_PROGRESS_MIN_FILES) as progress:
             return scan(request, progress), config
+    if args.cloud == "gcp":
+        return _scan_gcp(args, request, show_progress=show_progress), config
     return _scan_aws(args, request, show_progress=show_progress), config
 
 
@@ -458,6 +479,37 @@ def _scan_aws(args: argparse.Namespace, request: ScanRequest, *, show_progress: 
 
     with TerminalProgress(sys.stderr, min_total=1) as progress:  # one bar step per unit
         inventory = collect_aws(options, progress)
+    print(f"fnguard: {summary(inventory)}", file=sys.stderr)
+    with TerminalProgress(sys.stderr, min_total=_PROGRESS_MIN_FILES) as progress:
+        return scan(replace(request, inventory=_with_bare(inventory, request)), progress)
+
+
+def _scan_gcp(args: argparse.Namespace, request: ScanRequest, *, show_progress: bool) -> ScanResult:
+    """Read the project(s), say what was read on stderr, then run the usual pipeline."""
+    from dataclasses import replace
+
+    from fnguard.collect.gcp import GcpOptions, collect_gcp, summary
+    from fnguard.scan import scan
+
+    credentials = None  # application default credentials
+    if args.endpoint_url:  # an emulator or a test double: no Google sign-in, as emulators do
+        from google.auth.credentials import AnonymousCredentials
+
+        credentials = AnonymousCredentials()
+    options = GcpOptions(
+        projects=tuple(args.projects or ()),
+        organization=args.organization,
+        endpoints={"*": args.endpoint_url} if args.endpoint_url else {},
+        credentials=credentials,
+    )
+    if not show_progress:
+        inventory = collect_gcp(options)
+        print(f"fnguard: {summary(inventory)}", file=sys.stderr)
+        return scan(replace(request, inventory=_with_bare(inventory, request)))
+    from fnguard._progress import TerminalProgress
+
+    with TerminalProgress(sys.stderr, min_total=1) as progress:
+        inventory = collect_gcp(options, progress)
     print(f"fnguard: {summary(inventory)}", file=sys.stderr)
     with TerminalProgress(sys.stderr, min_total=_PROGRESS_MIN_FILES) as progress:
         return scan(replace(request, inventory=_with_bare(inventory, request)), progress)

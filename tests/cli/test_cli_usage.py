@@ -40,7 +40,7 @@ def test_version_imports_nothing_heavy() -> None:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["scan"], "nothing to scan: give PATHs, `aws`, or --artifact PATH"),
+        (["scan"], "nothing to scan: give PATHs, `aws`, `gcp`, or --artifact PATH"),
         (["scan", "no/such/dir"], "no/such/dir: no such file or folder"),
         (["scan", ".", "--format", "pdf"], "invalid choice: 'pdf'"),
         (["scan", ".", "--fail-on", "urgent"], "invalid choice: 'urgent'"),
