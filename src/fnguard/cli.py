@@ -636,6 +636,7 @@ _PLUGGED: dict[str, str] = {
     "hash": "fnguard._cli_hash",
     "policy": "fnguard._cli_policy",
     "guard-policy": "fnguard._cli_guard",
+    "iam": "fnguard._cli_iam",
 }
 
 _COMMANDS = {
