@@ -488,14 +488,11 @@ def _scan_gcp(args: argparse.Namespace, request: ScanRequest, *, show_progress: 
     """Read the project(s), say what was read on stderr, then run the usual pipeline."""
     from dataclasses import replace
 
-    from fnguard.collect.gcp import GcpOptions, collect_gcp, summary
+    from fnguard.collect.gcp import GcpOptions, anonymous_credentials, collect_gcp, summary
     from fnguard.scan import scan
 
-    credentials = None  # application default credentials
-    if args.endpoint_url:  # an emulator or a test double: no Google sign-in, as emulators do
-        from google.auth.credentials import AnonymousCredentials
-
-        credentials = AnonymousCredentials()
+    # Application default credentials; an emulator or test double gets unsigned requests.
+    credentials = anonymous_credentials() if args.endpoint_url else None
     options = GcpOptions(
         projects=tuple(args.projects or ()),
         organization=args.organization,
@@ -595,9 +592,13 @@ def _write(path: Path, text: str) -> None:
 
 def _cmd_baseline(args: argparse.Namespace, stdout: TextIO) -> int:
     from fnguard.baseline import Baseline
+    from fnguard.errors import UsageError
 
     result, _ = _run_scan(args, show_progress=sys.stderr.isatty())
-    _write(args.output, Baseline.render(result.failures))
+    try:
+        Baseline.write(args.output, result.failures)  # atomically: never half a baseline
+    except OSError as exc:
+        raise UsageError(f"{args.output}: cannot write ({exc.strerror})") from None
     stdout.write(f"wrote {len(result.failures)} findings to {args.output}\n")
     return EXIT_ERROR if any(g.field == "file" for g in result.inventory.gaps) else EXIT_OK
 

@@ -100,7 +100,7 @@ variable "token" {}
         CollectionGap(where, "local.missing cannot be resolved offline", address, "timeout_s"),
         CollectionGap(
             Location("main.tf", 8),
-            "environment variable TOKEN = var.token is computed at apply time",
+            "environment variable TOKEN is computed at apply time",
             address,
             "environment",
         ),

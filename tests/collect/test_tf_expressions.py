@@ -46,7 +46,7 @@ def test_template_directives_are_unknown_with_a_gap() -> None:
     assert ENV["DIRECTIVE"] is None
     assert INV.gaps[0] == CollectionGap(
         Location("main.tf", 13),
-        'environment variable DIRECTIVE = "%{ if true }yes%{ endif }" is computed at apply time',
+        "environment variable DIRECTIVE is computed at apply time",
         "aws_lambda_function.f",
         "environment",
     )

@@ -287,12 +287,6 @@ resource "aws_s3_bucket_notification" "n" {
 """.replace("BUCKET", "a" * 61).replace("PATTERN", "a*" * 13 + "b")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src/fnguard/iam/_wildcard.py compiles IAM wildcards to backtracking regexes: "
-    "'a*' x13 + 'b' against 61 'a's never finishes (RUN001 asks whether the role may write "
-    "to the bucket that triggers the function)",
-)
 def test_backtracking_wildcard_in_a_policy_is_bounded(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:

@@ -278,11 +278,6 @@ def test_completes(scan: Callable[..., Outcome], files: dict[str, str | bytes]) 
     assert_done(scan(files))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="collect/terraform/_collector.py called_dirs: a folder calling itself counts as "
-    "called, so it is never a root module and its resources are dropped without a gap",
-)
 def test_module_calling_itself_is_a_cycle_not_a_drop(scan: Callable[..., Outcome]) -> None:
     outcome = scan({"h/main.tf": fn("h") + 'module "me" {\n  source = "./"\n}\n'})
     assert_gap(outcome, "h/main.tf", "module cycle (h -> h): not followed", exit_code=0)

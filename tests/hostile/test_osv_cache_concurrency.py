@@ -9,7 +9,6 @@ import signal
 import time
 from typing import TYPE_CHECKING
 
-import pytest
 from hostile.hostile_sandbox import fork_holding_sigint
 
 from fnguard.osv._cache import DiskCache
@@ -77,11 +76,6 @@ def test_racing_cache_writers_leave_whole_entries(tmp_path: Path) -> None:
     assert not [p for p in _entries(tmp_path) if p.name.startswith(".tmp-")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="osv/_cache.py DiskCache._write removes its temporary file on OSError only: "
-    "Ctrl-C between mkstemp and os.replace leaves .tmp-*.json in the cache folder",
-)
 def test_an_interrupted_cache_write_leaves_no_temporary_file(tmp_path: Path) -> None:
     for delay in (0.01, 0.02, 0.03, 0.05, 0.08, 0.1):
         pid = fork_holding_sigint()

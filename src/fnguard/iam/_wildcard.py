@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 
 __all__ = ["has_wildcard", "is_policy_variable", "matches", "placeholders", "substitute"]
 
@@ -53,25 +54,72 @@ def substitute(text: str, variable: str) -> str:
 
 
 def _chunk(text: str) -> str:
-    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text)
+    return "".join("." if c == "?" else re.escape(c) for c in text)
+
+
+@dataclass(frozen=True)
+class _Glob:
+    """A pattern cut at its stars into fixed-length pieces (literals and ``?``).
+
+    Matching places the first piece at the start, the last at the end and each middle piece
+    at its leftmost fit: linear in the value, where a backtracking regex of several ``.*``
+    is polynomial in it (a hostile policy of ``a*a*a*...b`` would hang a scan).
+    """
+
+    pieces: tuple[re.Pattern[str], ...]
+    lengths: tuple[int, ...]
+
+    def fullmatch(self, value: str) -> bool:
+        if len(self.pieces) == 1:
+            return self.pieces[0].fullmatch(value) is not None
+        first, *middle, last = self.pieces
+        end = len(value) - self.lengths[-1]
+        if end < self.lengths[0] or first.match(value, 0, self.lengths[0]) is None:
+            return False
+        if last.fullmatch(value, end) is None:
+            return False
+        pos = self.lengths[0]
+        for piece in middle:
+            found = piece.search(value, pos, end)
+            if found is None:
+                return False
+            pos = found.end()
+        return True
 
 
 @functools.lru_cache(maxsize=8192)
-def _compiled(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    parts: list[str] = []
+def _compiled(pattern: str, ignore_case: bool) -> _Glob:
+    pieces: list[str] = [""]
+    lengths: list[int] = [0]
+
+    def add(regex: str, length: int) -> None:
+        pieces[-1] += regex
+        lengths[-1] += length
+
+    def star() -> None:
+        pieces.append("")
+        lengths.append(0)
+
+    def text(chunk: str) -> None:
+        for i, part in enumerate(chunk.split("*")):
+            if i:
+                star()
+            add(_chunk(part), len(part))
+
     last = 0
     for found in _PLACEHOLDER.finditer(pattern):
-        parts.append(_chunk(pattern[last : found.start()]))
+        text(pattern[last : found.start()])
         inner = found.group(1)
         if inner in _ESCAPES:
-            parts.append(re.escape(_ESCAPES[inner]))
+            add(re.escape(_ESCAPES[inner]), 1)
         elif is_policy_variable(inner):
-            parts.append(".*")
+            star()
         else:
-            parts.append(re.escape(found.group(0)))
+            add(re.escape(found.group(0)), len(found.group(0)))
         last = found.end()
-    parts.append(_chunk(pattern[last:]))
-    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
+    text(pattern[last:])
+    flags = re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL
+    return _Glob(tuple(re.compile(p, flags) for p in pieces), tuple(lengths))
 
 
 def matches(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
@@ -80,4 +128,4 @@ def matches(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
         return True
     if "*" not in pattern and "?" not in pattern and "${" not in pattern:
         return pattern.lower() == value.lower() if ignore_case else pattern == value
-    return _compiled(pattern, ignore_case).fullmatch(value) is not None
+    return _compiled(pattern, ignore_case).fullmatch(value)

@@ -102,9 +102,13 @@ class DiskCache:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(data, handle, separators=(",", ":"))
             Path(temp).replace(path)  # os.replace: atomic
-        except OSError:
+        except OSError:  # an unwritable cache is not an error: the answer is simply not kept
             with contextlib.suppress(OSError):
                 Path(temp).unlink()
+        except BaseException:  # Ctrl-C mid-write: leave no temporary file behind
+            with contextlib.suppress(OSError):
+                Path(temp).unlink()
+            raise
 
     # ----------------------------------------------------------------- entries
 

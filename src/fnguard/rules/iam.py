@@ -418,7 +418,15 @@ IAM005 = RuleMeta(
 )
 
 
+def _others(users: Sequence[str], me: str, limit: int = 8) -> str:
+    """``_listing`` of the role's other users, without copying thousands of names each time."""
+    shown = [u for u in users[: limit + 1] if u != me][:limit]
+    rest = len(users) - 1 - len(shown)
+    return ", ".join(shown) + (f" (+{rest} more)" if rest > 0 else "")
+
+
 def _check_shared(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    sorted_users: dict[str, list[str]] = {}  # once per role: thousands may share one
     for fn in inv.functions:
         role = inv.role_of(fn)
         key = role.address if role else fn.role
@@ -427,11 +435,13 @@ def _check_shared(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
         users = inv.functions_using_role(key)
         if len(users) < 2:
             continue
-        others = sorted(u.address for u in users if u.address != fn.address)
+        if key not in sorted_users:
+            sorted_users[key] = sorted(u.address for u in users)
+        others = _others(sorted_users[key], fn.address)
         yield IAM005.finding(
             resource=key,
             location=role.location if role else fn.location,
-            message=f"{key} (role of {fn.address}) is shared with {_listing(others)}",
+            message=f"{key} (role of {fn.address}) is shared with {others}",
             evidence=[Evidence("functions using the role", str(len(users)))],
             function=fn,
         )

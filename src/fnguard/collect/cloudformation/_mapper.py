@@ -440,7 +440,7 @@ class TemplateMapper:
                 self.gaps.append(
                     CollectionGap(
                         r.location,
-                        f"environment variable {key} = {_expr(value)} is computed at deploy time",
+                        f"environment variable {key} is computed at deploy time",  # no text
                         r.address,
                         "environment",
                     )

@@ -8,6 +8,12 @@ failed API call is a ``CollectionGap`` on what it hid, never an aborted scan.
 
 from __future__ import annotations
 
-from fnguard.collect.gcp._collect import PERMISSIONS, GcpOptions, collect_gcp, summary
+from fnguard.collect.gcp._collect import (
+    PERMISSIONS,
+    GcpOptions,
+    anonymous_credentials,
+    collect_gcp,
+    summary,
+)
 
-__all__ = ["PERMISSIONS", "GcpOptions", "collect_gcp", "summary"]
+__all__ = ["PERMISSIONS", "GcpOptions", "anonymous_credentials", "collect_gcp", "summary"]

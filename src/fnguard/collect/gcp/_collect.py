@@ -136,3 +136,10 @@ def summary(inventory: Inventory) -> str:
         return f"{read}; every call answered"
     lacking = ", ".join(f"{api} x{len(where)}" for api, where in sorted(refused.items()))
     return f"{read}; refused: {lacking}"
+
+
+def anonymous_credentials() -> Any:
+    """Credentials for emulators and test doubles: requests go out unsigned."""
+    from google.auth.credentials import AnonymousCredentials
+
+    return AnonymousCredentials()  # type: ignore[no-untyped-call]

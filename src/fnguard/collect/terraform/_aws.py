@@ -406,7 +406,8 @@ class Mapper:
                 self.gaps.append(
                     CollectionGap(
                         env.location,
-                        f"environment variable {key} = {expr or '?'} is computed at apply time",
+                        # Not the expression: its literal parts may hold a secret.
+                        f"environment variable {key} is computed at apply time",
                         v.address,
                         "environment",
                     )

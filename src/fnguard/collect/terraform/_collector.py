@@ -216,7 +216,9 @@ class _Run(Loader):
                     continue
                 source = Evaluator(_NO_SCOPE).eval(node)
                 if is_local_source(source):
-                    called.add(posixpath.normpath(posixpath.join(directory, source)))
+                    target = posixpath.normpath(posixpath.join(directory, source))
+                    if target != posixpath.normpath(directory):  # calling itself: a cycle, kept
+                        called.add(target)
         return called
 
     def _root_inventory(self, directory: str, prefix: str) -> Inventory:

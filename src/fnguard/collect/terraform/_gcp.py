@@ -364,7 +364,8 @@ class _GcpMapper:
                 self.gaps.append(
                     CollectionGap(
                         v.location,
-                        f"environment variable {key} = {expr or '?'} is computed at apply time",
+                        # Not the expression: its literal parts may hold a secret.
+                        f"environment variable {key} is computed at apply time",
                         owner.address,
                         "environment",
                     )
