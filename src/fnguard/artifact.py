@@ -262,15 +262,20 @@ class _Folder:
             else:
                 yield Member(name, 0, info.st_mode), item.path
 
+    def _top(self) -> Iterator[tuple[Member, str]]:
+        """One whole listing; each listing follows each linked folder once (its own loops)."""
+        self._visited = {os.path.realpath(self.path)}
+        return self._scan(str(self.path), "")
+
     def members(self) -> Iterator[Member]:
-        for member, _ in self._scan(str(self.path), ""):
+        for member, _ in self._top():
             yield member
 
     def walk(self) -> Iterator[Entry]:
         where = str(self.path)
 
         def entries() -> Iterator[Entry]:
-            for member, full in self._scan(where, ""):
+            for member, full in self._top():
                 yield Entry(member, _file_opener(full), where)
 
         yield from guard_limits(entries(), self.problems, f"folder {where}")

@@ -37,6 +37,8 @@ def test_links_inside_the_tree_are_followed_once_and_links_out_stay_links(
     assert members["away"].is_link  # out of the tree: listed, never read through
     assert not any(name.startswith("away/") for name in members)
     assert sum(name.endswith("handler.py") for name in members) <= 2  # the loop ends
+    # Every reader of the artifact (each analyser) sees the same listing.
+    assert {m.name for m in artifact.members()} == set(members)
 
 
 def test_without_a_tree_nothing_is_followed(tmp_path: Path) -> None:
