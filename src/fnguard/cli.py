@@ -550,6 +550,19 @@ def _outputs(args: argparse.Namespace) -> list[tuple[str, str]]:
     return pairs
 
 
+def _say_osv(args: argparse.Namespace, result: ScanResult) -> None:
+    """The one network use of a source scan is said out loud, with the way to avoid it."""
+    if (args.osv or ("offline" if args.osv_db else "online")) != "online":
+        return
+    count = len({d for p in result.inventory.packages for d in p.dependencies})
+    if count:
+        print(
+            f"fnguard: asked the public OSV database (api.osv.dev) about {count} dependencies; "
+            "--osv offline --osv-db PATH or --osv off keeps a scan off the network",
+            file=sys.stderr,
+        )
+
+
 def _cmd_scan(args: argparse.Namespace, stdout: TextIO) -> int:
     from fnguard.report import get_reporter
 
@@ -557,6 +570,7 @@ def _cmd_scan(args: argparse.Namespace, stdout: TextIO) -> int:
     to_terminal = stdout.isatty()
     show_progress = not args.no_progress and sys.stderr.isatty()
     result, config = _run_scan(args, show_progress=show_progress)
+    _say_osv(args, result)
     for fmt, dest in pairs:
         color = args.color == "always" or (args.color == "auto" and dest == "-" and to_terminal)
         text = get_reporter(fmt, color=color).render(result)
