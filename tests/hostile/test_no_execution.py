@@ -34,11 +34,19 @@ HOOK = textwrap.dedent(
         with open(LOG, "a", encoding="utf-8") as out:
             out.write(text + "\\n")
 
+    # Hosts a scan may look up because the user asked it to (the online OSV lookup): the
+    # attempt is recorded and answered as an unreachable network, like a machine offline.
+    ASKED = set(filter(None, os.environ.get("AUDIT_ASKED_HOSTS", "").split(",")))
+    NETWORK = {"socket.getaddrinfo", "socket.gethostbyname", "socket.connect"}
+
     def hook(event, args):
         if event == "os.fork":
             seen["fork"] += 1
             record("fork")
             return
+        if event in NETWORK and args and str(args[0]) in ASKED:
+            record(f"asked {event} {args[0]}")
+            raise OSError(101, "network is unreachable (audit)")
         if event in FORBIDDEN:
             record(f"VIOLATION {event} {args!r:.200}")
             raise RuntimeError(f"audit: {event} refused")
@@ -59,27 +67,8 @@ CLI_SCAN = textwrap.dedent(
     record(f"exit {code}")
     """
 )
-# The package and code stages are not run by ``fnguard scan`` on main yet: the same pipeline
-# through ``fnguard.scan`` with the package and code enrichers (every registered analyser).
-PACKAGE_SCAN = textwrap.dedent(
-    """
-    from pathlib import Path
-    from fnguard.code import CodeEnricher
-    from fnguard.collect import default_collectors
-    from fnguard.collect.package import PackageEnricher
-    from fnguard.config import Config
-    from fnguard.iam import default_checker
-    from fnguard.report import get_reporter
-    from fnguard.rules import all_rules
-    from fnguard.scan import ScanRequest, scan
-    result = scan(ScanRequest(targets=(Path(TREE),), config=Config(),
-                              collectors=default_collectors(), rules=all_rules(),
-                              permissions=default_checker(),
-                              enrichers=(PackageEnricher(), CodeEnricher())))
-    Path(os.path.dirname(LOG), "report.json").write_text(get_reporter("json").render(result))
-    record("exit 0")
-    """
-)
+# The package and code stages with the OSV lookup off: nothing may reach the network.
+PACKAGE_SCAN = CLI_SCAN.replace('"--fail-on", "none",', '"--fail-on", "none", "--osv", "off",')
 
 HANDLER_PY = textwrap.dedent(
     """
@@ -127,8 +116,10 @@ def _tree(root: Path) -> None:
     )
 
 
-def _audited(tmp_path: Path, tree: Path, scan: str) -> tuple[list[str], str]:
+def _audited(tmp_path: Path, tree: Path, scan: str, asked: str = "") -> tuple[list[str], str]:
     """Run ``scan`` under the hook; the audit log's lines and the process's stderr."""
+    import os
+
     log = tmp_path / "audit.log"
     done = subprocess.run(
         [sys.executable, "-c", HOOK + scan, str(tree), str(log)],
@@ -137,6 +128,7 @@ def _audited(tmp_path: Path, tree: Path, scan: str) -> tuple[list[str], str]:
         cwd=REPO,
         timeout=300,
         check=False,
+        env={**os.environ, "AUDIT_ASKED_HOSTS": asked, "XDG_CACHE_HOME": str(tmp_path / "cache")},
     )
     lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
     violations = [line for line in lines if line.startswith("VIOLATION")]
@@ -156,12 +148,9 @@ def test_a_scan_runs_no_process_no_network_and_no_scanned_code(tmp_path: Path) -
     assert report["inventory"]["functions"] >= 4
 
 
-def test_a_package_and_code_scan_runs_nothing_it_reads(tmp_path: Path) -> None:
-    """The function's zip holds handlers, a setup.py, a .pth file, a wheel's metadata and a
-    node module with an install script: reading them runs none of them."""
+def _package_tree(tree: Path) -> None:
     import zipfile
 
-    tree = tmp_path / "tree"
     tree.mkdir()
     (tree / "main.tf").write_text(
         'resource "aws_lambda_function" "f" {\n  function_name = "f"\n'
@@ -182,7 +171,30 @@ def test_a_package_and_code_scan_runs_nothing_it_reads(tmp_path: Path) -> None:
             "node_modules/x/package.json",
             '{"name": "x", "version": "1.0.0", "scripts": {"install": "touch /tmp/pwned"}}',
         )
+
+
+def test_a_package_and_code_scan_runs_nothing_it_reads(tmp_path: Path) -> None:
+    """The function's zip holds handlers, a setup.py, a .pth file, a wheel's metadata and a
+    node module with an install script: reading them runs none of them."""
+    tree = tmp_path / "tree"
+    _package_tree(tree)
     _audited(tmp_path, tree, PACKAGE_SCAN)
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert report["inventory"]["packages"] == 2
     assert not Path("/tmp/fnguard-pth-ran").exists()
+
+
+def test_the_online_osv_lookup_is_the_only_network_use_and_only_by_default(
+    tmp_path: Path,
+) -> None:
+    """Without --osv off, the one name a package scan looks up is the OSV API's; PKG007 then
+    says unknown (the network answered nothing), never pass."""
+    tree = tmp_path / "tree"
+    _package_tree(tree)
+    lines, stderr = _audited(tmp_path, tree, CLI_SCAN, asked="api.osv.dev")
+    asked = [line for line in lines if line.startswith("asked")]
+    assert asked and all(line.endswith(" api.osv.dev") for line in asked), asked
+    assert "asked the public OSV database (api.osv.dev) about" in stderr
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    pkg007 = [f for f in report["findings"] if f["rule_id"] == "PKG007"]
+    assert pkg007 and all(f["status"] == "unknown" for f in pkg007)
