@@ -11,6 +11,7 @@ import base64
 import hashlib
 import http.server
 import io
+import json
 import threading
 import zipfile
 from collections import Counter
@@ -206,3 +207,28 @@ def test_a_package_over_the_size_limit_is_a_gap_naming_the_flag(
     reasons = {g.reason for g in inventory.gaps if g.field == "package"}
     assert reasons and all("--code-max-mb" in r for r in reasons)
     assert not list((tmp_path / "code").iterdir())
+
+
+def test_artifact_names_a_live_function_and_pkg003_reports_the_drift(
+    aws_account: Seeded, tmp_path: Path
+) -> None:
+    from fnguard.cli import main
+
+    build = tmp_path / "build.zip"
+    with zipfile.ZipFile(build, "w") as zf:
+        zf.writestr(
+            zipfile.ZipInfo("app.py", (2024, 1, 1, 0, 0, 0)), "def handler(e, c):\n    pass\n"
+        )
+    out = io.StringIO()
+    live = ["scan", "aws", "--endpoint-url", aws_account.endpoint, "--region", "us-east-1"]
+    code = main(
+        [*live, "--artifact", f"hardened={build}", "--format", "json", "--no-progress"],
+        stdout=out,
+    )
+    assert code == 1
+    drift = [
+        f
+        for f in json.loads(out.getvalue())["findings"]
+        if f["rule_id"] == "PKG003" and f["status"] == "fail"
+    ]
+    assert [f["function"].rsplit(":", 1)[-1] for f in drift] == ["hardened"]
