@@ -7,6 +7,7 @@ and what the content inspector asks for. Folders are only opened for the files t
 
 from __future__ import annotations
 
+import csv
 import heapq
 import posixpath
 import stat
@@ -108,6 +109,37 @@ def _wheel(name: str, data: bytes) -> WheelTag | None:
     return WheelTag(path=name, distribution=distribution, tags=tags) if tags else None
 
 
+_DIST_METADATA = (".dist-info/METADATA", ".egg-info/PKG-INFO")
+_RECORD_MAX = 8 * 1024 * 1024
+
+
+def _installed_files(artifact: Artifact) -> frozenset[str]:
+    """Members that ``pip install`` put there, from each ``*.dist-info/RECORD``.
+
+    Their secrets are a library's test fixtures and examples, not the function's; searching
+    them costs most of a package scan and yields only noise. Zips and folders list their
+    members up front; an image's layers stream once, so they are searched whole.
+    """
+    if artifact.kind is ArtifactKind.IMAGE:
+        return frozenset()
+    records = [
+        m.name
+        for m in artifact.members()
+        if m.name.endswith(".dist-info/RECORD") and not m.is_link and m.size <= _RECORD_MAX
+    ]
+    installed: set[str] = set()
+    for record in records:
+        base = posixpath.dirname(posixpath.dirname(record))
+        try:
+            text = artifact.read(record, _RECORD_MAX).decode("utf-8", "replace")
+        except InputError:
+            continue  # the main pass reports the unreadable member
+        for row in csv.reader(text.splitlines()):
+            if row and row[0] and not row[0].startswith(("/", "..")):
+                installed.add(posixpath.normpath(posixpath.join(base, row[0])))
+    return frozenset(installed)
+
+
 class _Reader:
     def __init__(
         self, artifact: Artifact, inspector: ContentInspector | None, skipped: frozenset[str]
@@ -120,11 +152,15 @@ class _Reader:
         # tar streams passed through anyway. A folder's files are opened only when needed.
         self.read_all = artifact.kind is not ArtifactKind.FOLDER
         self.max_file = limits.active().max_file_bytes
+        self.installed = _installed_files(artifact)
 
     def _wants(self, member: Member) -> tuple[bool, bool]:
         """(a WHEEL record, a member the content inspector asks for)."""
         wheel = member.name.endswith(".dist-info/WHEEL") and member.size <= _WHEEL_MAX
         inspect = self.inspector is not None and self.inspector.wants(member.name, member.size)
+        if inspect and member.name in self.installed:
+            # A distribution's own files (third-party code): only its metadata is of interest.
+            inspect = member.name.endswith(_DIST_METADATA)
         return wheel, inspect
 
     def _whole(self, entry: Entry, first: bytes, rest: Iterator[bytes]) -> bytes | None:
