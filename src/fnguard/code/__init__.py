@@ -73,6 +73,12 @@ def _as_module_handler(fn: Function) -> Function:
     return replace(fn, handler=f"{module}.{fn.handler}") if module else fn
 
 
+def _bound(analyser: Analyser, inventory: Inventory) -> Analyser:
+    """Analysers that resolve names through the inventory (buckets, queues) get it here."""
+    bind = getattr(analyser, "with_inventory", None)
+    return bind(inventory) if callable(bind) else analyser
+
+
 def _merge_handlers(handlers: Iterable[HandlerCode]) -> tuple[HandlerCode, ...]:
     """One record per function: analysers of the same language each report what they read."""
     merged: dict[str, HandlerCode] = {}
@@ -165,8 +171,9 @@ class CodeEnricher(Enricher):
     def enrich(self, inventory: Inventory, root: Path | None) -> Inventory:
         facts: list[CodeFacts] = []
         relocate = _relative_to(root)
+        active = [_bound(a, inventory) for a in self._active()]
         for fn in map(_as_module_handler, inventory.functions):
-            chosen = [a for a in self._active() if a.handles(fn)]
+            chosen = [a for a in active if a.handles(fn)]
             path = _code_path(fn, root)
             if not chosen or path is None or not fn.handler:
                 continue
