@@ -74,9 +74,20 @@ def test_findings_on_the_code_lines_with_their_flows(tmp_path: Path) -> None:
     ]
 
 
-def test_missing_handler_makes_code_rules_unknown(tmp_path: Path) -> None:
+def test_a_handler_module_not_in_the_code_is_one_gap_not_an_unknown_per_rule(
+    tmp_path: Path,
+) -> None:
+    """Not built yet (TypeScript before tsc) or not checked out: like a package not on disk,
+    listed once as a gap, and the code rules leave the function be."""
     write(tmp_path / "src", {"index.js": HANDLER})
     result = scan(_request(tmp_path, "missing.handler"))
+    assert not [f for f in result.findings if f.status is FindingStatus.UNKNOWN]
+    [gap] = [g for g in result.inventory.gaps if g.field == "code-source"]
+    assert "missing" in gap.reason and "not found" in gap.reason
+
+
+def test_a_handler_function_missing_from_its_module_stays_unknown(tmp_path: Path) -> None:
+    write(tmp_path / "src", {"index.js": HANDLER})
+    result = scan(_request(tmp_path, "index.nothere"))
     statuses = {(f.rule_id, f.status) for f in result.findings}
     assert ("INJ001", FindingStatus.UNKNOWN) in statuses
-    assert all(f.status is FindingStatus.UNKNOWN for f in result.findings)

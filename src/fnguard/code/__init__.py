@@ -34,7 +34,14 @@ if TYPE_CHECKING:
 
     from fnguard.artifact import Artifact
 
-__all__ = ["ANALYSERS", "Analyser", "CodeEnricher", "CodeFacts", "member_location"]
+__all__ = [
+    "ANALYSERS",
+    "MISSING_CODE_FIELD",
+    "Analyser",
+    "CodeEnricher",
+    "CodeFacts",
+    "member_location",
+]
 
 # The registry: module:class of each analyser, imported when a scan first needs code analysis.
 ANALYSERS: tuple[str, ...] = (
@@ -71,6 +78,14 @@ def _as_module_handler(fn: Function) -> Function:
     runtime = (fn.runtime or "").lower()
     module = next((m for prefix, m in _GCP_MODULES.items() if runtime.startswith(prefix)), None)
     return replace(fn, handler=f"{module}.{fn.handler}") if module else fn
+
+
+MISSING_CODE_FIELD = "code-source"
+
+
+def _module_missing(gap: CollectionGap) -> bool:
+    """The analysers' "handler module ... not found" gaps (the module, not a function in it)."""
+    return gap.field == "code" and "handler module" in gap.reason and "not found" in gap.reason
 
 
 def _bound(analyser: Analyser, inventory: Inventory) -> Analyser:
@@ -192,8 +207,13 @@ class CodeEnricher(Enricher):
                 artifact.close()
             facts.extend(_relocated(_credited(f, cover), relocate) for f in found)
         # Analysers of one language each say when a handler is missing: one gap is enough.
+        analysed = {h.function for f in facts for h in f.handlers}
         gaps: dict[tuple[str, str], CollectionGap] = {}
         for gap in (g for f in facts for g in f.gaps):
+            if gap.resource not in analysed and _module_missing(gap):
+                # Not built yet (TypeScript before tsc) or not in this checkout: listed once,
+                # and the code rules leave the function be, as for a package not on disk.
+                gap = replace(gap, field=MISSING_CODE_FIELD)
             gaps.setdefault((gap.resource, gap.field), gap)
         return Inventory(
             handlers=_merge_handlers(h for f in facts for h in f.handlers),
