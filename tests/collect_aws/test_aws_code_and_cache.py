@@ -232,3 +232,16 @@ def test_artifact_names_a_live_function_and_pkg003_reports_the_drift(
         if f["rule_id"] == "PKG003" and f["status"] == "fail"
     ]
     assert [f["function"].rsplit(":", 1)[-1] for f in drift] == ["hardened"]
+
+
+def test_an_operation_the_endpoint_does_not_serve_is_asked_once_per_region(
+    aws_account: Seeded,
+) -> None:
+    """moto answers GetFunctionRecursionConfig with a bare 404: every function still gets the
+    gap (RUN001 says unknown), but the endpoint is asked once, not once per function."""
+    calls: Counter[str] = Counter()
+    inventory = _collect(aws_account, LiveSettings(), calls)
+    assert calls["GetFunctionRecursionConfig"] == 1
+    gapped = {g.resource for g in inventory.gaps if g.field == "recursive_loop"}
+    assert gapped == {fn.address for fn in inventory.functions}
+    assert calls["GetPolicy"] == len(inventory.functions)  # a refusal of one is not all

@@ -20,6 +20,10 @@ __all__ = ["Api", "ClientFactory", "gap_reason"]
 
 # Calls in flight per service and region: enough to overlap latency, polite to the API.
 _PER_SERVICE = 8
+# Answers that mean "this endpoint does not serve the operation at all" (an API missing in a
+# region or an AWS-compatible endpoint, a bare 404): the same for every resource, so the
+# operation is asked once per shard and the rest get the same gap.
+_UNSERVED = frozenset({"404", "UnknownOperationException", "InvalidAction", "NotImplemented"})
 
 
 class ClientFactory(Protocol):
@@ -42,6 +46,8 @@ class Api:
         self._limits: dict[str, threading.BoundedSemaphore] = {}
         self._lock = threading.Lock()
         self._gaps: list[CollectionGap] = []
+        self._unserved: dict[tuple[str, str], str] = {}  # (service, operation) -> gap reason
+        self._first: dict[tuple[str, str], threading.Event] = {}  # set once answered
 
     @property
     def gaps(self) -> tuple[CollectionGap, ...]:
@@ -153,6 +159,31 @@ class Api:
         absent: Iterable[str],
         run: Callable[[Any], dict[str, Any]],
     ) -> tuple[dict[str, Any] | None, str]:
+
+        key = (service, operation)
+        with self._lock:
+            first = self._first.get(key)
+            leading = first is None
+            if first is None:
+                first = self._first[key] = threading.Event()
+        if not leading:
+            first.wait()  # the first call of an operation tells whether it is served at all
+            unserved = self._unserved.get(key)
+            if unserved is not None:  # not served here: asking again is impolite
+                return None, unserved
+        try:
+            return self._ask(service, operation, absent, run)
+        finally:
+            if leading:
+                first.set()
+
+    def _ask(
+        self,
+        service: str,
+        operation: str,
+        absent: Iterable[str],
+        run: Callable[[Any], dict[str, Any]],
+    ) -> tuple[dict[str, Any] | None, str]:
         from botocore.exceptions import BotoCoreError, ClientError
 
         client, limit = self._client(service)
@@ -163,7 +194,10 @@ class Api:
             code = str(exc.response.get("Error", {}).get("Code") or "error")
             if code in set(absent):
                 return {}, ""
-            return None, gap_reason(service, operation, code)
+            reason = gap_reason(service, operation, code)
+            if code in _UNSERVED:
+                self._unserved[(service, operation)] = reason
+            return None, reason
         except BotoCoreError as exc:
             return None, gap_reason(service, operation, type(exc).__name__)
 
