@@ -643,8 +643,10 @@ class FoundSecret:
 class Package:
     """A deployment artifact (function code or a layer), read without extracting it.
 
-    ``errors`` lists integrity problems (bad CRC, truncation, unreadable members); a package
-    that could not be opened at all is a ``CollectionGap`` instead, with ``field="package"``.
+    ``errors`` lists integrity problems (bad CRC, truncation, unreadable members): a package
+    that is there but damaged has ``errors`` (PKG004). One fnguard may not read at all
+    (permissions, a limit) is a ``CollectionGap`` with ``field="package"``; one that is not on
+    disk (not built) is a gap with ``field="package-source"``, which the rules leave be.
     """
 
     address: str  # "package:<path as given>"
