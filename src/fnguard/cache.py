@@ -12,7 +12,9 @@ import contextlib
 import hashlib
 import json
 import os
+import signal
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from typing import BinaryIO
 
-__all__ = ["Cache", "default_cache_dir"]
+__all__ = ["Cache", "atomic_write", "default_cache_dir"]
 
 
 def default_cache_dir() -> Path:
@@ -30,6 +32,45 @@ def default_cache_dir() -> Path:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "fnguard"
+
+
+@contextlib.contextmanager
+def _ctrl_c_after() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) until the block is done; it is delivered right after.
+
+    Python raises KeyboardInterrupt between any two bytecodes of the main thread, including
+    between creating a temporary file and remembering its name: only a signal held back
+    makes "no half-written entry, ever" true. Other threads never receive it.
+    """
+    holding = threading.current_thread() is threading.main_thread() and hasattr(
+        signal, "pthread_sigmask"
+    )
+    if not holding:
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def atomic_write(path: Path, data: bytes, prefix: str = ".partial-") -> None:
+    """Write ``path`` whole or not at all (temporary file, then rename), even on Ctrl-C.
+
+    Raises ``OSError`` when the folder cannot be written; no temporary file is left then.
+    """
+    with _ctrl_c_after():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=prefix)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            Path(temp).replace(path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                Path(temp).unlink()
+            raise
 
 
 def _slot(key: str) -> str:
@@ -67,8 +108,7 @@ class Cache:
 
     def put_json(self, key: str, value: Any) -> None:
         data = json.dumps({"key": key, "value": value}, separators=(",", ":")).encode()
-        with self.writer(key, ".json") as handle:
-            handle.write(data)
+        atomic_write(self.path_for(key, ".json"), data)
 
     def get_file(self, key: str, suffix: str = "") -> Path | None:
         path = self.path_for(key, suffix)

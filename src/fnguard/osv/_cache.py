@@ -23,11 +23,12 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from fnguard.cache import atomic_write
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -93,22 +94,10 @@ class DiskCache:
 
     def _write(self, path: Path, data: dict[str, Any]) -> None:
         data = {"format": _FORMAT, "fetched": self._now(), **data}
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
-        except OSError:
-            return
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, separators=(",", ":"))
-            Path(temp).replace(path)  # os.replace: atomic
-        except OSError:  # an unwritable cache is not an error: the answer is simply not kept
-            with contextlib.suppress(OSError):
-                Path(temp).unlink()
-        except BaseException:  # Ctrl-C mid-write: leave no temporary file behind
-            with contextlib.suppress(OSError):
-                Path(temp).unlink()
-            raise
+        text = json.dumps(data, separators=(",", ":")).encode("utf-8")
+        # An unwritable cache is not an error: the answer is simply not kept.
+        with contextlib.suppress(OSError):
+            atomic_write(path, text, prefix=".tmp-")
 
     # ----------------------------------------------------------------- entries
 
