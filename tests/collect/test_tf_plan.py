@@ -78,3 +78,53 @@ def test_broken_plan_json_is_an_input_error(tmp_path: Path) -> None:
         TerraformCollector().collect([plan], tmp_path)
     assert (info.value.path, info.value.line) == ("tfplan.json", 3)
     assert info.value.expected == "expected JSON from `terraform show -json`"
+
+
+def test_a_plan_of_a_google_cloud_function_gives_the_gcp_inventory(tmp_path: Path) -> None:
+    """Plans carry Google resources too: the GCP mapper reads them as it reads HCL."""
+    import json
+
+    plan = {
+        "format_version": "1.2",
+        "planned_values": {
+            "root_module": {
+                "resources": [
+                    {
+                        "address": "google_cloudfunctions2_function.api",
+                        "type": "google_cloudfunctions2_function",
+                        "name": "api",
+                        "values": {
+                            "name": "api",
+                            "location": "europe-west1",
+                            "project": "acme",
+                            "build_config": [{"runtime": "python312", "entry_point": "handle"}],
+                            "service_config": [
+                                {
+                                    "ingress_settings": "ALLOW_ALL",
+                                    "service_account_email": "app@acme.iam.gserviceaccount.com",
+                                }
+                            ],
+                        },
+                    },
+                    {
+                        "address": "google_cloudfunctions2_function_iam_member.public",
+                        "type": "google_cloudfunctions2_function_iam_member",
+                        "name": "public",
+                        "values": {
+                            "cloud_function": "api",
+                            "location": "europe-west1",
+                            "project": "acme",
+                            "role": "roles/cloudfunctions.invoker",
+                            "member": "allUsers",
+                        },
+                    },
+                ]
+            }
+        },
+    }
+    path = tmp_path / "tfplan.json"
+    path.write_text(json.dumps(plan))
+    inventory = TerraformCollector().collect([path], tmp_path)
+    [fn] = inventory.functions
+    assert (fn.provider.value, fn.runtime, fn.gcp_generation) == ("gcp", "python312", 2)
+    assert [p.principal for p in inventory.permissions] == ["allUsers"]

@@ -16,6 +16,7 @@ from typing import Any
 
 from fnguard.collect.terraform._aws import Mapper
 from fnguard.collect.terraform._eval import Unknown
+from fnguard.collect.terraform._gcp import map_gcp
 from fnguard.collect.terraform._view import MISSING
 from fnguard.errors import InputError
 from fnguard.model import Inventory, Location
@@ -138,7 +139,7 @@ def plan_inventory(data: bytes, rel_path: str) -> Inventory:
                 config,
             )
         )
-    return Mapper(views).build()
+    return Mapper(views).build().merge(map_gcp(views))
 
 
 def _resources(module: Mapping[str, Any]) -> Iterator[tuple[Mapping[str, Any], str]]:
