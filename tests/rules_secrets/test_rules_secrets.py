@@ -143,6 +143,7 @@ def test_sec001_real_secrets_fire_masked(name: str, value: str, kind: str) -> No
         'jsondecode(data.aws_secretsmanager_secret_version.db["eu"].secret_string)["password"]',
         "data.aws_ssm_parameter.api_key.value",
         "google_secret_manager_secret_version.key.secret_data",
+        "data.google_secret_manager_secret_version_access.key.secret_data",
     ],
 )
 def test_sec001_secret_store_copied_into_environment(expr: str) -> None:

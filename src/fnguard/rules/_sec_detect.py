@@ -95,7 +95,9 @@ _STORE_READS = (
         r"aws_secretsmanager_secret_version\.[\w-]+(?:\[[^\]]*\])?\.secret_(?:string|binary)"
     ),
     re.compile(r"aws_ssm_parameter\.[\w-]+(?:\[[^\]]*\])?\.(?:value|insecure_value)"),
-    re.compile(r"google_secret_manager_secret_version\.[\w-]+(?:\[[^\]]*\])?\.secret_data"),
+    re.compile(
+        r"google_secret_manager_secret_version(?:_access)?\.[\w-]+(?:\[[^\]]*\])?\.secret_data"
+    ),
     re.compile(r"\{\{resolve:(?:secretsmanager|ssm-secure):", re.IGNORECASE),
 )
 
