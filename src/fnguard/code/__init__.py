@@ -186,14 +186,16 @@ class CodeEnricher(Enricher):
     def enrich(self, inventory: Inventory, root: Path | None) -> Inventory:
         facts: list[CodeFacts] = []
         relocate = _relative_to(root)
-        active = [_bound(a, inventory) for a in self._active()]
+        active: list[Analyser] | None = None  # loaded once some code is on disk at all
         for fn in map(_as_module_handler, inventory.functions):
-            chosen = [a for a in active if a.handles(fn)]
             path = _code_path(fn, root)
-            if not chosen or path is None or not fn.handler:
-                continue
-            if not path.exists():
+            if path is None or not fn.handler or not path.exists():
                 continue  # not built or not checked out: the package stage reports it once
+            if active is None:
+                active = [_bound(a, inventory) for a in self._active()]
+            chosen = [a for a in active if a.handles(fn)]
+            if not chosen:
+                continue
             try:
                 artifact = open_artifact(path, follow_within=source_tree(root))
             except InputError as exc:

@@ -11,6 +11,7 @@ artifact, listing every function that deploys it (as code or through a layer).
 from __future__ import annotations
 
 import errno
+import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,7 +73,7 @@ def _candidates(raw: str, where: Location, root: Path | None) -> list[Path]:
 def _present(path: Path) -> bool:
     """Whether something is there; one fnguard may not look at counts (reading it says why)."""
     try:
-        path.lstat()
+        os.lstat(path)  # a string stat: a thousand functions' candidates cost milliseconds
     except FileNotFoundError:
         return False
     except OSError as exc:
