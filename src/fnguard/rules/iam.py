@@ -624,12 +624,22 @@ IAM008 = RuleMeta(
 _LOG_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
 
 
+def _may_grant_logs(stmt: Mapping[str, Any]) -> bool:
+    """Whether an Allow could grant a CloudWatch Logs action (its Action names logs or a
+    wildcard, or it grants by NotAction); others' resources need not be asked about."""
+    if "NotAction" in stmt:
+        return True
+    services = (str(a).split(":", 1)[0].lower() for a in as_list(stmt.get("Action")))
+    return any(s == "logs" or "*" in s or "?" in s for s in services)
+
+
 def _resources_named(view: RoleView) -> Iterator[str]:
-    """Resources the role's Allow statements name, then "*" (lazily: the first usually does)."""
+    """Resources the role's Allow statements for logs name, then "*" (lazily: the first
+    usually does)."""
     seen: set[str] = set()
     for policy in view.policies:
         for stmt in policy.statements:
-            if str(stmt.get("Effect", "")).capitalize() != "Allow":
+            if str(stmt.get("Effect", "")).capitalize() != "Allow" or not _may_grant_logs(stmt):
                 continue
             for resource in as_list(stmt.get("Resource")):
                 if resource not in seen:
