@@ -56,6 +56,7 @@ class Thresholds:
     memory_max_mb: int = 10240
     runtime_warning_days: int = 90  # PKG009
     log_retention_min_days: int = 1  # LOG002: any retention at all
+    package_near_percent: int = 90  # PKG006: "near" the deployment limits from this share on
 
 
 @dataclass(frozen=True)

@@ -202,3 +202,16 @@ def test_pkg006_unknown_when_not_found_or_partly_read() -> None:
         PKG006, Inventory(functions=(f,), packages=(partial,), gaps=(package_gap(partial),))
     )
     assert cut.status is FindingStatus.UNKNOWN
+
+
+def test_pkg006_near_share_is_a_threshold() -> None:
+    from rules_network.rulekit import ctx
+
+    from fnguard.config import Thresholds
+
+    f = fn()
+    at_85 = pkg(compressed_size=int(ZIPPED_LIMIT * 0.85), uncompressed_size=10)
+    inventory = Inventory(functions=(f,), packages=(at_85,))
+    assert run(PKG006, inventory) == []
+    [finding] = run(PKG006, inventory, ctx(thresholds=Thresholds(package_near_percent=80)))
+    assert finding.impact == 2 and "near" in finding.message

@@ -194,7 +194,6 @@ def _check_pkg005(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
 
 ZIPPED_LIMIT = 50 * MIB
 UNZIPPED_LIMIT = 250 * MIB
-NEAR = 0.9
 _NEAR_IMPACT = 2
 
 
@@ -217,7 +216,7 @@ def _check_pkg006(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
             continue
         packages = [p for p in inv.packages_of(fn) if p.kind is not ArtifactKind.IMAGE]
         code = next((p for p in packages if not p.is_layer), None)
-        verdict = _size_verdict(fn, code, packages)
+        verdict = _size_verdict(fn, code, packages, ctx.thresholds.package_near_percent)
         partial = function_gap(inv, fn) or next(
             (g for p in packages if (g := package_gap(inv, p)) is not None), None
         )
@@ -227,9 +226,12 @@ def _check_pkg006(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
             yield PKG006.unknown(fn=fn, message=f"size of {label(fn)} unknown: {partial.reason}")
 
 
-def _size_verdict(fn: Function, code: Package | None, packages: list[Package]) -> Finding | None:
+def _size_verdict(
+    fn: Function, code: Package | None, packages: list[Package], near_percent: int
+) -> Finding | None:
     if not packages:
         return None
+    near_share = near_percent / 100
     unzipped = sum(p.uncompressed_size for p in packages)
     # The 50 MB zip quota binds a direct upload only; code staged in S3 is not held to it.
     zipped = None if code is None or fn.package.s3_bucket else code.compressed_size
@@ -238,12 +240,12 @@ def _size_verdict(fn: Function, code: Package | None, packages: list[Package]) -
     if zipped is not None:
         if zipped > ZIPPED_LIMIT:
             over.append("50 MB zipped")
-        elif zipped >= NEAR * ZIPPED_LIMIT:
+        elif zipped >= near_share * ZIPPED_LIMIT:
             near.append("50 MB zipped")
     layered = " with layers" if any(p.is_layer for p in packages) else ""
     if unzipped > UNZIPPED_LIMIT:
         over.append(f"250 MB unzipped{layered}")
-    elif unzipped >= NEAR * UNZIPPED_LIMIT:
+    elif unzipped >= near_share * UNZIPPED_LIMIT:
         near.append(f"250 MB unzipped{layered}")
     if not over and not near:
         return None
