@@ -8,17 +8,16 @@ decides it, with ``packaging.tags``: the tags the function's interpreter and pla
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from packaging.tags import Tag, compatible_tags, cpython_tags, parse_tag
 
 from fnguard.errors import RuleError
 from fnguard.model import Architecture
+from fnguard.rules._pkg_runtimes import SHIPPED, shipped_document
 
 __all__ = [
     "OperatingSystem",
@@ -89,14 +88,7 @@ def parse_platforms(document: Mapping[str, Any], origin: str) -> dict[str, Opera
 
 @cache
 def _table() -> dict[str, OperatingSystem]:
-    resource = resources.files("fnguard").joinpath("data", "runtimes.json")
-    try:
-        document = json.loads(resource.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise RuleError(f"fnguard/data/runtimes.json is unreadable: {exc}") from None
-    if not isinstance(document, Mapping):
-        raise RuleError("fnguard/data/runtimes.json must hold a JSON object")
-    return parse_platforms(document, "fnguard/data/runtimes.json")
+    return parse_platforms(shipped_document(), SHIPPED)
 
 
 def _python(runtime: str) -> tuple[int, int] | None:

@@ -102,14 +102,23 @@ def parse_runtime_table(document: Mapping[str, Any], origin: str = "runtimes.jso
     return RuntimeTable(retrieved=retrieved, entries=entries)
 
 
+SHIPPED = "fnguard/data/runtimes.json"
+
+
 @cache
-def default_runtime_table() -> RuntimeTable:
-    """The table shipped with fnguard, read once per process."""
+def shipped_document() -> Mapping[str, Any]:
+    """The runtimes.json shipped with fnguard (lifecycle and platform facts), read once."""
     resource = resources.files("fnguard").joinpath("data", "runtimes.json")
     try:
         document = json.loads(resource.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise RuleError(f"fnguard/data/runtimes.json is unreadable: {exc}") from None
+        raise RuleError(f"{SHIPPED} is unreadable: {exc}") from None
     if not isinstance(document, Mapping):
-        raise RuleError("fnguard/data/runtimes.json must hold a JSON object")
-    return parse_runtime_table(document, "fnguard/data/runtimes.json")
+        raise RuleError(f"{SHIPPED} must hold a JSON object")
+    return document
+
+
+@cache
+def default_runtime_table() -> RuntimeTable:
+    """The table shipped with fnguard, read once per process."""
+    return parse_runtime_table(shipped_document(), SHIPPED)
