@@ -117,6 +117,22 @@ def start_cli(argv: Sequence[str], *, memory_mb: int = MEMORY_MB) -> Started:
     return Started(pid, result, started, parent_rss_kb)
 
 
+def fork_each(tags: Sequence[str], work: Callable[[str], None]) -> set[int]:
+    """One child process per tag running ``work(tag)`` (exit 0, or 1 if it raised)."""
+    alive: set[int] = set()
+    for tag in tags:
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                work(tag)
+                code = 0
+            finally:
+                os._exit(code)
+        alive.add(pid)
+    return alive
+
+
 def fork_holding_sigint() -> int:
     """``os.fork`` with SIGINT held until the child is inside its own handler (``_child``)."""
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})

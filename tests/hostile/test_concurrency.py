@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from hostile.conftest import SENTINEL, write_tree
-from hostile.hostile_sandbox import fork_holding_sigint, start_cli
+from hostile.hostile_sandbox import fork_each, fork_holding_sigint, start_cli
 
 from fnguard.baseline import Baseline
 
@@ -71,17 +71,7 @@ def _writer(path: Path, tag: str, rounds: int) -> None:
 def test_racing_baseline_writers_never_leave_half_a_file(tmp_path: Path) -> None:
     path = tmp_path / "fnguard-baseline.json"
     Baseline.write(path, _findings(2000, "seed"))
-    alive: set[int] = set()
-    for tag in ("a", "b", "c"):
-        pid = os.fork()
-        if pid == 0:
-            code = 1
-            try:
-                _writer(path, tag, 6)
-                code = 0
-            finally:
-                os._exit(code)
-        alive.add(pid)
+    alive = fork_each(("a", "b", "c"), lambda tag: _writer(path, tag, 6))
     loads = 0
     codes: list[int] = []
     while alive:

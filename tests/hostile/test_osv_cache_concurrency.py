@@ -9,7 +9,7 @@ import signal
 import time
 from typing import TYPE_CHECKING
 
-from hostile.hostile_sandbox import fork_holding_sigint
+from hostile.hostile_sandbox import fork_each, fork_holding_sigint
 
 from fnguard.osv._cache import DiskCache
 from fnguard.osv._interface import PackageKey
@@ -40,17 +40,7 @@ def _entries(root: Path) -> list[Path]:
 
 
 def test_racing_cache_writers_leave_whole_entries(tmp_path: Path) -> None:
-    alive: set[int] = set()
-    for tag in ("a", "b", "c"):
-        pid = os.fork()
-        if pid == 0:
-            code = 1
-            try:
-                _write_forever(tmp_path, tag, 10)
-                code = 0
-            finally:
-                os._exit(code)
-        alive.add(pid)
+    alive = fork_each(("a", "b", "c"), lambda tag: _write_forever(tmp_path, tag, 10))
     checked = 0
     codes: list[int] = []
     while alive:
