@@ -1,0 +1,155 @@
+"""One piece of CPU-bound work in a forked child while the caller does the rest.
+
+Why fork: the parsers, the evaluator and the rules are pure Python and hold the GIL, so
+threads do not help; a forked child inherits everything already built (the inventory, the
+imported rules) and sends back only its pickled answer. Why not ``multiprocessing``: its
+import alone costs ~20 ms, and a pipe plus ``pickle`` is all this needs.
+
+The child never reports a failure as a result: any exception, or a child that dies, makes
+``Pending.result`` raise ``ForkFailedError`` and the caller does the work itself, so errors
+reach the user exactly as from a scan that never forked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import threading
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ["ForkFailedError", "Pending", "can_fork", "share", "start"]
+
+T = TypeVar("T")
+
+
+class ForkFailedError(Exception):
+    """The child failed or died; the caller should do its work in-process."""
+
+
+def can_fork() -> bool:
+    """Forking helps only with a second CPU, and is safe only when this thread is alone.
+
+    fork copies only the calling thread: a lock another thread holds (a progress bar's
+    console lock, say) would stay locked forever in the child.
+    """
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return False
+    has_affinity = hasattr(os, "sched_getaffinity")  # Linux: the CPUs this process may use
+    cpus = len(os.sched_getaffinity(0)) if has_affinity else (os.cpu_count() or 1)
+    return cpus > 1
+
+
+class Pending(Generic[T]):
+    """The answer a forked child is working on."""
+
+    def __init__(self, pid: int, reader: int) -> None:
+        self._pid = pid
+        self._stream = os.fdopen(reader, "rb")
+        self._done = False
+
+    def result(self) -> T:
+        """Wait for the child's answer; ``ForkFailedError`` if it has none."""
+        try:
+            ok, payload = pickle.load(self._stream)  # trusted: our own forked child
+        except Exception as exc:  # EOF, a broken pipe, a torn pickle: the child has no answer
+            raise ForkFailedError(str(exc)) from exc
+        finally:
+            self.close()
+        if not ok:
+            raise ForkFailedError(payload)
+        answer: T = payload
+        return answer
+
+    def close(self) -> None:
+        """Forget the child (killed if still working) and reap it."""
+        if self._done:
+            return
+        self._done = True
+        with contextlib.suppress(OSError):
+            self._stream.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):  # the host set SIGCHLD to SIG_IGN
+            os.waitpid(self._pid, 0)
+
+
+def start(work: Callable[[], T]) -> Pending[T]:
+    """Run ``work`` in a forked child. The caller checks ``can_fork`` first."""
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(reader)
+        code = 1
+        try:
+            with os.fdopen(writer, "wb") as out:
+                try:
+                    message: tuple[bool, object] = (True, work())
+                except BaseException as exc:  # reported, then redone by the caller
+                    message = (False, f"{type(exc).__name__}: {exc}")
+                pickle.dump(message, out, pickle.HIGHEST_PROTOCOL)
+            code = 0
+        finally:
+            # Straight out: no atexit handlers, no flushing of stdio buffers copied from the
+            # caller (they would be written twice), no teardown of a heap that dies anyway.
+            os._exit(code)
+    os.close(writer)
+    return Pending(pid, reader)
+
+
+_INDEX = 4  # bytes per work item on the queue pipe: reads that small are never torn
+_QUEUE_MAX = 4096  # items; the whole queue is written before anyone reads (pipe buffer 64 KiB)
+
+
+def share(count: int, work: Callable[[int], T], done: Callable[[int], None]) -> list[T]:
+    """``[work(0), ..., work(count - 1)]``, the items taken in turn by this process and one
+    forked child from a queue, so an expensive item does not leave the other side idle.
+
+    ``done(n)`` is told as items finish (the child's all at once). A child that fails or dies
+    leaves its items to this process, which then raises any error itself.
+    """
+    if count > _QUEUE_MAX:
+        raise ValueError(f"share: {count} items, at most {_QUEUE_MAX}")
+    reader, writer = os.pipe()
+    try:
+        os.write(writer, b"".join(i.to_bytes(_INDEX, "little") for i in range(count)))
+    finally:
+        os.close(writer)
+
+    def take() -> int | None:
+        chunk = os.read(reader, _INDEX)  # one pipe read is atomic: never half an item
+        return int.from_bytes(chunk, "little") if len(chunk) == _INDEX else None
+
+    def theirs() -> dict[int, T]:
+        answers: dict[int, T] = {}
+        while (i := take()) is not None:
+            try:
+                answers[i] = work(i)
+            except Exception:  # left to the caller, who reports it properly
+                break
+        return answers
+
+    ours: dict[int, T] = {}
+    try:
+        pending: Pending[dict[int, T]] = start(theirs)
+        try:
+            while (i := take()) is not None:
+                ours[i] = work(i)
+                done(1)
+            with contextlib.suppress(ForkFailedError):
+                answers = pending.result()
+                ours.update(answers)
+                done(len(answers))
+        finally:
+            pending.close()
+    finally:
+        os.close(reader)
+    for i in range(count):
+        if i not in ours:
+            ours[i] = work(i)
+            done(1)
+    return [ours[i] for i in range(count)]

@@ -1,0 +1,105 @@
+"""The forked work queue: same answers, same order, same errors as doing it all in-process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+
+import pytest
+
+from fnguard import _fork, scan
+from fnguard.config import Thresholds
+from fnguard.errors import RuleError
+from fnguard.iam import default_checker
+from fnguard.model import Function, Inventory, Location, Provider, Severity
+from fnguard.rules import Rule, RuleContext, all_rules
+
+pytestmark = pytest.mark.skipif(not _fork.can_fork(), reason="needs fork and two CPUs")
+
+
+def test_share_returns_every_answer_in_order_and_counts_progress() -> None:
+    ticks: list[int] = []
+    parent = os.getpid()
+
+    def work(i: int) -> tuple[int, int]:
+        time.sleep(0.002)  # slow enough that the child is up before the queue is empty
+        return i * i, os.getpid()
+
+    answers = _fork.share(200, work, ticks.append)
+    assert [a for a, _ in answers] == [i * i for i in range(200)]
+    assert sum(ticks) == 200
+    # the queue really is shared: some items were done by the child
+    assert {pid for _, pid in answers} - {parent}
+
+
+def test_an_item_failing_in_the_child_is_redone_here_and_raises_here() -> None:
+    parent = os.getpid()
+
+    def work(i: int) -> int:
+        if i == 3 and os.getpid() != parent:
+            raise RuntimeError("child-only failure")
+        if i == 5:
+            raise ValueError("item 5 is bad")
+        return i
+
+    with pytest.raises(ValueError, match="item 5 is bad"):
+        _fork.share(10, work, lambda n: None)
+    assert _fork.share(5, work, lambda n: None) == [0, 1, 2, 3, 4]
+
+
+def test_a_child_that_dies_leaves_its_items_to_the_caller() -> None:
+    parent = os.getpid()
+
+    def work(i: int) -> int:
+        if os.getpid() != parent:
+            os._exit(9)  # the child dies without an answer
+        return -i
+
+    assert _fork.share(50, work, lambda n: None) == [-i for i in range(50)]
+
+
+def _functions(count: int) -> Inventory:
+    return Inventory(
+        functions=tuple(
+            Function(
+                address=f"aws_lambda_function.f{i}",
+                provider=Provider.AWS,
+                name=f"f{i}",
+                location=Location("main.tf", i + 1),
+            )
+            for i in range(count)
+        )
+    )
+
+
+def _ctx() -> RuleContext:
+    return RuleContext(Thresholds(), default_checker(), dt.date(2026, 11, 26))
+
+
+class _Quiet:
+    def stage(self, label: str, total: int) -> None:
+        return None
+
+    def advance(self, amount: int = 1) -> None:
+        return None
+
+
+def test_rules_forked_give_the_findings_of_rules_run_alone() -> None:
+    inventory = _functions(scan._FORK_MIN_FUNCTIONS)
+    rules = all_rules()
+    forked = scan.run_rules(inventory, rules, _ctx(), _Quiet())
+    alone = [f for rule in rules for f in rule.check(inventory, _ctx())]
+    assert forked == alone
+    assert any(f.severity >= Severity.LOW for f in forked)
+
+
+def test_a_crashing_rule_is_named_whether_or_not_it_ran_in_the_child() -> None:
+    def crash(inventory: Inventory, ctx: RuleContext) -> list[object]:
+        raise KeyError("boom")
+
+    good = all_rules()[:6]
+    bad = Rule(good[0].meta, crash)  # type: ignore[arg-type]
+    rules = (*good, bad, *good)
+    with pytest.raises(RuleError, match=rf"rule {good[0].meta.id} failed: KeyError"):
+        scan.run_rules(_functions(scan._FORK_MIN_FUNCTIONS), rules, _ctx(), _Quiet())
