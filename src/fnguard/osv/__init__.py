@@ -6,18 +6,23 @@
 
 from __future__ import annotations
 
-from fnguard.osv._cache import DEFAULT_TTL, DiskCache, default_cache_dir
+from typing import TYPE_CHECKING
+
+from fnguard._lazy import exports
 from fnguard.osv._enricher import (
     ADVISORIES_FIELD,
     SUPPORTED_ECOSYSTEMS,
     AdvisoryEnricher,
     OsvMode,
 )
-from fnguard.osv._interface import Lookup, OsvError, OsvSource, PackageKey
-from fnguard.osv._matching import match
-from fnguard.osv._offline import OsvDatabase
-from fnguard.osv._online import DEFAULT_API, OsvApi
-from fnguard.osv._severity import DEFAULT_IMPACT, impact_from_score, rating
+from fnguard.osv._interface import DEFAULT_API, Lookup, OsvError, OsvSource, PackageKey
+
+if TYPE_CHECKING:
+    from fnguard.osv._cache import DEFAULT_TTL, DiskCache, default_cache_dir
+    from fnguard.osv._matching import match
+    from fnguard.osv._offline import OsvDatabase
+    from fnguard.osv._online import OsvApi
+    from fnguard.osv._severity import DEFAULT_IMPACT, impact_from_score, rating
 
 __all__ = [
     "ADVISORIES_FIELD",
@@ -39,3 +44,19 @@ __all__ = [
     "match",
     "rating",
 ]
+
+# The sources, version matching and CVSS scoring load when a dependency is checked.
+__getattr__ = exports(
+    __name__,
+    {
+        "DEFAULT_TTL": "_cache",
+        "DiskCache": "_cache",
+        "default_cache_dir": "_cache",
+        "match": "_matching",
+        "OsvDatabase": "_offline",
+        "OsvApi": "_online",
+        "DEFAULT_IMPACT": "_severity",
+        "impact_from_score": "_severity",
+        "rating": "_severity",
+    },
+)

@@ -18,17 +18,14 @@ from typing import TYPE_CHECKING, Any
 from fnguard.collect._interface import Enricher
 from fnguard.errors import UsageError
 from fnguard.model import Advisory, CollectionGap, Inventory
-from fnguard.osv._cache import DiskCache
-from fnguard.osv._interface import Lookup, OsvSource, PackageKey
-from fnguard.osv._matching import Match, affected_entries, match
-from fnguard.osv._offline import OsvDatabase
-from fnguard.osv._online import DEFAULT_API, OsvApi
-from fnguard.osv._severity import Rating, rating
+from fnguard.osv._interface import DEFAULT_API, Lookup, OsvSource, PackageKey
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from fnguard.model import Package
+    from fnguard.osv._matching import Match
+    from fnguard.osv._severity import Rating
 
 __all__ = ["ADVISORIES_FIELD", "SUPPORTED_ECOSYSTEMS", "AdvisoryEnricher", "OsvMode"]
 
@@ -61,6 +58,8 @@ class _Found:
     """One record that affects one dependency, before merging aliases."""
 
     def __init__(self, record: Mapping[str, Any], hit: Match) -> None:
+        from fnguard.osv._severity import rating  # CVSS parsing: only once something matched
+
         self.id = str(record.get("id", ""))
         self.record = record
         self.rating: Rating = rating(record, hit.entry)
@@ -101,11 +100,19 @@ def _merge(key: PackageKey, found: list[_Found]) -> Iterable[Advisory]:
 
 def _api_match(record: Mapping[str, Any], key: PackageKey) -> Match | None:
     """The API matched the version already; find the entry for severity and fixed versions."""
+    from fnguard.osv._matching import Match, affected_entries, match
+
     local = match(record, key.ecosystem, key.name, key.version)
     if local is not None:
         return local
     entry = next(affected_entries(record, key.ecosystem, key.name), None)
     return Match(entry or {}, ())
+
+
+def _match(record: Mapping[str, Any], key: PackageKey) -> Match | None:
+    from fnguard.osv._matching import match
+
+    return match(record, *key)
 
 
 class AdvisoryEnricher(Enricher):
@@ -139,10 +146,26 @@ class AdvisoryEnricher(Enricher):
             raise UsageError("--osv offline needs --osv-db PATH (an OSV export: folder or zip)")
         self.mode = chosen
         self._source = source
-        if source is None and chosen is OsvMode.OFFLINE and db_path is not None:
-            self._source = OsvDatabase(Path(db_path))
-        elif source is None and chosen is OsvMode.ONLINE:
-            self._source = OsvApi(api_url, DiskCache(cache_dir))
+        # The sources (an HTTP client, a zip reader) load only when a dependency is to be
+        # checked: most scans of infrastructure code never find one.
+        self._api = (api_url, cache_dir) if source is None and chosen is OsvMode.ONLINE else None
+        self._db = (
+            Path(db_path)
+            if source is None and chosen is OsvMode.OFFLINE and db_path is not None
+            else None
+        )
+
+    def _chosen_source(self) -> OsvSource | None:
+        if self._source is None and self._db is not None:
+            from fnguard.osv._offline import OsvDatabase
+
+            self._source = OsvDatabase(self._db)
+        elif self._source is None and self._api is not None:
+            from fnguard.osv._cache import DiskCache
+            from fnguard.osv._online import OsvApi
+
+            self._source = OsvApi(self._api[0], DiskCache(self._api[1]))
+        return self._source
 
     def _gaps(
         self, packages: Iterable[Package], failed: Mapping[PackageKey, str]
@@ -178,15 +201,16 @@ class AdvisoryEnricher(Enricher):
         )
         if not keys:
             return Inventory()
-        if self._source is None:  # OsvMode.OFF
+        source = self._chosen_source()
+        if source is None:  # OsvMode.OFF
             lookup = Lookup(failed=dict.fromkeys(keys, "OSV lookups turned off (--osv off)"))
         else:
-            lookup = self._source.lookup(keys)
+            lookup = source.lookup(keys)
         advisories: list[Advisory] = []
         for key in keys:
             found: list[_Found] = []
             for record in lookup.records.get(key, ()):
-                hit = _api_match(record, key) if lookup.matched else match(record, *key)
+                hit = _api_match(record, key) if lookup.matched else _match(record, key)
                 if hit is not None:
                     found.append(_Found(record, hit))
             advisories.extend(_merge(key, found))

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Lookup", "OsvError", "OsvSource", "PackageKey"]
 
+DEFAULT_API = "https://api.osv.dev"
+
 Record = dict[str, Any]
 
 

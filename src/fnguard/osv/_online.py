@@ -21,14 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 from fnguard import __version__
 from fnguard.osv._cache import DiskCache
-from fnguard.osv._interface import Lookup, OsvError, OsvSource, PackageKey, Record
+from fnguard.osv._interface import DEFAULT_API, Lookup, OsvError, OsvSource, PackageKey, Record
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
 __all__ = ["DEFAULT_API", "OsvApi"]
 
-DEFAULT_API = "https://api.osv.dev"
 _BATCH = 1000  # the API's limit on queries per querybatch request
 _MAX_PAGES = 20  # next_page_token rounds for one query before giving up
 _MAX_BODY = 64 * 1024 * 1024

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
-
-from packaging.tags import Tag, compatible_tags, cpython_tags, parse_tag
+from typing import TYPE_CHECKING, Any
 
 from fnguard.errors import RuleError
 from fnguard.model import Architecture
 from fnguard.rules._pkg_runtimes import SHIPPED, shipped_document
+
+if TYPE_CHECKING:
+    from packaging.tags import Tag
 
 __all__ = [
     "OperatingSystem",
@@ -124,6 +125,8 @@ def _platform_tags(glibc: tuple[int, int], architecture: Architecture) -> tuple[
 
 @cache
 def _supported(platform: Platform) -> frozenset[Tag]:
+    from packaging.tags import compatible_tags, cpython_tags  # only packages with wheels ask
+
     platforms = list(_platform_tags(platform.os.glibc, platform.architecture))
     if platform.python is None:
         return frozenset()
@@ -140,6 +143,8 @@ class WheelVerdict:
 
 def wheel_verdict(tags: tuple[str, ...], platform: Platform) -> WheelVerdict:
     """Whether a wheel with ``tags`` can run on ``platform`` (any one tag suffices)."""
+    from packaging.tags import parse_tag
+
     parsed: set[Tag] = set()
     for text in tags:
         try:

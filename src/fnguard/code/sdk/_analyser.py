@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fnguard.code._interface import CodeFacts
+from fnguard.code.sdk import SDK_GAP_FIELD
 from fnguard.code.sdk._environment import environment_of, event_values, where_of
 from fnguard.code.sdk._mapping import needs_of
 from fnguard.code.sdk._program import load_program
@@ -34,10 +35,7 @@ if TYPE_CHECKING:
     from fnguard.code.sdk._values import Value
     from fnguard.model import Inventory
 
-__all__ = ["SDK_GAP_FIELD", "SdkAnalyser", "SdkReport", "analyse_sdk"]
-
-#: ``CollectionGap.field`` of what makes SDK use unresolved (IAM007 explains with it)
-SDK_GAP_FIELD = "sdk"
+__all__ = ["SdkAnalyser", "SdkReport", "analyse_sdk"]
 
 
 @dataclass(frozen=True)
