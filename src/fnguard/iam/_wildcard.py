@@ -87,8 +87,40 @@ class _Glob:
         return True
 
 
+@dataclass(frozen=True)
+class _Stars:
+    """A pattern whose only special character is ``*``: the same leftmost-fit placement as
+    ``_Glob``, with string methods instead of compiled regexes (most patterns are like this,
+    and compiling a regex per distinct ARN cost more than all the matching)."""
+
+    pieces: tuple[str, ...]  # at least two: the text before the first star, ..., after the last
+    fold: bool  # compare lower-cased (the pattern is stored lower-cased)
+
+    def fullmatch(self, value: str) -> bool:
+        if self.fold:
+            value = value.lower()
+        first, last = self.pieces[0], self.pieces[-1]
+        end = len(value) - len(last)
+        if end < len(first) or not value.startswith(first) or not value.endswith(last):
+            return False
+        pos = len(first)
+        for piece in self.pieces[1:-1]:
+            found = value.find(piece, pos, end)
+            if found < 0:
+                return False
+            pos = found + len(piece)
+        return True
+
+
 @functools.lru_cache(maxsize=8192)
-def _compiled(pattern: str, ignore_case: bool) -> _Glob:
+def _compiled(pattern: str, ignore_case: bool) -> _Glob | _Stars:
+    if "?" not in pattern and "${" not in pattern and (not ignore_case or pattern.isascii()):
+        return _Stars(tuple((pattern.lower() if ignore_case else pattern).split("*")), ignore_case)
+    return _regex(pattern, ignore_case)
+
+
+@functools.lru_cache(maxsize=8192)
+def _regex(pattern: str, ignore_case: bool) -> _Glob:
     pieces: list[str] = [""]
     lengths: list[int] = [0]
 
@@ -128,4 +160,6 @@ def matches(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
         return True
     if "*" not in pattern and "?" not in pattern and "${" not in pattern:
         return pattern.lower() == value.lower() if ignore_case else pattern == value
+    if ignore_case and not value.isascii():  # Unicode case-folding: the regex decides
+        return _regex(pattern, ignore_case).fullmatch(value)
     return _compiled(pattern, ignore_case).fullmatch(value)
