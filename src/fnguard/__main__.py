@@ -1,7 +1,5 @@
 """``python -m fnguard`` is the ``fnguard`` command."""
 
-import sys
+from fnguard.cli import run
 
-from fnguard.cli import main
-
-sys.exit(main())
+run()
