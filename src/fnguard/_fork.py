@@ -5,6 +5,10 @@ threads do not help; a forked child inherits everything already built (the inven
 imported rules) and sends back only its pickled answer. Why not ``multiprocessing``: its
 import alone costs ~20 ms, and a pipe plus ``pickle`` is all this needs.
 
+While a child lives, every object that existed at the fork is frozen out of the garbage
+collector in both processes (``gc.freeze``): a collection writes to each object it visits,
+which would copy every shared page of the heap into the writer.
+
 The child never reports a failure as a result: any exception, or a child that dies, makes
 ``Pending.result`` raise ``ForkFailedError`` and the caller does the work itself, so errors
 reach the user exactly as from a scan that never forked.
@@ -13,6 +17,7 @@ reach the user exactly as from a scan that never forked.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import signal
@@ -70,6 +75,7 @@ class Pending(Generic[T]):
         if self._done:
             return
         self._done = True
+        gc.unfreeze()
         with contextlib.suppress(OSError):
             self._stream.close()
         with contextlib.suppress(ProcessLookupError):
@@ -81,7 +87,14 @@ class Pending(Generic[T]):
 def start(work: Callable[[], T]) -> Pending[T]:
     """Run ``work`` in a forked child. The caller checks ``can_fork`` first."""
     reader, writer = os.pipe()
-    pid = os.fork()
+    gc.freeze()
+    try:
+        pid = os.fork()
+    except OSError:
+        gc.unfreeze()
+        os.close(reader)
+        os.close(writer)
+        raise
     if pid == 0:  # the child: never returns
         os.close(reader)
         code = 1
@@ -135,17 +148,22 @@ def share(count: int, work: Callable[[int], T], done: Callable[[int], None]) -> 
 
     ours: dict[int, T] = {}
     try:
-        pending: Pending[dict[int, T]] = start(theirs)
+        try:
+            pending: Pending[dict[int, T]] | None = start(theirs)
+        except OSError:  # no process to spare (EAGAIN, ENOMEM): all of it here
+            pending = None
         try:
             while (i := take()) is not None:
                 ours[i] = work(i)
                 done(1)
-            with contextlib.suppress(ForkFailedError):
-                answers = pending.result()
-                ours.update(answers)
-                done(len(answers))
+            if pending is not None:
+                with contextlib.suppress(ForkFailedError):
+                    answers = pending.result()
+                    ours.update(answers)
+                    done(len(answers))
         finally:
-            pending.close()
+            if pending is not None:
+                pending.close()
     finally:
         os.close(reader)
     for i in range(count):

@@ -23,6 +23,7 @@ first file as a scan that never forked.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import signal
@@ -138,6 +139,7 @@ def collect_sharded(
     order = list(by_dir)
     workers: list[tuple[int, _Channel]] = []
     finished = False
+    gc.freeze()  # no collector writes into the pages the workers share (see fnguard._fork)
     try:
         for shard in shards[1:]:
             ours, theirs = _Channel.pair()
@@ -165,6 +167,7 @@ def collect_sharded(
     except Exception:  # any failure: the sequential path raises it properly
         return None
     finally:
+        gc.unfreeze()
         for pid, channel in workers:
             channel.close()
             if not finished:
