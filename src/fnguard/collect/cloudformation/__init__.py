@@ -15,6 +15,7 @@ from fnguard.collect.cloudformation._collector import (
 )
 from fnguard.collect.cloudformation._decode import decode, line_of
 from fnguard.collect.cloudformation._intrinsic import Unknown
+from fnguard.collect.cloudformation._nodes import marked_dict, marked_list, marked_str
 from fnguard.collect.cloudformation._resource import Raw
 from fnguard.collect.cloudformation._sam import LAMBDA_TRUST
 
@@ -27,5 +28,8 @@ __all__ = [
     "collect_text",
     "decode",
     "line_of",
+    "marked_dict",
+    "marked_list",
+    "marked_str",
     "read_source",
 ]

@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 from fnguard import limits
 from fnguard.collect._shared import read_bounded
-from fnguard.collect.cloudformation import Unknown, decode, line_of
+from fnguard.collect.cloudformation import (
+    Unknown,
+    decode,
+    line_of,
+    marked_dict,
+    marked_list,
+    marked_str,
+)
 from fnguard.errors import InputError
 
 if TYPE_CHECKING:
@@ -380,16 +387,14 @@ def _relocated(value: Any, line: int) -> Any:
 
 def _like(node: Any, value: Any) -> Any:
     """``value`` with ``node``'s source position when both are of a kind that can carry it."""
-    from cfnlint.decode.node import dict_node, list_node, str_node  # type: ignore[import-untyped]
-
     start = getattr(node, "start_mark", None)
     if start is None:
         return value
     end = getattr(node, "end_mark", None)
     if isinstance(value, str):
-        return str_node(value, start, end)
+        return marked_str(value, start, end)
     if isinstance(value, dict):
-        return dict_node(value, start, end)
+        return marked_dict(value, start, end)
     if isinstance(value, list):
-        return list_node(value, start, end)
+        return marked_list(value, start, end)
     return value

@@ -1,0 +1,172 @@
+"""YAML templates at C speed: libyaml composes, a small builder turns nodes into values.
+
+cfn-lint's loader composes with the same libyaml parser (``yaml.CSafeLoader``) and then runs
+PyYAML's generic Python constructor over every node, duplicate checks, a second alias scan and
+all; that was most of a template scan. This builder gives the same values and the same
+positions for what templates are made of (mappings, sequences, scalars, short-form intrinsic
+tags, anchors and aliases) and raises ``UndecidedError`` for everything else (merge keys,
+repeated or odd keys, explicit YAML tags, recursive aliases, an alias expansion cfn-lint would
+refuse): the caller then asks cfn-lint itself, so its verdict (a value or an error) stays the
+rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from yaml import MappingNode, ScalarNode, SequenceNode
+
+from fnguard.collect.cloudformation._nodes import (
+    MarkedDict,
+    MarkedList,
+    MarkedStr,
+    marked_dict,
+    marked_list,
+)
+
+__all__ = ["MAX_EXPANDED_NODES", "UndecidedError", "load_yaml"]
+
+# cfn-lint refuses a template that holds more values than this once aliases are expanded.
+MAX_EXPANDED_NODES = 250_000
+_TAG = "tag:yaml.org,2002:"
+_STR = _TAG + "str"
+_MAP = _TAG + "map"
+_SEQ = _TAG + "seq"
+_PLAIN_SCALARS = ("null", "bool", "int", "float", "timestamp")
+# Short-form tags that keep their name (``!Ref``); the others become ``Fn::<name>``.
+_UNPREFIXED = ("Ref", "Condition")
+
+
+class UndecidedError(Exception):
+    """The fast path does not decide this input; cfn-lint's decoder will."""
+
+
+def load_yaml(text: str) -> Any:
+    """The decoded document (positions on mappings, sequences and plain strings)."""
+    import yaml
+
+    loader = yaml.CSafeLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        raise UndecidedError(str(exc)) from None
+    finally:
+        loader.dispose()
+    if root is None:
+        raise UndecidedError("an empty document")
+    return _Builder(loader, shared="&" in text).value(root)
+
+
+class _Builder:
+    def __init__(self, constructor: Any, shared: bool) -> None:
+        import yaml
+
+        self.constructor = constructor
+        self.scalars = {
+            _TAG + name: yaml.constructor.SafeConstructor.yaml_constructors[_TAG + name]
+            for name in _PLAIN_SCALARS
+        }
+        # Anchors: an alias is the same node again, and cfn-lint hands back the same object.
+        self.shared = shared
+        self.memo: dict[int, tuple[Any, int]] = {}
+        self.active: set[int] = set()
+        self.count = 0  # values built, aliases counted once per use (cfn-lint's expansion)
+
+    def value(self, node: Any) -> Any:
+        if not self.shared:
+            return self._build(node)
+        known = self.memo.get(id(node))
+        if known is not None:
+            self.count += known[1]
+        else:
+            if id(node) in self.active:
+                raise UndecidedError("a recursive alias")
+            self.active.add(id(node))
+            before = self.count
+            known = (self._build(node), self.count - before)
+            self.active.discard(id(node))
+            self.memo[id(node)] = known
+        if self.count > MAX_EXPANDED_NODES:
+            raise UndecidedError("alias expansion")
+        return known[0]
+
+    def _build(self, node: Any) -> Any:
+        # The hot path of a template decode: plain strings, then mappings, then sequences.
+        tag = node.tag
+        kind = node.__class__
+        self.count += 1
+        if kind is ScalarNode:
+            if tag == _STR:
+                out = MarkedStr(node.value)
+                out.start_mark = node.start_mark
+                out.end_mark = node.end_mark
+                return out
+            if tag[0] == "!":
+                return self._short_form(tag[1:], node)
+            construct = self.scalars.get(tag)
+            if construct is None:
+                raise UndecidedError(f"tag {tag}")
+            return construct(self.constructor, node)
+        if tag == _MAP and kind is MappingNode:
+            mapping = MarkedDict(self._pairs(node, strict=True))
+            mapping.start_mark = node.start_mark
+            mapping.end_mark = node.end_mark
+            return mapping
+        if tag == _SEQ and kind is SequenceNode:
+            build = self.value
+            sequence = MarkedList([build(child) for child in node.value])
+            sequence.start_mark = node.start_mark
+            sequence.end_mark = node.end_mark
+            return sequence
+        if tag[0] == "!":
+            return self._short_form(tag[1:], node)
+        raise UndecidedError(f"tag {tag}")
+
+    def _pairs(self, node: Any, strict: bool) -> dict[Any, Any]:
+        """A mapping's entries; ``strict`` (plain mappings) refuses null and repeated keys."""
+        out: dict[Any, Any] = {}
+        build = self.value
+        for key_node, value_node in node.value:
+            if key_node.tag == _STR and key_node.__class__ is ScalarNode:
+                key: Any = MarkedStr(key_node.value)
+                key.start_mark = key_node.start_mark
+                key.end_mark = key_node.end_mark
+            else:
+                key = self._key(key_node, strict)
+            out[key] = build(value_node)
+        if strict and len(out) != len(node.value):
+            raise UndecidedError("a repeated key")
+        return out
+
+    def _key(self, node: Any, strict: bool) -> Any:
+        """A key that is not a plain string: a null, number, boolean or date, else refused."""
+        construct = self.scalars.get(node.tag)  # a merge key (<<) is not among them
+        if construct is None or node.__class__ is not ScalarNode:
+            raise UndecidedError(f"a key tagged {node.tag}")
+        key = construct(self.constructor, node)
+        if strict and key is None:
+            raise UndecidedError("a null key")
+        return key
+
+    def _short_form(self, name: str, node: Any) -> Any:
+        """``!Ref x`` -> ``{"Ref": "x"}``, ``!GetAtt A.B`` -> ``{"Fn::GetAtt": ["A", "B"]}``."""
+        key = name if name in _UNPREFIXED else f"Fn::{name}"
+        self.count += 1  # the wrapping mapping (its value is counted by _build)
+        kind = node.__class__
+        inner: Any
+        if kind is ScalarNode:
+            if key == "Fn::GetAtt":
+                parts = node.value.split(".", 1)
+                self.count += len(parts)
+                inner = marked_list(parts, node.start_mark, node.end_mark)
+            else:
+                inner = node.value
+        elif kind is SequenceNode:
+            inner = [self.value(child) for child in node.value]
+            if key == "Fn::GetAtt":
+                inner = marked_list(inner, node.start_mark, node.end_mark)
+        elif key != "Fn::GetAtt":
+            inner = self._pairs(node, strict=False)
+        else:
+            raise UndecidedError("!GetAtt with a mapping")
+        return marked_dict({key: inner}, node.start_mark, node.end_mark)
