@@ -992,7 +992,8 @@ class Finding:
         """Stable identity across runs (baselines): rule, resource and the message's subject."""
         return f"{self.rule_id}|{self.resource}|{self.message}"
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
-        """Short stable hash of ``key``: what baselines store and SARIF/JSON report."""
+        """Short stable hash of ``key``: what baselines store and SARIF/JSON report (asked
+        three times per finding: kept once computed)."""
         return hashlib.sha256(self.key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
