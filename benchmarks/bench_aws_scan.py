@@ -7,15 +7,18 @@ up; the script re-executes itself there), it:
    seeded-random set of planted misconfigurations (and the opposite, safe setting otherwise);
 2. times whole processes of ``fnguard scan aws --format json`` and of ``prowler aws --service
    awslambda`` (its own venv, ``.bench/venv-prowler``, installed on first use), both pointed at
-   the server with ``AWS_ENDPOINT_URL``, with each process's peak resident memory (``wait4``);
+   the server with ``AWS_ENDPOINT_URL``, with each process's peak resident memory and CPU time
+   (``wait4``) and the moto server's CPU time during the run. Fair to both: one untimed
+   warm-up run of each first (``--no-warmup`` skips it), then the timed runs interleaved
+   (fnguard, Prowler, fnguard, ...) so a noisy neighbour hits both, and medians compared;
 3. compares what each reported with what was planted: per category, found / planted and false
    alarms on functions where it was not planted.
 
 Both tools run under an audit hook that records every connection to an address other than
 loopback: Prowler's version check shows up there; fnguard must show none.
 
-Usage: ``python benchmarks/bench_aws_scan.py [-n 1000] [--runs 3] [--prowler-runs 1]
-[--skip-prowler]``
+Usage: ``python benchmarks/bench_aws_scan.py [-n 1000] [--runs 3] [--prowler-runs N]
+[--no-warmup] [--skip-prowler]``
 """
 
 from __future__ import annotations
@@ -105,6 +108,8 @@ class Run:
     seconds: float
     peak_mib: float
     outside_connects: int
+    cpu_seconds: float  # the tool's own processes (user + system)
+    server_cpu_seconds: float  # the moto server's, while the tool ran
 
 
 def _code_zip() -> bytes:
@@ -226,9 +231,37 @@ def seed(endpoint: str, count: int, rng: random.Random) -> Planted:
     return planted
 
 
-def _measure(argv: list[str], env: dict[str, str], stdout: Path, ok: tuple[int, ...]) -> Run:
+def _server_pid(endpoint: str) -> int | None:
+    """The moto server process listening on ``endpoint``'s port (found by its command line)."""
+    port = endpoint.rsplit(":", 1)[-1]
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(b"moto" in a for a in argv) and port.encode() in argv:
+            return int(entry.name)
+    return None
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _measure(
+    argv: list[str], env: dict[str, str], stdout: Path, ok: tuple[int, ...], server: int | None
+) -> Run:
     connects = Path(tempfile.mkstemp(prefix="connects-")[1])
     env = {**env, "BENCH_CONNECT_LOG": str(connects)}
+    server_before = _cpu_seconds(server)
     start = time.perf_counter()
     with stdout.open("wb") as out:
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE, env=env, cwd=ROOT)
@@ -236,13 +269,15 @@ def _measure(argv: list[str], env: dict[str, str], stdout: Path, ok: tuple[int, 
         err = proc.stderr.read()
         _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
+    server_cpu = _cpu_seconds(server) - server_before
     code = os.waitstatus_to_exitcode(status)
     if code not in ok:
         tail = "\n  ".join(err.decode(errors="replace").strip().splitlines()[-15:])
         raise SystemExit(f"{argv[0]} exited {code}:\n  {tail}")
     outside = len(connects.read_text().splitlines())
     connects.unlink()
-    return Run(seconds, usage.ru_maxrss / 1024, outside)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, usage.ru_maxrss / 1024, outside, cpu, server_cpu)
 
 
 def fnguard_found(report: Path) -> dict[str, set[str]]:
@@ -311,8 +346,11 @@ def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=1000, help="functions to seed (default 1000)")
-    parser.add_argument("--runs", type=int, default=3, help="fnguard runs (median)")
-    parser.add_argument("--prowler-runs", type=int, default=1, help="Prowler runs (median)")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs of each tool (median)")
+    parser.add_argument(
+        "--prowler-runs", type=int, default=None, help="timed Prowler runs (default: --runs)"
+    )
+    parser.add_argument("--no-warmup", action="store_true", help="no untimed first runs")
     parser.add_argument("--skip-prowler", action="store_true")
     args = parser.parse_args(args_list)
     if os.environ.get(_INSIDE) != "1":
@@ -331,7 +369,9 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-aws-"))
     hook = work / "hook.py"
     hook.write_text(_HOOK)
+    prowler_runs = args.runs if args.prowler_runs is None else args.prowler_runs
     with moto_server(startup_timeout=60) as endpoint:
+        server = _server_pid(endpoint)
         started = time.perf_counter()
         planted = seed(endpoint, args.n, random.Random(20261125))
         print(
@@ -339,50 +379,53 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         tool_env = {**env, "AWS_ENDPOINT_URL": endpoint}
-        report = work / "fnguard.json"
-        fn_runs = [
-            _measure(
-                [
-                    str(VENV_PY),
-                    str(hook),
-                    "fnguard",
-                    "scan",
-                    "aws",
-                    "--region",
-                    REGION,
-                    "--format",
-                    "json",
-                    "--no-progress",
-                ],
-                tool_env,
-                report,
-                (0, 1),
-            )
-            for _ in range(args.runs)
-        ]
-        results = {"fnguard": (fn_runs, _score(planted, fnguard_found(report), 0))}
+        report, out = work / "fnguard.json", work / "prowler"
+
+        def fnguard() -> Run:
+            argv = [str(VENV_PY), str(hook), "fnguard", "scan", "aws", "--region", REGION]
+            argv += ["--format", "json", "--no-progress"]
+            return _measure(argv, tool_env, report, (0, 1), server)
+
+        def prowler() -> Run:
+            shutil.rmtree(out, ignore_errors=True)
+            argv = [
+                str(PROWLER_VENV / "bin" / "python"),
+                str(hook),
+                str(PROWLER_VENV / "bin" / "prowler"),
+                "aws",
+                "--service",
+                "awslambda",
+                "-f",
+                REGION,
+                "--output-formats",
+                "json-ocsf",
+                "--output-directory",
+                str(out),
+                "--no-banner",
+            ]
+            return _measure(argv, tool_env, work / "prowler.out", (0, 3), server)
+
+        tools = {"fnguard": (fnguard, args.runs)}
         if not args.skip_prowler:
-            out = work / "prowler"
-            pw_runs = []
-            for _ in range(args.prowler_runs):
-                shutil.rmtree(out, ignore_errors=True)
-                argv = [
-                    str(PROWLER_VENV / "bin" / "python"),
-                    str(hook),
-                    str(PROWLER_VENV / "bin" / "prowler"),
-                    "aws",
-                    "--service",
-                    "awslambda",
-                    "-f",
-                    REGION,
-                    "--output-formats",
-                    "json-ocsf",
-                    "--output-directory",
-                    str(out),
-                    "--no-banner",
-                ]
-                pw_runs.append(_measure(argv, tool_env, work / "prowler.out", (0, 3)))
-            results["prowler"] = (pw_runs, _score(planted, prowler_found(out), 1))
+            tools["prowler"] = (prowler, prowler_runs)
+        if not args.no_warmup:
+            for name, (run, _) in tools.items():
+                warm = run()
+                print(f"warm-up {name}: {warm.seconds:.2f} s (not counted)", flush=True)
+        runs: dict[str, list[Run]] = {name: [] for name in tools}
+        for index in range(max(count for _, count in tools.values())):
+            for name, (run, count) in tools.items():
+                if index < count:
+                    runs[name].append(run())
+                    timed = runs[name][-1]
+                    print(
+                        f"run {index + 1} {name}: {timed.seconds:.2f} s, "
+                        f"CPU {timed.cpu_seconds:.2f} s, moto CPU {timed.server_cpu_seconds:.2f} s",
+                        flush=True,
+                    )
+        results = {"fnguard": (runs["fnguard"], _score(planted, fnguard_found(report), 0))}
+        if "prowler" in runs:
+            results["prowler"] = (runs["prowler"], _score(planted, prowler_found(out), 1))
     _print(args.n, planted, results)
     shutil.rmtree(work, ignore_errors=True)
     return 0
@@ -392,17 +435,18 @@ Results = dict[str, tuple[list[Run], dict[str, Any]]]
 
 
 def _print(n: int, planted: Planted, results: Results) -> None:
-    print(
-        f"\nfnguard scan aws vs prowler aws --service awslambda: {n} functions on moto, loopback"
-    )
+    print(f"\nfnguard scan aws vs prowler aws --service awslambda: {n} functions on moto, loopback")
     medians = {}
     for tool, (runs, _) in results.items():
         secs = statistics.median(r.seconds for r in runs)
         peak = max(r.peak_mib for r in runs)
         outside = sum(r.outside_connects for r in runs)
+        cpu = statistics.median(r.cpu_seconds for r in runs)
+        server = statistics.median(r.server_cpu_seconds for r in runs)
         medians[tool] = (secs, peak)
         print(
             f"  {tool:<8} median {secs:7.2f} s over {len(runs)} run(s); peak {peak:6.0f} MiB; "
+            f"CPU {cpu:.2f} s (moto server {server:.2f} s); "
             f"names looked up / connections outside loopback: {outside}"
         )
     if "prowler" in medians:

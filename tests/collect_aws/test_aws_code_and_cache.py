@@ -104,6 +104,12 @@ def _uniform_code(seeded: Seeded) -> bytes:
     return data
 
 
+def _key(model: Any) -> str:
+    """Lambda operations by name (``GetPolicy``), others with their service (``iam:GetPolicy``)."""
+    service = model.service_model.service_name
+    return str(model.name) if service == "lambda" else f"{service}:{model.name}"
+
+
 def _counting(seeded: Seeded, calls: Counter[str]) -> Callable[[Unit], ClientFactory]:
     def for_unit(unit: Unit) -> ClientFactory:
         region = unit.client_region if unit.region == "global" else unit.region
@@ -112,8 +118,7 @@ def _counting(seeded: Seeded, calls: Counter[str]) -> Callable[[Unit], ClientFac
         def client(service: str) -> Any:
             made = make(service)
             made.meta.events.register(
-                "before-call.*.*",
-                lambda model, **_: calls.update([model.name]),
+                "before-call.*.*", lambda model, **_: calls.update([_key(model)])
             )
             return made
 

@@ -131,6 +131,13 @@ class Api:
             return None
         return {key: list(answer.get(key) or ()) for key in keys}
 
+    def answer(self, service: str, operation: str, **params: Any) -> dict[str, Any] | str:
+        """One call's answer, or the failure reason for the caller to decide what it hid."""
+        found, reason = self._attempt(
+            service, operation, (), lambda client: getattr(client, _snake(operation))(**params)
+        )
+        return reason if found is None else found
+
     def listing(self, service: str, operation: str, key: str, **params: Any) -> list[Any] | str:
         """All items of ``key``, or the failure reason for the caller to put on its users."""
         answer, reason = self._attempt(service, operation, (), _pager(operation, (key,), params))

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from fnguard.collect.aws._deferred import complete
 from fnguard.collect.aws._session import (
     Access,
     account_of,
@@ -15,14 +16,14 @@ from fnguard.collect.aws._session import (
     org_accesses,
 )
 from fnguard.collect.aws._settings import LiveSettings
-from fnguard.collect.aws._units import GLOBAL, Unit, run_unit
+from fnguard.collect.aws._units import GLOBAL, Unit, read_unit
 from fnguard.errors import UsageError
 from fnguard.model import CollectionGap, Inventory
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from fnguard.collect.aws._api import ClientFactory
+    from fnguard.collect.aws._api import Api, ClientFactory
     from fnguard.scan import Progress
 
 __all__ = ["AwsOptions", "collect_aws", "plan_units", "summary"]
@@ -71,18 +72,26 @@ def collect_aws(
     units = plan_units(options)
     if progress is not None:
         progress.stage("reading AWS (accounts x regions)", len(units))
-    pieces: list[Inventory] = []
+    # An incremental scan caches each function whole, so it asks every question up front.
+    defer = not options.settings.incremental
+    read: list[tuple[Inventory, Api | None]] = []
     with ThreadPoolExecutor(min(_UNIT_WORKERS, len(units)) or 1) as pool:
         futures = [
-            pool.submit(run_unit, unit, clients(unit) if clients else None) for unit in units
+            pool.submit(read_unit, unit, clients(unit) if clients else None, defer=defer)
+            for unit in units
         ]
         for future in as_completed(futures):
-            pieces.append(future.result())
+            read.append(future.result())
             if progress is not None:
                 progress.advance()
     # Completion order varies; the inventory's order must not.
-    pieces.sort(key=lambda p: p.sources)
-    return link_gaps(Inventory.combine(pieces))
+    read.sort(key=lambda r: r[0].sources)
+    whole = Inventory.combine(piece for piece, _ in read)
+    if defer:
+        parts = [(piece, api) for piece, api in read if api is not None]
+        settings = options.settings
+        whole = complete(parts, whole, every_answer=settings.every_answer or bool(settings.code))
+    return link_gaps(whole)
 
 
 def link_gaps(inventory: Inventory) -> Inventory:

@@ -1,8 +1,10 @@
 """IAM: every role of an account from one GetAccountAuthorizationDetails (paginated).
 
 One call family per account instead of four per role: roles with trust, inline policies,
-attached managed policies and boundaries, and the managed policies' default versions.
-AWS-managed policies the answer leaves out fall back to fnguard's shipped copies.
+attached managed policies and boundaries, and the customer-managed policies' default
+versions. AWS-managed policies are not listed (an account sees over a thousand, megabytes of
+text): the ones roles attach are read with GetPolicy and GetPolicyVersion, two calls per
+distinct policy, and fall back to fnguard's shipped copies when those are refused.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from fnguard.model import Inventory, Policy, PolicyKind, Provider, Role
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from concurrent.futures import Executor
 
     from fnguard.collect.aws._api import Api
     from fnguard.model import Location
@@ -24,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["collect_iam"]
 
 
-def collect_iam(api: Api, shard: Shard) -> Inventory:
+def collect_iam(api: Api, shard: Shard, pool: Executor) -> Inventory:
     where = location(shard, "iam")
     details = api.pages_of(
         "iam",
@@ -33,13 +36,39 @@ def collect_iam(api: Api, shard: Shard) -> Inventory:
         where=where,
         resource=shard.label,
         fields=("roles",),
-        Filter=["Role", "LocalManagedPolicy", "AWSManagedPolicy"],
+        Filter=["Role", "LocalManagedPolicy"],
     )
     if details is None:
         return Inventory()  # the gap names the account; functions' roles stay unknown
     managed = {str(p["Arn"]): _default_document(p) for p in details["Policies"] if "Arn" in p}
+    attached = sorted(
+        {arn for raw in details["RoleDetailList"] for arn in _attached_arns(raw)} - set(managed)
+    )
+    aws_owned = [arn for arn in attached if is_aws_managed(arn)]
+    documents = pool.map(lambda arn: _aws_document(api, arn), aws_owned)
+    managed.update(zip(aws_owned, documents, strict=True))
     roles = tuple(_role(api, shard, raw, managed) for raw in details["RoleDetailList"])
     return Inventory(roles=roles)
+
+
+def _attached_arns(raw: Mapping[str, Any]) -> list[str]:
+    arns = [str(a.get("PolicyArn") or "") for a in raw.get("AttachedManagedPolicies") or ()]
+    boundary = (raw.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
+    return [a for a in (*arns, boundary) if a]
+
+
+def _aws_document(api: Api, arn: str) -> Mapping[str, Any] | None:
+    """The live default version of an AWS-managed policy; ``None``: use the shipped copy."""
+    policy = api.answer("iam", "GetPolicy", PolicyArn=arn)
+    version = (
+        (policy.get("Policy") or {}).get("DefaultVersionId") if isinstance(policy, dict) else None
+    )
+    if not version:
+        return None
+    answer = api.answer("iam", "GetPolicyVersion", PolicyArn=arn, VersionId=str(version))
+    if isinstance(answer, str):
+        return None
+    return _document((answer.get("PolicyVersion") or {}).get("Document"))
 
 
 def _role(
@@ -96,12 +125,7 @@ def _attached(
     if document is None and aws_owned:
         document = managed_document(arn)
     if document is None:
-        api.gap(
-            where,
-            f"the default version of policy {arn} was not in GetAccountAuthorizationDetails",
-            role,
-            "policies",
-        )
+        api.gap(where, f"the default version of policy {arn} could not be read", role, "policies")
     kind = kind or (PolicyKind.AWS_MANAGED if aws_owned else PolicyKind.MANAGED)
     return Policy(arn.rsplit("/", 1)[-1], kind, document, arn, where)
 

@@ -1,9 +1,12 @@
 """Lambda: functions and everything configured on them, one shard at a time.
 
 ListFunctions already returns each function's full configuration (environment, KMS key,
-VPC, tracing, DLQ, layers, logging, hash), so GetFunctionConfiguration is not called again;
-the per-function calls (policy, URL, concurrency, recursion, code signing, event invoke
-config) run in parallel on the shard's executor.
+VPC, tracing, DLQ, layers, logging, hash), so GetFunctionConfiguration is not called again.
+Code signing is read from the region's side: ListCodeSigningConfigs, then the functions of
+each config (ListFunctionsByCodeSigningConfig), instead of a call per function; when either
+listing fails, each function is asked (GetFunctionCodeSigningConfig). The per-function calls
+(policy, URL, recursion; concurrency and event invoke config unless ``defer``, see
+``_deferred``) run in parallel on the shard's executor.
 """
 
 from __future__ import annotations
@@ -48,24 +51,42 @@ if TYPE_CHECKING:
     from fnguard.collect.aws._api import Api
     from fnguard.model import Location
 
-__all__ = ["collect_lambda"]
+__all__ = [
+    "collect_lambda",
+    "list_functions",
+    "on_failure_destination",
+    "reserved_concurrency",
+]
 
 _SECRET_REF = re.compile(r"^arn:aws[\w-]*:(ssm|secretsmanager):|^\{\{resolve:(ssm|secretsmanager)")
 _NOT_FOUND = ("ResourceNotFoundException",)
 
 
-def collect_lambda(
-    api: Api, shard: Shard, pool: Executor, settings: LiveSettings | None = None
-) -> Inventory:
-    where = location(shard, "lambda")
-    configs = api.pages(
+def list_functions(api: Api, shard: Shard) -> list[Any] | None:
+    """Every function's configuration (ListFunctions); ``None`` plus a gap when refused."""
+    return api.pages(
         "lambda",
         "ListFunctions",
         "Functions",
-        where=where,
+        where=location(shard, "lambda"),
         resource=shard.label,
         fields=("functions",),
     )
+
+
+def collect_lambda(
+    api: Api,
+    shard: Shard,
+    pool: Executor,
+    settings: LiveSettings | None = None,
+    *,
+    defer: bool = False,
+    configs: Sequence[Mapping[str, Any]] | None = None,
+) -> Inventory:
+    """The shard's functions (``configs``: ListFunctions' answer, when already read); with
+    ``defer``, without the answers ``_deferred`` asks once the whole inventory is known."""
+    if configs is None:
+        configs = list_functions(api, shard)
     if configs is None:
         return Inventory()  # the shard adds the gap
     settings = settings or LiveSettings()
@@ -78,7 +99,10 @@ def collect_lambda(
         if settings.incremental
         else None
     )
-    pieces = list(pool.map(lambda c: _cached_function(api, shard, c, cache), configs))
+    signing = _signing_configs(api, shard, pool) if configs else None
+    pieces = list(
+        pool.map(lambda c: _cached_function(api, shard, c, cache, signing, defer), configs)
+    )
     if settings.code is not None:
         code = settings.code
         pieces = list(pool.map(lambda p: _with_code(api, p, code), pieces))
@@ -91,11 +115,16 @@ _CACHE_SCHEMA = 1  # bump when the model or this collector changes what a piece 
 
 
 def _cached_function(
-    api: Api, shard: Shard, cfg: Mapping[str, Any], cache: Cache | None
+    api: Api,
+    shard: Shard,
+    cfg: Mapping[str, Any],
+    cache: Cache | None,
+    signing: Mapping[str, CodeSigningConfig] | None,
+    defer: bool,
 ) -> Inventory:
     """``_function``, reusing an earlier scan's piece when the function has not changed."""
     if cache is None:
-        return _function(api, shard, cfg)
+        return _function(api, shard, cfg, signing, defer=defer)
     arn = function_arn(str(cfg["FunctionArn"]))
     key = "|".join(
         (
@@ -112,7 +141,7 @@ def _cached_function(
             return decode(Inventory, stored)
         except (ValueError, TypeError, KeyError):
             pass  # an entry from another version: read the function afresh
-    piece = _function(api, shard, cfg)
+    piece = _function(api, shard, cfg, signing)  # a cached piece holds every answer
     refused = tuple(g for g in api.gaps if g.resource == arn)
     if not any(_TRANSIENT.search(g.reason) for g in refused):  # a throttle is not an answer
         cache.put_json(key, encode(piece.merge(Inventory(gaps=refused))))
@@ -196,32 +225,103 @@ def _layer(api: Api, shard: Shard, arn: str, code: CodeSettings) -> Layer | None
     )
 
 
-def _function(api: Api, shard: Shard, cfg: Mapping[str, Any]) -> Inventory:
+def _signing_configs(api: Api, shard: Shard, pool: Executor) -> dict[str, CodeSigningConfig] | None:
+    """Function ARN -> its code signing config, from the region's configs; ``None`` when a
+    listing failed (each function is asked then).
+
+    A function can only use a config of its own account and region, and the listing names
+    every function using each config, so a function absent from every listing has none.
+    """
+    configs = api.listing("lambda", "ListCodeSigningConfigs", "CodeSigningConfigs")
+    if isinstance(configs, str):
+        return None
+    listed = [c for c in configs if c.get("CodeSigningConfigArn")]
+    arns = [str(c["CodeSigningConfigArn"]) for c in listed]
+    users = list(
+        pool.map(
+            lambda arn: api.listing(
+                "lambda",
+                "ListFunctionsByCodeSigningConfig",
+                "FunctionArns",
+                CodeSigningConfigArn=arn,
+            ),
+            arns,
+        )
+    )
+    by_function: dict[str, CodeSigningConfig] = {}
+    for raw, fns in zip(listed, users, strict=True):
+        if isinstance(fns, str):
+            return None
+        config = _signing_config(shard, raw)
+        for fn in fns:
+            by_function[function_arn(str(fn))] = config
+    return by_function
+
+
+def _signing_config(shard: Shard, raw: Mapping[str, Any]) -> CodeSigningConfig:
+    arn = str(raw["CodeSigningConfigArn"])
+    policies = raw.get("CodeSigningPolicies") or {}
+    return CodeSigningConfig(
+        address=arn,
+        location=location(shard, "lambda", arn.rsplit(":", 1)[-1]),
+        arn=arn,
+        untrusted_artifact_on_deployment=policies.get("UntrustedArtifactOnDeployment") or "Warn",
+    )
+
+
+def _ask(api: Api, fn: str, where: Location, operation: str, field: str) -> dict[str, Any] | None:
+    """One per-function question; "not found" means not configured (``{}``)."""
+    return api.call(
+        "lambda",
+        operation,
+        where=where,
+        resource=fn,
+        fields=(field,),
+        absent=_NOT_FOUND,
+        FunctionName=fn,
+    )
+
+
+def reserved_concurrency(api: Api, fn: str, where: Location) -> int | None:
+    """The function's reserved concurrency (``None``: unreserved, or a gap says unread)."""
+    answer = _ask(api, fn, where, "GetFunctionConcurrency", "reserved_concurrency")
+    return _int(answer.get("ReservedConcurrentExecutions"), None) if answer is not None else None
+
+
+def on_failure_destination(api: Api, fn: str, where: Location) -> str | None:
+    """The on-failure destination of the function's asynchronous invocations, if any."""
+    return _on_failure(
+        _ask(api, fn, where, "ListFunctionEventInvokeConfigs", "on_failure_destination")
+    )
+
+
+def _function(
+    api: Api,
+    shard: Shard,
+    cfg: Mapping[str, Any],
+    signing: Mapping[str, CodeSigningConfig] | None,
+    *,
+    defer: bool = False,
+) -> Inventory:
     name = str(cfg["FunctionName"])
     arn = function_arn(str(cfg["FunctionArn"]))
     where = location(shard, "lambda", name)
 
-    def call(operation: str, fields: tuple[str, ...], **params: Any) -> dict[str, Any] | None:
-        return api.call(
-            "lambda",
-            operation,
-            where=where,
-            resource=arn,
-            fields=fields,
-            absent=_NOT_FOUND,
-            FunctionName=arn,
-            **params,
-        )
+    concurrency = None if defer else reserved_concurrency(api, arn, where)
+    recursion = _ask(api, arn, where, "GetFunctionRecursionConfig", "recursive_loop")
+    destination = None if defer else on_failure_destination(api, arn, where)
+    policy = _ask(api, arn, where, "GetPolicy", "permissions")
+    url = _ask(api, arn, where, "GetFunctionUrlConfig", "front_doors")
 
-    concurrency = call("GetFunctionConcurrency", ("reserved_concurrency",))
-    recursion = call("GetFunctionRecursionConfig", ("recursive_loop",))
-    signing = call("GetFunctionCodeSigningConfig", ("code_signing_config",))
-    invoke = call("ListFunctionEventInvokeConfigs", ("on_failure_destination",))
-    policy = call("GetPolicy", ("permissions",))
-    url = call("GetFunctionUrlConfig", ("front_doors",))
-
-    csc_arn = (signing or {}).get("CodeSigningConfigArn") or None
-    csc = _code_signing(api, shard, arn, csc_arn) if csc_arn else None
+    csc: CodeSigningConfig | None
+    if signing is not None:
+        csc = signing.get(arn)
+        csc_arn = csc.arn if csc else None
+    else:
+        answer = _ask(api, arn, where, "GetFunctionCodeSigningConfig", "code_signing_config")
+        found = (answer or {}).get("CodeSigningConfigArn") or None
+        csc = _code_signing(api, shard, arn, found) if found else None
+        csc_arn = found if answer is not None else None
     environment = _environment(api, arn, where, cfg)
     function = Function(
         address=arn,
@@ -242,14 +342,10 @@ def _function(api: Api, shard: Shard, cfg: Mapping[str, Any]) -> Inventory:
         vpc=_vpc(cfg.get("VpcConfig")),
         tracing_mode=(cfg.get("TracingConfig") or {}).get("Mode") or "PassThrough",
         dead_letter_target=(cfg.get("DeadLetterConfig") or {}).get("TargetArn") or None,
-        on_failure_destination=_on_failure(invoke),
-        reserved_concurrency=(
-            _int(concurrency.get("ReservedConcurrentExecutions"), None)
-            if concurrency is not None
-            else None
-        ),
+        on_failure_destination=destination,
+        reserved_concurrency=concurrency,
         layers=tuple(str(layer["Arn"]) for layer in cfg.get("Layers") or () if "Arn" in layer),
-        code_signing_config=csc_arn if signing is not None else None,
+        code_signing_config=csc_arn,
         recursive_loop=(recursion.get("RecursiveLoop") or "Terminate") if recursion else None,
         logging=_logging(cfg.get("LoggingConfig"), name),
         package=PackageRef(
@@ -336,12 +432,8 @@ def _code_signing(api: Api, shard: Shard, fn: str, arn: str) -> CodeSigningConfi
     )
     if answer is None:
         return None
-    policies = (answer.get("CodeSigningConfig") or {}).get("CodeSigningPolicies") or {}
-    return CodeSigningConfig(
-        address=arn,
-        location=location(shard, "lambda", arn.rsplit(":", 1)[-1]),
-        arn=arn,
-        untrusted_artifact_on_deployment=policies.get("UntrustedArtifactOnDeployment") or "Warn",
+    return _signing_config(
+        shard, {**(answer.get("CodeSigningConfig") or {}), "CodeSigningConfigArn": arn}
     )
 
 

@@ -21,3 +21,7 @@ class LiveSettings:
     incremental: bool = False
     cache_ttl_s: float = 24 * 3600.0
     code: CodeSettings | None = None  # set by --download-code
+    # Ask every function its on-failure destination, even where no rule would read it: set
+    # when the functions' code is analysed from elsewhere (``--artifact NAME=PATH``), since
+    # IAM007 counts a destination among Lambda's own needs (see ``_deferred``).
+    every_answer: bool = False
