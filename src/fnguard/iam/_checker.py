@@ -80,6 +80,9 @@ def execution_policies(policies: Sequence[Policy]) -> PolicySet:
     return built
 
 
+_NOT_ALLOWED = Decision(False)
+
+
 def _answer(decision: EngineDecision) -> Decision:
     if not decision.allowed:
         return Decision(False, decision.deciding)
@@ -104,11 +107,16 @@ class EngineChecker:
         self, policies: Sequence[Policy], action: str, resource: str = "*"
     ) -> Decision:
         """Allowed by some identity policy, denied by none, within the boundary if any."""
+        action = normal_action(action)
+        policy_set = execution_policies(policies)
+        if policy_set.boundary is None and not any(
+            p.statements_for(action) for p in policy_set.identity
+        ):
+            # No statement of either effect names the action: the evaluator's answer is an
+            # implicit deny whatever the resource. Most questions rules ask end here.
+            return _NOT_ALLOWED
         asker = _asker(_SESSION, (), outsider=False)
-        decision = asker.ask(
-            normal_action(action), resource, execution_policies(policies), same_account=True
-        )
-        return _answer(decision)
+        return _answer(asker.ask(action, resource, policy_set, same_account=True))
 
     def identity_allows_in(
         self,
