@@ -89,17 +89,20 @@ class _Glob:
 
 @dataclass(frozen=True)
 class _Stars:
-    """A pattern whose only special character is ``*``: the same leftmost-fit placement as
-    ``_Glob``, with string methods instead of compiled regexes (most patterns are like this,
-    and compiling a regex per distinct ARN cost more than all the matching)."""
+    """A pattern whose only wildcard is ``*`` (placeholders resolved to text or stars): the
+    same leftmost-fit placement as ``_Glob``, with string methods instead of compiled regexes
+    (most patterns are like this, and compiling a regex per distinct ARN cost more than all
+    the matching)."""
 
-    pieces: tuple[str, ...]  # at least two: the text before the first star, ..., after the last
+    pieces: tuple[str, ...]  # the text before the first star, ..., after the last
     fold: bool  # compare lower-cased (the pattern is stored lower-cased)
 
     def fullmatch(self, value: str) -> bool:
         if self.fold:
             value = value.lower()
         first, last = self.pieces[0], self.pieces[-1]
+        if len(self.pieces) == 1:
+            return value == first
         end = len(value) - len(last)
         if end < len(first) or not value.startswith(first) or not value.endswith(last):
             return False
@@ -112,10 +115,39 @@ class _Stars:
         return True
 
 
+def _star_pieces(pattern: str) -> list[str] | None:
+    """The literal runs between stars, or None if a ``?`` needs the regex."""
+    pieces = [""]
+
+    def text(chunk: str) -> bool:
+        if "?" in chunk:
+            return False
+        first, *more = chunk.split("*")
+        pieces[-1] += first
+        pieces.extend(more)
+        return True
+
+    last = 0
+    for found in _PLACEHOLDER.finditer(pattern):
+        if not text(pattern[last : found.start()]):
+            return None
+        inner = found.group(1)
+        if inner in _ESCAPES:
+            pieces[-1] += _ESCAPES[inner]
+        elif is_policy_variable(inner):
+            pieces.append("")
+        else:
+            pieces[-1] += found.group(0)
+        last = found.end()
+    return pieces if text(pattern[last:]) else None
+
+
 @functools.lru_cache(maxsize=8192)
 def _compiled(pattern: str, ignore_case: bool) -> _Glob | _Stars:
-    if "?" not in pattern and "${" not in pattern and (not ignore_case or pattern.isascii()):
-        return _Stars(tuple((pattern.lower() if ignore_case else pattern).split("*")), ignore_case)
+    if not ignore_case or pattern.isascii():
+        pieces = _star_pieces(pattern.lower() if ignore_case else pattern)
+        if pieces is not None:
+            return _Stars(tuple(pieces), ignore_case)
     return _regex(pattern, ignore_case)
 
 
