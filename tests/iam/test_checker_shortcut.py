@@ -52,6 +52,12 @@ def test_checker_answers_as_the_evaluator(
         normal_action(action), resource, execution_policies(chosen), same_account=True
     )
     assert EngineChecker().identity_allows(chosen, action, resource) == _answer(full)
+    context = {"iam:PassedToService": "lambda.amazonaws.com"}
+    with_context = _asker(_SESSION, tuple(context.items()), outsider=False).ask(
+        normal_action(action), resource, execution_policies(chosen), same_account=True
+    )
+    answer = EngineChecker().identity_allows_in(chosen, action, resource, context)
+    assert answer == _answer(with_context)
 
 
 def test_an_unnamed_action_is_denied_and_a_named_one_is_not_cut_short() -> None:

@@ -83,6 +83,14 @@ def execution_policies(policies: Sequence[Policy]) -> PolicySet:
 _NOT_ALLOWED = Decision(False)
 
 
+def _unnamed(policy_set: PolicySet, action: str) -> bool:
+    """No statement of either effect names ``action``, and no boundary: the evaluator's answer
+    is an implicit deny whatever the resource and context. Most questions rules ask end here."""
+    return policy_set.boundary is None and not any(
+        p.statements_for(action) for p in policy_set.identity
+    )
+
+
 def _answer(decision: EngineDecision) -> Decision:
     if not decision.allowed:
         return Decision(False, decision.deciding)
@@ -109,11 +117,7 @@ class EngineChecker:
         """Allowed by some identity policy, denied by none, within the boundary if any."""
         action = normal_action(action)
         policy_set = execution_policies(policies)
-        if policy_set.boundary is None and not any(
-            p.statements_for(action) for p in policy_set.identity
-        ):
-            # No statement of either effect names the action: the evaluator's answer is an
-            # implicit deny whatever the resource. Most questions rules ask end here.
+        if _unnamed(policy_set, action):
             return _NOT_ALLOWED
         asker = _asker(_SESSION, (), outsider=False)
         return _answer(asker.ask(action, resource, policy_set, same_account=True))
@@ -126,7 +130,10 @@ class EngineChecker:
         context: Mapping[str, str | tuple[str, ...]] | None = None,
     ) -> Decision:
         """``identity_allows`` with context keys the question fixes (``iam:PassedToService``)."""
-        return _answer(self.evaluate(execution_policies(policies), action, resource, context))
+        policy_set = execution_policies(policies)
+        if _unnamed(policy_set, normal_action(action)):
+            return _NOT_ALLOWED
+        return _answer(self.evaluate(policy_set, action, resource, context))
 
     def evaluate(
         self,
