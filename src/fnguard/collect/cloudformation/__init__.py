@@ -15,13 +15,23 @@ from fnguard.collect.cloudformation._collector import (
 )
 from fnguard.collect.cloudformation._decode import decode, line_of
 from fnguard.collect.cloudformation._intrinsic import Unknown
-from fnguard.collect.cloudformation._nodes import marked_dict, marked_list, marked_str
+from fnguard.collect.cloudformation._nodes import (
+    MarkedDict,
+    MarkedList,
+    MarkedStr,
+    marked_dict,
+    marked_list,
+    marked_str,
+)
 from fnguard.collect.cloudformation._resource import Raw
 from fnguard.collect.cloudformation._sam import LAMBDA_TRUST
 
 __all__ = [
     "LAMBDA_TRUST",
     "CloudFormationCollector",
+    "MarkedDict",
+    "MarkedList",
+    "MarkedStr",
     "Raw",
     "Unknown",
     "collect_compiled",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from fnguard.collect._batch import collect_each
+from fnguard.collect._fork import collect_shared
 from fnguard.collect._interface import Collector
 from fnguard.collect.cloudformation._decode import claims_text, decode, line_of
 from fnguard.collect.cloudformation._graph import cycles, raw_refs
@@ -68,7 +68,7 @@ class CloudFormationCollector(Collector):
         return claims_text(path.name, head, in_workflows)
 
     def collect(self, paths: Sequence[Path], root: Path) -> Inventory:
-        return collect_each(paths, root, collect_file)
+        return collect_shared(paths, root, collect_file)
 
 
 def collect_file(path: Path, rel: str, prefix: str = "") -> Inventory:
@@ -354,6 +354,8 @@ def _prefixed(res: Resource, prefix: str) -> Resource:
     from fnguard.collect.cloudformation._intrinsic import Ref, Unknown
 
     def walk(value: Any) -> Any:
+        if isinstance(value, str):  # most values
+            return value
         if isinstance(value, Ref):
             return Ref(prefix + value.target, value.attr)
         if isinstance(value, Unknown):

@@ -16,6 +16,8 @@ def raw_refs(node: Any) -> Iterator[str]:
     stack = [node]
     while stack:
         value = stack.pop()
+        if isinstance(value, str):  # most values: skips the abstract-class check below
+            continue
         if isinstance(value, Mapping):
             if len(value) == 1:
                 key, arg = next(iter(value.items()))

@@ -157,6 +157,8 @@ class Resolver:
         if depth > _MAX_DEPTH:
             self.problems.append((line_of(node), "value nested too deeply"))
             return Unknown("(nested too deeply)")
+        if isinstance(node, str):  # most values: skips the abstract-class checks below
+            return str(node)
         if isinstance(node, Mapping):
             if len(node) == 1:
                 key = next(iter(node))

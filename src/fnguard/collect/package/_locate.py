@@ -129,8 +129,18 @@ class _Locator:
         self.root = root
         self.targets: dict[tuple[Path, bool], Target] = {}
         self.gaps: list[CollectionGap] = []
+        # Functions of one service or template mostly share a folder: look and resolve once.
+        self._found: dict[tuple[object, ...], tuple[Path | None, list[str]]] = {}
+        self._resolved: dict[Path, Path] = {}
 
     def _find(self, ref: PackageRef, image: bool, where: Location) -> tuple[Path | None, list[str]]:
+        key = (image, ref.path, ref.source_dir, ref.image_uri, ref.s3_key, where.file)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = self._look(ref, image, where)
+        return found[0], list(found[1])
+
+    def _look(self, ref: PackageRef, image: bool, where: Location) -> tuple[Path | None, list[str]]:
         tried: list[str] = []
         for raw in _wanted(ref, image):
             for candidate in _candidates(raw, where, self.root):
@@ -144,7 +154,10 @@ class _Locator:
         return None, tried
 
     def _add(self, path: Path, is_layer: bool, where: Location, function: str | None) -> None:
-        key = (path.resolve(), is_layer)
+        resolved = self._resolved.get(path)
+        if resolved is None:
+            resolved = self._resolved[path] = path.resolve()
+        key = (resolved, is_layer)
         target = self.targets.get(key)
         if target is None:
             by_serverless = Path(where.file).name in _SERVERLESS_FILES and _folder(path)

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from fnguard.collect._batch import collect_each
+from fnguard.collect._fork import collect_shared
 from fnguard.collect._interface import Collector
 from fnguard.collect.cloudformation import collect_compiled, decode, line_of, read_source
 from fnguard.collect.serverless._compile import Compiled, compile_service
@@ -55,7 +55,7 @@ class ServerlessCollector(Collector):
 
     def collect(self, paths: Sequence[Path], root: Path) -> Inventory:
         root_abs = Path(os.path.abspath(root))  # noqa: PTH100 - no symlink resolution per file
-        return collect_each(
+        return collect_shared(
             paths, root, lambda path, rel, prefix: collect_service(path, rel, root_abs, prefix)
         )
 

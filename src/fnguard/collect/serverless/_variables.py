@@ -21,6 +21,9 @@ from typing import TYPE_CHECKING, Any
 from fnguard import limits
 from fnguard.collect._shared import read_bounded
 from fnguard.collect.cloudformation import (
+    MarkedDict,
+    MarkedList,
+    MarkedStr,
     Unknown,
     decode,
     line_of,
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["Problem", "Variables"]
 
 _MISSING: Any = object()
+_SCALARS = (int, float, bool, type(None))
 _MAX_DEPTH = 32
 _REFERENCE_SOURCES = ("ssm", "aws", "cf", "s3", "secretsmanager")
 # ``source:address`` or ``source(param)[:address]``; ``${AWS::Region}`` and ``${Res.Arn}`` are not.
@@ -89,6 +93,7 @@ class Variables:
         self._files: dict[Path, Any] = {}
         self._depth = 0
         self._weights: dict[int, int] = {}  # id of a resolved list/map -> size written out
+        self._varied: set[int] = set()  # ids of maps and lists known to hold a variable
         self._cap = limits.active().max_file_bytes
 
     def resolved(self) -> Any:
@@ -111,6 +116,12 @@ class Variables:
         return value
 
     def _build(self, path: tuple[str, ...], node: Any) -> Any:
+        if id(node) not in self._varied and isinstance(node, dict | list):
+            plain = self._plain(node)
+            if plain is not None:
+                placed, weight = plain
+                self._weights[id(placed)] = weight
+                return placed
         if isinstance(node, Mapping):
             out = {k: self._value((*path, str(k)), v) for k, v in node.items()}
             return self._bounded(path, node, out)
@@ -126,6 +137,45 @@ class Variables:
                 )
                 return Unknown(str(node))
         return node
+
+    def _plain(self, node: Any) -> tuple[Any, int] | None:
+        """A copy of a map or list that holds no variable, as ``_build`` would place it,
+        and its size written out; ``None`` (the container noted in ``_varied``) when it holds
+        one, or anything but plain data, or would pass the size limit: ``_build`` then takes
+        it item by item. Most of a service is plain data; this is one call per value."""
+        weight = 2 + len(node)
+        if isinstance(node, dict):
+            out: Any = {}
+            for key, value in node.items():
+                weight += len(str(key))
+                item = self._plain_item(value)
+                if item is None:
+                    self._varied.add(id(node))
+                    return None
+                out[key] = item[0]
+                weight += item[1]
+        else:
+            out = []
+            for value in node:
+                item = self._plain_item(value)
+                if item is None:
+                    self._varied.add(id(node))
+                    return None
+                out.append(item[0])
+                weight += item[1]
+        if weight > self._cap:
+            return None
+        return _like(node, out), weight
+
+    def _plain_item(self, value: Any) -> tuple[Any, int] | None:
+        kind = type(value)
+        if kind is MarkedStr or kind is str:
+            return None if "${" in value else (value, len(value) + 2)
+        if kind in _SCALARS:
+            return value, 8
+        if (kind is MarkedDict or kind is MarkedList) and id(value) not in self._varied:
+            return self._plain(value)
+        return None  # anything else (another node type, a variable): item by item
 
     def _bounded(self, path: tuple[str, ...], node: Any, value: Any) -> Any:
         """``value`` placed like ``node``, unless writing it out would pass the size limit."""

@@ -1,0 +1,145 @@
+"""Plain data is copied in one pass; the result is what resolving it item by item gives.
+
+``Variables`` copies maps and lists that hold no variable in one call per value. A subclass
+with that shortcut turned off resolves everything item by item (the reference): both must give
+the same tree (values, kinds, positions), the same problems and the same size-limit errors.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fnguard import limits
+from fnguard.collect.cloudformation import decode
+from fnguard.collect.serverless._variables import Variables
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "serverless"
+CORPUS_LIKE = """\
+service: svc
+custom:
+  stage: ${opt:stage, 'dev'}
+  table: ${self:service}-${self:custom.stage}-table
+  shared: &shared {Effect: Allow, Action: ['s3:GetObject'], Resource: '*'}
+  plain:
+    deep: {list: [1, 2.5, true, null, "x", {y: [z]}], empty: {}, none: []}
+  file: ${file(./other.yml):values}
+provider:
+  name: aws
+  runtime: python3.12
+  environment: {TABLE: '${self:custom.table}', PLAIN: plain, N: 3}
+  iam:
+    role:
+      statements:
+        - *shared
+        - {Effect: Allow, Action: 'dynamodb:*', Resource: {'Fn::GetAtt': [Table, Arn]}}
+        - {Effect: Allow, Action: 'sqs:*', Resource: '${ssm:/queue/arn}'}
+functions:
+  api:
+    handler: app.handler
+    environment: {SECRET: '${env:SECRET, "fallback"}', REF: '${self:custom.plain.deep}'}
+    events: [{httpApi: {path: /x, method: get}}, {sqs: {arn: '${self:custom.missing}'}}]
+  worker:
+    handler: app.worker
+    events: [{schedule: rate(1 minute)}]
+resources:
+  Resources:
+    Table: {Type: AWS::DynamoDB::Table, Properties: {TableName: '${self:custom.table}'}}
+"""
+
+
+class _ItemByItem(Variables):
+    """The reference: no shortcut for plain data."""
+
+    def _plain(self, node: Any) -> tuple[Any, int] | None:
+        return None
+
+
+def _marks(node: Any) -> tuple[Any, ...]:
+    return tuple(
+        (m.line, m.column) if (m := getattr(node, attr, None)) is not None else None
+        for attr in ("start_mark", "end_mark")
+    )
+
+
+def assert_same(got: Any, ref: Any, path: str = "$") -> None:
+    assert type(got) is type(ref), f"{path}: {type(got)} vs {type(ref)}"
+    assert _marks(got) == _marks(ref), path
+    assert got == ref, path
+    if isinstance(got, dict):
+        assert list(got) == list(ref), path
+        for key in got:
+            assert_same(got[key], ref[key], f"{path}.{key}")
+    elif isinstance(got, list):
+        for i, (item, ref_item) in enumerate(zip(got, ref, strict=True)):
+            assert_same(item, ref_item, f"{path}[{i}]")
+
+
+def _both(
+    text: str, base: Path, options: dict[str, str] | None = None, cap: int | None = None
+) -> tuple[Any, Any]:
+    config = decode(text, "serverless.yml")
+    bound = limits.Limits() if cap is None else limits.Limits(max_file_bytes=cap)
+    outcomes = []
+    with limits.use(bound):
+        for kind in (Variables, _ItemByItem):
+            variables = kind(config, base, base, options)
+            try:
+                outcomes.append((variables.resolved(), variables.problems))
+            except limits.LimitError as exc:
+                outcomes.append((str(exc), None))
+    return outcomes[0], outcomes[1]
+
+
+def _check(text: str, base: Path, options: dict[str, str] | None = None) -> None:
+    (got, got_problems), (ref, ref_problems) = _both(text, base, options)
+    assert_same(got, ref)
+    assert got_problems == ref_problems
+
+
+def test_a_service_with_every_kind_of_value(tmp_path: Path) -> None:
+    (tmp_path / "other.yml").write_text("values: {a: 1, b: [x, '${self:custom.stage}']}\n")
+    _check(CORPUS_LIKE, tmp_path)
+    _check(CORPUS_LIKE, tmp_path, {"stage": "prod"})
+
+
+def test_every_serverless_fixture(tmp_path: Path) -> None:
+    files = sorted(FIXTURES.rglob("serverless.y*ml"))
+    assert files
+    for path in files:
+        _check(path.read_text(encoding="utf-8"), path.parent)
+
+
+@pytest.mark.parametrize("cap", [100, 300, 560, 600, 2_000])
+def test_the_size_limit_stops_at_the_same_place(tmp_path: Path, cap: int) -> None:
+    text = "service: s\nplain: {a: [" + ", ".join(["12345"] * 60) + "], b: {c: [1, 2]}}\n"
+    (got, _), (ref, _) = _both(text, tmp_path, cap=cap)
+    assert got == ref
+    assert isinstance(got, str) == (cap < 600), got
+
+
+_KEYS = st.sampled_from(["a", "b", "c", "name", "${x}", "k1"])
+_LEAVES = st.one_of(
+    st.sampled_from(["plain", "${self:custom.a}", "x-${opt:stage, 'd'}", "${env:E}", "${ssm:/p}"]),
+    st.integers(-5, 5),
+    st.booleans(),
+    st.none(),
+    st.floats(allow_nan=False, allow_infinity=False),
+)
+_TREES = st.recursive(
+    _LEAVES,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=3),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TREES, _TREES)
+def test_generated_services(custom: Any, other: Any) -> None:
+    text = yaml.safe_dump({"service": "s", "custom": {"a": custom, "b": other}, "x": other})
+    _check(text, Path.cwd())
