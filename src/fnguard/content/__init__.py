@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fnguard.content._kinds import Kind, classify, size_cap
-from fnguard.content._manifests import dependencies
-from fnguard.content._secrets import find_secrets
 
 if TYPE_CHECKING:
     from fnguard.model import Dependency, FoundSecret
@@ -49,6 +47,11 @@ def inspect(name: str, data: bytes, location: str) -> ContentFacts:
     kind = classify(name)
     if kind is None:
         return _NOTHING
+    # Manifest parsers (email headers, packaging) and secret detectors load on the first
+    # member that needs them: most scans of infrastructure code read no package at all.
+    from fnguard.content._manifests import dependencies
+    from fnguard.content._secrets import find_secrets
+
     deps: tuple[Dependency, ...] = ()
     if kind.is_manifest:
         deps = dependencies(kind, _text(data), location)
