@@ -1,8 +1,9 @@
 """Plain data is copied in one pass; the result is what resolving it item by item gives.
 
-``Variables`` copies maps and lists that hold no variable in one call per value. A subclass
-with that shortcut turned off resolves everything item by item (the reference): both must give
-the same tree (values, kinds, positions), the same problems and the same size-limit errors.
+``Variables`` copies maps and lists that hold no variable in one call per value, and takes
+plain strings and numbers as they are. A subclass with both shortcuts turned off resolves
+everything item by item (the reference): both must give the same tree (values, kinds,
+positions), the same problems and the same size-limit errors.
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ class _ItemByItem(Variables):
 
     def _plain(self, node: Any) -> tuple[Any, int] | None:
         return None
+
+    def _item(self, path: tuple[str, ...], key: Any, value: Any) -> Any:
+        return self._value((*path, str(key)), value)
 
 
 def _marks(node: Any) -> tuple[Any, ...]:

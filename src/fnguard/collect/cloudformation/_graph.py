@@ -18,7 +18,7 @@ def raw_refs(node: Any) -> Iterator[str]:
         value = stack.pop()
         if isinstance(value, str):  # most values: skips the abstract-class check below
             continue
-        if isinstance(value, Mapping):
+        if isinstance(value, dict) or (not isinstance(value, list) and isinstance(value, Mapping)):
             if len(value) == 1:
                 key, arg = next(iter(value.items()))
                 if key == "Ref" and isinstance(arg, str):

@@ -159,7 +159,7 @@ class Resolver:
             return Unknown("(nested too deeply)")
         if isinstance(node, str):  # most values: skips the abstract-class checks below
             return str(node)
-        if isinstance(node, Mapping):
+        if isinstance(node, dict) or (not isinstance(node, list) and isinstance(node, Mapping)):
             if len(node) == 1:
                 key = next(iter(node))
                 if key == "Ref" or (isinstance(key, str) and key.startswith("Fn::")):

@@ -123,10 +123,10 @@ class Variables:
                 self._weights[id(placed)] = weight
                 return placed
         if isinstance(node, Mapping):
-            out = {k: self._value((*path, str(k)), v) for k, v in node.items()}
+            out = {k: self._item(path, k, v) for k, v in node.items()}
             return self._bounded(path, node, out)
         if isinstance(node, list):
-            items = [self._value((*path, str(i)), v) for i, v in enumerate(node)]
+            items = [self._item(path, i, v) for i, v in enumerate(node)]
             return self._bounded(path, node, items)
         if isinstance(node, str) and "${" in node:
             try:
@@ -137,6 +137,13 @@ class Variables:
                 )
                 return Unknown(str(node))
         return node
+
+    def _item(self, path: tuple[str, ...], key: Any, value: Any) -> Any:
+        """A child's value; a plain string or number is itself, without the bookkeeping."""
+        kind = type(value)
+        if kind in _SCALARS or ((kind is MarkedStr or kind is str) and "${" not in value):
+            return value
+        return self._value((*path, str(key)), value)
 
     def _plain(self, node: Any) -> tuple[Any, int] | None:
         """A copy of a map or list that holds no variable, as ``_build`` would place it,
