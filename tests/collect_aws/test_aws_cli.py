@@ -91,7 +91,8 @@ def test_stderr_summarises_what_was_read_and_refused(aws_account: Seeded) -> Non
     summary = [line for line in done.stderr.splitlines() if line.startswith("fnguard: aws:")]
     assert summary == [
         "fnguard: aws: read 4 functions, 4 roles, 4 triggers, 2 front doors in 1 account(s) "
-        "x 1 region(s); refused: lambda:GetFunctionRecursionConfig (404) x4"
+        "x 1 region(s); refused: lambda:GetFunctionRecursionConfig (404) x4, "
+        "lambda:ListCodeSigningConfigs (404) x1"
     ]
     # moto does not serve GetFunctionRecursionConfig: one gap per function, in the report.
     gaps = [g for g in report["gaps"] if g["field"] == "recursive_loop"]

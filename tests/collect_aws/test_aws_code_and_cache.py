@@ -41,12 +41,12 @@ if TYPE_CHECKING:
     from fnguard.collect.aws._api import ClientFactory
     from fnguard.model import Inventory
 
+# Code signing comes from the region's listing (moto serves none: no per-function call).
 _PER_FUNCTION = {
     "GetPolicy",
     "GetFunctionUrlConfig",
     "GetFunctionConcurrency",
     "GetFunctionRecursionConfig",
-    "GetFunctionCodeSigningConfig",
     "ListFunctionEventInvokeConfigs",
 }
 

@@ -371,13 +371,16 @@ def test_moto_account_asks_only_where_rules_read(aws_account: Seeded, tmp_path: 
     assert asked["ListFunctionEventInvokeConfigs"] == asked["GetFunctionConcurrency"] == every
 
 
-def test_moto_does_not_list_code_signing_configs_so_each_function_is_asked(
-    aws_account: Seeded,
-) -> None:
+def test_moto_serves_no_code_signing_configs_so_no_function_has_one(aws_account: Seeded) -> None:
     inventory, asked = _asked(aws_account, LiveSettings())
     assert asked["ListCodeSigningConfigs"] == {""}
-    assert asked["GetFunctionCodeSigningConfig"] == {fn.name for fn in inventory.functions}
+    assert "GetFunctionCodeSigningConfig" not in asked
     assert all(fn.code_signing_config is None for fn in inventory.functions)
+    (gap,) = [g for g in inventory.gaps if g.field == "code_signing_config"]
+    assert (gap.resource, gap.reason) == (
+        f"aws://{ACCOUNT}/us-east-1",
+        "lambda:ListCodeSigningConfigs answered 404",
+    )
 
 
 def test_aws_managed_policies_are_read_live_or_from_the_shipped_copy(
@@ -452,6 +455,16 @@ def test_a_refused_code_signing_listing_means_asking_each_function(refused: str)
     api, _ = _stubbed([*answers[:index], (refused, "AccessDeniedException")])
     assert _signing_configs(api, Shard(ACCOUNT, "us-east-1"), _Inline()) is None  # type: ignore[arg-type]
     assert api.gaps == ()  # the per-function calls record their own
+
+
+def test_an_unserved_code_signing_listing_means_no_configs() -> None:
+    api, _ = _stubbed([("ListCodeSigningConfigs", "UnknownOperationException")])
+    assert _signing_configs(api, Shard(ACCOUNT, "us-east-1"), _Inline()) == {}  # type: ignore[arg-type]
+    (gap,) = api.gaps
+    assert (gap.field, gap.reason) == (
+        "code_signing_config",
+        "lambda:ListCodeSigningConfigs answered UnknownOperationException",
+    )
 
 
 def test_a_refused_aws_managed_policy_falls_back_to_the_shipped_copy(

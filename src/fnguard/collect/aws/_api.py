@@ -54,6 +54,11 @@ class Api:
         with self._lock:
             return tuple(self._gaps)
 
+    def unserved(self, service: str, operation: str) -> bool:
+        """Whether the endpoint answered that it does not serve ``operation`` at all."""
+        with self._lock:
+            return (service, operation) in self._unserved
+
     def gap(self, location: Location, reason: str, resource: str, field: str) -> None:
         with self._lock:
             self._gaps.append(CollectionGap(location, reason, resource, field))

@@ -4,9 +4,11 @@ ListFunctions already returns each function's full configuration (environment, K
 VPC, tracing, DLQ, layers, logging, hash), so GetFunctionConfiguration is not called again.
 Code signing is read from the region's side: ListCodeSigningConfigs, then the functions of
 each config (ListFunctionsByCodeSigningConfig), instead of a call per function; when either
-listing fails, each function is asked (GetFunctionCodeSigningConfig). The per-function calls
-(policy, URL, recursion; concurrency and event invoke config unless ``defer``, see
-``_deferred``) run in parallel on the shard's executor.
+listing is refused or fails, each function is asked (GetFunctionCodeSigningConfig). An
+endpoint that does not serve ListCodeSigningConfigs at all (404, unknown operation) has no
+code signing configurations for a function to use: one gap on the region says so. The
+per-function calls (policy, URL, recursion; concurrency and event invoke config unless
+``defer``, see ``_deferred``) run in parallel on the shard's executor.
 """
 
 from __future__ import annotations
@@ -231,10 +233,16 @@ def _signing_configs(api: Api, shard: Shard, pool: Executor) -> dict[str, CodeSi
 
     A function can only use a config of its own account and region, and the listing names
     every function using each config, so a function absent from every listing has none.
+    Where the listing itself is not served, neither is the resource: a function cannot name
+    a config that does not exist (moto, which serves no code signing configurations, only
+    echoes an unchecked ARN given to CreateFunction; such a function is reported unsigned).
     """
     configs = api.listing("lambda", "ListCodeSigningConfigs", "CodeSigningConfigs")
     if isinstance(configs, str):
-        return None
+        if not api.unserved("lambda", "ListCodeSigningConfigs"):
+            return None
+        api.gap(location(shard, "lambda"), configs, shard.label, "code_signing_config")
+        return {}
     listed = [c for c in configs if c.get("CodeSigningConfigArn")]
     arns = [str(c["CodeSigningConfigArn"]) for c in listed]
     users = list(
