@@ -48,6 +48,7 @@ __all__ = [
     "FrontDoorKind",
     "Function",
     "HandlerCode",
+    "InheritedGrant",
     "Inventory",
     "InvocationType",
     "KmsKey",
@@ -187,6 +188,16 @@ class Policy:
 
 
 @dataclass(frozen=True)
+class InheritedGrant:
+    """A GCP role held on a folder or the organisation above the project: the project, and
+    so the function's service account there, inherits it."""
+
+    role: str  # "roles/owner"
+    scope: str  # where it is granted, as declared: "folder folders/123", "organization 456"
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
 class Role:
     """An AWS execution role or a GCP service account."""
 
@@ -200,7 +211,16 @@ class Role:
     boundary: Policy | None = None
     # GCP: project-level roles held by the service account ("roles/editor", ...).
     gcp_roles: tuple[str, ...] = ()
+    # GCP: roles held on a folder or the organisation, inherited by the project.
+    gcp_inherited: tuple[InheritedGrant, ...] = ()
     is_default_service_account: bool = False
+
+    def gcp_roles_held(self) -> tuple[tuple[str, str], ...]:
+        """(role, where) of every project-wide role, granted on the project or inherited."""
+        return (
+            *((r, "the project") for r in self.gcp_roles),
+            *((g.role, f"{g.scope} (inherited by the project)") for g in self.gcp_inherited),
+        )
 
 
 # --------------------------------------------------------------------------- functions

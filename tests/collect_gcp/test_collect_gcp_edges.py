@@ -127,3 +127,14 @@ def test_gen2_memory_units(written: str, mb: int) -> None:
 
 def test_gen2_memory_unreadable() -> None:
     assert memory_mb("a lot") is None and memory_mb(True) is None
+
+
+def test_folder_and_organisation_grants_are_inherited_roles() -> None:
+    root = Path(__file__).parent / "fixtures" / "ancestors"
+    inv = TerraformCollector().collect(sorted(root.glob("*.tf")), root)
+    [account] = [r for r in inv.roles if r.address == "google_service_account.fn"]
+    assert account.gcp_roles == ()
+    assert [(g.role, g.scope, g.location) for g in account.gcp_inherited] == [
+        ("roles/pubsub.publisher", "folder folders/42", Location("main.tf", 24)),
+        ("roles/owner", "organization 123456789", Location("main.tf", 18)),
+    ]

@@ -11,6 +11,7 @@ from fnguard.model import (
     EnvVar,
     Finding,
     FindingStatus,
+    InheritedGrant,
     Inventory,
     Location,
     Policy,
@@ -32,6 +33,22 @@ def test_iam001_editor_on_the_project() -> None:
 def test_iam001_near_miss_narrow_roles() -> None:
     roles = ("roles/storage.objectViewer", "roles/secretmanager.secretAccessor")
     inv = Inventory(functions=(gfn(),), roles=(account(gcp_roles=roles),))
+    assert run("IAM001", inv) == []
+
+
+def test_iam001_owner_inherited_from_the_organisation() -> None:
+    above = InheritedGrant("roles/owner", "organization 123456789", Location("org.tf", 3))
+    inv = Inventory(functions=(gfn(),), roles=(account(gcp_inherited=(above,)),))
+    [finding] = run("IAM001", inv)
+    assert "roles/owner on organization 123456789 (inherited by the project)" in finding.message
+    assert [(e.label, e.value) for e in finding.evidence] == [
+        ("inherited role", "roles/owner on organization 123456789")
+    ]
+
+
+def test_iam001_near_miss_narrow_role_on_a_folder() -> None:
+    above = InheritedGrant("roles/logging.logWriter", "folder folders/42")
+    inv = Inventory(functions=(gfn(),), roles=(account(gcp_inherited=(above,)),))
     assert run("IAM001", inv) == []
 
 
@@ -227,6 +244,16 @@ def test_run001_editor_on_the_project_and_pubsub_publisher() -> None:
     topic = event(fn, "google_pubsub_topic.jobs", "google.cloud.pubsub.topic.v1.messagePublished")
     [finding] = run("RUN001", Inventory(functions=(fn,), roles=(sa,), triggers=(topic,)))
     assert "topic google_pubsub_topic.jobs" in finding.message
+
+
+def test_run001_publisher_inherited_from_a_folder() -> None:
+    fn = gfn()
+    sa = account(gcp_inherited=(InheritedGrant("roles/pubsub.publisher", "folder folders/42"),))
+    topic = event(fn, "google_pubsub_topic.jobs", "google.cloud.pubsub.topic.v1.messagePublished")
+    [finding] = run("RUN001", Inventory(functions=(fn,), roles=(sa,), triggers=(topic,)))
+    assert "roles/pubsub.publisher on folder folders/42 (inherited by the project)" in (
+        finding.message
+    )
 
 
 def test_run001_near_misses() -> None:

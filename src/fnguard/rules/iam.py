@@ -77,7 +77,8 @@ IAM001 = RuleMeta(
     description=(
         "The function's role allows every action on every resource (Action '*', "
         "AdministratorAccess, PowerUserAccess) or the service account holds roles/owner or "
-        "roles/editor. Any code injection in the function becomes control of the account."
+        "roles/editor, on the project or on a folder or the organisation above it (which the "
+        "project inherits). Any code injection in the function becomes control of the account."
     ),
     remediation=Remediation(
         text=(
@@ -131,13 +132,20 @@ def _check_admin(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
         if isinstance(view, Finding):
             yield view
             continue
-        gcp = [r for r in view.role.gcp_roles if r in _ADMIN_GCP]
-        if gcp:
+        role = view.role
+        project = [r for r in role.gcp_roles if r in _ADMIN_GCP]
+        above = [g for g in role.gcp_inherited if g.role in _ADMIN_GCP]
+        if project or above:
+            held = [f"{', '.join(project)} on the project"] if project else []
+            held += [f"{g.role} on {g.scope} (inherited by the project)" for g in above]
             yield role_finding(
                 IAM001,
                 view,
-                f"holds {', '.join(gcp)} on the project",
-                evidence=[Evidence("project role", r) for r in gcp],
+                f"holds {'; '.join(held)}",
+                evidence=[
+                    *(Evidence("project role", r) for r in project),
+                    *(Evidence("inherited role", f"{g.role} on {g.scope}") for g in above),
+                ],
             )
             continue
         managed = [

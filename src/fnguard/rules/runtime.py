@@ -344,7 +344,7 @@ def _gcp_grants(role: Role, family: str, target: str | None) -> tuple[list[str],
         for binding in (policy.document or {}).get("bindings", ())
         if isinstance(binding, dict)
     ]
-    held = [f"{r} on {target}" for r in scoped] + [f"{r} on the project" for r in role.gcp_roles]
+    held = [f"{r} on {target}" for r in scoped] + [f"{r} on {w}" for r, w in role.gcp_roles_held()]
     writers = [h for h in held if h.split(" ", 1)[0] in _GCP_WRITERS[family]]
     custom = [h for h in held if _GCP_CUSTOM_ROLE.match(h)]
     return writers, custom
@@ -377,7 +377,7 @@ def _gcp_loop(inv: Inventory, fn: Function, trig: Trigger, family: str) -> Itera
             ),
             evidence=[*evidence, *(Evidence("service account role", r) for r in writers)],
         )
-    elif custom or (role.is_default_service_account and not role.gcp_roles):
+    elif custom or (role.is_default_service_account and not role.gcp_roles_held()):
         why = (
             f"custom role {custom[0]} cannot be judged offline"
             if custom

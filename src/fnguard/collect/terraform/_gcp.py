@@ -42,6 +42,7 @@ from fnguard.model import (
     FrontDoor,
     FrontDoorKind,
     Function,
+    InheritedGrant,
     Inventory,
     InvocationType,
     Location,
@@ -99,6 +100,18 @@ _MEMORY_MB |= {"G": 1024, "Gi": 1024}
 _SECRET_REF = re.compile(r"google_secret_manager_secret")
 _SA_REF = re.compile(r"\$\{(?:[\w.\[\]\"-]*\.)?(google_service_account\.[\w-]+)")
 # Grants that let a member call the function (any role but a read-only one does).
+# Roles granted above the project reach every project beneath: (resource type prefix, the
+# attribute naming where, how findings name it).
+_ANCESTORS = (
+    ("google_folder_iam", "folder", "folder"),
+    ("google_organization_iam", "org_id", "organization"),
+)
+
+
+def _iam_kinds(prefix: str) -> tuple[str, str, str]:
+    return (f"{prefix}_member", f"{prefix}_binding", f"{prefix}_policy")
+
+
 _READ_ONLY_ROLE = re.compile(r"\.viewer$|^roles/browser$")
 
 
@@ -515,22 +528,30 @@ class _GcpMapper:
         return None
 
     def _with_grants(self, roles: list[Role]) -> list[Role]:
-        """Project roles (``gcp_roles``) and bucket / topic grants held by each account."""
+        """Project roles (``gcp_roles``), folder and organisation roles (``gcp_inherited``) and
+        bucket / topic grants held by each account."""
         project: dict[str, list[str]] = {}
+        above: dict[str, list[InheritedGrant]] = {}
         scoped: dict[str, list[Policy]] = {}
-        for view, role, members, attr in self._bindings(
-            ("google_project_iam_member", "google_project_iam_binding", "google_project_iam_policy")
-        ):
+        for view, role, members, attr in self._bindings(_iam_kinds("google_project_iam")):
             for member in members:
                 account = self._account_of_member(view, attr, member)
                 if account:
                     project.setdefault(account, []).append(role)
+        for rtype, target_attr, label in _ANCESTORS:
+            for view, role, members, attr in self._bindings(_iam_kinds(rtype)):
+                where = _text(view.get(target_attr))
+                scope = f"{label} {where}" if where else f"{label} ({view.expr(target_attr)})"
+                for member in members:
+                    account = self._account_of_member(view, attr, member)
+                    if account:
+                        grant = InheritedGrant(role, scope, view.location)
+                        above.setdefault(account, []).append(grant)
         for rtype, target_types, target_attr in (
             ("google_storage_bucket_iam", (_BUCKET,), "bucket"),
             ("google_pubsub_topic_iam", (_TOPIC,), "topic"),
         ):
-            kinds = (f"{rtype}_member", f"{rtype}_binding", f"{rtype}_policy")
-            for view, role, members, attr in self._bindings(kinds):
+            for view, role, members, attr in self._bindings(_iam_kinds(rtype)):
                 target = self.ref(view, target_attr, target_types) or _text(view.get(target_attr))
                 if target is None:
                     continue
@@ -546,6 +567,7 @@ class _GcpMapper:
             replace(
                 account,
                 gcp_roles=tuple(dict.fromkeys(project.get(account.address, ()))),
+                gcp_inherited=tuple(dict.fromkeys(above.get(account.address, ()))),
                 policies=account.policies + tuple(scoped.get(account.address, ())),
             )
             for account in roles
