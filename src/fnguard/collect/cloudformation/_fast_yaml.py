@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import yaml
 from yaml import MappingNode, ScalarNode, SequenceNode
 
 from fnguard.collect.cloudformation._nodes import (
@@ -43,9 +44,7 @@ class UndecidedError(Exception):
 
 def load_yaml(text: str) -> Any:
     """The decoded document (positions on mappings, sequences and plain strings)."""
-    import yaml
-
-    loader = yaml.CSafeLoader(text)
+    loader = _Loader(text)
     try:
         root = loader.get_single_node()
     except yaml.YAMLError as exc:
@@ -57,10 +56,30 @@ def load_yaml(text: str) -> Any:
     return _Builder(loader, shared="&" in text).value(root)
 
 
+class _Loader(yaml.CSafeLoader):
+    """libyaml's composer; each distinct plain scalar's implicit tag is resolved once.
+
+    A template repeats the same words (``Type``, ``Properties``, ``Effect: Allow``) thousands
+    of times, and PyYAML's resolver matches every one against its regular expressions. Its
+    answer for a scalar depends on the text alone unless path resolvers are registered.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._tags: dict[str, str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: tuple[bool, bool]) -> Any:
+        if kind is not ScalarNode or not implicit[0] or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        tag = self._tags.get(value)
+        if tag is None:
+            resolve = super().resolve
+            tag = self._tags[value] = resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        return tag
+
+
 class _Builder:
     def __init__(self, constructor: Any, shared: bool) -> None:
-        import yaml
-
         self.constructor = constructor
         self.scalars = {
             _TAG + name: yaml.constructor.SafeConstructor.yaml_constructors[_TAG + name]
@@ -73,7 +92,8 @@ class _Builder:
         self.count = 0  # values built, aliases counted once per use (cfn-lint's expansion)
 
     def value(self, node: Any) -> Any:
-        if not self.shared:
+        # A plain string is rebuilt at each alias: equal, immutable, positioned alike.
+        if not self.shared or (node.tag == _STR and node.__class__ is ScalarNode):
             return self._build(node)
         known = self.memo.get(id(node))
         if known is not None:
@@ -113,8 +133,7 @@ class _Builder:
             mapping.end_mark = node.end_mark
             return mapping
         if tag == _SEQ and kind is SequenceNode:
-            build = self.value
-            sequence = MarkedList([build(child) for child in node.value])
+            sequence = MarkedList(self._items(node.value))
             sequence.start_mark = node.start_mark
             sequence.end_mark = node.end_mark
             return sequence
@@ -133,9 +152,30 @@ class _Builder:
                 key.end_mark = key_node.end_mark
             else:
                 key = self._key(key_node, strict)
-            out[key] = build(value_node)
+            if value_node.tag == _STR and value_node.__class__ is ScalarNode:  # inlined _build
+                self.count += 1
+                value = MarkedStr(value_node.value)
+                value.start_mark = value_node.start_mark
+                value.end_mark = value_node.end_mark
+                out[key] = value
+            else:
+                out[key] = build(value_node)
         if strict and len(out) != len(node.value):
             raise UndecidedError("a repeated key")
+        return out
+
+    def _items(self, nodes: list[Any]) -> list[Any]:
+        out: list[Any] = []
+        build = self.value
+        for node in nodes:
+            if node.tag == _STR and node.__class__ is ScalarNode:  # inlined _build
+                self.count += 1
+                value = MarkedStr(node.value)
+                value.start_mark = node.start_mark
+                value.end_mark = node.end_mark
+                out.append(value)
+            else:
+                out.append(build(node))
         return out
 
     def _key(self, node: Any, strict: bool) -> Any:
@@ -162,7 +202,7 @@ class _Builder:
             else:
                 inner = node.value
         elif kind is SequenceNode:
-            inner = [self.value(child) for child in node.value]
+            inner = self._items(node.value)
             if key == "Fn::GetAtt":
                 inner = marked_list(inner, node.start_mark, node.end_mark)
         elif key != "Fn::GetAtt":
