@@ -203,6 +203,9 @@ def test_other_accounts_named_make_every_destination_matter() -> None:
     assert not _names_other_accounts(_inv())
     assert not _names_other_accounts(_inv(role=_role(f"arn:aws:iam::{ACCOUNT}:root")))
     assert _names_other_accounts(_inv(role=_role(f"arn:aws:iam::{OTHER}:root")))
+    # Near miss: a role no function uses (IAM006 judges execution roles only).
+    unused = replace(_role(f"arn:aws:iam::{OTHER}:root"), address="r", arn="r", name="r")
+    assert not _names_other_accounts(replace(_inv(), roles=(_role(), unused)))
     layer = f"arn:aws:lambda:us-east-1:{OTHER}:layer:l:1"
     assert _names_other_accounts(_inv(_fn(layers=(layer,))))
 
@@ -259,11 +262,14 @@ _LAYERS = st.sampled_from(
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(things=_THINGS, trusted=_TRUSTED, layers=_LAYERS)
+@given(things=_THINGS, trusted=_TRUSTED, layers=_LAYERS, spare=st.booleans())
 def test_a_question_not_asked_cannot_change_a_verdict(
-    things: list[Any], trusted: str, layers: tuple[str, ...]
+    things: list[Any], trusted: str, layers: tuple[str, ...], spare: bool
 ) -> None:
     base = _inv(_fn(layers=layers), *things, role=_role(trusted))
+    if spare:  # a role no function uses, trusting another account
+        other = replace(_role(f"arn:aws:iam::{OTHER}:root"), address="r", arn="r", name="r")
+        base = replace(base, roles=(*base.roles, other))
     need = needs(
         base,
         base.functions[0],

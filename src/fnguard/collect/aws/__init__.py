@@ -1,4 +1,4 @@
-"""Live AWS accounts -> the same inventory the IaC collectors build (boto3, imported lazily).
+"""Live AWS accounts -> the same inventory the IaC collectors build (botocore, imported lazily).
 
 Addresses are ARNs; locations are ``aws://<account>/<region>/<service>/<name>`` (line 0).
 A refused or failed API call is a ``CollectionGap`` on what it hid, never an aborted scan.

@@ -27,7 +27,7 @@ _UNSERVED = frozenset({"404", "UnknownOperationException", "InvalidAction", "Not
 
 
 class ClientFactory(Protocol):
-    """Makes a boto3 client for a service (tests inject Stubber-wrapped ones)."""
+    """Makes a botocore client for a service (tests inject Stubber-wrapped ones)."""
 
     def __call__(self, service: str) -> Any: ...
 
@@ -64,7 +64,7 @@ class Api:
             self._gaps.append(CollectionGap(location, reason, resource, field))
 
     def _client(self, service: str) -> tuple[Any, threading.BoundedSemaphore]:
-        with self._lock:  # boto3 sessions are not thread-safe; clients are
+        with self._lock:  # sessions are not thread-safe; clients are
             if service not in self._clients:
                 self._clients[service] = self._factory(service)
                 self._limits[service] = threading.BoundedSemaphore(_PER_SERVICE)

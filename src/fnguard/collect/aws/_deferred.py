@@ -12,8 +12,8 @@ as much as the rest of a function's reading. Their answers feed few verdicts:
   needs, for functions whose code is analysed; and ``own_accounts`` (IAM006 trust, EXP007
   layers), where the destination's account counts as one of yours. It is asked for functions
   with an asynchronous trigger or a service principal in their policy, and for every function
-  when code is analysed (``--download-code``, ``LiveSettings.every_answer``) or when a role's
-  trust policy or a layer names an account the scan did not cover.
+  when code is analysed (``--download-code``, ``LiveSettings.every_answer``) or when a layer
+  or the trust policy of an execution role names an account the scan did not cover.
 
 The decision is taken on the whole inventory (an S3 notification is read with the account's
 global services; an API in another region may front a function), and the question is asked
@@ -133,11 +133,12 @@ def _is_service(principal: str | None) -> bool:
 
 
 def _names_other_accounts(whole: Inventory) -> bool:
-    """Whether a trust policy or a layer names an account the scan did not cover: then a
-    destination's account could turn that account into one of yours."""
+    """Whether a function's layer, or the trust policy of a function's role, names an account
+    the scan did not cover: a destination's account could make that account one of yours."""
     scanned = {_account(fn.address) for fn in whole.functions}
     named = {_account(layer) for fn in whole.functions for layer in fn.layers}
-    for role in whole.roles:
+    roles = {id(r): r for r in (whole.role_of(fn) for fn in whole.functions) if r is not None}
+    for role in roles.values():
         if role.trust_policy is not None and role.trust_policy.document is not None:
             text = json.dumps(role.trust_policy.document, default=str)
             named.update(_ACCOUNT.findall(text))

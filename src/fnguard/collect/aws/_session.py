@@ -59,12 +59,17 @@ def _config(attempts: int = _ATTEMPTS) -> Any:
 
 @functools.cache
 def _session(access: Access) -> Any:
-    """A boto3 session for ``access`` (assuming its role once per process)."""
-    import boto3
+    """A botocore session for ``access`` (assuming its role once per process).
+
+    botocore's own session, not boto3's: boto3 only wraps it, and the scan needs nothing
+    boto3 adds (resources, s3transfer) nor the import time they cost.
+    """
+    import botocore.session
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        base = boto3.session.Session(profile_name=access.profile)
+        base = botocore.session.Session(profile=access.profile)
+        base.get_scoped_config()  # an unknown profile fails here, not at the first call
     except BotoCoreError as exc:
         raise CollectError("aws", 0, f"cannot open AWS profile {access.profile}: {exc}") from None
     if not access.role_arn:
@@ -72,22 +77,24 @@ def _session(access: Access) -> Any:
     params: dict[str, Any] = {"RoleArn": access.role_arn, "RoleSessionName": access.session_name}
     if access.external_id:
         params["ExternalId"] = access.external_id
-    sts = base.client(
-        "sts",
-        region_name=base.region_name or _DEFAULT_REGION,
-        endpoint_url=access.endpoint,
-        config=_config(),
+    region = _region_of(base)
+    sts: Any = base.create_client(
+        "sts", region_name=region or _DEFAULT_REGION, endpoint_url=access.endpoint, config=_config()
     )
     try:
         creds = sts.assume_role(**params)["Credentials"]
     except (ClientError, BotoCoreError) as exc:
         raise CollectError("aws", 0, f"cannot assume {access.role_arn}: {_why(exc)}") from None
-    return boto3.session.Session(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-        region_name=base.region_name,
-    )
+    assumed = botocore.session.Session()
+    assumed.set_credentials(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
+    if region:
+        assumed.set_config_variable("region", region)
+    return assumed
+
+
+def _region_of(session: Any) -> str | None:
+    region = session.get_config_variable("region")
+    return str(region) if region else None
 
 
 def _why(exc: Exception) -> str:
@@ -105,8 +112,8 @@ def client_factory(access: Access, region: str, attempts: int = _ATTEMPTS) -> Cl
     config = _config(attempts)
 
     def make(service: str) -> Any:
-        with _lock:  # Session.client is not thread-safe
-            return session.client(
+        with _lock:  # creating clients from one session is not thread-safe
+            return session.create_client(
                 service, region_name=region, endpoint_url=access.endpoint, config=config
             )
 
@@ -119,9 +126,7 @@ def _session_locked(access: Access) -> Any:
 
 
 def default_region(access: Access) -> str:
-    session = _session_locked(access)
-    region: str | None = session.region_name
-    return region or _DEFAULT_REGION
+    return _region_of(_session_locked(access)) or _DEFAULT_REGION
 
 
 def account_of(access: Access) -> str:
