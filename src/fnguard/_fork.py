@@ -27,13 +27,20 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["ForkFailedError", "Pending", "can_fork", "share", "start"]
+__all__ = ["ForkFailedError", "Pending", "can_fork", "cpu_count", "share", "start"]
 
 T = TypeVar("T")
 
 
 class ForkFailedError(Exception):
     """The child failed or died; the caller should do its work in-process."""
+
+
+def cpu_count() -> int:
+    """The CPUs this process may use (Linux: its affinity mask, not the machine's count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def can_fork() -> bool:
@@ -44,9 +51,7 @@ def can_fork() -> bool:
     """
     if not hasattr(os, "fork") or threading.active_count() > 1:
         return False
-    has_affinity = hasattr(os, "sched_getaffinity")  # Linux: the CPUs this process may use
-    cpus = len(os.sched_getaffinity(0)) if has_affinity else (os.cpu_count() or 1)
-    return cpus > 1
+    return cpu_count() > 1
 
 
 class Pending(Generic[T]):

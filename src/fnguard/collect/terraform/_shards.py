@@ -27,9 +27,10 @@ import gc
 import os
 import pickle
 import signal
-import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
+
+from fnguard import _fork
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -109,15 +110,9 @@ class _Channel:
 def worker_count(by_dir: Mapping[str, Sequence[Path]], min_files: int) -> int:
     """How many processes to use: 1 (no fork) for small scans, one folder or one CPU."""
     files = sum(len(paths) for paths in by_dir.values())
-    if files < min_files or len(by_dir) < 2 or not hasattr(os, "fork"):
+    if files < min_files or len(by_dir) < 2 or not _fork.can_fork():
         return 1
-    # fork copies only the calling thread: a lock another thread holds (a progress bar's
-    # console lock, say) would stay locked forever in the child. Only fork when alone.
-    if threading.active_count() > 1:
-        return 1
-    has_affinity = hasattr(os, "sched_getaffinity")  # Linux: the CPUs this process may use
-    cpus = len(os.sched_getaffinity(0)) if has_affinity else (os.cpu_count() or 1)
-    return max(1, min(cpus, len(by_dir), _MAX_WORKERS))
+    return max(1, min(_fork.cpu_count(), len(by_dir), _MAX_WORKERS))
 
 
 def split(by_dir: Mapping[str, Sequence[Path]], count: int) -> list[dict[str, Sequence[Path]]]:
