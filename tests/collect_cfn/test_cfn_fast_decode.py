@@ -24,9 +24,10 @@ from cfnlint.decode.node import dict_node, list_node, str_node  # type: ignore[i
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fnguard import limits
 from fnguard.collect.cloudformation import decode, line_of
-from fnguard.collect.cloudformation._fast_json import load_json
-from fnguard.collect.cloudformation._fast_yaml import UndecidedError, load_yaml
+from fnguard.collect.cloudformation._fast_json import decode_json
+from fnguard.collect.cloudformation._fast_yaml import UndecidedError, decode_yaml, load_yaml
 from fnguard.collect.cloudformation._nodes import MarkedDict, MarkedList, MarkedStr, marked_dict
 from fnguard.errors import InputError
 
@@ -70,16 +71,25 @@ def _reference(text: str) -> tuple[bool, Any]:
         return False, exc
 
 
+def _depth(value: Any, level: int = 0) -> int:
+    """How deep maps and lists nest (the top one is 0; -1 when there is none)."""
+    if not isinstance(value, dict | list):
+        return -1
+    children = value.values() if isinstance(value, dict) else value
+    return max([level, *(_depth(child, level + 1) for child in children)])
+
+
 def check_agrees(text: str) -> bool:
     """The fast decoder agrees with cfn-lint's on ``text``; True when it decided itself."""
     ok, ref = _reference(text)
-    load = load_json if text.lstrip().startswith(("{", "[")) else load_yaml
+    load = decode_json if text.lstrip().startswith(("{", "[")) else decode_yaml
     try:
-        got = load(text)
+        got, depth = load(text)
     except Exception:  # a refusal: cfn-lint decides
         return False
     assert ok, f"the fast path accepted what cfn-lint refuses ({ref!r})"
     assert_same(got, ref)
+    assert depth == _depth(ref)
     return True
 
 
@@ -301,6 +311,37 @@ def test_the_usual_constructs_are_decided_by_the_fast_path() -> None:
     assert check_agrees(TEMPLATE.replace("\n", "\r\n"))
     assert check_agrees(json.dumps(_PLAIN, indent=1))
     assert check_agrees(json.dumps(_PLAIN))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x [[1, {b: [2]}]]\nc: {d: {e: *x}}\nf: *x\n",
+        "a: &x {b: !GetAtt X.Y}\nc: [[*x]]\n",
+        "a: !Sub [x, {b: [!Ref c]}]\n",
+        "a: !If [c, [[1]], !GetAtt [a, b]]\n",
+        '{"a": [[[{"b": []}]]], "c": {}}',
+        "scalar\n",
+    ],
+)
+def test_depth_counts_aliases_where_they_are_used(text: str) -> None:
+    assert check_agrees(text) or text == "scalar\n"
+
+
+@pytest.mark.parametrize("limit", [0, 1, 2, 3, 4, 5])
+def test_the_nesting_limit_names_the_line_cfn_lints_value_gives(limit: int) -> None:
+    text = "Resources:\n  A: &a\n    B: [1, {C: [2]}]\n  D:\n    E: [*a]\n"
+    with limits.use(limits.Limits(max_nesting_depth=limit)):
+        try:
+            decode(text, "t.yaml")
+            outcome = ""
+        except limits.LimitError as exc:
+            outcome = str(exc)
+    ref = cfn_yaml.loads(text, "t.yaml")
+    deeper = _depth(ref) > limit
+    assert bool(outcome) == deeper
+    if deeper:
+        assert outcome.startswith("t.yaml:")
 
 
 def test_aliases_share_one_value_as_in_cfn_lint() -> None:

@@ -18,8 +18,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from fnguard import limits
-from fnguard.collect.cloudformation._fast_json import load_json
-from fnguard.collect.cloudformation._fast_yaml import load_yaml
+from fnguard.collect.cloudformation._fast_json import decode_json
+from fnguard.collect.cloudformation._fast_yaml import decode_yaml
 from fnguard.errors import InputError
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ __all__ = ["MAX_ALIASES", "claims_text", "decode", "line_of"]
 # A template may use a handful of YAML anchors; more than this is not a CloudFormation template
 # (CloudFormation itself rejects aliases) and would let a small file expand without bound.
 MAX_ALIASES = 100
-_UNDECIDED: Any = object()
+_UNKNOWN_DEPTH = 1 << 62  # cfn-lint's values: walked to find how deep they nest
 _EXCLUDED_NAMES = re.compile(
     r"^(serverless\.(ya?ml|json)|package(-lock)?\.json|docker-compose.*|compose\.ya?ml|"
     r"tsconfig\.json|composer\.json|\.pre-commit-config\.yaml)$",
@@ -64,8 +64,11 @@ def decode(text: str, path: str) -> dict[str, Any]:
     if len(text) > bound.max_file_bytes:
         raise limits.LimitError(path, 0, "max_file_bytes", f"text of {len(text):,} characters")
     stripped = text.lstrip()
-    template = _json(text, path) if stripped.startswith(("{", "[")) else _yaml(text, path)
-    deep = _deeper_than(template, bound.max_nesting_depth)
+    template, depth = _json(text, path) if stripped.startswith(("{", "[")) else _yaml(text, path)
+    # The fast decoders measure the depth as they go; cfn-lint's value is walked here.
+    deep = (
+        _deeper_than(template, bound.max_nesting_depth) if depth > bound.max_nesting_depth else None
+    )
     if deep is not None:
         what = f"nested more than {bound.max_nesting_depth} levels"
         raise limits.LimitError(path, line_of(deep, 0), "max_nesting_depth", what)
@@ -90,18 +93,18 @@ def _too_deep(path: str, line: int = 0) -> limits.LimitError:
     return limits.LimitError(path, line, "max_nesting_depth", what)
 
 
-def _fast(load: Callable[[str], Any], text: str) -> Any:
-    """What the fast decoder makes of ``text``, or ``_UNDECIDED`` for cfn-lint to decide."""
+def _fast(load: Callable[[str], tuple[Any, int]], text: str) -> tuple[Any, int] | None:
+    """What the fast decoder makes of ``text`` and its depth, or None for cfn-lint to decide."""
     try:
         return load(text)
     except Exception:  # refused, or tripped on odd input: cfn-lint decides, errors and all
-        return _UNDECIDED
+        return None
 
 
-def _json(text: str, path: str) -> dict[str, Any]:
-    fast = _fast(load_json, text)
-    if fast is not _UNDECIDED:
-        return _mapping(fast, path)
+def _json(text: str, path: str) -> tuple[dict[str, Any], int]:
+    fast = _fast(decode_json, text)
+    if fast is not None:
+        return _mapping(fast[0], path), fast[1]
     from cfnlint.decode import cfn_json  # type: ignore[import-untyped]
 
     try:
@@ -116,16 +119,16 @@ def _json(text: str, path: str) -> dict[str, Any]:
         raise InputError(path, 0, f"expected valid JSON ({_first_line(exc)})") from None
     except Exception as exc:  # cfn-lint's decoder trips on some broken input (StopIteration)
         raise InputError(path, 0, f"expected valid JSON ({type(exc).__name__})") from None
-    return _mapping(template, path)
+    return _mapping(template, path), _UNKNOWN_DEPTH
 
 
-def _yaml(text: str, path: str) -> dict[str, Any]:
+def _yaml(text: str, path: str) -> tuple[dict[str, Any], int]:
     anchors = text.count("&")
     if anchors and text.count("*") > MAX_ALIASES and _alias_count(text) > MAX_ALIASES:
         raise InputError(path, 0, f"expected at most {MAX_ALIASES} YAML aliases")
-    fast = _fast(load_yaml, text)
-    if fast is not _UNDECIDED:
-        return _mapping(fast, path)
+    fast = _fast(decode_yaml, text)
+    if fast is not None:
+        return _mapping(fast[0], path), fast[1]
     from cfnlint.decode import cfn_yaml
     from yaml import YAMLError
 
@@ -153,7 +156,7 @@ def _yaml(text: str, path: str) -> dict[str, Any]:
         raise _too_deep(path) from None
     except Exception as exc:  # the loader tripping on broken input is still broken input
         raise InputError(path, 0, f"expected valid YAML ({type(exc).__name__})") from None
-    return _mapping(template, path)
+    return _mapping(template, path), _UNKNOWN_DEPTH
 
 
 def _alias_count(text: str) -> int:

@@ -23,7 +23,7 @@ from fnguard.collect.cloudformation._nodes import Mark, marked_dict, marked_list
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["load_json"]
+__all__ = ["decode_json", "load_json"]
 
 # JSON's four whitespace characters, as json.decoder has them; ``*`` always matches.
 _WHITESPACE: Callable[[str, int], re.Match[str]] = re.compile(r"[ \t\n\r]*").match  # type: ignore[assignment]
@@ -35,11 +35,17 @@ _CONSTANTS = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float(
 
 def load_json(text: str) -> Any:
     """The decoded document: positions on mappings, lists and keys (values are plain)."""
+    return decode_json(text)[0]
+
+
+def decode_json(text: str) -> tuple[Any, int]:
+    """The decoded document and how deep its maps and lists nest (the top one is 0, -1 when
+    there is none)."""
     parser = _Parser(text)
     value, end = parser.value(_WHITESPACE(text, 0).end())
     if _WHITESPACE(text, end).end() != len(text):
         raise UndecidedError("extra data")
-    return value
+    return value, parser.deepest - 1
 
 
 class _Parser:
@@ -47,6 +53,8 @@ class _Parser:
         self.text = text
         self.newlines = [i for i, char in enumerate(text) if char == "\n"]
         self.several_lines = len(self.newlines) > 1
+        self.level = 0  # maps and lists around the value being read, itself included
+        self.deepest = 0
 
     def marks(self, start: int, end: int) -> tuple[Mark, Mark]:
         """cfn-lint's ``get_beg_end_mark``: 0-based line of ``start``, and of ``end`` minus one
@@ -64,10 +72,12 @@ class _Parser:
         char = text[i : i + 1]
         if char == '"':
             return _SCANSTRING(text, i + 1, True)
-        if char == "{":
-            return self.mapping(i + 1)
-        if char == "[":
-            return self.sequence(i + 1)
+        if char in ("{", "["):
+            self.level += 1
+            self.deepest = max(self.deepest, self.level)
+            found = self.mapping(i + 1) if char == "{" else self.sequence(i + 1)
+            self.level -= 1
+            return found
         if char == "n" and text.startswith("null", i):
             return None, i + 4
         if char == "t" and text.startswith("true", i):

@@ -25,7 +25,7 @@ from fnguard.collect.cloudformation._nodes import (
     marked_list,
 )
 
-__all__ = ["MAX_EXPANDED_NODES", "UndecidedError", "load_yaml"]
+__all__ = ["MAX_EXPANDED_NODES", "UndecidedError", "decode_yaml", "load_yaml"]
 
 # cfn-lint refuses a template that holds more values than this once aliases are expanded.
 MAX_EXPANDED_NODES = 250_000
@@ -44,6 +44,12 @@ class UndecidedError(Exception):
 
 def load_yaml(text: str) -> Any:
     """The decoded document (positions on mappings, sequences and plain strings)."""
+    return decode_yaml(text)[0]
+
+
+def decode_yaml(text: str) -> tuple[Any, int]:
+    """The decoded document and how deep its maps and lists nest (the top one is 0, -1 when
+    there is none), as cfn-lint's value would be walked, aliases expanded."""
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
@@ -53,7 +59,9 @@ def load_yaml(text: str) -> Any:
         loader.dispose()
     if root is None:
         raise UndecidedError("an empty document")
-    return _Builder(loader, shared="&" in text).value(root)
+    builder = _Builder(loader, shared="&" in text)
+    value = builder.value(root)
+    return value, builder.deepest - 1
 
 
 class _Loader(yaml.CSafeLoader):
@@ -87,9 +95,12 @@ class _Builder:
         }
         # Anchors: an alias is the same node again, and cfn-lint hands back the same object.
         self.shared = shared
-        self.memo: dict[int, tuple[Any, int]] = {}
+        # id of a node -> (its value, values it expands to, maps and lists it nests)
+        self.memo: dict[int, tuple[Any, int, int]] = {}
         self.active: set[int] = set()
         self.count = 0  # values built, aliases counted once per use (cfn-lint's expansion)
+        self.level = 0  # maps and lists around the value being built, itself included
+        self.deepest = 0  # the largest level reached (within the subtree being memoised)
 
     def value(self, node: Any) -> Any:
         # A plain string is rebuilt at each alias: equal, immutable, positioned alike.
@@ -98,12 +109,16 @@ class _Builder:
         known = self.memo.get(id(node))
         if known is not None:
             self.count += known[1]
+            self.deepest = max(self.deepest, self.level + known[2])
         else:
             if id(node) in self.active:
                 raise UndecidedError("a recursive alias")
             self.active.add(id(node))
-            before = self.count
-            known = (self._build(node), self.count - before)
+            before, outer = self.count, self.deepest
+            self.deepest = self.level
+            built = self._build(node)
+            known = (built, self.count - before, self.deepest - self.level)
+            self.deepest = max(outer, self.deepest)
             self.active.discard(id(node))
             self.memo[id(node)] = known
         if self.count > MAX_EXPANDED_NODES:
@@ -128,18 +143,28 @@ class _Builder:
                 raise UndecidedError(f"tag {tag}")
             return construct(self.constructor, node)
         if tag == _MAP and kind is MappingNode:
+            self._enter()
             mapping = MarkedDict(self._pairs(node, strict=True))
+            self.level -= 1
             mapping.start_mark = node.start_mark
             mapping.end_mark = node.end_mark
             return mapping
         if tag == _SEQ and kind is SequenceNode:
+            self._enter()
             sequence = MarkedList(self._items(node.value))
+            self.level -= 1
             sequence.start_mark = node.start_mark
             sequence.end_mark = node.end_mark
             return sequence
         if tag[0] == "!":
             return self._short_form(tag[1:], node)
         raise UndecidedError(f"tag {tag}")
+
+    def _enter(self) -> None:
+        """One map or list deeper (left with ``self.level -= 1``)."""
+        self.level += 1
+        if self.level > self.deepest:
+            self.deepest = self.level
 
     def _pairs(self, node: Any, strict: bool) -> dict[Any, Any]:
         """A mapping's entries; ``strict`` (plain mappings) refuses null and repeated keys."""
@@ -192,21 +217,25 @@ class _Builder:
         """``!Ref x`` -> ``{"Ref": "x"}``, ``!GetAtt A.B`` -> ``{"Fn::GetAtt": ["A", "B"]}``."""
         key = name if name in _UNPREFIXED else f"Fn::{name}"
         self.count += 1  # the wrapping mapping (its value is counted by _build)
+        self._enter()
         kind = node.__class__
         inner: Any
-        if kind is ScalarNode:
-            if key == "Fn::GetAtt":
+        if kind is ScalarNode and key != "Fn::GetAtt":
+            inner = node.value
+        else:
+            self._enter()  # the value is a list or a map too
+            if kind is ScalarNode:
                 parts = node.value.split(".", 1)
                 self.count += len(parts)
                 inner = marked_list(parts, node.start_mark, node.end_mark)
+            elif kind is SequenceNode:
+                inner = self._items(node.value)
+                if key == "Fn::GetAtt":
+                    inner = marked_list(inner, node.start_mark, node.end_mark)
+            elif key != "Fn::GetAtt":
+                inner = self._pairs(node, strict=False)
             else:
-                inner = node.value
-        elif kind is SequenceNode:
-            inner = self._items(node.value)
-            if key == "Fn::GetAtt":
-                inner = marked_list(inner, node.start_mark, node.end_mark)
-        elif key != "Fn::GetAtt":
-            inner = self._pairs(node, strict=False)
-        else:
-            raise UndecidedError("!GetAtt with a mapping")
+                raise UndecidedError("!GetAtt with a mapping")
+            self.level -= 1
+        self.level -= 1
         return marked_dict({key: inner}, node.start_mark, node.end_mark)
