@@ -64,6 +64,7 @@ if TYPE_CHECKING:
 
 ACCOUNT = "123456789012"
 OTHER = "999999999999"
+INSIGHTS = "580247275435"  # publishes LambdaInsightsExtension (data/aws_layer_publishers.json)
 FN = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:api"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/api"
 HERE = Location(f"aws://{ACCOUNT}/us-east-1/lambda/api", 0)
@@ -208,6 +209,9 @@ def test_other_accounts_named_make_every_destination_matter() -> None:
     assert not _names_other_accounts(replace(_inv(), roles=(_role(), unused)))
     layer = f"arn:aws:lambda:us-east-1:{OTHER}:layer:l:1"
     assert _names_other_accounts(_inv(_fn(layers=(layer,))))
+    # Near miss: a layer AWS publishes (Lambda Insights), which EXP007 never flags.
+    insights = f"arn:aws:lambda:us-east-1:{INSIGHTS}:layer:LambdaInsightsExtension:49"
+    assert not _names_other_accounts(_inv(_fn(layers=(insights,))))
 
 
 # --------------------------------------------------------------------------- soundness
@@ -255,6 +259,7 @@ _TRUSTED = st.sampled_from(
 _LAYERS = st.sampled_from(
     [
         (),
+        (f"arn:aws:lambda:us-east-1:{INSIGHTS}:layer:LambdaInsightsExtension:49",),
         (f"arn:aws:lambda:us-east-1:{ACCOUNT}:layer:l:1",),
         (f"arn:aws:lambda:us-east-1:{OTHER}:layer:l:1",),
     ]

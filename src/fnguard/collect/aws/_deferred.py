@@ -133,10 +133,14 @@ def _is_service(principal: str | None) -> bool:
 
 
 def _names_other_accounts(whole: Inventory) -> bool:
-    """Whether a function's layer, or the trust policy of a function's role, names an account
-    the scan did not cover: a destination's account could make that account one of yours."""
+    """Whether a function's layer (not one AWS publishes), or the trust policy of a function's
+    role, names an account the scan did not cover: a destination's account could make that
+    account one of yours."""
+    from fnguard.rules._exp_layers import aws_publisher  # EXP007 never flags AWS's layers
+
     scanned = {_account(fn.address) for fn in whole.functions}
     named = {_account(layer) for fn in whole.functions for layer in fn.layers}
+    named = {account for account in named if not aws_publisher(account)}
     roles = {id(r): r for r in (whole.role_of(fn) for fn in whole.functions) if r is not None}
     for role in roles.values():
         if role.trust_policy is not None and role.trust_policy.document is not None:
