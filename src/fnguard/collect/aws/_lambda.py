@@ -315,11 +315,13 @@ def _function(
     arn = function_arn(str(cfg["FunctionArn"]))
     where = location(shard, "lambda", name)
 
-    concurrency = None if defer else reserved_concurrency(api, arn, where)
-    recursion = _ask(api, arn, where, "GetFunctionRecursionConfig", "recursive_loop")
-    destination = None if defer else on_failure_destination(api, arn, where)
+    # Policy and URL first: while the first recursion question tells whether the endpoint
+    # serves it at all, the other functions' calls keep flowing.
     policy = _ask(api, arn, where, "GetPolicy", "permissions")
     url = _ask(api, arn, where, "GetFunctionUrlConfig", "front_doors")
+    recursion = _ask(api, arn, where, "GetFunctionRecursionConfig", "recursive_loop")
+    concurrency = None if defer else reserved_concurrency(api, arn, where)
+    destination = None if defer else on_failure_destination(api, arn, where)
 
     csc: CodeSigningConfig | None
     if signing is not None:
