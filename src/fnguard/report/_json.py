@@ -8,6 +8,7 @@ that could break a reader.
 
 from __future__ import annotations
 
+from json.encoder import encode_basestring as _enc  # what indented_json writes strings with
 from typing import TYPE_CHECKING, Any
 
 from fnguard.report._common import (
@@ -21,9 +22,12 @@ from fnguard.report._common import (
     summarize,
 )
 from fnguard.report._interface import Reporter
+from fnguard.report._jsontext import RawJson
 
 if TYPE_CHECKING:
-    from fnguard.model import CollectionGap
+    from collections.abc import Sequence
+
+    from fnguard.model import CollectionGap, Finding
     from fnguard.result import ScanResult
 
 __all__ = ["SCHEMA_FILE", "SCHEMA_VERSION", "JsonReporter"]
@@ -42,8 +46,9 @@ def _gap(gap: CollectionGap) -> dict[str, Any]:
     }
 
 
-def report_document(result: ScanResult) -> dict[str, Any]:
-    """The report as plain data (dicts keep insertion order: the key order is the contract)."""
+def report_document(result: ScanResult, *, findings: Any = None) -> dict[str, Any]:
+    """The report as plain data (dicts keep insertion order: the key order is the contract).
+    ``findings`` replaces the list of finding records (the reporter's pre-rendered text)."""
     summary = summarize(result)
     return {
         "schema_version": SCHEMA_VERSION,
@@ -61,7 +66,11 @@ def report_document(result: ScanResult) -> dict[str, Any]:
             "gaps": summary.gaps,
             "duration_s": round(result.duration_s, 3),
         },
-        "findings": [finding_record(f) for f in sorted_findings(result.findings)],
+        "findings": (
+            [finding_record(f) for f in sorted_findings(result.findings)]
+            if findings is None
+            else findings
+        ),
         "gaps": [_gap(g) for g in sorted_gaps(result.inventory.gaps)],
         "inventory": dict(inventory_counts(result.inventory)),
     }
@@ -73,4 +82,66 @@ class JsonReporter(Reporter):
 
     def render(self, result: ScanResult) -> str:
         with paused_gc():
-            return dump_json(report_document(result))
+            try:
+                findings = _findings_text(sorted_findings(result.findings))
+                return dump_json(report_document(result, findings=findings))
+            except TypeError:  # a value of another type: the generic writer decides
+                return dump_json(report_document(result))
+
+
+_IN = "\n    "  # a finding's own indentation: the document's "findings" list holds them
+
+
+def _findings_text(findings: Sequence[Finding]) -> RawJson:
+    """The findings list as ``indented_json`` writes ``finding_record``s at that depth, byte
+    for byte (tested), without building the records: half the time of a 1,000-function
+    report goes here. A rule's remediation, the same for each of its findings, is encoded
+    once."""
+    if not findings:
+        return RawJson("[]")
+    i = _IN
+    remediations: dict[int, str] = {}
+    parts: list[str] = []
+    for f in findings:
+        loc = f.location
+        location = (
+            "null"
+            if loc is None
+            else f'{{{i}    "file": {_enc(loc.file)},{i}    "line": {_int(loc.line)}{i}  }}'
+        )
+        evidence = (
+            "["
+            + ",".join(
+                f'{i}    {{{i}      "label": {_enc(e.label)},{i}      "value": {_enc(e.value)}'
+                f"{i}    }}"
+                for e in f.evidence
+            )
+            + f"{i}  ]"
+            if f.evidence
+            else "[]"
+        )
+        fix = f.remediation
+        remediation = remediations.get(id(fix))
+        if remediation is None:
+            remediation = remediations[id(fix)] = (
+                f'{{{i}    "text": {_enc(fix.text)},{i}    "terraform": {_enc(fix.terraform)},'
+                f'{i}    "cloudformation": {_enc(fix.cloudformation)},{i}    "cli": {_enc(fix.cli)}'
+                f"{i}  }}"
+            )
+        function = "null" if f.function is None else _enc(f.function)
+        parts.append(
+            f'{{{i}  "rule_id": {_enc(f.rule_id)},{i}  "title": {_enc(f.title)},'
+            f'{i}  "severity": {_enc(f.severity.label)},{i}  "impact": {_int(f.impact)},'
+            f'{i}  "status": {_enc(f.status.value)},{i}  "resource": {_enc(f.resource)},'
+            f'{i}  "function": {function},{i}  "provider": {_enc(f.provider.value)},'
+            f'{i}  "location": {location},{i}  "message": {_enc(f.message)},'
+            f'{i}  "evidence": {evidence},{i}  "remediation": {remediation},'
+            f'{i}  "fingerprint": {_enc(f.fingerprint)}{i}}}'
+        )
+    return RawJson("[" + _IN + ("," + _IN).join(parts) + "\n  ]")
+
+
+def _int(value: int) -> str:
+    if type(value) is not int:  # bool or an int subclass: json.dumps decides
+        raise TypeError(value)
+    return int.__repr__(value)

@@ -13,11 +13,21 @@ else makes the caller fall back to ``json.dumps``, so the output never differs f
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from json.encoder import encode_basestring  # the C function json.dumps uses (ensure_ascii=False)
 
-__all__ = ["indented_json"]
+__all__ = ["RawJson", "indented_json"]
 
 _STEP = "  "
+
+
+@dataclass(frozen=True)
+class RawJson:
+    """Text that is already indented JSON for the depth it is placed at, written as is (a
+    reporter that renders a large, regular part faster by itself). A document holding one is
+    never handed to ``json.dumps``: ``indented_json`` raises ``TypeError`` instead."""
+
+    text: str
 
 
 class _UnsupportedError(Exception):
@@ -30,7 +40,7 @@ def indented_json(document: object) -> str:
     try:
         _write(document, "\n", out)
     except _UnsupportedError:
-        return json.dumps(document, indent=2, ensure_ascii=False)
+        return json.dumps(document, indent=2, ensure_ascii=False)  # TypeError on a RawJson
     return "".join(out)
 
 
@@ -65,6 +75,8 @@ def _write(value: object, newline: str, out: list[str]) -> None:
         out.append(int.__repr__(value))
     elif isinstance(value, float):
         out.append(_float(value))
+    elif kind is RawJson:
+        out.append(value.text)  # type: ignore[attr-defined]
     else:  # dict/list subclasses, unknown objects: rare, json.dumps decides
         raise _UnsupportedError
 

@@ -1,0 +1,67 @@
+"""The JSON reporter's own findings writer gives the generic writer's bytes exactly."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fnguard.model import (
+    Evidence,
+    Finding,
+    FindingStatus,
+    Inventory,
+    Location,
+    Provider,
+    Remediation,
+)
+from fnguard.report._common import dump_json
+from fnguard.report._json import JsonReporter, report_document
+from fnguard.result import ScanResult
+
+_EMPTY = ScanResult(tool_version="0", targets=(), inventory=Inventory(), findings=(), rules=())
+
+
+def _generic(result: ScanResult) -> str:
+    return dump_json(report_document(result))
+
+
+def test_hand_built_results_render_as_the_generic_writer(
+    scan_result: ScanResult, empty_result: ScanResult
+) -> None:
+    for result in (scan_result, empty_result):
+        assert JsonReporter().render(result) == _generic(result)
+
+
+texts = st.text(max_size=30)  # any code point: quotes, controls, non-ASCII, lone surrogates
+findings = st.builds(
+    Finding,
+    rule_id=st.sampled_from(("IAM001", "SEC001", "EXP002")),
+    title=texts,
+    impact=st.integers(1, 10),
+    resource=texts,
+    location=st.none() | st.builds(Location, texts, st.integers(0, 10**6)),
+    message=texts,
+    remediation=st.builds(Remediation, texts, texts, texts, texts),
+    evidence=st.lists(st.builds(Evidence, texts, texts), max_size=3).map(tuple),
+    function=st.none() | texts,
+    status=st.sampled_from(list(FindingStatus)),
+    provider=st.sampled_from(list(Provider)),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(findings, max_size=6))
+def test_any_findings_render_as_the_generic_writer(found: list[Finding]) -> None:
+    result = replace(_EMPTY, findings=tuple(found))
+    assert JsonReporter().render(result) == _generic(result)
+
+
+def test_a_value_of_an_unexpected_type_falls_back_to_the_generic_writer(
+    scan_result: ScanResult,
+) -> None:
+    odd = replace(scan_result.findings[0], impact=True)  # a bool where an int belongs
+    result = replace(scan_result, findings=(odd,))
+    assert JsonReporter().render(result) == _generic(result)
+    assert '"impact": true' in _generic(result)
