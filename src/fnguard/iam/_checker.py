@@ -62,6 +62,9 @@ def _build(policies: Sequence[Policy]) -> PolicySet:
 
 
 _SETS: dict[tuple[int, ...], tuple[tuple[Policy, ...], PolicySet]] = {}
+# The last sequence asked about, held (so its id cannot be reused) with its set: rules ask
+# one role's tuple of policies many questions in a row.
+_LAST: list[tuple[Sequence[Policy] | None, PolicySet]] = [(None, PolicySet())]
 
 
 def execution_policies(policies: Sequence[Policy]) -> PolicySet:
@@ -69,14 +72,19 @@ def execution_policies(policies: Sequence[Policy]) -> PolicySet:
 
     Rules ask one role many questions: the last few hundred sets are kept (by the identity of
     the policies, checked, so a recycled id is never mistaken for another policy)."""
+    last = _LAST[0]
+    if policies is last[0] and type(policies) is tuple:  # the same role asked again (immutable)
+        return last[1]
     key = tuple(map(id, policies))
     found = _SETS.get(key)
     if found is not None and all(a is b for a, b in zip(found[0], policies, strict=True)):
+        _LAST[0] = (policies, found[1])
         return found[1]
     built = _build(policies)
     if len(_SETS) >= _SETS_KEPT:
         _SETS.pop(next(iter(_SETS)))
     _SETS[key] = (tuple(policies), built)
+    _LAST[0] = (policies, built)
     return built
 
 
