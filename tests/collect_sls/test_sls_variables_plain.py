@@ -57,8 +57,8 @@ resources:
 class _ItemByItem(Variables):
     """The reference: no shortcut for plain data."""
 
-    def _plain(self, node: Any) -> tuple[Any, int] | None:
-        return None
+    def _is_plain(self, node: Any) -> bool:
+        return False
 
     def _item(self, path: tuple[str, ...], key: Any, value: Any) -> Any:
         return self._value((*path, str(key)), value)

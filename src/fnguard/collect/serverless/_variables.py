@@ -69,6 +69,10 @@ class _CycleError(Exception):
     pass
 
 
+class _TooLargeError(Exception):
+    """Plain data that passes the size limit once written out."""
+
+
 class Variables:
     """Resolves one configuration; ``problems`` collects what stayed unknown."""
 
@@ -93,7 +97,7 @@ class Variables:
         self._files: dict[Path, Any] = {}
         self._depth = 0
         self._weights: dict[int, int] = {}  # id of a resolved list/map -> size written out
-        self._varied: set[int] = set()  # ids of maps and lists known to hold a variable
+        self._plain_ids: dict[int, bool] = {}  # id of a decoded map or list -> _is_plain
         self._cap = limits.active().max_file_bytes
 
     def resolved(self) -> Any:
@@ -116,10 +120,12 @@ class Variables:
         return value
 
     def _build(self, path: tuple[str, ...], node: Any) -> Any:
-        if id(node) not in self._varied and isinstance(node, dict | list):
-            plain = self._plain(node)
-            if plain is not None:
-                placed, weight = plain
+        if isinstance(node, dict | list) and self._is_plain(node):
+            try:
+                placed, weight = self._plain(node)
+            except _TooLargeError:
+                pass  # item by item, to say where the limit is passed
+            else:
                 self._weights[id(placed)] = weight
                 return placed
         if isinstance(node, Mapping):
@@ -145,44 +151,55 @@ class Variables:
             return value
         return self._value((*path, str(key)), value)
 
-    def _plain(self, node: Any) -> tuple[Any, int] | None:
-        """A copy of a map or list that holds no variable, as ``_build`` would place it,
-        and its size written out; ``None`` (the container noted in ``_varied``) when it holds
-        one, or anything but plain data, or would pass the size limit: ``_build`` then takes
-        it item by item. Most of a service is plain data; this is one call per value."""
+    def _is_plain(self, node: Any) -> bool:
+        """Whether a decoded map or list holds only plain data: strings without a variable,
+        numbers, booleans, nulls, and maps and lists of them (each answer remembered)."""
+        known = self._plain_ids.get(id(node))
+        if known is not None:
+            return known
+        plain = True
+        for value in node.values() if isinstance(node, dict) else node:
+            kind = type(value)
+            if kind is MarkedStr or kind is str:
+                plain = "${" not in value
+            elif kind is MarkedDict or kind is MarkedList:
+                plain = self._is_plain(value)
+            else:
+                plain = kind in _SCALARS  # anything else is taken item by item
+            if not plain:
+                break
+        self._plain_ids[id(node)] = plain
+        return plain
+
+    def _plain(self, node: Any) -> tuple[Any, int]:
+        """A copy of plain data (``_is_plain``) as ``_build`` would place it, and its size
+        written out; ``_TooLargeError`` when some part passes the size limit (``_build`` then
+        goes item by item to say where). Most of a service is plain data: this is one call
+        per map or list."""
         weight = 2 + len(node)
         if isinstance(node, dict):
             out: Any = {}
             for key, value in node.items():
-                weight += len(str(key))
-                item = self._plain_item(value)
-                if item is None:
-                    self._varied.add(id(node))
-                    return None
-                out[key] = item[0]
-                weight += item[1]
+                copied, size = self._plain_item(value)
+                out[key] = copied
+                weight += len(str(key)) + size
         else:
             out = []
             for value in node:
-                item = self._plain_item(value)
-                if item is None:
-                    self._varied.add(id(node))
-                    return None
-                out.append(item[0])
-                weight += item[1]
+                copied, size = self._plain_item(value)
+                out.append(copied)
+                weight += size
         if weight > self._cap:
-            return None
+            raise _TooLargeError
         return _like(node, out), weight
 
-    def _plain_item(self, value: Any) -> tuple[Any, int] | None:
+    def _plain_item(self, value: Any) -> tuple[Any, int]:
         kind = type(value)
         if kind is MarkedStr or kind is str:
-            return None if "${" in value else (value, len(value) + 2)
-        if kind in _SCALARS:
-            return value, 8
-        if (kind is MarkedDict or kind is MarkedList) and id(value) not in self._varied:
+            return value, len(value) + 2
+        if kind is MarkedDict or kind is MarkedList:
             return self._plain(value)
-        return None  # anything else (another node type, a variable): item by item
+        return value, 8
 
     def _bounded(self, path: tuple[str, ...], node: Any, value: Any) -> Any:
         """``value`` placed like ``node``, unless writing it out would pass the size limit."""
