@@ -457,6 +457,9 @@ def _print(n: int, planted: Planted, results: Results) -> None:
             f"  speed: fnguard {ratio:.1f}x faster (target {TARGET_RATIO:.0f}x: {verdict}); "
             f"memory: fnguard {ours:.0f} vs Prowler {theirs:.0f} MiB"
         )
+        pairs = zip(results["fnguard"][0], results["prowler"][0], strict=False)
+        each = ", ".join(f"{p.seconds / f.seconds:.1f}x" for f, p in pairs)
+        print(f"  run by run (each Prowler run / the fnguard run before it): {each}")
     header = "planted category                  planted   fnguard found / false"
     print(f"\n  {header}   prowler found / false")
     for category in CATEGORIES:
