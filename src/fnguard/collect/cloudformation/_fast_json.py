@@ -1,36 +1,36 @@
-"""JSON templates with positions, strings unescaped by the stdlib's C scanner.
+"""JSON templates with positions: the stdlib's C decoder for values, a token walk for places.
 
-cfn-lint's JSON decoder walks the text with a pure-Python string scanner to put a position on
-every key, mapping and list. This walks the same grammar, lets ``json.decoder.scanstring``
-(C) unescape strings, and places positions exactly as cfn-lint computes them (including its
-quirks at the end of a line), so a finding's line does not depend on which decoder ran. Any
-input it does not accept (broken JSON, repeated keys, escapes the C scanner is stricter
-about) raises ``UndecidedError``; the caller then asks cfn-lint, whose value or error stays
-the rule.
+cfn-lint's JSON decoder walks the text with a pure-Python scanner to put a position on every
+key, mapping and list. Here ``json.loads`` (C) decodes the values, keeping each object's pairs
+in order, and one regular expression finds every string and bracket of the (by then known
+valid) text: walking the decoded value and those tokens together, in document order, places
+each mapping, list and key exactly where cfn-lint places it (including its quirks at the end
+of a line), so a finding's line does not depend on which decoder ran. Anything ``json.loads``
+refuses, and repeated keys, raise ``UndecidedError``; the caller then asks cfn-lint, whose
+value or error stays the rule (it is laxer about some ``\\u`` escapes, for one).
 """
 
 from __future__ import annotations
 
-import bisect
-import json.decoder
-import json.scanner
+import json
 import re
+from bisect import bisect_right
 from typing import TYPE_CHECKING, Any
 
 from fnguard.collect.cloudformation._fast_yaml import UndecidedError
-from fnguard.collect.cloudformation._nodes import Mark, marked_dict, marked_list, marked_str
+from fnguard.collect.cloudformation._nodes import Mark, MarkedDict, MarkedList, MarkedStr
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Iterator
 
 __all__ = ["decode_json", "load_json"]
 
-# JSON's four whitespace characters, as json.decoder has them; ``*`` always matches.
-_WHITESPACE: Callable[[str, int], re.Match[str]] = re.compile(r"[ \t\n\r]*").match  # type: ignore[assignment]
-_NUMBER = json.scanner.NUMBER_RE.match
-# The stdlib's string scanner (C when available); typeshed does not list it.
-_SCANSTRING: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
-_CONSTANTS = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
+# In valid JSON: every string (escapes included) and every bracket outside strings.
+_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]]')
+
+
+class _Pairs(list[tuple[str, Any]]):
+    """An object's pairs as ``json.loads`` read them, in order, repeats kept."""
 
 
 def load_json(text: str) -> Any:
@@ -41,106 +41,76 @@ def load_json(text: str) -> Any:
 def decode_json(text: str) -> tuple[Any, int]:
     """The decoded document and how deep its maps and lists nest (the top one is 0, -1 when
     there is none)."""
-    parser = _Parser(text)
-    value, end = parser.value(_WHITESPACE(text, 0).end())
-    if _WHITESPACE(text, end).end() != len(text):
-        raise UndecidedError("extra data")
-    return value, parser.deepest - 1
+    try:
+        value = json.loads(text, object_pairs_hook=_Pairs)
+    except ValueError as exc:
+        raise UndecidedError(str(exc)) from None
+    walk = _Walk(text)
+    placed = walk.place(value)
+    return placed, walk.deepest - 1
 
 
-class _Parser:
+class _Walk:
     def __init__(self, text: str) -> None:
-        self.text = text
-        self.newlines = [i for i, char in enumerate(text) if char == "\n"]
-        self.several_lines = len(self.newlines) > 1
-        self.level = 0  # maps and lists around the value being read, itself included
+        self.tokens: Iterator[re.Match[str]] = _TOKENS.finditer(text)
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.back = 1 if len(self.newlines) > 1 else 0  # cfn-lint's end-line offset
+        self.level = 0  # maps and lists around the value being placed, itself included
         self.deepest = 0
 
     def marks(self, start: int, end: int) -> tuple[Mark, Mark]:
         """cfn-lint's ``get_beg_end_mark``: 0-based line of ``start``, and of ``end`` minus one
         when the text has several lines; columns from the newline before (1-based)."""
         lines = self.newlines
-        first = bisect.bisect_right(lines, start)
+        first = bisect_right(lines, start)
         first_column = start - (lines[first - 1] if lines and first else -1)
-        upto = bisect.bisect_right(lines, end)
-        last = upto - (1 if self.several_lines else 0)
+        upto = bisect_right(lines, end)
+        last = upto - self.back
         last_column = end - (lines[last - 1] if lines and upto else -1)
         return Mark(first, first_column), Mark(last, last_column)
 
-    def value(self, i: int) -> tuple[Any, int]:
-        text = self.text
-        char = text[i : i + 1]
-        if char == '"':
-            return _SCANSTRING(text, i + 1, True)
-        if char in ("{", "["):
-            self.level += 1
-            self.deepest = max(self.deepest, self.level)
-            found = self.mapping(i + 1) if char == "{" else self.sequence(i + 1)
-            self.level -= 1
-            return found
-        if char == "n" and text.startswith("null", i):
-            return None, i + 4
-        if char == "t" and text.startswith("true", i):
-            return True, i + 4
-        if char == "f" and text.startswith("false", i):
-            return False, i + 5
-        number = _NUMBER(text, i)
-        if number is not None:
-            integer, fraction, exponent = number.groups()
-            if fraction or exponent:
-                return float(integer + (fraction or "") + (exponent or "")), number.end()
-            return int(integer), number.end()
-        for name, constant in _CONSTANTS.items():
-            if text.startswith(name, i):
-                return constant, i + len(name)
-        raise UndecidedError(f"no value at {i}")
+    def place(self, value: Any) -> Any:
+        kind = type(value)
+        if kind is str:
+            next(self.tokens)  # its own token
+            return value
+        if kind is _Pairs:
+            return self._mapping(value)
+        if kind is list:
+            return self._sequence(value)
+        return value  # numbers, booleans, null: no token
 
-    def mapping(self, start: int) -> tuple[Any, int]:
-        text = self.text
-        out: dict[Any, Any] = {}
-        pairs = 0
-        i = _WHITESPACE(text, start).end()
-        if text[i : i + 1] == "}":
-            return marked_dict(out, *self.marks(start, i + 1)), i + 1
-        while True:
-            if text[i : i + 1] != '"':
-                raise UndecidedError(f"no key at {i}")
-            quote = i
-            key, i = _SCANSTRING(text, i + 1, True)
-            i = _WHITESPACE(text, i).end()
-            if text[i : i + 1] != ":":
-                raise UndecidedError(f"no colon at {i}")
-            value, i = self.value(_WHITESPACE(text, i + 1).end())
-            out[marked_str(key, *self.marks(quote, quote + len(key)))] = value
-            pairs += 1
-            closed, i = self.after_item(i, "}")
-            if closed:
-                break
-        if len(out) != pairs:
+    def _enter(self) -> int:
+        """One map or list deeper; the index after its opening bracket."""
+        self.level += 1
+        self.deepest = max(self.deepest, self.level)
+        return next(self.tokens).end()
+
+    def _mapping(self, pairs: _Pairs) -> MarkedDict:
+        start = self._enter()
+        out = MarkedDict()
+        tokens, place, lines, back = self.tokens, self.place, self.newlines, self.back
+        for key, item in pairs:
+            # ``marks(quote, quote + len(key))`` inlined: most of a template is keys
+            quote = next(tokens).start()
+            end = quote + len(key)
+            first = bisect_right(lines, quote)
+            upto = bisect_right(lines, end)
+            last = upto - back
+            marked = MarkedStr(key)
+            marked.start_mark = Mark(first, quote - (lines[first - 1] if first else -1))
+            marked.end_mark = Mark(last, end - (lines[last - 1] if upto else -1))
+            out[marked] = place(item)
+        if len(out) != len(pairs):
             raise UndecidedError("a repeated key")
-        return marked_dict(out, *self.marks(start, i)), i
+        out.start_mark, out.end_mark = self.marks(start, next(tokens).end())
+        self.level -= 1
+        return out
 
-    def sequence(self, start: int) -> tuple[Any, int]:
-        text = self.text
-        items: list[Any] = []
-        i = _WHITESPACE(text, start).end()
-        if text[i : i + 1] == "]":
-            return marked_list(items, *self.marks(start, i + 1)), i + 1
-        while True:
-            value, i = self.value(i)
-            items.append(value)
-            closed, i = self.after_item(i, "]")
-            if closed:
-                break
-        return marked_list(items, *self.marks(start, i)), i
-
-    def after_item(self, i: int, closing: str) -> tuple[bool, int]:
-        """Past an item and its separator: whether ``closing`` ended the collection, and
-        the index after it or of the next item."""
-        i = _WHITESPACE(self.text, i).end()
-        char = self.text[i : i + 1]
-        if char == closing:
-            return True, i + 1
-        if char != ",":
-            raise UndecidedError(f"no comma at {i}")
-        return False, _WHITESPACE(self.text, i + 1).end()
+    def _sequence(self, items: list[Any]) -> MarkedList:
+        start = self._enter()
+        place = self.place
+        out = MarkedList([place(item) for item in items])
+        out.start_mark, out.end_mark = self.marks(start, next(self.tokens).end())
+        self.level -= 1
+        return out
