@@ -96,18 +96,22 @@ def check_agrees(text: str) -> bool:
 def _repository_files() -> list[Path]:
     suffixes = {".yaml", ".yml", ".json", ".template"}
     out: list[Path] = []
-    for top in ("tests/fixtures", "examples", "benchmarks"):
+    for top in ("tests", "examples", "benchmarks", "src"):
         out.extend(
             p
             for p in sorted((REPO / top).rglob("*"))
-            if p.suffix in suffixes and p.is_file() and p.stat().st_size < 2_000_000
+            if p.suffix in suffixes
+            and p.is_file()
+            and p.stat().st_size < 2_000_000
+            # what a clean checkout holds: not local venvs, caches or generated corpora
+            and not any(part.startswith(".") for part in p.relative_to(REPO).parts)
         )
     return out
 
 
 def test_every_yaml_and_json_file_in_the_repository_decodes_as_cfn_lint_does() -> None:
     files = _repository_files()
-    assert len(files) > 100
+    assert len(files) > 20  # the repository's own fixtures, examples and data files
     decided = 0
     for path in files:
         try:
