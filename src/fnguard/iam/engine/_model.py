@@ -97,8 +97,20 @@ class Statement:
 
     def covers_action(self, action: str) -> bool:
         """Does the Action (or NotAction) element cover ``action``? Case-insensitive."""
-        hit = any(matches(p, action, ignore_case=True) for p in self.actions)
+        exact, patterns = self._action_index
+        hit = action.lower() in exact or any(
+            matches(p, action, ignore_case=True) for p in patterns
+        )
         return hit != self.not_action
+
+    @functools.cached_property
+    def _action_index(self) -> tuple[frozenset[str], tuple[str, ...]]:
+        """(lower-cased actions written without wildcards, the patterns with them): most
+        actions are written out, and a set answers for all of them at once."""
+        wild = ("*", "?", "${")
+        patterns = tuple(p for p in self.actions if any(w in p for w in wild))
+        exact = frozenset(p.lower() for p in self.actions if p not in patterns)
+        return exact, patterns
 
     @property
     def ref(self) -> str:
