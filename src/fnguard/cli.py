@@ -432,12 +432,16 @@ def _enrichers(args: argparse.Namespace) -> tuple[Enricher, ...]:
 
 
 def _require_boto3() -> None:
+    from importlib.util import find_spec
+
     from fnguard.errors import UsageError
 
-    try:
-        import boto3  # noqa: F401  (the live scan imports it anyway, a moment later)
-    except ImportError:
-        raise UsageError("`fnguard scan aws` needs boto3: pip install 'fnguard[aws]'") from None
+    try:  # found, not imported: the live collector talks botocore, which boto3 brings
+        missing = find_spec("botocore") is None
+    except (ImportError, ValueError):
+        missing = True
+    if missing:
+        raise UsageError("`fnguard scan aws` needs boto3: pip install 'fnguard[aws]'")
 
 
 def _scan_aws(args: argparse.Namespace, request: ScanRequest, *, show_progress: bool) -> ScanResult:
@@ -471,7 +475,13 @@ def _scan_aws(args: argparse.Namespace, request: ScanRequest, *, show_progress: 
         ),
         regions=tuple(args.regions or ()),
         org_role_name=args.org_role_name if args.org else None,
-        settings=LiveSettings(cache_dir=cache_dir, incremental=args.incremental, code=code),
+        settings=LiveSettings(
+            cache_dir=cache_dir,
+            incremental=args.incremental,
+            code=code,
+            # a local build stands in for a function's code: every answer its rules may read
+            every_answer=bool(args.artifacts),
+        ),
     )
     if not show_progress:
         inventory = collect_aws(options)
