@@ -49,6 +49,9 @@ ACCOUNT = "123456789012"
 _INSIDE = "FNGUARD_BENCH_NETNS"
 
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _installed import compile_fnguard  # noqa: E402
 
 # category -> (fnguard rule, Prowler check or None, share of functions planted with it)
 CATEGORIES: dict[str, tuple[str, str | None, float]] = {
@@ -353,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-warmup", action="store_true", help="no untimed first runs")
     parser.add_argument("--skip-prowler", action="store_true")
     args = parser.parse_args(args_list)
+    compile_fnguard()  # as a pip install leaves it (see _installed.py)
     if os.environ.get(_INSIDE) != "1":
         if not args.skip_prowler:
             ensure_prowler()
