@@ -8,6 +8,7 @@ inventory for the INJ / SEC / RUN / IAM007 rules.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 from dataclasses import replace
 from pathlib import Path
@@ -185,29 +186,40 @@ class CodeEnricher(Enricher):
 
     def enrich(self, inventory: Inventory, root: Path | None) -> Inventory:
         facts: list[CodeFacts] = []
-        relocate = _relative_to(root)
+        relocate = functools.lru_cache(maxsize=None)(_relative_to(root))
         active: list[Analyser] | None = None  # loaded once some code is on disk at all
-        for fn in map(_as_module_handler, inventory.functions):
-            path = _code_path(fn, root)
-            if path is None or not fn.handler or not path.exists():
-                continue  # not built or not checked out: the package stage reports it once
-            if active is None:
-                active = [_bound(a, inventory) for a in self._active()]
-            chosen = [a for a in active if a.handles(fn)]
-            if not chosen:
-                continue
-            try:
-                artifact = open_artifact(path, follow_within=source_tree(root))
-            except InputError as exc:
-                gap = CollectionGap(Location(str(path)), str(exc), fn.address, "code")
-                facts.append(CodeFacts(gaps=(gap,)))
-                continue
-            try:
+        tree = source_tree(root)
+        # Functions of one service often share one code folder (serverless.yml packages the
+        # service): it is opened, and its links listed, once for all of them.
+        opened: dict[Path, Artifact | InputError] = {}
+        try:
+            for fn in map(_as_module_handler, inventory.functions):
+                path = _code_path(fn, root)
+                if path is None or not fn.handler or not path.exists():
+                    continue  # not built or not checked out: the package stage reports it once
+                if active is None:
+                    active = [_bound(a, inventory) for a in self._active()]
+                chosen = [a for a in active if a.handles(fn)]
+                if not chosen:
+                    continue
+                artifact = opened.get(path)
+                if artifact is None:
+                    try:
+                        artifact = open_artifact(path, follow_within=tree)
+                    except InputError as exc:
+                        artifact = exc
+                    opened[path] = artifact
+                if isinstance(artifact, InputError):
+                    gap = CollectionGap(Location(str(path)), str(artifact), fn.address, "code")
+                    facts.append(CodeFacts(gaps=(gap,)))
+                    continue
                 found = [analyser.analyse(fn, artifact) for analyser in chosen]
                 cover = _cover(fn, artifact)
-            finally:
-                artifact.close()
-            facts.extend(_relocated(_credited(f, cover), relocate) for f in found)
+                facts.extend(_relocated(_credited(f, cover), relocate) for f in found)
+        finally:
+            for artifact in opened.values():
+                if not isinstance(artifact, InputError):
+                    artifact.close()
         # Analysers of one language each say when a handler is missing: one gap is enough.
         analysed = {h.function for f in facts for h in f.handlers}
         gaps: dict[tuple[str, str], CollectionGap] = {}
