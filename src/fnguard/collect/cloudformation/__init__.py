@@ -7,27 +7,34 @@ so every format shares one mapper and one verdict.
 
 from __future__ import annotations
 
-from fnguard.collect.cloudformation._collector import (
-    CloudFormationCollector,
-    collect_compiled,
-    collect_text,
-    read_source,
-)
-from fnguard.collect.cloudformation._decode import decode, line_of
-from fnguard.collect.cloudformation._intrinsic import Unknown
-from fnguard.collect.cloudformation._nodes import (
-    MarkedDict,
-    MarkedList,
-    MarkedStr,
-    marked_dict,
-    marked_list,
-    marked_str,
-)
-from fnguard.collect.cloudformation._resource import Raw
-from fnguard.collect.cloudformation._sam import LAMBDA_TRUST
+from typing import TYPE_CHECKING
+
+from fnguard._lazy import exports
+
+if TYPE_CHECKING:
+    from fnguard.collect.cloudformation._collector import (
+        CloudFormationCollector,
+        collect_compiled,
+        collect_text,
+        read_source,
+    )
+    from fnguard.collect.cloudformation._decode import decode, line_of
+    from fnguard.collect.cloudformation._intrinsic import Unknown
+    from fnguard.collect.cloudformation._nodes import (
+        MarkedDict,
+        MarkedList,
+        MarkedStr,
+        marked_dict,
+        marked_list,
+        marked_str,
+    )
+    from fnguard.collect.cloudformation._resource import Raw
+    from fnguard.collect.cloudformation._sam import LAMBDA_TRUST
 
 __all__ = [
+    "CLAIMED_SUFFIXES",
     "LAMBDA_TRUST",
+    "NAME",
     "CloudFormationCollector",
     "MarkedDict",
     "MarkedList",
@@ -43,3 +50,29 @@ __all__ = [
     "marked_str",
     "read_source",
 ]
+
+#: the collector's name, and the only files it may claim (a scan of other formats never
+#: loads the decoders: see ``fnguard.collect.default_collectors``)
+NAME = "cloudformation"
+CLAIMED_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+
+__getattr__ = exports(
+    __name__,
+    {
+        "CloudFormationCollector": "_collector",
+        "collect_compiled": "_collector",
+        "collect_text": "_collector",
+        "read_source": "_collector",
+        "decode": "_decode",
+        "line_of": "_decode",
+        "Unknown": "_intrinsic",
+        "MarkedDict": "_nodes",
+        "MarkedList": "_nodes",
+        "MarkedStr": "_nodes",
+        "marked_dict": "_nodes",
+        "marked_list": "_nodes",
+        "marked_str": "_nodes",
+        "Raw": "_resource",
+        "LAMBDA_TRUST": "_sam",
+    },
+)

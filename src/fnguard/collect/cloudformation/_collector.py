@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from fnguard.collect._fork import collect_shared
 from fnguard.collect._interface import Collector
+from fnguard.collect.cloudformation import CLAIMED_SUFFIXES, NAME
 from fnguard.collect.cloudformation._decode import claims_text, decode, line_of
 from fnguard.collect.cloudformation._graph import cycles, raw_refs
 from fnguard.collect.cloudformation._intrinsic import NO_VALUE, Resolver
@@ -54,10 +55,10 @@ _FIELDS = {
 class CloudFormationCollector(Collector):
     """CloudFormation templates and SAM templates (``Transform: AWS::Serverless-2016-10-31``)."""
 
-    name = "cloudformation"
+    name = NAME
 
     def claims(self, path: Path) -> bool:
-        if not path.name.lower().endswith((".yaml", ".yml", ".json", ".template")):
+        if not path.name.lower().endswith(CLAIMED_SUFFIXES):
             return False
         try:
             with path.open("rb") as handle:

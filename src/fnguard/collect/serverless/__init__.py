@@ -13,6 +13,17 @@ the file's path (``api/serverless.yml:OrdersLambdaFunction``).
 
 from __future__ import annotations
 
-from fnguard.collect.serverless._collector import ServerlessCollector
+from typing import TYPE_CHECKING
 
-__all__ = ["ServerlessCollector"]
+from fnguard._lazy import exports
+
+if TYPE_CHECKING:
+    from fnguard.collect.serverless._collector import ServerlessCollector
+
+__all__ = ["CLAIMED_NAMES", "NAME", "ServerlessCollector"]
+
+#: the collector's name, and the only file names it claims (lower-cased)
+NAME = "serverless"
+CLAIMED_NAMES = ("serverless.yml", "serverless.yaml", "serverless.json")
+
+__getattr__ = exports(__name__, {"ServerlessCollector": "_collector"})

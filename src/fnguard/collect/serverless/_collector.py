@@ -10,6 +10,7 @@ from typing import Any
 from fnguard.collect._fork import collect_shared
 from fnguard.collect._interface import Collector
 from fnguard.collect.cloudformation import collect_compiled, decode, line_of, read_source
+from fnguard.collect.serverless import CLAIMED_NAMES, NAME
 from fnguard.collect.serverless._compile import Compiled, compile_service
 from fnguard.collect.serverless._names import ROLE_ID
 from fnguard.collect.serverless._variables import Problem, Variables
@@ -18,7 +19,6 @@ from fnguard.model import CollectionGap, Inventory, Location
 
 __all__ = ["ServerlessCollector"]
 
-_NAMES = ("serverless.yml", "serverless.yaml", "serverless.json")
 # serverless.yml key -> the model field a problem in it makes unknown.
 _FIELDS = {
     "environment": "environment",
@@ -48,10 +48,10 @@ _FIELDS = {
 class ServerlessCollector(Collector):
     """``serverless.yml`` / ``serverless.yaml`` / ``serverless.json`` services (v3 and v4)."""
 
-    name = "serverless"
+    name = NAME
 
     def claims(self, path: Path) -> bool:
-        return path.name.lower() in _NAMES
+        return path.name.lower() in CLAIMED_NAMES
 
     def collect(self, paths: Sequence[Path], root: Path) -> Inventory:
         root_abs = Path(os.path.abspath(root))  # noqa: PTH100 - no symlink resolution per file

@@ -31,6 +31,7 @@ from fnguard.collect.cloudformation import (
     marked_list,
     marked_str,
 )
+from fnguard.collect.serverless import CLAIMED_NAMES
 from fnguard.errors import InputError
 
 if TYPE_CHECKING:
@@ -45,7 +46,6 @@ _REFERENCE_SOURCES = ("ssm", "aws", "cf", "s3", "secretsmanager")
 # ``source:address`` or ``source(param)[:address]``; ``${AWS::Region}`` and ``${Res.Arn}`` are not.
 _SOURCE = re.compile(r"\s*(\w+)(?:(\([^)]*\))(?::(.*))?|:(?!:)(.*))", re.DOTALL)
 _CODE_SUFFIXES = (".js", ".cjs", ".mjs", ".ts")
-_SERVICE_NAMES = ("serverless.yml", "serverless.yaml", "serverless.json")
 
 
 @dataclass(frozen=True)
@@ -403,8 +403,8 @@ class Variables:
 def _service_file(base_dir: Path, root: Path) -> str:
     """The service file in ``base_dir`` as a path from ``root`` (for messages)."""
     name = next(
-        (n for n in _SERVICE_NAMES if (base_dir / n).is_file()),
-        _SERVICE_NAMES[0],
+        (n for n in CLAIMED_NAMES if (base_dir / n).is_file()),
+        CLAIMED_NAMES[0],
     )
     try:
         return (base_dir.resolve() / name).relative_to(root.resolve()).as_posix()
