@@ -28,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _installed import compile_fnguard
 from bench_scan import (
     BENCH_DIR,
     CHECKOV_VENV,
@@ -237,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-checkov", action="store_true")
     parser.add_argument("--results", type=Path, default=BENCH_DIR / "results-cfn-scan.json")
     args = parser.parse_args(argv)
+    compile_fnguard()  # as a pip install leaves it (see _installed.py)
     if not (VENV_BIN / "fnguard").exists():
         print(f"error: {VENV_BIN / 'fnguard'} not found; run 'make test' or pip install -e . first")
         return 2
