@@ -174,9 +174,10 @@ class Policy:
     arn: str | None = None
     location: Location | None = None
 
-    @property
+    @cached_property
     def statements(self) -> tuple[Mapping[str, Any], ...]:
-        """The Statement element as a tuple, whether the source wrote a list or one object."""
+        """The Statement element as a tuple, whether the source wrote a list or one object
+        (kept: rules read one role's statements many times)."""
         if self.document is None:
             return ()
         raw = self.document.get("Statement", ())

@@ -61,10 +61,48 @@ def _build(policies: Sequence[Policy]) -> PolicySet:
     return PolicySet(identity=tuple(identity), boundary=boundary)
 
 
-_SETS: dict[tuple[int, ...], tuple[tuple[Policy, ...], PolicySet]] = {}
+class _Compiled:
+    """A role's policies as the evaluator's set, and which actions no statement names (asked
+    for many resources, answered once)."""
+
+    __slots__ = ("policies", "policy_set", "unnamed")
+
+    def __init__(self, policies: tuple[Policy, ...], policy_set: PolicySet) -> None:
+        self.policies = policies  # held: their ids key the cache and must not be reused
+        self.policy_set = policy_set
+        self.unnamed: dict[str, bool] = {}
+
+    def is_unnamed(self, action: str) -> bool:
+        """No statement of either effect names ``action``, and no boundary: the evaluator's
+        answer is an implicit deny whatever the resource and context. Most questions rules
+        ask end here."""
+        found = self.unnamed.get(action)
+        if found is None:
+            ps = self.policy_set
+            found = ps.boundary is None and not any(p.statements_for(action) for p in ps.identity)
+            self.unnamed[action] = found
+        return found
+
+
+_SETS: dict[tuple[int, ...], _Compiled] = {}
 # The last sequence asked about, held (so its id cannot be reused) with its set: rules ask
 # one role's tuple of policies many questions in a row.
-_LAST: list[tuple[Sequence[Policy] | None, PolicySet]] = [(None, PolicySet())]
+_LAST: list[tuple[Sequence[Policy] | None, _Compiled]] = [(None, _Compiled((), PolicySet()))]
+
+
+def _compiled(policies: Sequence[Policy]) -> _Compiled:
+    last = _LAST[0]
+    if policies is last[0] and type(policies) is tuple:  # the same role asked again (immutable)
+        return last[1]
+    key = tuple(map(id, policies))
+    found = _SETS.get(key)
+    if found is None or not all(a is b for a, b in zip(found.policies, policies, strict=True)):
+        found = _Compiled(tuple(policies), _build(policies))
+        if len(_SETS) >= _SETS_KEPT:
+            _SETS.pop(next(iter(_SETS)))
+        _SETS[key] = found
+    _LAST[0] = (policies, found)
+    return found
 
 
 def execution_policies(policies: Sequence[Policy]) -> PolicySet:
@@ -72,31 +110,10 @@ def execution_policies(policies: Sequence[Policy]) -> PolicySet:
 
     Rules ask one role many questions: the last few hundred sets are kept (by the identity of
     the policies, checked, so a recycled id is never mistaken for another policy)."""
-    last = _LAST[0]
-    if policies is last[0] and type(policies) is tuple:  # the same role asked again (immutable)
-        return last[1]
-    key = tuple(map(id, policies))
-    found = _SETS.get(key)
-    if found is not None and all(a is b for a, b in zip(found[0], policies, strict=True)):
-        _LAST[0] = (policies, found[1])
-        return found[1]
-    built = _build(policies)
-    if len(_SETS) >= _SETS_KEPT:
-        _SETS.pop(next(iter(_SETS)))
-    _SETS[key] = (tuple(policies), built)
-    _LAST[0] = (policies, built)
-    return built
+    return _compiled(policies).policy_set
 
 
 _NOT_ALLOWED = Decision(False)
-
-
-def _unnamed(policy_set: PolicySet, action: str) -> bool:
-    """No statement of either effect names ``action``, and no boundary: the evaluator's answer
-    is an implicit deny whatever the resource and context. Most questions rules ask end here."""
-    return policy_set.boundary is None and not any(
-        p.statements_for(action) for p in policy_set.identity
-    )
 
 
 def _answer(decision: EngineDecision) -> Decision:
@@ -124,11 +141,11 @@ class EngineChecker:
     ) -> Decision:
         """Allowed by some identity policy, denied by none, within the boundary if any."""
         action = normal_action(action)
-        policy_set = execution_policies(policies)
-        if _unnamed(policy_set, action):
+        compiled = _compiled(policies)
+        if compiled.is_unnamed(action):
             return _NOT_ALLOWED
         asker = _asker(_SESSION, (), outsider=False)
-        return _answer(asker.ask(action, resource, policy_set, same_account=True))
+        return _answer(asker.ask(action, resource, compiled.policy_set, same_account=True))
 
     def identity_allows_in(
         self,
@@ -138,10 +155,10 @@ class EngineChecker:
         context: Mapping[str, str | tuple[str, ...]] | None = None,
     ) -> Decision:
         """``identity_allows`` with context keys the question fixes (``iam:PassedToService``)."""
-        policy_set = execution_policies(policies)
-        if _unnamed(policy_set, normal_action(action)):
+        compiled = _compiled(policies)
+        if compiled.is_unnamed(normal_action(action)):
             return _NOT_ALLOWED
-        return _answer(self.evaluate(policy_set, action, resource, context))
+        return _answer(self.evaluate(compiled.policy_set, action, resource, context))
 
     def evaluate(
         self,
