@@ -23,6 +23,7 @@ from fnguard.iam._assumptions import (
 )
 from fnguard.iam._interface import Decision
 from fnguard.iam._lenient import engine_policy, statements_policy
+from fnguard.iam._wildcard import matches
 from fnguard.iam.engine import Asker, PolicySet
 from fnguard.iam.engine import PolicyKind as EngineKind
 from fnguard.model import PolicyKind
@@ -65,12 +66,21 @@ class _Compiled:
     """A role's policies as the evaluator's set, and which actions no statement names (asked
     for many resources, answered once)."""
 
-    __slots__ = ("policies", "policy_set", "unnamed")
+    __slots__ = ("exact", "patterns", "policies", "policy_set", "unnamed")
 
     def __init__(self, policies: tuple[Policy, ...], policy_set: PolicySet) -> None:
         self.policies = policies  # held: their ids key the cache and must not be reused
         self.policy_set = policy_set
         self.unnamed: dict[str, bool] = {}
+        # Every action the statements write out, and every pattern, across the policies;
+        # None when a NotAction (which names all but its list) makes the union meaningless.
+        statements = [st for p in policy_set.identity for st in p.statements]
+        self.exact: frozenset[str] | None = None
+        self.patterns: tuple[str, ...] = ()
+        if not any(st.not_action for st in statements):
+            indexes = [st.action_index for st in statements]
+            self.exact = frozenset().union(*(exact for exact, _ in indexes))
+            self.patterns = tuple(dict.fromkeys(p for _, pats in indexes for p in pats))
 
     def is_unnamed(self, action: str) -> bool:
         """No statement of either effect names ``action``, and no boundary: the evaluator's
@@ -79,7 +89,14 @@ class _Compiled:
         found = self.unnamed.get(action)
         if found is None:
             ps = self.policy_set
-            found = ps.boundary is None and not any(p.statements_for(action) for p in ps.identity)
+            if ps.boundary is not None:
+                found = False
+            elif self.exact is not None:
+                found = action.lower() not in self.exact and not any(
+                    matches(p, action, ignore_case=True) for p in self.patterns
+                )
+            else:
+                found = not any(p.statements_for(action) for p in ps.identity)
             self.unnamed[action] = found
         return found
 

@@ -97,14 +97,14 @@ class Statement:
 
     def covers_action(self, action: str) -> bool:
         """Does the Action (or NotAction) element cover ``action``? Case-insensitive."""
-        exact, patterns = self._action_index
+        exact, patterns = self.action_index
         hit = action.lower() in exact or any(
             matches(p, action, ignore_case=True) for p in patterns
         )
         return hit != self.not_action
 
     @functools.cached_property
-    def _action_index(self) -> tuple[frozenset[str], tuple[str, ...]]:
+    def action_index(self) -> tuple[frozenset[str], tuple[str, ...]]:
         """(lower-cased actions written without wildcards, the patterns with them): most
         actions are written out, and a set answers for all of them at once."""
         wild = ("*", "?", "${")
