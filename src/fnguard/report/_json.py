@@ -101,8 +101,18 @@ def _findings_text(findings: Sequence[Finding]) -> RawJson:
         return RawJson("[]")
     i = _IN
     remediations: dict[int, str] = {}
+    # rule, title, severity, impact, status: the same few combinations over and over
+    heads: dict[tuple[object, ...], str] = {}
     parts: list[str] = []
     for f in findings:
+        key = (f.rule_id, f.title, f.impact, f.severity_override, f.status)
+        head = heads.get(key)
+        if head is None:
+            head = heads[key] = (
+                f'{{{i}  "rule_id": {_enc(f.rule_id)},{i}  "title": {_enc(f.title)},'
+                f'{i}  "severity": {_enc(f.severity.label)},{i}  "impact": {_int(f.impact)},'
+                f'{i}  "status": {_enc(f.status.value)},{i}  "resource": '
+            )
         loc = f.location
         location = (
             "null"
@@ -130,9 +140,7 @@ def _findings_text(findings: Sequence[Finding]) -> RawJson:
             )
         function = "null" if f.function is None else _enc(f.function)
         parts.append(
-            f'{{{i}  "rule_id": {_enc(f.rule_id)},{i}  "title": {_enc(f.title)},'
-            f'{i}  "severity": {_enc(f.severity.label)},{i}  "impact": {_int(f.impact)},'
-            f'{i}  "status": {_enc(f.status.value)},{i}  "resource": {_enc(f.resource)},'
+            f"{head}{_enc(f.resource)},"
             f'{i}  "function": {function},{i}  "provider": {_enc(f.provider.value)},'
             f'{i}  "location": {location},{i}  "message": {_enc(f.message)},'
             f'{i}  "evidence": {evidence},{i}  "remediation": {remediation},'
