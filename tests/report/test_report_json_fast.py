@@ -65,3 +65,32 @@ def test_a_value_of_an_unexpected_type_falls_back_to_the_generic_writer(
     result = replace(scan_result, findings=(odd,))
     assert JsonReporter().render(result) == _generic(result)
     assert '"impact": true' in _generic(result)
+
+
+def _many(count: int) -> tuple[Finding, ...]:
+    return tuple(
+        Finding(
+            rule_id=f"IAM00{n % 9 + 1}",
+            title=f'title {n % 7} é "q"',
+            impact=n % 10 + 1,
+            resource=f"aws_lambda_function.f{n}",
+            location=Location(f"dir/f{n}.tf", n) if n % 5 else None,
+            message=f"message {n}\n\t\u2028 {n}",
+            remediation=Remediation(f"fix {n % 3}", "tf", "", "cli"),
+            evidence=tuple(Evidence(f"l{k}", f"v{n}-{k}") for k in range(n % 3)),
+            function=None if n % 4 == 0 else f"fn{n}",
+        )
+        for n in range(count)
+    )
+
+
+def test_a_long_list_is_the_same_text() -> None:
+    result = replace(_EMPTY, findings=_many(2321))
+    assert JsonReporter().render(result) == _generic(result)
+
+
+def test_a_bad_value_late_in_a_long_list_falls_back_to_the_generic_writer() -> None:
+    found = list(_many(2010))
+    found[-3] = replace(found[-3], impact=True)  # True == 1: must not reuse an int's head
+    result = replace(_EMPTY, findings=tuple(found))
+    assert JsonReporter().render(result) == _generic(result)
