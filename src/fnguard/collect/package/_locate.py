@@ -11,6 +11,7 @@ artifact, listing every function that deploys it (as code or through a layer).
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import stat
 from dataclasses import dataclass, field
@@ -70,7 +71,36 @@ def _candidates(raw: str, where: Location, root: Path | None) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def _present(path: Path) -> bool:
+def _joined(base: str, raw: str) -> str | None:
+    """``(Path(base) / raw).as_posix()`` by string when ``raw`` needs no normalising (no
+    empty or ``.`` component): a thousand functions' candidates without a thousand Paths.
+    None when pathlib has to decide."""
+    if raw.startswith("/") or any(part in ("", ".") for part in raw.split("/")):
+        return None
+    return raw if base == "." else f"{base}/{raw}"
+
+
+def _candidate_texts(raw: str, where: Location, root: Path | None) -> list[str]:
+    """``_candidates`` as the strings a gap lists, computed without pathlib when it can be."""
+    bases = _bases(where.file, root)
+    if bases is not None:
+        joined = [_joined(base, raw) for base in bases]
+        if all(j is not None for j in joined):
+            return list(dict.fromkeys(j for j in joined if j is not None))
+    return [c.as_posix() for c in _candidates(raw, where, root)]
+
+
+@functools.lru_cache(maxsize=1024)
+def _bases(file: str, root: Path | None) -> tuple[str, ...] | None:
+    """The folders a relative package path is tried against, as strings (per declaring file:
+    many functions share one)."""
+    declared = Path(file).parent
+    if root is None:
+        return (declared.as_posix(),)
+    return (root.as_posix(), (root / declared).as_posix())
+
+
+def _present(path: Path | str) -> bool:
     """Whether something is there; one fnguard may not look at counts (reading it says why)."""
     try:
         os.lstat(path)  # a string stat: a thousand functions' candidates cost milliseconds
@@ -143,10 +173,10 @@ class _Locator:
     def _look(self, ref: PackageRef, image: bool, where: Location) -> tuple[Path | None, list[str]]:
         tried: list[str] = []
         for raw in _wanted(ref, image):
-            for candidate in _candidates(raw, where, self.root):
-                tried.append(candidate.as_posix())
-                if _present(candidate):
-                    return candidate, tried
+            for text in _candidate_texts(raw, where, self.root):
+                tried.append(text)
+                if _present(text):
+                    return Path(text), tried
         if not image and ref.s3_key:
             for candidate in _candidates(ref.s3_key, where, self.root):
                 if _regular(candidate):  # an S3 key is only a local file if one is there
