@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import mmap
 import os
 import pickle
 import signal
@@ -131,36 +132,33 @@ def start(work: Callable[[], T]) -> Pending[T]:
     return Pending(pid, reader)
 
 
-_INDEX = 4  # bytes per work item on the queue pipe: reads that small are never torn
-_QUEUE_MAX = 4096  # items; the whole queue is written before anyone reads (pipe buffer 64 KiB)
-
-
 def share(count: int, work: Callable[[int], T], done: Callable[[int], None]) -> list[T]:
-    """``[work(0), ..., work(count - 1)]``, the items taken in turn by this process and one
-    forked child from a queue, so an expensive item does not leave the other side idle.
+    """``[work(0), ..., work(count - 1)]``, shared with one forked child: the child works from
+    the front of the list, this process from the back, each taking the next item the other
+    has not, until they meet. Callers put first what the child should rather do (what builds
+    state this process will not need, or returns little to send back).
 
     ``done(n)`` is told as items finish (the child's all at once). A child that fails or dies
     leaves its items to this process, which then raises any error itself.
     """
-    if count > _QUEUE_MAX:
-        raise ValueError(f"share: {count} items, at most {_QUEUE_MAX}")
-    reader, writer = os.pipe()
-    try:
-        os.write(writer, b"".join(i.to_bytes(_INDEX, "little") for i in range(count)))
-    finally:
-        os.close(writer)
+    taken = mmap.mmap(-1, max(count, 1))  # shared with the child: 1 = someone has it
 
-    def take() -> int | None:
-        chunk = os.read(reader, _INDEX)  # one pipe read is atomic: never half an item
-        return int.from_bytes(chunk, "little") if len(chunk) == _INDEX else None
+    def claim(i: int) -> bool:
+        # Without a lock both sides may claim the item where they meet: it is then done
+        # twice, with the same answer. Nothing is ever done by neither.
+        if taken[i]:
+            return False
+        taken[i] = 1
+        return True
 
     def theirs() -> dict[int, T]:
         answers: dict[int, T] = {}
-        while (i := take()) is not None:
-            try:
-                answers[i] = work(i)
-            except Exception:  # left to the caller, who reports it properly
-                break
+        for i in range(count):
+            if claim(i):
+                try:
+                    answers[i] = work(i)
+                except Exception:  # left to the caller, who reports it properly
+                    break
         return answers
 
     ours: dict[int, T] = {}
@@ -170,19 +168,21 @@ def share(count: int, work: Callable[[int], T], done: Callable[[int], None]) -> 
         except OSError:  # no process to spare (EAGAIN, ENOMEM): all of it here
             pending = None
         try:
-            while (i := take()) is not None:
-                ours[i] = work(i)
-                done(1)
+            for i in reversed(range(count)):
+                if claim(i):
+                    ours[i] = work(i)
+                    done(1)
             if pending is not None:
                 with contextlib.suppress(ForkFailedError):
                     answers = pending.result()
-                    ours.update(answers)
-                    done(len(answers))
+                    fresh = {i: a for i, a in answers.items() if i not in ours}
+                    ours.update(fresh)
+                    done(len(fresh))
         finally:
             if pending is not None:
                 pending.close()
     finally:
-        os.close(reader)
+        taken.close()
     for i in range(count):
         if i not in ours:
             ours[i] = work(i)

@@ -103,3 +103,22 @@ def test_a_crashing_rule_is_named_whether_or_not_it_ran_in_the_child() -> None:
     rules = (*good, bad, *good)
     with pytest.raises(RuleError, match=rf"rule {good[0].meta.id} failed: KeyError"):
         scan.run_rules(_functions(scan._FORK_MIN_FUNCTIONS), rules, _ctx(), _Quiet())
+
+
+def test_of_two_crashing_rules_the_first_in_rule_order_is_named() -> None:
+    def crash(inventory: Inventory, ctx: RuleContext) -> list[object]:
+        raise KeyError("boom")
+
+    good = all_rules()[:8]
+    first = Rule(good[1].meta, crash)  # type: ignore[arg-type]
+    last = Rule(good[6].meta, crash)  # type: ignore[arg-type]
+    rules = (good[0], first, *good[2:6], last, good[7])
+    with pytest.raises(RuleError, match=rf"rule {good[1].meta.id} failed"):
+        scan.run_rules(_functions(scan._FORK_MIN_FUNCTIONS), rules, _ctx(), _Quiet())
+
+
+def test_both_ends_meet_and_nothing_is_left_undone() -> None:
+    parent = os.getpid()
+    for count in (1, 2, 3, 17):
+        answers = _fork.share(count, lambda i: (i, os.getpid() == parent), lambda n: None)
+        assert [i for i, _ in answers] == list(range(count))

@@ -27,7 +27,6 @@ __all__ = ["collect_shared"]
 
 # Fewer files than this are not worth a fork (~10 ms with a large heap).
 MIN_FILES = 4
-_BATCH = 4096  # files per queue: ``share`` writes its whole queue into one pipe
 
 
 def collect_shared(
@@ -56,12 +55,7 @@ def collect_shared(
     def ignore(_: int) -> None:
         return None
 
-    done: list[Inventory] = []
     with gc_paused():
-        for first in range(0, len(jobs), _BATCH):
-            batch = jobs[first : first + _BATCH]
-            pieces = _fork.share(len(batch), functools.partial(attempt, batch), ignore)
-            done.extend(
-                piece if piece is not None else one(*batch[i]) for i, piece in enumerate(pieces)
-            )
+        pieces = _fork.share(len(jobs), functools.partial(attempt, jobs), ignore)
+        done = [piece if piece is not None else one(*jobs[i]) for i, piece in enumerate(pieces)]
     return Inventory.combine(done)
