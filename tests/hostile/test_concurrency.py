@@ -108,7 +108,8 @@ def test_a_writer_interrupted_mid_write_leaves_the_old_baseline(tmp_path: Path) 
         time.sleep(delay)
         os.kill(pid, signal.SIGINT)
         _, status = os.waitpid(pid, 0)
-        assert os.waitstatus_to_exitcode(status) == 130
+        # 130: interrupted; 0: the write was done before the signal came (a fast machine)
+        assert os.waitstatus_to_exitcode(status) in (0, 130)
         prints = Baseline.load(path).fingerprints
         assert len(prints) in (10, 2000)
         assert len({f.split("-")[0] for f in prints}) == 1
