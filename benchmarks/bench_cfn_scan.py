@@ -6,7 +6,9 @@ of N functions per format (``gen_cfn_corpus.py``), in one run, it times whole fn
 cloudformation`` / ``--framework serverless``, restricted to its Lambda checks, read from the
 installed package; run under ``unshare -n`` like ``bench_scan.py``), and records each run's peak
 resident memory (``ru_maxrss`` of the process and the children it waited for, from ``wait4``).
-Checkov takes minutes per run, so its run count is separate (``--checkov-runs``).
+Checkov takes minutes per run, so its run count is separate (``--checkov-runs``). The two
+tools' runs alternate (fnguard, Checkov, fnguard, ...): on a shared machine whose speed drifts
+by 10-20% over minutes, blocks of runs would compare different machines.
 
 Usage: ``python benchmarks/bench_cfn_scan.py [--format-set cloudformation,serverless]
 [-n 1000] [--runs 5] [--checkov-runs 3] [--skip-checkov]``
@@ -25,6 +27,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -146,24 +149,53 @@ def _ensure_corpus(fmt: str, functions: int) -> Path:
     return corpus
 
 
+def _interleaved(jobs: list[tuple[str, list[str], int, dict[str, Any]]]) -> list[Measured]:
+    """Each job's runs taken in turn (a, b, a, b, ...): on a shared machine whose speed
+    drifts, both tools meet the same conditions, which two blocks of runs would not give."""
+    seconds: list[list[float]] = [[] for _ in jobs]
+    peaks: list[list[int]] = [[] for _ in jobs]
+    for turn in range(max(runs for _, _, runs, _ in jobs)):
+        for k, (label, argv, runs, options) in enumerate(jobs):
+            if turn < runs:
+                one = run_measured(label, argv, 1, **options)
+                seconds[k].extend(one.seconds)
+                peaks[k].extend(one.peak_kib)
+    return [
+        Measured(label, tuple(seconds[k]), tuple(peaks[k]))
+        for k, (label, _, _, _) in enumerate(jobs)
+    ]
+
+
 def bench_format(fmt: str, args: argparse.Namespace) -> dict[str, object]:
-    """Both tools on one format's corpus; prints the figures and returns them."""
+    """Both tools on one format's corpus, runs interleaved; prints and returns the figures."""
     corpus = _ensure_corpus(fmt, args.functions)
     print(f"\n-- {fmt}: {corpus} ({args.functions} functions)")
     fn_report = BENCH_DIR / f"fnguard-scan-{fmt}.json"
-    scan = run_measured(
-        f"fnguard scan ({fmt})",
-        [
-            str(VENV_BIN / "fnguard"),
-            "scan",
-            str(corpus),
-            "--format",
-            "json",
-            "--output",
-            str(fn_report),
-        ],
-        args.runs,
-    )
+    fn_argv = [
+        str(VENV_BIN / "fnguard"),
+        *("scan", str(corpus), "--format", "json", "--output", str(fn_report)),
+    ]
+    jobs: list[tuple[str, list[str], int, dict[str, Any]]] = [
+        (f"fnguard scan ({fmt})", fn_argv, args.runs, {})
+    ]
+    ck_report = BENCH_DIR / f"checkov-scan-{fmt}.json"
+    ids: tuple[str, ...] = ()
+    if not args.skip_checkov:
+        exe = ensure_checkov(CHECKOV_VENV)
+        ids = checkov_lambda_check_ids(CHECKOV_VENV, fmt)
+        print(f"  checkov Lambda checks ({len(ids)}): {','.join(ids)}")
+        ck_argv = [
+            *network_isolation(),
+            str(exe),
+            *("-d", str(corpus), "--framework", fmt, "--check", ",".join(ids)),
+            *("--quiet", "--compact", "-o", "json", "--skip-download"),
+        ]
+        options: dict[str, Any] = {"env": checkov_env(), "stdout_path": ck_report}
+        jobs.append(
+            (f"checkov --framework {fmt} (Lambda checks)", ck_argv, args.checkov_runs, options)
+        )
+    measured = _interleaved(jobs)
+    scan = measured[0]
     findings, functions = fnguard_counts(fn_report)
     print(scan.line())
     print(f"  fnguard: {findings} findings on {functions} functions")
@@ -177,31 +209,7 @@ def bench_format(fmt: str, args: argparse.Namespace) -> dict[str, object]:
     }
     if args.skip_checkov:
         return result
-    exe = ensure_checkov(CHECKOV_VENV)
-    ids = checkov_lambda_check_ids(CHECKOV_VENV, fmt)
-    print(f"  checkov Lambda checks ({len(ids)}): {','.join(ids)}")
-    ck_report = BENCH_DIR / f"checkov-scan-{fmt}.json"
-    checkov = run_measured(
-        f"checkov --framework {fmt} (Lambda checks)",
-        [
-            *network_isolation(),
-            str(exe),
-            "-d",
-            str(corpus),
-            "--framework",
-            fmt,
-            "--check",
-            ",".join(ids),
-            "--quiet",
-            "--compact",
-            "-o",
-            "json",
-            "--skip-download",
-        ],
-        args.checkov_runs,
-        env=checkov_env(),
-        stdout_path=ck_report,
-    )
+    checkov = measured[1]
     failed, resources = checkov_failed_count(ck_report)
     print(checkov.line())
     print(f"  checkov: {failed} failed checks on {resources} resources")
