@@ -141,7 +141,13 @@ def share(count: int, work: Callable[[int], T], done: Callable[[int], None]) -> 
     ``done(n)`` is told as items finish (the child's all at once). A child that fails or dies
     leaves its items to this process, which then raises any error itself.
     """
-    taken = mmap.mmap(-1, max(count, 1))  # shared with the child: 1 = someone has it
+    if count < 2:  # nothing to share
+        alone: list[T] = []
+        for i in range(count):
+            alone.append(work(i))
+            done(1)
+        return alone
+    taken = mmap.mmap(-1, count)  # shared with the child: 1 = someone has it
 
     def claim(i: int) -> bool:
         # Without a lock both sides may claim the item where they meet: it is then done
