@@ -28,9 +28,36 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["ForkFailedError", "Pending", "can_fork", "cpu_count", "share", "start"]
+__all__ = [
+    "ForkFailedError",
+    "Pending",
+    "can_fork",
+    "cpu_count",
+    "run_idle",
+    "share",
+    "start",
+    "while_forked",
+]
 
 T = TypeVar("T")
+
+
+_IDLE: list[Callable[[], object]] = []
+
+
+def while_forked(task: Callable[[], object]) -> None:
+    """Have ``task`` (loading what a later stage needs) run in this process just after the
+    next fork, while the child works: the work shared with it then leans to the child.
+    Skipped if no fork comes; the later stage then loads what it needs itself."""
+    _IDLE.append(task)
+
+
+def run_idle() -> None:
+    """Run the tasks ``while_forked`` registered; a failing one is left to the later stage."""
+    while _IDLE:
+        task = _IDLE.pop(0)
+        with contextlib.suppress(Exception):
+            task()
 
 
 class ForkFailedError(Exception):
@@ -174,6 +201,8 @@ def share(count: int, work: Callable[[int], T], done: Callable[[int], None]) -> 
         except OSError:  # no process to spare (EAGAIN, ENOMEM): all of it here
             pending = None
         try:
+            if pending is not None:
+                run_idle()
             for i in reversed(range(count)):
                 if claim(i):
                     ours[i] = work(i)

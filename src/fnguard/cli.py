@@ -337,6 +337,7 @@ def _check_paths(paths: Sequence[Path]) -> None:
 def _run_scan(args: argparse.Namespace, *, show_progress: bool) -> tuple[ScanResult, Config]:
     from dataclasses import replace
 
+    from fnguard import _fork
     from fnguard.baseline import Baseline
     from fnguard.collect import default_collectors
     from fnguard.iam import default_checker
@@ -357,13 +358,15 @@ def _run_scan(args: argparse.Namespace, *, show_progress: bool) -> tuple[ScanRes
         targets=tuple(args.paths),
         config=config,
         collectors=default_collectors(),
-        rules=all_rules(),
+        rules=all_rules,
         permissions=default_checker(),
         baseline=Baseline.load(baseline_path) if baseline_path else None,
         inventory=bare,
         enrichers=_enrichers(args),
         artifacts=artifacts,
     )
+    # The rule modules load while a forked collector works, or after collection.
+    _fork.while_forked(all_rules)
     if not args.live:
         if not show_progress:
             return scan(request), config

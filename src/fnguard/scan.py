@@ -20,7 +20,7 @@ from fnguard.result import RuleInfo, ScanResult
 from fnguard.rules import RuleContext
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
     from pathlib import Path
 
     from fnguard.baseline import Baseline
@@ -55,7 +55,8 @@ class ScanRequest:
     targets: tuple[Path, ...]
     config: Config
     collectors: tuple[Collector, ...]
-    rules: tuple[Rule, ...]
+    # The rules, or what loads them: loaded after collection (see ``fnguard._fork``).
+    rules: tuple[Rule, ...] | Callable[[], tuple[Rule, ...]]
     permissions: PermissionChecker
     baseline: Baseline | None = None
     today: _dt.date | None = None
@@ -205,7 +206,8 @@ def scan(request: ScanRequest, progress: Progress | None = None) -> ScanResult:
         inventory = inventory.merge(Inventory(gaps=tuple(notes)))
 
     config = request.config
-    rules = tuple(r for r in request.rules if config.rule_enabled(r.meta.id))
+    loaded = request.rules() if callable(request.rules) else request.rules
+    rules = tuple(r for r in loaded if config.rule_enabled(r.meta.id))
     ctx = RuleContext(
         thresholds=config.thresholds,
         permissions=request.permissions,

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from fnguard import _fork, scan
-from fnguard.config import Thresholds
+from fnguard.config import Config, Thresholds
 from fnguard.errors import RuleError
 from fnguard.iam import default_checker
 from fnguard.model import Function, Inventory, Location, Provider, Severity
@@ -122,3 +122,38 @@ def test_both_ends_meet_and_nothing_is_left_undone() -> None:
     for count in (1, 2, 3, 17):
         answers = _fork.share(count, lambda i: (i, os.getpid() == parent), lambda n: None)
         assert [i for i, _ in answers] == list(range(count))
+
+
+def test_tasks_registered_while_forked_run_here_once_the_child_is_working() -> None:
+    ran: list[int] = []
+    _fork.while_forked(lambda: ran.append(os.getpid()))
+
+    def work(i: int) -> int:
+        time.sleep(0.001)
+        return i
+
+    assert _fork.share(20, work, lambda n: None) == list(range(20))
+    assert ran == [os.getpid()]
+    _fork.run_idle()  # nothing left to run
+    assert ran == [os.getpid()]
+
+
+def test_a_scan_request_may_carry_a_rule_loader() -> None:
+    loads: list[int] = []
+
+    def loader() -> tuple[Rule, ...]:
+        loads.append(1)
+        return all_rules()
+
+    inventory = _functions(3)
+    request = scan.ScanRequest(
+        targets=(),
+        config=Config(),
+        collectors=(),
+        rules=loader,
+        inventory=inventory,
+        permissions=default_checker(),
+        today=dt.date(2026, 11, 26),
+    )
+    result = scan.scan(request)
+    assert loads == [1] and len(result.rules) == len(all_rules())

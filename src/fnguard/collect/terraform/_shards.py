@@ -155,6 +155,8 @@ def collect_sharded(
                 channel.send("called", union)
             return union
 
+        if workers:
+            _fork.run_idle()
         own = run_shard(make_run(), shards[0], order, exchange)
         results = [own, *(channel.receive("done") for _, channel in workers)]
         finished = True
