@@ -11,6 +11,7 @@ rules and reporters are imported only by the commands that use them.
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import importlib
 import os
@@ -359,14 +360,17 @@ def _run_scan(args: argparse.Namespace, *, show_progress: bool) -> tuple[ScanRes
         config=config,
         collectors=default_collectors(),
         rules=all_rules,
-        permissions=default_checker(),
+        permissions=default_checker,
         baseline=Baseline.load(baseline_path) if baseline_path else None,
         inventory=bare,
         enrichers=_enrichers(args),
         artifacts=artifacts,
     )
-    # The rule modules load while a forked collector works, or after collection.
-    _fork.while_forked(all_rules)
+    # Rules, the IAM evaluator and the package and code stages load while a forked collector
+    # works, or after collection.
+    for load in (all_rules, default_checker, request.enrichers):
+        if callable(load):
+            _fork.while_forked(load)
     if not args.live:
         if not show_progress:
             return scan(request), config
@@ -416,22 +420,30 @@ def _artifacts(args: argparse.Namespace) -> tuple[dict[str, Path], Inventory | N
     return overrides, Inventory.combine(bare) if bare else None
 
 
-def _enrichers(args: argparse.Namespace) -> tuple[Enricher, ...]:
-    """Packages, then their advisories, then handler code: each reads what the last found."""
-    from fnguard.code import CodeEnricher
-    from fnguard.collect.package import PackageEnricher
+def _enrichers(args: argparse.Namespace) -> Callable[[], tuple[Enricher, ...]]:
+    """Packages, then their advisories, then handler code: each reads what the last found.
+
+    The OSV choice is checked now (a usage error before any scanning); the stages are made,
+    and their modules imported, when the scan reaches them."""
     from fnguard.errors import UsageError
 
     mode = args.osv or ("offline" if args.osv_db else "online")
     if args.osv_db and mode != "offline":
         raise UsageError("--osv-db is an offline OSV export: it goes with --osv offline")
-    stages: list[Enricher] = [PackageEnricher()]
+    advisories: list[Enricher] = []
     if mode != "off":
         from fnguard.osv import AdvisoryEnricher
 
-        stages.append(AdvisoryEnricher(mode, args.osv_db, cache_dir=args.cache_dir))
-    stages.append(CodeEnricher())
-    return tuple(stages)
+        advisories.append(AdvisoryEnricher(mode, args.osv_db, cache_dir=args.cache_dir))
+
+    @functools.cache
+    def stages() -> tuple[Enricher, ...]:
+        from fnguard.code import CodeEnricher
+        from fnguard.collect.package import PackageEnricher
+
+        return (PackageEnricher(), *advisories, CodeEnricher())
+
+    return stages
 
 
 def _require_boto3() -> None:

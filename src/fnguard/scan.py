@@ -57,13 +57,15 @@ class ScanRequest:
     collectors: tuple[Collector, ...]
     # The rules, or what loads them: loaded after collection (see ``fnguard._fork``).
     rules: tuple[Rule, ...] | Callable[[], tuple[Rule, ...]]
-    permissions: PermissionChecker
+    # The checker, or what makes it (made after collection, like ``rules``).
+    permissions: PermissionChecker | Callable[[], PermissionChecker]
     baseline: Baseline | None = None
     today: _dt.date | None = None
     # Inventory read without paths (a live account); merged before the collected files.
     inventory: Inventory | None = None
-    # Stages after collection (packages, advisories, handler code), run in this order.
-    enrichers: tuple[Enricher, ...] = ()
+    # Stages after collection (packages, advisories, handler code), run in this order; or
+    # what makes them (made after collection).
+    enrichers: tuple[Enricher, ...] | Callable[[], tuple[Enricher, ...]] = ()
     # --artifact FUNCTION=PATH: a local build to check as that function's code.
     artifacts: Mapping[str, Path] = dataclasses.field(default_factory=dict)
 
@@ -110,7 +112,8 @@ def enrich(inventory: Inventory, request: ScanRequest, progress: Progress) -> In
     root = request.targets[0] if len(request.targets) == 1 else None
     if root is not None and root.is_file():
         root = root.parent
-    for enricher in request.enrichers:
+    stages = request.enrichers() if callable(request.enrichers) else request.enrichers
+    for enricher in stages:
         progress.stage(enricher.name, 1)
         inventory = inventory.merge(enricher.enrich(inventory, root))
         progress.advance()
@@ -210,7 +213,9 @@ def scan(request: ScanRequest, progress: Progress | None = None) -> ScanResult:
     rules = tuple(r for r in loaded if config.rule_enabled(r.meta.id))
     ctx = RuleContext(
         thresholds=config.thresholds,
-        permissions=request.permissions,
+        permissions=(
+            request.permissions() if callable(request.permissions) else request.permissions
+        ),
         today=request.today or _dt.date.today(),
     )
     raw = run_rules(inventory, rules, ctx, sink)
