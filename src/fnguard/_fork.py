@@ -162,11 +162,12 @@ def start(work: Callable[[], T]) -> Pending[T]:
 def share(count: int, work: Callable[[int], T], done: Callable[[int], None]) -> list[T]:
     """``[work(0), ..., work(count - 1)]``, shared with one forked child: the child works from
     the front of the list, this process from the back, each taking the next item the other
-    has not, until they meet. Callers put first what the child should rather do (what builds
-    state this process will not need, or returns little to send back).
+    has not, until they meet.
 
-    ``done(n)`` is told as items finish (the child's all at once). A child that fails or dies
-    leaves its items to this process, which then raises any error itself.
+    ``done(n)`` is told as items finish (the child's all at once). An item that raises, in
+    either process, and the items of a child that fails or dies, are done again here in index
+    order once the rest is done: the first failing item raises its own error, exactly as if
+    the list had been worked through in order without a fork.
     """
     if count < 2:  # nothing to share
         alone: list[T] = []
@@ -188,10 +189,8 @@ def share(count: int, work: Callable[[int], T], done: Callable[[int], None]) -> 
         answers: dict[int, T] = {}
         for i in range(count):
             if claim(i):
-                try:
+                with contextlib.suppress(Exception):  # redone by the caller, in order
                     answers[i] = work(i)
-                except Exception:  # left to the caller, who reports it properly
-                    break
         return answers
 
     ours: dict[int, T] = {}
@@ -205,7 +204,10 @@ def share(count: int, work: Callable[[int], T], done: Callable[[int], None]) -> 
                 run_idle()
             for i in reversed(range(count)):
                 if claim(i):
-                    ours[i] = work(i)
+                    try:
+                        ours[i] = work(i)
+                    except Exception:  # redone below, in order, where it raises
+                        continue
                     done(1)
             if pending is not None:
                 with contextlib.suppress(ForkFailedError):

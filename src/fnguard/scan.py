@@ -136,16 +136,7 @@ def run_rules(
         return _check(rules[i], inventory, ctx)
 
     if len(inventory.functions) >= _FORK_MIN_FUNCTIONS and len(rules) > 1 and _fork.can_fork():
-        # The child works from the first rule, this process from the last, until they meet.
-
-        def attempt(i: int) -> list[Finding] | None:
-            try:
-                return one(i)
-            except RuleError:  # run again below, in rule order, where it raises
-                return None
-
-        shared = _fork.share(len(rules), attempt, progress.advance)
-        found = [one(i) if answer is None else answer for i, answer in enumerate(shared)]
+        found = _fork.share(len(rules), one, progress.advance)
     else:
         found = []
         for i in range(len(rules)):

@@ -1,18 +1,18 @@
-"""Independent files collected by this process and one forked child, taken in turn.
+"""Independent files collected by this process and one forked child.
 
 CloudFormation templates and serverless.yml services are collected file by file, each on its
 own (pure Python, so threads would not help). With a second CPU, ``fnguard._fork.share`` lets
-a forked child take files from the same queue and send back each file's pickled inventory.
+a forked child take files from the other end of the list and send back each file's pickled
+inventory.
 
-Errors stay exactly those of an in-process scan: a file whose collection raises, in either
-process, is collected again here in file order once the others are done, so the first broken
-file in order raises its own error, as it would have without the child. A child that fails or
-dies leaves its files to this process (``share`` redoes them).
+Errors stay exactly those of an in-process scan: ``share`` collects a file that raised, in
+either process, again here in file order once the others are done, so the first broken file
+in order raises its own error, as it would have without the child; a child that fails or dies
+leaves its files to this process.
 """
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING
 
 from fnguard import _fork
@@ -46,16 +46,9 @@ def collect_shared(
     if len(jobs) < (MIN_FILES if min_files is None else min_files) or not _fork.can_fork():
         return collect_each(paths, root, one)
 
-    def attempt(batch: list[tuple[Path, str, str]], i: int) -> Inventory | None:
-        try:
-            return one(*batch[i])
-        except Exception:  # redone below, in order, where it raises for the user
-            return None
-
     def ignore(_: int) -> None:
         return None
 
     with gc_paused():
-        pieces = _fork.share(len(jobs), functools.partial(attempt, jobs), ignore)
-        done = [piece if piece is not None else one(*jobs[i]) for i, piece in enumerate(pieces)]
+        done = _fork.share(len(jobs), lambda i: one(*jobs[i]), ignore)
     return Inventory.combine(done)
