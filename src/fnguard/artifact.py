@@ -209,6 +209,9 @@ class _Folder:
         self._within = follow_within.resolve() if follow_within is not None else None
         self._visited: set[str] = {os.path.realpath(path)}  # a link back to the root: not again
         self._real = ""
+        # The first whole listing, kept: a code folder is searched once per function sharing
+        # it (a serverless service, node_modules included), and it does not change mid-scan.
+        self._listing: list[tuple[Member, str]] | None = None
 
     def _followed(self, link: str) -> os.stat_result | None:
         """What a link stands for (its target's stat, real path in ``_real``) if followable."""
@@ -264,8 +267,24 @@ class _Folder:
 
     def _top(self) -> Iterator[tuple[Member, str]]:
         """One whole listing; each listing follows each linked folder once (its own loops)."""
+        if self._listing is not None:
+            return iter(self._listing)
         self._visited = {os.path.realpath(self.path)}
-        return self._scan(str(self.path), "")
+        return self._kept(self._scan(str(self.path), ""))
+
+    def _kept(self, listing: Iterator[tuple[Member, str]]) -> Iterator[tuple[Member, str]]:
+        """Pass the listing through, keeping it once read to the end within the member limit
+        (a folder over it is listed afresh each time, never held whole)."""
+        bound = limits.active().max_archive_members
+        kept: list[tuple[Member, str]] | None = []
+        for item in listing:
+            if kept is not None:
+                kept.append(item)
+                if len(kept) > bound:
+                    kept = None
+            yield item
+        if kept is not None:
+            self._listing = kept
 
     def members(self) -> Iterator[Member]:
         for member, _ in self._top():

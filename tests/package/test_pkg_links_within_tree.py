@@ -54,3 +54,33 @@ def test_the_tree_is_the_repository_holding_the_scanned_folder(tmp_path: Path) -
     assert source_tree(inner) == tmp_path.resolve()
     assert source_tree(None) is None
     assert os.fspath(source_tree(tmp_path / "a")) == os.fspath(tmp_path.resolve())
+
+
+def test_a_folder_is_listed_once_when_read_to_the_end(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("a = 1\n")
+    artifact = open_artifact(tmp_path)
+    first = [m.name for m in artifact.members()]
+    (tmp_path / "b.py").write_text("b = 1\n")  # after the listing: one scan, one listing
+    assert [m.name for m in artifact.members()] == first == ["a.py"]
+    assert [e.member.name for e in artifact.walk()] == first
+
+
+def test_a_listing_stopped_early_is_not_kept(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("a = 1\n")
+    (tmp_path / "c.py").write_text("c = 1\n")
+    artifact = open_artifact(tmp_path)
+    assert next(iter(artifact.members())).name == "a.py"
+    (tmp_path / "b.py").write_text("b = 1\n")
+    assert [m.name for m in artifact.members()] == ["a.py", "b.py", "c.py"]
+
+
+def test_a_folder_over_the_member_limit_is_listed_afresh_each_time(tmp_path: Path) -> None:
+    from fnguard import limits
+
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.py").write_text("x = 1\n")
+    with limits.use(limits.Limits(max_archive_members=2)):
+        artifact = open_artifact(tmp_path)
+        assert len(list(artifact.members())) == 3  # members() lists all; walk() stops
+        (tmp_path / "d.py").write_text("x = 1\n")
+        assert len(list(artifact.members())) == 4

@@ -113,15 +113,21 @@ def _relative_to(root: Path | None) -> Callable[[Location], Location]:
     """Code locations read like IaC ones: relative to the scanned folder when inside it."""
     prefix = f"{root.resolve().as_posix()}/" if root is not None else None
 
+    @functools.cache
+    def inside(archive: str) -> str | None:
+        """``archive`` relative to the root, or None when outside it (resolved once each)."""
+        path = Path(archive)
+        absolute = (path if path.is_absolute() else path.resolve()).as_posix()
+        return absolute[len(prefix) :] if prefix and absolute.startswith(prefix) else None
+
     def relocate(loc: Location) -> Location:
         if prefix is None:
             return loc
         archive, sep, member = loc.file.partition("!/")  # "<archive>!/<member>" or a file
-        path = Path(archive)
-        absolute = (path if path.is_absolute() else path.resolve()).as_posix()
-        if not absolute.startswith(prefix):
+        relative = inside(archive)
+        if relative is None:
             return loc
-        return Location(f"{absolute[len(prefix) :]}{sep}{member}", loc.line)
+        return Location(f"{relative}{sep}{member}", loc.line)
 
     return relocate
 
@@ -186,7 +192,7 @@ class CodeEnricher(Enricher):
 
     def enrich(self, inventory: Inventory, root: Path | None) -> Inventory:
         facts: list[CodeFacts] = []
-        relocate = functools.lru_cache(maxsize=None)(_relative_to(root))
+        relocate = _relative_to(root)
         active: list[Analyser] | None = None  # loaded once some code is on disk at all
         tree = source_tree(root)
         # Functions of one service often share one code folder (serverless.yml packages the
