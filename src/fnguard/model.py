@@ -136,6 +136,11 @@ class Severity(enum.Enum):
             return NotImplemented
         return self.value < other.value
 
+    def __ge__(self, other: object) -> bool:  # the threshold test: spelled out, no detour
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.value >= other.value
+
 
 @dataclass(frozen=True, order=True)
 class Location:
@@ -1004,8 +1009,9 @@ class Finding:
     provider: Provider = Provider.AWS
     severity_override: Severity | None = None
 
-    @property
+    @cached_property
     def severity(self) -> Severity:
+        """Asked by every sort, count and report of a finding: kept once computed."""
         return self.severity_override or Severity.from_impact(self.impact)
 
     @property

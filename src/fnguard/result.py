@@ -36,5 +36,6 @@ class ScanResult:
     def failures(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.status is FindingStatus.FAIL)
 
-    def at_or_above(self, threshold: Severity) -> tuple[Finding, ...]:
-        return tuple(f for f in self.failures if f.severity >= threshold)
+    def fails_at(self, threshold: Severity) -> bool:
+        """Whether any failure is at or above ``threshold`` (the exit code's question)."""
+        return any(f.severity >= threshold for f in self.findings if f.status is FindingStatus.FAIL)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from fnguard.model import CollectionGap, Location, Remediation, Severity
+from fnguard.model import CollectionGap, FindingStatus, Location, Remediation, Severity
 from fnguard.report._common import (
     SEVERITIES,
     group_by_function,
@@ -136,3 +136,41 @@ def test_rule_catalog_adds_rules_only_findings_name(scan_result: ScanResult) -> 
         9,
         "Set AuthType AWS_IAM.",
     )
+
+
+def test_summary_counts_rules_only_findings_name_and_each_gap_once(
+    scan_result: ScanResult,
+) -> None:
+    stray = replace(scan_result.findings[0], rule_id="EXP002")
+    twice = (*scan_result.inventory.gaps, scan_result.inventory.gaps[0])
+    result = replace(
+        scan_result,
+        findings=(*scan_result.findings, stray),
+        inventory=replace(scan_result.inventory, gaps=twice),
+    )
+    summary = summarize(result)
+    assert summary.rules == len(rule_catalog(result)) == 8
+    assert summary.gaps == 2
+
+
+def test_rule_catalog_builds_a_missing_rule_from_its_first_finding_in_report_order(
+    scan_result: ScanResult,
+) -> None:
+    worse = replace(
+        scan_result.findings[0], rule_id="EXP002", title="worse", impact=9, severity_override=None
+    )
+    milder = replace(worse, title="milder", impact=5)
+    result = replace(scan_result, findings=(milder, *scan_result.findings, worse))
+    assert rule_catalog(result)[0].title == "worse"  # the critical one sorts first
+
+
+def test_fails_at_counts_failures_at_or_above_the_threshold_only(
+    scan_result: ScanResult,
+) -> None:
+    assert scan_result.fails_at(Severity.CRITICAL)
+    assert not replace(scan_result, findings=()).fails_at(Severity.INFO)
+    unknown = tuple(replace(f, status=FindingStatus.UNKNOWN) for f in scan_result.findings)
+    assert not replace(scan_result, findings=unknown).fails_at(Severity.INFO)
+    low = tuple(f for f in scan_result.findings if f.severity < Severity.MEDIUM)
+    assert low and not replace(scan_result, findings=low).fails_at(Severity.MEDIUM)
+    assert replace(scan_result, findings=low).fails_at(Severity.INFO)

@@ -105,6 +105,8 @@ def dump_json(document: object) -> str:
     UTF-8) is written as a ``\\u`` escape, so the text can always be encoded to write.
     """
     text = indented_json(document) + "\n"
+    if text.isascii():  # the common case, in one C pass that builds nothing
+        return text
     try:
         text.encode("utf-8")  # one C pass: the common case has nothing to escape
     except UnicodeEncodeError:
@@ -217,8 +219,8 @@ def summarize(result: ScanResult) -> Summary:
         sources=len(set(result.inventory.sources)),
         suppressed=result.suppressed,
         baselined=result.baselined,
-        gaps=len(sorted_gaps(result.inventory.gaps)),
-        rules=len(rule_catalog(result)),
+        gaps=len(set(result.inventory.gaps)),  # as listed: exact duplicates once
+        rules=len({r.id for r in result.rules} | {f.rule_id for f in result.findings}),
     )
 
 
@@ -229,7 +231,8 @@ def rule_catalog(result: ScanResult) -> tuple[RuleInfo, ...]:
     by_id: dict[str, RuleInfo] = {}
     for rule in result.rules:
         by_id.setdefault(rule.id, rule)
-    for finding in sorted_findings(result.findings):
+    unlisted = [f for f in result.findings if f.rule_id not in by_id]
+    for finding in sorted_findings(unlisted):
         if finding.rule_id not in by_id:
             by_id[finding.rule_id] = RuleInfo(
                 id=finding.rule_id,
