@@ -84,6 +84,23 @@ def _relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def _clean_suffix(text: str, root: str) -> str | None:
+    """``text`` below ``root`` as ``os.path.relpath`` gives it, when that is a plain slice
+    (no ``.`` / ``..`` / empty segment below the root to normalise); else None and the caller
+    asks ``os.path``."""
+    if os.sep != "/" or text.startswith("/") != root.startswith("/"):
+        return None
+    if root == ".":
+        rest = text
+    elif text.startswith(root) and text[len(root) : len(root) + 1] == "/":
+        rest = text[len(root) + 1 :]
+    else:
+        return None
+    if any(segment in ("", ".", "..") for segment in rest.split("/")):
+        return None
+    return rest
+
+
 def looks_like_plan(path: Path) -> bool:
     """``terraform show -json`` output: ``format_version`` plus ``planned_values`` or ``values``."""
     try:
@@ -100,12 +117,23 @@ class _Run(Loader):
     def __init__(self, root: Path) -> None:
         self.root = root
         self._root_abs = os.path.abspath(root)  # noqa: PTH100 - no symlink resolution per file
+        self._root_text = str(root)
+        self._rel: dict[str, str] = {}
         self.gaps: list[CollectionGap] = []
         self.sources: list[str] = []
         self.modules: dict[str, ModuleDef | None] = {}
 
     def rel(self, path: Path) -> str:
-        absolute = os.path.abspath(path)  # noqa: PTH100 - Path.resolve() stats every file
+        """``path`` relative to the scanned root, posix; remembered (each file asks twice)."""
+        text = str(path)
+        known = self._rel.get(text)
+        if known is None:
+            known = _clean_suffix(text, self._root_text) or self._relpath(text)
+            self._rel[text] = known
+        return known
+
+    def _relpath(self, text: str) -> str:
+        absolute = os.path.abspath(text)  # noqa: PTH100 - Path.resolve() stats every file
         return Path(os.path.relpath(absolute, self._root_abs)).as_posix()
 
     def read(self, path: Path) -> bytes | None:

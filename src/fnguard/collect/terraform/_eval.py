@@ -105,6 +105,10 @@ def object_elems(node: Node) -> Iterator[tuple[Node, Node]]:
     """(key, value) node pairs of an object literal."""
     for elem in node.children:
         if elem.type == "object_elem":
+            parts = elem.children
+            if len(parts) == 3:  # key, "=" or ":", value: the fields without a name look-up
+                yield parts[0], parts[2]
+                continue
             key = elem.child_by_field_name("key")
             val = elem.child_by_field_name("val")
             if key is not None and val is not None:
@@ -271,11 +275,16 @@ class Evaluator:
     def _node(self, node: Node) -> Value:
         kind = node.type
         if kind == "expression":
-            if node.child_count == 1:  # the common case: one term, no traversal steps
-                child = node.child(0)
-                if child is not None and child.type != "variable_expr":
-                    return self._node(child)
-            return self._sequence(node.children, node)
+            children = node.children
+            first = children[0]
+            first_kind = first.type
+            if first_kind == "variable_expr":
+                return self._traversal(children, node)
+            if len(children) == 1:  # the common case: one term, no traversal steps
+                if first_kind == "literal_value":
+                    return self._literal(first)
+                return self._node(first)
+            return self._sequence(children, node)
         handler = _HANDLERS.get(kind)
         if handler is None:
             raise _FailError(kind)
@@ -345,7 +354,8 @@ class Evaluator:
                 return Unknown(expr, value.address, value.attr)
             kind = step.type
             if kind == "get_attr":
-                value = _get(value, _attr_name(step) or "", expr)
+                children = step.children  # "." then the identifier
+                value = _get(value, node_text(children[-1]) if children else "", expr)
             elif kind == "index":
                 value = _index(value, self._index_key(step), expr)
             elif kind == "splat":
@@ -388,7 +398,7 @@ class Evaluator:
     # ------------------------------------------------------------------ literals
 
     def _literal(self, node: Node) -> Value:
-        child = node.child(0)
+        child = node.children[0]
         kind = child.type
         if kind == "numeric_lit":
             text = node_text(child)
@@ -624,8 +634,8 @@ class Evaluator:
 def _attr_name(step: Node) -> str | None:
     if step.type != "get_attr":
         return None
-    name = step.child(step.child_count - 1)  # "." then the identifier
-    return node_text(name) if name is not None else None
+    children = step.children  # "." then the identifier
+    return node_text(children[-1]) if children else None
 
 
 def _get(value: Value, name: str, expr: str) -> Value:

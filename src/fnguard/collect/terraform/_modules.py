@@ -163,6 +163,7 @@ class ModuleInstance:
                 for file, line, what in definition.duplicates
             )
         self._locals: dict[str, Any] = {}
+        self._defaults: dict[str, Any] = {}
         self._groups: dict[tuple[str, str, str], Any] = {}
         self._calls: dict[str, Any] = {}
         self._evaluator = Evaluator(self)
@@ -190,9 +191,14 @@ class ModuleInstance:
     def variable(self, name: str, expr: str) -> Any:
         if name in self.inputs:
             return self.inputs[name]
+        known = self._defaults.get(name, MISSING)
+        if known is not MISSING:
+            return known
         block = self.definition.variables.get(name)
         if block is not None and "default" in block.attrs:
-            return self._evaluator.eval(block.attrs["default"])
+            # Evaluated once per module instance, like a local (it reads nothing bound).
+            value = self._defaults[name] = self._evaluator.eval(block.attrs["default"])
+            return value
         return Unknown(expr)
 
     def local(self, name: str, expr: str) -> Any:
@@ -367,6 +373,7 @@ class ModuleInstance:
             module._groups.clear()
             module._calls.clear()
             module._locals.clear()
+            module._defaults.clear()
             module.inputs = {}
 
     def walk(self) -> Iterator[ModuleInstance]:

@@ -114,30 +114,33 @@ def _read_body(
     for node in body.children:
         kind = node.type
         if kind == "attribute":
-            name = _text(node.child(0))
+            children = node.children  # identifier "=" expression
+            name = _text(children[0])
             if name in attrs:
                 duplicates.append((node.start_point[0] + 1, name))
-            attrs[name] = node.child(2)
+            attrs[name] = children[2]
         elif kind == "block":
             blocks.append(_block(node, path, duplicates))
 
 
 def _block(node: Node, path: str, duplicates: list[tuple[int, str]]) -> Block:
-    children = node.children
+    children = node.children  # identifier, labels, "{", body (unless empty), "}"
     labels: list[str] = []
     for label in children[1:]:
-        if label.type == "string_lit":
+        kind = label.type
+        if kind == "string_lit":
             labels.append(_text(label)[1:-1])
-        elif label.type == "identifier":
+        elif kind == "identifier":
             labels.append(_text(label))
         else:
             break
     block = Block(
         _text(children[0]), tuple(labels), path, node.start_point[0] + 1, node.end_point[0] + 1
     )
-    for child in children:
+    for child in reversed(children):  # the body sits at the end
         if child.type == "body":
             _read_body(child, path, block.blocks, block.attrs, duplicates)
+            break
     return block
 
 
