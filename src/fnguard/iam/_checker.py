@@ -41,7 +41,10 @@ _NOT_IDENTITY = (PolicyKind.TRUST, PolicyKind.RESOURCE, PolicyKind.BOUNDARY)
 # Identity questions are about the role's own policies: asked as a session of the resource's
 # account (``same_account``), whatever account that is.
 _SESSION = "arn:aws:sts::000000000000:assumed-role/fnguard-execution-role/function"
-_SETS_KEPT = 256
+# Rules walk every role once each, one rule after another: the cache must hold every role of a
+# big inventory, or each rule compiles them all again.
+_SETS_KEPT = 16384
+_ANSWERS_KEPT = 512  # per role: identity questions asked (rules share many)
 
 
 def normal_action(action: str) -> str:
@@ -66,12 +69,15 @@ class _Compiled:
     """A role's policies as the evaluator's set, and which actions no statement names (asked
     for many resources, answered once)."""
 
-    __slots__ = ("exact", "patterns", "policies", "policy_set", "unnamed")
+    __slots__ = ("answers", "exact", "patterns", "policies", "policy_set", "unnamed")
 
     def __init__(self, policies: tuple[Policy, ...], policy_set: PolicySet) -> None:
         self.policies = policies  # held: their ids key the cache and must not be reused
         self.policy_set = policy_set
         self.unnamed: dict[str, bool] = {}
+        # (action, resource) -> the answer for the execution-role session with no extra
+        # context: the set is immutable and so is that session, so the answer cannot change.
+        self.answers: dict[tuple[str, str], Decision] = {}
         # Every action the statements write out, and every pattern, across the policies;
         # None when a NotAction (which names all but its list) makes the union meaningless.
         statements = [st for p in policy_set.identity for st in p.statements]
@@ -159,10 +165,22 @@ class EngineChecker:
         """Allowed by some identity policy, denied by none, within the boundary if any."""
         action = normal_action(action)
         compiled = _compiled(policies)
+        key = (action, resource)
+        found = compiled.answers.get(key)
+        if found is not None:
+            return found
         if compiled.is_unnamed(action):
             return _NOT_ALLOWED
         asker = _asker(_SESSION, (), outsider=False)
-        return _answer(asker.ask(action, resource, compiled.policy_set, same_account=True))
+        found = _answer(asker.ask(action, resource, compiled.policy_set, same_account=True))
+        if len(compiled.answers) < _ANSWERS_KEPT:
+            compiled.answers[key] = found
+        return found
+
+    def may_allow(self, policies: Sequence[Policy], action: str) -> bool:
+        """False when no statement of either effect names ``action`` and there is no boundary:
+        then ``identity_allows`` says no for every resource, and callers may skip asking."""
+        return not _compiled(policies).is_unnamed(normal_action(action))
 
     def identity_allows_in(
         self,

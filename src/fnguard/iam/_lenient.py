@@ -5,13 +5,12 @@ from Terraform, CloudFormation or an account still carry unresolved references, 
 effects, GCP principals or conditions the parser cannot type; rules must judge them anyway, so
 statements are built here without rejecting: a condition fnguard cannot type becomes a test the
 evaluator leaves undecided (the answer is then ``conditional``), and only a statement with
-neither a usable Effect nor actions is dropped. Parsed policies are cached per inventory
-``Policy`` object (by identity, guarded by a weak reference).
+neither a usable Effect nor actions is dropped. Parsed policies are cached per document object
+(by identity, the document held), name and kind.
 """
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -125,22 +124,27 @@ def statements_policy(
     return Policy(name, kind, tuple(s for s in parsed if s is not None), version)
 
 
-_CACHE: dict[int, tuple[weakref.ref[InventoryPolicy], Policy]] = {}
+_KEPT = 16384
+# Keyed by the document's identity with its name and kind: the engine's reading depends on
+# nothing else, and collectors hand every role the same document object for one AWS-managed
+# policy, so a thousand attachments are read (and later matched) once. The document is held,
+# so its id cannot be reused while the entry lives.
+_CACHE: dict[tuple[int, str, InventoryKind], tuple[Mapping[str, Any], Policy]] = {}
 
 
 def engine_policy(policy: InventoryPolicy) -> Policy:
     """The engine's reading of an inventory policy (whose ``document`` is known)."""
-    key = id(policy)
+    document = policy.document
+    if document is None:
+        return Policy(policy.name, _KINDS.get(policy.kind, PolicyKind.IDENTITY), ())
+    key = (id(document), policy.name, policy.kind)
     cached = _CACHE.get(key)
-    if cached is not None and cached[0]() is policy:
+    if cached is not None and cached[0] is document:
         return cached[1]
-    document = policy.document or {}
     version = str(document.get("Version", "2008-10-17"))
     kind = _KINDS.get(policy.kind, PolicyKind.IDENTITY)
     parsed = statements_policy(policy.statements, policy.name, kind, version)
-
-    def forget(_ref: weakref.ref[InventoryPolicy]) -> None:
-        _CACHE.pop(key, None)
-
-    _CACHE[key] = (weakref.ref(policy, forget), parsed)
+    if len(_CACHE) >= _KEPT:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = (document, parsed)
     return parsed

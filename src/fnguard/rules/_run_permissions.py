@@ -11,7 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from fnguard.iam import possible_actions
 from fnguard.model import Policy, PolicyKind, Role
+from fnguard.rules._memo import per_object
 
 if TYPE_CHECKING:
     from fnguard.iam import Decision, PermissionChecker
@@ -37,8 +39,10 @@ class Grant:
     decision: Decision
 
 
+@per_object
 def identity_policies(role: Role) -> tuple[Policy, ...]:
-    """The role's identity policies plus its boundary (the checker treats it as a ceiling)."""
+    """The role's identity policies plus its boundary (the checker treats it as a ceiling);
+    one tuple per role, so the checker recognises the role asked again."""
     policies = tuple(p for p in role.policies if p.kind not in _NOT_IDENTITY)
     return (*policies, role.boundary) if role.boundary is not None else policies
 
@@ -56,8 +60,10 @@ def _strings(raw: Any) -> tuple[str, ...]:
     return ()
 
 
+@per_object
 def named_resources(role: Role) -> tuple[str, ...]:
-    """Resource strings the role's identity statements name, in order, once each."""
+    """Resource strings the role's identity statements name, in order, once each (per role:
+    NET003 asks about five services, RUN001 about each trigger)."""
     seen: dict[str, None] = {}
     for policy in identity_policies(role):
         for stmt in policy.statements:
@@ -70,8 +76,12 @@ def named_resources(role: Role) -> tuple[str, ...]:
 def allowed_on(
     checker: PermissionChecker, role: Role, actions: Iterable[str], resources: Iterable[str]
 ) -> Grant | None:
-    """The first (action, resource) the role is allowed, asking about each concrete resource."""
+    """The first (action, resource) the role is allowed, asking about each concrete resource
+    (not about actions the checker can tell no statement names)."""
     policies = identity_policies(role)
+    actions = possible_actions(checker, policies, actions)
+    if not actions:
+        return None
     for resource in resources:
         for action in actions:
             decision = checker.identity_allows(policies, action, resource)

@@ -98,9 +98,7 @@ class Statement:
     def covers_action(self, action: str) -> bool:
         """Does the Action (or NotAction) element cover ``action``? Case-insensitive."""
         exact, patterns = self.action_index
-        hit = action.lower() in exact or any(
-            matches(p, action, ignore_case=True) for p in patterns
-        )
+        hit = action.lower() in exact or any(matches(p, action, ignore_case=True) for p in patterns)
         return hit != self.not_action
 
     @functools.cached_property

@@ -1,0 +1,35 @@
+"""Questions a caller may skip: answered "no" without evaluating, when the checker can tell.
+
+The ``PermissionChecker`` protocol stays the contract; a checker that also knows which actions
+its policies never name (the engine does, from an index built once per role) lets rules skip
+asking about every resource for them. Any other checker is simply asked.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from fnguard.iam._interface import PermissionChecker
+    from fnguard.model import Policy
+
+__all__ = ["may_allow", "possible_actions"]
+
+
+def may_allow(checker: PermissionChecker, policies: Sequence[Policy], action: str) -> bool:
+    """False only when ``checker.identity_allows(policies, action, r)`` is a deny for every
+    resource ``r`` (no statement names the action, no boundary)."""
+    test = getattr(checker, "may_allow", None)
+    return True if test is None else bool(test(policies, action))
+
+
+def possible_actions(
+    checker: PermissionChecker, policies: Sequence[Policy], actions: Iterable[str]
+) -> tuple[str, ...]:
+    """``actions`` in order, less those ``may_allow`` rules out."""
+    test = getattr(checker, "may_allow", None)
+    if test is None:
+        return tuple(actions)
+    return tuple(a for a in actions if test(policies, a))

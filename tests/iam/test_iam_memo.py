@@ -1,0 +1,137 @@
+"""The checker's memos (compiled sets, answers, engine policies per document) and the
+``may_allow`` shortcut give the evaluator's answers, including where they must not shortcut."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from iam import memo_strategies
+
+from fnguard.iam import Decision, may_allow, possible_actions
+from fnguard.iam._checker import _SESSION, EngineChecker, _answer, _asker, _build, normal_action
+from fnguard.iam._lenient import engine_policy
+from fnguard.model import Policy, PolicyKind
+
+_ACTIONS = ("s3:GetObject", "s3:PutObject", "kms:Decrypt", "logs:PutLogEvents", "sqs:SendMessage")
+_PATTERNS = ("s3:Get*", "s3:*", "kms:Decrypt", "logs:*", "sqs:Send*", "S3:getobject")
+_RESOURCES = ("*", "arn:aws:s3:::b/k", "arn:aws:kms:us-east-1:1:key/k", "arn:aws:sqs:us-east-1:1:q")
+statements = memo_strategies.statements(_PATTERNS, _RESOURCES)
+kinds = st.sampled_from((PolicyKind.INLINE, PolicyKind.MANAGED, PolicyKind.BOUNDARY))
+policy_lists = st.lists(st.tuples(st.lists(statements, max_size=3), kinds), max_size=3)
+
+
+def _policies(raw: list[tuple[list[dict[str, Any]], PolicyKind]]) -> tuple[Policy, ...]:
+    return tuple(
+        Policy(name=f"p{i}", kind=kind, document={"Version": "2012-10-17", "Statement": stmts})
+        for i, (stmts, kind) in enumerate(raw)
+    )
+
+
+def _fresh(policies: tuple[Policy, ...], action: str, resource: str) -> Decision:
+    """The evaluator asked directly, with no memo of the checker in the way."""
+    asker = _asker(_SESSION, (), outsider=False)
+    return _answer(asker.ask(normal_action(action), resource, _build(policies), same_account=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(policy_lists, st.sampled_from(_ACTIONS))
+def test_answers_from_the_memo_are_the_evaluators(
+    raw: list[tuple[list[dict[str, Any]], PolicyKind]], action: str
+) -> None:
+    chosen = _policies(raw)
+    checker = EngineChecker()
+    for _ in range(2):  # the second round is answered from the memo
+        for resource in _RESOURCES:
+            assert checker.identity_allows(chosen, action, resource) == _fresh(
+                chosen, action, resource
+            )
+
+
+@settings(max_examples=300, deadline=None)
+@given(policy_lists, st.sampled_from(_ACTIONS))
+def test_may_allow_is_false_only_when_every_resource_is_denied(
+    raw: list[tuple[list[dict[str, Any]], PolicyKind]], action: str
+) -> None:
+    chosen = _policies(raw)
+    if not may_allow(EngineChecker(), chosen, action):
+        assert not any(_fresh(chosen, action, r).allowed for r in _RESOURCES)
+
+
+def _one(name: str, statement: dict[str, Any], kind: PolicyKind = PolicyKind.INLINE) -> Policy:
+    return Policy(
+        name=name, kind=kind, document={"Version": "2012-10-17", "Statement": [statement]}
+    )
+
+
+_ALLOW_S3 = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+
+
+def test_may_allow_near_misses() -> None:
+    checker = EngineChecker()
+    allow = _one("a", _ALLOW_S3)
+    assert not may_allow(checker, (allow,), "kms:Decrypt")
+    assert may_allow(checker, (allow,), "s3:GetObject")
+    # NotAction names every action but its list: it may grant kms:Decrypt.
+    not_action = _one("n", {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})
+    assert may_allow(checker, (not_action,), "kms:Decrypt")
+    # A Deny names the action too: the shortcut only says "no statement at all".
+    deny = _one("d", {"Effect": "Deny", "Action": "kms:*", "Resource": "*"})
+    assert may_allow(checker, (allow, deny), "kms:Decrypt")
+    # With a boundary the shortcut does not answer.
+    boundary = _one("b", _ALLOW_S3, PolicyKind.BOUNDARY)
+    assert may_allow(checker, (allow, boundary), "kms:Decrypt")
+
+
+class _Plain:
+    """A checker with only the protocol's methods: nothing may be skipped."""
+
+    def identity_allows(self, policies: Any, action: str, resource: str = "*") -> Decision:
+        return Decision(False)
+
+
+def test_possible_actions_keeps_everything_for_a_plain_checker() -> None:
+    allow = _one("a", _ALLOW_S3)
+    actions = ("kms:Decrypt", "s3:GetObject")
+    assert possible_actions(_Plain(), (allow,), actions) == actions  # type: ignore[arg-type]
+    assert possible_actions(EngineChecker(), (allow,), actions) == ("s3:GetObject",)
+
+
+def test_roles_sharing_a_policy_name_get_their_own_answers() -> None:
+    checker = EngineChecker()
+    reads = _one("app", _ALLOW_S3)
+    denies = _one("app", {"Effect": "Deny", "Action": "s3:*", "Resource": "*"})
+    assert checker.identity_allows((reads,), "s3:GetObject").allowed
+    assert not checker.identity_allows((reads, denies), "s3:GetObject").allowed
+    other = _one("app", {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"})
+    assert not checker.identity_allows((other,), "s3:GetObject").allowed
+    assert checker.identity_allows((reads,), "s3:GetObject").deciding == ("app#0",)
+
+
+def test_conditional_answers_stay_conditional_from_the_memo() -> None:
+    checker = EngineChecker()
+    conditional = _one("c", {**_ALLOW_S3, "Condition": {"StringEquals": {"aws:SourceVpc": "v"}}})
+    first = checker.identity_allows((conditional,), "s3:GetObject")
+    assert first.allowed and first.conditional
+    assert checker.identity_allows((conditional,), "s3:GetObject") == first
+
+
+def test_a_shared_document_is_read_once_per_name_and_kind() -> None:
+    document = {"Version": "2012-10-17", "Statement": [_ALLOW_S3]}
+    a = Policy(name="AWSLambdaBasicExecutionRole", kind=PolicyKind.AWS_MANAGED, document=document)
+    b = Policy(name="AWSLambdaBasicExecutionRole", kind=PolicyKind.AWS_MANAGED, document=document)
+    renamed = Policy(name="copy", kind=PolicyKind.AWS_MANAGED, document=document)
+    as_boundary = Policy(name="copy", kind=PolicyKind.BOUNDARY, document=document)
+    assert engine_policy(a) is engine_policy(b)
+    assert engine_policy(renamed).statements[0].ref == "copy#0"
+    assert engine_policy(as_boundary) is not engine_policy(renamed)
+    assert str(engine_policy(as_boundary).kind) == "boundary"
+    # Equal text in another document object is read again, with the same result.
+    twin = Policy(name="copy", kind=PolicyKind.AWS_MANAGED, document=dict(document))
+    assert engine_policy(twin) == engine_policy(renamed)
+
+
+def test_unknown_text_reads_as_no_statement() -> None:
+    unknown = Policy(name="u", kind=PolicyKind.AWS_MANAGED, document=None)
+    assert engine_policy(unknown).statements == ()
