@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from fnguard.collect import Enricher
     from fnguard.config import Config
-    from fnguard.model import Inventory
+    from fnguard.model import Finding, Inventory
     from fnguard.result import ScanResult
     from fnguard.rules import Rule
     from fnguard.scan import ScanRequest
@@ -340,7 +340,12 @@ def _check_paths(paths: Sequence[Path]) -> None:
             raise UsageError(f"{path}: no such file or folder")
 
 
-def _run_scan(args: argparse.Namespace, *, show_progress: bool) -> tuple[ScanResult, Config]:
+def _run_scan(
+    args: argparse.Namespace,
+    *,
+    show_progress: bool,
+    prime: Callable[[Finding], None] | None = None,
+) -> tuple[ScanResult, Config]:
     from dataclasses import replace
 
     from fnguard import _fork
@@ -370,6 +375,7 @@ def _run_scan(args: argparse.Namespace, *, show_progress: bool) -> tuple[ScanRes
         inventory=bare,
         enrichers=_enrichers(args),
         artifacts=artifacts,
+        prime=prime,
     )
     # Rules, the IAM evaluator and the package and code stages load while a forked collector
     # works, or after collection.
@@ -596,16 +602,33 @@ def _say_osv(args: argparse.Namespace, result: ScanResult) -> None:
 
 
 def _cmd_scan(args: argparse.Namespace, stdout: TextIO) -> int:
-    from fnguard.report import get_reporter
+    from fnguard.report import Reporter, get_reporter
 
     pairs = _outputs(args)
     to_terminal = stdout.isatty()
     show_progress = not args.no_progress and sys.stderr.isatty()
-    result, config = _run_scan(args, show_progress=show_progress)
+    reporters = [
+        (
+            get_reporter(
+                fmt,
+                color=args.color == "always"
+                or (args.color == "auto" and dest == "-" and to_terminal),
+            ),
+            dest,
+        )
+        for fmt, dest in pairs
+    ]
+
+    primers = [r.prime for r, _ in reporters if type(r).prime is not Reporter.prime]
+
+    def prime(finding: Finding) -> None:
+        for primer in primers:
+            primer(finding)
+
+    result, config = _run_scan(args, show_progress=show_progress, prime=prime if primers else None)
     _say_osv(args, result)
-    for fmt, dest in pairs:
-        color = args.color == "always" or (args.color == "auto" and dest == "-" and to_terminal)
-        text = get_reporter(fmt, color=color).render(result)
+    for reporter, dest in reporters:
+        text = reporter.render(result)
         if dest == "-":
             stdout.write(text)
         else:

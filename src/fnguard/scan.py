@@ -68,6 +68,8 @@ class ScanRequest:
     enrichers: tuple[Enricher, ...] | Callable[[], tuple[Enricher, ...]] = ()
     # --artifact FUNCTION=PATH: a local build to check as that function's code.
     artifacts: Mapping[str, Path] = dataclasses.field(default_factory=dict)
+    # Work on each new finding that may run in a forked rules worker (reporters' ``prime``).
+    prime: Callable[[Finding], None] | None = None
 
 
 def collect(
@@ -125,15 +127,24 @@ _FORK_MIN_FUNCTIONS = 200
 
 
 def run_rules(
-    inventory: Inventory, rules: Sequence[Rule], ctx: RuleContext, progress: Progress
+    inventory: Inventory,
+    rules: Sequence[Rule],
+    ctx: RuleContext,
+    progress: Progress,
+    prime: Callable[[Finding], None] | None = None,
 ) -> list[Finding]:
     """Every rule's findings, in rule order. On a big inventory the rules are shared with a
     forked child (they are pure functions of the inventory); a rule's crash is reported
-    exactly as without the fork."""
+    exactly as without the fork. ``prime`` sees each finding where it was found."""
     progress.stage("checking rules", len(rules))
 
     def one(i: int) -> list[Finding]:
-        return _check(rules[i], inventory, ctx)
+        found = _check(rules[i], inventory, ctx)
+        for finding in found:  # kept in each finding: a forked child's come back computed
+            _ = finding.fingerprint, finding.severity
+            if prime is not None:
+                prime(finding)
+        return found
 
     if len(inventory.functions) >= _FORK_MIN_FUNCTIONS and len(rules) > 1 and _fork.can_fork():
         found = _fork.share(len(rules), one, progress.advance)
@@ -209,7 +220,7 @@ def scan(request: ScanRequest, progress: Progress | None = None) -> ScanResult:
         ),
         today=request.today or _dt.date.today(),
     )
-    raw = run_rules(inventory, rules, ctx, sink)
+    raw = run_rules(inventory, rules, ctx, sink, request.prime)
 
     kept: list[Finding] = []
     suppressed = baselined = 0

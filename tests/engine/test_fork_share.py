@@ -12,7 +12,7 @@ from fnguard import _fork, scan
 from fnguard.config import Config, Thresholds
 from fnguard.errors import RuleError
 from fnguard.iam import default_checker
-from fnguard.model import Function, Inventory, Location, Provider, Severity
+from fnguard.model import Finding, Function, Inventory, Location, Provider, Severity
 from fnguard.rules import Rule, RuleContext, all_rules
 
 pytestmark = pytest.mark.skipif(not _fork.can_fork(), reason="needs fork and two CPUs")
@@ -92,6 +92,22 @@ def test_rules_forked_give_the_findings_of_rules_run_alone() -> None:
     alone = [f for rule in rules for f in rule.check(inventory, _ctx())]
     assert forked == alone
     assert any(f.severity >= Severity.LOW for f in forked)
+
+
+def test_every_finding_is_primed_where_it_was_found_even_in_the_child() -> None:
+    inventory = _functions(scan._FORK_MIN_FUNCTIONS)
+    here = os.getpid()
+
+    def prime(finding: Finding) -> None:
+        finding.__dict__["_primed_in"] = os.getpid()
+        if os.getpid() == here:
+            time.sleep(0.001)  # this process slower: the child surely finds some
+
+    found = scan.run_rules(inventory, all_rules(), _ctx(), _Quiet(), prime)
+    where = {f.__dict__.get("_primed_in") for f in found}
+    assert None not in where  # none missed, the child's come back with theirs
+    assert here in where and len(where) == 2  # both processes found some
+    assert all("fingerprint" in f.__dict__ for f in found)
 
 
 def test_a_crashing_rule_is_named_whether_or_not_it_ran_in_the_child() -> None:

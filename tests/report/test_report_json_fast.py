@@ -94,3 +94,38 @@ def test_a_bad_value_late_in_a_long_list_falls_back_to_the_generic_writer() -> N
     found[-3] = replace(found[-3], impact=True)  # True == 1: must not reuse an int's head
     result = replace(_EMPTY, findings=tuple(found))
     assert JsonReporter().render(result) == _generic(result)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(findings, max_size=6), st.data())
+def test_primed_findings_render_as_unprimed_ones(found: list[Finding], data: st.DataObject) -> None:
+    import pickle
+
+    reporter = JsonReporter()
+    for finding in found:
+        if data.draw(st.booleans()):
+            reporter.prime(finding)
+    # A forked rules worker's findings come back pickled, their primed text with them.
+    travelled = pickle.loads(pickle.dumps(found))
+    result = replace(_EMPTY, findings=tuple(travelled))
+    assert reporter.render(result) == _generic(result)
+
+
+def test_a_finding_changed_after_priming_is_written_as_it_is_now(
+    scan_result: ScanResult,
+) -> None:
+    reporter = JsonReporter()
+    primed = scan_result.findings[0]
+    reporter.prime(primed)
+    moved = replace(primed, message="another message", location=Location("other.tf", 7))
+    result = replace(scan_result, findings=(moved,))
+    assert reporter.render(result) == _generic(result)
+    assert "another message" in reporter.render(result)
+
+
+def test_priming_an_odd_value_leaves_it_to_the_generic_writer(scan_result: ScanResult) -> None:
+    odd = replace(scan_result.findings[0], location=Location("a.tf", True))  # type: ignore[arg-type]
+    JsonReporter().prime(odd)  # never raises in a rules worker
+    result = replace(scan_result, findings=(odd,))
+    assert JsonReporter().render(result) == _generic(result)
+    assert '"line": true' in _generic(result)

@@ -6,6 +6,7 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from fnguard.model import Finding
     from fnguard.result import ScanResult
 
 __all__ = ["Reporter"]
@@ -20,3 +21,8 @@ class Reporter(ABC):
     @abstractmethod
     def render(self, result: ScanResult) -> str:
         """The whole report. Must be deterministic: same result, same bytes."""
+
+    def prime(self, finding: Finding) -> None:  # noqa: B027 - optional: most have nothing
+        """Prepare one finding's part of the report ahead of ``render``, while the rules still
+        run (perhaps in a forked worker, whose findings come back with it). Must never change
+        what ``render`` writes; the default does nothing."""

@@ -8,6 +8,7 @@ that could break a reader.
 
 from __future__ import annotations
 
+import contextlib
 from json.encoder import encode_basestring as _enc  # what indented_json writes strings with
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +81,12 @@ class JsonReporter(Reporter):
     format = "json"
     extension = "json"
 
+    def prime(self, finding: Finding) -> None:
+        # Kept in the finding's own __dict__ (as its cached properties are): it travels with
+        # it out of a forked rules worker, and a changed copy (``replace``) starts without it.
+        with contextlib.suppress(TypeError):  # an odd value: ``render`` falls back for it
+            finding.__dict__[_PRIMED] = _middle(finding)
+
     def render(self, result: ScanResult) -> str:
         with paused_gc():
             try:
@@ -96,8 +103,9 @@ def _findings_text(findings: Sequence[Finding]) -> RawJson:
     """The findings list as ``indented_json`` writes ``finding_record``s at that depth, byte
     for byte (tested), without building the records: half the time of a 1,000-function
     report goes here. A rule's remediation and the head of each rule/severity/status
-    combination are encoded once. (Writing halves in a forked child measured slower: the
-    text has to come back through a pipe.)"""
+    combination are encoded once; a finding's own part may come primed (``prime``), written
+    by the forked rules worker that found it. (Writing the whole list in a forked child
+    measured slower: all of it has to come back through a pipe.)"""
     if not findings:
         return RawJson("[]")
     i = _IN
@@ -114,23 +122,7 @@ def _findings_text(findings: Sequence[Finding]) -> RawJson:
                 f'{i}  "severity": {_enc(f.severity.label)},{i}  "impact": {_int(f.impact)},'
                 f'{i}  "status": {_enc(f.status.value)},{i}  "resource": '
             )
-        loc = f.location
-        location = (
-            "null"
-            if loc is None
-            else f'{{{i}    "file": {_enc(loc.file)},{i}    "line": {_int(loc.line)}{i}  }}'
-        )
-        evidence = (
-            "["
-            + ",".join(
-                f'{i}    {{{i}      "label": {_enc(e.label)},{i}      "value": {_enc(e.value)}'
-                f"{i}    }}"
-                for e in f.evidence
-            )
-            + f"{i}  ]"
-            if f.evidence
-            else "[]"
-        )
+        middle = f.__dict__.get(_PRIMED) or _middle(f)
         fix = f.remediation
         remediation = remediations.get(id(fix))
         if remediation is None:
@@ -139,15 +131,44 @@ def _findings_text(findings: Sequence[Finding]) -> RawJson:
                 f'{i}    "cloudformation": {_enc(fix.cloudformation)},{i}    "cli": {_enc(fix.cli)}'
                 f"{i}  }}"
             )
-        function = "null" if f.function is None else _enc(f.function)
         parts.append(
-            f"{head}{_enc(f.resource)},"
-            f'{i}  "function": {function},{i}  "provider": {_enc(f.provider.value)},'
-            f'{i}  "location": {location},{i}  "message": {_enc(f.message)},'
-            f'{i}  "evidence": {evidence},{i}  "remediation": {remediation},'
+            f'{head}{middle},{i}  "remediation": {remediation},'
             f'{i}  "fingerprint": {_enc(f.fingerprint)}{i}}}'
         )
     return RawJson("[" + _IN + ("," + _IN).join(parts) + "\n  ]")
+
+
+#: the key of a primed finding's text in its ``__dict__``
+_PRIMED = "_json_middle"
+
+
+def _middle(f: Finding) -> str:
+    """A finding's own text, from its resource to its evidence: what no other finding shares.
+    Raises TypeError for a value ``indented_json`` would write differently."""
+    i = _IN
+    loc = f.location
+    location = (
+        "null"
+        if loc is None
+        else f'{{{i}    "file": {_enc(loc.file)},{i}    "line": {_int(loc.line)}{i}  }}'
+    )
+    evidence = (
+        "["
+        + ",".join(
+            f'{i}    {{{i}      "label": {_enc(e.label)},{i}      "value": {_enc(e.value)}{i}    }}'
+            for e in f.evidence
+        )
+        + f"{i}  ]"
+        if f.evidence
+        else "[]"
+    )
+    function = "null" if f.function is None else _enc(f.function)
+    return (
+        f"{_enc(f.resource)},"
+        f'{i}  "function": {function},{i}  "provider": {_enc(f.provider.value)},'
+        f'{i}  "location": {location},{i}  "message": {_enc(f.message)},'
+        f'{i}  "evidence": {evidence}'
+    )
 
 
 def _int(value: int) -> str:
