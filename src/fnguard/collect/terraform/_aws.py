@@ -92,6 +92,8 @@ def resource_type(address: str) -> str | None:
 
 
 def _known_str(value: Any) -> str | None:
+    if type(value) is str:  # the common case, and what known_str returns for it
+        return value
     # A Partial is text with unknown pieces: never a known value (Terraform prints 10/2 as 5).
     return None if isinstance(value, Partial) else known_str(value)
 

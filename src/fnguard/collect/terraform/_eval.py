@@ -180,11 +180,19 @@ def _bounded_size(value: Value, cap: int) -> int:
     return size(value)
 
 
+#: a traversal written as plain dotted names (no space, comment, index or splat in it)
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*")
 _NOT_RESOURCES = frozenset({"var", "local", "count", "each", "path", "terraform", "self"})
 
 
 def references(node: Node) -> list[str]:
     """Traversals in ``node`` that name a resource, data source or module (static scan)."""
+    if node.type == "expression":
+        text = node_text(node)
+        if _DOTTED.fullmatch(text) is not None and node.child_count == text.count(".") + 1:
+            # A plain ``a.b.c``: the variable, then one ".name" step per name.
+            root, dot, _ = text.partition(".")
+            return [text] if dot and root not in _NOT_RESOURCES else []
     found: list[str] = []
     stack = [node]
     while stack:
@@ -304,38 +312,56 @@ class Evaluator:
         return self._apply_steps(value, steps, whole)
 
     def _traversal(self, nodes: list[Node], whole: Node) -> Value:
+        expr = node_text(whole)
+        if _DOTTED.fullmatch(expr) is not None:
+            names = expr.split(".")
+            if len(names) == len(nodes):  # the variable, then one ".name" step per name
+                return self._dotted(names, expr)
         root = node_text(nodes[0])
         steps = nodes[1:]
-        expr = node_text(whole)
         if root in self.bindings:
             return self._apply_steps(self.bindings[root], steps, whole, expr)
         name = _attr_name(steps[0]) if steps else None
+        data_name = _attr_name(steps[1]) if root == "data" and len(steps) > 1 else None
+        value, used = self._root_value(root, name, data_name, expr)
+        return self._apply_steps(value, steps[used:], whole, expr) if used else value
+
+    def _dotted(self, names: list[str], expr: str) -> Value:
+        """``a.b.c`` written plainly (most references): names from the text, not the nodes."""
+        root = names[0]
+        if root in self.bindings:
+            return _get_names(self.bindings[root], names, 1, expr)
+        name = names[1] if len(names) > 1 else None
+        data_name = names[2] if root == "data" and len(names) > 2 else None
+        value, used = self._root_value(root, name, data_name, expr)
+        return _get_names(value, names, used + 1, expr) if used else value
+
+    def _root_value(
+        self, root: str, name: str | None, data_name: str | None, expr: str
+    ) -> tuple[Value, int]:
+        """What a traversal's first name(s) designate, and how many ``.name`` steps that took
+        (0: the value is final, no step applies)."""
         if root in ("var", "local", "module", "path", "terraform"):
             if name is None:
                 raise _FailError(expr)
             if root == "var":
-                value = self.scope.variable(name, expr)
-            elif root == "local":
-                value = self.scope.local(name, expr)
-            elif root == "module":
-                value = self.scope.module_call(name, expr)
-            elif root == "path":
-                value = self._path(name)
-            else:
-                value = "default" if name == "workspace" else Unknown(expr)
-            return self._apply_steps(value, steps[1:], whole, expr)
+                return self.scope.variable(name, expr), 1
+            if root == "local":
+                return self.scope.local(name, expr), 1
+            if root == "module":
+                return self.scope.module_call(name, expr), 1
+            if root == "path":
+                return self._path(name), 1
+            return ("default" if name == "workspace" else Unknown(expr)), 1
         if root == "data":
-            data_name = _attr_name(steps[1]) if len(steps) > 1 else None
             if name is None or data_name is None:
                 raise _FailError(expr)
-            value = self.scope.data(name, data_name, expr)
-            return self._apply_steps(value, steps[2:], whole, expr)
+            return self.scope.data(name, data_name, expr), 2
         if root in ("count", "each", "self"):
-            return Unknown(expr)
+            return Unknown(expr), 0
         if name is None:
             raise _FailError(expr)
-        value = self.scope.resource(root, name, expr)
-        return self._apply_steps(value, steps[1:], whole, expr)
+        return self.scope.resource(root, name, expr), 1
 
     def _path(self, name: str) -> str:
         if name == "module":
@@ -636,6 +662,15 @@ def _attr_name(step: Node) -> str | None:
         return None
     children = step.children  # "." then the identifier
     return node_text(children[-1]) if children else None
+
+
+def _get_names(value: Value, names: list[str], start: int, expr: str) -> Value:
+    """``_apply_steps`` for plain ``.name`` steps: ``names[start:]`` applied in turn."""
+    for i in range(start, len(names)):
+        if isinstance(value, Unknown):
+            return Unknown(expr, value.address, value.attr)
+        value = _get(value, names[i], expr)
+    return value
 
 
 def _get(value: Value, name: str, expr: str) -> Value:

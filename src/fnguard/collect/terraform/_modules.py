@@ -590,7 +590,9 @@ class Instance(_BlockReader, Lazy):
 
     def get(self, name: str, expr: str | None = None) -> Any:
         """View access (one argument) or reference access from an expression (two)."""
-        value = self._raw(name)
+        value = self._memo.get(name, MISSING)  # an attribute read before: most reads
+        if value is MISSING or value is _IN_PROGRESS:
+            value = self._raw(name)
         if value is not MISSING:
             return value
         computed = _COMPUTED.get((self.kind, self.type, name))
