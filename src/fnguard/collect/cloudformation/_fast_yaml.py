@@ -16,6 +16,15 @@ from typing import Any
 
 import yaml
 from yaml import MappingNode, ScalarNode, SequenceNode
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 
 from fnguard.collect.cloudformation._nodes import (
     MarkedDict,
@@ -25,10 +34,12 @@ from fnguard.collect.cloudformation._nodes import (
     marked_list,
 )
 
-__all__ = ["MAX_EXPANDED_NODES", "UndecidedError", "decode_yaml", "load_yaml"]
+__all__ = ["EVENT_DEPTH", "MAX_EXPANDED_NODES", "UndecidedError", "decode_yaml", "load_yaml"]
 
 # cfn-lint refuses a template that holds more values than this once aliases are expanded.
 MAX_EXPANDED_NODES = 250_000
+# Deeper documents take the node path, whose recursion decides them as it always did.
+EVENT_DEPTH = 200
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
 _MAP = _TAG + "map"
@@ -50,6 +61,27 @@ def load_yaml(text: str) -> Any:
 def decode_yaml(text: str) -> tuple[Any, int]:
     """The decoded document and how deep its maps and lists nest (the top one is 0, -1 when
     there is none), as cfn-lint's value would be walked, aliases expanded."""
+    try:
+        return _from_events(text)
+    except _TooDeepError:
+        return _from_nodes(text)
+
+
+def _from_events(text: str) -> tuple[Any, int]:
+    """``decode_yaml`` from libyaml's events; ``_TooDeepError`` past ``EVENT_DEPTH``."""
+    loader = _Loader(text)
+    try:
+        if loader.yaml_path_resolvers:  # the events carry no path to resolve against
+            raise _TooDeepError("path resolvers: the node path decides")
+        return _Events(loader, "&" in text).document()
+    except yaml.YAMLError as exc:
+        raise UndecidedError(str(exc)) from None
+    finally:
+        loader.dispose()
+
+
+def _from_nodes(text: str) -> tuple[Any, int]:
+    """``decode_yaml`` from libyaml's composed nodes: the reference ``_Events`` follows."""
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
@@ -239,3 +271,284 @@ class _Builder:
             self.level -= 1
         self.level -= 1
         return marked_dict({key: inner}, node.start_mark, node.end_mark)
+
+
+class _TooDeepError(Exception):
+    """Nested deeper than ``EVENT_DEPTH`` (or path resolvers in play): the node path decides."""
+
+
+_NO_KEY: Any = object()
+
+
+class _Frame:
+    """An open mapping or sequence: what it holds so far and how it was opened."""
+
+    __slots__ = (
+        "anchor",
+        "base",
+        "counted",
+        "deep",
+        "key",
+        "levels",
+        "mapping",
+        "out",
+        "pairs",
+        "short",
+        "start",
+        "strict",
+    )
+
+    def __init__(self, out: Any, mapping: bool, short: str | None, start: Any, base: int) -> None:
+        self.out = out
+        self.mapping = mapping
+        self.strict = short is None  # a plain mapping: no null and no repeated keys
+        self.short = short  # the intrinsic a short-form tag wraps it in (``Fn::Sub``)
+        self.start = start  # the opening event: position and anchor
+        self.anchor = start.anchor
+        self.levels = 1 if short is None else 2  # a short form is a mapping around its value
+        self.base = base  # the level around it
+        self.deep = base + self.levels  # the deepest level reached inside it
+        self.counted = 0  # values built before it (aliases count what they expand to)
+        self.key: Any = _NO_KEY
+        self.pairs = 0
+
+
+class _Scalar:
+    """An anchored scalar: its event, and its value once built (an alias shares it)."""
+
+    __slots__ = ("built", "event", "tag")
+
+    def __init__(self, tag: str, event: Any) -> None:
+        self.tag = tag
+        self.event = event
+        self.built: tuple[Any, int, int] | None = None
+
+
+class _Events:
+    """``_Builder`` over libyaml's events instead of composed nodes: the same values (aliases
+    sharing one object), positions, depth, expansion count and refusals."""
+
+    def __init__(self, loader: _Loader, anchored: bool) -> None:
+        self.loader = loader
+        self.anchored = anchored  # anchors are possible: count what aliases expand to
+        self.scalars = {
+            _TAG + name: yaml.constructor.SafeConstructor.yaml_constructors[_TAG + name]
+            for name in _PLAIN_SCALARS
+        }
+        self.count = 0
+
+    def _constructed(self, tag: str, event: Any) -> Any:
+        """A scalar that is not a plain string: a number, boolean, null or date, else refused."""
+        construct = self.scalars.get(tag)
+        if construct is None:
+            raise UndecidedError(f"tag {tag}")
+        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        return construct(self.loader, node)
+
+    def _key(self, tag: str, event: Any, strict: bool) -> Any:
+        if tag == _STR:
+            key = MarkedStr(event.value)
+            key.start_mark = event.start_mark
+            key.end_mark = event.end_mark
+            return key
+        key = self._constructed(tag, event)  # a short-form tag is not among them
+        if strict and key is None:
+            raise UndecidedError("a null key")
+        return key
+
+    def _scalar(self, tag: str, event: Any) -> tuple[Any, int]:
+        """A scalar's value and how many levels it nests (short forms are mappings)."""
+        self.count += 1
+        if tag == _STR:
+            value = MarkedStr(event.value)
+            value.start_mark = event.start_mark
+            value.end_mark = event.end_mark
+            return value, 0
+        if tag[0] != "!":
+            return self._constructed(tag, event), 0
+        name = tag[1:]
+        short = name if name in _UNPREFIXED else f"Fn::{name}"
+        self.count += 1  # the wrapping mapping
+        inner: Any = event.value
+        levels = 1
+        if short == "Fn::GetAtt":
+            parts = inner.split(".", 1)
+            self.count += len(parts)
+            inner = marked_list(parts, event.start_mark, event.end_mark)
+            levels = 2
+        return marked_dict({short: inner}, event.start_mark, event.end_mark), levels
+
+    def _alias(self, known: _Frame | _Scalar | tuple[Any, int, int], as_key: Any) -> Any:
+        """What an alias stands for, as a key (``as_key`` holds the mapping's strictness) or
+        as a value ``(value, count, levels)``: containers and tagged scalars are shared."""
+        if isinstance(known, _Frame):
+            raise UndecidedError("a recursive alias")
+        if isinstance(known, _Scalar):
+            if as_key is not None:
+                return self._key(known.tag, known.event, as_key)
+            if known.tag == _STR:  # rebuilt at each use, as a plain string node is
+                before = self.count
+                value, levels = self._scalar(known.tag, known.event)
+                return value, self.count - before, levels
+            if known.built is None:
+                before = self.count
+                value, levels = self._scalar(known.tag, known.event)
+                known.built = (value, self.count - before, levels)
+                return known.built
+            known = known.built
+        if as_key is not None:
+            raise UndecidedError("a key that is a mapping or a sequence")
+        self.count += known[1]
+        return known
+
+    def document(self) -> tuple[Any, int]:
+        get = self.loader.get_event
+        get()  # the stream's start
+        if get().__class__ is StreamEndEvent:
+            raise UndecidedError("an empty document")
+        tags = self.loader._tags  # the loader's cache of plain scalars' tags
+        resolve = self.loader.resolve
+        anchored = self.anchored
+        anchors: dict[str, _Frame | _Scalar | tuple[Any, int, int]] = {}
+        stack: list[_Frame] = []
+        top: _Frame | None = None
+        # The open mapping or sequence, kept in locals (the hot loop): its values, whether it
+        # is a mapping, the key waiting for its value, and how many pairs it has had.
+        out: Any = None
+        mapping = False
+        key: Any = _NO_KEY
+        pairs = 0
+        level = deepest = count = 0
+        root: Any = None
+        while True:
+            event: Any = get()
+            kind = event.__class__
+            if kind is ScalarEvent:
+                text = event.value
+                tag = event.tag
+                if tag is None:
+                    if event.implicit[0]:
+                        tag = tags.get(text) or resolve(ScalarNode, text, event.implicit)
+                    else:
+                        tag = _STR
+                elif tag == "!":
+                    tag = resolve(ScalarNode, text, event.implicit)
+                anchor = event.anchor if anchored else None
+                if tag == _STR and anchor is None:  # most scalars: inlined ``_key``/``_scalar``
+                    value: Any = MarkedStr(text)
+                    value.start_mark = event.start_mark
+                    value.end_mark = event.end_mark
+                    if mapping and key is _NO_KEY:
+                        key = value
+                        continue
+                    count += 1
+                else:
+                    self.count = count
+                    if anchor is not None:
+                        if anchor in anchors:
+                            raise UndecidedError("a repeated anchor")
+                        anchors[anchor] = _Scalar(tag, event)
+                    if mapping and key is _NO_KEY:
+                        key = self._key(tag, event, top.strict)  # type: ignore[union-attr]
+                        continue
+                    if anchor is not None:
+                        value, _, levels = self._alias(anchors[anchor], None)
+                    else:
+                        value, levels = self._scalar(tag, event)
+                    count = self.count
+                    if levels:
+                        deepest = max(deepest, level + levels)
+                        if top is not None:
+                            top.deep = max(top.deep, level + levels)
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                if mapping and key is _NO_KEY:
+                    raise UndecidedError("a key that is a mapping or a sequence")
+                opens_map = kind is MappingStartEvent
+                tag = event.tag
+                if tag is None or tag == "!" or tag == (_MAP if opens_map else _SEQ):
+                    frame = _Frame(
+                        MarkedDict() if opens_map else MarkedList(), opens_map, None, event, level
+                    )
+                elif tag[0] == "!":
+                    name = tag[1:]
+                    short = name if name in _UNPREFIXED else f"Fn::{name}"
+                    if opens_map and short == "Fn::GetAtt":
+                        raise UndecidedError("!GetAtt with a mapping")
+                    frame = _Frame({} if opens_map else [], opens_map, short, event, level)
+                    count += 1  # the wrapping mapping
+                else:
+                    raise UndecidedError(f"tag {tag}")
+                frame.counted = count
+                count += 1
+                if anchored and frame.anchor is not None:
+                    if frame.anchor in anchors:
+                        raise UndecidedError("a repeated anchor")
+                    anchors[frame.anchor] = frame
+                level = frame.deep
+                if level > deepest:
+                    deepest = level
+                    if level > EVENT_DEPTH:
+                        raise _TooDeepError
+                if top is not None:
+                    top.key = key
+                    top.pairs = pairs
+                stack.append(frame)
+                top = frame
+                out, mapping, key, pairs = frame.out, opens_map, _NO_KEY, 0
+                continue
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                frame = stack.pop()
+                if frame.strict and mapping and len(out) != pairs:
+                    raise UndecidedError("a repeated key")
+                start = frame.start.start_mark
+                if frame.short is None:
+                    out.start_mark = start
+                    out.end_mark = event.end_mark
+                    value = out
+                else:
+                    if frame.short == "Fn::GetAtt":
+                        out = marked_list(out, start, event.end_mark)
+                    value = marked_dict({frame.short: out}, start, event.end_mark)
+                level = frame.base
+                if anchored and frame.anchor is not None:
+                    # what an alias adds: this value's count, and its depth below ``level``
+                    counted = count - frame.counted + (frame.short is not None)
+                    anchors[frame.anchor] = (value, counted, frame.deep - level)
+                if stack:
+                    top = stack[-1]
+                    out, mapping, key, pairs = top.out, top.mapping, top.key, top.pairs
+                    if frame.deep > top.deep:
+                        top.deep = frame.deep
+                else:
+                    top = out = None
+                    mapping = False
+            elif kind is AliasEvent:
+                known = anchors.get(event.anchor)
+                if known is None:
+                    raise UndecidedError("an alias to no anchor")
+                self.count = count
+                if mapping and key is _NO_KEY:
+                    key = self._alias(known, top.strict)  # type: ignore[union-attr]
+                    count = self.count
+                    continue
+                value, _, levels = self._alias(known, None)
+                count = self.count
+                if levels:
+                    deepest = max(deepest, level + levels)
+                    if top is not None:
+                        top.deep = max(top.deep, level + levels)
+            else:  # the document's end
+                break
+            if mapping:
+                out[key] = value
+                key = _NO_KEY
+                pairs += 1
+            elif out is not None:
+                out.append(value)
+            else:
+                root = value
+        if get().__class__ is not StreamEndEvent:
+            raise UndecidedError("several documents")
+        if anchored and count > MAX_EXPANDED_NODES:  # the node path counts only with anchors
+            raise UndecidedError("alias expansion")
+        return root, deepest - 1
