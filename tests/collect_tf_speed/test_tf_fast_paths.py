@@ -1,0 +1,240 @@
+"""The Terraform collector's fast paths give what the general paths give.
+
+Plain dotted references (``a.b.c``) are read from their text instead of their tree nodes;
+variable defaults are evaluated once per module instance; file paths below the root are
+sliced instead of normalised. Each is checked against the general path on the same input,
+including the near misses where a remembered value must not be reused.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from collect.tf_helpers import collect_dir
+
+from fnguard.collect.terraform._collector import _clean_suffix
+from fnguard.collect.terraform._eval import Unknown, references
+from fnguard.collect.terraform._modules import Loader, ModuleDef, ModuleInstance
+from fnguard.collect.terraform._parse import parse_hcl
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from fnguard.model import CollectionGap
+
+MODULE = """
+variable "region" {
+  default = "eu-west-1"
+}
+
+variable "names" {
+  default = { a = "alpha", b = "beta" }
+}
+
+locals {
+  prefix = "svc"
+  nested = { inner = { leaf = "deep" } }
+}
+
+resource "aws_iam_role" "r" {
+  count = 2
+  name  = "role-${count.index}"
+}
+
+resource "aws_sqs_queue" "q" {
+  for_each = var.names
+  name     = "${local.prefix}-${each.value}"
+}
+
+resource "aws_s3_bucket" "b" {
+  bucket = "bucket-${var.region}"
+}
+
+data "aws_caller_identity" "me" {}
+"""
+
+# Each is evaluated written plainly (fast path) and with spaces around every dot (the
+# general path through the tree nodes); both must give the same value.
+EXPRESSIONS = [
+    "var.region",
+    "var.names.a",
+    "var.missing",
+    "local.prefix",
+    "local.nested.inner.leaf",
+    "local.nested.inner.absent",
+    "local.absent",
+    "aws_s3_bucket.b.bucket",
+    "aws_s3_bucket.b.arn",
+    "aws_s3_bucket.b.id",
+    "aws_s3_bucket.missing.arn",
+    "data.aws_caller_identity.me.account_id",
+    "path.module",
+    "terraform.workspace",
+    "terraform.other",
+    "count.index",
+    "each.value",
+    "self.name",
+    "nothing.here",
+]
+
+
+def _module(tmp_path: Path) -> ModuleInstance:
+    hcl = parse_hcl(MODULE.encode(), "main.tf")
+    gaps: list[CollectionGap] = []
+    return ModuleInstance(ModuleDef.build(".", [hcl]), "", {}, tmp_path, Loader(), gaps)
+
+
+def _expr_node(text: str) -> Node:
+    return parse_hcl(f"v = {text}\n".encode(), "expr.tf").attrs["v"]
+
+
+def _comparable(value: object) -> object:
+    # The general path keeps the spaced text as the Unknown's expression; the rest must match.
+    if isinstance(value, Unknown):
+        return ("unknown", value.address, value.attr)
+    return value
+
+
+@pytest.mark.parametrize("text", EXPRESSIONS)
+def test_dotted_reference_matches_the_node_path(tmp_path: Path, text: str) -> None:
+    module = _module(tmp_path)
+    plain = module._evaluator.eval(_expr_node(text))
+    spaced = module._evaluator.eval(_expr_node(text.replace(".", " . ")))
+    assert _comparable(plain) == _comparable(spaced)
+    if isinstance(plain, Unknown):
+        assert plain.expr == text
+
+
+def test_dotted_reference_values(tmp_path: Path) -> None:
+    module = _module(tmp_path)
+
+    def ev(text: str) -> object:
+        return module._evaluator.eval(_expr_node(text))
+
+    assert ev("var.region") == "eu-west-1"
+    assert ev("local.nested.inner.leaf") == "deep"
+    assert ev("aws_s3_bucket.b.arn") == "arn:aws:s3:::bucket-eu-west-1"
+    assert ev("path.module") == "."
+    assert ev("terraform.workspace") == "default"
+    assert ev("aws_s3_bucket.b.tags") == Unknown("aws_s3_bucket.b.tags", "aws_s3_bucket.b", "tags")
+
+
+def test_bindings_are_read_per_instance(tmp_path: Path) -> None:
+    """``count.index`` and ``each.value`` name bound values: each instance its own."""
+    module = _module(tmp_path)
+    roles = {i.address: i.get("name") for i in module.instances() if i.type == "aws_iam_role"}
+    assert roles == {"aws_iam_role.r[0]": "role-0", "aws_iam_role.r[1]": "role-1"}
+    queues = {i.address: i.get("name") for i in module.instances() if i.type == "aws_sqs_queue"}
+    assert queues == {'aws_sqs_queue.q["a"]': "svc-alpha", 'aws_sqs_queue.q["b"]': "svc-beta"}
+
+
+def test_indexed_and_splat_references_take_the_node_path(tmp_path: Path) -> None:
+    module = _module(tmp_path)
+    assert module._evaluator.eval(_expr_node("aws_iam_role.r[1].name")) == "role-1"
+    assert module._evaluator.eval(_expr_node("aws_iam_role.r.*.name")) == ["role-0", "role-1"]
+    assert module._evaluator.eval(_expr_node("aws_iam_role.r[*].name")) == ["role-0", "role-1"]
+    assert module._evaluator.eval(_expr_node('aws_sqs_queue.q["b"].name')) == "svc-beta"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("aws_iam_role.r.arn", ["aws_iam_role.r.arn"]),
+        ("data.aws_iam_policy_document.d.json", ["data.aws_iam_policy_document.d.json"]),
+        ("module.m.out", ["module.m.out"]),
+        ("var.x", []),
+        ("local.a.b", []),
+        ("each.value.name", []),
+        ("count.index", []),
+        ("true", []),
+        ("null", []),
+        ("plain", []),
+        ("aws_iam_role.r[0].arn", ["aws_iam_role.r"]),
+        ('"${aws_iam_role.r.arn}:*"', ["aws_iam_role.r.arn"]),
+    ],
+)
+def test_references_fast_path_matches_the_walk(text: str, expected: list[str]) -> None:
+    assert references(_expr_node(text)) == expected
+    spaced = text.replace(".", " . ") if "[" not in text and '"' not in text else text
+    walked = [r.replace(" ", "") for r in references(_expr_node(spaced))]
+    assert walked == expected
+
+
+SHARED = """
+variable "suffix" {
+  default = "%s"
+}
+
+resource "aws_lambda_function" "fn" {
+  function_name = "fn-${var.suffix}"
+  role          = "arn:aws:iam::123456789012:role/r"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  filename      = "fn.zip"
+}
+"""
+
+
+def test_same_default_text_in_two_modules_is_not_shared(tmp_path: Path) -> None:
+    """Two root modules with the same variable and expression: each reads its own default."""
+    for name, suffix in (("one", "first"), ("two", "second")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "main.tf").write_text(SHARED % suffix)
+    names = {f.address: f.name for f in collect_dir(tmp_path).functions}
+    assert names == {
+        "one:aws_lambda_function.fn": "fn-first",
+        "two:aws_lambda_function.fn": "fn-second",
+    }
+
+
+def test_module_calls_keep_their_own_inputs_over_a_remembered_default(tmp_path: Path) -> None:
+    """One module folder called twice: an input given to one call is not the other's value,
+    and the default one call falls back on stays the default."""
+    (tmp_path / "fn").mkdir()
+    (tmp_path / "fn" / "main.tf").write_text(SHARED % "default")
+    (tmp_path / "main.tf").write_text(
+        'module "a" {\n  source = "./fn"\n}\n\n'
+        'module "b" {\n  source = "./fn"\n  suffix = "given"\n}\n\n'
+        'module "c" {\n  source = "./fn"\n}\n'
+    )
+    names = {f.address: f.name for f in collect_dir(tmp_path).functions}
+    assert names == {
+        "module.a.aws_lambda_function.fn": "fn-default",
+        "module.b.aws_lambda_function.fn": "fn-given",
+        "module.c.aws_lambda_function.fn": "fn-default",
+    }
+
+
+@pytest.mark.parametrize("root", [".", "a", "a/b", "/abs/x", "../up", "/", "a/./b"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a/b/c.tf",
+        "a/c.tf",
+        "c.tf",
+        "/abs/x/y/z.tf",
+        "../up/q.tf",
+        "/abs/x/./y.tf",
+        "a/../a/c.tf",
+        "a//c.tf",
+        "/x.tf",
+        "a/b/../c.tf",
+        "ab/c.tf",
+        "a/./b/c.tf",
+    ],
+)
+def test_clean_suffix_agrees_with_relpath(root: str, text: str) -> None:
+    found = _clean_suffix(text, root)
+    if found is not None:  # None: the caller asks os.path
+        expected = Path(os.path.relpath(os.path.abspath(text), os.path.abspath(root))).as_posix()
+        assert found == expected
+
+
+def test_clean_suffix_takes_the_plain_cases() -> None:
+    assert _clean_suffix("root/svc/main.tf", "root") == "svc/main.tf"
+    assert _clean_suffix("svc/main.tf", ".") == "svc/main.tf"
+    assert _clean_suffix("rootx/main.tf", "root") is None
+    assert _clean_suffix("root/../x.tf", "root") is None
