@@ -5,19 +5,36 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from iam import memo_strategies
 
 from fnguard.iam import Decision, may_allow, possible_actions
-from fnguard.iam._checker import _SESSION, EngineChecker, _answer, _asker, _build, normal_action
+from fnguard.iam._checker import (
+    _SESSION,
+    EngineChecker,
+    _answer,
+    _asker,
+    _build,
+    _compiled,
+    normal_action,
+)
 from fnguard.iam._lenient import engine_policy
 from fnguard.model import Policy, PolicyKind
 
 _ACTIONS = ("s3:GetObject", "s3:PutObject", "kms:Decrypt", "logs:PutLogEvents", "sqs:SendMessage")
 _PATTERNS = ("s3:Get*", "s3:*", "kms:Decrypt", "logs:*", "sqs:Send*", "S3:getobject")
 _RESOURCES = ("*", "arn:aws:s3:::b/k", "arn:aws:kms:us-east-1:1:key/k", "arn:aws:sqs:us-east-1:1:q")
-statements = memo_strategies.statements(_PATTERNS, _RESOURCES)
+# Statement resources add policy variables and unresolved references (never "plain").
+_WRITTEN = (
+    *_RESOURCES,
+    "arn:aws:s3:::b/*",
+    "arn:aws:s3:::${aws:PrincipalAccount}/*",
+    "${aws_s3_bucket.b.arn}/*",
+    "arn:aws:s3:::b/${aws:username}",
+)
+statements = memo_strategies.statements(_PATTERNS, _WRITTEN)
 kinds = st.sampled_from((PolicyKind.INLINE, PolicyKind.MANAGED, PolicyKind.BOUNDARY))
 policy_lists = st.lists(st.tuples(st.lists(statements, max_size=3), kinds), max_size=3)
 
@@ -135,3 +152,40 @@ def test_a_shared_document_is_read_once_per_name_and_kind() -> None:
 def test_unknown_text_reads_as_no_statement() -> None:
     unknown = Policy(name="u", kind=PolicyKind.AWS_MANAGED, document=None)
     assert engine_policy(unknown).statements == ()
+
+
+@pytest.mark.parametrize(
+    ("extra", "plain"),
+    [
+        ({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:*"}, True),
+        ({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}, True),
+        ({"Effect": "Deny", "Action": "kms:Decrypt", "Resource": "*"}, False),
+        ({"Effect": "Allow", "Action": "kms:Decrypt", "NotResource": "arn:aws:kms:*"}, False),
+        ({**_ALLOW_S3, "Condition": {"Bool": {"aws:SecureTransport": "true"}}}, False),
+        ({"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::${aws:username}"}, False),
+        ({"Effect": "Allow", "Action": "s3:*", "Resource": "${aws_s3_bucket.b.arn}"}, False),
+    ],
+)
+def test_only_plain_allows_are_answered_without_the_evaluator(
+    extra: dict[str, Any], plain: bool
+) -> None:
+    policies = (_one("a", _ALLOW_S3), _one("x", extra))
+    assert _compiled(policies).plain is plain
+    for action in ("s3:GetObject", "kms:Decrypt", "iam:PassRole"):
+        for resource in (*_RESOURCES, "arn:aws:s3:::alice"):
+            assert EngineChecker().identity_allows(policies, action, resource) == _fresh(
+                policies, action, resource
+            )
+
+
+def test_a_boundary_is_never_plain() -> None:
+    boundary = _one("b", _ALLOW_S3, PolicyKind.BOUNDARY)
+    assert not _compiled((_one("a", _ALLOW_S3), boundary)).plain
+
+
+def test_plain_answers_name_every_covering_allow_in_order() -> None:
+    first = _one("first", {"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::b/*"})
+    second = _one("second", {"Sid": "All", **_ALLOW_S3})
+    answer = EngineChecker().identity_allows((first, second), "s3:GetObject", "arn:aws:s3:::b/k")
+    assert answer == Decision(True, ("first#0", "second#All"))
+    assert answer == _fresh((first, second), "s3:GetObject", "arn:aws:s3:::b/k")

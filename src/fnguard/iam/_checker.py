@@ -24,7 +24,7 @@ from fnguard.iam._assumptions import (
 from fnguard.iam._interface import Decision
 from fnguard.iam._lenient import engine_policy, statements_policy
 from fnguard.iam._wildcard import matches
-from fnguard.iam.engine import Asker, PolicySet
+from fnguard.iam.engine import Asker, Effect, PolicySet
 from fnguard.iam.engine import PolicyKind as EngineKind
 from fnguard.model import PolicyKind
 
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from fnguard.iam.engine import Decision as EngineDecision
     from fnguard.iam.engine import Policy as EnginePolicy
+    from fnguard.iam.engine import Statement
     from fnguard.model import Policy
 
 __all__ = ["EngineChecker", "execution_policies", "normal_action"]
@@ -65,11 +66,23 @@ def _build(policies: Sequence[Policy]) -> PolicySet:
     return PolicySet(identity=tuple(identity), boundary=boundary)
 
 
+def _plain(statement: Statement) -> bool:
+    """An Allow whose text alone says where it applies: a Resource list with no policy
+    variable or reference to substitute, and no condition."""
+    return (
+        statement.effect is Effect.ALLOW
+        and statement.resources is not None
+        and not statement.not_resource
+        and not statement.conditions
+        and not any("${" in r for r in statement.resources)
+    )
+
+
 class _Compiled:
     """A role's policies as the evaluator's set, and which actions no statement names (asked
     for many resources, answered once)."""
 
-    __slots__ = ("answers", "exact", "patterns", "policies", "policy_set", "unnamed")
+    __slots__ = ("answers", "exact", "patterns", "plain", "policies", "policy_set", "unnamed")
 
     def __init__(self, policies: tuple[Policy, ...], policy_set: PolicySet) -> None:
         self.policies = policies  # held: their ids key the cache and must not be reused
@@ -81,6 +94,10 @@ class _Compiled:
         # Every action the statements write out, and every pattern, across the policies;
         # None when a NotAction (which names all but its list) makes the union meaningless.
         statements = [st for p in policy_set.identity for st in p.statements]
+        # Only plain Allows and no boundary: nothing but an Allow's own Action and Resource can
+        # decide, so the evaluator's answer is "the Allows covering both, else no" (most
+        # execution roles; see ``_plain_answer``).
+        self.plain = policy_set.boundary is None and all(_plain(st) for st in statements)
         self.exact: frozenset[str] | None = None
         self.patterns: tuple[str, ...] = ()
         if not any(st.not_action for st in statements):
@@ -105,6 +122,22 @@ class _Compiled:
                 found = not any(p.statements_for(action) for p in ps.identity)
             self.unnamed[action] = found
         return found
+
+
+_NOT_ALLOWED = Decision(False)
+
+
+def _plain_answer(compiled: _Compiled, action: str, resource: str) -> Decision:
+    """The evaluator's answer for a plain set (``_Compiled.plain``), without the evaluation:
+    every Allow covering the action and the resource decides, in policy and statement order;
+    with none, an implicit deny."""
+    deciding = tuple(
+        st.ref
+        for policy in compiled.policy_set.identity
+        for st in policy.statements_for(action)
+        if any(matches(p, resource) for p in st.resources or ())
+    )
+    return Decision(True, deciding) if deciding else _NOT_ALLOWED
 
 
 _SETS: dict[tuple[int, ...], _Compiled] = {}
@@ -134,9 +167,6 @@ def execution_policies(policies: Sequence[Policy]) -> PolicySet:
     Rules ask one role many questions: the last few hundred sets are kept (by the identity of
     the policies, checked, so a recycled id is never mistaken for another policy)."""
     return _compiled(policies).policy_set
-
-
-_NOT_ALLOWED = Decision(False)
 
 
 def _answer(decision: EngineDecision) -> Decision:
@@ -171,8 +201,11 @@ class EngineChecker:
             return found
         if compiled.is_unnamed(action):
             return _NOT_ALLOWED
-        asker = _asker(_SESSION, (), outsider=False)
-        found = _answer(asker.ask(action, resource, compiled.policy_set, same_account=True))
+        if compiled.plain:
+            found = _plain_answer(compiled, action, resource)
+        else:
+            asker = _asker(_SESSION, (), outsider=False)
+            found = _answer(asker.ask(action, resource, compiled.policy_set, same_account=True))
         if len(compiled.answers) < _ANSWERS_KEPT:
             compiled.answers[key] = found
         return found

@@ -21,13 +21,34 @@ def as_list(raw: Any) -> tuple[str, ...]:
     return (str(raw),)
 
 
+_KEPT = 16384
+# (on_all, ids of the policies) -> (the policies, held so no id is reused, the answer): the
+# escalation graph and IAM004 ask for every role, some roles several times.
+_SERVICES: dict[tuple[bool, tuple[int, ...]], tuple[tuple[Policy, ...], frozenset[str] | None]]
+_SERVICES = {}
+
+
 def allowed_services(policies: Iterable[Policy], *, on_all: bool = False) -> frozenset[str] | None:
     """Services some Allow statement names (``on_all``: only those with ``Resource: "*"``);
     ``None`` when it may be any service (a service wildcard, NotAction).
 
     A cheap look at the text that spares asking the evaluator questions whose answer is
-    certainly no; the answers themselves still come from the evaluator.
+    certainly no; the answers themselves still come from the evaluator. Kept per sequence of
+    policy objects (policies are immutable).
     """
+    held = tuple(policies)
+    key = (on_all, tuple(map(id, held)))
+    found = _SERVICES.get(key)
+    if found is not None and all(a is b for a, b in zip(found[0], held, strict=True)):
+        return found[1]
+    answer = _allowed_services(held, on_all)
+    if len(_SERVICES) >= _KEPT:
+        _SERVICES.pop(next(iter(_SERVICES)))
+    _SERVICES[key] = (held, answer)
+    return answer
+
+
+def _allowed_services(policies: tuple[Policy, ...], on_all: bool) -> frozenset[str] | None:
     found: set[str] = set()
     for policy in policies:
         for stmt in policy.statements:

@@ -94,6 +94,27 @@ def methods_source() -> tuple[str, ...]:
     return tuple(_document()["sources"])
 
 
+_TEXTS_KEPT = 16384
+# (document id, kind) -> (the document, held so its id is not reused; its canonical text): an
+# AWS-managed policy attached to a thousand roles is written out once.
+_TEXTS: dict[tuple[int, str], tuple[Any, str]] = {}
+
+
+def _policy_text(policy: Policy) -> str:
+    """One policy's part of a fingerprint: its kind and document as canonical JSON (one line:
+    JSON escapes newlines, so parts joined by newlines stay apart)."""
+    document = policy.document
+    key = (id(document), str(policy.kind))
+    found = _TEXTS.get(key)
+    if found is not None and found[0] is document:
+        return found[1]
+    text = json.dumps([str(policy.kind), document], sort_keys=True, default=str)
+    if len(_TEXTS) >= _TEXTS_KEPT:
+        _TEXTS.pop(next(iter(_TEXTS)))
+    _TEXTS[key] = (document, text)
+    return text
+
+
 @dataclass(frozen=True)
 class Principal:
     """A role (or user) as the graph sees it. ``arn`` is what requests name it by (its ARN,
@@ -110,9 +131,7 @@ class Principal:
     def fingerprint(self) -> str:
         """What its policies say, whatever they are called: principals with the same
         fingerprint get the same answers (only the statement names differ)."""
-        return json.dumps(
-            [[str(p.kind), p.document] for p in self.policies], sort_keys=True, default=str
-        )
+        return "\n".join(_policy_text(p) for p in self.policies)
 
     @functools.cached_property
     def policy_names(self) -> tuple[str, ...]:
@@ -330,14 +349,15 @@ class Graph:
     def paths(self, who: Principal) -> list[Path]:
         """Every method ``who`` can use, one path each (the first target found)."""
         services = allowed_services(who.policies)
+        usable = [m for m in methods() if services is None or m.services <= services]
+        if not usable:
+            return []  # no Allow names the services of any method
         # A principal that is no target itself (not privileged) has the same candidates as
         # any other with its fingerprint: a method one of them cannot use, none can (except
         # where the target depends on who asks: its own role, roles that trust it by name).
         shared = not self.privileged(who)
         found: list[Path] = []
-        for method in methods():
-            if services is not None and not method.services <= services:
-                continue
+        for method in usable:
             key = (who.fingerprint, method.id)
             if shared and method.target in _SHARED_TARGETS and key in self._unusable:
                 continue

@@ -19,7 +19,7 @@ from fnguard.iam import (
     exposure,
     resource_scopable,
 )
-from fnguard.model import Evidence, Finding, Inventory, PolicyKind, Provider, Remediation
+from fnguard.model import Evidence, Finding, Inventory, Policy, PolicyKind, Provider, Remediation
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
 from fnguard.rules._iam_accounts import account_of, own_accounts
 from fnguard.rules._iam_common import RoleView, role_finding, role_views
@@ -261,11 +261,54 @@ def _risky_writes(pattern: str, ctx: RuleContext, memo: _Writes) -> tuple[tuple[
     return memo[pattern]
 
 
+_Broad = tuple[tuple[str, ...], tuple[tuple[str, bool], ...], tuple[str, ...]]
+
+
+def _policy_broad(
+    policy: Policy, view: RoleView, ctx: RuleContext, memo: _Writes, check_each: bool
+) -> _Broad:
+    """(service wildcards, (write action on '*', is Permissions management), deciding
+    statements) that one policy contributes, in statement order."""
+    wildcards: list[str] = []
+    writes: list[tuple[str, bool]] = []
+    deciding: dict[str, None] = {}
+    for index, stmt in enumerate(policy.statements):
+        if str(stmt.get("Effect", "")).capitalize() != "Allow" or "Action" not in stmt:
+            continue
+        ident = f"{policy.name}#{stmt.get('Sid') or index}"
+        on_all = "*" in as_list(stmt.get("Resource"))
+        for pattern in as_list(stmt["Action"]):
+            if pattern.strip() in ("*", "*:*"):
+                continue  # IAM001's business
+            if _is_service_wildcard(pattern) and (
+                not check_each or ctx.permissions.identity_allows(view.policies, pattern).allowed
+            ):
+                wildcards.append(pattern)
+                deciding[ident] = None
+            if not on_all:
+                continue
+            for action, permissions in _risky_writes(pattern, ctx, memo):
+                if (
+                    check_each
+                    and not ctx.permissions.identity_allows(view.policies, action, "*").allowed
+                ):
+                    continue
+                writes.append((action, permissions))
+                deciding[ident] = None
+    return tuple(wildcards), tuple(writes), tuple(deciding)
+
+
+# (document id, policy name) -> what the policy contributes when nothing else in the role can
+# change what its Allows grant; kept for one rule run, while the inventory holds the documents.
+_ByDocument = dict[tuple[int, str], _Broad]
+
+
 def _broad_writes(
-    view: RoleView, ctx: RuleContext, memo: _Writes
+    view: RoleView, ctx: RuleContext, memo: _Writes, by_document: _ByDocument
 ) -> tuple[list[str], list[str], list[str]]:
     """(service wildcards, write actions on '*' (Permissions management first), deciding
-    statements) of a role."""
+    statements) of a role. Roles whose Allows alone decide (no Deny, boundary or condition)
+    read a policy attached to many of them (an AWS-managed one) once."""
     wildcards: list[str] = []
     writes: dict[str, bool] = {}
     deciding: dict[str, None] = {}
@@ -273,41 +316,33 @@ def _broad_writes(
     for policy in view.policies:
         if policy.kind is PolicyKind.BOUNDARY:
             continue
-        for index, stmt in enumerate(policy.statements):
-            if str(stmt.get("Effect", "")).capitalize() != "Allow" or "Action" not in stmt:
-                continue
-            ident = f"{policy.name}#{stmt.get('Sid') or index}"
-            on_all = "*" in as_list(stmt.get("Resource"))
-            for pattern in as_list(stmt["Action"]):
-                if pattern.strip() in ("*", "*:*"):
-                    continue  # IAM001's business
-                if _is_service_wildcard(pattern) and (
-                    not check_each
-                    or ctx.permissions.identity_allows(view.policies, pattern).allowed
-                ):
-                    wildcards.append(pattern)
-                    deciding[ident] = None
-                if not on_all:
-                    continue
-                for action, permissions in _risky_writes(pattern, ctx, memo):
-                    if (
-                        check_each
-                        and not ctx.permissions.identity_allows(view.policies, action, "*").allowed
-                    ):
-                        continue
-                    writes[action] = permissions
-                    deciding[ident] = None
+        if check_each:
+            part = _policy_broad(policy, view, ctx, memo, check_each=True)
+        else:
+            key = (id(policy.document), policy.name)
+            found = by_document.get(key)
+            if found is None:
+                found = by_document[key] = _policy_broad(policy, view, ctx, memo, False)
+            part = found
+        wildcards.extend(part[0])
+        writes.update(part[1])
+        deciding.update(dict.fromkeys(part[2]))
     ordered = sorted(writes, key=lambda a: (not writes[a], a))
     return wildcards, ordered, list(deciding)
 
 
 def _check_broad(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     memo: _Writes = {}
+    by_document: _ByDocument = {}
+    per_role: dict[int, tuple[list[str], list[str], list[str]]] = {}  # functions share roles
     for view in _views(inv, IAM003):
         if isinstance(view, Finding):
             yield view
             continue
-        wildcards, writes, deciding = _broad_writes(view, ctx, memo)
+        found = per_role.get(id(view.role))
+        if found is None:
+            found = per_role[id(view.role)] = _broad_writes(view, ctx, memo, by_document)
+        wildcards, writes, deciding = found
         if not wildcards and not writes:
             if view.unknown:
                 yield _undecided(IAM003, view, "it grants broad write access")
@@ -362,24 +397,33 @@ IAM004 = RuleMeta(
 _EXFILTRATION = frozenset(a.lower() for a in DATA_EXFILTRATION)
 
 
+def _exfiltration(view: RoleView, ctx: RuleContext) -> tuple[list[str], list[str]]:
+    """(data reads the role may make on every resource, the statements deciding them)."""
+    services = allowed_services(view.policies, on_all=True)
+    candidates = [
+        a for a in DATA_EXFILTRATION if services is None or a.partition(":")[0] in services
+    ]
+    classes = exposure(ctx.permissions, view.policies, candidates)
+    found = list(classes.of(ExposureClass.DATA_EXFILTRATION))
+    return found, list(dict.fromkeys(d for a in found for d in classes.deciding[a]))
+
+
 def _check_exfiltration(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    per_role: dict[int, tuple[list[str], list[str]]] = {}  # functions share roles
     for view in _views(inv, IAM004):
         if isinstance(view, Finding):
             yield view
             continue
-        services = allowed_services(view.policies, on_all=True)
-        candidates = [
-            a for a in DATA_EXFILTRATION if services is None or a.partition(":")[0] in services
-        ]
-        classes = exposure(ctx.permissions, view.policies, candidates)
-        found = list(classes.of(ExposureClass.DATA_EXFILTRATION))
-        deciding = dict.fromkeys(d for a in found for d in classes.deciding[a])
+        known = per_role.get(id(view.role))
+        if known is None:
+            known = per_role[id(view.role)] = _exfiltration(view, ctx)
+        found, deciding = known
         if found:
             yield role_finding(
                 IAM004,
                 view,
                 f"can read data on every resource: {_listing(found)}",
-                deciding=list(deciding),
+                deciding=deciding,
                 evidence=[Evidence("actions on *", ", ".join(found))],
             )
         elif view.unknown:
@@ -641,36 +685,41 @@ def _may_grant_logs(stmt: Mapping[str, Any]) -> bool:
     return any(s == "logs" or "*" in s or "?" in s for s in services)
 
 
-def _resources_named(view: RoleView) -> Iterator[str]:
-    """Resources the role's Allow statements for logs name, then "*" (lazily: the first
-    usually does)."""
-    seen: set[str] = set()
+def _resources_named(view: RoleView) -> tuple[str, ...]:
+    """Resources the role's Allow statements for logs name, then "*"."""
+    seen: dict[str, None] = {}
     for policy in view.policies:
         for stmt in policy.statements:
             if str(stmt.get("Effect", "")).capitalize() != "Allow" or not _may_grant_logs(stmt):
                 continue
             for resource in as_list(stmt.get("Resource")):
-                if resource not in seen:
-                    seen.add(resource)
-                    yield resource
-    if "*" not in seen:
-        yield "*"
+                seen.setdefault(resource, None)
+    seen.setdefault("*", None)
+    return tuple(seen)
+
+
+def _missing_logs(view: RoleView, ctx: RuleContext) -> list[str]:
+    """The log actions the role may call on no resource its statements name, nor on all."""
+    resources = _resources_named(view)
+    return [
+        action
+        for action in _LOG_ACTIONS
+        if not any(
+            ctx.permissions.identity_allows(view.policies, action, r).allowed for r in resources
+        )
+    ]
 
 
 def _check_logs(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    per_role: dict[int, list[str]] = {}  # functions share roles
     for view in _views(inv, IAM008):
         if isinstance(view, Finding):
             yield view
             continue
         # Allowed on some resource the role names (its log group, typically), not on all.
-        missing = [
-            action
-            for action in _LOG_ACTIONS
-            if not any(
-                ctx.permissions.identity_allows(view.policies, action, r).allowed
-                for r in _resources_named(view)
-            )
-        ]
+        missing = per_role.get(id(view.role))
+        if missing is None:
+            missing = per_role[id(view.role)] = _missing_logs(view, ctx)
         if not missing:
             continue
         if view.unknown:
