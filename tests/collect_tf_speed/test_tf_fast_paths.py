@@ -9,12 +9,14 @@ including the near misses where a remembered value must not be reused.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from collect.tf_helpers import collect_dir
 
+from fnguard.collect.terraform import _eval
 from fnguard.collect.terraform._collector import _clean_suffix
 from fnguard.collect.terraform._eval import Unknown, references
 from fnguard.collect.terraform._modules import Loader, ModuleDef, ModuleInstance
@@ -238,3 +240,76 @@ def test_clean_suffix_takes_the_plain_cases() -> None:
     assert _clean_suffix("svc/main.tf", ".") == "svc/main.tf"
     assert _clean_suffix("rootx/main.tf", "root") is None
     assert _clean_suffix("root/../x.tf", "root") is None
+
+
+TEMPLATE_MODULE = """
+variable "r" {
+  default = "eu"
+}
+
+locals {
+  p = "svc"
+  n = 5
+  l = ["a"]
+  o = { k = "v" }
+}
+
+resource "aws_s3_bucket" "b" {
+  bucket = "bk"
+}
+"""
+
+TEMPLATES = [
+    '"${local.p}-x"',
+    '"${ local.p }"',
+    '"${local.n}"',
+    '"${local.l}"',
+    '"${local.o}"',
+    '"a${local.o.k}b${var.r}c"',
+    '"${local.missing}"',
+    '"${aws_s3_bucket.b.arn}/*"',
+    '"${aws_s3_bucket.c.id}"',
+    '"${path.module}/x"',
+    '"${true.x}"',
+    '"${for.x}"',
+    '"é${local.p}ü"',
+    '"${local.p}${local.p}"',
+    '"${count.index}x"',
+    '"${terraform.workspace}"',
+    '"${data.a.b.c}"',
+    '"${var.r.x}"',
+    '"${local.o.k.z}"',
+    '"${local.p}\\n"',
+    '"$${local.p}"',
+    '"cost $5 ${local.p}"',
+    '"${~ local.p ~}"',
+    '"${local.l[0]}"',
+    '"%{ if true }x%{ endif }"',
+]
+
+
+@pytest.mark.parametrize("text", TEMPLATES)
+def test_plain_template_matches_the_node_path(
+    tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A quoted template read from its text gives what the tree walk gives (value and type:
+    a ``Partial`` stays partial), and templates with escapes, directives, strip markers or
+    indexes are left to the tree walk."""
+
+    def evaluate() -> object:
+        hcl = parse_hcl(TEMPLATE_MODULE.encode(), "main.tf")
+        module = ModuleInstance(ModuleDef.build(".", [hcl]), "", {}, tmp_path, Loader(), [])
+        return module._evaluator.eval(_expr_node(text))
+
+    fast = evaluate()
+    monkeypatch.setattr(_eval, "_PLAIN_TEMPLATE", re.compile(r"(?!)"))  # never matches
+    walked = evaluate()
+    assert fast == walked
+    assert type(fast) is type(walked)
+
+
+def test_plain_template_is_taken_where_it_applies() -> None:
+    assert _eval._PLAIN_TEMPLATE.fullmatch('"${local.prefix}-fn_0618"')
+    assert _eval._PLAIN_TEMPLATE.fullmatch('"arn:aws:s3:::${aws_s3_bucket.b.id}/*"')
+    for text in ('"${true.x}"', '"a\\tb${x.y}"', '"${x}"', '"${x.y[0]}"', '"%{if x.y}a%{endif}"'):
+        assert _eval._PLAIN_TEMPLATE.fullmatch(text) is None

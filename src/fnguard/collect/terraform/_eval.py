@@ -182,6 +182,13 @@ def _bounded_size(value: Value, cap: int) -> int:
 
 #: a traversal written as plain dotted names (no space, comment, index or splat in it)
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*")
+_NAME = r"[A-Za-z_][A-Za-z0-9_-]*"
+#: a quoted template of literal text (no escape, no "$" or "%" but in an interpolation) and
+#: interpolations of plain references with at least one dot (``${true}`` is a literal)
+_PLAIN_TEMPLATE = re.compile(
+    rf'"(?:[^"\\$%\n]+|\$\{{[ \t]*(?!(?:true|false|null)\.){_NAME}(?:\.{_NAME})+[ \t]*\}})*"'
+)
+_TEMPLATE_PIECE = re.compile(rf'([^"\\$%\n]+)|\$\{{[ \t]*({_NAME}(?:\.{_NAME})+)[ \t]*\}}')
 _NOT_RESOURCES = frozenset({"var", "local", "count", "each", "path", "terraform", "self"})
 
 
@@ -255,18 +262,25 @@ class Evaluator:
     # ------------------------------------------------------------------ entry point
 
     def eval(self, node: Node) -> Value:
+        return self._guarded(node)
+
+    def _guarded(self, node: Node | None, dotted: str = "") -> Value:
+        """``node``'s value, or (no node) that of the plain reference ``dotted``, as ``eval``
+        gives it: never raising, within the deadline and the recursion bound."""
         if self._deadline is not None and self._deadline.expired():
             self._limit_hit("max_seconds_per_file", "evaluating the module took too long")
-            return Unknown(node_text(node))
+            return Unknown(dotted if node is None else node_text(node))
         try:
+            if node is None:
+                return self._dotted(dotted.split("."), dotted)
             return self._node(node)
         except RecursionError:
             self._limit_hit("max_nesting_depth", "expressions nested too deeply to evaluate")
-            return Unknown(node_text(node))
+            return Unknown(dotted if node is None else node_text(node))
         except Exception:
             # Any failure to compute (1 / 0, a bad regex, a cycle) is "unknown"; the collector
             # records it as a gap naming the resource and field, so nothing is lost silently.
-            return Unknown(node_text(node))
+            return Unknown(dotted if node is None else node_text(node))
 
     def _limit_hit(self, field_name: str, what: str) -> None:
         report = getattr(self.scope, "limit_hit", None)
@@ -447,13 +461,24 @@ class Evaluator:
         return _unescape(text[1:-1])
 
     def _template_expr(self, node: Node) -> Value:
-        inner = node.child(0)
+        inner = node.children[0]
         if inner.type == "heredoc_template":
             return self._heredoc(inner)
         return self._quoted(inner)
 
     def _quoted(self, node: Node) -> Value:
         raw = node.text or b""
+        text = raw.decode("utf-8", "replace")
+        if _PLAIN_TEMPLATE.fullmatch(text) is not None:
+            # "${local.prefix}-fn": literal text (no escape, no "$" or "%") and plain dotted
+            # references; read from the text instead of the tree, with eval's guard for each.
+            return _join_template(
+                [
+                    self._guarded(None, dotted) if dotted else literal
+                    for literal, dotted in _TEMPLATE_PIECE.findall(text, 1, len(text) - 1)
+                ],
+                node,
+            )
         base = node.start_byte
         parts: list[Value] = []
         pos = 1  # after the opening quote

@@ -135,9 +135,9 @@ def _block(node: Node, path: str, duplicates: list[tuple[int, str]]) -> Block:
         else:
             break
     block = Block(
-        _text(children[0]), tuple(labels), path, node.start_point[0] + 1, node.end_point[0] + 1
+        _text(children[0]), tuple(labels), path, node.start_point.row + 1, node.end_point.row + 1
     )
-    for child in reversed(children):  # the body sits at the end
+    for child in reversed(children):  # the body sits at the end (a comment may follow it)
         if child.type == "body":
             _read_body(child, path, block.blocks, block.attrs, duplicates)
             break
