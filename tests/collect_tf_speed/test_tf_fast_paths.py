@@ -313,3 +313,15 @@ def test_plain_template_is_taken_where_it_applies() -> None:
     assert _eval._PLAIN_TEMPLATE.fullmatch('"arn:aws:s3:::${aws_s3_bucket.b.id}/*"')
     for text in ('"${true.x}"', '"a\\tb${x.y}"', '"${x}"', '"${x.y[0]}"', '"%{if x.y}a%{endif}"'):
         assert _eval._PLAIN_TEMPLATE.fullmatch(text) is None
+
+
+def test_json_text_marks_unknown_parts() -> None:
+    """One walk converts and notices unknown parts, at any depth (a ``Partial`` string too)."""
+    assert _eval.json_text({"a": [1, "x", None, True]}) == '{"a":[1,"x",null,true]}'
+    assert type(_eval.json_text({"a": [1, "x"]})) is str
+    deep = _eval.json_text({"a": [{"b": Unknown("aws_x.y.arn")}]})
+    assert deep == '{"a":[{"b":"${aws_x.y.arn}"}]}'
+    assert isinstance(deep, _eval.Partial)
+    assert isinstance(_eval.json_text(["ok", _eval.Partial("arn:${x}")]), _eval.Partial)
+    with pytest.raises(_eval._FailError):
+        _eval.json_text({"a": object()})

@@ -48,10 +48,10 @@ __all__ = [
     "Scope",
     "Unknown",
     "has_unknown",
+    "json_text",
     "node_text",
     "object_elems",
     "references",
-    "to_json_value",
 ]
 
 Value = Any
@@ -758,25 +758,35 @@ def _num_str(value: int | float) -> str:
     return str(value)
 
 
-def to_json_value(value: Value) -> Value:
-    """Plain JSON data, with ``${expr}`` placeholders for unknown parts."""
-    if isinstance(value, Unknown):
-        return value.placeholder()
-    if isinstance(value, list):
-        return [to_json_value(v) for v in value]
-    if isinstance(value, dict):
-        return {k: to_json_value(v) for k, v in value.items()}
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    raise _FailError("not JSON")
+def json_text(value: Value) -> str:
+    """``jsonencode(value)``: compact JSON with ``${expr}`` placeholders, a ``Partial`` when
+    some part is unknown (one walk both converts and notices)."""
+    unknown = False
+
+    def plain(item: Value) -> Value:
+        nonlocal unknown
+        if isinstance(item, Unknown):
+            unknown = True
+            return item.placeholder()
+        if isinstance(item, list):
+            return [plain(v) for v in item]
+        if isinstance(item, dict):
+            return {k: plain(v) for k, v in item.items()}
+        if isinstance(item, str | int | float | bool) or item is None:
+            if isinstance(item, Partial):
+                unknown = True
+            return item
+        raise _FailError("not JSON")
+
+    text = json.dumps(plain(value), separators=(",", ":"))
+    return Partial(text) if unknown else text
 
 
 def _jsonencode(value: Value) -> Value:
     cap = limits.active().max_file_bytes
     if _bounded_size(value, cap) > cap:
         raise _FailError("value too large")
-    text = json.dumps(to_json_value(value), separators=(",", ":"))
-    return Partial(text) if has_unknown(value) else text
+    return json_text(value)
 
 
 def _tostring(value: Value) -> str:

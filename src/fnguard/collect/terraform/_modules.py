@@ -559,7 +559,7 @@ class BlockView(_BlockReader):
         self.address = owner.address
         self._prefix = owner._prefix
         self.type = owner.type
-        self.location = Location(block.file, block.line)
+        self.location = block.location
         self._attrs = block.attrs
         self._blocks = block.blocks
         self._evaluator = evaluator
@@ -582,7 +582,7 @@ class Instance(_BlockReader, Lazy):
         self.type = block.labels[0]
         self.block = block
         self.module = module
-        self.location = Location(block.file, block.line)
+        self.location = block.location
         self._attrs = block.attrs
         self._blocks = block.blocks
         self._evaluator = evaluator

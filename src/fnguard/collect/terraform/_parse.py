@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from fnguard import limits
 from fnguard.errors import InputError
+from fnguard.model import Location
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser, Tree
@@ -42,6 +43,11 @@ class Block:
 
     def children(self, block_type: str) -> list[Block]:
         return [b for b in self.blocks if b.type == block_type]
+
+    @functools.cached_property
+    def location(self) -> Location:
+        """Where the block starts: one (frozen) value for every instance and view of it."""
+        return Location(self.file, self.line)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from fnguard.collect.terraform._eval import Partial, Unknown, has_unknown, to_json_value
+from fnguard.collect.terraform._eval import Unknown, json_text
 from fnguard.collect.terraform._view import MISSING
 
 if TYPE_CHECKING:
@@ -34,8 +34,7 @@ def render_policy_document(view: View) -> Any:
     if isinstance(policy_id, str):
         document["Id"] = policy_id
     document["Statement"] = statements
-    text = json.dumps(to_json_value(document), separators=(",", ":"))
-    return Partial(text) if has_unknown(document) else text
+    return json_text(document)
 
 
 def _list(value: Any) -> list[Any]:
