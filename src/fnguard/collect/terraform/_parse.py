@@ -40,14 +40,18 @@ class Block:
     end_line: int
     attrs: dict[str, Node] = field(default_factory=dict)
     blocks: list[Block] = field(default_factory=list)
+    _location: Location | None = field(default=None, init=False, repr=False, compare=False)
 
     def children(self, block_type: str) -> list[Block]:
         return [b for b in self.blocks if b.type == block_type]
 
-    @functools.cached_property
+    @property
     def location(self) -> Location:
         """Where the block starts: one (frozen) value for every instance and view of it."""
-        return Location(self.file, self.line)
+        found = self._location
+        if found is None:
+            found = self._location = Location(self.file, self.line)
+        return found
 
 
 @dataclass(frozen=True)
