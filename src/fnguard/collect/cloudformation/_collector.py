@@ -189,13 +189,20 @@ class _Template:
         kept = self._conditional(raws, resolver)
         self._cycles(kept)
         resolved: list[Resource] = []
+        prefix = self.prefix
         for raw in kept:
             props: dict[str, Any] = {}
             for key, node in raw.props.items():
+                met = resolver.intrinsics
                 value = resolver.resolve(node)
-                self._drain(resolver, raw, _FIELDS.get(key, key.lower()))
+                if resolver.problems:
+                    self._drain(resolver, raw, _FIELDS.get(key, key.lower()))
                 if value is not NO_VALUE:
-                    props[key] = value
+                    # cross-references carry the file prefix as addresses do; a value no
+                    # intrinsic function went into holds none
+                    props[key] = (
+                        _prefixed(value, prefix) if prefix and resolver.intrinsics != met else value
+                    )
             resolved.append(
                 Resource(
                     self.address(raw.logical_id),
@@ -206,8 +213,6 @@ class _Template:
                     _env_lines(raw.props),
                 )
             )
-        if self.prefix:
-            resolved = [_prefixed(r, self.prefix) for r in resolved]
         mapper_gaps: list[CollectionGap] = []
         inventory = TemplateMapper(resolved, mapper_gaps).build()
         return inventory.merge(
@@ -350,8 +355,8 @@ def _env_lines(props: Mapping[str, Any]) -> dict[str, int]:
     return {str(k): line for k in variables if (line := line_of(k))}
 
 
-def _prefixed(res: Resource, prefix: str) -> Resource:
-    """Cross-references inside properties carry the same file prefix as addresses."""
+def _prefixed(value: Any, prefix: str) -> Any:
+    """``value`` with the resources its ``Ref``s and ``Unknown``s name prefixed by ``prefix``."""
     from fnguard.collect.cloudformation._intrinsic import Ref, Unknown
 
     def walk(value: Any) -> Any:
@@ -367,4 +372,4 @@ def _prefixed(res: Resource, prefix: str) -> Resource:
             return [walk(v) for v in value]
         return value
 
-    return Resource(res.address, res.type, walk(res.props), res.location, res.origin, res.key_lines)
+    return walk(value)

@@ -96,17 +96,26 @@ def _from_nodes(text: str) -> tuple[Any, int]:
     return value, builder.deepest - 1
 
 
+# A plain scalar's implicit tag, by its text, for every file of a scan (bounded: cleared when
+# full). Templates of one project share their words; the answer depends on the text alone.
+_TAGS: dict[str, str] = {}
+_MAX_TAGS = 50_000
+
+
 class _Loader(yaml.CSafeLoader):
     """libyaml's composer; each distinct plain scalar's implicit tag is resolved once.
 
     A template repeats the same words (``Type``, ``Properties``, ``Effect: Allow``) thousands
     of times, and PyYAML's resolver matches every one against its regular expressions. Its
-    answer for a scalar depends on the text alone unless path resolvers are registered.
+    answer for a scalar depends on the text alone unless path resolvers are registered (the
+    implicit resolvers are PyYAML's own, fixed: fnguard adds none).
     """
 
     def __init__(self, text: str) -> None:
         super().__init__(text)
-        self._tags: dict[str, str] = {}
+        if len(_TAGS) > _MAX_TAGS:
+            _TAGS.clear()
+        self._tags = _TAGS
 
     def resolve(self, kind: Any, value: Any, implicit: tuple[bool, bool]) -> Any:
         if kind is not ScalarNode or not implicit[0] or self.yaml_path_resolvers:

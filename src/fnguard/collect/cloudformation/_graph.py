@@ -18,28 +18,33 @@ def raw_refs(node: Any) -> Iterator[str]:
         value = stack.pop()
         if isinstance(value, str):  # most values: skips the abstract-class check below
             continue
-        if isinstance(value, dict) or (not isinstance(value, list) and isinstance(value, Mapping)):
-            if len(value) == 1:
-                key, arg = next(iter(value.items()))
-                if key == "Ref" and isinstance(arg, str):
-                    yield arg
-                    continue
-                if key == "Fn::GetAtt":
-                    if isinstance(arg, list) and arg and isinstance(arg[0], str):
-                        yield arg[0]
-                    elif isinstance(arg, str):
-                        yield arg.split(".", 1)[0]
-                    continue
-                if key == "Fn::Sub":
-                    text = arg[0] if isinstance(arg, list) and arg else arg
-                    if isinstance(text, str):
-                        yield from _SUB_NAME.findall(text)
-                    if isinstance(arg, list) and len(arg) > 1:
-                        stack.append(arg[1])
-                    continue
-            stack.extend(value.values())
-        elif isinstance(value, list):
+        if isinstance(value, list):
             stack.extend(value)
+            continue
+        if not isinstance(value, dict) and (
+            value is None or isinstance(value, int | float) or not isinstance(value, Mapping)
+        ):
+            continue
+        # a mapping: an intrinsic function, or a map to look into
+        if len(value) == 1:
+            key, arg = next(iter(value.items()))
+            if key == "Ref" and isinstance(arg, str):
+                yield arg
+                continue
+            if key == "Fn::GetAtt":
+                if isinstance(arg, list) and arg and isinstance(arg[0], str):
+                    yield arg[0]
+                elif isinstance(arg, str):
+                    yield arg.split(".", 1)[0]
+                continue
+            if key == "Fn::Sub":
+                text = arg[0] if isinstance(arg, list) and arg else arg
+                if isinstance(text, str):
+                    yield from _SUB_NAME.findall(text)
+                if isinstance(arg, list) and len(arg) > 1:
+                    stack.append(arg[1])
+                continue
+        stack.extend(value.values())
 
 
 def cycles(graph: Mapping[str, set[str]]) -> list[set[str]]:

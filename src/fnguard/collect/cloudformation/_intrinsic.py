@@ -99,6 +99,9 @@ class Resolver:
         self.resources = resources
         self.ref_values = dict(ref_values or {})
         self.problems: list[tuple[int, str]] = []
+        # intrinsic functions met so far: a value resolved while this stays the same is plain
+        # JSON (no ``Ref``, no ``Unknown``), which callers may then use as it is
+        self.intrinsics = 0
         self._params = self._parameters()
         self._conditions: dict[str, bool | None] = {}
         self._evaluating: set[str] = set()
@@ -155,11 +158,15 @@ class Resolver:
 
     def resolve(self, node: Any, depth: int = 0) -> Any:
         if depth > _MAX_DEPTH:
+            self.intrinsics += 1
             self.problems.append((line_of(node), "value nested too deeply"))
             return Unknown("(nested too deeply)")
         if isinstance(node, str):  # most values: skips the abstract-class checks below
             return str(node)
-        if isinstance(node, dict) or (not isinstance(node, list) and isinstance(node, Mapping)):
+        if isinstance(node, list):
+            items = [self.resolve(v, depth + 1) for v in node]
+            return [i for i in items if i is not NO_VALUE]
+        if isinstance(node, dict) or isinstance(node, Mapping):  # noqa: SIM101 - dict: no ABC
             if len(node) == 1:
                 key = next(iter(node))
                 if key == "Ref" or (isinstance(key, str) and key.startswith("Fn::")):
@@ -172,12 +179,10 @@ class Resolver:
                 if value is not NO_VALUE:
                     out[str(k)] = value
             return out
-        if isinstance(node, list):
-            items = [self.resolve(v, depth + 1) for v in node]
-            return [i for i in items if i is not NO_VALUE]
         return _plain(node)
 
     def _intrinsic(self, fn: str, arg: Any, node: Any, depth: int) -> Any:
+        self.intrinsics += 1
         handler = _HANDLERS.get(fn)
         if handler is None:
             self.problems.append((line_of(node), f"intrinsic function {fn} is not understood"))

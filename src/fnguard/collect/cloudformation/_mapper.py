@@ -151,13 +151,15 @@ def _refs(value: Any) -> tuple[str, ...]:
 
 def _document_value(value: Any) -> Any:
     """A policy document as plain JSON: references become their ``${X.Arn}`` text."""
+    if isinstance(value, str):  # most values: skips the abstract-class check below
+        return value
     if isinstance(value, Ref):
         return "${" + value.expr + "}"
     if isinstance(value, Unknown):
         return value.expr
     if isinstance(value, list):
         return [_document_value(v) for v in value]
-    if isinstance(value, Mapping):
+    if isinstance(value, dict | Mapping):
         return {k: _document_value(v) for k, v in value.items()}
     return value
 

@@ -209,7 +209,7 @@ class Variables:
             what = f"variables at {where} expand past {self._cap:,} bytes"
             raise limits.LimitError(str(self.file), line_of(node), "max_file_bytes", what)
         placed = _like(node, value)
-        if isinstance(value, Mapping | list):
+        if _is_container(value):
             self._weights[id(placed)] = weight
         return placed
 
@@ -217,12 +217,16 @@ class Variables:
         """Size written out; resolved children's sizes are remembered, shared ones reused."""
         if isinstance(value, str):
             return len(value) + 2
-        if isinstance(value, Mapping | list):
+        if _is_container(value):
             known = self._weights.get(id(value))
             if known is not None:
                 return known
-            children = value.values() if isinstance(value, Mapping) else value
-            total = 2 + len(value) + sum(len(str(k)) for k in value if isinstance(value, Mapping))
+            if isinstance(value, list):
+                children: Any = value
+                total = 2 + len(value)
+            else:
+                children = value.values()
+                total = 2 + len(value) + sum(len(str(k)) for k in value)
             for child in children:
                 total += self._weight(child)
                 if total > self._cap:
@@ -457,6 +461,16 @@ def _relocated(value: Any, line: int) -> Any:
     elif isinstance(value, list):
         value = [_relocated(v, line) for v in value]
     return _like(_Position(mark, mark), value) if isinstance(value, str | dict | list) else value
+
+
+def _is_container(value: Any) -> bool:
+    """A map or a list (``isinstance(value, Mapping | list)``; the common kinds first, without
+    the abstract-class check)."""
+    if isinstance(value, dict | list):
+        return True
+    if isinstance(value, str | int | float) or value is None:
+        return False
+    return isinstance(value, Mapping)
 
 
 def _like(node: Any, value: Any) -> Any:
