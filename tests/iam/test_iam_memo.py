@@ -29,6 +29,8 @@ _RESOURCES = ("*", "arn:aws:s3:::b/k", "arn:aws:kms:us-east-1:1:key/k", "arn:aws
 # Statement resources add policy variables and unresolved references (never "plain").
 _WRITTEN = (
     *_RESOURCES,
+    "arn:aws:s3:::${aws:region}/*",
+    "arn:aws:kms:${aws:region}:${aws:accountId}:key/k",
     "arn:aws:s3:::b/*",
     "arn:aws:s3:::${aws:PrincipalAccount}/*",
     "${aws_s3_bucket.b.arn}/*",
@@ -162,17 +164,37 @@ def test_unknown_text_reads_as_no_statement() -> None:
         ({"Effect": "Deny", "Action": "kms:Decrypt", "Resource": "*"}, False),
         ({"Effect": "Allow", "Action": "kms:Decrypt", "NotResource": "arn:aws:kms:*"}, False),
         ({**_ALLOW_S3, "Condition": {"Bool": {"aws:SecureTransport": "true"}}}, False),
-        ({"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::${aws:username}"}, False),
-        ({"Effect": "Allow", "Action": "s3:*", "Resource": "${aws_s3_bucket.b.arn}"}, False),
+        # A variable the session has no value for: matches nothing when AWS never sets it for
+        # the session (aws:username), may match anything otherwise (the answer is conditional).
+        ({"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::${aws:username}"}, True),
+        ({"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::${aws:region}/*"}, True),
+        # A reference (not a policy variable) is text, matched as written.
+        ({"Effect": "Allow", "Action": "s3:*", "Resource": "${aws_s3_bucket.b.arn}"}, True),
+        ({"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::${AWS::Region}"}, True),
+        # A variable the session always has a value for is filled in.
+        (
+            {
+                "Effect": "Allow",
+                "Action": "s3:*",
+                "Resource": "arn:aws:s3:::${aws:PrincipalIsAWSService}",
+            },
+            True,
+        ),
     ],
 )
 def test_only_plain_allows_are_answered_without_the_evaluator(
     extra: dict[str, Any], plain: bool
 ) -> None:
     policies = (_one("a", _ALLOW_S3), _one("x", extra))
-    assert _compiled(policies).plain is plain
+    assert (_compiled(policies).plain is not None) is plain
     for action in ("s3:GetObject", "kms:Decrypt", "iam:PassRole"):
-        for resource in (*_RESOURCES, "arn:aws:s3:::alice"):
+        for resource in (
+            *_RESOURCES,
+            "arn:aws:s3:::alice",
+            "arn:aws:s3:::eu-west-1/k",
+            "arn:aws:s3:::false",
+            "${aws_s3_bucket.b.arn}",
+        ):
             assert EngineChecker().identity_allows(policies, action, resource) == _fresh(
                 policies, action, resource
             )
@@ -180,7 +202,7 @@ def test_only_plain_allows_are_answered_without_the_evaluator(
 
 def test_a_boundary_is_never_plain() -> None:
     boundary = _one("b", _ALLOW_S3, PolicyKind.BOUNDARY)
-    assert not _compiled((_one("a", _ALLOW_S3), boundary)).plain
+    assert _compiled((_one("a", _ALLOW_S3), boundary)).plain is None
 
 
 def test_plain_answers_name_every_covering_allow_in_order() -> None:
@@ -189,3 +211,48 @@ def test_plain_answers_name_every_covering_allow_in_order() -> None:
     answer = EngineChecker().identity_allows((first, second), "s3:GetObject", "arn:aws:s3:::b/k")
     assert answer == Decision(True, ("first#0", "second#All"))
     assert answer == _fresh((first, second), "s3:GetObject", "arn:aws:s3:::b/k")
+
+
+def test_without_a_version_a_variable_is_literal_text() -> None:
+    old = Policy(
+        name="old",
+        kind=PolicyKind.INLINE,
+        document={
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::${aws:username}",
+                }
+            ]
+        },
+    )
+    assert _compiled((old,)).plain is not None
+    for resource in ("arn:aws:s3:::${aws:username}", "arn:aws:s3:::alice", "*"):
+        assert EngineChecker().identity_allows((old,), "s3:GetObject", resource) == _fresh(
+            (old,), "s3:GetObject", resource
+        )
+    assert (
+        EngineChecker()
+        .identity_allows((old,), "s3:GetObject", "arn:aws:s3:::${aws:username}")
+        .allowed
+    )
+
+
+def test_a_variable_without_a_value_makes_the_allow_conditional() -> None:
+    regional = _one(
+        "r",
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::${aws:region}/*"},
+    )
+    scoped = _one(
+        "s", {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}
+    )
+    maybe = EngineChecker().identity_allows((regional,), "s3:GetObject", "arn:aws:s3:::b/k")
+    assert maybe == Decision(True, ("r#0",), conditional=True)
+    both = EngineChecker().identity_allows((regional, scoped), "s3:GetObject", "arn:aws:s3:::b/k")
+    assert both == Decision(True, ("s#0",))  # a certain grant decides alone
+    for policies in ((regional,), (regional, scoped)):
+        for resource in ("arn:aws:s3:::b/k", "arn:aws:s3:::b", "*"):
+            assert EngineChecker().identity_allows(policies, "s3:GetObject", resource) == _fresh(
+                policies, "s3:GetObject", resource
+            )

@@ -24,7 +24,13 @@ from fnguard.iam._assumptions import (
 from fnguard.iam._interface import Decision
 from fnguard.iam._lenient import engine_policy, statements_policy
 from fnguard.iam._wildcard import matches
-from fnguard.iam.engine import Asker, Effect, PolicySet
+from fnguard.iam.engine import (
+    Asker,
+    Effect,
+    PolicySet,
+    resource_pattern,
+    unresolved_may_name,
+)
 from fnguard.iam.engine import PolicyKind as EngineKind
 from fnguard.model import PolicyKind
 
@@ -67,15 +73,45 @@ def _build(policies: Sequence[Policy]) -> PolicySet:
 
 
 def _plain(statement: Statement) -> bool:
-    """An Allow whose text alone says where it applies: a Resource list with no policy
-    variable or reference to substitute, and no condition."""
+    """An Allow whose text alone says where it applies: a Resource list, no condition."""
     return (
         statement.effect is Effect.ALLOW
         and statement.resources is not None
         and not statement.not_resource
         and not statement.conditions
-        and not any("${" in r for r in statement.resources)
     )
+
+
+# Per statement: (the Resource patterns filled in, the patterns whose policy variable has no
+# value but may stand for anything, matched with the variable as a wildcard).
+_Patterns = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+def _plain_patterns(policy_set: PolicySet) -> dict[int, _Patterns] | None:
+    """For a set of plain Allows and no boundary, each statement's Resource patterns as the
+    execution-role session's requests fill them in (by statement id; the set holds them);
+    ``None`` when anything else could decide (a Deny, a condition, NotResource, a boundary)."""
+    if policy_set.boundary is not None:
+        return None
+    found: dict[int, _Patterns] = {}
+    if not policy_set.identity:
+        return found
+    variables = _asker(_SESSION, (), outsider=False).variables()
+    for policy in policy_set.identity:
+        enabled = policy.variables_enabled
+        for st in policy.statements:
+            if not _plain(st):
+                return None
+            patterns: list[str] = []
+            open_: list[str] = []
+            for raw in st.resources or ():
+                pattern = resource_pattern(raw, variables, enabled)
+                if pattern is not None:
+                    patterns.append(pattern)
+                elif unresolved_may_name(raw, variables, EXECUTION_ROLE):
+                    open_.append(raw)
+            found[id(st)] = (tuple(patterns), tuple(open_))
+    return found
 
 
 class _Compiled:
@@ -83,6 +119,7 @@ class _Compiled:
     for many resources, answered once)."""
 
     __slots__ = ("answers", "exact", "patterns", "plain", "policies", "policy_set", "unnamed")
+    plain: dict[int, _Patterns] | None
 
     def __init__(self, policies: tuple[Policy, ...], policy_set: PolicySet) -> None:
         self.policies = policies  # held: their ids key the cache and must not be reused
@@ -97,7 +134,7 @@ class _Compiled:
         # Only plain Allows and no boundary: nothing but an Allow's own Action and Resource can
         # decide, so the evaluator's answer is "the Allows covering both, else no" (most
         # execution roles; see ``_plain_answer``).
-        self.plain = policy_set.boundary is None and all(_plain(st) for st in statements)
+        self.plain = _plain_patterns(policy_set)
         self.exact: frozenset[str] | None = None
         self.patterns: tuple[str, ...] = ()
         if not any(st.not_action for st in statements):
@@ -127,17 +164,29 @@ class _Compiled:
 _NOT_ALLOWED = Decision(False)
 
 
-def _plain_answer(compiled: _Compiled, action: str, resource: str) -> Decision:
-    """The evaluator's answer for a plain set (``_Compiled.plain``), without the evaluation:
-    every Allow covering the action and the resource decides, in policy and statement order;
-    with none, an implicit deny."""
-    deciding = tuple(
-        st.ref
-        for policy in compiled.policy_set.identity
-        for st in policy.statements_for(action)
-        if any(matches(p, resource) for p in st.resources or ())
-    )
-    return Decision(True, deciding) if deciding else _NOT_ALLOWED
+def _plain_answer(
+    compiled: _Compiled, patterns: dict[int, _Patterns], action: str, resource: str
+) -> Decision:
+    """The evaluator's answer for a plain set (``_plain_patterns``), without the evaluation.
+
+    Every Allow covering the action whose patterns match the resource certainly applies; one
+    that matches only through a variable without a value may apply. Some certain: allowed, by
+    the certain ones. Only maybes: allowed under a condition, by all of them. None: an
+    implicit deny. (The evaluator's ``_identity_only`` with no Deny and no condition.)"""
+    certain: list[str] = []
+    maybe: list[str] = []
+    for policy in compiled.policy_set.identity:
+        for st in policy.statements_for(action):
+            filled, open_ = patterns[id(st)]
+            if any(matches(p, resource) for p in filled):
+                certain.append(st.ref)
+            elif open_ and any(matches(raw, resource) for raw in open_):
+                maybe.append(st.ref)
+    if certain:
+        return Decision(True, tuple(certain))
+    if maybe:
+        return Decision(True, tuple(maybe), conditional=True)
+    return _NOT_ALLOWED
 
 
 _SETS: dict[tuple[int, ...], _Compiled] = {}
@@ -201,8 +250,8 @@ class EngineChecker:
             return found
         if compiled.is_unnamed(action):
             return _NOT_ALLOWED
-        if compiled.plain:
-            found = _plain_answer(compiled, action, resource)
+        if compiled.plain is not None:
+            found = _plain_answer(compiled, compiled.plain, action, resource)
         else:
             asker = _asker(_SESSION, (), outsider=False)
             found = _answer(asker.ask(action, resource, compiled.policy_set, same_account=True))

@@ -6,7 +6,15 @@ permission boundary, session policy), with the statements that decided each verd
 from __future__ import annotations
 
 from fnguard.iam.engine._errors import PolicyError
-from fnguard.iam.engine._evaluate import Asker, Decision, Outcome, PolicySet, evaluate
+from fnguard.iam.engine._evaluate import (
+    Asker,
+    Decision,
+    Outcome,
+    PolicySet,
+    evaluate,
+    resource_pattern,
+    unresolved_may_name,
+)
 from fnguard.iam.engine._knowledge import Assumptions, Knowledge
 from fnguard.iam.engine._model import (
     ConditionTest,
@@ -43,4 +51,6 @@ __all__ = [
     "parse_policy",
     "parse_policy_json",
     "parse_statement",
+    "resource_pattern",
+    "unresolved_may_name",
 ]

@@ -37,7 +37,15 @@ if TYPE_CHECKING:
     from fnguard.iam.engine._model import Statement
     from fnguard.iam.engine._request import Request
 
-__all__ = ["Asker", "Decision", "Outcome", "PolicySet", "evaluate"]
+__all__ = [
+    "Asker",
+    "Decision",
+    "Outcome",
+    "PolicySet",
+    "evaluate",
+    "resource_pattern",
+    "unresolved_may_name",
+]
 
 _VARIABLE_KEYS = re.compile(r"\$\{\s*([A-Za-z0-9._-]+:[^},\s]+)[^}]*\}")
 
@@ -101,13 +109,32 @@ _Hit = tuple["Statement", Naming, bool]  # (statement, how it names the caller, 
 _Tri = bool | None
 
 
-def _unresolved_may_match(raw: str, scope: _Scope, assumptions: Assumptions) -> bool:
-    """A pattern whose variable has no value: could it name the resource for some value?
-    Never when every missing variable is certainly absent from the request."""
+def unresolved_may_name(
+    raw: str, variables: Mapping[str, tuple[str, ...]], assumptions: Assumptions
+) -> bool:
+    """A pattern whose variable has no value: could some value make it name a resource? Not
+    when every missing variable is certainly absent from the request; otherwise it names
+    what it matches with each variable standing for any run of characters."""
     keys = [k.lower() for k in _VARIABLE_KEYS.findall(raw)]
-    if all(k in scope.variables or assumptions.of(k) is Knowledge.ABSENT for k in keys):
+    return not all(k in variables or assumptions.of(k) is Knowledge.ABSENT for k in keys)
+
+
+def _unresolved_may_match(raw: str, scope: _Scope, assumptions: Assumptions) -> bool:
+    """A pattern whose variable has no value: could it name the resource for some value?"""
+    if not unresolved_may_name(raw, scope.variables, assumptions):
         return False
     return matches(raw, scope.resource)  # a variable matches any run of characters here
+
+
+def resource_pattern(
+    raw: str, variables: Mapping[str, tuple[str, ...]], enabled: bool
+) -> str | None:
+    """The wildcard pattern a written Resource stands for in a request with these variable
+    values; ``None`` when a policy variable has no value. Without variables (policy version
+    2008-10-17) a ``${`` is literal text."""
+    if not enabled:
+        return raw.replace("$", "${$}") if "${" in raw else raw
+    return substitute(raw, variables, pattern=True)
 
 
 def _resource_matches(
@@ -118,7 +145,7 @@ def _resource_matches(
     patterns: list[str] = []
     maybe = False
     for raw in statement.resources:
-        pattern = substitute(raw, scope.variables, pattern=True) if variables else raw
+        pattern = resource_pattern(raw, scope.variables, variables)
         if pattern is None:
             # An unresolved variable: that pattern matches nothing; under NotResource the
             # statement cannot be shown not to name the resource, so it does not apply.
@@ -127,8 +154,6 @@ def _resource_matches(
             elif statement.not_resource:
                 return False
             continue
-        if not variables and "${" in pattern:
-            pattern = pattern.replace("$", "${$}")
         patterns.append(pattern)
     hit = any(matches(p, scope.resource) for p in patterns)
     if hit:
@@ -321,6 +346,11 @@ class Asker:
         context, variables = self._context_for(owner)
         scope = _Scope(self.caller, action, resource, context, variables)
         return _decide(scope, owner, policies, self._assumptions)
+
+    def variables(self, owner: str = "") -> Mapping[str, tuple[str, ...]]:
+        """The policy-variable values of this caller's requests to a resource of ``owner``
+        (default: its own account), as the Resource patterns are filled in."""
+        return self._context_for(owner or self.caller.account)[1]
 
 
 @functools.lru_cache(maxsize=1)
