@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from fnguard.collect.cloudformation import _collector, _fast_yaml
+from fnguard.collect.cloudformation import LAMBDA_TRUST, _collector, _fast_yaml, lambda_trust
 from fnguard.collect.cloudformation._fast_yaml import decode_yaml
 from fnguard.collect.cloudformation._intrinsic import Ref, Resolver, Unknown
 
@@ -107,3 +107,11 @@ def test_references_in_a_prefixed_template_carry_the_prefix() -> None:
     inventory = _collector.collect_text(text, "t.yaml", "dir/t.yaml:")
     roles = {f.address: f.role for f in inventory.functions}
     assert roles == {"dir/t.yaml:Api": "dir/t.yaml:ApiRole"}
+
+
+def test_each_generated_role_gets_its_own_trust_policy() -> None:
+    first, second = lambda_trust(), lambda_trust()
+    assert first == second == LAMBDA_TRUST
+    first["Statement"][0]["Action"].append("sts:TagSession")
+    assert second == LAMBDA_TRUST
+    assert LAMBDA_TRUST["Statement"][0]["Action"] == ["sts:AssumeRole"]

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
         marked_str,
     )
     from fnguard.collect.cloudformation._resource import Raw
-    from fnguard.collect.cloudformation._sam import LAMBDA_TRUST
+    from fnguard.collect.cloudformation._sam import LAMBDA_TRUST, lambda_trust
 
 __all__ = [
     "CLAIMED_SUFFIXES",
@@ -44,6 +44,7 @@ __all__ = [
     "collect_compiled",
     "collect_text",
     "decode",
+    "lambda_trust",
     "line_of",
     "marked_dict",
     "marked_list",
@@ -74,5 +75,6 @@ __getattr__ = exports(
         "marked_str": "_nodes",
         "Raw": "_resource",
         "LAMBDA_TRUST": "_sam",
+        "lambda_trust": "_sam",
     },
 )

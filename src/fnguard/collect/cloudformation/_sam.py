@@ -10,7 +10,6 @@ templates and managed-policy map from the installed translator package.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,7 +17,7 @@ from fnguard.collect.cloudformation._decode import line_of
 from fnguard.collect.cloudformation._policies import managed_policy_arn, policy_template
 from fnguard.collect.cloudformation._resource import Raw
 
-__all__ = ["LAMBDA_TRUST", "expand"]
+__all__ = ["LAMBDA_TRUST", "expand", "lambda_trust"]
 
 _BASIC = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 _XRAY = "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess"
@@ -28,16 +27,25 @@ _POLL_POLICY = {
     "Kinesis": "arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole",
     "DynamoDB": "arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole",
 }
-LAMBDA_TRUST = {  # the trust policy of the roles SAM and the Serverless Framework create
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": ["lambda.amazonaws.com"]},
-            "Action": ["sts:AssumeRole"],
-        }
-    ],
-}
+
+
+def lambda_trust() -> dict[str, Any]:
+    """The trust policy of the roles SAM and the Serverless Framework create: a fresh copy
+    each call (the expansion owns what it builds; ``deepcopy`` of it cost 40 µs a role)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": ["lambda.amazonaws.com"]},
+                "Action": ["sts:AssumeRole"],
+            }
+        ],
+    }
+
+
+LAMBDA_TRUST = lambda_trust()
+
 # Function properties that pass straight to AWS::Lambda::Function.
 _PASS = (
     "FunctionName",
@@ -369,7 +377,7 @@ class _Function:
             if arn not in managed:
                 managed.append(arn)
         props: dict[str, Any] = {
-            "AssumeRolePolicyDocument": copy.deepcopy(LAMBDA_TRUST),
+            "AssumeRolePolicyDocument": lambda_trust(),
             "ManagedPolicyArns": managed,
         }
         if inline:

@@ -8,12 +8,11 @@ to the CloudFormation mapper, so a serverless.yml function gets the verdict its 
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Mapping
 from typing import Any
 
-from fnguard.collect.cloudformation import LAMBDA_TRUST, Raw, Unknown, line_of
+from fnguard.collect.cloudformation import Raw, Unknown, lambda_trust, line_of
 from fnguard.collect.serverless._events import Events
 from fnguard.collect.serverless._names import ROLE_ID, function_id
 from fnguard.errors import InputError
@@ -467,7 +466,7 @@ class _Service:
         if self.vpc_used:
             managed.append(_VPC_POLICY)
         props: dict[str, Any] = {
-            "AssumeRolePolicyDocument": copy.deepcopy(LAMBDA_TRUST),
+            "AssumeRolePolicyDocument": lambda_trust(),
             "Policies": [
                 {
                     "PolicyName": f"{prefix}-lambda",
