@@ -21,6 +21,7 @@ from fnguard.collect.terraform._collector import _clean_suffix
 from fnguard.collect.terraform._eval import Unknown, references
 from fnguard.collect.terraform._modules import Loader, ModuleDef, ModuleInstance
 from fnguard.collect.terraform._parse import parse_hcl
+from fnguard.collect.terraform._view import MISSING
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -325,3 +326,40 @@ def test_json_text_marks_unknown_parts() -> None:
     assert isinstance(_eval.json_text(["ok", _eval.Partial("arn:${x}")]), _eval.Partial)
     with pytest.raises(_eval._FailError):
         _eval.json_text({"a": object()})
+
+
+UNSET = """
+resource "aws_s3_bucket" "b" {
+  bucket = "bk"
+}
+
+resource "aws_lambda_function" "fn" {
+  function_name = "fn"
+
+  environment {
+    variables = { A = "1" }
+  }
+}
+"""
+
+
+def test_unset_attributes_answer_quickly_but_computed_ones_still_compute(tmp_path: Path) -> None:
+    """An attribute nobody wrote is MISSING for the mapper, unless the collector computes it
+    (an S3 bucket's ARN) or an expression reads it (then a nested block's value, or an
+    Unknown naming the resource)."""
+    hcl = parse_hcl(UNSET.encode(), "main.tf")
+    module = ModuleInstance(ModuleDef.build(".", [hcl]), "", {}, tmp_path, Loader(), [])
+    views = {i.address: i for i in module.instances()}
+    bucket, fn = views["aws_s3_bucket.b"], views["aws_lambda_function.fn"]
+    assert bucket.get("arn") == "arn:aws:s3:::bk"  # not written, computed
+    assert bucket.get("acl") is MISSING
+    assert fn.get("arn") is MISSING  # no computation for a function's arn
+    assert fn.get("arn", "aws_lambda_function.fn.arn") == Unknown(
+        "aws_lambda_function.fn.arn", "aws_lambda_function.fn", "arn"
+    )
+    assert fn.get("environment") is MISSING  # a block, not an attribute, for the mapper
+    assert fn.get("environment", "aws_lambda_function.fn.environment") == [
+        {"variables": {"A": "1"}}
+    ]
+    assert fn.get("function_name") == "fn"
+    assert fn.get("function_name", "x") == "fn"

@@ -305,6 +305,8 @@ class Evaluator:
             if len(children) == 1:  # the common case: one term, no traversal steps
                 if first_kind == "literal_value":
                     return self._literal(first)
+                if first_kind == "collection_value":  # a tuple or an object
+                    return self._node(first.children[0])
                 return self._node(first)
             return self._sequence(children, node)
         handler = _HANDLERS.get(kind)

@@ -591,10 +591,12 @@ class Instance(_BlockReader, Lazy):
     def get(self, name: str, expr: str | None = None) -> Any:
         """View access (one argument) or reference access from an expression (two)."""
         value = self._memo.get(name, MISSING)  # an attribute read before: most reads
-        if value is MISSING or value is _IN_PROGRESS:
-            value = self._raw(name)
-        if value is not MISSING:
+        if value is not MISSING and value is not _IN_PROGRESS:
             return value
+        if name in self._attrs:
+            return self._raw(name)  # written: evaluated (never MISSING)
+        if expr is None and name not in _COMPUTED_NAMES.get((self.kind, self.type), ()):
+            return MISSING  # not written, nothing computes it: the mapper's many optional reads
         computed = _COMPUTED.get((self.kind, self.type, name))
         if computed is not None:
             key = "\0" + name  # memoised apart from written attributes
@@ -670,4 +672,9 @@ _COMPUTED: dict[tuple[str, str, str], Callable[[Instance], Any]] = {
     ("data", "archive_file", "output_base64sha256"): _archive_hash("base64sha256"),
     ("data", "archive_file", "output_sha256"): _archive_hash("sha256"),
     ("data", "archive_file", "output_md5"): _archive_hash("md5"),
+}
+#: per (kind, type): the attribute names ``_COMPUTED`` knows, to answer unset ones quickly
+_COMPUTED_NAMES: dict[tuple[str, str], frozenset[str]] = {
+    (kind, rtype): frozenset(n for (k, t, n) in _COMPUTED if (k, t) == (kind, rtype))
+    for (kind, rtype, _) in _COMPUTED
 }
