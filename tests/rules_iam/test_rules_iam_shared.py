@@ -137,3 +137,35 @@ def test_escalation_skips_only_roles_whose_services_no_method_needs() -> None:
     by_exclusion = inline(LOGS, {"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"})
     findings = fails("IAM002", _two_roles((s3_only,), (by_exclusion,)))
     assert _functions(findings) == ["aws_lambda_function.b"]
+
+
+def test_trust_and_exclusion_findings_for_each_function_of_a_role() -> None:
+    open_trust = {
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]
+    }
+    by_exclusion = inline(LOGS, {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})
+    inv = Inventory(
+        functions=(fn("aws_lambda_function.a"), fn("aws_lambda_function.b")),
+        roles=(role(by_exclusion, trust=open_trust),),
+    )
+    for rule_id in ("IAM006", "IAM009"):
+        findings = fails(rule_id, inv)
+        assert _functions(findings) == ["aws_lambda_function.a", "aws_lambda_function.b"]
+        assert all(f.function in f.message for f in findings)
+
+
+def test_a_trust_policy_is_judged_for_its_own_role() -> None:
+    open_trust = {
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]
+    }
+    inv = Inventory(
+        functions=(
+            fn("aws_lambda_function.a", "aws_iam_role.a"),
+            fn("aws_lambda_function.b", "aws_iam_role.b"),
+        ),
+        roles=(
+            role(inline(LOGS), trust=open_trust, address="aws_iam_role.a"),
+            role(inline(LOGS), address="aws_iam_role.b"),
+        ),
+    )
+    assert _functions(fails("IAM006", inv)) == ["aws_lambda_function.a"]

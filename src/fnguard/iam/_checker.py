@@ -22,7 +22,7 @@ from fnguard.iam._assumptions import (
     OUTSIDER_CONTEXT,
 )
 from fnguard.iam._interface import Decision
-from fnguard.iam._lenient import engine_policy, statements_policy
+from fnguard.iam._lenient import engine_policy, may_name_stranger, statements_policy
 from fnguard.iam._wildcard import matches
 from fnguard.iam.engine import (
     Asker,
@@ -296,6 +296,8 @@ class EngineChecker:
         Only a public principal (``*``, ``{"AWS": "*"}``, GCP ``allUsers``) or an Allow with
         NotPrincipal names such a caller; conditions are judged for it (``OUTSIDER``).
         """
+        if not any(may_name_stranger(body) for body in statements):
+            return _NOT_ALLOWED  # no statement applies to the stranger: an implicit deny
         policy = statements_policy(statements, "", EngineKind.RESOURCE)
         asker = _asker("*", (), outsider=True)
         return _answer(asker.ask(normal_action(action), resource, PolicySet(resource=policy)))

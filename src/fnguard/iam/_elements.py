@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from fnguard.iam._held import Held
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -21,11 +23,10 @@ def as_list(raw: Any) -> tuple[str, ...]:
     return (str(raw),)
 
 
-_KEPT = 16384
-# (on_all, ids of the policies) -> (the policies, held so no id is reused, the answer): the
-# escalation graph and IAM004 ask for every role, some roles several times.
-_SERVICES: dict[tuple[bool, tuple[int, ...]], tuple[tuple[Policy, ...], frozenset[str] | None]]
-_SERVICES = {}
+# The escalation graph and IAM004 ask for every role, some roles several times; an
+# AWS-managed document attached to many roles is read once.
+_SEQUENCES: Held[frozenset[str] | None] = Held()
+_DOCUMENTS: Held[frozenset[str] | None] = Held()
 
 
 def allowed_services(policies: Iterable[Policy], *, on_all: bool = False) -> frozenset[str] | None:
@@ -37,30 +38,36 @@ def allowed_services(policies: Iterable[Policy], *, on_all: bool = False) -> fro
     policy objects (policies are immutable).
     """
     held = tuple(policies)
-    key = (on_all, tuple(map(id, held)))
-    found = _SERVICES.get(key)
-    if found is not None and all(a is b for a, b in zip(found[0], held, strict=True)):
-        return found[1]
-    answer = _allowed_services(held, on_all)
-    if len(_SERVICES) >= _KEPT:
-        _SERVICES.pop(next(iter(_SERVICES)))
-    _SERVICES[key] = (held, answer)
-    return answer
+    return _SEQUENCES.get(held, on_all, lambda: _allowed_services(held, on_all))
 
 
 def _allowed_services(policies: tuple[Policy, ...], on_all: bool) -> frozenset[str] | None:
     found: set[str] = set()
     for policy in policies:
-        for stmt in policy.statements:
-            if str(stmt.get("Effect", "")).capitalize() != "Allow":
-                continue
-            if on_all and "Resource" in stmt and "*" not in as_list(stmt["Resource"]):
-                continue
-            if "Action" not in stmt:
+        services = _policy_services(policy, on_all)
+        if services is None:
+            return None
+        found.update(services)
+    return frozenset(found)
+
+
+def _policy_services(policy: Policy, on_all: bool) -> frozenset[str] | None:
+    """``allowed_services`` of one policy (it depends on the document alone)."""
+    return _DOCUMENTS.get((policy.document,), on_all, lambda: _statement_services(policy, on_all))
+
+
+def _statement_services(policy: Policy, on_all: bool) -> frozenset[str] | None:
+    found: set[str] = set()
+    for stmt in policy.statements:
+        if str(stmt.get("Effect", "")).capitalize() != "Allow":
+            continue
+        if on_all and "Resource" in stmt and "*" not in as_list(stmt["Resource"]):
+            continue
+        if "Action" not in stmt:
+            return None
+        for pattern in as_list(stmt["Action"]):
+            service = pattern.partition(":")[0].lower()
+            if "*" in service or "?" in service:
                 return None
-            for pattern in as_list(stmt["Action"]):
-                service = pattern.partition(":")[0].lower()
-                if "*" in service or "?" in service:
-                    return None
-                found.add(service)
+            found.add(service)
     return frozenset(found)

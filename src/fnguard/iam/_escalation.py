@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from fnguard.iam._analysis import admin_decision
 from fnguard.iam._contextual import contextual
 from fnguard.iam._elements import allowed_services, as_list
+from fnguard.iam._held import Held
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
@@ -94,25 +95,19 @@ def methods_source() -> tuple[str, ...]:
     return tuple(_document()["sources"])
 
 
-_TEXTS_KEPT = 16384
-# (document id, kind) -> (the document, held so its id is not reused; its canonical text): an
-# AWS-managed policy attached to a thousand roles is written out once.
-_TEXTS: dict[tuple[int, str], tuple[Any, str]] = {}
+# An AWS-managed policy attached to a thousand roles is written out once.
+_TEXTS: Held[str] = Held()
 
 
 def _policy_text(policy: Policy) -> str:
     """One policy's part of a fingerprint: its kind and document as canonical JSON (one line:
     JSON escapes newlines, so parts joined by newlines stay apart)."""
-    document = policy.document
-    key = (id(document), str(policy.kind))
-    found = _TEXTS.get(key)
-    if found is not None and found[0] is document:
-        return found[1]
-    text = json.dumps([str(policy.kind), document], sort_keys=True, default=str)
-    if len(_TEXTS) >= _TEXTS_KEPT:
-        _TEXTS.pop(next(iter(_TEXTS)))
-    _TEXTS[key] = (document, text)
-    return text
+    kind = str(policy.kind)
+    return _TEXTS.get(
+        (policy.document,),
+        kind,
+        lambda: json.dumps([kind, policy.document], sort_keys=True, default=str),
+    )
 
 
 @dataclass(frozen=True)

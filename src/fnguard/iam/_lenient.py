@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fnguard.iam._elements import as_list
+from fnguard.iam._held import Held
 from fnguard.iam.engine import (
     ConditionTest,
     Effect,
@@ -27,7 +28,7 @@ from fnguard.iam.engine._operators import OPERATORS, validate_values
 from fnguard.model import Policy as InventoryPolicy
 from fnguard.model import PolicyKind as InventoryKind
 
-__all__ = ["UNJUDGED", "engine_policy", "statements_policy"]
+__all__ = ["UNJUDGED", "engine_policy", "may_name_stranger", "statements_policy"]
 
 UNJUDGED = "unjudged"  # operator of a test the evaluator cannot decide
 _PUBLIC = frozenset({"*", "allusers", "allauthenticatedusers"})
@@ -58,6 +59,15 @@ def _principal(raw: Any) -> PrincipalSpec:
         if field:
             found[field] = names
     return PrincipalSpec(anyone=anyone, **found)
+
+
+def may_name_stranger(body: Any) -> bool:
+    """Could this statement, read in a resource policy, apply to an anonymous caller? Only
+    without a Principal (NotPrincipal, or none) or with a public one; a statement the reading
+    drops applies to no one."""
+    if not isinstance(body, Mapping):
+        return False
+    return "Principal" not in body or _principal(body["Principal"]).anyone
 
 
 def _tests(raw: Any) -> tuple[ConditionTest, ...]:
@@ -124,27 +134,21 @@ def statements_policy(
     return Policy(name, kind, tuple(s for s in parsed if s is not None), version)
 
 
-_KEPT = 16384
 # Keyed by the document's identity with its name and kind: the engine's reading depends on
 # nothing else, and collectors hand every role the same document object for one AWS-managed
-# policy, so a thousand attachments are read (and later matched) once. The document is held,
-# so its id cannot be reused while the entry lives.
-_CACHE: dict[tuple[int, str, InventoryKind], tuple[Mapping[str, Any], Policy]] = {}
+# policy, so a thousand attachments are read (and later matched) once.
+_READ: Held[Policy] = Held()
 
 
 def engine_policy(policy: InventoryPolicy) -> Policy:
     """The engine's reading of an inventory policy (whose ``document`` is known)."""
     document = policy.document
-    if document is None:
-        return Policy(policy.name, _KINDS.get(policy.kind, PolicyKind.IDENTITY), ())
-    key = (id(document), policy.name, policy.kind)
-    cached = _CACHE.get(key)
-    if cached is not None and cached[0] is document:
-        return cached[1]
-    version = str(document.get("Version", "2008-10-17"))
     kind = _KINDS.get(policy.kind, PolicyKind.IDENTITY)
-    parsed = statements_policy(policy.statements, policy.name, kind, version)
-    if len(_CACHE) >= _KEPT:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = (document, parsed)
-    return parsed
+    if document is None:
+        return Policy(policy.name, kind, ())
+
+    def read() -> Policy:
+        version = str(document.get("Version", "2008-10-17"))
+        return statements_policy(policy.statements, policy.name, kind, version)
+
+    return _READ.get((document,), (policy.name, policy.kind), read)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from fnguard.model import Evidence
+from fnguard.rules._memo import per_object
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from fnguard.model import Finding, Inventory
+    from fnguard.model import Finding, Function, Inventory
     from fnguard.rules._base import RuleMeta
 
 __all__ = ["code_issue_findings"]
@@ -21,7 +22,7 @@ def code_issue_findings(meta: RuleMeta, inventory: Inventory) -> Iterator[Findin
     The finding sits on the code line (SARIF shows it there); ``function`` groups it with
     the function's other findings.
     """
-    for fn in inventory.functions:
+    for fn in _with_issues(inventory):
         for issue in inventory.code_issues_of(fn, meta.id):
             evidence = [Evidence("sink", issue.sink)] if issue.sink else []
             evidence.extend(
@@ -35,3 +36,10 @@ def code_issue_findings(meta: RuleMeta, inventory: Inventory) -> Iterator[Findin
                 evidence=evidence,
                 function=fn,
             )
+
+
+@per_object
+def _with_issues(inventory: Inventory) -> tuple[Function, ...]:
+    """The functions with any code issue, in inventory order (once per inventory: a dozen
+    code rules each walk them, and most functions have none)."""
+    return tuple(fn for fn in inventory.functions if inventory.code_issues_of(fn))

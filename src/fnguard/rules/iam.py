@@ -593,6 +593,7 @@ def _trust_problems(
 
 def _check_trust(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     ours = own_accounts(inv, ctx.thresholds.trusted_accounts)
+    per_role: dict[int, list[tuple[str, str, int]]] = {}  # functions share roles
     for view in _views(inv, IAM006, _AWS_GCP):
         if isinstance(view, Finding):
             yield view
@@ -614,25 +615,38 @@ def _check_trust(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
         if trust is None or trust.document is None:
             yield IAM006.unknown(fn=view.fn, message=f"{view.subject}: trust policy unknown")
             continue
-        for index, stmt in enumerate(trust.statements):
-            if str(stmt.get("Effect", "")).capitalize() != "Allow":
-                continue
-            actions = as_list(stmt.get("Action"))
-            if actions and not any(
-                a.lower().startswith(("sts:assumerole", "sts:*", "*")) for a in actions
-            ):
-                continue
-            for problem, impact in _trust_problems(stmt, ctx, ours):
-                yield IAM006.finding(
-                    resource=view.role.address,
-                    location=trust.location or view.role.location,
-                    message=f"{view.subject} {problem}",
-                    evidence=[
-                        Evidence("trust statement", f"{trust.name}#{stmt.get('Sid') or index}")
-                    ],
-                    function=view.fn,
-                    impact=impact,
-                )
+        problems = per_role.get(id(view.role))
+        if problems is None:
+            problems = per_role[id(view.role)] = _role_trust_problems(trust, ctx, ours)
+        for ident, problem, impact in problems:
+            yield IAM006.finding(
+                resource=view.role.address,
+                location=trust.location or view.role.location,
+                message=f"{view.subject} {problem}",
+                evidence=[Evidence("trust statement", ident)],
+                function=view.fn,
+                impact=impact,
+            )
+
+
+def _role_trust_problems(
+    trust: Policy, ctx: RuleContext, ours: frozenset[str]
+) -> list[tuple[str, str, int]]:
+    """(statement, what is wrong, impact) for each problem of a role's trust policy."""
+    found: list[tuple[str, str, int]] = []
+    for index, stmt in enumerate(trust.statements):
+        if str(stmt.get("Effect", "")).capitalize() != "Allow":
+            continue
+        actions = as_list(stmt.get("Action"))
+        if actions and not any(
+            a.lower().startswith(("sts:assumerole", "sts:*", "*")) for a in actions
+        ):
+            continue
+        ident = f"{trust.name}#{stmt.get('Sid') or index}"
+        found.extend(
+            (ident, problem, impact) for problem, impact in _trust_problems(stmt, ctx, ours)
+        )
+    return found
 
 
 # --------------------------------------------------------------------------- IAM008
@@ -789,29 +803,39 @@ def _grants_something(
     return False
 
 
+def _negations(view: RoleView, ctx: RuleContext) -> list[tuple[str, str]]:
+    """(element, statement) for each Allow of the role that grants by exclusion."""
+    hits: list[tuple[str, str]] = []
+    policies = [*view.policies]
+    if view.role.trust_policy is not None:
+        policies.append(view.role.trust_policy)
+    for policy in policies:
+        if policy.kind is PolicyKind.BOUNDARY:
+            continue
+        for index, stmt in enumerate(policy.statements):
+            if str(stmt.get("Effect", "")).capitalize() != "Allow":
+                continue
+            elements = [e for e in _NEGATIONS if e in stmt]
+            if not elements:
+                continue
+            ident = f"{policy.name}#{stmt.get('Sid') or index}"
+            if policy.kind is not PolicyKind.TRUST and not _grants_something(
+                view, stmt, ident, ctx
+            ):
+                continue
+            hits.extend((element, ident) for element in elements)
+    return hits
+
+
 def _check_negations(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    per_role: dict[int, list[tuple[str, str]]] = {}  # functions share roles
     for view in _views(inv, IAM009):
         if isinstance(view, Finding):
             yield view
             continue
-        hits: list[tuple[str, str]] = []
-        policies = [*view.policies]
-        if view.role.trust_policy is not None:
-            policies.append(view.role.trust_policy)
-        for policy in policies:
-            if policy.kind is PolicyKind.BOUNDARY:
-                continue
-            for index, stmt in enumerate(policy.statements):
-                if str(stmt.get("Effect", "")).capitalize() != "Allow":
-                    continue
-                elements = [e for e in _NEGATIONS if e in stmt]
-                ident = f"{policy.name}#{stmt.get('Sid') or index}"
-                if not elements or (
-                    policy.kind is not PolicyKind.TRUST
-                    and not _grants_something(view, stmt, ident, ctx)
-                ):
-                    continue
-                hits.extend((element, ident) for element in elements)
+        hits = per_role.get(id(view.role))
+        if hits is None:
+            hits = per_role[id(view.role)] = _negations(view, ctx)
         if hits:
             elements = sorted({e for e, _ in hits})
             yield role_finding(

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from fnguard.model import Provider, Remediation
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
 from fnguard.rules._code_common import code_issue_findings
+from fnguard.rules._memo import per_object
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -48,12 +49,20 @@ def code_remediation(prose: str, example: str, rule_id: str) -> Remediation:
 
 def unanalysed(inventory: Inventory) -> Iterator[tuple[Function, str]]:
     """Functions with a code gap and no analysed handler, with the gap's reason."""
+    return iter(_unanalysed(inventory))
+
+
+@per_object
+def _unanalysed(inventory: Inventory) -> tuple[tuple[Function, str], ...]:
+    """``unanalysed``, once per inventory: every code rule asks."""
+    found: list[tuple[Function, str]] = []
     for fn in inventory.functions:
         if inventory.handler_of(fn) is not None:
             continue
         gaps = [g for g in inventory.gaps_for(fn.address, "code") if g.field == "code"]
         if gaps:
-            yield fn, gaps[0].reason
+            found.append((fn, gaps[0].reason))
+    return tuple(found)
 
 
 def code_findings(meta: RuleMeta, inventory: Inventory) -> Iterator[Finding]:

@@ -315,20 +315,28 @@ NET003 = RuleMeta(
 )
 
 
-def _env_evidence(fn: Function, service: _Service) -> Evidence | None:
-    for var in fn.environment:
-        for text in (var.source_expr, var.value):
-            if not text or any(marker in text for marker in _DEPLOY_TIME_ATTRS):
-                continue
-            if any(marker in text for marker in service.env_markers):
-                return Evidence(f"environment {var.name}", f"names a {service.label} resource")
+def _env_texts(fn: Function) -> list[tuple[str, str]]:
+    """(variable name, text) of the environment values and expressions the function itself
+    may use to reach a service (values resolved at deploy time are not), in order."""
+    return [
+        (var.name, text)
+        for var in fn.environment
+        for text in (var.source_expr, var.value)
+        if text and not any(marker in text for marker in _DEPLOY_TIME_ATTRS)
+    ]
+
+
+def _env_evidence(texts: list[tuple[str, str]], service: _Service) -> Evidence | None:
+    for name, text in texts:
+        if any(marker in text for marker in service.env_markers):
+            return Evidence(f"environment {name}", f"names a {service.label} resource")
     return None
 
 
 def _service_evidence(
-    inv: Inventory, ctx: RuleContext, fn: Function, service: _Service
+    inv: Inventory, ctx: RuleContext, fn: Function, service: _Service, texts: list[tuple[str, str]]
 ) -> Evidence | None:
-    found = _env_evidence(fn, service)
+    found = _env_evidence(texts, service)
     if found is not None:
         return found
     role = inv.role_of(fn)
@@ -364,8 +372,9 @@ def _check_net003(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
             continue
         vpc_ids = vpc_view(inv, fn).vpc_ids
         where = ", ".join(sorted(vpc_ids)) or "its VPC"
+        texts = _env_texts(fn)
         for service in _SERVICES:
-            evidence = _service_evidence(inv, ctx, fn, service)
+            evidence = _service_evidence(inv, ctx, fn, service, texts)
             if evidence is None:
                 continue
             matching, unknown = _endpoints_for(inv, vpc_ids, service.key)
