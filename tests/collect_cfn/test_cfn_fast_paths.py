@@ -115,3 +115,14 @@ def test_each_generated_role_gets_its_own_trust_policy() -> None:
     first["Statement"][0]["Action"].append("sts:TagSession")
     assert second == LAMBDA_TRUST
     assert LAMBDA_TRUST["Statement"][0]["Action"] == ["sts:AssumeRole"]
+
+
+@pytest.mark.parametrize(("levels", "too_deep"), [(64, False), (65, True)])
+def test_a_string_just_past_the_depth_limit_is_still_reported(levels: int, too_deep: bool) -> None:
+    for wrap in (lambda v: [v], lambda v: {"K": v}):
+        node: Any = "leaf"
+        for _ in range(levels):
+            node = wrap(node)
+        resolver = Resolver(TEMPLATE, {})
+        resolver.resolve(node)
+        assert bool(resolver.problems) is too_deep
