@@ -86,7 +86,9 @@ _SECRET_REF = re.compile(r"(aws_ssm_parameter|aws_secretsmanager_)")
 _FUNCTION_URI = re.compile(r":lambda:path/[^/]+/functions/(.+?)/invocations")
 
 
+@functools.lru_cache(maxsize=4096)
 def resource_type(address: str) -> str | None:
+    """The type in an address (remembered: the same addresses are asked about repeatedly)."""
     match = _ADDRESS_TYPE.search(address)
     return match.group(1) if match else None
 

@@ -442,6 +442,8 @@ class Evaluator:
     def _literal(self, node: Node) -> Value:
         child = node.children[0]
         kind = child.type
+        if kind == "string_lit":  # the most common literal
+            return _unescape(node_text(child)[1:-1])
         if kind == "numeric_lit":
             text = node_text(child)
             number = float(text)
@@ -454,8 +456,6 @@ class Evaluator:
             return node_text(child) == "true"
         if kind == "null_lit":
             return None
-        if kind == "string_lit":
-            return self._string_lit(child)
         raise _FailError(kind)
 
     def _string_lit(self, node: Node) -> str:
