@@ -3,8 +3,9 @@ another inventory (or a function without the data) gets its own answer."""
 
 from __future__ import annotations
 
+from fnguard.config import Thresholds
 from fnguard.model import CodeIssue, CollectionGap, Function, Inventory, Location, Provider
-from fnguard.rules import get_rule
+from fnguard.rules import RuleContext, get_rule
 from fnguard.rules._code_common import code_issue_findings
 from fnguard.rules.injection import INJ001, unanalysed
 
@@ -46,3 +47,23 @@ def test_code_findings_skip_only_functions_without_issues() -> None:
         (c.address, "shell"),
     ]
     assert list(code_issue_findings(INJ001, Inventory(functions=(a, b, c)))) == []
+
+
+def test_prepare_compiles_every_role_once_and_changes_no_verdict() -> None:
+    from rules_iam.test_rules_iam import LOGS, ctx, fn, inline, role
+
+    from fnguard.iam import _checker
+    from fnguard.rules._prepare import prepare
+
+    policy = inline(LOGS, {"Effect": "Allow", "Action": "s3:*", "Resource": "*"})
+    inv = Inventory(functions=(fn(),), roles=(role(policy),))
+    before = [f.message for f in get_rule("IAM003").check(inv, ctx())]
+    prepare(inv, ctx())
+    assert (id(policy),) in _checker._SETS
+    assert [f.message for f in get_rule("IAM003").check(inv, ctx())] == before
+
+    class Plain:  # a checker that cannot be warmed is left alone
+        pass
+
+    plain_ctx = RuleContext(thresholds=Thresholds(), permissions=Plain())  # type: ignore[arg-type]
+    prepare(inv, plain_ctx)

@@ -88,6 +88,10 @@ CREDENTIALS_EXPOSURE = (
 )
 
 
+_EXFILTRATION = frozenset(a.lower() for a in DATA_EXFILTRATION)
+_CREDENTIALS = frozenset(a.lower() for a in CREDENTIALS_EXPOSURE)
+
+
 class ExposureClass(StrEnum):
     DATA_EXFILTRATION = "data exfiltration"
     PERMISSIONS_MANAGEMENT = "permissions management"
@@ -150,8 +154,8 @@ def exposure(
     found: dict[ExposureClass, list[str]] = {}
     deciding: dict[str, tuple[str, ...]] = {}
     conditional: set[str] = set()
-    exfiltration = {a.lower() for a in DATA_EXFILTRATION}
-    credentials = {a.lower() for a in CREDENTIALS_EXPOSURE}
+    exfiltration = _EXFILTRATION
+    credentials = _CREDENTIALS
     for action in dict.fromkeys(wanted):
         decision = checker.identity_allows(policies, action, "*")
         if not decision.allowed:

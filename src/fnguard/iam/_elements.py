@@ -18,8 +18,8 @@ def as_list(raw: Any) -> tuple[str, ...]:
     """A policy element's values, whether written as one string or a list."""
     if raw is None:
         return ()
-    if isinstance(raw, list | tuple):
-        return tuple(str(v) for v in raw)
+    if isinstance(raw, (list, tuple)):  # the tuple form: a faster check than list | tuple
+        return tuple(map(str, raw))
     return (str(raw),)
 
 

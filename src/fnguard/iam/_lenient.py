@@ -32,6 +32,7 @@ __all__ = ["UNJUDGED", "engine_policy", "may_name_stranger", "statements_policy"
 
 UNJUDGED = "unjudged"  # operator of a test the evaluator cannot decide
 _PUBLIC = frozenset({"*", "allusers", "allauthenticatedusers"})
+_EFFECTS = {"Allow": Effect.ALLOW, "Deny": Effect.DENY}
 _KINDS = {
     InventoryKind.BOUNDARY: PolicyKind.BOUNDARY,
     InventoryKind.TRUST: PolicyKind.TRUST,
@@ -71,8 +72,10 @@ def may_name_stranger(body: Any) -> bool:
 
 
 def _tests(raw: Any) -> tuple[ConditionTest, ...]:
-    if not isinstance(raw, Mapping) or not raw:
-        return () if not raw else (ConditionTest(UNJUDGED, "?", ()),)
+    if not raw:
+        return ()
+    if not isinstance(raw, Mapping):
+        return (ConditionTest(UNJUDGED, "?", ()),)
     tests: list[ConditionTest] = []
     for written, block in raw.items():
         qualifier, _, bare = str(written).lower().rpartition(":")
@@ -94,9 +97,9 @@ def _tests(raw: Any) -> tuple[ConditionTest, ...]:
 
 
 def _lenient(body: Mapping[str, Any], index: int, name: str, kind: PolicyKind) -> Statement | None:
-    effect = str(body.get("Effect", "")).strip().capitalize()
+    effect = _EFFECTS.get(str(body.get("Effect", "")).strip().capitalize())
     action_key = "Action" if "Action" in body else "NotAction" if "NotAction" in body else None
-    if effect not in ("Allow", "Deny") or action_key is None:
+    if effect is None or action_key is None:
         return None
     resource_key = "Resource" if "Resource" in body else "NotResource"
     principal_key = "Principal" if "Principal" in body else "NotPrincipal"
@@ -107,7 +110,7 @@ def _lenient(body: Mapping[str, Any], index: int, name: str, kind: PolicyKind) -
     return Statement(
         policy=name,
         index=index,
-        effect=Effect(effect),
+        effect=effect,
         actions=as_list(body[action_key]),
         not_action=action_key == "NotAction",
         resources=as_list(body[resource_key]) if resource_key in body else None,
