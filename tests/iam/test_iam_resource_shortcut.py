@@ -104,3 +104,16 @@ def test_held_answers_per_object_identity_and_keeps_none() -> None:
     held.get((a,), "other", lambda: compute("a-other"))  # a third entry drops the oldest
     held.get((a,), "k", lambda: compute("a-dropped"))
     assert calls == ["a", "b", "a-other", "a-dropped"]
+
+
+def test_substitution_keeps_references_and_escapes_of_a_pattern_as_written() -> None:
+    from fnguard.iam.engine._variables import substitute
+
+    written = "${aws_s3_bucket.b.arn}/${*}/${AWS::Region}"
+    assert substitute(written, {}, pattern=True) == written
+    assert substitute(written, {}, pattern=False) == "${aws_s3_bucket.b.arn}/*/${AWS::Region}"
+    filled = "${aws_s3_bucket.b.arn}/${aws:username}"
+    assert substitute(filled, {"aws:username": ("al*ce",)}, pattern=True) == (
+        "${aws_s3_bucket.b.arn}/al${*}ce"
+    )
+    assert substitute(filled, {}, pattern=True) is None

@@ -169,3 +169,21 @@ def test_a_trust_policy_is_judged_for_its_own_role() -> None:
         ),
     )
     assert _functions(fails("IAM006", inv)) == ["aws_lambda_function.a"]
+
+
+def test_a_shared_logs_document_is_weighed_within_each_role() -> None:
+    basic = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": "arn:aws:logs:*:*:log-group:/aws/lambda/*",
+            }
+        ],
+    }
+    no_logs = inline({"Effect": "Deny", "Action": "logs:PutLogEvents", "Resource": "*"})
+    plain = (managed("AWSLambdaBasicExecutionRole", basic),)
+    denied = (managed("AWSLambdaBasicExecutionRole", basic), no_logs)
+    assert _functions(fails("IAM008", _two_roles(plain, denied))) == ["aws_lambda_function.b"]
+    assert _functions(fails("IAM008", _two_roles(denied, plain))) == ["aws_lambda_function.a"]

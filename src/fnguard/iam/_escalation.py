@@ -169,6 +169,12 @@ class Path:
         return "; ".join(h.describe() for h in self.hops)
 
 
+@functools.lru_cache(maxsize=1024)
+def _usable_methods(services: frozenset[str] | None) -> tuple[Method, ...]:
+    """The methods whose every service some Allow names (all, when any service may be)."""
+    return tuple(m for m in methods() if services is None or m.services <= services)
+
+
 def _may_be_privileged(principal: Principal) -> bool:
     """A cheap look: privilege needs an Allow on IAM actions (or on any service)."""
     services = allowed_services(principal.policies)
@@ -343,8 +349,7 @@ class Graph:
 
     def paths(self, who: Principal) -> list[Path]:
         """Every method ``who`` can use, one path each (the first target found)."""
-        services = allowed_services(who.policies)
-        usable = [m for m in methods() if services is None or m.services <= services]
+        usable = _usable_methods(allowed_services(who.policies))
         if not usable:
             return []  # no Allow names the services of any method
         # A principal that is no target itself (not privileged) has the same candidates as

@@ -699,22 +699,35 @@ def _may_grant_logs(stmt: Mapping[str, Any]) -> bool:
     return any(s == "logs" or "*" in s or "?" in s for s in services)
 
 
-def _resources_named(view: RoleView) -> tuple[str, ...]:
-    """Resources the role's Allow statements for logs name, then "*"."""
+def _policy_log_resources(policy: Policy) -> tuple[str, ...]:
+    """Resources one policy's Allow statements for logs name, in order."""
+    return tuple(
+        resource
+        for stmt in policy.statements
+        if str(stmt.get("Effect", "")).capitalize() == "Allow" and _may_grant_logs(stmt)
+        for resource in as_list(stmt.get("Resource"))
+    )
+
+
+def _resources_named(view: RoleView, by_document: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+    """Resources the role's Allow statements for logs name, then "*" (a document attached to
+    many roles, kept alive by the inventory for the rule run, is read once)."""
     seen: dict[str, None] = {}
     for policy in view.policies:
-        for stmt in policy.statements:
-            if str(stmt.get("Effect", "")).capitalize() != "Allow" or not _may_grant_logs(stmt):
-                continue
-            for resource in as_list(stmt.get("Resource")):
-                seen.setdefault(resource, None)
+        key = id(policy.document)
+        found = by_document.get(key)
+        if found is None:
+            found = by_document[key] = _policy_log_resources(policy)
+        seen.update(dict.fromkeys(found))
     seen.setdefault("*", None)
     return tuple(seen)
 
 
-def _missing_logs(view: RoleView, ctx: RuleContext) -> list[str]:
+def _missing_logs(
+    view: RoleView, ctx: RuleContext, by_document: dict[int, tuple[str, ...]]
+) -> list[str]:
     """The log actions the role may call on no resource its statements name, nor on all."""
-    resources = _resources_named(view)
+    resources = _resources_named(view, by_document)
     return [
         action
         for action in _LOG_ACTIONS
@@ -726,6 +739,7 @@ def _missing_logs(view: RoleView, ctx: RuleContext) -> list[str]:
 
 def _check_logs(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     per_role: dict[int, list[str]] = {}  # functions share roles
+    by_document: dict[int, tuple[str, ...]] = {}
     for view in _views(inv, IAM008):
         if isinstance(view, Finding):
             yield view
@@ -733,7 +747,7 @@ def _check_logs(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
         # Allowed on some resource the role names (its log group, typically), not on all.
         missing = per_role.get(id(view.role))
         if missing is None:
-            missing = per_role[id(view.role)] = _missing_logs(view, ctx)
+            missing = per_role[id(view.role)] = _missing_logs(view, ctx, by_document)
         if not missing:
             continue
         if view.unknown:

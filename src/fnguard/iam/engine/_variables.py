@@ -40,6 +40,14 @@ def _required(text: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
+@functools.lru_cache(maxsize=4096)
+def _has_variable(text: str) -> bool:
+    """Does ``text`` hold a policy variable (not only escapes and references)?"""
+    return any(
+        inner not in _ESCAPES and is_policy_variable(inner) for inner in _PLACEHOLDER.findall(text)
+    )
+
+
 def substitute(text: str, context: Mapping[str, tuple[str, ...]], *, pattern: bool) -> str | None:
     """``text`` with its variables replaced; ``None`` if one has no value.
 
@@ -47,8 +55,8 @@ def substitute(text: str, context: Mapping[str, tuple[str, ...]], *, pattern: bo
     values are escaped so a ``*`` in a tag value is not a wildcard); ``pattern=False`` gives
     the plain string (escapes become their characters).
     """
-    if "${" not in text:
-        return text
+    if "${" not in text or (pattern and not _has_variable(text)):
+        return text  # references and escapes only: a pattern keeps them as written
     for key in _required(text):  # the common miss, without running the substitution
         values = context.get(key)
         if values is None or len(values) != 1:
