@@ -363,3 +363,42 @@ def test_unset_attributes_answer_quickly_but_computed_ones_still_compute(tmp_pat
     ]
     assert fn.get("function_name") == "fn"
     assert fn.get("function_name", "x") == "fn"
+
+
+TUPLES = [
+    "[]",
+    '["a"]',
+    '["a", "b",]',
+    '[\n  "logs:CreateLogStream",\n  "logs:PutLogEvents",\n]',
+    '["é", ""]',
+    '["a", "b\\tc"]',
+    '["$${x}", "y"]',
+    '["a", local.p]',
+    '["a", "${local.p}"]',
+    '["a", # comment\n "b"]',
+    '["a", 1, true]',
+    '[["a"], "b"]',
+]
+
+
+@pytest.mark.parametrize("text", TUPLES)
+def test_plain_tuple_matches_the_node_path(
+    tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tuple of plain strings read from its text equals the element-by-element walk; any
+    other element (escape, template, reference, comment, number, nested tuple) takes the walk."""
+
+    def evaluate() -> object:
+        hcl = parse_hcl(TEMPLATE_MODULE.encode(), "main.tf")
+        module = ModuleInstance(ModuleDef.build(".", [hcl]), "", {}, tmp_path, Loader(), [])
+        return module._evaluator.eval(_expr_node(text))
+
+    fast = evaluate()
+    monkeypatch.setattr(_eval, "_PLAIN_TUPLE", re.compile(r"(?!)"))  # never matches
+    assert fast == evaluate()
+
+
+def test_plain_tuple_is_taken_where_it_applies() -> None:
+    assert _eval._PLAIN_TUPLE.fullmatch('[\n  "a:B",\n  "c",\n]')
+    for text in ('["a\\n"]', '["${x}"]', '["a", x]', '["a" # c\n]', "[1]"):
+        assert _eval._PLAIN_TUPLE.fullmatch(text) is None

@@ -189,6 +189,9 @@ _PLAIN_TEMPLATE = re.compile(
     rf'"(?:[^"\\$%\n]+|\$\{{[ \t]*(?!(?:true|false|null)\.){_NAME}(?:\.{_NAME})+[ \t]*\}})*"'
 )
 _TEMPLATE_PIECE = re.compile(rf'([^"\\$%\n]+)|\$\{{[ \t]*({_NAME}(?:\.{_NAME})+)[ \t]*\}}')
+#: a tuple of plain strings (no escape, "$" or "%"), and one such string's content
+_PLAIN_STRING = re.compile(r'"([^"\\$%\n]*)"')
+_PLAIN_TUPLE = re.compile(r'\[\s*(?:"[^"\\$%\n]*"\s*,\s*)*(?:"[^"\\$%\n]*"\s*,?\s*)?\]')
 _NOT_RESOURCES = frozenset({"var", "local", "count", "each", "path", "terraform", "self"})
 
 
@@ -547,6 +550,9 @@ class Evaluator:
         return self._node(node.child(0))
 
     def _tuple(self, node: Node) -> Value:
+        text = node_text(node)
+        if _PLAIN_TUPLE.fullmatch(text) is not None:  # ["a", "b"]: strings without escapes
+            return _PLAIN_STRING.findall(text)
         return [self._node(c) for c in node.children if c.type == "expression"]
 
     def _object(self, node: Node) -> Value:
