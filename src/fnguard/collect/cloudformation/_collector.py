@@ -365,7 +365,8 @@ def _prefixed(value: Any, prefix: str) -> Any:
         if isinstance(value, Ref):
             return Ref(prefix + value.target, value.attr)
         if isinstance(value, Unknown):
-            return Unknown(value.expr, tuple(prefix + r for r in value.refs))
+            # only the names change: whether it is another stack's value stays as it was
+            return Unknown(value.expr, tuple(prefix + r for r in value.refs), value.reference)
         if isinstance(value, dict):
             return {k: walk(v) for k, v in value.items()}
         if isinstance(value, list):
