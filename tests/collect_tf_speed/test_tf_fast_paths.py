@@ -402,3 +402,23 @@ def test_plain_tuple_is_taken_where_it_applies() -> None:
     assert _eval._PLAIN_TUPLE.fullmatch('[\n  "a:B",\n  "c",\n]')
     for text in ('["a\\n"]', '["${x}"]', '["a", x]', '["a" # c\n]', "[1]"):
         assert _eval._PLAIN_TUPLE.fullmatch(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"${aws_iam_role.r.arn}:*"',
+        '"${a.b}-${c.d}/${var.x}:${e.f.g}"',
+        '"arn:${data.aws_partition.p.partition}:s3:::${aws_s3_bucket.b.id}/*"',
+        '"${local.a.b}${each.value.x}${count.index}"',
+        '"plain"',
+        '"${ module.m.out }"',
+    ],
+)
+def test_references_of_a_plain_template_match_the_walk(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same references in the same order (the walk meets the last interpolation first)."""
+    fast = references(_expr_node(text))
+    monkeypatch.setattr(_eval, "_PLAIN_TEMPLATE", re.compile(r"(?!)"))  # never matches
+    assert fast == references(_expr_node(text))

@@ -203,6 +203,10 @@ def references(node: Node) -> list[str]:
             # A plain ``a.b.c``: the variable, then one ".name" step per name.
             root, dot, _ = text.partition(".")
             return [text] if dot and root not in _NOT_RESOURCES else []
+        if _PLAIN_TEMPLATE.fullmatch(text) is not None:
+            # "${a.b}-${c.d}": its dotted interpolations, last first as the walk below meets them
+            pieces = _TEMPLATE_PIECE.findall(text, 1, len(text) - 1)
+            return [d for _, d in reversed(pieces) if d and d.split(".")[0] not in _NOT_RESOURCES]
     found: list[str] = []
     stack = [node]
     while stack:
