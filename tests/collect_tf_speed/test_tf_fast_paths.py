@@ -422,3 +422,30 @@ def test_references_of_a_plain_template_match_the_walk(
     fast = references(_expr_node(text))
     monkeypatch.setattr(_eval, "_PLAIN_TEMPLATE", re.compile(r"(?!)"))  # never matches
     assert fast == references(_expr_node(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{ a = 1, "b" = 2, true = 3, false = 4, "c d" = 5 }',
+        '{ (local.p) = 6, "${local.p}" = 7, "e\\tf" = 8, my-key = 9 }',
+        "{ null = 1 }",
+        '{ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["s3:*"] }] }',
+        '{ a = 1 # comment\n  "b" = 2 }',
+    ],
+)
+def test_object_keys_read_from_text_match_the_node_path(
+    tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def evaluate() -> object:
+        hcl = parse_hcl(TEMPLATE_MODULE.encode(), "main.tf")
+        module = ModuleInstance(ModuleDef.build(".", [hcl]), "", {}, tmp_path, Loader(), [])
+        return module._evaluator.eval(_expr_node(text))
+
+    fast = evaluate()
+    never = re.compile(r"(?!)")
+    for name in ("_KEY_NAME", "_PLAIN_STRING", "_PLAIN_TUPLE", "_PLAIN_TEMPLATE"):
+        monkeypatch.setattr(_eval, name, never)
+    walked = evaluate()
+    assert fast == walked
+    assert type(fast) is type(walked)

@@ -189,6 +189,7 @@ _PLAIN_TEMPLATE = re.compile(
     rf'"(?:[^"\\$%\n]+|\$\{{[ \t]*(?!(?:true|false|null)\.){_NAME}(?:\.{_NAME})+[ \t]*\}})*"'
 )
 _TEMPLATE_PIECE = re.compile(rf'([^"\\$%\n]+)|\$\{{[ \t]*({_NAME}(?:\.{_NAME})+)[ \t]*\}}')
+_KEY_NAME = re.compile(_NAME)
 #: a tuple of plain strings (no escape, "$" or "%"), and one such string's content
 _PLAIN_STRING = re.compile(r'"([^"\\$%\n]*)"')
 _PLAIN_TUPLE = re.compile(r'\[\s*(?:"[^"\\$%\n]*"\s*,\s*)*(?:"[^"\\$%\n]*"\s*,?\s*)?\]')
@@ -563,6 +564,12 @@ class Evaluator:
         return {self._object_key(key): self._node(val) for key, val in object_elems(node)}
 
     def _object_key(self, node: Node) -> str:
+        text = node_text(node)
+        if _KEY_NAME.fullmatch(text) is not None and text != "null":
+            return text  # a bare name (true and false read as their text too)
+        plain = _PLAIN_STRING.fullmatch(text)
+        if plain is not None:
+            return plain.group(1)
         children = node.children
         if len(children) == 1 and children[0].type == "variable_expr":
             return node_text(children[0])
