@@ -449,3 +449,14 @@ def test_object_keys_read_from_text_match_the_node_path(
     walked = evaluate()
     assert fast == walked
     assert type(fast) is type(walked)
+
+
+def test_large_and_nested_tuples_take_the_walk_and_agree(tmp_path: Path) -> None:
+    """Past the text-path size a tuple is walked element by element: same values."""
+    items = [f"item-{i:05d}" for i in range(600)]  # ~8 KB of text: over the text-path size
+    text = "[" + ", ".join(f'"{i}"' for i in items) + "]"
+    assert len(text) > _eval._TEXT_PATH_MAX
+    hcl = parse_hcl(TEMPLATE_MODULE.encode(), "main.tf")
+    module = ModuleInstance(ModuleDef.build(".", [hcl]), "", {}, tmp_path, Loader(), [])
+    assert module._evaluator.eval(_expr_node(text)) == items
+    assert module._evaluator.eval(_expr_node(f'[{text}, ["x"]]')) == [items, ["x"]]

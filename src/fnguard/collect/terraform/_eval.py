@@ -190,6 +190,9 @@ _PLAIN_TEMPLATE = re.compile(
 )
 _TEMPLATE_PIECE = re.compile(rf'([^"\\$%\n]+)|\$\{{[ \t]*({_NAME}(?:\.{_NAME})+)[ \t]*\}}')
 _KEY_NAME = re.compile(_NAME)
+#: nested collections are not copied out as text past this size (each level would copy its
+#: whole text again: quadratic on a hostile file nested hundreds of levels deep)
+_TEXT_PATH_MAX = 4096
 #: a tuple of plain strings (no escape, "$" or "%"), and one such string's content
 _PLAIN_STRING = re.compile(r'"([^"\\$%\n]*)"')
 _PLAIN_TUPLE = re.compile(r'\[\s*(?:"[^"\\$%\n]*"\s*,\s*)*(?:"[^"\\$%\n]*"\s*,?\s*)?\]')
@@ -555,21 +558,23 @@ class Evaluator:
         return self._node(node.child(0))
 
     def _tuple(self, node: Node) -> Value:
-        text = node_text(node)
-        if _PLAIN_TUPLE.fullmatch(text) is not None:  # ["a", "b"]: strings without escapes
-            return _PLAIN_STRING.findall(text)
+        if node.end_byte - node.start_byte <= _TEXT_PATH_MAX:
+            text = node_text(node)
+            if _PLAIN_TUPLE.fullmatch(text) is not None:  # ["a", "b"]: plain strings only
+                return _PLAIN_STRING.findall(text)
         return [self._node(c) for c in node.children if c.type == "expression"]
 
     def _object(self, node: Node) -> Value:
         return {self._object_key(key): self._node(val) for key, val in object_elems(node)}
 
     def _object_key(self, node: Node) -> str:
-        text = node_text(node)
-        if _KEY_NAME.fullmatch(text) is not None and text != "null":
-            return text  # a bare name (true and false read as their text too)
-        plain = _PLAIN_STRING.fullmatch(text)
-        if plain is not None:
-            return plain.group(1)
+        if node.end_byte - node.start_byte <= _TEXT_PATH_MAX:
+            text = node_text(node)
+            if _KEY_NAME.fullmatch(text) is not None and text != "null":
+                return text  # a bare name (true and false read as their text too)
+            plain = _PLAIN_STRING.fullmatch(text)
+            if plain is not None:
+                return plain.group(1)
         children = node.children
         if len(children) == 1 and children[0].type == "variable_expr":
             return node_text(children[0])
