@@ -177,3 +177,31 @@ def test_same_inventory_and_findings_alone_or_together(
     for section, items in mine_alone.items():
         assert mine_together[section] == items, section
     assert _findings(together, prefix) == _findings(alone, prefix)
+
+
+def test_deploy_time_references_stay_references_when_prefixed(tmp_path: Path) -> None:
+    _, together = _alone_and_together(
+        tmp_path, CloudFormationCollector(), "template.yaml", TEMPLATE
+    )
+    (fn,) = together.functions
+    env = {v.name: v for v in fn.environment}
+    for name in ("DB_HOST", "DB_PASSWORD", "API_TOKEN", "API_KEY", "PLAIN_TOKEN", "QUEUE_URL"):
+        assert env[name].is_reference, name
+    assert env["DB_HOST"].source_expr == '!ImportValue "shared-DbHost"'
+    assert env["DB_PASSWORD"].source_expr == "{{resolve:ssm:/app/db/password}}"
+    assert not [g for g in together.gaps if g.field == "environment"]
+
+
+def test_a_computed_value_that_is_no_reference_stays_a_gap_when_prefixed(tmp_path: Path) -> None:
+    """Near miss: a parameter without default is unknown, not another stack's value."""
+    text = TEMPLATE.replace("QUEUE_URL: !Ref Queue", 'QUEUE_URL: !Sub "https://${SecretArn}"')
+    alone, together = _alone_and_together(
+        tmp_path, CloudFormationCollector(), "template.yaml", text
+    )
+    for inv in (alone, together):
+        (fn,) = inv.functions
+        env = {v.name: v for v in fn.environment}
+        assert not env["QUEUE_URL"].is_reference
+        assert [g.reason for g in inv.gaps if g.field == "environment"] == [
+            "environment variable QUEUE_URL is computed at deploy time"
+        ]

@@ -124,6 +124,11 @@ def _float(value: Any) -> float | None:
     return None
 
 
+def _is_dynamic(expr: str) -> bool:
+    """The whole text is one ``{{resolve:service:...}}`` dynamic reference."""
+    return expr.startswith("{{resolve:") and expr.endswith("}}") and expr.count("{{resolve:") == 1
+
+
 def _bool(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
@@ -433,8 +438,11 @@ class TemplateMapper:
         out: list[EnvVar] = []
         for key, value in variables.items():
             literal = known_str(value) if not isinstance(value, bool) else str(value).lower()
+            # a dynamic reference is read from a parameter store at deploy time even when part
+            # of its name is (``!Sub "{{resolve:ssm:/app/${Stage}/key}}"``)
             reference = isinstance(value, Ref) or (
-                isinstance(value, Unknown) and (bool(value.refs) or value.reference)
+                isinstance(value, Unknown)
+                and (bool(value.refs) or value.reference or _is_dynamic(value.expr))
             )
             secret_like = bool(literal and _SECRET_ARN.search(literal))
             dynamic = bool(literal and "{{resolve:" in literal)
