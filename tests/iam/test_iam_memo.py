@@ -256,3 +256,22 @@ def test_a_variable_without_a_value_makes_the_allow_conditional() -> None:
             assert EngineChecker().identity_allows(policies, "s3:GetObject", resource) == _fresh(
                 policies, "s3:GetObject", resource
             )
+
+
+def test_a_shared_document_indexed_once_is_weighed_within_each_role() -> None:
+    document = {"Version": "2012-10-17", "Statement": [_ALLOW_S3]}
+    managed_a = Policy(name="Shared", kind=PolicyKind.AWS_MANAGED, document=document)
+    managed_b = Policy(name="Shared", kind=PolicyKind.AWS_MANAGED, document=document)
+    deny = _one("d", {"Effect": "Deny", "Action": "s3:*", "Resource": "*"})
+    bound = _one("b", {"Effect": "Allow", "Action": "kms:*", "Resource": "*"}, PolicyKind.BOUNDARY)
+    checker = EngineChecker()
+    assert checker.identity_allows((managed_a,), "s3:GetObject").allowed
+    assert not checker.identity_allows((managed_b, deny), "s3:GetObject").allowed
+    assert not checker.identity_allows((managed_b, bound), "s3:GetObject").allowed
+    assert _compiled((managed_a,)).plain is not None
+    assert _compiled((managed_b, deny)).plain is None
+    assert _compiled((managed_b, bound)).plain is None
+    for policies in ((managed_a,), (managed_b, deny), (managed_b, bound)):
+        assert checker.identity_allows(policies, "s3:GetObject") == _fresh(
+            policies, "s3:GetObject", "*"
+        )

@@ -67,3 +67,23 @@ def test_prepare_compiles_every_role_once_and_changes_no_verdict() -> None:
 
     plain_ctx = RuleContext(thresholds=Thresholds(), permissions=Plain())  # type: ignore[arg-type]
     prepare(inv, plain_ctx)
+
+
+def test_a_repeated_secret_is_reported_for_every_function_and_name_still_counts() -> None:
+    from dataclasses import replace
+
+    from fnguard.model import EnvVar
+
+    password = EnvVar("DB_PASSWORD", "s3cr3t-Value-9x", location=Location("main.tf", 7))
+    plain = EnvVar("GREETING", "s3cr3t-Value-9x", location=Location("main.tf", 8))
+    a = replace(_fn("a"), environment=(password,))
+    b = replace(_fn("b"), environment=(password, plain))
+    c = replace(_fn("c"), environment=(plain,))
+    inv = Inventory(functions=(a, b, c))
+    ctx = RuleContext(thresholds=Thresholds(), permissions=None)  # type: ignore[arg-type]
+    for _ in range(2):  # the second pass answers from the memo
+        findings = list(get_rule("SEC001").check(inv, ctx))
+        assert [(f.function, f.evidence[0].value) for f in findings] == [
+            (a.address, "DB_PASSWORD"),
+            (b.address, "DB_PASSWORD"),
+        ]

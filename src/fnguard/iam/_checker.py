@@ -21,6 +21,7 @@ from fnguard.iam._assumptions import (
     OUTSIDER,
     OUTSIDER_CONTEXT,
 )
+from fnguard.iam._held import Held
 from fnguard.iam._interface import Decision
 from fnguard.iam._lenient import engine_policy, may_name_stranger, statements_policy
 from fnguard.iam._wildcard import matches
@@ -87,31 +88,48 @@ def _plain(statement: Statement) -> bool:
 _Patterns = tuple[tuple[str, ...], tuple[str, ...]]
 
 
-def _plain_patterns(policy_set: PolicySet) -> dict[int, _Patterns] | None:
-    """For a set of plain Allows and no boundary, each statement's Resource patterns as the
-    execution-role session's requests fill them in (by statement id; the set holds them);
-    ``None`` when anything else could decide (a Deny, a condition, NotResource, a boundary)."""
-    if policy_set.boundary is not None:
-        return None
+def _plain_patterns(policy: EnginePolicy) -> dict[int, _Patterns] | None:
+    """For a policy of plain Allows, each statement's Resource patterns as the execution-role
+    session's requests fill them in (by statement id; the policy holds them); ``None`` when
+    anything else could decide (a Deny, a condition, NotResource)."""
     found: dict[int, _Patterns] = {}
-    if not policy_set.identity:
+    if not policy.statements:
         return found
     variables = _asker(_SESSION, (), outsider=False).variables()
-    for policy in policy_set.identity:
-        enabled = policy.variables_enabled
-        for st in policy.statements:
-            if not _plain(st):
-                return None
-            patterns: list[str] = []
-            open_: list[str] = []
-            for raw in st.resources or ():
-                pattern = resource_pattern(raw, variables, enabled)
-                if pattern is not None:
-                    patterns.append(pattern)
-                elif unresolved_may_name(raw, variables, EXECUTION_ROLE):
-                    open_.append(raw)
-            found[id(st)] = (tuple(patterns), tuple(open_))
+    enabled = policy.variables_enabled
+    for st in policy.statements:
+        if not _plain(st):
+            return None
+        patterns: list[str] = []
+        open_: list[str] = []
+        for raw in st.resources or ():
+            pattern = resource_pattern(raw, variables, enabled)
+            if pattern is not None:
+                patterns.append(pattern)
+            elif unresolved_may_name(raw, variables, EXECUTION_ROLE):
+                open_.append(raw)
+        found[id(st)] = (tuple(patterns), tuple(open_))
     return found
+
+
+# What one engine policy contributes to a role's compiled set: (the lower-case actions its
+# statements write out, or None with a NotAction; the action patterns; its plain patterns).
+_Facts = tuple[frozenset[str] | None, tuple[str, ...], dict[int, _Patterns] | None]
+# Per engine policy: an AWS-managed document attached to a thousand roles is indexed once.
+_FACTS: Held[_Facts] = Held()
+
+
+def _read_facts(policy: EnginePolicy) -> _Facts:
+    plain = _plain_patterns(policy)
+    if any(st.not_action for st in policy.statements):
+        return None, (), plain
+    indexes = [st.action_index for st in policy.statements]
+    exact = frozenset().union(*(names for names, _ in indexes))
+    return exact, tuple(dict.fromkeys(p for _, pats in indexes for p in pats)), plain
+
+
+def _facts(policy: EnginePolicy) -> _Facts:
+    return _FACTS.get((policy,), None, lambda: _read_facts(policy))
 
 
 class _Compiled:
@@ -119,7 +137,7 @@ class _Compiled:
     for many resources, answered once)."""
 
     __slots__ = ("answers", "exact", "patterns", "plain", "policies", "policy_set", "unnamed")
-    plain: dict[int, _Patterns] | None
+    plain: tuple[dict[int, _Patterns], ...] | None
 
     def __init__(self, policies: tuple[Policy, ...], policy_set: PolicySet) -> None:
         self.policies = policies  # held: their ids key the cache and must not be reused
@@ -128,19 +146,22 @@ class _Compiled:
         # (action, resource) -> the answer for the execution-role session with no extra
         # context: the set is immutable and so is that session, so the answer cannot change.
         self.answers: dict[tuple[str, str], Decision] = {}
-        # Every action the statements write out, and every pattern, across the policies;
-        # None when a NotAction (which names all but its list) makes the union meaningless.
-        statements = [st for p in policy_set.identity for st in p.statements]
+        facts = [_facts(p) for p in policy_set.identity]
         # Only plain Allows and no boundary: nothing but an Allow's own Action and Resource can
         # decide, so the evaluator's answer is "the Allows covering both, else no" (most
-        # execution roles; see ``_plain_answer``).
-        self.plain = _plain_patterns(policy_set)
+        # execution roles; see ``_plain_answer``). One table per identity policy, in order.
+        tables = [plain for _, _, plain in facts]
+        self.plain = None
+        if policy_set.boundary is None and all(t is not None for t in tables):
+            self.plain = tuple(t for t in tables if t is not None)
+        # Every action the statements write out, and every pattern, across the policies;
+        # None when a NotAction (which names all but its list) makes the union meaningless.
         self.exact: frozenset[str] | None = None
         self.patterns: tuple[str, ...] = ()
-        if not any(st.not_action for st in statements):
-            indexes = [st.action_index for st in statements]
-            self.exact = frozenset().union(*(exact for exact, _ in indexes))
-            self.patterns = tuple(dict.fromkeys(p for _, pats in indexes for p in pats))
+        names = [exact for exact, _, _ in facts]
+        if all(n is not None for n in names):
+            self.exact = frozenset().union(*(n for n in names if n is not None))
+            self.patterns = tuple(dict.fromkeys(p for _, pats, _ in facts for p in pats))
 
     def is_unnamed(self, action: str) -> bool:
         """No statement of either effect names ``action``, and no boundary: the evaluator's
@@ -165,7 +186,7 @@ _NOT_ALLOWED = Decision(False)
 
 
 def _plain_answer(
-    compiled: _Compiled, patterns: dict[int, _Patterns], action: str, resource: str
+    compiled: _Compiled, tables: tuple[dict[int, _Patterns], ...], action: str, resource: str
 ) -> Decision:
     """The evaluator's answer for a plain set (``_plain_patterns``), without the evaluation.
 
@@ -175,7 +196,7 @@ def _plain_answer(
     implicit deny. (The evaluator's ``_identity_only`` with no Deny and no condition.)"""
     certain: list[str] = []
     maybe: list[str] = []
-    for policy in compiled.policy_set.identity:
+    for policy, patterns in zip(compiled.policy_set.identity, tables, strict=True):
         for st in policy.statements_for(action):
             filled, open_ = patterns[id(st)]
             if any(matches(p, resource) for p in filled):

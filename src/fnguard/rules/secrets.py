@@ -11,6 +11,7 @@ values are shown through ``fnguard.masking.mask``.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from fnguard.masking import mask
@@ -101,10 +102,15 @@ SEC001 = RuleMeta(
 )
 
 
+# Environment variables repeat across functions (LOG_LEVEL=INFO a thousand times): each
+# distinct (name, value) goes through the detectors once.
+_find_secret = functools.lru_cache(maxsize=8192)(find_secret)
+
+
 def _literal_secret(fn: Function, var: EnvVar) -> Finding | None:
     if var.value is None or var.is_reference:
         return None
-    hit = find_secret(var.name, var.value)
+    hit = _find_secret(var.name, var.value)
     if hit is None:
         return None
     return SEC001.finding(
