@@ -225,11 +225,8 @@ def test_macros_fnguard_does_not_run_are_gaps(tmp_path: Path) -> None:
     )
     assert [(g.location.line, g.resource, g.reason) for g in inv.gaps] == [
         (1, "", "transform Company::Macro is not applied; resources it adds are not analysed"),
-        (
-            10,
-            "Fn::ForEach::Queues",
-            "ForEach is not expanded; the resources it generates are not analysed",
-        ),
         (3, "Fn", "execution role arn:aws:iam::1:role/r is not declared in the template"),
     ]
     assert len(inv.functions) == 1
+    # AWS::LanguageExtensions is applied: its loop's queues are there, on the loop's line
+    assert [(q.address, q.location.line) for q in inv.queues] == [("QueueA", 10), ("QueueB", 10)]

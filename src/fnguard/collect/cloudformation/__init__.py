@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         read_source,
     )
     from fnguard.collect.cloudformation._decode import decode, line_of
+    from fnguard.collect.cloudformation._foreach import LOOP_MARKER, Expansion, expand_loops
     from fnguard.collect.cloudformation._intrinsic import Unknown
     from fnguard.collect.cloudformation._nodes import (
         MarkedDict,
@@ -34,8 +35,10 @@ if TYPE_CHECKING:
 __all__ = [
     "CLAIMED_SUFFIXES",
     "LAMBDA_TRUST",
+    "LOOP_MARKER",
     "NAME",
     "CloudFormationCollector",
+    "Expansion",
     "MarkedDict",
     "MarkedList",
     "MarkedStr",
@@ -44,6 +47,7 @@ __all__ = [
     "collect_compiled",
     "collect_text",
     "decode",
+    "expand_loops",
     "lambda_trust",
     "line_of",
     "marked_dict",
@@ -66,6 +70,9 @@ __getattr__ = exports(
         "read_source": "_collector",
         "decode": "_decode",
         "line_of": "_decode",
+        "LOOP_MARKER": "_foreach",
+        "Expansion": "_foreach",
+        "expand_loops": "_foreach",
         "Unknown": "_intrinsic",
         "MarkedDict": "_nodes",
         "MarkedList": "_nodes",

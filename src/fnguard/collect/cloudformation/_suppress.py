@@ -43,23 +43,26 @@ def assign(
     """Comments per resource (``spans``: logical ID -> first and last line).
 
     A comment in the comment block directly above a resource's logical ID belongs to that
-    resource, even if YAML counts the lines as the end of the resource before it.
+    resource, even if YAML counts the lines as the end of the resource before it. Resources
+    with the same span (generated from one ``Fn::ForEach`` fragment) share its comments.
     """
     order = sorted(spans.items(), key=lambda item: item[1][0])
     out: dict[str, list[Comment]] = {}
     for line, comment in sorted(found.items()):
-        owner: str | None = None
-        for logical_id, (first, last) in order:
+        owner: tuple[int, int] | None = None
+        for _, (first, last) in order:
             if first > line:
                 # Only a comment on its own line can sit "above"; a trailing one stays put.
                 between = lines[line - 1 : first - 1]
                 if all(text.lstrip().startswith("#") for text in between):
-                    owner = logical_id
+                    owner = (first, last)
                 break
             if line <= last:
-                owner = logical_id
+                owner = (first, last)
         if owner is not None:
-            out.setdefault(owner, []).append(comment)
+            for logical_id, span in order:
+                if span == owner:
+                    out.setdefault(logical_id, []).append(comment)
     return out
 
 

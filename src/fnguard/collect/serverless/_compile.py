@@ -12,7 +12,14 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from fnguard.collect.cloudformation import Raw, Unknown, lambda_trust, line_of
+from fnguard.collect.cloudformation import (
+    LOOP_MARKER,
+    Raw,
+    Unknown,
+    expand_loops,
+    lambda_trust,
+    line_of,
+)
 from fnguard.collect.serverless._events import Events
 from fnguard.collect.serverless._names import ROLE_ID, function_id
 from fnguard.errors import InputError
@@ -200,7 +207,8 @@ class _Service:
         parts = section if isinstance(section, list) else [section]
         out: dict[str, Raw] = {}
         conditions: dict[str, Any] = {}
-        for part in parts:
+        for written in parts:
+            part = self._loops_expanded(written)
             resources = _map(part).get("Resources")
             conditions.update(_map(_map(part).get("Conditions")))
             for logical_id, node in _map(resources).items():
@@ -223,6 +231,19 @@ class _Service:
                 self.out.spans[str(logical_id)] = _span(logical_id, node)
         self.out.conditions = conditions
         return out
+
+    def _loops_expanded(self, part: Any) -> Any:
+        """A ``resources:`` part with its ``Fn::ForEach`` loops expanded (a copy; gaps noted)."""
+        if not isinstance(part, Mapping) or not any(
+            str(key).startswith(LOOP_MARKER)
+            for section in ("Resources", "Conditions")
+            for key in _map(part.get(section))
+        ):
+            return part
+        copy = dict(part)
+        expansion = expand_loops(copy)
+        self.out.notes.extend((p.loop, p.line, p.reason, "") for p in expansion.problems)
+        return copy
 
     # ------------------------------------------------------------------ functions
 
