@@ -460,3 +460,40 @@ def test_large_and_nested_tuples_take_the_walk_and_agree(tmp_path: Path) -> None
     module = ModuleInstance(ModuleDef.build(".", [hcl]), "", {}, tmp_path, Loader(), [])
     assert module._evaluator.eval(_expr_node(text)) == items
     assert module._evaluator.eval(_expr_node(f'[{text}, ["x"]]')) == [items, ["x"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"abc"',
+        '""',
+        '"a\\"b"',
+        '"${local.p}-x"',
+        '"a" == "a"',
+        '"a"[0]',
+        "local.nested.inner.leaf",
+        "true.x",
+        "null",
+        "var.names.a",
+        "aws_s3_bucket.b.arn",
+        "local.nested.inner",
+        "local . nested",
+    ],
+)
+def test_expression_text_path_matches_the_node_path(
+    tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Expressions read from their text (plain strings, templates, dotted references) give
+    what the node path gives; anything else (operators, indexes, literals) is walked."""
+
+    def evaluate() -> object:
+        module = _module(tmp_path)
+        return module._evaluator.eval(_expr_node(text))
+
+    fast = evaluate()
+    never = re.compile(r"(?!)")
+    for name in ("_DOTTED", "_PLAIN_STRING", "_PLAIN_TUPLE", "_PLAIN_TEMPLATE", "_KEY_NAME"):
+        monkeypatch.setattr(_eval, name, never)
+    walked = evaluate()
+    assert fast == walked  # an Unknown's expression text too
+    assert type(fast) is type(walked)

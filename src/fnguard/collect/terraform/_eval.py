@@ -308,6 +308,22 @@ class Evaluator:
     def _node(self, node: Node) -> Value:
         kind = node.type
         if kind == "expression":
+            if node.end_byte - node.start_byte <= _TEXT_PATH_MAX:
+                text = node_text(node)
+                if text[:1] == '"':
+                    plain = _PLAIN_STRING.fullmatch(text)
+                    if plain is not None:  # "abc": no escape, no interpolation
+                        return plain.group(1)
+                    if _PLAIN_TEMPLATE.fullmatch(text) is not None:
+                        return self._plain_template(text, node)
+                elif _DOTTED.fullmatch(text) is not None:
+                    names = text.split(".")
+                    if (
+                        len(names) > 1
+                        and node.child_count == len(names)  # the variable, one step per name
+                        and names[0] not in ("true", "false", "null")  # true.x: a literal
+                    ):
+                        return self._dotted(names, text)
             children = node.children
             first = children[0]
             first_kind = first.type
@@ -483,15 +499,7 @@ class Evaluator:
         raw = node.text or b""
         text = raw.decode("utf-8", "replace")
         if _PLAIN_TEMPLATE.fullmatch(text) is not None:
-            # "${local.prefix}-fn": literal text (no escape, no "$" or "%") and plain dotted
-            # references; read from the text instead of the tree, with eval's guard for each.
-            return _join_template(
-                [
-                    self._guarded(None, dotted) if dotted else literal
-                    for literal, dotted in _TEMPLATE_PIECE.findall(text, 1, len(text) - 1)
-                ],
-                node,
-            )
+            return self._plain_template(text, node)
         base = node.start_byte
         parts: list[Value] = []
         pos = 1  # after the opening quote
@@ -507,6 +515,17 @@ class Evaluator:
         if end_quote > pos:
             parts.append(_unescape(raw[pos:end_quote].decode("utf-8", "replace")))
         return _join_template(parts, node)
+
+    def _plain_template(self, text: str, node: Node) -> Value:
+        """ "${local.prefix}-fn": literal text (no escape, no "$" or "%") and plain dotted
+        references, read from the text instead of the tree, with eval's guard for each."""
+        return _join_template(
+            [
+                self._guarded(None, dotted) if dotted else literal
+                for literal, dotted in _TEMPLATE_PIECE.findall(text, 1, len(text) - 1)
+            ],
+            node,
+        )
 
     def _heredoc(self, node: Node) -> Value:
         raw = (node.text or b"").decode("utf-8", "replace")
