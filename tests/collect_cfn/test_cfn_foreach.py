@@ -233,6 +233,25 @@ def test_a_suppression_inside_a_loop_covers_what_that_fragment_generates(
     assert {q.location.line for q in inv.queues if q.address != "Other"} == {4}
 
 
+def test_a_comment_on_or_above_a_loop_covers_everything_it_generates(tmp_path: Path) -> None:
+    text = (
+        HEAD + "Resources:\n"
+        "  # fnguard:ignore[LIM004] short jobs\n"
+        "  Fn::ForEach::Outer:\n    - Name\n    - [A, B]\n"
+        "    - Fn::ForEach::Inner:  # fnguard:ignore[SQS001] dead letters elsewhere\n"
+        "        - Kind\n        - [X, Y]\n"
+        "        - Q${Name}${Kind}:\n            Type: AWS::SQS::Queue\n"
+        "  # just a note\n"
+        "  Other:\n    Type: AWS::SQS::Queue\n"
+    )
+    inv = collect_source(tmp_path, text)
+    generated = ["QAX", "QAY", "QBX", "QBY"]
+    assert sorted((s.rule_id, s.resource, s.location.line) for s in inv.suppressions) == [
+        *(("LIM004", q, 4) for q in generated),
+        *(("SQS001", q, 8) for q in generated),
+    ]
+
+
 def test_cli_scan_finds_the_generated_functions_problems() -> None:
     out = io.StringIO()
     code = main(

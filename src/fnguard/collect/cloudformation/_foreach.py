@@ -50,11 +50,13 @@ class Expansion:
 
     ``written`` maps a generated logical ID to the line of the ``OutputKey`` it came from:
     suppression comments are matched against that text, while the resource itself is located
-    on its loop's line.
+    on its loop's line. ``loops`` maps each loop of ``Resources`` (nested ones too) to its
+    line and the logical IDs it generated, for comments written on or above the loop.
     """
 
     problems: tuple[Problem, ...]
     written: Mapping[str, int]
+    loops: Mapping[str, tuple[int, tuple[str, ...]]]
 
 
 def expand_loops(template: dict[str, Any]) -> Expansion:
@@ -65,7 +67,8 @@ def expand_loops(template: dict[str, Any]) -> Expansion:
         if isinstance(node, Mapping):
             record = expander.written if section == "Resources" else None
             template[section] = expander.mapping(node, {}, record)
-    return Expansion(tuple(expander.problems), expander.written)
+    loops = {k: (line_of(k), tuple(ids)) for k, ids in expander.loops.items()}
+    return Expansion(tuple(expander.problems), expander.written, loops)
 
 
 class _Expander:
@@ -73,6 +76,7 @@ class _Expander:
         self.template = template
         self.problems: list[Problem] = []
         self.written: dict[str, int] = {}
+        self.loops: dict[Any, list[str]] = {}  # loop key (positioned) -> generated IDs
         self._resolver: Resolver | None = None
         self.generated = 0
         self.most = limits.active().max_instances
@@ -168,6 +172,8 @@ class _Expander:
                 if record is not None:
                     record.setdefault(new_key, line_of(out_key))
                 out.append((_like(key, new_key), self.value(out_value, inner)))
+        if record is not None:
+            self.loops.setdefault(key, []).extend(str(k) for k, _ in out)
         return out
 
     def collection(self, key: Any, node: Any) -> list[str] | None:
