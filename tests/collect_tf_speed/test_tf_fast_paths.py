@@ -483,8 +483,8 @@ def test_large_and_nested_tuples_take_the_walk_and_agree(tmp_path: Path) -> None
 def test_expression_text_path_matches_the_node_path(
     tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Expressions read from their text (plain strings, templates, dotted references) give
-    what the node path gives; anything else (operators, indexes, literals) is walked."""
+    """With every text path switched off, the node walk gives the same values (an Unknown's
+    text too) for strings, templates, dotted references, operators, indexes and literals."""
 
     def evaluate() -> object:
         module = _module(tmp_path)

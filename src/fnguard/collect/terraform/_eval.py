@@ -308,22 +308,6 @@ class Evaluator:
     def _node(self, node: Node) -> Value:
         kind = node.type
         if kind == "expression":
-            if node.end_byte - node.start_byte <= _TEXT_PATH_MAX:
-                text = node_text(node)
-                if text[:1] == '"':
-                    plain = _PLAIN_STRING.fullmatch(text)
-                    if plain is not None:  # "abc": no escape, no interpolation
-                        return plain.group(1)
-                    if _PLAIN_TEMPLATE.fullmatch(text) is not None:
-                        return self._plain_template(text, node)
-                elif _DOTTED.fullmatch(text) is not None:
-                    names = text.split(".")
-                    if (
-                        len(names) > 1
-                        and node.child_count == len(names)  # the variable, one step per name
-                        and names[0] not in ("true", "false", "null")  # true.x: a literal
-                    ):
-                        return self._dotted(names, text)
             children = node.children
             first = children[0]
             first_kind = first.type
