@@ -13,6 +13,7 @@ from fnguard.collect.cloudformation._foreach import LOOP_MARKER, expand_loops
 from fnguard.collect.cloudformation._graph import cycles, raw_refs
 from fnguard.collect.cloudformation._intrinsic import NO_VALUE, Resolver
 from fnguard.collect.cloudformation._mapper import Resource, TemplateMapper
+from fnguard.collect.cloudformation._openapi import BodyProblem, expand_bodies
 from fnguard.collect.cloudformation._sam import expand
 from fnguard.collect.cloudformation._suppress import assign, comments, metadata_ignores
 from fnguard.errors import InputError
@@ -76,7 +77,7 @@ class CloudFormationCollector(Collector):
 def collect_file(path: Path, rel: str, prefix: str = "") -> Inventory:
     """One template's inventory; ``prefix`` keeps logical IDs of several templates apart."""
     text = read_source(path, rel)
-    return text if isinstance(text, Inventory) else collect_text(text, rel, prefix)
+    return text if isinstance(text, Inventory) else collect_text(text, rel, prefix, path.parent)
 
 
 def read_source(path: Path, rel: str) -> str | Inventory:
@@ -93,7 +94,8 @@ def read_source(path: Path, rel: str) -> str | Inventory:
         )
 
 
-def collect_text(text: str, rel: str, prefix: str = "") -> Inventory:
+def collect_text(text: str, rel: str, prefix: str = "", base: Path | None = None) -> Inventory:
+    """``base`` is the template's folder: files it names (OpenAPI bodies) are read from there."""
     template = decode(text, rel)
     # AWS::LanguageExtensions loops become the resources they generate before anything reads
     # them; the marker's absence from the text spares every other template the walk
@@ -102,6 +104,7 @@ def collect_text(text: str, rel: str, prefix: str = "") -> Inventory:
     if not isinstance(resources, Mapping):
         raise InputError(rel, line_of(template, 1), "expected a Resources mapping")
     built = _Template(template, resources, text, rel, prefix)
+    built.base = base
     if loops is not None:
         built.written = loops.written
         built.loops = loops.loops
@@ -119,6 +122,7 @@ def collect_compiled(
     rel: str,
     spans: Mapping[str, tuple[int, int]],
     prefix: str = "",
+    base: Path | None = None,
 ) -> Inventory:
     """The inventory of resources another format compiled to CloudFormation (serverless.yml).
 
@@ -127,7 +131,7 @@ def collect_compiled(
     (a key of ``spans``: first and last line of what the user wrote) that suppressions use.
     """
     resources = template.get("Resources")
-    return _Template(
+    built = _Template(
         template,
         resources if isinstance(resources, Mapping) else {},
         text,
@@ -135,7 +139,9 @@ def collect_compiled(
         prefix,
         raws,
         spans,
-    ).inventory()
+    )
+    built.base = base
+    return built.inventory()
 
 
 class _Template:
@@ -162,6 +168,7 @@ class _Template:
         self.written: Mapping[str, int] = {}
         # each loop's line and what it generated: a comment on or above it covers all of that
         self.loops: Mapping[str, tuple[int, tuple[str, ...]]] = {}
+        self.base: Path | None = None  # the template's folder, for the files it names
 
     def address(self, logical_id: str) -> str:
         return f"{self.prefix}{logical_id}"
@@ -171,6 +178,14 @@ class _Template:
 
     def inventory(self) -> Inventory:
         raws = self.compiled if self.compiled is not None else self._expanded()
+        # OpenAPI bodies (Body, BodyS3Location, DefinitionBody, DefinitionUri): the words'
+        # absence from the text spares every other template the walk, as for loops
+        problems: list[BodyProblem] = []
+        if "Body" in self.text or "DefinitionUri" in self.text:
+            raws, problems = expand_bodies(raws, self.base, self.rel)
+        for p in problems:
+            location = Location(p.file or self.rel, p.line)
+            self.gaps.append(CollectionGap(location, p.reason, self.address(p.logical_id), "body"))
         return self._mapped(raws)
 
     def _expanded(self) -> list[Raw]:
@@ -225,7 +240,7 @@ class _Template:
                     self.address(raw.logical_id),
                     raw.type,
                     props,
-                    self.location(raw.line),
+                    Location(raw.file, raw.line) if raw.file else self.location(raw.line),
                     raw.origin,
                     _env_lines(raw.props),
                 )

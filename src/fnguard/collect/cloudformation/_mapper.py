@@ -997,19 +997,6 @@ class TemplateMapper:
             api = self.resolve(s.props.get("RestApiId"), api_types)
             if api is not None:
                 stages.setdefault(api, []).append(s)
-        for api_res in self.of("AWS::ApiGateway::RestApi"):
-            if (
-                api_res.props.get("Body") is not None
-                or api_res.props.get("BodyS3Location") is not None
-            ):
-                self.gaps.append(
-                    CollectionGap(
-                        api_res.location,
-                        "integrations defined in the OpenAPI body are not analysed",
-                        api_res.address,
-                        "body",
-                    )
-                )
         for m in self.of("AWS::ApiGateway::Method"):
             integ = m.props.get("Integration")
             if not isinstance(integ, Mapping) or known_str(integ.get("Type")) not in (
@@ -1093,15 +1080,6 @@ class TemplateMapper:
             if api is not None:
                 stages.setdefault(api, []).append(stage)
         for api_res in self.of("AWS::ApiGatewayV2::Api"):
-            if api_res.props.get("Body") is not None or api_res.props.get("BodyS3Location"):
-                self.gaps.append(
-                    CollectionGap(
-                        api_res.location,
-                        "routes defined in the OpenAPI body are not analysed",
-                        api_res.address,
-                        "body",
-                    )
-                )
             if (
                 known_str(api_res.props.get("ProtocolType")) != "HTTP"
                 or api_res.props.get("Target") is None

@@ -13,7 +13,8 @@ class Raw:
     """A CloudFormation resource with unresolved properties.
 
     ``origin`` is the logical ID written in the template: the resource itself, or the SAM
-    resource that generates it (so suppressions and locations follow the source).
+    resource that generates it (so suppressions and locations follow the source). ``file`` is
+    set when the resource was written in another file than the template (an OpenAPI body).
     """
 
     logical_id: str
@@ -22,3 +23,4 @@ class Raw:
     line: int
     origin: str
     condition: str | None = None
+    file: str | None = None

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fnguard.collect.cloudformation._decode import line_of
+from fnguard.collect.cloudformation._openapi import DEFAULT_AUTH
 from fnguard.collect.cloudformation._policies import managed_policy_arn, policy_template
 from fnguard.collect.cloudformation._resource import Raw
 
@@ -604,6 +605,7 @@ class _Apis:
         if "MethodSettings" in raw.props:
             stage["MethodSettings"] = raw.props["MethodSettings"]
         stage_id = f"{raw.logical_id}{_alnum(stage_name)}Stage"
+        self._definition(raw, props, rest=True)
         return [
             _retype(raw, "AWS::ApiGateway::RestApi", props),
             _retype(raw, "AWS::ApiGateway::Stage", stage, stage_id),
@@ -627,10 +629,27 @@ class _Apis:
             if stage_name == "$default"
             else f"{raw.logical_id}{_alnum(stage_name)}Stage"
         )
+        self._definition(raw, props, rest=False)
         return [
             _retype(raw, "AWS::ApiGatewayV2::Api", props),
             _retype(raw, "AWS::ApiGatewayV2::Stage", stage, stage_id),
         ]
+
+    def _definition(self, raw: Raw, props: dict[str, Any], rest: bool) -> None:
+        """An OpenAPI definition becomes the API's ``Body`` / ``BodyS3Location`` (see
+        ``_openapi``), with ``Auth.DefaultAuthorizer`` for the operations naming no security."""
+        if raw.props.get("DefinitionBody") is not None:
+            props["Body"] = raw.props["DefinitionBody"]
+        elif raw.props.get("DefinitionUri") is not None:
+            props["BodyS3Location"] = raw.props["DefinitionUri"]
+        else:
+            return
+        auth = raw.props.get("Auth")
+        if isinstance(auth, Mapping) and auth.get("DefaultAuthorizer") is not None:
+            default = self._auth(raw.logical_id, {}, rest)
+            props[DEFAULT_AUTH] = (
+                default if default is not None else {"Unresolved": "authorizer not declared"}
+            )
 
     def _auth(self, api_id: str, event_props: Mapping[str, Any], rest: bool) -> Any:
         api = self.explicit.get(api_id)

@@ -86,7 +86,7 @@ def collect_service(path: Path, rel: str, root: Path, prefix: str = "") -> Inven
         for address, line, reason, field in compiled.notes
     )
     inventory = collect_compiled(
-        compiled.template(), compiled.raws, text, rel, compiled.spans, prefix
+        compiled.template(), compiled.raws, text, rel, compiled.spans, prefix, path.parent
     )
     return inventory.merge(Inventory(gaps=tuple(gaps)))
 
