@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import json
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fnguard.cli import main
 from fnguard.collect.cloudformation import CloudFormationCollector
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from fnguard.model import Inventory
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "cloudformation"
@@ -25,3 +31,13 @@ def collect_source(tmp_path: Path, text: str, name: str = "template.yaml") -> In
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return CloudFormationCollector().collect([path], tmp_path)
+
+
+def scan_copies(source: Path, names: tuple[str, ...], into: Path) -> tuple[int, dict[str, Any]]:
+    """``fnguard scan`` (JSON) of a folder holding copies of ``names``: exit code and result."""
+    for name in names:
+        shutil.copy(source / name, into / name)
+    out = io.StringIO()
+    code = main(["scan", str(into), "--osv", "off", "--format", "json", "--no-progress"], out)
+    result: dict[str, Any] = json.loads(out.getvalue())
+    return code, result

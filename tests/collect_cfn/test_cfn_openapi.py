@@ -9,16 +9,13 @@ function), and findings by rule, function and status.
 from __future__ import annotations
 
 import dataclasses
-import io
-import json
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from collect_cfn.cfn_helpers import scan_copies
 from collect_cfn.test_cfn_translator import _translate
 
-from fnguard.cli import main
 from fnguard.collect.cloudformation import CloudFormationCollector, collect_text
 from fnguard.config import Thresholds
 from fnguard.iam import default_checker
@@ -137,13 +134,7 @@ def test_the_translators_openapi_body_gives_the_events_doors(
 
 
 def test_cli_scan_reads_the_openapi_body(tmp_path: Path) -> None:
-    for name in ("sam_openapi.yaml", "hooks-api.yaml"):
-        shutil.copy(OPENAPI / name, tmp_path / name)
-    out = io.StringIO()
-    code = main(
-        ["scan", str(tmp_path), "--osv", "off", "--format", "json", "--no-progress"], stdout=out
-    )
-    result = json.loads(out.getvalue())
+    code, result = scan_copies(OPENAPI, ("sam_openapi.yaml", "hooks-api.yaml"), tmp_path)
     assert code == 1
     assert result["gaps"] == []
     found = {(f["rule_id"], f["resource"], f["location"]["file"]) for f in result["findings"]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -13,10 +14,17 @@ from fnguard.collect.cloudformation._foreach import LOOP_MARKER, expand_loops
 from fnguard.collect.cloudformation._graph import cycles, raw_refs
 from fnguard.collect.cloudformation._intrinsic import NO_VALUE, Resolver
 from fnguard.collect.cloudformation._mapper import Resource, TemplateMapper
+from fnguard.collect.cloudformation._nested import (
+    NESTED_TYPES,
+    child_of,
+    child_rel,
+    nested_children,
+    passed_parameters,
+)
 from fnguard.collect.cloudformation._openapi import BodyProblem, expand_bodies
 from fnguard.collect.cloudformation._sam import expand
 from fnguard.collect.cloudformation._suppress import assign, comments, metadata_ignores
-from fnguard.errors import InputError
+from fnguard.errors import InputError, LocatedError
 from fnguard.model import CollectionGap, Inventory, Location, Suppression
 
 if TYPE_CHECKING:
@@ -71,13 +79,49 @@ class CloudFormationCollector(Collector):
         return claims_text(path.name, head, in_workflows)
 
     def collect(self, paths: Sequence[Path], root: Path) -> Inventory:
-        return collect_shared(paths, root, collect_file)
+        # a template another scanned template nests is collected as that stack's child (with
+        # the values passed in, under the nesting's addresses), not a second time on its own
+        nested = nested_children(paths)
+        kept = [p for p in paths if p not in nested] if nested else paths
+        return collect_shared(kept, root, collect_file)
 
 
 def collect_file(path: Path, rel: str, prefix: str = "") -> Inventory:
     """One template's inventory; ``prefix`` keeps logical IDs of several templates apart."""
     text = read_source(path, rel)
     return text if isinstance(text, Inventory) else collect_text(text, rel, prefix, path.parent)
+
+
+def _collect_child(
+    parent: _Template, stack: Resource, location: str, given: Mapping[str, Any]
+) -> Inventory:
+    """A nested stack's local template as part of its parent; what fails is a gap."""
+    rel = child_rel(parent.rel, location)
+    where = Location(parent.rel, stack.location.line)
+
+    def gap(reason: str, at: Location = where) -> Inventory:
+        return Inventory(gaps=(CollectionGap(at, reason, stack.address, "nested_stack"),))
+
+    if parent.base is None:
+        return gap(f"nested template {location} cannot be read without the template's folder")
+    path = parent.base / location
+    real = str(path.resolve())
+    if real in parent.nesting:
+        return gap(f"nested template {location} nests itself; its resources are not analysed")
+    text = read_source(path, rel)
+    if isinstance(text, Inventory):
+        return gap(f"nested template {location}: {text.gaps[0].reason}")
+    try:
+        return collect_text(
+            text,
+            rel,
+            f"{stack.address}/",
+            path.parent,
+            given=given,
+            nesting=parent.nesting,
+        )
+    except LocatedError as exc:
+        return gap(f"nested template cannot be collected: {exc.expected}", Location(rel, exc.line))
 
 
 def read_source(path: Path, rel: str) -> str | Inventory:
@@ -94,8 +138,18 @@ def read_source(path: Path, rel: str) -> str | Inventory:
         )
 
 
-def collect_text(text: str, rel: str, prefix: str = "", base: Path | None = None) -> Inventory:
-    """``base`` is the template's folder: files it names (OpenAPI bodies) are read from there."""
+def collect_text(
+    text: str,
+    rel: str,
+    prefix: str = "",
+    base: Path | None = None,
+    *,
+    given: Mapping[str, Any] | None = None,
+    nesting: tuple[str, ...] = (),
+) -> Inventory:
+    """``base`` is the template's folder: files it names (OpenAPI bodies, nested templates)
+    are read from there. ``given`` are the parameter values a parent stack passes in and
+    ``nesting`` the templates (real paths) this one is nested in."""
     template = decode(text, rel)
     # AWS::LanguageExtensions loops become the resources they generate before anything reads
     # them; the marker's absence from the text spares every other template the walk
@@ -105,6 +159,9 @@ def collect_text(text: str, rel: str, prefix: str = "", base: Path | None = None
         raise InputError(rel, line_of(template, 1), "expected a Resources mapping")
     built = _Template(template, resources, text, rel, prefix)
     built.base = base
+    built.given = given
+    here = str((base / posixpath.basename(rel)).resolve()) if base is not None else rel
+    built.nesting = (*nesting, here) if nesting else (here,)
     if loops is not None:
         built.written = loops.written
         built.loops = loops.loops
@@ -169,6 +226,8 @@ class _Template:
         # each loop's line and what it generated: a comment on or above it covers all of that
         self.loops: Mapping[str, tuple[int, tuple[str, ...]]] = {}
         self.base: Path | None = None  # the template's folder, for the files it names
+        self.given: Mapping[str, Any] | None = None  # parameters a parent stack passes in
+        self.nesting: tuple[str, ...] = ()  # the templates this one is nested in
 
     def address(self, logical_id: str) -> str:
         return f"{self.prefix}{logical_id}"
@@ -217,7 +276,9 @@ class _Template:
         return raws
 
     def _mapped(self, raws: list[Raw]) -> Inventory:
-        resolver = Resolver(self.template, {r.logical_id: r for r in raws}, self._ref_values())
+        resolver = Resolver(
+            self.template, {r.logical_id: r for r in raws}, self._ref_values(), self.given
+        )
         kept = self._conditional(raws, resolver)
         self._cycles(kept)
         resolved: list[Resource] = []
@@ -247,6 +308,9 @@ class _Template:
             )
         mapper_gaps: list[CollectionGap] = []
         inventory = TemplateMapper(resolved, mapper_gaps).build()
+        for res in resolved:
+            if res.type in NESTED_TYPES:
+                inventory = inventory.merge(self._child(res))
         return inventory.merge(
             Inventory(
                 gaps=tuple(self.gaps + mapper_gaps),
@@ -254,6 +318,14 @@ class _Template:
                 sources=(self.rel,),
             )
         )
+
+    def _child(self, stack: Resource) -> Inventory:
+        child = child_of(stack.type, stack.props)
+        if child.location is None:
+            reason = child.problem or "nested template not read"
+            at = self.location(stack.location.line)
+            return Inventory(gaps=(CollectionGap(at, reason, stack.address, "nested_stack"),))
+        return _collect_child(self, stack, child.location, passed_parameters(stack.props))
 
     def _transforms(self) -> None:
         """Macros other than SAM run in CloudFormation; what they generate is not seen here."""

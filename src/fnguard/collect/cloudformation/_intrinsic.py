@@ -94,7 +94,9 @@ class Resolver:
         template: Mapping[str, Any],
         resources: Mapping[str, Any],
         ref_values: Mapping[str, str] | None = None,
+        given: Mapping[str, Any] | None = None,
     ) -> None:
+        """``given``: parameter values a parent stack passes in (they replace the defaults)."""
         self.template = template
         self.resources = resources
         self.ref_values = dict(ref_values or {})
@@ -103,6 +105,8 @@ class Resolver:
         # JSON (no ``Ref``, no ``Unknown``), which callers may then use as it is
         self.intrinsics = 0
         self._params = self._parameters()
+        if given:
+            self._params.update(given)
         self._conditions: dict[str, bool | None] = {}
         self._evaluating: set[str] = set()
 

@@ -119,6 +119,8 @@ def expand(
                 expanded.extend(apis.rest_api(raw))
             elif raw.type == "AWS::Serverless::HttpApi":
                 expanded.extend(apis.http_api(raw))
+            elif raw.type == "AWS::Serverless::Application":
+                expanded.append(raw)  # a nested stack: collected as the parent's child
             elif raw.type.startswith("AWS::Serverless::"):
                 problems.append((raw.logical_id, raw.line, f"{raw.type} is not analysed"))
             else:
