@@ -117,3 +117,18 @@ def test_substitution_keeps_references_and_escapes_of_a_pattern_as_written() -> 
         "${aws_s3_bucket.b.arn}/al${*}ce"
     )
     assert substitute(filled, {}, pattern=True) is None
+
+
+_PIECES = ("a", "B", "*", "?", "${*}", "${?}", "${$}", "${aws:username}", "${aws_x.arn}", "$", "{")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=6), st.booleans())
+def test_a_pattern_matches_its_own_text_as_the_matcher_says(
+    pieces: list[str], ignore_case: bool
+) -> None:
+    from fnguard.iam._wildcard import _regex, matches
+
+    pattern = "".join(pieces)
+    expected = pattern == "*" or _regex(pattern, ignore_case).fullmatch(pattern)
+    assert matches(pattern, pattern, ignore_case=ignore_case) == expected
