@@ -148,3 +148,51 @@ def test_cli_scan_reports_the_nested_instances(tmp_path: Path) -> None:
     } <= found
     assert not any(res in ("Worker", "Billing/WorkerUrl") for _, res, _ in found)
     assert [g["resource"] for g in result["gaps"]] == ["Remote"]
+
+
+_ROLE_PARENT = """\
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+      Policies:
+        - PolicyName: all
+          PolicyDocument:
+            Statement: [{Effect: Allow, Action: "*", Resource: "*"}]
+  Child:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: child.yaml
+      Parameters:
+        RoleArn: !GetAtt Role.Arn
+"""
+_ROLE_CHILD = """\
+Parameters:
+  RoleArn:
+    Type: String
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: !Ref RoleArn
+      Code: {ZipFile: "x"}
+"""
+
+
+def test_a_parent_resource_passed_in_is_that_resource(tmp_path: Path) -> None:
+    _write(tmp_path, _ROLE_PARENT, _ROLE_CHILD)
+    inv = _collect(tmp_path, "parent.yaml", "child.yaml")
+    assert inv.gaps == ()
+    assert [(f.address, f.role) for f in inv.functions] == [("Child/Fn", "Role")]
+    flat_dir = tmp_path / "flat"
+    flat_dir.mkdir()
+    flat = _ROLE_PARENT.split("  Child:")[0] + _ROLE_CHILD.split("Resources:\n")[1]
+    (flat_dir / "flat.yaml").write_text(flat.replace("!Ref RoleArn", "!GetAtt Role.Arn"), "utf-8")
+    expected = _findings(_collect(flat_dir, "flat.yaml"))
+    assert _findings(inv, "Child/") == expected
+    assert ("IAM001", "Role") in expected

@@ -94,34 +94,28 @@ def collect_file(path: Path, rel: str, prefix: str = "") -> Inventory:
 
 def _collect_child(
     parent: _Template, stack: Resource, location: str, given: Mapping[str, Any]
-) -> Inventory:
+) -> _Parts:
     """A nested stack's local template as part of its parent; what fails is a gap."""
     rel = child_rel(parent.rel, location)
     where = Location(parent.rel, stack.location.line)
 
-    def gap(reason: str, at: Location = where) -> Inventory:
-        return Inventory(gaps=(CollectionGap(at, reason, stack.address, "nested_stack"),))
+    def gap(reason: str, at: Location = where) -> _Parts:
+        return [], Inventory(gaps=(CollectionGap(at, reason, stack.address, "nested_stack"),))
 
     if parent.base is None:
         return gap(f"nested template {location} cannot be read without the template's folder")
     path = parent.base / location
-    real = str(path.resolve())
-    if real in parent.nesting:
+    if str(path.resolve()) in parent.nesting:
         return gap(f"nested template {location} nests itself; its resources are not analysed")
     text = read_source(path, rel)
     if isinstance(text, Inventory):
         return gap(f"nested template {location}: {text.gaps[0].reason}")
     try:
-        return collect_text(
-            text,
-            rel,
-            f"{stack.address}/",
-            path.parent,
-            given=given,
-            nesting=parent.nesting,
-        )
+        child = _built(text, rel, f"{stack.address}/", path.parent, given, parent.nesting)
+        resources, own, children = child.parts()
     except LocatedError as exc:
         return gap(f"nested template cannot be collected: {exc.expected}", Location(rel, exc.line))
+    return resources, own.merge(children)
 
 
 def read_source(path: Path, rel: str) -> str | Inventory:
@@ -150,6 +144,17 @@ def collect_text(
     """``base`` is the template's folder: files it names (OpenAPI bodies, nested templates)
     are read from there. ``given`` are the parameter values a parent stack passes in and
     ``nesting`` the templates (real paths) this one is nested in."""
+    return _built(text, rel, prefix, base, given, nesting).inventory()
+
+
+def _built(
+    text: str,
+    rel: str,
+    prefix: str,
+    base: Path | None,
+    given: Mapping[str, Any] | None,
+    nesting: tuple[str, ...],
+) -> _Template:
     template = decode(text, rel)
     # AWS::LanguageExtensions loops become the resources they generate before anything reads
     # them; the marker's absence from the text spares every other template the walk
@@ -169,7 +174,7 @@ def collect_text(
             CollectionGap(built.location(p.line), p.reason, built.address(p.loop), "")
             for p in loops.problems
         )
-    return built.inventory()
+    return built
 
 
 def collect_compiled(
@@ -199,6 +204,10 @@ def collect_compiled(
     )
     built.base = base
     return built.inventory()
+
+
+# A nested stack's resolved resources and its gaps, suppressions and sources.
+_Parts = tuple[list["Resource"], Inventory]
 
 
 class _Template:
@@ -236,6 +245,17 @@ class _Template:
         return Location(self.rel, line)
 
     def inventory(self) -> Inventory:
+        resources, own, children = self.parts()
+        mapper_gaps: list[CollectionGap] = []
+        inventory = TemplateMapper(resources, mapper_gaps).build()
+        own = Inventory(
+            gaps=own.gaps + tuple(mapper_gaps), suppressions=own.suppressions, sources=own.sources
+        )
+        return inventory.merge(own).merge(children)
+
+    def parts(self) -> tuple[list[Resource], Inventory, Inventory]:
+        """The resolved resources (nested stacks' included) to map together, this template's
+        gaps, suppressions and source, and its nested stacks' ones."""
         raws = self.compiled if self.compiled is not None else self._expanded()
         # OpenAPI bodies (Body, BodyS3Location, DefinitionBody, DefinitionUri): the words'
         # absence from the text spares every other template the walk, as for loops
@@ -245,7 +265,7 @@ class _Template:
         for p in problems:
             location = Location(p.file or self.rel, p.line)
             self.gaps.append(CollectionGap(location, p.reason, self.address(p.logical_id), "body"))
-        return self._mapped(raws)
+        return self._resolved(raws)
 
     def _expanded(self) -> list[Raw]:
         self._transforms()
@@ -275,7 +295,7 @@ class _Template:
             )
         return raws
 
-    def _mapped(self, raws: list[Raw]) -> Inventory:
+    def _resolved(self, raws: list[Raw]) -> tuple[list[Resource], Inventory, Inventory]:
         resolver = Resolver(
             self.template, {r.logical_id: r for r in raws}, self._ref_values(), self.given
         )
@@ -306,25 +326,24 @@ class _Template:
                     _env_lines(raw.props),
                 )
             )
-        mapper_gaps: list[CollectionGap] = []
-        inventory = TemplateMapper(resolved, mapper_gaps).build()
-        for res in resolved:
-            if res.type in NESTED_TYPES:
-                inventory = inventory.merge(self._child(res))
-        return inventory.merge(
-            Inventory(
-                gaps=tuple(self.gaps + mapper_gaps),
-                suppressions=tuple(self._suppressions(kept)),
-                sources=(self.rel,),
-            )
+        children: list[Inventory] = []
+        for res in [r for r in resolved if r.type in NESTED_TYPES]:
+            nested, found = self._child(res)
+            resolved.extend(nested)
+            children.append(found)
+        own = Inventory(
+            gaps=tuple(self.gaps),
+            suppressions=tuple(self._suppressions(kept)),
+            sources=(self.rel,),
         )
+        return resolved, own, Inventory.combine(children) if children else Inventory()
 
-    def _child(self, stack: Resource) -> Inventory:
+    def _child(self, stack: Resource) -> _Parts:
         child = child_of(stack.type, stack.props)
         if child.location is None:
             reason = child.problem or "nested template not read"
             at = self.location(stack.location.line)
-            return Inventory(gaps=(CollectionGap(at, reason, stack.address, "nested_stack"),))
+            return [], Inventory(gaps=(CollectionGap(at, reason, stack.address, "nested_stack"),))
         return _collect_child(self, stack, child.location, passed_parameters(stack.props))
 
     def _transforms(self) -> None:
@@ -467,11 +486,13 @@ def _env_lines(props: Mapping[str, Any]) -> dict[str, int]:
 
 def _prefixed(value: Any, prefix: str) -> Any:
     """``value`` with the resources its ``Ref``s and ``Unknown``s name prefixed by ``prefix``."""
-    from fnguard.collect.cloudformation._intrinsic import Ref, Unknown
+    from fnguard.collect.cloudformation._intrinsic import ParentRef, Ref, Unknown
 
     def walk(value: Any) -> Any:
         if isinstance(value, str):  # most values
             return value
+        if isinstance(value, ParentRef):
+            return value  # already the parent's address
         if isinstance(value, Ref):
             return Ref(prefix + value.target, value.attr)
         if isinstance(value, Unknown):

@@ -37,6 +37,11 @@ class Ref:
 
 
 @dataclass(frozen=True)
+class ParentRef(Ref):
+    """A parent stack's resource passed into a nested stack: ``target`` is its address."""
+
+
+@dataclass(frozen=True)
 class Unknown:
     """A value known only at deploy time; ``refs`` are the resources its expression names."""
 

@@ -7,9 +7,10 @@ child) and each child resource's address names the nesting (``<Stack>/<LogicalId
 that cannot be read is a gap on the stack resource; a remote one (https, s3, the Serverless
 Application Repository) too.
 
-A parent-side value that is itself deploy-time (a resource's ARN, an unresolved parameter)
-reaches the child as a reference to the parent's value, as ``Fn::ImportValue`` does: known to
-be the parent's, not a gap in the child.
+The child's resources are mapped together with the parent's, so a parent resource passed in
+(``RoleArn: !GetAtt Role.Arn``) is that resource in the child (the function's role is the
+parent's role). Another deploy-time value (an unresolved parameter, a computed string) reaches
+the child as a reference to the parent's value, as ``Fn::ImportValue`` does: not a gap there.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from fnguard.collect.cloudformation._intrinsic import Ref, Unknown
+from fnguard.collect.cloudformation._intrinsic import ParentRef, Ref, Unknown
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -89,7 +90,7 @@ def _passed(value: Any) -> Any:
     if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
         return ",".join(str(v) for v in value)
     if isinstance(value, Ref):
-        return Unknown(f"${{{value.expr}}}", (), reference=True)
+        return ParentRef(value.target, value.attr)  # mapped with the parent: it resolves
     if isinstance(value, Unknown):
         return Unknown(value.expr, (), reference=True)
     return Unknown(str(value), (), reference=True)
