@@ -18,6 +18,15 @@ if TYPE_CHECKING:
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "cloudformation"
 
+# A role's YAML body (under its logical ID) that Lambda may assume.
+LAMBDA_ROLE = """\
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+"""
+
 
 def collect_fixture(name: str) -> Inventory:
     """One fixture template, collected as a scan of its folder would."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from collect_cfn.cfn_helpers import scan_copies
+from collect_cfn.cfn_helpers import LAMBDA_ROLE, scan_copies
 
 from fnguard.collect.cloudformation import CloudFormationCollector
 from fnguard.config import Thresholds
@@ -150,14 +150,10 @@ def test_cli_scan_reports_the_nested_instances(tmp_path: Path) -> None:
     assert [g["resource"] for g in result["gaps"]] == ["Remote"]
 
 
-_ROLE_PARENT = """\
-Resources:
-  Role:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument:
-        Statement:
-          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+_ROLE_PARENT = (
+    "Resources:\n  Role:\n"
+    + LAMBDA_ROLE
+    + """\
       Policies:
         - PolicyName: all
           PolicyDocument:
@@ -169,6 +165,7 @@ Resources:
       Parameters:
         RoleArn: !GetAtt Role.Arn
 """
+)
 _ROLE_CHILD = """\
 Parameters:
   RoleArn:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from collect_cfn.cfn_helpers import collect_source
+from collect_cfn.cfn_helpers import LAMBDA_ROLE, collect_source
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 _URI = (
     "!Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations"
 )
-_HEAD = """\
+_HEAD = (
+    """\
 Resources:
   Fn:
     Type: AWS::Lambda::Function
@@ -25,12 +26,9 @@ Resources:
       Role: !GetAtt FnRole.Arn
       Code: {ZipFile: "x"}
   FnRole:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument:
-        Statement:
-          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
 """
+    + LAMBDA_ROLE
+)
 
 
 def _line(text: str, needle: str) -> int:
