@@ -251,7 +251,7 @@ class _Template:
         own = Inventory(
             gaps=own.gaps + tuple(mapper_gaps), suppressions=own.suppressions, sources=own.sources
         )
-        return inventory.merge(own).merge(children)
+        return inventory.merge(own, children)
 
     def parts(self) -> tuple[list[Resource], Inventory, Inventory]:
         """The resolved resources (nested stacks' included) to map together, this template's
