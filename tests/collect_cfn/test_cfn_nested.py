@@ -193,3 +193,17 @@ def test_a_parent_resource_passed_in_is_that_resource(tmp_path: Path) -> None:
     expected = _findings(_collect(flat_dir, "flat.yaml"))
     assert _findings(inv, "Child/") == expected
     assert ("IAM001", "Role") in expected
+
+
+def test_a_suppression_in_the_child_covers_its_nested_instances(tmp_path: Path) -> None:
+    child = (NESTED / "child.yaml").read_text(encoding="utf-8")
+    child = child.replace("  Worker:\n", "  # fnguard:ignore[SEC001] test key\n  Worker:\n", 1)
+    _write(tmp_path, (NESTED / "parent.yaml").read_text(encoding="utf-8"), child)
+    inv = _collect(tmp_path, "parent.yaml", "child.yaml")
+    covered = {(s.rule_id, s.resource, s.location.file) for s in inv.suppressions}
+    # as in a template of its own, the comment covers what the SAM function generates too
+    assert covered == {
+        ("SEC001", f"{stack}/{target}", "child.yaml")
+        for stack in ("Orders", "Billing")
+        for target in ("Worker", "WorkerRole")
+    }
