@@ -17,7 +17,7 @@ from fnguard.discover import discover
 from fnguard.errors import RuleError, UsageError
 from fnguard.model import CollectionGap, Finding, Inventory, Suppression
 from fnguard.result import RuleInfo, ScanResult
-from fnguard.rules import RuleContext, prepare
+from fnguard.rules import RuleContext
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -147,7 +147,6 @@ def run_rules(
         return found
 
     if len(inventory.functions) >= _FORK_MIN_FUNCTIONS and len(rules) > 1 and _fork.can_fork():
-        prepare(inventory, ctx)  # every role compiled once: the forked child inherits it
         found = _fork.share(len(rules), one, progress.advance)
     else:
         found = []

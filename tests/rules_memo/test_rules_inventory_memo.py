@@ -49,26 +49,6 @@ def test_code_findings_skip_only_functions_without_issues() -> None:
     assert list(code_issue_findings(INJ001, Inventory(functions=(a, b, c)))) == []
 
 
-def test_prepare_compiles_every_role_once_and_changes_no_verdict() -> None:
-    from rules_iam.test_rules_iam import LOGS, ctx, fn, inline, role
-
-    from fnguard.iam import _checker
-    from fnguard.rules._prepare import prepare
-
-    policy = inline(LOGS, {"Effect": "Allow", "Action": "s3:*", "Resource": "*"})
-    inv = Inventory(functions=(fn(),), roles=(role(policy),))
-    before = [f.message for f in get_rule("IAM003").check(inv, ctx())]
-    prepare(inv, ctx())
-    assert (id(policy),) in _checker._SETS
-    assert [f.message for f in get_rule("IAM003").check(inv, ctx())] == before
-
-    class Plain:  # a checker that cannot be warmed is left alone
-        pass
-
-    plain_ctx = RuleContext(thresholds=Thresholds(), permissions=Plain())  # type: ignore[arg-type]
-    prepare(inv, plain_ctx)
-
-
 def test_a_repeated_secret_is_reported_for_every_function_and_name_still_counts() -> None:
     from dataclasses import replace
 

@@ -36,7 +36,7 @@ from fnguard.iam.engine import PolicyKind as EngineKind
 from fnguard.model import PolicyKind
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Mapping, Sequence
 
     from fnguard.iam.engine import Decision as EngineDecision
     from fnguard.iam.engine import Policy as EnginePolicy
@@ -279,12 +279,6 @@ class EngineChecker:
         if len(compiled.answers) < _ANSWERS_KEPT:
             compiled.answers[key] = found
         return found
-
-    def prepare(self, roles: Iterable[Sequence[Policy]]) -> None:
-        """Compile these roles' policies now (before work is shared with a forked process,
-        which then inherits them instead of compiling them again)."""
-        for policies in roles:
-            _compiled(policies)
 
     def may_allow(self, policies: Sequence[Policy], action: str) -> bool:
         """False when no statement of either effect names ``action`` and there is no boundary:

@@ -17,8 +17,6 @@ from fnguard.rules._base import Check, Mappings, Rule, RuleContext, RuleMeta
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from fnguard.model import Inventory
-
 __all__ = [
     "PACKS",
     "Check",
@@ -29,7 +27,6 @@ __all__ = [
     "all_rules",
     "get_rule",
     "load_pack",
-    "prepare",
 ]
 
 # Rule-ID prefix -> modules. The table is the registry: adding a rule module means a line here.
@@ -103,11 +100,3 @@ def get_rule(rule_id: str) -> Rule:
         if rule.meta.id == rule_id:
             return rule
     raise RuleError(f"unknown rule {rule_id!r}")
-
-
-def prepare(inventory: Inventory, ctx: RuleContext) -> None:
-    """Do once what many rules would each redo (compile every role's policies), before the
-    rules are shared with a forked process that inherits it. Changes no verdict."""
-    from fnguard.rules._prepare import prepare as warm
-
-    warm(inventory, ctx)
