@@ -108,7 +108,7 @@ def dump_json(document: object) -> str:
     if text.isascii():  # the common case, in one C pass that builds nothing
         return text
     try:
-        text.encode("utf-8")  # one C pass: the common case has nothing to escape
+        text.encode("utf-8")  # non-ASCII text: fine unless it holds a lone surrogate
     except UnicodeEncodeError:
         return text.encode("utf-8", "backslashreplace").decode("utf-8")
     return text
@@ -220,7 +220,7 @@ def summarize(result: ScanResult) -> Summary:
         suppressed=result.suppressed,
         baselined=result.baselined,
         gaps=len(set(result.inventory.gaps)),  # as listed: exact duplicates once
-        rules=len({r.id for r in result.rules} | {f.rule_id for f in result.findings}),
+        rules=len(rule_catalog(result)),
     )
 
 
