@@ -149,8 +149,19 @@ def _relocated(facts: CodeFacts, relocate: Callable[[Location], Location]) -> Co
             for i in facts.issues
         ),
         sdk_calls=tuple(replace(c, location=relocate(c.location)) for c in facts.sdk_calls),
-        gaps=tuple(replace(g, location=relocate(g.location)) for g in facts.gaps),
+        gaps=tuple(_gap_relocated(g, relocate) for g in facts.gaps),
     )
+
+
+def _gap_relocated(gap: CollectionGap, relocate: Callable[[Location], Location]) -> CollectionGap:
+    """A gap whose place stays (a handler module not in the code: most functions of an
+    unbuilt tree) is kept as it is."""
+    location = relocate(gap.location)
+    return gap if location is gap.location else replace(gap, location=location)
+
+
+# The issues fnguard-runtime's guard can take care of (see ``_credited``).
+_GUARDED = frozenset({"INJ006", "RUN003"})
 
 
 def _cover(fn: Function, artifact: Artifact) -> GuardCover:
@@ -179,6 +190,20 @@ def _credited(facts: CodeFacts, cover: GuardCover) -> CodeFacts:
     return replace(facts, issues=tuple(i for i in facts.issues if i.rule_id not in covered))
 
 
+def _open_once(
+    opened: dict[Path, Artifact | InputError], path: Path, tree: Path | None
+) -> Artifact | InputError:
+    """``path`` opened (or why not) once for all the functions whose code it holds."""
+    artifact = opened.get(path)
+    if artifact is None:
+        try:
+            artifact = open_artifact(path, follow_within=tree)
+        except InputError as exc:
+            artifact = exc
+        opened[path] = artifact
+    return artifact
+
+
 class CodeEnricher(Enricher):
     name = "analysing handler code"
 
@@ -198,46 +223,57 @@ class CodeEnricher(Enricher):
         # Functions of one service often share one code folder (serverless.yml packages the
         # service): it is opened, and its links listed, once for all of them.
         opened: dict[Path, Artifact | InputError] = {}
+        # Each code folder's path and whether it is there, looked up once for its functions.
+        paths: dict[tuple[str | None, str | None, bool], Path | None] = {}
         try:
             for fn in map(_as_module_handler, inventory.functions):
-                path = _code_path(fn, root)
-                if path is None or not fn.handler or not path.exists():
+                if not fn.handler:
+                    continue
+                key = (fn.package.source_dir, fn.package.path, fn.package_type is PackageType.IMAGE)
+                if key in paths:
+                    path = paths[key]
+                else:
+                    path = _code_path(fn, root)
+                    path = paths[key] = path if path is not None and path.exists() else None
+                if path is None:
                     continue  # not built or not checked out: the package stage reports it once
                 if active is None:
                     active = [_bound(a, inventory) for a in self._active()]
                 chosen = [a for a in active if a.handles(fn)]
                 if not chosen:
                     continue
-                artifact = opened.get(path)
-                if artifact is None:
-                    try:
-                        artifact = open_artifact(path, follow_within=tree)
-                    except InputError as exc:
-                        artifact = exc
-                    opened[path] = artifact
+                artifact = _open_once(opened, path, tree)
                 if isinstance(artifact, InputError):
                     gap = CollectionGap(Location(str(path)), str(artifact), fn.address, "code")
                     facts.append(CodeFacts(gaps=(gap,)))
                     continue
                 found = [analyser.analyse(fn, artifact) for analyser in chosen]
-                cover = _cover(fn, artifact)
-                facts.extend(_relocated(_credited(f, cover), relocate) for f in found)
+                if any(i.rule_id in _GUARDED for f in found for i in f.issues):
+                    # the guard's cover changes only these issues: read when there are some
+                    cover = _cover(fn, artifact)
+                    found = [_credited(f, cover) for f in found]
+                facts.extend(_relocated(f, relocate) for f in found)
         finally:
             for artifact in opened.values():
                 if not isinstance(artifact, InputError):
                     artifact.close()
-        # Analysers of one language each say when a handler is missing: one gap is enough.
-        analysed = {h.function for f in facts for h in f.handlers}
-        gaps: dict[tuple[str, str], CollectionGap] = {}
-        for gap in (g for f in facts for g in f.gaps):
-            if gap.resource not in analysed and _module_missing(gap):
-                # Not built yet (TypeScript before tsc) or not in this checkout: listed once,
-                # and the code rules leave the function be, as for a package not on disk.
-                gap = replace(gap, field=MISSING_CODE_FIELD)
-            gaps.setdefault((gap.resource, gap.field), gap)
-        return Inventory(
-            handlers=_merge_handlers(h for f in facts for h in f.handlers),
-            code_issues=tuple(i for f in facts for i in f.issues),
-            sdk_calls=tuple(c for f in facts for c in f.sdk_calls),
-            gaps=tuple(gaps.values()),
-        )
+        return _combined(facts)
+
+
+def _combined(facts: Sequence[CodeFacts]) -> Inventory:
+    """The functions' facts as one inventory piece: a handler record per function, and one
+    gap where analysers of one language each said the handler is missing."""
+    analysed = {h.function for f in facts for h in f.handlers}
+    gaps: dict[tuple[str, str], CollectionGap] = {}
+    for gap in (g for f in facts for g in f.gaps):
+        if gap.resource not in analysed and _module_missing(gap):
+            # Not built yet (TypeScript before tsc) or not in this checkout: listed once,
+            # and the code rules leave the function be, as for a package not on disk.
+            gap = replace(gap, field=MISSING_CODE_FIELD)
+        gaps.setdefault((gap.resource, gap.field), gap)
+    return Inventory(
+        handlers=_merge_handlers(h for f in facts for h in f.handlers),
+        code_issues=tuple(i for f in facts for i in f.issues),
+        sdk_calls=tuple(c for f in facts for c in f.sdk_calls),
+        gaps=tuple(gaps.values()),
+    )

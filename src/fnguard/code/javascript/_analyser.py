@@ -19,8 +19,6 @@ from fnguard.code.javascript._locate import (
     yaml_major,
 )
 from fnguard.code.javascript._nodes import FUNCTIONS, node_key
-from fnguard.code.javascript._patterns import transport_issues
-from fnguard.code.javascript._taint import Engine
 from fnguard.code.javascript._tsconfig import PathAliases, read_aliases
 from fnguard.code.javascript._values import FuncRef, Module, Scope, Value
 from fnguard.errors import InputError
@@ -31,6 +29,7 @@ if TYPE_CHECKING:
     from tree_sitter import Node, Tree
 
     from fnguard.artifact import Artifact
+    from fnguard.code.javascript._taint import Engine
     from fnguard.model import Function
 
 __all__ = ["JavaScriptAnalyser"]
@@ -81,6 +80,10 @@ class _Run:
         if entry is None:
             tried = ", ".join(candidates[:6])
             return self._gap(f"handler module {ref.module!r} not found in the code (tried {tried})")
+        # The taint engine loads once some handler module is there to walk: a tree whose
+        # code is not built yet needs only the "not found" above.
+        from fnguard.code.javascript._taint import Engine
+
         engine = Engine(fn.address, self._load, yaml_major(entry, self._json))
         module = self._module(engine, entry)
         if module is None:
@@ -126,6 +129,8 @@ class _Run:
             # call any of the role unused on this function's account.
             dynamic_sdk_use=True,
         )
+        from fnguard.code.javascript._patterns import transport_issues
+
         transport = [i for m in self._modules.values() for i in transport_issues(m, fn.address)]
         unvalidated = engine.unvalidated()
         issues = (*engine.issues, *transport, *([unvalidated] if unvalidated else []))

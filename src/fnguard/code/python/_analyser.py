@@ -8,14 +8,13 @@ import posixpath
 from typing import TYPE_CHECKING
 
 from fnguard.code._interface import CodeFacts
-from fnguard.code.python._analysis import Analysis
 from fnguard.code.python._common import MAX_STATEMENTS, WorkExhausted
-from fnguard.code.python._patterns import tls_issues
 from fnguard.code.python._program import Module, Program, handler_target
 from fnguard.model import CollectionGap, HandlerCode, Location
 
 if TYPE_CHECKING:
     from fnguard.artifact import Artifact
+    from fnguard.code.python._analysis import Analysis
     from fnguard.model import Function
 
 __all__ = ["PythonAnalyser"]
@@ -71,6 +70,11 @@ class PythonAnalyser:
             if gaps:
                 return CodeFacts(gaps=tuple(gaps))
             return self._gap(fn, fn.location, f"{reason}; code rules cannot check it")
+        # The taint engine loads once some handler module is there to walk: a tree whose
+        # code is not built yet needs only the "not found" above.
+        from fnguard.code.python._analysis import Analysis
+        from fnguard.code.python._patterns import tls_issues
+
         analysis = Analysis(program, fn.address, self._max_statements)
         node = module.functions.get(function_name)
         line = node.lineno if node is not None else _assigned_line(module, function_name)

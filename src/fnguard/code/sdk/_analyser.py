@@ -12,11 +12,7 @@ from typing import TYPE_CHECKING
 
 from fnguard.code._interface import CodeFacts
 from fnguard.code.sdk import SDK_GAP_FIELD
-from fnguard.code.sdk._environment import environment_of, event_values, where_of
-from fnguard.code.sdk._mapping import needs_of
 from fnguard.code.sdk._program import load_program
-from fnguard.code.sdk._values import Dict, Text
-from fnguard.code.sdk._walker import walk_program
 from fnguard.errors import InputError
 from fnguard.model import (
     CollectionGap,
@@ -50,6 +46,8 @@ class SdkReport:
 
 
 def _unset(value: Value) -> tuple[str, ...]:
+    from fnguard.code.sdk._values import Dict, Text
+
     if isinstance(value, Text):
         return value.unset
     if isinstance(value, Dict):
@@ -76,6 +74,12 @@ def analyse_sdk(
     references and the trigger-fixed parts of the event (the bucket of S3 notifications).
     """
     program = load_program(artifact, fn.handler or "")
+    # The walker and the SDK tables load once some handler module is there to walk: a tree
+    # whose code is not built yet needs only the "not found" above.
+    from fnguard.code.sdk._environment import environment_of, event_values, where_of
+    from fnguard.code.sdk._mapping import needs_of
+    from fnguard.code.sdk._walker import walk_program
+
     env = environment_of(fn, inventory) if environment is None else dict(environment)
     walk = walk_program(program, env, event_values(fn, inventory))
     where = where_of(fn)
