@@ -12,7 +12,7 @@ from fnguard.collect.cloudformation import CLAIMED_SUFFIXES, NAME
 from fnguard.collect.cloudformation._decode import claims_text, decode, line_of
 from fnguard.collect.cloudformation._foreach import LOOP_MARKER, expand_loops
 from fnguard.collect.cloudformation._graph import cycles, raw_refs
-from fnguard.collect.cloudformation._intrinsic import NO_VALUE, Resolver
+from fnguard.collect.cloudformation._intrinsic import NO_VALUE, ParentRef, Ref, Resolver, Unknown
 from fnguard.collect.cloudformation._mapper import Resource, TemplateMapper
 from fnguard.collect.cloudformation._nested import (
     NESTED_TYPES,
@@ -485,23 +485,43 @@ def _env_lines(props: Mapping[str, Any]) -> dict[str, int]:
 
 
 def _prefixed(value: Any, prefix: str) -> Any:
-    """``value`` with the resources its ``Ref``s and ``Unknown``s name prefixed by ``prefix``."""
-    from fnguard.collect.cloudformation._intrinsic import ParentRef, Ref, Unknown
+    """``value`` with the resources its ``Ref``s and ``Unknown``s name prefixed by ``prefix``.
 
-    def walk(value: Any) -> Any:
-        if isinstance(value, str):  # most values
-            return value
-        if isinstance(value, ParentRef):
-            return value  # already the parent's address
-        if isinstance(value, Ref):
-            return Ref(prefix + value.target, value.attr)
-        if isinstance(value, Unknown):
-            # only the names change: whether it is another stack's value stays as it was
-            return Unknown(value.expr, tuple(prefix + r for r in value.refs), value.reference)
-        if isinstance(value, dict):
-            return {k: walk(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [walk(v) for v in value]
+    Copy on write: a map or list the prefix changes nothing in is handed back as it is (the
+    resolver built it for this value alone), so only the paths down to a reference are copied.
+    """
+    kind = value.__class__
+    if kind is str:  # most values
         return value
+    if kind is dict or kind is list:
+        out: Any = None
+        for key, item in value.items() if kind is dict else enumerate(value):
+            moved = _prefixed(item, prefix)
+            if moved is not item:
+                if out is None:
+                    out = kind(value)  # the first change: a copy, in the same order
+                out[key] = moved
+        return value if out is None else out
+    if kind is Ref:
+        return Ref(prefix + value.target, value.attr)
+    if kind is Unknown and not value.refs:
+        return value
+    return _prefixed_other(value, prefix)
 
-    return walk(value)
+
+def _prefixed_other(value: Any, prefix: str) -> Any:
+    """``_prefixed`` for the rarer kinds (subclasses among them), each copied."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, ParentRef):
+        return value  # already the parent's address
+    if isinstance(value, Ref):
+        return Ref(prefix + value.target, value.attr)
+    if isinstance(value, Unknown):
+        # only the names change: whether it is another stack's value stays as it was
+        return Unknown(value.expr, tuple(prefix + r for r in value.refs), value.reference)
+    if isinstance(value, dict):
+        return {k: _prefixed(v, prefix) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_prefixed(v, prefix) for v in value]
+    return value
