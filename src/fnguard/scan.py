@@ -170,18 +170,6 @@ def _suppressed(finding: Finding, suppressions: dict[tuple[str, str], Suppressio
     return False
 
 
-def _sort_key(f: Finding) -> tuple[int, str, str, str, int, str]:
-    loc = f.location
-    return (
-        -f.severity.value,
-        f.rule_id,
-        f.resource,
-        loc.file if loc else "",
-        loc.line if loc else 0,
-        f.message,
-    )
-
-
 def scan(request: ScanRequest, progress: Progress | None = None) -> ScanResult:
     started = time.perf_counter()
     sink = progress or _Silent()
@@ -238,7 +226,6 @@ def scan(request: ScanRequest, progress: Progress | None = None) -> ScanResult:
             baselined += 1
         else:
             kept.append(finding)
-    kept.sort(key=_sort_key)
 
     return ScanResult(
         tool_version=__version__,

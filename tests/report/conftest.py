@@ -197,7 +197,7 @@ def _inventory() -> Inventory:
 
 @pytest.fixture
 def scan_result() -> ScanResult:
-    # Findings deliberately out of order: reporters must sort, not trust the caller.
+    # Findings deliberately out of order: the result puts them in report order itself.
     findings = _findings()
     return ScanResult(
         tool_version="0.1.0",

@@ -160,7 +160,8 @@ def test_finding_without_location_falls_back_to_its_function(scan_result: ScanRe
 
 
 def test_finding_with_no_place_at_all_keeps_a_logical_location(scan_result: ScanResult) -> None:
-    account_level = replace(scan_result.findings[0], location=None, function=None)
+    worker = next(f for f in scan_result.findings if f.resource == "aws_lambda_function.worker")
+    account_level = replace(worker, location=None, function=None)
     result = replace(scan_result, findings=(account_level,))
     (sarif_result,) = _run(result)["results"]
     assert sarif_result["locations"] == [

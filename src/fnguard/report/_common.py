@@ -20,8 +20,8 @@ from fnguard.model import (
     Location,
     Severity,
 )
-from fnguard.report._jsontext import indented_json
-from fnguard.result import RuleInfo
+from fnguard.report._jsontext import indented_json_chunks
+from fnguard.result import RuleInfo, finding_order
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -33,6 +33,7 @@ __all__ = [
     "FindingGroup",
     "Summary",
     "dump_json",
+    "dump_json_chunks",
     "finding_record",
     "function_location",
     "group_by_function",
@@ -52,27 +53,9 @@ SEVERITIES: tuple[Severity, ...] = tuple(sorted(Severity, key=lambda s: -s.value
 _NOT_KINDS = frozenset({"gaps", "suppressions", "sources"})
 
 
-def _location_key(location: Location | None) -> tuple[int, str, int]:
-    # Findings with no location sort after located ones of the same rule and resource.
-    if location is None:
-        return (1, "", 0)
-    return (0, location.file, location.line)
-
-
-def _finding_key(finding: Finding) -> tuple[object, ...]:
-    return (
-        -finding.severity.value,
-        finding.rule_id,
-        finding.resource,
-        _location_key(finding.location),
-        finding.status is not FindingStatus.FAIL,
-        finding.message,
-    )
-
-
 def sorted_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
-    """Severity (worst first), rule, resource, file, line; status and message break ties."""
-    return tuple(sorted(findings, key=_finding_key))
+    """``findings`` in the order every report shows (``ScanResult.findings`` already is)."""
+    return tuple(sorted(findings, key=finding_order))
 
 
 def sorted_gaps(gaps: Iterable[CollectionGap]) -> tuple[CollectionGap, ...]:
@@ -104,8 +87,20 @@ def dump_json(document: object) -> str:
     """Indented UTF-8 JSON ending in a newline. A lone surrogate (a file name that was not
     UTF-8) is written as a ``\\u`` escape, so the text can always be encoded to write.
     """
-    text = indented_json(document) + "\n"
-    if text.isascii():  # the common case, in one C pass that builds nothing
+    return "".join(dump_json_chunks(document))
+
+
+def dump_json_chunks(document: object) -> list[str]:
+    """``dump_json`` in pieces (see ``indented_json_chunks``)."""
+    chunks = indented_json_chunks(document)
+    chunks.append("\n")
+    if all(map(str.isascii, chunks)):  # the common case: C passes that build nothing
+        return chunks
+    return [_encodable(chunk) for chunk in chunks]
+
+
+def _encodable(text: str) -> str:
+    if text.isascii():
         return text
     try:
         text.encode("utf-8")  # non-ASCII text: fine unless it holds a lone surrogate
@@ -231,8 +226,8 @@ def rule_catalog(result: ScanResult) -> tuple[RuleInfo, ...]:
     by_id: dict[str, RuleInfo] = {}
     for rule in result.rules:
         by_id.setdefault(rule.id, rule)
-    unlisted = [f for f in result.findings if f.rule_id not in by_id]
-    for finding in sorted_findings(unlisted):
+    unlisted = [f for f in result.findings if f.rule_id not in by_id]  # in finding order
+    for finding in unlisted:
         if finding.rule_id not in by_id:
             by_id[finding.rule_id] = RuleInfo(
                 id=finding.rule_id,

@@ -6,6 +6,8 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from fnguard.model import Finding
     from fnguard.result import ScanResult
 
@@ -21,6 +23,12 @@ class Reporter(ABC):
     @abstractmethod
     def render(self, result: ScanResult) -> str:
         """The whole report. Must be deterministic: same result, same bytes."""
+
+    def chunks(self, result: ScanResult) -> Sequence[str]:
+        """The report in pieces whose concatenation is ``render(result)``, each encodable as
+        UTF-8: what the CLI writes, so a large report need never exist as one string. The
+        default is the one piece ``render`` returns."""
+        return (self.render(result),)
 
     def prime(self, finding: Finding) -> None:  # noqa: B027 - optional: most have nothing
         """Prepare one finding's part of the report ahead of ``render``, while the rules still

@@ -13,12 +13,11 @@ from json.encoder import encode_basestring as _enc  # what indented_json writes 
 from typing import TYPE_CHECKING, Any
 
 from fnguard.report._common import (
-    dump_json,
+    dump_json_chunks,
     finding_record,
     inventory_counts,
     location_record,
     paused_gc,
-    sorted_findings,
     sorted_gaps,
     summarize,
 )
@@ -68,9 +67,7 @@ def report_document(result: ScanResult, *, findings: Any = None) -> dict[str, An
             "duration_s": round(result.duration_s, 3),
         },
         "findings": (
-            [finding_record(f) for f in sorted_findings(result.findings)]
-            if findings is None
-            else findings
+            [finding_record(f) for f in result.findings] if findings is None else findings
         ),
         "gaps": [_gap(g) for g in sorted_gaps(result.inventory.gaps)],
         "inventory": dict(inventory_counts(result.inventory)),
@@ -88,12 +85,15 @@ class JsonReporter(Reporter):
             finding.__dict__[_PRIMED] = _middle(finding)
 
     def render(self, result: ScanResult) -> str:
+        return "".join(self.chunks(result))
+
+    def chunks(self, result: ScanResult) -> list[str]:
         with paused_gc():
             try:
-                findings = _findings_text(sorted_findings(result.findings))
-                return dump_json(report_document(result, findings=findings))
+                findings = _findings_text(result.findings)
+                return dump_json_chunks(report_document(result, findings=findings))
             except TypeError:  # a value of another type: the generic writer decides
-                return dump_json(report_document(result))
+                return dump_json_chunks(report_document(result))
 
 
 _IN = "\n    "  # a finding's own indentation: the document's "findings" list holds them
@@ -101,18 +101,20 @@ _IN = "\n    "  # a finding's own indentation: the document's "findings" list ho
 
 def _findings_text(findings: Sequence[Finding]) -> RawJson:
     """The findings list as ``indented_json`` writes ``finding_record``s at that depth, byte
-    for byte (tested), without building the records: half the time of a 1,000-function
-    report goes here. A rule's remediation and the head of each rule/severity/status
-    combination are encoded once; a finding's own part may come primed (``prime``), written
-    by the forked rules worker that found it. (Writing the whole list in a forked child
-    measured slower: all of it has to come back through a pipe.)"""
+    for byte (tested), without building the records, nor even each finding's text: its
+    pieces are listed in order and written as they are. A rule's remediation and the head of
+    each rule/severity/status combination are encoded once and listed again for each of its
+    findings; a finding's own part may come primed (``prime``), written by the forked rules
+    worker that found it. (Writing the whole list in a forked child measured slower: all of
+    it has to come back through a pipe.)"""
     if not findings:
-        return RawJson("[]")
+        return RawJson(("[]",))
     i = _IN
     remediations: dict[int, str] = {}
     # rule, title, severity, impact, status: the same few combinations over and over
     heads: dict[tuple[object, ...], str] = {}
-    parts: list[str] = []
+    parts: list[str] = ["[" + i]
+    between = f"{i}}},{i}"
     for f in findings:
         key = (f.rule_id, f.title, f.impact, type(f.impact), f.severity_override, f.status)
         head = heads.get(key)
@@ -122,20 +124,24 @@ def _findings_text(findings: Sequence[Finding]) -> RawJson:
                 f'{i}  "severity": {_enc(f.severity.label)},{i}  "impact": {_int(f.impact)},'
                 f'{i}  "status": {_enc(f.status.value)},{i}  "resource": '
             )
-        middle = f.__dict__.get(_PRIMED) or _middle(f)
         fix = f.remediation
         remediation = remediations.get(id(fix))
         if remediation is None:
             remediation = remediations[id(fix)] = (
-                f'{{{i}    "text": {_enc(fix.text)},{i}    "terraform": {_enc(fix.terraform)},'
+                f',{i}  "remediation": {{{i}    "text": {_enc(fix.text)},'
+                f'{i}    "terraform": {_enc(fix.terraform)},'
                 f'{i}    "cloudformation": {_enc(fix.cloudformation)},{i}    "cli": {_enc(fix.cli)}'
-                f"{i}  }}"
+                f'{i}  }},{i}  "fingerprint": '
             )
-        parts.append(
-            f'{head}{middle},{i}  "remediation": {remediation},'
-            f'{i}  "fingerprint": {_enc(f.fingerprint)}{i}}}'
+        parts += (
+            head,
+            f.__dict__.get(_PRIMED) or _middle(f),
+            remediation,
+            _enc(f.fingerprint),
+            between,
         )
-    return RawJson("[" + _IN + ("," + _IN).join(parts) + "\n  ]")
+    parts[-1] = f"{i}}}\n  ]"
+    return RawJson(parts)
 
 
 #: the key of a primed finding's text in its ``__dict__``

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from fnguard.model import FindingStatus
-from fnguard.report._common import rule_catalog, sorted_findings, sorted_gaps
+from fnguard.report._common import rule_catalog, sorted_gaps
 from fnguard.report._interface import Reporter
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ def _suite(name: str, tests: int, failures: int, errors: int, skipped: int) -> d
 
 def junit_tree(result: ScanResult) -> ET.Element:
     by_rule: dict[str, list[Finding]] = {}
-    for finding in sorted_findings(result.findings):
+    for finding in result.findings:
         by_rule.setdefault(finding.rule_id, []).append(finding)
     gaps = sorted_gaps(result.inventory.gaps)
 

@@ -24,7 +24,6 @@ from fnguard.report._common import (
     function_location,
     paused_gc,
     rule_catalog,
-    sorted_findings,
     sorted_gaps,
     summarize,
 )
@@ -243,7 +242,7 @@ def _gap_notification(gap: CollectionGap) -> dict[str, Any]:
 
 def sarif_log(result: ScanResult) -> dict[str, Any]:
     """The SARIF log as plain data, keys in a fixed order."""
-    findings = sorted_findings(result.findings)
+    findings = result.findings
     rules = rule_catalog(result)
     index = {rule.id: i for i, rule in enumerate(rules)}
     first_remediation: dict[str, Remediation] = {}
