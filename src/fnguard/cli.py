@@ -628,11 +628,11 @@ def _cmd_scan(args: argparse.Namespace, stdout: TextIO) -> int:
     result, config = _run_scan(args, show_progress=show_progress, prime=prime if primers else None)
     _say_osv(args, result)
     for reporter, dest in reporters:
-        text = reporter.render(result)
+        chunks = reporter.chunks(result)
         if dest == "-":
-            stdout.write(text)
+            _emit(chunks, stdout)
         else:
-            _write(Path(dest), text)
+            _write(Path(dest), chunks)
     if _parked is not None:
         _parked.append(result)
     return _exit_code(result, config)
@@ -650,15 +650,30 @@ def _exit_code(result: ScanResult, config: Config) -> int:
     return EXIT_OK
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, chunks: Sequence[str]) -> None:
     from fnguard.errors import UsageError
 
     try:
         if path.parent and not path.parent.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        with path.open("w", encoding="utf-8", buffering=_SLICE) as out:
+            _emit(chunks, out)
     except OSError as exc:
         raise UsageError(f"{path}: cannot write report ({exc.strerror or exc})") from None
+
+
+#: the most of a report handed to one ``write``: a larger string would be encoded into a
+#: buffer that big, mapped and page-faulted in afresh (~15 ms per 10 MB here)
+_SLICE = 1 << 20
+
+
+def _emit(chunks: Sequence[str], out: TextIO) -> None:
+    """Write a report's pieces as they come, a long one in slices."""
+    for chunk in chunks:
+        if len(chunk) <= _SLICE:
+            out.write(chunk)
+        else:
+            out.writelines(chunk[i : i + _SLICE] for i in range(0, len(chunk), _SLICE))
 
 
 def _cmd_baseline(args: argparse.Namespace, stdout: TextIO) -> int:
