@@ -21,6 +21,7 @@ from fnguard.collect.cloudformation._nested import (
     nested_children,
     passed_parameters,
 )
+from fnguard.collect.cloudformation._nodes import is_mapping
 from fnguard.collect.cloudformation._openapi import BodyProblem, expand_bodies
 from fnguard.collect.cloudformation._sam import expand
 from fnguard.collect.cloudformation._suppress import assign, comments, metadata_ignores
@@ -282,7 +283,7 @@ class _Template:
                     )
                 )
                 continue
-            if not isinstance(node, Mapping) or not isinstance(node.get("Type"), str):
+            if not is_mapping(node) or not isinstance(node.get("Type"), str):
                 raise InputError(
                     self.rel,
                     line_of(node, self.key_lines.get(str(logical_id), 0)),
@@ -364,11 +365,11 @@ class _Template:
     def _ref_values(self) -> dict[str, str]:
         out: dict[str, str] = {}
         for logical_id, node in self.resources.items():
-            if not isinstance(node, Mapping):
+            if not is_mapping(node):
                 continue
             key = _REF_IS_NAME.get(str(node.get("Type")))
             props = node.get("Properties")
-            value = props.get(key) if key and isinstance(props, Mapping) else None
+            value = props.get(key) if key and is_mapping(props) else None
             if isinstance(value, str):
                 out[str(logical_id)] = str(value)
         return out
@@ -411,7 +412,7 @@ class _Template:
                 t for t in raw_refs(raw.props) if t in ids
             )
         for logical_id, node in self.resources.items():
-            depends = node.get("DependsOn") if isinstance(node, Mapping) else None
+            depends = node.get("DependsOn") if is_mapping(node) else None
             targets = (
                 depends
                 if isinstance(depends, list)
@@ -450,7 +451,7 @@ class _Template:
             node = self.resources.get(logical_id)
             start = self.key_lines.get(origin, spans[origin][0] if origin in spans else 0)
             entries = [(r, c.reason, c.line) for c in owned.get(origin, []) for r in c.rules]
-            metadata = node.get("Metadata") if isinstance(node, Mapping) else None
+            metadata = node.get("Metadata") if is_mapping(node) else None
             entries.extend((rule, reason, start) for rule, reason in metadata_ignores(metadata))
             for rule, reason, line in entries:
                 out.extend(
@@ -478,8 +479,8 @@ class _Template:
 
 def _env_lines(props: Mapping[str, Any]) -> dict[str, int]:
     env = props.get("Environment")
-    variables = env.get("Variables") if isinstance(env, Mapping) else None
-    if not isinstance(variables, Mapping):
+    variables = env.get("Variables") if is_mapping(env) else None
+    if not is_mapping(variables):
         return {}
     return {str(k): line for k in variables if (line := line_of(k))}
 

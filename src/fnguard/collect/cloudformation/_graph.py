@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from fnguard.collect.cloudformation._nodes import is_mapping
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
 
 __all__ = ["cycles", "raw_refs"]
 
@@ -21,9 +25,7 @@ def raw_refs(node: Any) -> Iterator[str]:
         if isinstance(value, list):
             stack.extend(value)
             continue
-        if not isinstance(value, dict) and (
-            value is None or isinstance(value, int | float) or not isinstance(value, Mapping)
-        ):
+        if not is_mapping(value):
             continue
         # a mapping: an intrinsic function, or a map to look into
         if len(value) == 1:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fnguard.collect.cloudformation._decode import line_of
+from fnguard.collect.cloudformation._nodes import is_mapping
 
 __all__ = ["NO_VALUE", "Ref", "Resolver", "Unknown", "placeholder"]
 
@@ -84,7 +85,7 @@ def _refs_of(value: Any) -> tuple[str, ...]:
         return (value.target,)
     if isinstance(value, Unknown):
         return value.refs
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         return tuple(r for v in value.values() for r in _refs_of(v))
     if isinstance(value, list):
         return tuple(r for v in value for r in _refs_of(v))
@@ -175,7 +176,7 @@ class Resolver:
         if isinstance(node, list):
             items = [self.resolve(v, depth + 1) for v in node]
             return [i for i in items if i is not NO_VALUE]
-        if isinstance(node, dict) or isinstance(node, Mapping):  # noqa: SIM101 - dict: no ABC
+        if is_mapping(node):
             if len(node) == 1:
                 key = next(iter(node))
                 if key == "Ref" or (isinstance(key, str) and key.startswith("Fn::")):
@@ -427,7 +428,7 @@ def _plain(node: Any) -> Any:
         return float(node)
     if isinstance(node, list):
         return [_plain(v) for v in node]
-    if isinstance(node, Mapping):
+    if is_mapping(node):
         return {str(k): _plain(v) for k, v in node.items()}
     return node
 

@@ -25,6 +25,7 @@ from fnguard.collect._shared import (
     to_int,
 )
 from fnguard.collect.cloudformation._intrinsic import Ref, Unknown, placeholder
+from fnguard.collect.cloudformation._nodes import is_mapping
 from fnguard.model import (
     Architecture,
     Bucket,
@@ -318,7 +319,7 @@ class TemplateMapper:
                 value = json.loads(value)
             except ValueError:
                 value = None
-        if isinstance(value, Mapping):
+        if is_mapping(value):
             result: Mapping[str, Any] = _document_value(value)
             return result
         self.gap(res, field, value, "PolicyDocument")
@@ -570,7 +571,7 @@ class TemplateMapper:
         if isinstance(tags, list):
             out: dict[str, str] = {}
             for tag in tags:
-                if isinstance(tag, Mapping):
+                if is_mapping(tag):
                     key, value = known_str(tag.get("Key")), known_str(tag.get("Value"))
                     if key is not None and value is not None:
                         out[key] = value

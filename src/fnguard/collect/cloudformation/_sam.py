@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fnguard.collect.cloudformation._decode import line_of
+from fnguard.collect.cloudformation._nodes import is_mapping
 from fnguard.collect.cloudformation._openapi import DEFAULT_AUTH
 from fnguard.collect.cloudformation._policies import managed_policy_arn, policy_template
 from fnguard.collect.cloudformation._resource import Raw
@@ -90,11 +91,11 @@ def expand(
     buckets: dict[str, Raw] = {}
     apis = _Apis(resources, globals_map)
     for logical_id, node in resources.items():
-        if not isinstance(node, Mapping) or str(logical_id).startswith("Fn::"):
+        if not is_mapping(node) or str(logical_id).startswith("Fn::"):
             continue
         rtype = str(node.get("Type", ""))
         props = node.get("Properties")
-        props = dict(props) if isinstance(props, Mapping) else {}
+        props = dict(props) if is_mapping(props) else {}
         section = _GLOBAL_SECTIONS.get(rtype)
         if section:
             props = merge_globals(globals_map.get(section), props)
@@ -166,7 +167,7 @@ def _merge_value(base: Any, override: Any) -> Any:
 
 def _is_intrinsic(value: Any) -> bool:
     return (
-        isinstance(value, Mapping)
+        is_mapping(value)
         and len(value) == 1
         and (next(iter(value)) == "Ref" or str(next(iter(value))).startswith("Fn::"))
     )

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from fnguard.collect.cloudformation._nodes import is_mapping
+
 __all__ = ["Comment", "assign", "comments", "metadata_ignores"]
 
 _IGNORE = re.compile(r"#.*?fnguard:ignore\[([A-Za-z0-9_,\s-]+)\]\s*(.*)")
@@ -68,7 +70,7 @@ def assign(
 
 def metadata_ignores(metadata: Any) -> list[tuple[str, str]]:
     """``(rule, reason)`` pairs from a resource's ``Metadata.fnguard.ignore``."""
-    if not isinstance(metadata, Mapping):
+    if not is_mapping(metadata):
         return []
     section = metadata.get("fnguard")
     entries = section.get("ignore") if isinstance(section, Mapping) else None

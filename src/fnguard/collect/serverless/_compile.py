@@ -17,6 +17,7 @@ from fnguard.collect.cloudformation import (
     Raw,
     Unknown,
     expand_loops,
+    is_mapping,
     lambda_trust,
     line_of,
 )
@@ -37,7 +38,7 @@ _DESTINATION_ACTIONS = {
 
 
 def _map(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+    return value if is_mapping(value) else {}
 
 
 def _span(key: Any, node: Any) -> tuple[int, int]:

@@ -26,6 +26,7 @@ from fnguard.collect.cloudformation import (
     MarkedStr,
     Unknown,
     decode,
+    is_mapping,
     line_of,
     marked_dict,
     marked_list,
@@ -128,7 +129,7 @@ class Variables:
             else:
                 self._weights[id(placed)] = weight
                 return placed
-        if isinstance(node, Mapping):
+        if is_mapping(node):
             out = {k: self._item(path, k, v) for k, v in node.items()}
             return self._bounded(path, node, out)
         if isinstance(node, list):
@@ -364,7 +365,7 @@ class Variables:
         for key in keys:
             if isinstance(node, str) and "${" in node:
                 node = self._value(path, node)
-            if isinstance(node, Mapping) and key in node:
+            if is_mapping(node) and key in node:
                 node = node[key]
             elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
                 node = node[int(key)]
@@ -468,7 +469,7 @@ def _is_container(value: Any) -> bool:
     the abstract-class check)."""
     if isinstance(value, dict | list):
         return True
-    if isinstance(value, str | int | float) or value is None:
+    if isinstance(value, str | int | float) or value is None or value.__class__ is Unknown:
         return False
     return isinstance(value, Mapping)
 
