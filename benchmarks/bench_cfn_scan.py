@@ -55,15 +55,21 @@ _LAMBDA_TYPE = re.compile(r"AWS::(Lambda::\w+|Serverless::Function)")
 
 @dataclass(frozen=True)
 class Measured:
-    """Wall time (s) and peak resident memory (KiB) of repeated runs of one command."""
+    """Wall time (s), CPU time (s: user + system of the process and the children it waited
+    for) and peak resident memory (KiB) of repeated runs of one command."""
 
     label: str
     seconds: tuple[float, ...]
     peak_kib: tuple[int, ...]
+    cpu: tuple[float, ...]
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu)
 
     @property
     def peak_mib(self) -> float:
@@ -73,7 +79,7 @@ class Measured:
         spread = f"min {min(self.seconds):.3f}  max {max(self.seconds):.3f}"
         return (
             f"{self.label:<44} median {self.median:8.3f} s   ({spread}, n={len(self.seconds)})"
-            f"   peak RSS {self.peak_mib:7.0f} MiB"
+            f"   cpu {self.cpu_median:.3f} s   peak RSS {self.peak_mib:7.0f} MiB"
         )
 
 
@@ -89,6 +95,7 @@ def run_measured(
     """Run ``argv`` ``runs`` times; wall time around the process, peak RSS from ``wait4``."""
     seconds: list[float] = []
     peaks: list[int] = []
+    cpu: list[float] = []
     for _ in range(runs):
         with tempfile.TemporaryFile() as err, open(stdout_path or os.devnull, "wb") as out:
             start = time.perf_counter()
@@ -97,11 +104,12 @@ def run_measured(
             seconds.append(time.perf_counter() - start)
             proc.returncode = code = os.waitstatus_to_exitcode(status)
             peaks.append(int(usage.ru_maxrss))  # KiB on Linux
+            cpu.append(usage.ru_utime + usage.ru_stime)
             if code not in ok_codes:
                 err.seek(0)
                 tail = err.read().decode(errors="replace").strip().splitlines()[-15:]
                 raise BenchError(f"{label}: exit {code}\n  " + "\n  ".join(tail))
-    return Measured(label, tuple(seconds), tuple(peaks))
+    return Measured(label, tuple(seconds), tuple(peaks), tuple(cpu))
 
 
 def checkov_lambda_check_ids(venv: Path, fmt: str) -> tuple[str, ...]:
@@ -154,14 +162,16 @@ def _interleaved(jobs: list[tuple[str, list[str], int, dict[str, Any]]]) -> list
     drifts, both tools meet the same conditions, which two blocks of runs would not give."""
     seconds: list[list[float]] = [[] for _ in jobs]
     peaks: list[list[int]] = [[] for _ in jobs]
+    cpu: list[list[float]] = [[] for _ in jobs]
     for turn in range(max(runs for _, _, runs, _ in jobs)):
         for k, (label, argv, runs, options) in enumerate(jobs):
             if turn < runs:
                 one = run_measured(label, argv, 1, **options)
                 seconds[k].extend(one.seconds)
                 peaks[k].extend(one.peak_kib)
+                cpu[k].extend(one.cpu)
     return [
-        Measured(label, tuple(seconds[k]), tuple(peaks[k]))
+        Measured(label, tuple(seconds[k]), tuple(peaks[k]), tuple(cpu[k]))
         for k, (label, _, _, _) in enumerate(jobs)
     ]
 
@@ -203,6 +213,7 @@ def bench_format(fmt: str, args: argparse.Namespace) -> dict[str, object]:
         "corpus": str(corpus),
         "fnguard_scan_s": scan.median,
         "fnguard_samples_s": scan.seconds,
+        "fnguard_cpu_s": scan.cpu_median,
         "fnguard_peak_mib": scan.peak_mib,
         "fnguard_findings": findings,
         "fnguard_functions": functions,
@@ -217,6 +228,7 @@ def bench_format(fmt: str, args: argparse.Namespace) -> dict[str, object]:
     result.update(
         checkov_scan_s=checkov.median,
         checkov_samples_s=checkov.seconds,
+        checkov_cpu_s=checkov.cpu_median,
         checkov_peak_mib=checkov.peak_mib,
         checkov_failed=failed,
         checkov_resources=resources,

@@ -25,6 +25,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,18 +52,28 @@ _LAMBDA_RESOURCE = re.compile(r"""["']aws_lambda_[a-z_]+["']""")
 
 @dataclass(frozen=True)
 class Timing:
-    """Wall times of repeated runs of one command, in seconds."""
+    """Wall times of repeated runs of one command, in seconds, and the CPU time (user +
+    system, the process and the children it waited for) of each: on a shared machine the
+    CPU time shows whether a slow run did more work or only waited for a core."""
 
     label: str
     samples: tuple[float, ...]
+    cpu: tuple[float, ...]
 
     @property
     def median(self) -> float:
         return statistics.median(self.samples)
 
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu)
+
     def line(self) -> str:
         spread = f"min {min(self.samples):.3f}  max {max(self.samples):.3f}"
-        return f"{self.label:<40} median {self.median:8.3f} s   ({spread}, n={len(self.samples)})"
+        return (
+            f"{self.label:<40} median {self.median:8.3f} s   ({spread}, n={len(self.samples)})"
+            f"   cpu {self.cpu_median:.3f} s"
+        )
 
 
 class BenchError(Exception):
@@ -79,23 +90,28 @@ def _time_command(
     ok_codes: tuple[int, ...] = (0,),
 ) -> Timing:
     samples: list[float] = []
+    cpu: list[float] = []
     for _ in range(runs):
         with contextlib.ExitStack() as stack:
             out = stack.enter_context(stdout_path.open("wb")) if stdout_path else None
+            err = stack.enter_context(tempfile.TemporaryFile())
             start = time.perf_counter()
-            proc = subprocess.run(
+            proc = subprocess.Popen(
                 argv,
                 stdout=out if out is not None else subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
+                stderr=err,
                 env=env,
                 cwd=ROOT,
-                check=False,
             )
+            _, status, usage = os.wait4(proc.pid, 0)  # usage includes its reaped children
             samples.append(time.perf_counter() - start)
-        if proc.returncode not in ok_codes:
-            tail = proc.stderr.decode(errors="replace").strip().splitlines()[-15:]
-            raise BenchError(f"{label}: exit {proc.returncode}\n  " + "\n  ".join(tail))
-    return Timing(label, tuple(samples))
+            cpu.append(usage.ru_utime + usage.ru_stime)
+            proc.returncode = code = os.waitstatus_to_exitcode(status)
+            if code not in ok_codes:
+                err.seek(0)
+                tail = err.read().decode(errors="replace").strip().splitlines()[-15:]
+                raise BenchError(f"{label}: exit {code}\n  " + "\n  ".join(tail))
+    return Timing(label, tuple(samples), tuple(cpu))
 
 
 # --------------------------------------------------------------------------- checkov
@@ -233,7 +249,9 @@ def main(argv: list[str] | None = None) -> int:
         findings, functions = fnguard_counts(fn_report)
         print(scan.line())
         print(f"  fnguard: {findings} findings on {functions} functions")
-        results.update(fnguard_scan_s=scan.median, fnguard_findings=findings)
+        results.update(
+            fnguard_scan_s=scan.median, fnguard_cpu_s=scan.cpu_median, fnguard_findings=findings
+        )
 
         version = _time_command("fnguard --version", [str(fnguard), "--version"], args.version_runs)
         bare = _time_command("python -c pass (reference)", [str(python), "-c", "pass"], 20)
@@ -276,7 +294,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  checkov: {failed} failed checks on {resources} resources")
             ratio = checkov.median / scan.median
             results.update(
-                checkov_scan_s=checkov.median, checkov_failed=failed, ratio=ratio, check_ids=ids
+                checkov_scan_s=checkov.median,
+                checkov_cpu_s=checkov.cpu_median,
+                checkov_failed=failed,
+                ratio=ratio,
+                check_ids=ids,
             )
     except BenchError as exc:
         print(f"error: {exc}")
