@@ -19,7 +19,7 @@ from urllib.parse import quote, urlsplit
 
 from fnguard.model import FindingStatus, Location, Remediation, Severity
 from fnguard.report._common import (
-    dump_json,
+    dump_json_chunks,
     finding_record,
     function_location,
     paused_gc,
@@ -282,5 +282,8 @@ class SarifReporter(Reporter):
     extension = "sarif"
 
     def render(self, result: ScanResult) -> str:
+        return "".join(self.chunks(result))
+
+    def chunks(self, result: ScanResult) -> list[str]:
         with paused_gc():
-            return dump_json(sarif_log(result))
+            return dump_json_chunks(sarif_log(result))
