@@ -1,11 +1,18 @@
 """Hypothesis strategies for statements that exercise every shortcut's near misses: Deny,
-NotAction, NotResource and conditions (imported as ``iam.memo_strategies``)."""
+NotAction, NotResource and conditions, and the general path shortcuts are compared with
+(imported as ``iam.memo_strategies``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
+
+from fnguard.iam._checker import _SESSION, _answer, _asker, _build, normal_action
+from fnguard.model import Policy, PolicyKind
+
+if TYPE_CHECKING:
+    from fnguard.iam import Decision
 
 CONDITIONS: tuple[dict[str, Any], ...] = (
     {},
@@ -30,3 +37,17 @@ def statements(patterns: tuple[str, ...], resources: tuple[str, ...]) -> Any:
         st.sampled_from(resources),
         st.sampled_from(CONDITIONS),
     )
+
+
+def policies(raw: list[tuple[list[dict[str, Any]], PolicyKind]]) -> tuple[Policy, ...]:
+    """Generated (statements, kind) pairs as a role's policies."""
+    return tuple(
+        Policy(name=f"p{i}", kind=kind, document={"Version": "2012-10-17", "Statement": stmts})
+        for i, (stmts, kind) in enumerate(raw)
+    )
+
+
+def fresh(chosen: tuple[Policy, ...], action: str, resource: str) -> Decision:
+    """The evaluator asked directly, with no memo of the checker in the way."""
+    asker = _asker(_SESSION, (), outsider=False)
+    return _answer(asker.ask(normal_action(action), resource, _build(chosen), same_account=True))

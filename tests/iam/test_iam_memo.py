@@ -12,13 +12,8 @@ from iam import memo_strategies
 
 from fnguard.iam import Decision, may_allow, possible_actions
 from fnguard.iam._checker import (
-    _SESSION,
     EngineChecker,
-    _answer,
-    _asker,
-    _build,
     _compiled,
-    normal_action,
 )
 from fnguard.iam._lenient import engine_policy
 from fnguard.model import Policy, PolicyKind
@@ -41,17 +36,8 @@ kinds = st.sampled_from((PolicyKind.INLINE, PolicyKind.MANAGED, PolicyKind.BOUND
 policy_lists = st.lists(st.tuples(st.lists(statements, max_size=3), kinds), max_size=3)
 
 
-def _policies(raw: list[tuple[list[dict[str, Any]], PolicyKind]]) -> tuple[Policy, ...]:
-    return tuple(
-        Policy(name=f"p{i}", kind=kind, document={"Version": "2012-10-17", "Statement": stmts})
-        for i, (stmts, kind) in enumerate(raw)
-    )
-
-
-def _fresh(policies: tuple[Policy, ...], action: str, resource: str) -> Decision:
-    """The evaluator asked directly, with no memo of the checker in the way."""
-    asker = _asker(_SESSION, (), outsider=False)
-    return _answer(asker.ask(normal_action(action), resource, _build(policies), same_account=True))
+_policies = memo_strategies.policies
+_fresh = memo_strategies.fresh
 
 
 @settings(max_examples=300, deadline=None)

@@ -36,7 +36,7 @@ from fnguard.iam.engine import PolicyKind as EngineKind
 from fnguard.model import PolicyKind
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from fnguard.iam.engine import Decision as EngineDecision
     from fnguard.iam.engine import Policy as EnginePolicy
@@ -86,15 +86,50 @@ def _plain(statement: Statement) -> bool:
 # Per statement: (the Resource patterns filled in, the patterns whose policy variable has no
 # value but may stand for anything, matched with the variable as a wildcard).
 _Patterns = tuple[tuple[str, ...], tuple[str, ...]]
+# What one policy's statements say about one request: (certain refs, refs that only may apply).
+_Part = tuple[tuple[str, ...], tuple[str, ...]]
+_PARTS_KEPT = 4096  # per policy: requests answered
 
 
-def _plain_patterns(policy: EnginePolicy) -> dict[int, _Patterns] | None:
+class _PlainTable:
+    """A plain policy's statements' patterns (by statement id; the policy holds them) and its
+    part of each answer so far: an AWS-managed policy is one object for every role it is
+    attached to, and each role asks it the same questions."""
+
+    __slots__ = ("parts", "patterns")
+
+    def __init__(self, patterns: dict[int, _Patterns]) -> None:
+        self.patterns = patterns
+        self.parts: dict[tuple[str, str], _Part] = {}
+
+    def part(self, policy: EnginePolicy, key: tuple[str, str]) -> _Part:
+        """The Allows of ``policy`` covering the action whose patterns match the resource
+        (certainly, or only through a variable without a value)."""
+        found = self.parts.get(key)
+        if found is not None:
+            return found
+        action, resource = key
+        certain: list[str] = []
+        maybe: list[str] = []
+        for st in policy.statements_for(action):
+            filled, open_ = self.patterns[id(st)]
+            if any(matches(p, resource) for p in filled):
+                certain.append(st.ref)
+            elif open_ and any(matches(raw, resource) for raw in open_):
+                maybe.append(st.ref)
+        found = (tuple(certain), tuple(maybe))
+        if len(self.parts) < _PARTS_KEPT:
+            self.parts[key] = found
+        return found
+
+
+def _plain_patterns(policy: EnginePolicy) -> _PlainTable | None:
     """For a policy of plain Allows, each statement's Resource patterns as the execution-role
-    session's requests fill them in (by statement id; the policy holds them); ``None`` when
-    anything else could decide (a Deny, a condition, NotResource)."""
+    session's requests fill them in; ``None`` when anything else could decide (a Deny, a
+    condition, NotResource)."""
     found: dict[int, _Patterns] = {}
     if not policy.statements:
-        return found
+        return _PlainTable(found)
     variables = _asker(_SESSION, (), outsider=False).variables()
     enabled = policy.variables_enabled
     for st in policy.statements:
@@ -109,12 +144,12 @@ def _plain_patterns(policy: EnginePolicy) -> dict[int, _Patterns] | None:
             elif unresolved_may_name(raw, variables, EXECUTION_ROLE):
                 open_.append(raw)
         found[id(st)] = (tuple(patterns), tuple(open_))
-    return found
+    return _PlainTable(found)
 
 
 # What one engine policy contributes to a role's compiled set: (the lower-case actions its
 # statements write out, or None with a NotAction; the action patterns; its plain patterns).
-_Facts = tuple[frozenset[str] | None, tuple[str, ...], dict[int, _Patterns] | None]
+_Facts = tuple[frozenset[str] | None, tuple[str, ...], _PlainTable | None]
 # Per engine policy: an AWS-managed document attached to a thousand roles is indexed once.
 _FACTS: Held[_Facts] = Held()
 
@@ -137,7 +172,7 @@ class _Compiled:
     for many resources, answered once)."""
 
     __slots__ = ("answers", "exact", "patterns", "plain", "policies", "policy_set", "unnamed")
-    plain: tuple[dict[int, _Patterns], ...] | None
+    plain: tuple[_PlainTable, ...] | None
 
     def __init__(self, policies: tuple[Policy, ...], policy_set: PolicySet) -> None:
         self.policies = policies  # held: their ids key the cache and must not be reused
@@ -186,9 +221,10 @@ _NOT_ALLOWED = Decision(False)
 
 
 def _plain_answer(
-    compiled: _Compiled, tables: tuple[dict[int, _Patterns], ...], action: str, resource: str
+    compiled: _Compiled, tables: tuple[_PlainTable, ...], key: tuple[str, str]
 ) -> Decision:
-    """The evaluator's answer for a plain set (``_plain_patterns``), without the evaluation.
+    """The evaluator's answer for a plain set (``_plain_patterns``) to ``key`` (action,
+    resource), without the evaluation.
 
     Every Allow covering the action whose patterns match the resource certainly applies; one
     that matches only through a variable without a value may apply. Some certain: allowed, by
@@ -196,13 +232,10 @@ def _plain_answer(
     implicit deny. (The evaluator's ``_identity_only`` with no Deny and no condition.)"""
     certain: list[str] = []
     maybe: list[str] = []
-    for policy, patterns in zip(compiled.policy_set.identity, tables, strict=True):
-        for st in policy.statements_for(action):
-            filled, open_ = patterns[id(st)]
-            if any(matches(p, resource) for p in filled):
-                certain.append(st.ref)
-            elif open_ and any(matches(raw, resource) for raw in open_):
-                maybe.append(st.ref)
+    for policy, table in zip(compiled.policy_set.identity, tables, strict=True):
+        sure, may = table.part(policy, key)
+        certain.extend(sure)
+        maybe.extend(may)
     if certain:
         return Decision(True, tuple(certain))
     if maybe:
@@ -214,12 +247,20 @@ _SETS: dict[tuple[int, ...], _Compiled] = {}
 # The last sequence asked about, held (so its id cannot be reused) with its set: rules ask
 # one role's tuple of policies many questions in a row.
 _LAST: list[tuple[Sequence[Policy] | None, _Compiled]] = [(None, _Compiled((), PolicySet()))]
+# By the identity of the tuple asked with (held, so its id cannot be reused): each rule asks
+# with a role's own tuple (its view's, its principal's), a few tuples per role in turn.
+_BY_TUPLE: dict[int, tuple[tuple[Policy, ...], _Compiled]] = {}
 
 
 def _compiled(policies: Sequence[Policy]) -> _Compiled:
     last = _LAST[0]
     if policies is last[0] and type(policies) is tuple:  # the same role asked again (immutable)
         return last[1]
+    if isinstance(policies, tuple):
+        held = _BY_TUPLE.get(id(policies))
+        if held is not None and held[0] is policies:
+            _LAST[0] = (policies, held[1])
+            return held[1]
     key = tuple(map(id, policies))
     found = _SETS.get(key)
     if found is None or not all(a is b for a, b in zip(found.policies, policies, strict=True)):
@@ -227,6 +268,10 @@ def _compiled(policies: Sequence[Policy]) -> _Compiled:
         if len(_SETS) >= _SETS_KEPT:
             _SETS.pop(next(iter(_SETS)))
         _SETS[key] = found
+    if isinstance(policies, tuple):
+        if len(_BY_TUPLE) >= _SETS_KEPT:
+            _BY_TUPLE.pop(next(iter(_BY_TUPLE)))
+        _BY_TUPLE[id(policies)] = (policies, found)
     _LAST[0] = (policies, found)
     return found
 
@@ -263,16 +308,16 @@ class EngineChecker:
         self, policies: Sequence[Policy], action: str, resource: str = "*"
     ) -> Decision:
         """Allowed by some identity policy, denied by none, within the boundary if any."""
-        action = normal_action(action)
         compiled = _compiled(policies)
-        key = (action, resource)
+        key = (action, resource)  # as asked: the normal form depends on it alone
         found = compiled.answers.get(key)
         if found is not None:
             return found
+        action = normal_action(action)
         if compiled.is_unnamed(action):
             return _NOT_ALLOWED
         if compiled.plain is not None:
-            found = _plain_answer(compiled, compiled.plain, action, resource)
+            found = _plain_answer(compiled, compiled.plain, (action, resource))
         else:
             asker = _asker(_SESSION, (), outsider=False)
             found = _answer(asker.ask(action, resource, compiled.policy_set, same_account=True))
@@ -285,6 +330,14 @@ class EngineChecker:
         then ``identity_allows`` says no for every resource, and callers may skip asking."""
         return not _compiled(policies).is_unnamed(normal_action(action))
 
+    def possible_actions(
+        self, policies: Sequence[Policy], actions: Iterable[str]
+    ) -> tuple[str, ...]:
+        """``actions`` in order, less those ``may_allow`` rules out (the role looked up once
+        for all of them: rules ask about a few actions per service, for every role)."""
+        unnamed = _compiled(policies).is_unnamed
+        return tuple(a for a in actions if not unnamed(normal_action(a)))
+
     def identity_allows_in(
         self,
         policies: Sequence[Policy],
@@ -292,7 +345,10 @@ class EngineChecker:
         resource: str = "*",
         context: Mapping[str, str | tuple[str, ...]] | None = None,
     ) -> Decision:
-        """``identity_allows`` with context keys the question fixes (``iam:PassedToService``)."""
+        """``identity_allows`` with context keys the question fixes (``iam:PassedToService``).
+        Without any, it is ``identity_allows``'s question (and its shortcuts answer it)."""
+        if not context:
+            return self.identity_allows(policies, action, resource)
         compiled = _compiled(policies)
         if compiled.is_unnamed(normal_action(action)):
             return _NOT_ALLOWED

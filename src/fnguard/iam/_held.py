@@ -27,8 +27,12 @@ class Held(Generic[_V]):
         """The value for these objects (by identity, in order) and ``extra``; computed once."""
         key = (extra, *map(id, objects))
         found = self._entries.get(key)
-        if found is not None and all(a is b for a, b in zip(found[0], objects, strict=True)):
-            return found[1]
+        if found is not None:
+            for a, b in zip(found[0], objects, strict=True):  # one id per object in the key
+                if a is not b:
+                    break
+            else:
+                return found[1]
         value = compute()
         if len(self._entries) >= self._kept:
             self._entries.pop(next(iter(self._entries)))

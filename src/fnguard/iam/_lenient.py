@@ -96,7 +96,10 @@ def _tests(raw: Any) -> tuple[ConditionTest, ...]:
     return tuple(tests)
 
 
-def _lenient(body: Mapping[str, Any], index: int, name: str, kind: PolicyKind) -> Statement | None:
+def _lenient(
+    body: Mapping[str, Any], index: int, name: str, kind: PolicyKind, principals: bool
+) -> Statement | None:
+    """One statement read without rejecting (``principals``: the kind has a Principal)."""
     effect = _EFFECTS.get(str(body.get("Effect", "")).strip().capitalize())
     action_key = "Action" if "Action" in body else "NotAction" if "NotAction" in body else None
     if effect is None or action_key is None:
@@ -104,9 +107,10 @@ def _lenient(body: Mapping[str, Any], index: int, name: str, kind: PolicyKind) -
     resource_key = "Resource" if "Resource" in body else "NotResource"
     principal_key = "Principal" if "Principal" in body else "NotPrincipal"
     principal = None
-    if kind.has_principal and principal_key in body:
+    if principals and principal_key in body:
         principal = _principal(body[principal_key])
     sid = body.get("Sid")
+    condition = body.get("Condition")
     return Statement(
         policy=name,
         index=index,
@@ -117,13 +121,9 @@ def _lenient(body: Mapping[str, Any], index: int, name: str, kind: PolicyKind) -
         not_resource=resource_key == "NotResource",
         principal=principal,
         not_principal=principal is not None and principal_key == "NotPrincipal",
-        conditions=_tests(body.get("Condition")),
+        conditions=_tests(condition) if condition else (),
         sid=str(sid) if sid else None,
     )
-
-
-def _statement(body: Any, index: int, name: str, kind: PolicyKind) -> Statement | None:
-    return _lenient(body, index, name, kind) if isinstance(body, Mapping) else None
 
 
 def statements_policy(
@@ -133,8 +133,15 @@ def statements_policy(
     version: str = "2012-10-17",
 ) -> Policy:
     """Loose statements (a function's resource policy, one trust statement) as a policy."""
-    parsed = (_statement(body, i, name, kind) for i, body in enumerate(statements))
-    return Policy(name, kind, tuple(s for s in parsed if s is not None), version)
+    principals = kind.has_principal
+    parsed: list[Statement] = []
+    for i, body in enumerate(statements):
+        # Parsed JSON is made of dicts: the exact type test spares the ABC check.
+        if type(body) is dict or isinstance(body, Mapping):
+            statement = _lenient(body, i, name, kind, principals)
+            if statement is not None:
+                parsed.append(statement)
+    return Policy(name, kind, tuple(parsed), version)
 
 
 # Keyed by the document's identity with its name and kind: the engine's reading depends on

@@ -28,7 +28,11 @@ def may_allow(checker: PermissionChecker, policies: Sequence[Policy], action: st
 def possible_actions(
     checker: PermissionChecker, policies: Sequence[Policy], actions: Iterable[str]
 ) -> tuple[str, ...]:
-    """``actions`` in order, less those ``may_allow`` rules out."""
+    """``actions`` in order, less those ``may_allow`` rules out (in one call when the checker
+    answers for several actions at once)."""
+    batch = getattr(checker, "possible_actions", None)
+    if batch is not None:
+        return tuple(batch(policies, actions))
     test = getattr(checker, "may_allow", None)
     if test is None:
         return tuple(actions)

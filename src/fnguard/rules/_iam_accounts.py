@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from fnguard.rules._memo import per_object
+
 if TYPE_CHECKING:
     from fnguard.model import Inventory
 
@@ -32,7 +34,9 @@ def account_of(value: str | None) -> str | None:
     return None
 
 
+@per_object
 def _declared(inv: Inventory) -> frozenset[str]:
+    """Walked once per inventory: IAM006 and EXP007 both ask."""
     found: set[str | None] = set()
     for fn in inv.functions:
         found.update(
@@ -48,5 +52,5 @@ def _declared(inv: Inventory) -> frozenset[str]:
 
 
 def own_accounts(inv: Inventory, trusted: tuple[str, ...] = ()) -> frozenset[str]:
-    """Compute once per rule run: it walks the inventory."""
+    """The inventory's own accounts plus the trusted ones (the walk is kept per inventory)."""
     return _declared(inv) | frozenset(a for a in (account_of(t) for t in trusted) if a)

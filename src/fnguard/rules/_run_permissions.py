@@ -79,7 +79,17 @@ def allowed_on(
     """The first (action, resource) the role is allowed, asking about each concrete resource
     (not about actions the checker can tell no statement names)."""
     policies = identity_policies(role)
-    actions = possible_actions(checker, policies, actions)
+    return _first_allowed(
+        checker, policies, possible_actions(checker, policies, actions), resources
+    )
+
+
+def _first_allowed(
+    checker: PermissionChecker,
+    policies: tuple[Policy, ...],
+    actions: tuple[str, ...],
+    resources: Iterable[str],
+) -> Grant | None:
     if not actions:
         return None
     for resource in resources:
@@ -94,6 +104,10 @@ def allowed_somewhere(
     checker: PermissionChecker, role: Role, actions: Iterable[str], *, skip: Iterable[str] = ()
 ) -> Grant | None:
     """Is any of ``actions`` allowed on ``*`` or on a resource the role's policies name?"""
+    policies = identity_policies(role)
+    possible = possible_actions(checker, policies, actions)
+    if not possible:  # most roles for most services: no resource list needed
+        return None
     skipped = set(skip)
     candidates = [r for r in ("*", *named_resources(role)) if r not in skipped]
-    return allowed_on(checker, role, tuple(actions), candidates)
+    return _first_allowed(checker, policies, possible, candidates)

@@ -29,6 +29,9 @@ from fnguard.rules._iam_accounts import account_of, own_accounts
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from fnguard.iam import ContextChecker
+    from fnguard.model import Permission
+
 __all__ = ["RULES"]
 
 _INTENDED_IMPACT = 2  # info: exposure the user declared intended
@@ -301,10 +304,36 @@ EXP003 = RuleMeta(
 )
 
 
+# (allowed for any account, conditionally, s3 allowed for a bucket without an account)
+_Deputy = tuple[bool, bool, bool]
+
+
+def _deputy(checker: ContextChecker, perm: Permission, principal: str) -> _Deputy:
+    """The evaluator's verdicts on one permission statement (see ``_check_confused_deputy``)."""
+    statements = [perm.as_statement()]
+    anyone = checker.service_allows(statements, principal, perm.action)
+    if anyone.allowed:
+        return True, anyone.conditional, False
+    if principal != "s3.amazonaws.com" or not perm.source_arn:
+        return False, False, False
+    context = {"aws:SourceArn": perm.source_arn}
+    return False, False, checker.service_allows(statements, principal, perm.action, context).allowed
+
+
+def _deputy_key(perm: Permission, principal: str) -> tuple[str, str]:
+    """What the verdicts depend on: the statement less its Sid (the Sid only names the
+    statement in ``deciding``, which this rule does not report). Functions wired alike share
+    one, so the evaluator runs once per distinct permission."""
+    stmt = perm.as_statement()
+    stmt.pop("Sid", None)
+    return principal, repr(stmt)
+
+
 def _check_confused_deputy(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     """Asked of the IAM evaluator per permission: would the service, acting for a resource of
     another account (``aws:SourceArn`` / ``aws:SourceAccount`` of its own), be let in?"""
     checker = contextual(ctx.permissions)
+    verdicts: dict[tuple[str, str], _Deputy] = {}
     for fn in inv.functions:
         if fn.provider is not Provider.AWS:
             continue
@@ -312,20 +341,17 @@ def _check_confused_deputy(inv: Inventory, ctx: RuleContext) -> Iterator[Finding
             principal = (perm.principal or "").lower()
             if not principal.endswith(".amazonaws.com"):
                 continue
-            statements = [perm.as_statement()]
-            anyone = checker.service_allows(statements, principal, perm.action)
-            if anyone.allowed:
+            key = _deputy_key(perm, principal)
+            verdict = verdicts.get(key)
+            if verdict is None:
+                verdict = verdicts[key] = _deputy(checker, perm, principal)
+            allowed, conditional, bucket = verdict
+            if allowed:
                 message = f"{principal} may invoke {fn.address} on behalf of any account"
-                if anyone.conditional:
+                if conditional:
                     message += " unless a condition fnguard cannot judge offline restricts it"
-                impact = 5 if anyone.conditional else None
-            elif (
-                principal == "s3.amazonaws.com"
-                and perm.source_arn
-                and checker.service_allows(
-                    statements, principal, perm.action, {"aws:SourceArn": perm.source_arn}
-                ).allowed
-            ):
+                impact = 5 if conditional else None
+            elif bucket:
                 # Bucket ARNs name no account: a deleted bucket's name can be taken by anyone.
                 message = (
                     f"s3.amazonaws.com may invoke {fn.address} for bucket {perm.source_arn} "

@@ -395,14 +395,17 @@ IAM004 = RuleMeta(
 )
 
 _EXFILTRATION = frozenset(a.lower() for a in DATA_EXFILTRATION)
+_EXFILTRATION_SERVICES = tuple((a, a.partition(":")[0]) for a in DATA_EXFILTRATION)
 
 
 def _exfiltration(view: RoleView, ctx: RuleContext) -> tuple[list[str], list[str]]:
     """(data reads the role may make on every resource, the statements deciding them)."""
     services = allowed_services(view.policies, on_all=True)
-    candidates = [
-        a for a in DATA_EXFILTRATION if services is None or a.partition(":")[0] in services
-    ]
+    candidates = (
+        DATA_EXFILTRATION
+        if services is None
+        else [a for a, service in _EXFILTRATION_SERVICES if service in services]
+    )
     classes = exposure(ctx.permissions, view.policies, candidates)
     found = list(classes.of(ExposureClass.DATA_EXFILTRATION))
     return found, list(dict.fromkeys(d for a in found for d in classes.deciding[a]))
@@ -695,8 +698,11 @@ def _may_grant_logs(stmt: Mapping[str, Any]) -> bool:
     wildcard, or it grants by NotAction); others' resources need not be asked about."""
     if "NotAction" in stmt:
         return True
-    services = (str(a).split(":", 1)[0].lower() for a in as_list(stmt.get("Action")))
-    return any(s == "logs" or "*" in s or "?" in s for s in services)
+    for action in as_list(stmt.get("Action")):
+        service = action.partition(":")[0]
+        if "*" in service or "?" in service or service.lower() == "logs":
+            return True
+    return False
 
 
 def _policy_log_resources(policy: Policy) -> tuple[str, ...]:

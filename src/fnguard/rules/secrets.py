@@ -105,6 +105,8 @@ SEC001 = RuleMeta(
 # Environment variables repeat across functions (LOG_LEVEL=INFO a thousand times): each
 # distinct (name, value) goes through the detectors once.
 _find_secret = functools.lru_cache(maxsize=8192)(find_secret)
+# Expressions repeat too (one secret reference in every function of a service).
+_store_read_of = functools.lru_cache(maxsize=8192)(secret_store_read)
 
 
 def _literal_secret(fn: Function, var: EnvVar) -> Finding | None:
@@ -123,7 +125,7 @@ def _literal_secret(fn: Function, var: EnvVar) -> Finding | None:
 
 
 def _store_read(fn: Function, var: EnvVar) -> Finding | None:
-    read = secret_store_read(var.source_expr) or secret_store_read(var.value)
+    read = _store_read_of(var.source_expr) or _store_read_of(var.value)
     if read is None:
         return None
     return SEC001.finding(

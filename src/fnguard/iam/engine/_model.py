@@ -105,10 +105,14 @@ class Statement:
     def action_index(self) -> tuple[frozenset[str], tuple[str, ...]]:
         """(lower-cased actions written without wildcards, the patterns with them): most
         actions are written out, and a set answers for all of them at once."""
-        wild = ("*", "?", "${")
-        patterns = tuple(p for p in self.actions if any(w in p for w in wild))
-        exact = frozenset(p.lower() for p in self.actions if p not in patterns)
-        return exact, patterns
+        exact: list[str] = []
+        patterns: list[str] = []
+        for p in self.actions:
+            if "*" in p or "?" in p or "${" in p:
+                patterns.append(p)
+            else:
+                exact.append(p.lower())
+        return frozenset(exact), tuple(patterns)
 
     @property
     def ref(self) -> str:
