@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 from collect.tf_helpers import collect_dir
+from collect_tf_speed.tf_speed_helpers import expr_node, module_of
 
 from fnguard.collect.terraform import _eval
 from fnguard.collect.terraform._collector import _clean_suffix
@@ -22,11 +22,6 @@ from fnguard.collect.terraform._eval import Unknown, references
 from fnguard.collect.terraform._modules import Loader, ModuleDef, ModuleInstance
 from fnguard.collect.terraform._parse import parse_hcl
 from fnguard.collect.terraform._view import MISSING
-
-if TYPE_CHECKING:
-    from tree_sitter import Node
-
-    from fnguard.model import CollectionGap
 
 MODULE = """
 variable "region" {
@@ -85,13 +80,10 @@ EXPRESSIONS = [
 
 
 def _module(tmp_path: Path) -> ModuleInstance:
-    hcl = parse_hcl(MODULE.encode(), "main.tf")
-    gaps: list[CollectionGap] = []
-    return ModuleInstance(ModuleDef.build(".", [hcl]), "", {}, tmp_path, Loader(), gaps)
+    return module_of(MODULE, tmp_path)
 
 
-def _expr_node(text: str) -> Node:
-    return parse_hcl(f"v = {text}\n".encode(), "expr.tf").attrs["v"]
+_expr_node = expr_node
 
 
 def _comparable(value: object) -> object:

@@ -216,7 +216,7 @@ class Mapper:
     ) -> Any:
         """A scalar attribute: the default when unset, ``None`` plus a gap when unknown."""
         value = view.get(attr)
-        if _unset(value):
+        if value is MISSING or value is None:
             return default
         known = convert(value)
         if known is None:
@@ -224,8 +224,14 @@ class Mapper:
         return known
 
     def text(self, view: View, attr: str, field: str, default: str | None = None) -> str | None:
-        result: str | None = self._scalar(view, attr, field, default, _known_str)
-        return result
+        """``_scalar`` with ``_known_str`` (written out: the mapper's most common read)."""
+        value = view.get(attr)
+        if value is MISSING or value is None:
+            return default
+        known = value if type(value) is str else _known_str(value)
+        if known is None:
+            self.gap(view, field, value, attr)
+        return known
 
     def number(self, view: View, attr: str, field: str, default: int | None) -> int | None:
         result: int | None = self._scalar(view, attr, field, default, _int)

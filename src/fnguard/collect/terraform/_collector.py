@@ -74,7 +74,20 @@ class TerraformCollector(Collector):
                 results = collect_sharded(by_dir, workers, lambda: _Run(root))
                 if results is not None:
                     return run.merge(results, by_dir, plans)
-            return run.collect(paths)
+            return run.collect(by_dir, plans)
+
+
+def _sorted_paths(paths: Sequence[Path]) -> list[Path]:
+    """``sorted(set(paths))``. POSIX paths compare by their parts, case-sensitively: sorted by
+    that key, without a Python-level ``Path.__lt__`` per pair (~10,000 for 1,000 files)."""
+    unique = set(paths)
+    if os.sep == "/":
+        return sorted(unique, key=_parts)
+    return sorted(unique)
+
+
+def _parts(path: Path) -> tuple[str, ...]:
+    return path.parts
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -171,9 +184,8 @@ class _Run(Loader):
                 parsed.append(parse_hcl(data, self.rel(path)))
         return ModuleDef.build(directory, parsed)
 
-    def collect(self, paths: Sequence[Path]) -> Inventory:
-        """The whole collection in this process."""
-        by_dir, plans = self.layout(paths)
+    def collect(self, by_dir: Mapping[str, Sequence[Path]], plans: Sequence[Path]) -> Inventory:
+        """The whole collection in this process, of the files ``layout`` laid out."""
         self.load(by_dir)
         called = self.called_dirs()
         roots = [d for d in by_dir if d not in called]
@@ -184,7 +196,7 @@ class _Run(Loader):
         """``.tf`` files by module folder (folders in path order) and the plan/state files."""
         by_dir: dict[str, list[Path]] = {}
         plans: list[Path] = []
-        for path in sorted(set(paths)):
+        for path in _sorted_paths(paths):
             if path.name.endswith(".tf"):
                 by_dir.setdefault(posixpath.dirname(self.rel(path)) or ".", []).append(path)
             elif path.name.endswith(".json"):

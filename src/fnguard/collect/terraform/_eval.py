@@ -26,9 +26,10 @@ import functools
 import hashlib
 import json
 import math
+import os
 import posixpath
 import re
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -73,11 +74,14 @@ class Partial(str):
     __slots__ = ()
 
 
-class Lazy(ABC):
+class Lazy:
     """A resource instance, resource group or module call, resolved attribute by attribute.
 
     ``get`` receives an attribute name, ``"[key]"`` (JSON-quoted key) for an index, or ``"*"``
     for a splat, plus the whole expression text for the ``Unknown`` it may return.
+
+    A plain base class rather than an ``ABC``: ``isinstance`` against an ABC runs
+    ``ABCMeta.__instancecheck__`` in Python, and every reference step asks it.
     """
 
     @abstractmethod
@@ -273,7 +277,19 @@ class Evaluator:
     # ------------------------------------------------------------------ entry point
 
     def eval(self, node: Node) -> Value:
-        return self._guarded(node)
+        """``node``'s value (``_guarded`` for a node, without the extra call: most evaluations
+        start here)."""
+        deadline = self._deadline
+        if deadline is not None and deadline.expired():
+            self._limit_hit("max_seconds_per_file", "evaluating the module took too long")
+            return Unknown(node_text(node))
+        try:
+            return self._node(node)
+        except RecursionError:
+            self._limit_hit("max_nesting_depth", "expressions nested too deeply to evaluate")
+            return Unknown(node_text(node))
+        except Exception:
+            return Unknown(node_text(node))
 
     def _guarded(self, node: Node | None, dotted: str = "") -> Value:
         """``node``'s value, or (no node) that of the plain reference ``dotted``, as ``eval``
@@ -315,9 +331,20 @@ class Evaluator:
                 return self._traversal(children, node)
             if len(children) == 1:  # the common case: one term, no traversal steps
                 if first_kind == "literal_value":
+                    literal = first.children[0]
+                    if literal.type == "string_lit":  # the most common literal
+                        return _unescape(node_text(literal)[1:-1])
                     return self._literal(first)
                 if first_kind == "collection_value":  # a tuple or an object
-                    return self._node(first.children[0])
+                    inner = first.children[0]
+                    inner_kind = inner.type
+                    if inner_kind == "tuple":
+                        return self._tuple(inner)
+                    if inner_kind == "object":
+                        return self._object(inner)
+                    return self._node(inner)
+                if first_kind == "template_expr":
+                    return self._template_expr(first)
                 return self._node(first)
             return self._sequence(children, node)
         handler = _HANDLERS.get(kind)
@@ -708,6 +735,17 @@ class Evaluator:
         path = Path(value)
         return path if path.is_absolute() else self.scope.root_dir / path
 
+    def read_path(self, value: str) -> bytes:
+        """``resolve_path(value).read_bytes()``. A plain relative POSIX path is joined as text:
+        two ``Path`` objects per call cost more than the open (which mostly fails: archives
+        are built by ``terraform apply``). A trailing "/" (which ``Path`` drops) or an
+        absolute or empty path takes ``resolve_path``."""
+        if os.sep == "/" and value and value[0] != "/" and value[-1] != "/":
+            full = os.path.join(self.scope.root_dir, value)  # noqa: PTH118 - see above
+            with open(full, "rb") as handle:  # noqa: PTH123 - see above
+                return handle.read()
+        return self.resolve_path(value).read_bytes()
+
 
 def _attr_name(step: Node) -> str | None:
     if step.type != "get_attr":
@@ -726,12 +764,12 @@ def _get_names(value: Value, names: list[str], start: int, expr: str) -> Value:
 
 
 def _get(value: Value, name: str, expr: str) -> Value:
+    if isinstance(value, Lazy):  # a resource, data source or module: the most common step
+        return value.get(name, expr)
     if isinstance(value, dict):
         if name in value:
             return value[name]
         raise _FailError(expr)
-    if isinstance(value, Lazy):
-        return value.get(name, expr)
     raise _FailError(expr)
 
 
@@ -788,6 +826,77 @@ def _num_str(value: int | float) -> str:
 def json_text(value: Value) -> str:
     """``jsonencode(value)``: compact JSON with ``${expr}`` placeholders, a ``Partial`` when
     some part is unknown (one walk both converts and notices)."""
+    try:
+        plain, unknown = _json_plain(value, None)
+    except Exception:  # anything unusual: the general walk below decides, as it always did
+        return _json_text_walk(value)
+    text = _dumps(plain)
+    return Partial(text) if unknown else text
+
+
+#: ``json.dumps(value, separators=(",", ":"))``'s encoder, made once instead of per call
+_JSON = json.JSONEncoder(separators=(",", ":"))
+
+
+def _dumps(plain: Value) -> str:
+    """``json.dumps(plain, separators=(",", ":"))`` (the same frames above the C encoder, so
+    the same recursion bound)."""
+    return _JSON.encode(plain)
+
+
+class _OverCapError(Exception):
+    """Internal: the fast walk found a value past the size cap (the general walks decide)."""
+
+
+def _json_plain(value: Value, cap: int | None) -> tuple[Value, bool]:
+    """The common case of ``_bounded_size`` then ``json_text`` in one walk: ``value`` with
+    unknown parts as placeholders, and whether there were any, sized as ``_bounded_size``
+    sizes it (shared parts counted where they appear) against ``cap`` (None: no cap).
+
+    Only exact ``str``/``dict``/``list``/scalar types and ``Unknown``/``Partial`` are taken;
+    anything else raises, and so does a value past ``cap``, so the caller falls back to the
+    general walks. The walk nests its frames as ``json_text``'s does (a comprehension per
+    collection), so it reaches Python's recursion bound no later than those walks would.
+    """
+    total = 0
+    unknown = False
+
+    def walk(item: Value) -> Value:
+        nonlocal total, unknown
+        kind = type(item)
+        if kind is str:
+            total += len(item) + 2
+        elif kind is dict:
+            total += 2 + len(item) + sum(len(key) for key in item)
+            if cap is not None and total > cap:
+                raise _OverCapError
+            return {key: walk(child) for key, child in item.items()}
+        elif kind is list:
+            total += 2 + len(item)
+            if cap is not None and total > cap:
+                raise _OverCapError
+            return [walk(child) for child in item]
+        elif kind is Unknown:
+            total += 8
+            unknown = True
+            item = item.placeholder()
+        elif kind is Partial:
+            total += len(item) + 2
+            unknown = True
+        elif kind is int or kind is float or kind is bool or item is None:
+            total += 8
+        else:
+            raise _FailError("not plain JSON")
+        if cap is not None and total > cap:
+            raise _OverCapError
+        return item
+
+    plain = walk(value)
+    return plain, unknown
+
+
+def _json_text_walk(value: Value) -> str:
+    """``json_text`` for any value: the general walk (subclasses, non-JSON parts, errors)."""
     unknown = False
 
     def plain(item: Value) -> Value:
@@ -811,9 +920,14 @@ def json_text(value: Value) -> str:
 
 def _jsonencode(value: Value) -> Value:
     cap = limits.active().max_file_bytes
-    if _bounded_size(value, cap) > cap:
-        raise _FailError("value too large")
-    return json_text(value)
+    try:
+        plain, unknown = _json_plain(value, cap)
+    except Exception:  # too large, not JSON, too deep: the general walks decide, as before
+        if _bounded_size(value, cap) > cap:
+            raise _FailError("value too large") from None
+        return _json_text_walk(value)
+    text = _dumps(plain)
+    return Partial(text) if unknown else text
 
 
 def _tostring(value: Value) -> str:
