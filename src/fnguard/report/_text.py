@@ -10,12 +10,15 @@ the terminal.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from typing import TYPE_CHECKING
 
 from rich import box
+from rich.color import ColorSystem
 from rich.console import Console, Group
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -29,6 +32,7 @@ from fnguard.report._common import (
     summarize,
 )
 from fnguard.report._interface import Reporter
+from fnguard.report._table import Cell, Column, table_lines
 
 if TYPE_CHECKING:
     from fnguard.model import CollectionGap, Finding
@@ -65,31 +69,28 @@ def _t(text: str, style: str = "") -> Text:
     return Text(clean(text), style=style)
 
 
-def _severity_cell(finding: Finding) -> Text:
+def _severity_cell(finding: Finding) -> Cell:
     if finding.status is FindingStatus.UNKNOWN:
-        return Text.assemble(
-            ("UNKNOWN", UNKNOWN_STYLE), "\n", (f"({finding.severity.label})", "dim")
+        return Cell(
+            (("UNKNOWN", UNKNOWN_STYLE), ("\n", ""), (f"({finding.severity.label})", "dim"))
         )
-    return Text(finding.severity.name, style=SEVERITY_STYLE[finding.severity])
+    return Cell.of(finding.severity.name, SEVERITY_STYLE[finding.severity])
 
 
-def _message_cell(finding: Finding, *, fix_shown: bool) -> Text:
-    cell = Text()
+def _message_cell(finding: Finding, *, fix_shown: bool) -> Cell:
+    runs: list[tuple[str, str]] = []
     if finding.status is FindingStatus.UNKNOWN:
-        cell.append("unknown — could not decide because ", style=UNKNOWN_STYLE)
-    cell.append(clean(finding.message))
+        runs.append(("unknown — could not decide because ", UNKNOWN_STYLE))
+    runs.append((clean(finding.message), ""))
     for evidence in finding.evidence:
-        cell.append("\n")
-        cell.append(f"{clean(evidence.label)}: ", style="dim")
-        cell.append(clean(evidence.value))
+        runs += (("\n", ""), (f"{clean(evidence.label)}: ", "dim"), (clean(evidence.value), ""))
     if finding.remediation.text:
-        cell.append("\n")
-        cell.append("fix: ", style="bold green")
+        runs += (("\n", ""), ("fix: ", "bold green"))
         if fix_shown:
-            cell.append(f"as for {clean(finding.rule_id)} above", style="dim")
+            runs.append((f"as for {clean(finding.rule_id)} above", "dim"))
         else:
-            cell.append(clean(finding.remediation.text))
-    return cell
+            runs.append((clean(finding.remediation.text), ""))
+    return Cell(tuple(runs))
 
 
 def _group_heading(group: FindingGroup, result: ScanResult) -> Text:
@@ -105,46 +106,86 @@ def _group_heading(group: FindingGroup, result: ScanResult) -> Text:
     return heading
 
 
-def _rule_cell(finding: Finding) -> Text:
-    return Text.assemble((clean(finding.rule_id), "bold"), "\n", clean(finding.title))
+def _rule_cell(finding: Finding) -> Cell:
+    return Cell(((clean(finding.rule_id), "bold"), ("\n", ""), (clean(finding.title), "")))
 
 
-def _resource_cell(finding: Finding) -> Text:
-    cell = Text(clean(finding.resource))
-    cell.append("\n")
-    if finding.location is not None:
-        cell.append(clean(str(finding.location)), style="dim")
-    else:
-        cell.append("(no file location)", style="dim")
-    return cell
+def _resource_cell(finding: Finding) -> Cell:
+    where = clean(str(finding.location)) if finding.location is not None else "(no file location)"
+    return Cell(((clean(finding.resource), ""), ("\n", ""), (where, "dim")))
 
 
-def _findings_table(group: FindingGroup, fixes_shown: set[str]) -> Table:
-    """Four columns so a 100-column CI log still shows whole addresses and messages.
+#: the findings table: four columns so a 100-column CI log still shows whole addresses and
+#: messages
+_FINDING_COLUMNS = (
+    Column("Severity"),
+    Column("Rule", ratio=4),
+    Column("Resource / file:line", ratio=6, fold=True),
+    Column("Message, evidence, fix", ratio=10, fold=True),
+)
+_GAP_COLUMNS = (
+    Column("File:line", ratio=3, fold=True),
+    Column("Resource", ratio=3, fold=True),
+    Column("Field", ratio=2, fold=True),
+    Column("Reason", ratio=5, fold=True),
+)
 
-    A rule's fix is written in full at its first finding in the report only (``fixes_shown``
+
+def _finding_rows(group: FindingGroup, fixes_shown: set[str]) -> list[tuple[Cell, ...]]:
+    """A rule's fix is written in full at its first finding in the report only (``fixes_shown``
     is shared by all groups): sixty findings should not repeat the same paragraph sixty times.
     """
-    table = Table(
-        box=box.SIMPLE_HEAD, show_lines=True, pad_edge=False, header_style="bold", expand=True
-    )
-    table.add_column("Severity", no_wrap=True)
-    table.add_column("Rule", ratio=4)
-    table.add_column("Resource / file:line", ratio=6, overflow="fold")
-    table.add_column("Message, evidence, fix", ratio=10, overflow="fold")
+    rows: list[tuple[Cell, ...]] = []
     for finding in group.findings:
-        table.add_row(
-            _severity_cell(finding),
-            _rule_cell(finding),
-            _resource_cell(finding),
-            _message_cell(finding, fix_shown=finding.rule_id in fixes_shown),
+        rows.append(
+            (
+                _severity_cell(finding),
+                _rule_cell(finding),
+                _resource_cell(finding),
+                _message_cell(finding, fix_shown=finding.rule_id in fixes_shown),
+            )
         )
         fixes_shown.add(finding.rule_id)
+    return rows
+
+
+def _gap_rows(gaps: tuple[CollectionGap, ...]) -> list[tuple[Cell, ...]]:
+    return [
+        (
+            Cell.of(clean(str(gap.location))),
+            Cell.of(clean(gap.resource)) if gap.resource else Cell.of("(whole source)", "dim"),
+            Cell.of(clean(gap.field)) if gap.field else Cell.of("(all)", "dim"),
+            Cell.of(clean(gap.reason)),
+        )
+        for gap in gaps
+    ]
+
+
+def _rich_table(
+    columns: tuple[Column, ...], rows: list[tuple[Cell, ...]], *, show_lines: bool
+) -> Table:
+    """The same table drawn by rich: where ``table_lines`` declines (a tab, a tiny width)."""
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_lines=show_lines,
+        pad_edge=False,
+        header_style="bold",
+        expand=True,
+    )
+    for column in columns:
+        table.add_column(
+            column.header,
+            ratio=column.ratio or None,
+            no_wrap=not column.ratio,
+            overflow="fold" if column.fold else "ellipsis",
+        )
+    for row in rows:
+        table.add_row(*(Text.assemble(*cell.runs, style=cell.style) for cell in row))
     return table
 
 
-def _gaps_section(gaps: tuple[CollectionGap, ...]) -> Group:
-    heading = Text.assemble(
+def _gaps_heading(gaps: tuple[CollectionGap, ...]) -> Text:
+    return Text.assemble(
         (f"Collection gaps ({len(gaps)})", GAP_STYLE),
         (
             "  input fnguard could not read or resolve; checks that needed it report"
@@ -152,19 +193,6 @@ def _gaps_section(gaps: tuple[CollectionGap, ...]) -> Group:
             "dim",
         ),
     )
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold", expand=True)
-    table.add_column("File:line", ratio=3, overflow="fold")
-    table.add_column("Resource", ratio=3, overflow="fold")
-    table.add_column("Field", ratio=2, min_width=len("environment"), overflow="fold")
-    table.add_column("Reason", ratio=5, overflow="fold")
-    for gap in gaps:
-        table.add_row(
-            _t(str(gap.location)),
-            _t(gap.resource) if gap.resource else Text("(whole source)", style="dim"),
-            _t(gap.field) if gap.field else Text("(all)", style="dim"),
-            _t(gap.reason),
-        )
-    return Group(heading, table)
 
 
 def _plural(count: int, noun: str) -> str:
@@ -237,6 +265,20 @@ def _summary_section(result: ScanResult, summary: Summary) -> Group:
     return Group(*parts)
 
 
+@functools.cache
+def _ansi(style: str) -> tuple[str, str]:
+    """The escape codes rich writes before and after text in ``style`` (16 colours)."""
+    before, _, after = (
+        Style.parse(style).render("\0", color_system=ColorSystem.STANDARD).partition("\0")
+    )
+    return before, after
+
+
+def _paint(text: str, style: str) -> str:
+    before, after = _ansi(style)
+    return f"{before}{text}{after}"
+
+
 class TextReporter(Reporter):
     format = "text"
     extension = "txt"
@@ -261,6 +303,22 @@ class TextReporter(Reporter):
             _environ={},
         )
 
+    def _table(
+        self,
+        console: Console,
+        buffer: io.StringIO,
+        columns: tuple[Column, ...],
+        rows: list[tuple[Cell, ...]],
+        *,
+        show_lines: bool,
+    ) -> None:
+        paint = _paint if self.color else None
+        lines = table_lines(columns, rows, self.width, show_lines=show_lines, paint=paint)
+        if lines is None:
+            console.print(_rich_table(columns, rows, show_lines=show_lines))
+        else:  # between prints the console holds nothing back: the order is kept
+            buffer.write("\n".join(lines) + "\n")
+
     def render(self, result: ScanResult) -> str:
         buffer = io.StringIO()
         console = self._console(buffer)
@@ -274,11 +332,13 @@ class TextReporter(Reporter):
         for group in group_by_function(result.findings):
             console.print()
             console.print(_group_heading(group, result))
-            console.print(_findings_table(group, fixes_shown))
+            rows = _finding_rows(group, fixes_shown)
+            self._table(console, buffer, _FINDING_COLUMNS, rows, show_lines=True)
         gaps = sorted_gaps(result.inventory.gaps)
         if gaps:
             console.print()
-            console.print(_gaps_section(gaps))
+            console.print(_gaps_heading(gaps))
+            self._table(console, buffer, _GAP_COLUMNS, _gap_rows(gaps), show_lines=False)
         console.print()
         console.print(_summary_section(result, summary))
         output = buffer.getvalue()
