@@ -212,13 +212,6 @@ EXPRESSIONS = [
 ]
 
 
-def _module(tmp_path: Path) -> ModuleInstance:
-    return module_of(MODULE, tmp_path)
-
-
-_expr_node = expr_node
-
-
 def _general(evaluator: Evaluator, node: Node) -> Any:
     """The generic dispatch: a one-term expression's term handed to ``_HANDLERS`` as before
     (with ``eval``'s guard: a failure is the node's ``Unknown``)."""
@@ -242,25 +235,25 @@ def _general_unguarded(evaluator: Evaluator, node: Node) -> Any:
 
 @pytest.mark.parametrize("text", EXPRESSIONS)
 def test_direct_dispatch_matches_the_handlers(tmp_path: Path, text: str) -> None:
-    fast = _module(tmp_path)._evaluator.eval(_expr_node(text))
-    general = _general(_module(tmp_path)._evaluator, _expr_node(text))
+    fast = module_of(MODULE, tmp_path)._evaluator.eval(expr_node(text))
+    general = _general(module_of(MODULE, tmp_path)._evaluator, expr_node(text))
     assert fast == general
     assert type(fast) is type(general)
 
 
 def test_direct_dispatch_values(tmp_path: Path) -> None:
-    ev = _module(tmp_path)._evaluator
-    assert ev.eval(_expr_node('"unicode \\u00e9 \\U0001F600"')) == "unicode é \U0001f600"
-    assert ev.eval(_expr_node('"$${not.interpolated}"')) == "${not.interpolated}"
-    assert ev.eval(_expr_node('["a", local.prefix]')) == ["a", "svc"]
-    assert ev.eval(_expr_node("{ (local.prefix) = true }")) == {"svc": True}
+    ev = module_of(MODULE, tmp_path)._evaluator
+    assert ev.eval(expr_node('"unicode \\u00e9 \\U0001F600"')) == "unicode é \U0001f600"
+    assert ev.eval(expr_node('"$${not.interpolated}"')) == "${not.interpolated}"
+    assert ev.eval(expr_node('["a", local.prefix]')) == ["a", "svc"]
+    assert ev.eval(expr_node("{ (local.prefix) = true }")) == {"svc": True}
     assert (
-        ev.eval(_expr_node("<<-EOT\n    t ${var.region}\n      m\n    EOT")) == "t eu-west-1\n  m\n"
+        ev.eval(expr_node("<<-EOT\n    t ${var.region}\n      m\n    EOT")) == "t eu-west-1\n  m\n"
     )
 
 
 def _instances(tmp_path: Path) -> dict[str, Instance]:
-    return {i.address: i for i in _module(tmp_path).instances()}
+    return {i.address: i for i in module_of(MODULE, tmp_path).instances()}
 
 
 def test_instance_get_matches_raw(tmp_path: Path) -> None:
@@ -351,7 +344,7 @@ def test_read_path_matches_resolve_path(tmp_path: Path, value: str) -> None:
     (tmp_path / "sub" / "inner.bin").write_bytes(b"inner")
     (tmp_path / "é").mkdir()
     (tmp_path / "é" / "ü.bin").write_bytes(b"unicode")
-    ev = _module(tmp_path)._evaluator
+    ev = module_of(MODULE, tmp_path)._evaluator
 
     def outcome(read: Callable[[], bytes]) -> object:
         try:
