@@ -8,10 +8,15 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rich.console import Console
 
 from fnguard.report._table import Cell, Column, table_lines
-from fnguard.report._text import _FINDING_COLUMNS, _GAP_COLUMNS, _paint, _rich_table
+from fnguard.report._text import (
+    _FINDING_COLUMNS,
+    _GAP_COLUMNS,
+    TextReporter,
+    _paint,
+    _rich_table,
+)
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -20,18 +25,7 @@ def _by_rich(
     columns: tuple[Column, ...], rows: list[tuple[Cell, ...]], width: int, *, lines: bool
 ) -> str:
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        no_color=True,
-        color_system=None,
-        force_terminal=False,
-        markup=False,
-        emoji=False,
-        highlight=False,
-        legacy_windows=False,
-        _environ={},
-    )
+    console = TextReporter(width=width)._console(buffer)  # the report's own, uncoloured
     console.print(_rich_table(columns, rows, show_lines=lines))
     return _stripped(buffer.getvalue())
 
