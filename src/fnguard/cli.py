@@ -11,6 +11,7 @@ rules and reporters are imported only by the commands that use them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import gc
 import importlib
@@ -630,7 +631,10 @@ def _cmd_scan(args: argparse.Namespace, stdout: TextIO) -> int:
     for reporter, dest in reporters:
         chunks = reporter.chunks(result)
         if dest == "-":
-            _emit(chunks, stdout)
+            # A reader that stops early (``fnguard scan | head``) changes nothing about what
+            # the scan found: the exit code still says it.
+            with contextlib.suppress(BrokenPipeError):
+                _emit(chunks, stdout)
         else:
             _write(Path(dest), chunks)
     if _parked is not None:

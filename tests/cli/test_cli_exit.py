@@ -34,3 +34,37 @@ def test_report_file_is_complete(tmp_path: Path) -> None:
     done = _fnguard("scan", str(EXAMPLES), "--osv", "off", "--format", "json", "--output", str(out))
     assert done.returncode in (0, 1), done.stderr
     assert out.read_text().rstrip().endswith("}")
+
+
+def test_a_reader_that_stops_early_does_not_change_the_exit_code() -> None:
+    # `fnguard scan | head -1`: the rest of the report has nowhere to go, but the findings
+    # are what they are
+    argv = ["scan", str(EXAMPLES), "--format", "json", "--osv", "off", "--fail-on", "low"]
+    scan = subprocess.Popen(
+        [sys.executable, "-m", "fnguard", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert scan.stdout is not None
+    first = scan.stdout.readline()
+    scan.stdout.close()  # the reader goes away
+    _, err = scan.communicate()
+    assert first == b"{\n"
+    assert scan.returncode == 1, err
+    assert b"Traceback" not in err
+
+
+def test_a_closed_stdout_in_process_keeps_the_findings_exit_code() -> None:
+    import io
+
+    from fnguard.cli import main
+
+    class Gone(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError
+
+    code = main(
+        ["scan", str(EXAMPLES), "--format", "json", "--osv", "off", "--fail-on", "low"],
+        stdout=Gone(),
+    )
+    assert code == 1
