@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from collect_cfn.cfn_strategies import MARK, scalars
 from hypothesis import given
 from hypothesis import strategies as st
 
 from fnguard.collect.cloudformation._collector import _prefixed
 from fnguard.collect.cloudformation._intrinsic import NO_VALUE, ParentRef, Ref, Unknown
-from fnguard.collect.cloudformation._nodes import Mark, marked_dict, marked_list, marked_str
+from fnguard.collect.cloudformation._nodes import marked_dict, marked_list
 
 
 def _full_copy(value: Any, prefix: str) -> Any:
@@ -39,13 +40,8 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-_M = Mark(3, 4)
-_leaves = st.one_of(
-    st.text(max_size=4),
-    st.text(max_size=4).map(lambda s: marked_str(s, _M, _M)),
-    st.integers(),
-    st.none(),
-    st.booleans(),
+_M = MARK
+_leaves = scalars(
     st.just(NO_VALUE),
     st.builds(Ref, st.sampled_from(["Fn", "Role", "Queue"]), st.sampled_from([None, "Arn"])),
     st.builds(ParentRef, st.sampled_from(["parent.yaml:Role"]), st.none()),
@@ -53,7 +49,6 @@ _leaves = st.one_of(
         Unknown,
         st.text(max_size=6),
         st.lists(st.sampled_from(["Fn", "Bucket"]), max_size=2).map(tuple),
-        st.booleans(),
     ),
 )
 _values = st.recursive(

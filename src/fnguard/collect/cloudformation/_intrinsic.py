@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fnguard.collect.cloudformation._decode import line_of
-from fnguard.collect.cloudformation._nodes import is_mapping
+from fnguard.collect.cloudformation._nodes import MarkedStr, is_mapping
 
 __all__ = ["NO_VALUE", "Ref", "Resolver", "Unknown", "placeholder"]
 
@@ -173,8 +173,16 @@ class Resolver:
             return Unknown("(nested too deeply)")
         if isinstance(node, str):  # most values: skips the abstract-class checks below
             return str(node)
+        # A string inside (most items) is its plain copy, as ``resolve`` would give it, without
+        # the call; past the depth limit every item goes through ``resolve`` to be refused.
+        inline = depth < _MAX_DEPTH
         if isinstance(node, list):
-            items = [self.resolve(v, depth + 1) for v in node]
+            items = [
+                str(v)
+                if inline and (v.__class__ is MarkedStr or v.__class__ is str)
+                else self.resolve(v, depth + 1)
+                for v in node
+            ]
             return [i for i in items if i is not NO_VALUE]
         if is_mapping(node):
             if len(node) == 1:
@@ -185,6 +193,9 @@ class Resolver:
                     return self.condition(node[key])
             out: dict[str, Any] = {}
             for k, v in node.items():
+                if inline and (v.__class__ is MarkedStr or v.__class__ is str):
+                    out[str(k)] = str(v)
+                    continue
                 value = self.resolve(v, depth + 1)
                 if value is not NO_VALUE:
                     out[str(k)] = value

@@ -47,9 +47,9 @@ class MarkedDict(dict[Any, Any]):
 
     def get(self, key: Any, default: Any = None) -> Any:
         """A mapping default comes back positioned where this mapping is (cfn-lint does so)."""
-        if isinstance(default, dict):
+        if default is not None and isinstance(default, dict):
             default = marked_dict(default, self.start_mark, self.end_mark)
-        return super().get(key, default)
+        return dict.get(self, key, default)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> MarkedDict:
         result = marked_dict({}, self.start_mark, self.end_mark)

@@ -173,10 +173,41 @@ class Variables:
         return plain
 
     def _plain(self, node: Any) -> tuple[Any, int]:
-        """A copy of plain data (``_is_plain``) as ``_build`` would place it, and its size
-        written out; ``_TooLargeError`` when some part passes the size limit (``_build`` then
-        goes item by item to say where). Most of a service is plain data: this is one call
-        per map or list."""
+        """Plain data (``_is_plain``) as ``_build`` would place it, and its size written out;
+        ``_TooLargeError`` when some part passes the size limit (``_build`` then goes item by
+        item to say where). Most of a service is plain data: this is one walk per map or list.
+
+        The placed value is ``node`` itself when a copy would be the same all the way down
+        (each map and list of the kind it is, with its own position): nothing resolved
+        changes it, and a copy would be freed again unread."""
+        weight, same = self._plain_weight(node)
+        return (node if same else self._plain_copy(node)[0]), weight
+
+    def _plain_weight(self, node: Any) -> tuple[int, bool]:
+        """``_plain_copy``'s weight (and refusal), and whether its copy would equal ``node``
+        in kind and position at every level (``_like`` keeps both when ``node`` has marks)."""
+        weight = 2 + len(node)
+        kind = node.__class__
+        same = kind is dict or kind is list or _marked(node)  # another kind: copied
+        is_map = isinstance(node, dict)
+        for key, value in node.items() if is_map else enumerate(node):
+            if is_map:
+                weight += len(str(key))
+            item = value.__class__
+            if item is MarkedStr or item is str:
+                weight += len(value) + 2
+            elif item is MarkedDict or item is MarkedList:
+                size, inner = self._plain_weight(value)
+                weight += size
+                same = same and inner
+            else:
+                weight += 8
+        if weight > self._cap:
+            raise _TooLargeError
+        return weight, same
+
+    def _plain_copy(self, node: Any) -> tuple[Any, int]:
+        """A copy of plain data placed as ``_build`` would place it, and its size."""
         weight = 2 + len(node)
         if isinstance(node, dict):
             out: Any = {}
@@ -199,7 +230,7 @@ class Variables:
         if kind is MarkedStr or kind is str:
             return value, len(value) + 2
         if kind is MarkedDict or kind is MarkedList:
-            return self._plain(value)
+            return self._plain_copy(value)
         return value, 8
 
     def _bounded(self, path: tuple[str, ...], node: Any, value: Any) -> Any:
@@ -462,6 +493,17 @@ def _relocated(value: Any, line: int) -> Any:
     elif isinstance(value, list):
         value = [_relocated(v, line) for v in value]
     return _like(_Position(mark, mark), value) if isinstance(value, str | dict | list) else value
+
+
+def _marked(node: Any) -> bool:
+    """Whether ``_like(node, copy)`` gives ``node``'s kind and marks: a marked map or list of
+    ours with both marks set (cfn-lint's own nodes, say, would come back as ours)."""
+    kind = node.__class__
+    return (
+        (kind is MarkedDict or kind is MarkedList)
+        and getattr(node, "start_mark", None) is not None
+        and hasattr(node, "end_mark")
+    )
 
 
 def _is_container(value: Any) -> bool:
