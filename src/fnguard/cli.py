@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from fnguard.collect import Enricher
     from fnguard.config import Config
+    from fnguard.iam import PermissionChecker
     from fnguard.model import Finding, Inventory
     from fnguard.result import ScanResult
     from fnguard.rules import Rule
@@ -352,8 +353,6 @@ def _run_scan(
     from fnguard import _fork
     from fnguard.baseline import Baseline
     from fnguard.collect import default_collectors
-    from fnguard.iam import default_checker
-    from fnguard.rules import all_rules
     from fnguard.scan import ScanRequest, scan
 
     _split_sources(args)
@@ -370,8 +369,8 @@ def _run_scan(
         targets=tuple(args.paths),
         config=config,
         collectors=default_collectors(),
-        rules=all_rules,
-        permissions=default_checker,
+        rules=_all_rules,
+        permissions=_default_checker,
         baseline=Baseline.load(baseline_path) if baseline_path else None,
         inventory=bare,
         enrichers=_enrichers(args),
@@ -380,7 +379,7 @@ def _run_scan(
     )
     # Rules, the IAM evaluator and the package and code stages load while a forked collector
     # works, or after collection.
-    for load in (all_rules, default_checker, request.enrichers):
+    for load in (_all_rules, _default_checker, request.enrichers):
         if callable(load):
             _fork.while_forked(load)
     if not args.live:
@@ -393,6 +392,20 @@ def _run_scan(
     if args.cloud == "gcp":
         return _scan_gcp(args, request, show_progress=show_progress), config
     return _scan_aws(args, request, show_progress=show_progress), config
+
+
+def _all_rules() -> tuple[Rule, ...]:
+    # Imported here, not before the scan: with a forked collector it loads in the time the
+    # collector's child is busy, not before the fork (so does the checker below).
+    from fnguard.rules import all_rules
+
+    return all_rules()
+
+
+def _default_checker() -> PermissionChecker:
+    from fnguard.iam import default_checker
+
+    return default_checker()
 
 
 # What a package alone can show (PKG001-PKG007, secrets and flaws in its code).

@@ -17,7 +17,6 @@ from fnguard.discover import discover
 from fnguard.errors import RuleError, UsageError
 from fnguard.model import CollectionGap, Finding, Inventory, Suppression
 from fnguard.result import RuleInfo, ScanResult
-from fnguard.rules import RuleContext
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
     from fnguard.collect import Collector, Enricher
     from fnguard.config import Config
     from fnguard.iam import PermissionChecker
-    from fnguard.rules import Rule
+    from fnguard.rules import Rule, RuleContext
 
 __all__ = ["HELP_URI", "Progress", "ScanRequest", "enrich", "run_rules", "scan"]
 
@@ -197,6 +196,8 @@ def scan(request: ScanRequest, progress: Progress | None = None) -> ScanResult:
             )
     if notes:
         inventory = inventory.merge(Inventory(gaps=tuple(notes)))
+
+    from fnguard.rules import RuleContext  # with the rules: after collection (fnguard._fork)
 
     config = request.config
     loaded = request.rules() if callable(request.rules) else request.rules
