@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from fnguard.artifact import code_sha256, sha256_file
 from fnguard.errors import InputError, UsageError
 
 if TYPE_CHECKING:
@@ -29,6 +28,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, stdout: TextIO) -> int:
+    # here, not at the top: every command's parser imports this module (zipfile and friends
+    # would cost every scan ~10 ms before it starts)
+    from fnguard.artifact import code_sha256, sha256_file
+
     path: Path = args.file
     if path.is_dir():
         raise UsageError(

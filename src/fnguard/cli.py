@@ -26,6 +26,7 @@ from fnguard import __version__
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from fnguard.baseline import Baseline
     from fnguard.collect import Enricher
     from fnguard.config import Config
     from fnguard.iam import PermissionChecker
@@ -351,7 +352,6 @@ def _run_scan(
     from dataclasses import replace
 
     from fnguard import _fork
-    from fnguard.baseline import Baseline
     from fnguard.collect import default_collectors
     from fnguard.scan import ScanRequest, scan
 
@@ -371,7 +371,7 @@ def _run_scan(
         collectors=default_collectors(),
         rules=_all_rules,
         permissions=_default_checker,
-        baseline=Baseline.load(baseline_path) if baseline_path else None,
+        baseline=_load_baseline(baseline_path) if baseline_path else None,
         inventory=bare,
         enrichers=_enrichers(args),
         artifacts=artifacts,
@@ -392,6 +392,12 @@ def _run_scan(
     if args.cloud == "gcp":
         return _scan_gcp(args, request, show_progress=show_progress), config
     return _scan_aws(args, request, show_progress=show_progress), config
+
+
+def _load_baseline(path: Path) -> Baseline:
+    from fnguard.baseline import Baseline  # only when asked for: it brings tempfile along
+
+    return Baseline.load(path)
 
 
 def _all_rules() -> tuple[Rule, ...]:
