@@ -133,6 +133,12 @@ def _relative_to(root: Path | None) -> Callable[[Location], Location]:
 
 
 def _relocated(facts: CodeFacts, relocate: Callable[[Location], Location]) -> CodeFacts:
+    if not facts.handlers and not facts.issues and not facts.sdk_calls:
+        # Only gaps (a handler module not in the code: most functions of an unbuilt tree):
+        # the facts themselves when no gap moves.
+        gaps = tuple(_gap_relocated(g, relocate) for g in facts.gaps)
+        same = all(a is b for a, b in zip(gaps, facts.gaps, strict=True))
+        return facts if same else CodeFacts(gaps=gaps)
     return CodeFacts(
         handlers=tuple(
             replace(
@@ -269,7 +275,7 @@ def _combined(facts: Sequence[CodeFacts]) -> Inventory:
         if gap.resource not in analysed and _module_missing(gap):
             # Not built yet (TypeScript before tsc) or not in this checkout: listed once,
             # and the code rules leave the function be, as for a package not on disk.
-            gap = replace(gap, field=MISSING_CODE_FIELD)
+            gap = CollectionGap(gap.location, gap.reason, gap.resource, MISSING_CODE_FIELD)
         gaps.setdefault((gap.resource, gap.field), gap)
     return Inventory(
         handlers=_merge_handlers(h for f in facts for h in f.handlers),

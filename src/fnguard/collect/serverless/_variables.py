@@ -98,7 +98,8 @@ class Variables:
         self._files: dict[Path, Any] = {}
         self._depth = 0
         self._weights: dict[int, int] = {}  # id of a resolved list/map -> size written out
-        self._plain_ids: dict[int, bool] = {}  # id of a decoded map or list -> _is_plain
+        # id of a decoded map or list -> _plain_scan's answer
+        self._plain_ids: dict[int, tuple[int, bool] | None] = {}
         self._cap = limits.active().max_file_bytes
 
     def resolved(self) -> Any:
@@ -155,56 +156,59 @@ class Variables:
     def _is_plain(self, node: Any) -> bool:
         """Whether a decoded map or list holds only plain data: strings without a variable,
         numbers, booleans, nulls, and maps and lists of them (each answer remembered)."""
-        known = self._plain_ids.get(id(node))
-        if known is not None:
-            return known
-        plain = True
-        for value in node.values() if isinstance(node, dict) else node:
-            kind = type(value)
-            if kind is MarkedStr or kind is str:
-                plain = "${" not in value
-            elif kind is MarkedDict or kind is MarkedList:
-                plain = self._is_plain(value)
-            else:
-                plain = kind in _SCALARS  # anything else is taken item by item
-            if not plain:
-                break
-        self._plain_ids[id(node)] = plain
-        return plain
+        return self._plain_scan(node) is not None
 
-    def _plain(self, node: Any) -> tuple[Any, int]:
-        """Plain data (``_is_plain``) as ``_build`` would place it, and its size written out;
-        ``_TooLargeError`` when some part passes the size limit (``_build`` then goes item by
-        item to say where). Most of a service is plain data: this is one walk per map or list.
-
-        The placed value is ``node`` itself when a copy would be the same all the way down
-        (each map and list of the kind it is, with its own position): nothing resolved
-        changes it, and a copy would be freed again unread."""
-        weight, same = self._plain_weight(node)
-        return (node if same else self._plain_copy(node)[0]), weight
-
-    def _plain_weight(self, node: Any) -> tuple[int, bool]:
-        """``_plain_copy``'s weight (and refusal), and whether its copy would equal ``node``
-        in kind and position at every level (``_like`` keeps both when ``node`` has marks)."""
+    def _plain_scan(self, node: Any) -> tuple[int, bool] | None:
+        """For plain data, its size written out and whether a copy would be the same all the
+        way down (each map and list of ours with its marks, or a plain dict or list: what
+        ``_like`` gives back); None otherwise. One walk answers all three, remembered."""
+        key_id = id(node)
+        if key_id in self._plain_ids:
+            return self._plain_ids[key_id]
         weight = 2 + len(node)
         kind = node.__class__
         same = kind is dict or kind is list or _marked(node)  # another kind: copied
         is_map = isinstance(node, dict)
+        found: tuple[int, bool] | None = None
         for key, value in node.items() if is_map else enumerate(node):
             if is_map:
                 weight += len(str(key))
             item = value.__class__
             if item is MarkedStr or item is str:
+                if "${" in value:
+                    break
                 weight += len(value) + 2
             elif item is MarkedDict or item is MarkedList:
-                size, inner = self._plain_weight(value)
-                weight += size
-                same = same and inner
-            else:
+                inner = self._plain_scan(value)
+                if inner is None:
+                    break
+                weight += inner[0]
+                same = same and inner[1]
+            elif item in _SCALARS:
                 weight += 8
-        if weight > self._cap:
+            else:
+                break  # anything else is taken item by item
+        else:
+            found = (weight, same)
+        self._plain_ids[key_id] = found
+        return found
+
+    def _plain(self, node: Any) -> tuple[Any, int]:
+        """Plain data (``_is_plain``) as ``_build`` would place it, and its size written out;
+        ``_TooLargeError`` when some part passes the size limit (``_build`` then goes item by
+        item to say where; a part is never larger than what holds it, so the whole decides).
+
+        The placed value is ``node`` itself when a copy would be the same all the way down:
+        nothing resolved changes it, and a copy would be freed again unread."""
+        weight, same = self._plain_weight(node)
+        return (node if same else self._plain_copy(node)[0]), weight
+
+    def _plain_weight(self, node: Any) -> tuple[int, bool]:
+        """``_plain_scan``'s answer for plain ``node``, refused past the size limit."""
+        found = self._plain_scan(node)
+        if found is None or found[0] > self._cap:
             raise _TooLargeError
-        return weight, same
+        return found
 
     def _plain_copy(self, node: Any) -> tuple[Any, int]:
         """A copy of plain data placed as ``_build`` would place it, and its size."""
