@@ -7,6 +7,9 @@ variables) and over repeated and interleaved questions.
 
 from __future__ import annotations
 
+import dataclasses
+import gc
+import weakref
 from typing import Any
 
 from hypothesis import given, settings
@@ -14,13 +17,17 @@ from hypothesis import strategies as st
 from iam import memo_strategies
 
 from fnguard.config import Thresholds
-from fnguard.iam import Decision, default_checker
+from fnguard.iam import Decision, allowed_services, default_checker
 from fnguard.iam._checker import EngineChecker, execution_policies
 from fnguard.iam._elements import as_list
 from fnguard.iam._held import Held
+from fnguard.iam._kept import kept
 from fnguard.iam._shortcuts import possible_actions
 from fnguard.iam.engine import Effect, Statement
+from fnguard.iam.engine import Policy as EnginePolicy
+from fnguard.iam.engine import PolicyKind as EngineKind
 from fnguard.model import (
+    CollectionGap,
     Function,
     Inventory,
     Location,
@@ -31,6 +38,8 @@ from fnguard.model import (
     Role,
 )
 from fnguard.rules import RuleContext, get_rule
+from fnguard.rules._gaps import inventory_gaps
+from fnguard.rules._memo import per_object
 from fnguard.rules._run_permissions import allowed_somewhere, identity_policies, named_resources
 from fnguard.rules.iam import _may_grant_logs
 
@@ -163,6 +172,49 @@ def test_a_question_without_context_is_answered_as_the_evaluator_would(
     assert answer == Decision(full.allowed, full.deciding, full.allowed and full.conditional)
 
 
+def _services_reference(policy: Policy, on_all: bool) -> frozenset[str] | None:
+    """``allowed_services`` of one policy as first written: one pass per reading."""
+    found: set[str] = set()
+    for stmt in policy.statements:
+        if str(stmt.get("Effect", "")).capitalize() != "Allow":
+            continue
+        if on_all and "Resource" in stmt and "*" not in as_list(stmt["Resource"]):
+            continue
+        if "Action" not in stmt:
+            return None
+        for pattern in as_list(stmt["Action"]):
+            service = pattern.partition(":")[0].lower()
+            if "*" in service or "?" in service:
+                return None
+            found.add(service)
+    return frozenset(found)
+
+
+loose_statements = st.fixed_dictionaries(
+    {"Effect": st.sampled_from(("Allow", "allow", "Deny"))},
+    optional={
+        "Action": st.one_of(st.sampled_from(_PATTERNS), st.lists(st.sampled_from(_PATTERNS))),
+        "NotAction": st.sampled_from(_PATTERNS),
+        "Resource": st.one_of(st.sampled_from(_RESOURCES), st.lists(st.sampled_from(_RESOURCES))),
+        "NotResource": st.sampled_from(_RESOURCES),
+    },
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(loose_statements, max_size=4), min_size=1, max_size=3))
+def test_allowed_services_read_both_ways_in_one_pass(raw: list[list[dict[str, Any]]]) -> None:
+    policies = _policies([(stmts, PolicyKind.INLINE) for stmts in raw])
+    for on_all in (False, True):
+        expected: set[str] | None = set()
+        for policy in policies:
+            one = _services_reference(policy, on_all)
+            expected = None if one is None or expected is None else expected | one
+        assert allowed_services(policies, on_all=on_all) == (
+            None if expected is None else frozenset(expected)
+        )
+
+
 # ------------------------------------------------------------------ Held
 
 
@@ -200,6 +252,23 @@ def test_action_index_splits_actions_as_written(actions: list[str]) -> None:
     patterns = tuple(p for p in actions if any(w in p for w in wild))
     exact = frozenset(p.lower() for p in actions if p not in patterns)
     assert statement.action_index == (exact, patterns)
+
+
+@given(
+    st.lists(st.tuples(st.lists(action_texts, min_size=1, max_size=3), st.booleans()), max_size=4),
+    st.text(alphabet="ab:*?${}S3İ", max_size=8),
+)
+def test_statements_for_keeps_the_statements_covering_the_action(
+    written: list[tuple[list[str], bool]], action: str
+) -> None:
+    statements = tuple(
+        Statement(policy="p", index=i, effect=Effect.ALLOW, actions=tuple(a), not_action=neg)
+        for i, (a, neg) in enumerate(written)
+    )
+    policy = EnginePolicy("p", EngineKind.IDENTITY, statements)
+    expected = tuple(s for s in statements if s.covers_action(action))
+    assert policy.statements_for(action) == expected
+    assert policy.statements_for(action) == expected  # kept
 
 
 # ------------------------------------------------------------------ IAM008
@@ -345,3 +414,89 @@ def test_exp003_judges_alike_permissions_once_and_reports_each() -> None:
     found = list(get_rule("EXP003").check(Inventory(functions=_FUNCTIONS, permissions=every), ctx))
     assert [f.resource for f in found] == ["aws_lambda_permission.p0", "aws_lambda_permission.p1"]
     assert checker.asked == ["sns.amazonaws.com", "sns.amazonaws.com"]  # p0 (p1 alike), p2
+
+
+# ------------------------------------------------------------------ kept
+
+
+def test_kept_computes_once_per_instance_even_on_a_frozen_dataclass() -> None:
+    calls: list[int] = []
+
+    @dataclasses.dataclass(frozen=True)
+    class Box:
+        n: int
+
+        @kept
+        def doubled(self) -> int:
+            """Twice n."""
+            calls.append(self.n)
+            return 2 * self.n
+
+    first, second = Box(1), Box(2)
+    assert (first.doubled, first.doubled, second.doubled) == (2, 2, 4)
+    assert calls == [1, 2]
+    assert first == Box(1)  # the kept value is no field: equality and hashing ignore it
+    assert hash(first) == hash(Box(1))
+    assert isinstance(Box.__dict__["doubled"], kept)
+    assert Box.doubled.__doc__ == "Twice n."
+
+
+# ------------------------------------------------------------------ gaps
+
+_GAP_FIELDS = ("", "package", "role", "code")
+_GAP_RESOURCES = ("fn.a", "fn.b", "pkg.c")
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_GAP_RESOURCES), st.sampled_from(_GAP_FIELDS), st.text(max_size=3)
+        )
+    )
+)
+def test_inventory_gaps_answer_as_the_inventory_does(raw: list[tuple[str, str, str]]) -> None:
+    gaps = tuple(
+        CollectionGap(Location("x.tf", i), reason, resource=resource, field=field)
+        for i, (resource, field, reason) in enumerate(raw)
+    )
+    inv = Inventory(gaps=gaps)
+    index = inventory_gaps(inv)
+    assert inventory_gaps(inv) is index  # one per inventory
+    for _ in range(2):  # asked again: the kept answer
+        for resource in (*_GAP_RESOURCES, "other"):
+            for field in _GAP_FIELDS:
+                assert index.get(resource, field) == inv.gaps_for(resource, field)
+            assert index.get(resource) == inv.gaps_for(resource)
+
+
+# ------------------------------------------------------------------ per_object
+
+
+class _Key:
+    """A weakly referenceable key."""
+
+
+class _Value:
+    """A weakly referenceable value."""
+
+
+def test_per_object_answers_the_last_object_again_and_lets_it_go() -> None:
+    made: list[_Value] = []
+
+    @per_object
+    def value_of(key: _Key) -> _Value:
+        made.append(_Value())
+        return made[-1]
+
+    one, two = _Key(), _Key()
+    first = value_of(one)
+    assert value_of(one) is first  # the last one asked
+    second = value_of(two)
+    assert value_of(one) is first and value_of(two) is second  # from the cache
+    assert len(made) == 2
+    watch = weakref.ref(second)
+    del two, second
+    made.pop()
+    gc.collect()
+    assert watch() is None  # the last entry does not keep a dead key's value alive
+    assert value_of(_Key()) is not first

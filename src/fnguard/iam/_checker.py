@@ -91,6 +91,14 @@ _Part = tuple[tuple[str, ...], tuple[str, ...]]
 _PARTS_KEPT = 4096  # per policy: requests answered
 
 
+def _any_match(patterns: tuple[str, ...], resource: str) -> bool:
+    """``any(matches(...))`` as a loop: no generator made per question (a hot path)."""
+    for pattern in patterns:  # noqa: SIM110
+        if matches(pattern, resource):
+            return True
+    return False
+
+
 class _PlainTable:
     """A plain policy's statements' patterns (by statement id; the policy holds them) and its
     part of each answer so far: an AWS-managed policy is one object for every role it is
@@ -113,9 +121,9 @@ class _PlainTable:
         maybe: list[str] = []
         for st in policy.statements_for(action):
             filled, open_ = self.patterns[id(st)]
-            if any(matches(p, resource) for p in filled):
+            if _any_match(filled, resource):
                 certain.append(st.ref)
-            elif open_ and any(matches(raw, resource) for raw in open_):
+            elif open_ and _any_match(open_, resource):
                 maybe.append(st.ref)
         found = (tuple(certain), tuple(maybe))
         if len(self.parts) < _PARTS_KEPT:
@@ -181,22 +189,33 @@ class _Compiled:
         # (action, resource) -> the answer for the execution-role session with no extra
         # context: the set is immutable and so is that session, so the answer cannot change.
         self.answers: dict[tuple[str, str], Decision] = {}
-        facts = [_facts(p) for p in policy_set.identity]
         # Only plain Allows and no boundary: nothing but an Allow's own Action and Resource can
         # decide, so the evaluator's answer is "the Allows covering both, else no" (most
         # execution roles; see ``_plain_answer``). One table per identity policy, in order.
-        tables = [plain for _, _, plain in facts]
-        self.plain = None
-        if policy_set.boundary is None and all(t is not None for t in tables):
-            self.plain = tuple(t for t in tables if t is not None)
+        tables: list[_PlainTable] | None = [] if policy_set.boundary is None else None
         # Every action the statements write out, and every pattern, across the policies;
         # None when a NotAction (which names all but its list) makes the union meaningless.
+        names: list[frozenset[str]] | None = []
+        patterns: dict[str, None] = {}
+        for policy in policy_set.identity:
+            exact, pats, plain = _facts(policy)
+            if tables is not None:
+                if plain is None:
+                    tables = None
+                else:
+                    tables.append(plain)
+            if names is not None:
+                if exact is None:
+                    names = None
+                else:
+                    names.append(exact)
+                    patterns.update(dict.fromkeys(pats))
+        self.plain = None if tables is None else tuple(tables)
         self.exact: frozenset[str] | None = None
         self.patterns: tuple[str, ...] = ()
-        names = [exact for exact, _, _ in facts]
-        if all(n is not None for n in names):
-            self.exact = frozenset().union(*(n for n in names if n is not None))
-            self.patterns = tuple(dict.fromkeys(p for _, pats, _ in facts for p in pats))
+        if names is not None:
+            self.exact = frozenset().union(*names)
+            self.patterns = tuple(patterns)
 
     def is_unnamed(self, action: str) -> bool:
         """No statement of either effect names ``action``, and no boundary: the evaluator's

@@ -26,7 +26,7 @@ def as_list(raw: Any) -> tuple[str, ...]:
 # The escalation graph and IAM004 ask for every role, some roles several times; an
 # AWS-managed document attached to many roles is read once.
 _SEQUENCES: Held[frozenset[str] | None] = Held()
-_DOCUMENTS: Held[frozenset[str] | None] = Held()
+_DOCUMENTS: Held[tuple[frozenset[str] | None, frozenset[str] | None]] = Held()
 
 
 def allowed_services(policies: Iterable[Policy], *, on_all: bool = False) -> frozenset[str] | None:
@@ -52,22 +52,44 @@ def _allowed_services(policies: tuple[Policy, ...], on_all: bool) -> frozenset[s
 
 
 def _policy_services(policy: Policy, on_all: bool) -> frozenset[str] | None:
-    """``allowed_services`` of one policy (it depends on the document alone)."""
-    return _DOCUMENTS.get((policy.document,), on_all, lambda: _statement_services(policy, on_all))
+    """``allowed_services`` of one policy (it depends on the document alone; both readings
+    come from one pass, as the escalation graph and IAM004 each ask one)."""
+    both = _DOCUMENTS.get((policy.document,), None, lambda: _statement_services(policy))
+    return both[1] if on_all else both[0]
 
 
-def _statement_services(policy: Policy, on_all: bool) -> frozenset[str] | None:
-    found: set[str] = set()
+_Services = frozenset[str] | None
+
+
+def _statement_services(policy: Policy) -> tuple[_Services, _Services]:
+    """(services every Allow names, services the Allows on ``Resource: "*"`` name)."""
+    found: set[str] | None = set()
+    on_all: set[str] | None = set()
     for stmt in policy.statements:
         if str(stmt.get("Effect", "")).capitalize() != "Allow":
             continue
-        if on_all and "Resource" in stmt and "*" not in as_list(stmt["Resource"]):
-            continue
+        everywhere = "Resource" not in stmt or "*" in as_list(stmt["Resource"])
         if "Action" not in stmt:
-            return None
+            found = None
+            if everywhere:
+                on_all = None
+            if on_all is None:
+                break
+            continue
         for pattern in as_list(stmt["Action"]):
             service = pattern.partition(":")[0].lower()
             if "*" in service or "?" in service:
-                return None
-            found.add(service)
-    return frozenset(found)
+                found = None
+                if everywhere:
+                    on_all = None
+                break
+            if found is not None:
+                found.add(service)
+            if everywhere and on_all is not None:
+                on_all.add(service)
+        if found is None and on_all is None:
+            break
+    return (
+        None if found is None else frozenset(found),
+        None if on_all is None else frozenset(on_all),
+    )

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fnguard.model import (
-    CollectionGap,
     Evidence,
     Finding,
     Function,
@@ -22,6 +21,7 @@ from fnguard.model import (
     PolicyKind,
     Role,
 )
+from fnguard.rules._gaps import GapIndex, inventory_gaps
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -29,19 +29,6 @@ if TYPE_CHECKING:
     from fnguard.rules._base import RuleMeta
 
 __all__ = ["GapIndex", "RoleView", "resolve_role", "role_finding", "role_views"]
-
-
-class GapIndex:
-    """``Inventory.gaps_for`` in constant time: rules ask once per function, gaps are many."""
-
-    def __init__(self, inv: Inventory) -> None:
-        self._by_resource: dict[str, list[CollectionGap]] = {}
-        for gap in inv.gaps:
-            self._by_resource.setdefault(gap.resource, []).append(gap)
-
-    def get(self, address: str, field_name: str) -> tuple[CollectionGap, ...]:
-        gaps = self._by_resource.get(address, ())
-        return tuple(g for g in gaps if g.field in ("", field_name))
 
 
 @dataclass(frozen=True)
@@ -94,7 +81,7 @@ def role_views(inv: Inventory) -> tuple[tuple[Function, RoleView | str], ...]:
     cached = _VIEWS.get(key)
     if cached is not None and cached[0]() is inv:
         return cached[1]
-    gaps = GapIndex(inv)
+    gaps = inventory_gaps(inv)
     views = tuple((fn, resolve_role(inv, fn, gaps)) for fn in inv.functions)
 
     def forget(_ref: weakref.ref[Inventory]) -> None:

@@ -20,6 +20,7 @@ from fnguard.code.sdk import SDK_GAP_FIELD, minimal_policy, platform_needs
 from fnguard.iam import as_list
 from fnguard.model import Evidence, PolicyKind, Provider, Remediation
 from fnguard.rules._base import Mappings, Rule, RuleMeta
+from fnguard.rules._gaps import inventory_gaps
 from fnguard.rules._iam_common import RoleView, role_finding, role_views
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ def _unknown(view: RoleView, message: str, evidence: Sequence[Evidence] = ()) ->
 
 def _code_blocker(inv: Inventory, fn: Function) -> str | None:
     """Why this function's code needs cannot be known, or None when they can."""
-    code_gaps = [g for g in inv.gaps_for(fn.address, "code") if g.field == "code"]
+    code_gaps = [g for g in inventory_gaps(inv).get(fn.address, "code") if g.field == "code"]
     if code_gaps:
         return f"the handler code of {fn.address} could not be analysed ({code_gaps[0].reason})"
     handler = inv.handler_of(fn)
@@ -97,7 +98,7 @@ def _code_blocker(inv: Inventory, fn: Function) -> str | None:
     if handler.language not in SDK_LANGUAGES:
         return f"the AWS SDK calls of {handler.language} handlers ({fn.address}) are not analysed"
     if handler.dynamic_sdk_use:
-        why = [g.reason for g in inv.gaps_for(fn.address, SDK_GAP_FIELD) if g.field]
+        why = [g.reason for g in inventory_gaps(inv).get(fn.address, SDK_GAP_FIELD) if g.field]
         detail = f" ({why[0]})" if why else ""
         return f"{fn.address} makes AWS SDK calls the analysis cannot resolve{detail}"
     return None
@@ -108,7 +109,7 @@ def _in_scope(inv: Inventory, fn: Function) -> bool:
     handler = inv.handler_of(fn)
     if handler is not None:
         return handler.language in SDK_LANGUAGES
-    return any(g.field == "code" for g in inv.gaps_for(fn.address, "code"))
+    return any(g.field == "code" for g in inventory_gaps(inv).get(fn.address, "code"))
 
 
 def _granted(view: RoleView, ctx: RuleContext) -> tuple[dict[str, tuple[str, str]], list[str]]:

@@ -23,19 +23,29 @@ _V = TypeVar("_V")
 def per_object(compute: Callable[[_K], _V]) -> Callable[[_K], _V]:
     """``compute(obj)`` memoised per object (by identity, for the object's lifetime)."""
     cache: dict[int, tuple[weakref.ref[_K], _V]] = {}
+    # The entry asked for last: rules ask about one object several times in a row.
+    last: list[tuple[weakref.ref[_K], _V] | None] = [None]
 
     @functools.wraps(compute)
     def cached(obj: _K) -> _V:
+        found = last[0]
+        if found is not None and found[0]() is obj:
+            return found[1]
         key = id(obj)
         found = cache.get(key)
         if found is not None and found[0]() is obj:
+            last[0] = found
             return found[1]
         value = compute(obj)
 
-        def forget(_ref: weakref.ref[_K]) -> None:
+        def forget(ref: weakref.ref[_K]) -> None:
             cache.pop(key, None)
+            held = last[0]
+            if held is not None and held[0] is ref:
+                last[0] = None  # the value goes with its object
 
-        cache[key] = (weakref.ref(obj, forget), value)
+        found = cache[key] = (weakref.ref(obj, forget), value)
+        last[0] = found
         return value
 
     return cached

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from fnguard.model import Function
+from fnguard.rules._gaps import inventory_gaps
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -48,12 +49,12 @@ def listing(items: Iterable[str], shown: int = 5) -> str:
 
 
 def package_gap(inv: Inventory, pkg: Package) -> CollectionGap | None:
-    found = inv.gaps_for(pkg.address, "package")
+    found = inventory_gaps(inv).get(pkg.address, "package")
     return found[0] if found else None
 
 
 def function_gap(inv: Inventory, fn: Function) -> CollectionGap | None:
-    found = [g for g in inv.gaps_for(fn.address, "package") if g.field == "package"]
+    found = [g for g in inventory_gaps(inv).get(fn.address, "package") if g.field == "package"]
     return found[0] if found else None
 
 

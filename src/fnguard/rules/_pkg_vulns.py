@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from fnguard.model import Evidence, FindingStatus, Function, Location, Provider, Remediation
 from fnguard.rules._base import Mappings, Rule, RuleMeta
+from fnguard.rules._gaps import inventory_gaps
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -109,10 +110,12 @@ def unread_reasons(
     reasons: list[str] = []
     if fn is not None:
         reasons.extend(
-            g.reason for g in inv.gaps_for(fn.address, _PACKAGE_FIELD) if g.field == _PACKAGE_FIELD
+            g.reason
+            for g in inventory_gaps(inv).get(fn.address, _PACKAGE_FIELD)
+            if g.field == _PACKAGE_FIELD
         )
     for pkg in packages:
-        gaps = [g for g in inv.gaps_for(pkg.address) if g.field in fields]
+        gaps = [g for g in inventory_gaps(inv).get(pkg.address) if g.field in fields]
         if gaps:
             reasons.append(f"{pkg.path}: {gaps[0].reason}")
         elif member_errors and pkg.errors:

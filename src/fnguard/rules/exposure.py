@@ -24,6 +24,7 @@ from fnguard.model import (
 )
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
 from fnguard.rules._exp_layers import aws_publisher, publishers_source
+from fnguard.rules._gaps import inventory_gaps
 from fnguard.rules._iam_accounts import account_of, own_accounts
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def _check_public_invoke(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
         # URL's auth type; as a plain statement it would read as "anyone may invoke".
         perms = {p.address: p for p in inv.permissions_of(fn) if not p.invoked_via_function_url}
         # The resource policy itself unread (GetPolicy refused, conditions not modelled).
-        policy_gaps = inv.gaps_for(fn.address, "permissions")
+        policy_gaps = inventory_gaps(inv).get(fn.address, "permissions")
         decision = (
             ctx.permissions.resource_allows_anonymous(
                 [p.as_statement() for p in perms.values()], "lambda:InvokeFunction"
@@ -126,7 +127,7 @@ def _check_public_invoke(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
         sids = [d.lstrip("#") for d in decision.deciding]
         perm = next((perms[s] for s in sids if s in perms), next(iter(perms.values())))
         # A principal or condition of the allowing statement fnguard could not read.
-        unread = policy_gaps or inv.gaps_for(perm.address)
+        unread = policy_gaps or inventory_gaps(inv).get(perm.address)
         if unread:
             yield EXP001.unknown(
                 fn=fn,
@@ -200,7 +201,7 @@ EXP002 = RuleMeta(
 def _check_open_url(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     for fn in inv.functions:
         doors = inv.front_doors_of(fn)
-        door_gaps = inv.gaps_for(fn.address, "front_doors")
+        door_gaps = inventory_gaps(inv).get(fn.address, "front_doors")
         if door_gaps and not any(d.kind is FrontDoorKind.FUNCTION_URL for d in doors):
             yield EXP002.unknown(
                 fn=fn, message=f"function URL of {fn.address} unknown ({door_gaps[0].reason})"
@@ -252,7 +253,7 @@ def _gcp_public_invokers(inv: Inventory, fn: Function, ctx: RuleContext) -> Iter
             function=fn,
             impact=_public_impact(fn, ctx, _INTERNAL_INVOKER_IMPACT if internal else None),
         )
-    unread = inv.gaps_for(fn.address, "permissions")
+    unread = inventory_gaps(inv).get(fn.address, "permissions")
     if unread and not found:
         yield EXP002.unknown(
             fn=fn, message=f"who may invoke {fn.address} is unknown ({unread[0].reason})"

@@ -56,14 +56,29 @@ def _undecided(meta: RuleMeta, view: RoleView, question: str) -> Finding:
     )
 
 
-def _needs_evaluation(view: RoleView) -> bool:
-    """Can anything but an Allow's own text change what it grants (a Deny, a boundary, a
-    condition)? If not, reading the Allow statements is the evaluator's answer too."""
-    return view.role.boundary is not None or any(
+def _limits(policy: Policy) -> bool:
+    """Does the policy hold a Deny or a condition?"""
+    return any(
         str(s.get("Effect", "")).capitalize() == "Deny" or "Condition" in s
-        for p in view.policies
-        for s in p.statements
+        for s in policy.statements
     )
+
+
+def _needs_evaluation(view: RoleView, by_document: dict[int, bool]) -> bool:
+    """Can anything but an Allow's own text change what it grants (a Deny, a boundary, a
+    condition)? If not, reading the Allow statements is the evaluator's answer too. (A
+    document attached to many roles, kept alive by the inventory for the rule run, is read
+    once.)"""
+    if view.role.boundary is not None:
+        return True
+    for policy in view.policies:
+        key = id(policy.document)
+        found = by_document.get(key)
+        if found is None:
+            found = by_document[key] = _limits(policy)
+        if found:
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------- IAM001
@@ -304,7 +319,11 @@ _ByDocument = dict[tuple[int, str], _Broad]
 
 
 def _broad_writes(
-    view: RoleView, ctx: RuleContext, memo: _Writes, by_document: _ByDocument
+    view: RoleView,
+    ctx: RuleContext,
+    memo: _Writes,
+    by_document: _ByDocument,
+    limits: dict[int, bool],
 ) -> tuple[list[str], list[str], list[str]]:
     """(service wildcards, write actions on '*' (Permissions management first), deciding
     statements) of a role. Roles whose Allows alone decide (no Deny, boundary or condition)
@@ -312,7 +331,7 @@ def _broad_writes(
     wildcards: list[str] = []
     writes: dict[str, bool] = {}
     deciding: dict[str, None] = {}
-    check_each = _needs_evaluation(view)
+    check_each = _needs_evaluation(view, limits)
     for policy in view.policies:
         if policy.kind is PolicyKind.BOUNDARY:
             continue
@@ -324,16 +343,18 @@ def _broad_writes(
             if found is None:
                 found = by_document[key] = _policy_broad(policy, view, ctx, memo, False)
             part = found
-        wildcards.extend(part[0])
-        writes.update(part[1])
-        deciding.update(dict.fromkeys(part[2]))
-    ordered = sorted(writes, key=lambda a: (not writes[a], a))
+        if part[2]:  # a policy without wildcards or writes decides nothing
+            wildcards.extend(part[0])
+            writes.update(part[1])
+            deciding.update(dict.fromkeys(part[2]))
+    ordered = sorted(writes, key=lambda a: (not writes[a], a)) if writes else []
     return wildcards, ordered, list(deciding)
 
 
 def _check_broad(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     memo: _Writes = {}
     by_document: _ByDocument = {}
+    limits: dict[int, bool] = {}
     per_role: dict[int, tuple[list[str], list[str], list[str]]] = {}  # functions share roles
     for view in _views(inv, IAM003):
         if isinstance(view, Finding):
@@ -341,7 +362,7 @@ def _check_broad(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
             continue
         found = per_role.get(id(view.role))
         if found is None:
-            found = per_role[id(view.role)] = _broad_writes(view, ctx, memo, by_document)
+            found = per_role[id(view.role)] = _broad_writes(view, ctx, memo, by_document, limits)
         wildcards, writes, deciding = found
         if not wildcards and not writes:
             if view.unknown:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from fnguard.model import Provider, Remediation
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
 from fnguard.rules._code_common import code_issue_findings
+from fnguard.rules._gaps import inventory_gaps
 from fnguard.rules._memo import per_object
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def _unanalysed(inventory: Inventory) -> tuple[tuple[Function, str], ...]:
     for fn in inventory.functions:
         if inventory.handler_of(fn) is not None:
             continue
-        gaps = [g for g in inventory.gaps_for(fn.address, "code") if g.field == "code"]
+        gaps = [g for g in inventory_gaps(inventory).get(fn.address, "code") if g.field == "code"]
         if gaps:
             found.append((fn, gaps[0].reason))
     return tuple(found)

@@ -22,6 +22,7 @@ from fnguard.model import (
     TriggerKind,
 )
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
+from fnguard.rules._gaps import inventory_gaps
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -343,7 +344,7 @@ def _open_entries(inv: Inventory, fn: Function) -> list[str]:
 
 def _first_gap(inv: Inventory, fn: Function, *fields: str) -> str | None:
     """The reason of the first gap hiding one of ``fields`` of ``fn``, if any."""
-    gaps = (g for f in fields for g in inv.gaps_for(fn.address, f))
+    gaps = (g for f in fields for g in inventory_gaps(inv).get(fn.address, f))
     return next((g.reason for g in gaps), None)
 
 

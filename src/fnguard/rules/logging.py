@@ -21,6 +21,7 @@ from fnguard.model import (
     Remediation,
 )
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
+from fnguard.rules._gaps import inventory_gaps
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -165,7 +166,7 @@ def _check_log002(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
         if fn.provider is not Provider.AWS:
             continue
         label = fn.name or fn.address
-        if inv.gaps_for(fn.address, "logging"):
+        if inventory_gaps(inv).get(fn.address, "logging"):
             yield LOG002.unknown(fn=fn, message=f"the logging configuration of {label} is unknown")
             continue
         name, is_default = _log_group_name(fn)
@@ -263,7 +264,7 @@ def _check_log003(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
             by_scope.setdefault(scope, []).append(fn)
     for scope, functions in sorted(by_scope.items()):
         region = scope.rsplit("/", 1)[-1]
-        gap = next((g for g in inv.gaps_for(scope, "trails")), None)
+        gap = next((g for g in inventory_gaps(inv).get(scope, "trails")), None)
         if gap is not None:
             for fn in functions:
                 yield LOG003.unknown(

@@ -24,6 +24,7 @@ from fnguard.model import (
     VpcEndpoint,
 )
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
+from fnguard.rules._gaps import inventory_gaps
 from fnguard.rules._net_private import PrivateSign, private_signs
 from fnguard.rules._net_vpc import in_vpc, vpc_view
 from fnguard.rules._run_permissions import allowed_somewhere
@@ -124,7 +125,7 @@ def _check_net001(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
 
 def _net001(inv: Inventory, fn: Function, signs: tuple[PrivateSign, ...], what: str) -> Finding:
     evidence = [Evidence(s.variable, f"{s.what}: {s.shown}") for s in signs]
-    if inv.gaps_for(fn.address, "vpc"):
+    if inventory_gaps(inv).get(fn.address, "vpc"):
         return NET001.unknown(
             fn=fn,
             message=f"{fn.name or fn.address} uses private resources and its {what} could not "
@@ -367,6 +368,8 @@ def _endpoints_for(
 
 
 def _check_net003(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    # Functions of one VPC share its endpoints: looked up once per VPC set and service.
+    endpoints: dict[tuple[frozenset[str], str], tuple[list[VpcEndpoint], list[VpcEndpoint]]] = {}
     for fn in _aws(inv):
         if not in_vpc(fn):
             continue
@@ -377,7 +380,11 @@ def _check_net003(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
             evidence = _service_evidence(inv, ctx, fn, service, texts)
             if evidence is None:
                 continue
-            matching, unknown = _endpoints_for(inv, vpc_ids, service.key)
+            key = (vpc_ids, service.key)
+            found = endpoints.get(key)
+            if found is None:
+                found = endpoints[key] = _endpoints_for(inv, vpc_ids, service.key)
+            matching, unknown = found
             if matching:
                 continue
             message = (

@@ -24,6 +24,7 @@ from fnguard.model import (
 )
 from fnguard.rules import _pkg_artifact, _pkg_native
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
+from fnguard.rules._gaps import inventory_gaps
 from fnguard.rules._pkg_hash import compare
 from fnguard.rules._pkg_runtimes import default_runtime_table
 
@@ -213,7 +214,7 @@ def _check_pkg008(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
         if fn.provider is not Provider.AWS or fn.package_type is PackageType.IMAGE:
             continue
         if fn.code_signing_config is None:
-            if inv.gaps_for(fn.address, "code_signing_config"):
+            if inventory_gaps(inv).get(fn.address, "code_signing_config"):
                 yield PKG008.unknown(
                     fn=fn, message=f"the code signing configuration of {_label(fn)} is unknown"
                 )

@@ -26,7 +26,7 @@ from fnguard.model import (
     Remediation,
 )
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
-from fnguard.rules._iam_common import GapIndex
+from fnguard.rules._gaps import GapIndex, inventory_gaps
 from fnguard.rules._sec_detect import find_secret, secret_store_read
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ def _store_read(fn: Function, var: EnvVar) -> Finding | None:
 
 
 def _check_env_secrets(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
-    gaps = GapIndex(inv)
+    gaps = inventory_gaps(inv)
     for fn in inv.functions:
         reported = False
         for var in fn.environment:
@@ -196,7 +196,7 @@ SEC002 = RuleMeta(
 
 
 def _check_env_key(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
-    gaps = GapIndex(inv)
+    gaps = inventory_gaps(inv)
     for fn in inv.functions:
         literals = [v.name for v in fn.environment if v.value is not None and not v.is_reference]
         if not literals:

@@ -7,13 +7,13 @@ which are forbidden (``Principal`` in identity, boundary, SCP, RCP and session p
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from fnguard.iam._kept import kept
 from fnguard.iam._wildcard import matches
 from fnguard.iam.engine._errors import PolicyError
 from fnguard.iam.engine._operators import validate_values
@@ -101,7 +101,7 @@ class Statement:
         hit = action.lower() in exact or any(matches(p, action, ignore_case=True) for p in patterns)
         return hit != self.not_action
 
-    @functools.cached_property
+    @kept
     def action_index(self) -> tuple[frozenset[str], tuple[str, ...]]:
         """(lower-cased actions written without wildcards, the patterns with them): most
         actions are written out, and a set answers for all of them at once."""
@@ -120,6 +120,18 @@ class Statement:
         return f"{self.policy}#{self.sid if self.sid else self.index}"
 
 
+def _covers_lowered(statement: Statement, action: str) -> bool:
+    """``statement.covers_action`` for an action already lower-cased (no generator)."""
+    exact, patterns = statement.action_index
+    hit = action in exact
+    if not hit:
+        for pattern in patterns:
+            if matches(pattern, action, ignore_case=True):
+                hit = True
+                break
+    return hit != statement.not_action
+
+
 @dataclass(frozen=True)
 class Policy:
     name: str
@@ -127,7 +139,7 @@ class Policy:
     statements: tuple[Statement, ...]
     version: str = "2008-10-17"
 
-    @functools.cached_property
+    @kept
     def _by_action(self) -> dict[str, tuple[Statement, ...]]:
         return {}
 
@@ -138,7 +150,7 @@ class Policy:
         cache = self._by_action
         found = cache.get(key)
         if found is None:
-            found = tuple(s for s in self.statements if s.covers_action(key))
+            found = tuple(s for s in self.statements if _covers_lowered(s, key))
             if len(cache) < _ACTION_CACHE:
                 cache[key] = found
         return found
