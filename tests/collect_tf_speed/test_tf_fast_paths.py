@@ -438,6 +438,7 @@ def test_object_keys_read_from_text_match_the_node_path(
     never = re.compile(r"(?!)")
     for name in ("_KEY_NAME", "_PLAIN_STRING", "_PLAIN_TUPLE", "_PLAIN_TEMPLATE"):
         monkeypatch.setattr(_eval, name, never)
+    monkeypatch.setattr(_eval, "_plain_object_items", lambda _text: None)  # objects: walked
     walked = evaluate()
     assert fast == walked
     assert type(fast) is type(walked)
@@ -486,6 +487,7 @@ def test_expression_text_path_matches_the_node_path(
     never = re.compile(r"(?!)")
     for name in ("_DOTTED", "_PLAIN_STRING", "_PLAIN_TUPLE", "_PLAIN_TEMPLATE", "_KEY_NAME"):
         monkeypatch.setattr(_eval, name, never)
+    monkeypatch.setattr(_eval, "_plain_object_items", lambda _text: None)  # objects: walked
     walked = evaluate()
     assert fast == walked  # an Unknown's expression text too
     assert type(fast) is type(walked)

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fnguard import limits
-from fnguard.collect.terraform import _eval
+from fnguard.collect.terraform import _eval, _modules
 from fnguard.collect.terraform._collector import _sorted_paths
 from fnguard.collect.terraform._eval import Evaluator, Partial, Unknown
 from fnguard.collect.terraform._modules import Instance, Loader, ModuleDef, ModuleInstance
@@ -373,3 +373,215 @@ def test_sorted_paths_order_by_parts_not_text() -> None:
     assert _sorted_paths(paths) == sorted(set(paths))
     assert _sorted_paths(paths)[1:] == [Path("a/b.tf"), Path("a-c/main.tf")]
     assert PurePosixPath("a/b") < PurePosixPath("a-c")  # why the text order would be wrong
+
+
+# --------------------------------------------------------------------------- objects
+
+OBJECT_MODULE = """
+locals {
+  prefix = "svc"
+  list   = ["a", "b"]
+  nested = { inner = "deep" }
+}
+
+variable "region" {
+  default = "eu-west-1"
+}
+
+resource "aws_s3_bucket" "b" {
+  bucket = "bucket-${var.region}"
+}
+"""
+
+_KEYS = ["a", "Key_1", "with-dash", "true", "false", "null", "for", '"quoted key"', '"é"', "é", "1"]
+_OBJECT_VALUES = [
+    '"plain"',
+    '""',
+    '"# not a comment"',
+    '"tab\\tescape"',
+    '"\\u00e9"',
+    '"${local.prefix}-x"',
+    '"${ var.region }"',
+    '"${aws_s3_bucket.b.arn}"',
+    '"arn:${aws_s3_bucket.b.arn}/*"',
+    '"${local.list}-x"',
+    '"${local.missing}"',
+    '"$${x.y}"',
+    '"%{ if true }y%{ endif }"',
+    '"${~ local.prefix}"',
+    "local.prefix",
+    "local.nested.inner",
+    "local.nested.absent",
+    "aws_s3_bucket.b.arn",
+    "aws_s3_bucket.b.bucket",
+    "aws_s3_bucket.nope.arn",
+    "data.aws_caller_identity.me.account_id",
+    "var.region",
+    "local.list[0]",
+    "true.x",
+    "true",
+    "false",
+    "null",
+    "truex",
+    "42",
+    "007",
+    "1.5",
+    "1e3",
+    "-1",
+    '["a", "b"]',
+    '["a",\n  "b",\n]',
+    '["${local.prefix}"]',
+    '["a", local.prefix, "${var.region}-x"]',
+    '[aws_s3_bucket.b.arn, "${aws_s3_bucket.b.arn}/*",\n  local.nested.inner,\n]',
+    '["${local.list}", local.missing.x]',
+    '["a", # comment\n "b"]',
+    '["a", local.list[0]]',
+    '[true, "x"]',
+    "[]",
+    '{ inner = "x" }',
+    "<<EOT\nheredoc ${local.prefix}\nEOT\n",
+    'upper("x")',
+    '"a" == "a"',
+    "local.prefix # trailing comment",
+    "local.prefix /* inline */",
+]
+_SEPARATORS = [",", "\n", ", ", ",\n", "\n\n", " ", "\r\n", ",  # comment\n", ""]
+_ASSIGN = [" = ", "=", ": ", " =\t"]
+
+
+@st.composite
+def _objects(draw: st.DrawFn) -> str:
+    items = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(_KEYS),
+                st.sampled_from(_ASSIGN),
+                st.sampled_from(_OBJECT_VALUES),
+                st.sampled_from(_SEPARATORS),
+            ),
+            max_size=5,
+        )
+    )
+    body = "".join(f"{k}{a}{v}{s}" for k, a, v, s in items)
+    return (
+        "{"
+        + draw(st.sampled_from(["", " ", "\n  "]))
+        + body
+        + draw(st.sampled_from(["", " ", "\n"]))
+        + "}"
+    )
+
+
+def _evaluate_object(text: str, root: Path) -> tuple[str, Any]:
+    """An object's value through ``eval``, or why it did not parse."""
+    try:
+        node = expr_node(text)
+    except Exception as exc:  # not HCL: the same for both paths
+        return ("unparsed", type(exc).__name__)
+    value = module_of(OBJECT_MODULE, root)._evaluator.eval(node)
+    return (
+        "value",
+        (value, type(value), {k: type(v) for k, v in value.items()})
+        if isinstance(value, dict)
+        else (value, type(value)),
+    )
+
+
+@settings(
+    max_examples=400,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(_objects())
+def test_plain_object_text_path_matches_the_node_walk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    fast = _evaluate_object(text, tmp_path)
+    with monkeypatch.context() as patched:
+        patched.setattr(_eval, "_plain_object_items", lambda _text: None)
+        walked = _evaluate_object(text, tmp_path)
+    assert fast == walked
+
+
+def test_plain_object_text_path_is_taken_where_it_applies() -> None:
+    taken = [
+        "{}",
+        '{ a = "x", b = local.prefix }',
+        '{\n  A = "${local.prefix}-x"\n  "B" : ["s3:*"]\n  C = true\n  D = 42\n}',
+    ]
+    for text in taken:
+        assert _eval._plain_object_items(text) is not None, text
+    walked = [
+        '{ a = "x" b = "y" }',  # no separator: read as tree-sitter reads it
+        '{ a = "x" # comment\n}',
+        "{ a = local.list[0] }",
+        "{ null = 1 }",
+        '{ a = "\\n" }',
+        "{ a = { b = 1 } }",
+        "{ a = 1.5 }",
+        "{ for k, v in local.nested : k => v }",
+    ]
+    for text in walked:
+        assert _eval._plain_object_items(text) is None, text
+
+
+def test_plain_object_values(tmp_path: Path) -> None:
+    ev = module_of(OBJECT_MODULE, tmp_path)._evaluator
+    value = ev.eval(
+        expr_node(
+            '{\n  A = "${local.prefix}-x"\n  B = aws_s3_bucket.b.arn\n  C = ["s3:*"]\n'
+            '  D = 7\n  E = null\n  A = "again"\n}'
+        )
+    )
+    assert value == {
+        "A": "again",
+        "B": "arn:aws:s3:::bucket-eu-west-1",
+        "C": ["s3:*"],
+        "D": 7,
+        "E": None,
+    }
+    assert list(value) == ["A", "B", "C", "D", "E"]  # a repeated key keeps its first place
+
+
+@pytest.mark.parametrize("run", [1, 30, 2000])
+def test_long_text_with_an_escape_is_read_in_linear_time(tmp_path: Path, run: int) -> None:
+    """A template whose plain run ends in an escape is not a plain template: the check
+    fails at once (it backtracked over every split of the run, 2**n steps, before the
+    patterns were made possessive) and the walk reads it."""
+    text = "a" * run
+    ev = module_of(OBJECT_MODULE, tmp_path)._evaluator
+    assert ev.eval(expr_node(f'"${{local.prefix}} {text}\\n"')) == f"svc {text}\n"
+    obj = ev.eval(expr_node(f'{{ A = "${{local.prefix}} {text}\\n", B = ["{text}\\t"] }}'))
+    assert obj == {"A": f"svc {text}\n", "B": [f"{text}\t"]}
+    assert _eval._PLAIN_TEMPLATE.fullmatch(f'"{text}\\x"') is None
+    assert _eval._plain_object_items(f'{{ A = "{text}\\x" }}') is None
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(_objects(), st.sampled_from(["", "\n\n", "  # lead\n"]))
+def test_item_exprs_text_path_matches_the_node_walk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, lead: str
+) -> None:
+    """Per key: expression text, references and line, from the text as from the nodes."""
+    hcl_text = (
+        OBJECT_MODULE + f'resource "aws_lambda_function" "f" {{\n{lead}  variables = {text}\n}}\n'
+    )
+
+    def exprs() -> object:
+        try:
+            hcl = parse_hcl(hcl_text.encode(), "main.tf")
+        except Exception as exc:  # not HCL: the same for both paths
+            return type(exc).__name__
+        module = ModuleInstance(ModuleDef.build(".", [hcl]), "p.", {}, tmp_path, Loader(), [])
+        fn = module.resource("aws_lambda_function", "f", "f")
+        return fn.item_exprs("variables")
+
+    fast = exprs()
+    with monkeypatch.context() as patched:
+        patched.setattr(_modules, "plain_item_exprs", lambda _text: None)
+        walked = exprs()
+    assert fast == walked

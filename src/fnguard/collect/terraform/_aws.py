@@ -81,6 +81,9 @@ _IDENTITY = {
     "aws_api_gateway_stage": "stage_name",
     "aws_lambda_layer_version": "layer_name",
 }
+#: per type, the attributes that identify a resource by value (its name, then ARN and ID)
+_IDENTITY_ATTRS = {rtype: (attr, "arn", "id") for rtype, attr in _IDENTITY.items()}
+_ANY_IDENTITY_ATTRS = ("arn", "id")
 _SECRET_ARN = re.compile(r"^arn:aws[\w-]*:(ssm|secretsmanager):|^\{\{resolve:(ssm|secretsmanager)")
 _SECRET_REF = re.compile(r"(aws_ssm_parameter|aws_secretsmanager_)")
 _FUNCTION_URI = re.compile(r":lambda:path/[^/]+/functions/(.+?)/invocations")
@@ -96,6 +99,8 @@ def resource_type(address: str) -> str | None:
 def _known_str(value: Any) -> str | None:
     if type(value) is str:  # the common case, and what known_str returns for it
         return value
+    if value is MISSING or value is None:  # unset: the mapper's many optional reads
+        return None
     # A Partial is text with unknown pieces: never a known value (Terraform prints 10/2 as 5).
     return None if isinstance(value, Partial) else known_str(value)
 
@@ -127,8 +132,7 @@ class Mapper:
             self.by_type.setdefault(view.type, []).append(view)
         self.identity: dict[tuple[str, str], str] = {}
         for view in self.views:
-            attrs = [a for a in (_IDENTITY.get(view.type), "arn", "id") if a]
-            for attr in attrs:
+            for attr in _IDENTITY_ATTRS.get(view.type, _ANY_IDENTITY_ATTRS):
                 value = _known_str(view.get(attr))
                 if value:
                     self.identity.setdefault((view.type, value), view.address)

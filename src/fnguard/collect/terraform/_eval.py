@@ -52,6 +52,7 @@ __all__ = [
     "json_text",
     "node_text",
     "object_elems",
+    "plain_item_exprs",
     "references",
 ]
 
@@ -189,8 +190,11 @@ _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*")
 _NAME = r"[A-Za-z_][A-Za-z0-9_-]*"
 #: a quoted template of literal text (no escape, no "$" or "%" but in an interpolation) and
 #: interpolations of plain references with at least one dot (``${true}`` is a literal)
+#: Possessive (``++``, ``*+``): a run of literal text is never split again to retry, so a
+#: long string that fails to match (an escape at its end) fails in linear time, not 2**n.
+#: The two alternatives start differently ("$" or not), so no match is lost.
 _PLAIN_TEMPLATE = re.compile(
-    rf'"(?:[^"\\$%\n]+|\$\{{[ \t]*(?!(?:true|false|null)\.){_NAME}(?:\.{_NAME})+[ \t]*\}})*"'
+    rf'"(?:[^"\\$%\n]++|\$\{{[ \t]*(?!(?:true|false|null)\.){_NAME}(?:\.{_NAME})+[ \t]*\}})*+"'
 )
 _TEMPLATE_PIECE = re.compile(rf'([^"\\$%\n]+)|\$\{{[ \t]*({_NAME}(?:\.{_NAME})+)[ \t]*\}}')
 _KEY_NAME = re.compile(_NAME)
@@ -201,6 +205,81 @@ _TEXT_PATH_MAX = 4096
 _PLAIN_STRING = re.compile(r'"([^"\\$%\n]*)"')
 _PLAIN_TUPLE = re.compile(r'\[\s*(?:"[^"\\$%\n]*"\s*,\s*)*(?:"[^"\\$%\n]*"\s*,?\s*)?\]')
 _NOT_RESOURCES = frozenset({"var", "local", "count", "each", "path", "terraform", "self"})
+#: a plain string or template (as ``_PLAIN_TEMPLATE``), or a reference of dotted names (at
+#: least one dot; ``true.x`` is not one)
+_DOTTED_REF = rf"(?!(?:true|false|null)\.){_NAME}(?:\.{_NAME})+"
+_PLAIN_ELEM = re.compile(rf"({_PLAIN_TEMPLATE.pattern})|({_DOTTED_REF})")
+_ANY_ELEM = rf"(?:{_PLAIN_TEMPLATE.pattern}|{_DOTTED_REF})"
+_ELEM_TUPLE = rf"\[\s*(?:{_ANY_ELEM}\s*,\s*)*(?:{_ANY_ELEM}\s*,?\s*)?\]"
+#: one object item written plainly: a bare-name or plain-string key, "=" or ":", and a value
+#: that is a plain element (``_PLAIN_ELEM``), true / false / null, digits, or a tuple of
+#: plain elements
+_OBJECT_ITEM = re.compile(
+    rf'(?:({_NAME})|"([^"\\$%\n]*)")[ \t]*[=:][ \t]*'
+    rf"(?:{_PLAIN_ELEM.pattern}"
+    r"|(true|false|null)(?![\w.-])"
+    r"|([0-9]+)(?![\w.])"
+    rf"|({_ELEM_TUPLE}))"
+)
+#: after an item: a comma or a line break (and any blank space), or only blank space before "}"
+_OBJECT_GAP = re.compile(r"[ \t\r]*(?:([,\n])[ \t\r\n]*)?")
+_OBJECT_OPEN = re.compile(r"\{[ \t\r\n]*")
+_NOT_KEYS = frozenset({"null", "for", "if", "in"})
+
+
+def _plain_object_items(text: str) -> list[re.Match[str]] | None:
+    """The items of an object literal written plainly (no comment, escape, heredoc,
+    expression or nested collection but a tuple of plain strings), one regular-expression
+    match each; None for anything else, which the node walk reads. Every item is checked
+    before any is evaluated."""
+    opening = _OBJECT_OPEN.match(text)
+    if opening is None or not text.endswith("}"):
+        return None
+    end = len(text) - 1
+    pos = opening.end()
+    items: list[re.Match[str]] = []
+    while pos < end:
+        item = _OBJECT_ITEM.match(text, pos)
+        if item is None or item.group(1) in _NOT_KEYS:
+            return None
+        items.append(item)
+        gap = _OBJECT_GAP.match(text, item.end())
+        pos = gap.end() if gap is not None else item.end()
+        if pos < end and (gap is None or gap.group(1) is None):
+            return None  # two items with no comma or line break between them
+    return items
+
+
+def plain_item_exprs(text: str) -> list[tuple[str, str, list[str], int]] | None:
+    """Per item of an object literal's ``text`` written plainly: key, value text, the
+    value's static references (as ``references`` finds them) and the lines before the value;
+    None when some item is not plain or holds a tuple (the node walk answers then)."""
+    if text.count("{") != text.count("${") + 1:
+        return None
+    items = _plain_object_items(text)
+    if items is None:
+        return None
+    out: list[tuple[str, str, list[str], int]] = []
+    for item in items:
+        key, quoted_key, template, dotted, word, _digits, strings = item.groups()
+        if strings is not None:
+            return None
+        refs: list[str] = []
+        if template is not None:
+            group = 3
+            pieces = _TEMPLATE_PIECE.findall(template, 1, len(template) - 1)
+            refs = [d for _, d in reversed(pieces) if d and d.split(".")[0] not in _NOT_RESOURCES]
+        elif dotted is not None:
+            group = 4
+            refs = [dotted] if dotted.partition(".")[0] not in _NOT_RESOURCES else []
+        else:
+            group = 5 if word is not None else 6
+        start = item.start(group)
+        value = item.group(group)
+        out.append(
+            (key if key is not None else quoted_key, value, refs, text.count("\n", 0, start))
+        )
+    return out
 
 
 def references(node: Node) -> list[str]:
@@ -527,7 +606,7 @@ class Evaluator:
             parts.append(_unescape(raw[pos:end_quote].decode("utf-8", "replace")))
         return _join_template(parts, node)
 
-    def _plain_template(self, text: str, node: Node) -> Value:
+    def _plain_template(self, text: str, node: Node | str) -> Value:
         """ "${local.prefix}-fn": literal text (no escape, no "$" or "%") and plain dotted
         references, read from the text instead of the tree, with eval's guard for each."""
         return _join_template(
@@ -595,7 +674,48 @@ class Evaluator:
         return [self._node(c) for c in node.children if c.type == "expression"]
 
     def _object(self, node: Node) -> Value:
+        if node.end_byte - node.start_byte <= _TEXT_PATH_MAX:
+            text = node_text(node)
+            # a nested object (or a "{" in a string) is for the walk: no need to look further
+            if text.count("{") == text.count("${") + 1:
+                items = _plain_object_items(text)
+                if items is not None:
+                    return self._plain_object(items)
         return {self._object_key(key): self._node(val) for key, val in object_elems(node)}
+
+    def _plain_object(self, items: list[re.Match[str]]) -> dict[str, Value]:
+        """An object of plain items (see ``_plain_object_items``), evaluated in order as the
+        node walk evaluates them: each value as its node would give it."""
+        out: dict[str, Value] = {}
+        for item in items:
+            key, quoted_key, template, dotted, word, digits, strings = item.groups()
+            value: Value
+            if template is not None:
+                value = (
+                    template[1:-1]
+                    if "$" not in template
+                    else self._plain_template(template, template)
+                )
+            elif dotted is not None:
+                value = self._dotted(dotted.split("."), dotted)
+            elif word is not None:
+                value = None if word == "null" else word == "true"
+            elif digits is not None:
+                number = float(digits)  # as ``_literal`` reads a number
+                value = int(number) if number.is_integer() else number
+            elif _PLAIN_TUPLE.fullmatch(strings) is not None:  # as ``_tuple`` reads it
+                value = _PLAIN_STRING.findall(strings)
+            else:
+                value = [self._plain_elem(elem) for elem in _PLAIN_ELEM.finditer(strings)]
+            out[key if key is not None else quoted_key] = value
+        return out
+
+    def _plain_elem(self, elem: re.Match[str]) -> Value:
+        """A tuple element matched by ``_PLAIN_ELEM``, as its node would give it."""
+        template, dotted = elem.groups()
+        if template is None:
+            return self._dotted(dotted.split("."), dotted)
+        return template[1:-1] if "$" not in template else self._plain_template(template, template)
 
     def _object_key(self, node: Node) -> str:
         if node.end_byte - node.start_byte <= _TEXT_PATH_MAX:
@@ -793,13 +913,16 @@ def _dedent(text: str) -> str:
     return "\n".join(line[cut:] for line in lines)
 
 
-def _join_template(parts: list[Value], node: Node) -> Value:
+def _join_template(parts: list[Value], node: Node | str) -> Value:
+    """The template's value; ``node`` (or its text) names it in an ``Unknown``."""
     if len(parts) == 1 and not isinstance(parts[0], str):
         return parts[0]  # "${x}" keeps x's type, as in Terraform
     out: list[str] = []
     partial = False
     for part in parts:
-        if isinstance(part, Unknown):
+        if type(part) is str:  # literal text and known strings: most parts
+            out.append(part)
+        elif isinstance(part, Unknown):
             out.append(part.placeholder())
             partial = True
         elif isinstance(part, Partial):
@@ -812,7 +935,7 @@ def _join_template(parts: list[Value], node: Node) -> Value:
         elif part is None:
             continue
         else:
-            return Unknown(node_text(node))
+            return Unknown(node if isinstance(node, str) else node_text(node))
     text = _check_size("".join(out))
     return Partial(text) if partial else text
 

@@ -29,6 +29,7 @@ from fnguard.collect.terraform._eval import (
     Unknown,
     node_text,
     object_elems,
+    plain_item_exprs,
     references,
 )
 from fnguard.collect.terraform._policydoc import render_policy_document
@@ -46,6 +47,8 @@ if TYPE_CHECKING:
 __all__ = ["Instance", "ModuleDef", "ModuleInstance", "is_local_source"]
 
 _IN_PROGRESS = object()
+#: objects read from their text by ``item_exprs`` (the evaluator's bound for text paths)
+_ITEMS_TEXT_MAX = 4096
 #: deeper chains of module calls than this are not followed (Terraform has no such limit, but
 #: no real configuration comes near it; each level is one more evaluation scope)
 _MAX_MODULE_DEPTH = 32
@@ -231,11 +234,11 @@ class ModuleInstance:
 
     def _group(self, kind: str, rtype: str, name: str, expr: str) -> Any:
         key = (kind, rtype, name)
-        if key not in self._groups:
+        group = self._groups.get(key, MISSING)
+        if group is MISSING:
             table = self.definition.resources if kind == "resource" else self.definition.data
             block = table.get((rtype, name))
-            self._groups[key] = None if block is None else self._expand(kind, block)
-        group = self._groups[key]
+            group = self._groups[key] = None if block is None else self._expand(kind, block)
         if group is None:
             return Unknown(expr)
         return group
@@ -243,6 +246,10 @@ class ModuleInstance:
     def _expand(self, kind: str, block: Block) -> Any:
         rtype, name = block.labels
         base = f"{self.prefix}{'data.' if kind == 'data' else ''}{rtype}.{name}"
+        if "count" not in block.attrs and "for_each" not in block.attrs:  # most resources
+            return (
+                Instance(base, kind, block, self, self._evaluator) if self._spend(1, base) else None
+            )
         expansions = expand(self._evaluator, block.attrs)
         if expansions is None:
             self.gaps.append(
@@ -550,6 +557,14 @@ class _BlockReader:
         obj = _object_node(node)
         if obj is None:
             return out
+        if obj.end_byte - obj.start_byte <= _ITEMS_TEXT_MAX:  # from the text, as evaluated
+            plain = plain_item_exprs(node_text(obj))
+            if plain is not None:
+                first = obj.start_point[0] + 1
+                for key, value, found, lines in plain:
+                    refs = [self._prefix + _ref_address(r) for r in found]
+                    out[key] = (value, refs, first + lines)
+                return out
         for key_node, val_node in object_elems(obj):
             key = node_text(key_node).strip().strip('"')
             refs = [self._prefix + _ref_address(r) for r in references(val_node)]
@@ -568,8 +583,8 @@ class BlockView(_BlockReader):
         self._evaluator = evaluator
         self._memo = {}
 
-    def get(self, name: str) -> Any:
-        return self._raw(name)
+    #: a nested block's attributes are read as written (nothing computes them): ``_raw`` itself
+    get = _BlockReader._raw
 
 
 class Instance(_BlockReader, Lazy):
