@@ -467,7 +467,11 @@ class Evaluator:
         name = names[1] if len(names) > 1 else None
         data_name = names[2] if root == "data" and len(names) > 2 else None
         value, used = self._root_value(root, name, data_name, expr)
-        return _get_names(value, names, used + 1, expr) if used else value
+        if not used:
+            return value
+        if used + 2 == len(names) and isinstance(value, Lazy):
+            return value.get(names[-1], expr)  # one attribute of a resource: most references
+        return _get_names(value, names, used + 1, expr)
 
     def _root_value(
         self, root: str, name: str | None, data_name: str | None, expr: str
