@@ -20,8 +20,10 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from fnmatch import fnmatchcase
-from functools import cached_property, total_ordering
+from functools import total_ordering
 from typing import Any, TypeVar
+
+from fnguard._kept import kept
 
 _T = TypeVar("_T")
 
@@ -179,7 +181,7 @@ class Policy:
     arn: str | None = None
     location: Location | None = None
 
-    @cached_property
+    @kept
     def statements(self) -> tuple[Mapping[str, Any], ...]:
         """The Statement element as a tuple, whether the source wrote a list or one object
         (kept: rules read one role's statements many times)."""
@@ -838,9 +840,9 @@ class Inventory:
     def combine(cls, pieces: Iterable[Inventory]) -> Inventory:
         return cls().merge(*pieces)
 
-    # Lookups (computed once per inventory; cached_property works on frozen dataclasses).
+    # Lookups (computed once per inventory; ``kept`` works on frozen dataclasses).
 
-    @cached_property
+    @kept
     def _roles_by_key(self) -> dict[str, Role]:
         index: dict[str, Role] = {}
         for role in self.roles:
@@ -852,7 +854,7 @@ class Inventory:
     def role_of(self, fn: Function) -> Role | None:
         return self._roles_by_key.get(fn.role) if fn.role else None
 
-    @cached_property
+    @kept
     def _functions_by_role(self) -> dict[str, list[Function]]:
         def role_key(fn: Function) -> tuple[str, ...]:
             role = self.role_of(fn)
@@ -864,28 +866,28 @@ class Inventory:
     def functions_using_role(self, role_address: str) -> tuple[Function, ...]:
         return tuple(self._functions_by_role.get(role_address, ()))
 
-    @cached_property
+    @kept
     def _triggers_by_function(self) -> dict[str, list[Trigger]]:
         return _group(self.triggers, lambda t: (t.function,))
 
     def triggers_of(self, fn: Function) -> tuple[Trigger, ...]:
         return tuple(self._triggers_by_function.get(fn.address, ()))
 
-    @cached_property
+    @kept
     def _permissions_by_function(self) -> dict[str, list[Permission]]:
         return _group(self.permissions, lambda p: (p.function,))
 
     def permissions_of(self, fn: Function) -> tuple[Permission, ...]:
         return tuple(self._permissions_by_function.get(fn.address, ()))
 
-    @cached_property
+    @kept
     def _front_doors_by_function(self) -> dict[str, list[FrontDoor]]:
         return _group(self.front_doors, lambda d: d.functions)
 
     def front_doors_of(self, fn: Function) -> tuple[FrontDoor, ...]:
         return tuple(self._front_doors_by_function.get(fn.address, ()))
 
-    @cached_property
+    @kept
     def _packages_by_function(self) -> dict[str, list[Package]]:
         return _group(self.packages, lambda p: p.functions)
 
@@ -893,7 +895,7 @@ class Inventory:
         """The function's own code package first, then its layers (as collected)."""
         return tuple(self._packages_by_function.get(fn.address, ()))
 
-    @cached_property
+    @kept
     def _code_by_function(
         self,
     ) -> tuple[dict[str, list[HandlerCode]], dict[str, list[CodeIssue]], dict[str, list[SdkCall]]]:
@@ -914,7 +916,7 @@ class Inventory:
     def sdk_calls_of(self, fn: Function) -> tuple[SdkCall, ...]:
         return tuple(self._code_by_function[2].get(fn.address, ()))
 
-    @cached_property
+    @kept
     def _advisories_by_dependency(self) -> dict[str, list[Advisory]]:
         return _group(self.advisories, lambda a: (f"{a.ecosystem}|{a.name}|{a.version}",))
 
@@ -922,7 +924,7 @@ class Inventory:
         key = f"{dep.ecosystem}|{dep.name}|{dep.version}"
         return tuple(self._advisories_by_dependency.get(key, ()))
 
-    @cached_property
+    @kept
     def _by_address(self) -> dict[str, object]:
         index: dict[str, object] = {}
         for f in fields(self):
@@ -935,7 +937,7 @@ class Inventory:
     def get(self, address: str) -> object | None:
         return self._by_address.get(address)
 
-    @cached_property
+    @kept
     def _by_alias(self) -> dict[tuple[type, str], object]:
         index: dict[tuple[type, str], object] = {}
         for item in self._by_address.values():
@@ -955,7 +957,7 @@ class Inventory:
         alias = self._by_alias.get((kind, key))
         return alias if isinstance(alias, kind) else None
 
-    @cached_property
+    @kept
     def _gaps_by_resource(self) -> dict[str, list[CollectionGap]]:
         return _group(self.gaps, lambda g: (g.resource,))
 
@@ -1009,7 +1011,7 @@ class Finding:
     provider: Provider = Provider.AWS
     severity_override: Severity | None = None
 
-    @cached_property
+    @kept
     def severity(self) -> Severity:
         """Asked by every sort, count and report of a finding: kept once computed."""
         return self.severity_override or Severity.from_impact(self.impact)
@@ -1019,7 +1021,7 @@ class Finding:
         """Stable identity across runs (baselines): rule, resource and the message's subject."""
         return f"{self.rule_id}|{self.resource}|{self.message}"
 
-    @cached_property
+    @kept
     def fingerprint(self) -> str:
         """Short stable hash of ``key``: what baselines store and SARIF/JSON report (asked
         three times per finding: kept once computed)."""

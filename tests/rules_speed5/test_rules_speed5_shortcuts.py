@@ -16,12 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from iam import memo_strategies
 
+from fnguard._kept import kept
 from fnguard.config import Thresholds
 from fnguard.iam import Decision, allowed_services, default_checker
 from fnguard.iam._checker import EngineChecker, execution_policies
 from fnguard.iam._elements import as_list
 from fnguard.iam._held import Held
-from fnguard.iam._kept import kept
 from fnguard.iam._shortcuts import possible_actions
 from fnguard.iam.engine import Effect, Statement
 from fnguard.iam.engine import Policy as EnginePolicy

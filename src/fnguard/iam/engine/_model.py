@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from fnguard.iam._kept import kept
+from fnguard._kept import kept
 from fnguard.iam._wildcard import matches
 from fnguard.iam.engine._errors import PolicyError
 from fnguard.iam.engine._operators import validate_values

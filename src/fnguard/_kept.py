@@ -1,8 +1,9 @@
 """``functools.cached_property`` without its lock.
 
 On Python 3.11 every first read of a ``cached_property`` takes a per-class ``RLock`` (3.12
-dropped it); the engine computes one per statement and policy of every role a scan reads,
-and nothing here is shared between threads.
+dropped it). The model computes one per finding (severity, fingerprint) and per inventory
+lookup, the IAM engine one per statement and policy of every role a scan reads; nothing here
+is shared between threads.
 """
 
 from __future__ import annotations
