@@ -120,10 +120,12 @@ class Statement:
         return f"{self.policy}#{self.sid if self.sid else self.index}"
 
 
-def _covers_lowered(statement: Statement, action: str) -> bool:
-    """``statement.covers_action`` for an action already lower-cased (no generator)."""
+def _covers_lowered(statement: Statement, lowered: str, action: str) -> bool:
+    """``statement.covers_action(action)`` given its lower case too (no generator). Patterns
+    see the action as written: lower-casing can change a string's length ("İ" is two code
+    points in lower case), and a pattern's ``?`` would then count differently."""
     exact, patterns = statement.action_index
-    hit = action in exact
+    hit = lowered in exact
     if not hit:
         for pattern in patterns:
             if matches(pattern, action, ignore_case=True):
@@ -146,11 +148,14 @@ class Policy:
     def statements_for(self, action: str) -> tuple[Statement, ...]:
         """The statements whose Action element covers ``action``, memoised per policy: a
         role is asked about many resources for few actions."""
-        key = action.lower()
+        lowered = action.lower()
+        # AWS's actions are ASCII: kept under their lower case, asked in any case, answered
+        # once. Any other text is kept as written (its lower case may answer differently).
+        key = lowered if action.isascii() else action
         cache = self._by_action
         found = cache.get(key)
         if found is None:
-            found = tuple(s for s in self.statements if _covers_lowered(s, key))
+            found = tuple(s for s in self.statements if _covers_lowered(s, lowered, action))
             if len(cache) < _ACTION_CACHE:
                 cache[key] = found
         return found
