@@ -12,7 +12,6 @@ import heapq
 import posixpath
 import stat
 from dataclasses import dataclass, field
-from email.parser import BytesHeaderParser
 from itertools import chain
 from typing import TYPE_CHECKING
 
@@ -102,6 +101,10 @@ def file_issues(member: Member, kind: ArtifactKind) -> Iterator[FileIssue]:
 
 
 def _wheel(name: str, data: bytes) -> WheelTag | None:
+    # here, not at the top: the email package (and socket with it) is ~9 ms to import, and a
+    # scan whose packages are not built never reads a WHEEL file
+    from email.parser import BytesHeaderParser
+
     headers = BytesHeaderParser().parsebytes(data)
     tags = tuple(str(t).strip() for t in headers.get_all("Tag") or () if str(t).strip())
     folder = posixpath.basename(posixpath.dirname(name))
