@@ -78,12 +78,18 @@ def test_a_result_from_a_list_holds_a_tuple(scan_result: ScanResult) -> None:
     assert result.findings == scan_result.findings
 
 
-def test_the_cli_writes_long_pieces_in_slices(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scan_result: ScanResult
+@pytest.mark.parametrize(("slice_at", "batch_at"), [(7, 1 << 16), (7, 5), (1 << 20, 3), (50, 200)])
+def test_the_cli_writes_pieces_in_batches_and_long_ones_in_slices(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    scan_result: ScanResult,
+    slice_at: int,
+    batch_at: int,
 ) -> None:
     from fnguard import cli
 
-    monkeypatch.setattr(cli, "_SLICE", 7)
+    monkeypatch.setattr(cli, "_SLICE", slice_at)
+    monkeypatch.setattr(cli, "_BATCH", batch_at)
     for fmt in FORMATS:
         reporter = get_reporter(fmt)
         target = tmp_path / "deep" / f"report.{fmt}"
