@@ -1,9 +1,9 @@
 """The text report's tables, laid out as rich lays out ``Table(box=SIMPLE_HEAD, expand=True,
-pad_edge=False)`` (byte for byte without colour: tested against rich), ~30x faster.
+pad_edge=False)`` (byte for byte without colour: tested against rich), ~9x faster.
 
 Why not rich's ``Table`` itself: it measures, wraps and crops every cell through its general
-renderable machinery, ~1.7 ms per row; a 1,000-function scan's ~7,000 findings took 12 s to
-print, longer than the scan. Only what these tables need is done here: text cells (runs of
+renderable machinery, ~0.75 ms per row; a 1,000-function scan's ~7,000 findings took 5 s to
+print, several times the scan. Only what these tables need is done here: text cells (runs of
 styled text) in columns that are either as wide as their widest cell or share the width by
 ratio. Word wrapping, folding and cell widths (wide characters, graphemes) use rich's own
 ``rich.cells`` functions and its line-breaking rule, so the output does not move when
