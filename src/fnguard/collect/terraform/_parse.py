@@ -126,12 +126,17 @@ def _read_body(
     for node in body.children:
         kind = node.type
         if kind == "attribute":
-            children = node.children  # identifier "=" expression
+            children = node.children  # identifier "=" expression, comments anywhere between
             ident = children[0]
             name = source[ident.start_byte : ident.end_byte].decode("utf-8")
             if name in attrs:
                 duplicates.append((node.start_point[0] + 1, name))
-            attrs[name] = children[2]
+            # `a = /* why */ "x"`: a comment inside the attribute is not its value
+            attrs[name] = (
+                children[2]
+                if len(children) == 3
+                else next(c for c in reversed(children) if c.type != "comment")
+            )
         elif kind == "block":
             blocks.append(_block(node, source, path, duplicates))
 
