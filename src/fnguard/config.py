@@ -28,7 +28,6 @@ hostile configuration cannot make a matcher backtrack.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
@@ -95,6 +94,8 @@ def find_config(start: Path) -> Path | None:
 
 
 def load_config(path: Path) -> Config:
+    import tomllib  # only when there is a file to read: most scans have none
+
     text = _read(path)
     try:
         data = tomllib.loads(text)

@@ -45,12 +45,15 @@ def default_collectors() -> tuple[Collector, ...]:
 
     A file goes to the first collector that claims it, so more specific formats come first.
     """
-    from fnguard.collect import cloudformation, serverless
-    from fnguard.collect.terraform import TerraformCollector
+    from fnguard.collect import cloudformation, serverless, terraform
 
     # Terraform first: its plan-JSON check must see .json files before the template peek.
     return (
-        TerraformCollector(),
+        _Deferred(
+            terraform.NAME,
+            "fnguard.collect.terraform._collector:TerraformCollector",
+            lambda name: name.endswith(terraform.CLAIMED_SUFFIXES),
+        ),
         _Deferred(
             serverless.NAME,
             "fnguard.collect.serverless._collector:ServerlessCollector",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from fnguard.collect._batch import gc_paused
 from fnguard.collect._interface import Collector
+from fnguard.collect.terraform import NAME
 from fnguard.collect.terraform._aws import Mapper
 from fnguard.collect.terraform._eval import Evaluator, Unknown
 from fnguard.collect.terraform._gcp import map_gcp
@@ -33,7 +34,7 @@ PARALLEL_MIN_FILES = 200
 class TerraformCollector(Collector):
     """HCL configurations (a folder of ``.tf`` files is one module) and ``terraform show -json``."""
 
-    name = "terraform"
+    name = NAME
 
     def __init__(self, *, parallel_min_files: int = PARALLEL_MIN_FILES) -> None:
         """From ``parallel_min_files`` ``.tf`` files in two or more folders, root modules are
