@@ -788,6 +788,9 @@ def run() -> NoReturn:
     gc.set_threshold(500_000, 20, 100)
     _parked = []
     code = main()
+    from fnguard import _dataclass_code
+
+    _dataclass_code.save()
     try:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -804,7 +807,10 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
     if args_list in (["--version"], ["-V"]):
         out.write(f"fnguard {__version__}\n")
         return EXIT_OK
+    from fnguard import _dataclass_code
     from fnguard.errors import FnguardError
+
+    _dataclass_code.install()
 
     try:
         args = _build_parser().parse_args(args_list)
