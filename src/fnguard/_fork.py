@@ -23,7 +23,7 @@ import os
 import pickle
 import signal
 import threading
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -83,25 +83,73 @@ def can_fork() -> bool:
 
 
 class Pending(Generic[T]):
-    """The answer a forked child is working on."""
+    """The answer a forked child is working on, and what it sent on the way (``send``)."""
 
     def __init__(self, pid: int, reader: int) -> None:
         self._pid = pid
-        self._stream = os.fdopen(reader, "rb")
+        self._reader = reader
+        self._buffer = bytearray()
+        self._sent: list[object] = []
+        self._final: tuple[bool, Any] | None = None
+        self._eof = False
         self._done = False
+        os.set_blocking(reader, False)
+
+    def received(self) -> list[object]:
+        """What the child has sent so far, without waiting for more (each object once)."""
+        if not self._done and not self._eof:
+            self._pull(wait=False)
+        sent, self._sent = self._sent, []
+        return sent
 
     def result(self) -> T:
-        """Wait for the child's answer; ``ForkFailedError`` if it has none."""
+        """Wait for the child's answer; ``ForkFailedError`` if it has none. What it sent
+        before stays for ``received``."""
         try:
-            ok, payload = pickle.load(self._stream)  # trusted: our own forked child
-        except Exception as exc:  # EOF, a broken pipe, a torn pickle: the child has no answer
+            while self._final is None and not self._eof:
+                self._pull(wait=True)
+        except Exception as exc:  # a broken pipe, a torn pickle: the child has no answer
             raise ForkFailedError(str(exc)) from exc
         finally:
             self.close()
+        if self._final is None:
+            raise ForkFailedError("the child ended without an answer")
+        ok, payload = self._final
         if not ok:
-            raise ForkFailedError(payload)
+            raise ForkFailedError(str(payload))
         answer: T = payload
         return answer
+
+    def _pull(self, *, wait: bool) -> None:
+        """Read what is in the pipe (waiting for something if ``wait``) and take each whole
+        message out; a message torn by a dying child is dropped with the rest."""
+        if wait:
+            os.set_blocking(self._reader, True)
+        try:
+            chunk = os.read(self._reader, 1 << 20)
+        except BlockingIOError:
+            return
+        finally:
+            if wait:
+                os.set_blocking(self._reader, False)
+        if not chunk:
+            self._eof = True
+            return
+        buffer = self._buffer
+        buffer += chunk
+        start = 0
+        while len(buffer) - start >= _HEAD:
+            size = int.from_bytes(buffer[start : start + _HEAD], "little")
+            end = start + _HEAD + size
+            if len(buffer) < end:
+                break
+            kind, payload = pickle.loads(buffer[start + _HEAD : end])  # our own child's
+            if kind == _SENT:
+                self._sent.append(payload)
+            else:
+                self._final = (kind == _OK, payload)
+            start = end
+        del buffer[:start]
 
     def close(self) -> None:
         """Forget the child (killed if still working) and reap it."""
@@ -110,11 +158,33 @@ class Pending(Generic[T]):
         self._done = True
         gc.unfreeze()
         with contextlib.suppress(OSError):
-            self._stream.close()
+            os.close(self._reader)
         with contextlib.suppress(ProcessLookupError):
             os.kill(self._pid, signal.SIGKILL)
         with contextlib.suppress(ChildProcessError):  # the host set SIGCHLD to SIG_IGN
             os.waitpid(self._pid, 0)
+
+
+# A message in the pipe: its length (8 bytes, little-endian), then the pickle of
+# ``(kind, payload)``.
+_HEAD = 8
+_SENT, _OK, _FAILED = 0, 1, 2
+_writer: int | None = None  # in a forked child: the pipe to the caller
+
+
+def _message(kind: int, payload: object) -> None:
+    if _writer is None:
+        raise RuntimeError("fnguard._fork.send: only a child that start() forked can send")
+    data = pickle.dumps((kind, payload), pickle.HIGHEST_PROTOCOL)
+    view = memoryview(len(data).to_bytes(_HEAD, "little") + data)
+    while view:
+        view = view[os.write(_writer, view) :]
+
+
+def send(payload: object) -> None:
+    """In a child ``start`` made: hand ``payload`` to the caller now (``Pending.received``),
+    pickled here and while the child works on, rather than all at the end."""
+    _message(_SENT, payload)
 
 
 def _widen(pipe: int) -> None:
@@ -141,15 +211,17 @@ def start(work: Callable[[], T]) -> Pending[T]:
         os.close(writer)
         raise
     if pid == 0:  # the child: never returns
+        global _writer
         os.close(reader)
+        _writer = writer
         code = 1
         try:
-            with os.fdopen(writer, "wb") as out:
-                try:
-                    message: tuple[bool, object] = (True, work())
-                except BaseException as exc:  # reported, then redone by the caller
-                    message = (False, f"{type(exc).__name__}: {exc}")
-                pickle.dump(message, out, pickle.HIGHEST_PROTOCOL)
+            try:
+                answer = work()
+            except BaseException as exc:  # reported, then redone by the caller
+                _message(_FAILED, f"{type(exc).__name__}: {exc}")
+            else:
+                _message(_OK, answer)
             code = 0
         finally:
             # Straight out: no atexit handlers, no flushing of stdio buffers copied from the
@@ -164,10 +236,12 @@ def share(count: int, work: Callable[[int], T], done: Callable[[int], None]) -> 
     the front of the list, this process from the back, each taking the next item the other
     has not, until they meet.
 
-    ``done(n)`` is told as items finish (the child's all at once). An item that raises, in
-    either process, and the items of a child that fails or dies, are done again here in index
-    order once the rest is done: the first failing item raises its own error, exactly as if
-    the list had been worked through in order without a fork.
+    ``done(n)`` is told as items finish. The child sends each answer as it has it (pickled
+    while this process works on, not all at the end) and this process takes in what has come
+    between its own items. An item that raises, in either process, and the items of a child
+    that fails or dies before sending them, are done again here in index order once the rest
+    is done: the first failing item raises its own error, exactly as if the list had been
+    worked through in order without a fork.
     """
     if count < 2:  # nothing to share
         alone: list[T] = []
@@ -185,18 +259,29 @@ def share(count: int, work: Callable[[int], T], done: Callable[[int], None]) -> 
         taken[i] = 1
         return True
 
-    def theirs() -> dict[int, T]:
-        answers: dict[int, T] = {}
+    def theirs() -> None:
         for i in range(count):
             if claim(i):
-                with contextlib.suppress(Exception):  # redone by the caller, in order
-                    answers[i] = work(i)
-        return answers
+                try:
+                    answer = work(i)
+                except Exception:  # redone by the caller, in order
+                    continue
+                send((i, answer))
 
     ours: dict[int, T] = {}
+
+    def take(sent: list[Any]) -> None:
+        fresh = 0
+        for i, answer in sent:
+            if i not in ours:
+                ours[i] = answer
+                fresh += 1
+        if fresh:
+            done(fresh)
+
     try:
         try:
-            pending: Pending[dict[int, T]] | None = start(theirs)
+            pending: Pending[None] | None = start(theirs)
         except OSError:  # no process to spare (EAGAIN, ENOMEM): all of it here
             pending = None
         try:
@@ -209,12 +294,12 @@ def share(count: int, work: Callable[[int], T], done: Callable[[int], None]) -> 
                     except Exception:  # redone below, in order, where it raises
                         continue
                     done(1)
+                    if pending is not None:
+                        take(pending.received())
             if pending is not None:
                 with contextlib.suppress(ForkFailedError):
-                    answers = pending.result()
-                    fresh = {i: a for i, a in answers.items() if i not in ours}
-                    ours.update(fresh)
-                    done(len(fresh))
+                    pending.result()
+                take(pending.received())
         finally:
             if pending is not None:
                 pending.close()

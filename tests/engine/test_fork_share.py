@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import mmap
 import os
 import time
 
@@ -173,3 +174,60 @@ def test_a_scan_request_may_carry_a_rule_loader() -> None:
     )
     result = scan.scan(request)
     assert loads == [1] and len(result.rules) == len(all_rules())
+
+
+def test_a_child_sends_on_the_way_and_the_caller_takes_it_without_waiting() -> None:
+    go_on = mmap.mmap(-1, 1)  # shared: the caller sets it once it has the first message
+
+    def work() -> str:
+        _fork.send("first")
+        deadline = time.monotonic() + 10
+        while not go_on[0] and time.monotonic() < deadline:
+            time.sleep(0.001)
+        _fork.send("second")
+        return "done"
+
+    pending = _fork.start(work)
+    got: list[object] = []
+    deadline = time.monotonic() + 10
+    while not got and time.monotonic() < deadline:
+        got = pending.received()
+        time.sleep(0.001)
+    assert got == ["first"]  # while the child still works
+    go_on[0] = 1
+    assert pending.result() == "done"
+    assert pending.received() == ["second"]
+    assert pending.received() == []
+
+
+def test_a_message_torn_by_a_dying_child_is_dropped_whole_ones_kept() -> None:
+    def work() -> str:
+        _fork.send("whole")
+        assert _fork._writer is not None
+        os.write(_fork._writer, (1000).to_bytes(8, "little") + b"\x80\x05only part")
+        os._exit(1)
+
+    pending = _fork.start(work)
+    with pytest.raises(_fork.ForkFailedError):
+        pending.result()
+    assert pending.received() == ["whole"]
+
+
+def test_a_child_that_dies_midway_leaves_only_its_unsent_items() -> None:
+    parent = os.getpid()
+
+    def work(i: int) -> tuple[int, int]:
+        pid = os.getpid()
+        if pid != parent and i == 20:
+            os._exit(9)
+        time.sleep(0.002)
+        return -i, pid
+
+    answers = _fork.share(60, work, lambda n: None)
+    assert [a for a, _ in answers] == [-i for i in range(60)]
+    assert {pid for _, pid in answers} - {parent}, "what the child sent before dying is kept"
+
+
+def test_send_outside_a_forked_child_is_refused() -> None:
+    with pytest.raises(RuntimeError, match="only a child"):
+        _fork.send("x")
