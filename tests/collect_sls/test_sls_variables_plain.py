@@ -1,9 +1,10 @@
-"""Plain data is copied in one pass; the result is what resolving it item by item gives.
+"""Plain data is placed in one pass; the result is what resolving it item by item gives.
 
-``Variables`` copies maps and lists that hold no variable in one call per value, and takes
-plain strings and numbers as they are. A subclass with both shortcuts turned off resolves
-everything item by item (the reference): both must give the same tree (values, kinds,
-positions), the same problems and the same size-limit errors.
+``Variables`` places maps and lists that hold no variable without resolving them (their size
+summed in the same walk that finds them plain), and takes plain strings and numbers as they
+are. A subclass with both shortcuts turned off resolves everything item by item (the
+reference): both must give the same tree (values, kinds, positions), the same problems and
+the same size-limit errors.
 """
 
 from __future__ import annotations
@@ -55,13 +56,19 @@ resources:
 
 
 class _ItemByItem(Variables):
-    """The reference: no shortcut for plain data."""
+    """The reference: no shortcut for plain data, every value through ``_value`` and every
+    size summed again by ``_weight``."""
 
-    def _is_plain(self, node: Any) -> bool:
-        return False
+    def _plain_scan(self, node: Any) -> tuple[int, bool] | None:
+        return None
 
-    def _item(self, path: tuple[str, ...], key: Any, value: Any) -> Any:
-        return self._value((*path, str(key)), value)
+    def _map(self, path: tuple[str, ...], node: Any) -> Any:
+        out = {key: self._value((*path, str(key)), value) for key, value in node.items()}
+        return self._bounded(path, node, out)
+
+    def _list(self, path: tuple[str, ...], node: list[Any]) -> Any:
+        out = [self._value((*path, str(i)), value) for i, value in enumerate(node)]
+        return self._bounded(path, node, out)
 
 
 def _marks(node: Any) -> tuple[Any, ...]:
@@ -127,6 +134,26 @@ def test_the_size_limit_stops_at_the_same_place(tmp_path: Path, cap: int) -> Non
     assert isinstance(got, str) == (cap < 600), got
 
 
+# Copies counted again: ``x`` holds custom.b twice, and custom.b holds custom.a.
+_COPIES = (
+    "service: s\ncustom:\n  a: [" + ", ".join(["12345"] * 5) + "]\n"
+    "  b: {c: '${self:custom.a}', d: [x, '${self:service}-y', {e: 1}], 7: true}\n"
+    "  p: {q: [1, {r: s}, [t]], u: {v: w}}\n"
+    "x: ['${self:custom.b}', '${self:custom.b}', {k: '${self:custom.a}', n: null}]\n"
+    "y: {p: '${self:custom.p}', z: {o: 2.5}}\n"
+)
+
+
+def test_the_size_limit_with_variables_stops_at_the_same_place(tmp_path: Path) -> None:
+    passed = set()
+    for cap in range(20, 700):  # every cap: a size summed one byte off would show
+        (got, got_problems), (ref, ref_problems) = _both(_COPIES, tmp_path, cap=cap)
+        assert_same(got, ref)
+        assert got_problems == ref_problems
+        passed.add(isinstance(got, str))
+    assert passed == {True, False}  # some caps stop it, the largest do not
+
+
 _KEYS = st.sampled_from(["a", "b", "c", "name", "${x}", "k1"])
 _LEAVES = st.one_of(
     st.sampled_from(["plain", "${self:custom.a}", "x-${opt:stage, 'd'}", "${env:E}", "${ssm:/p}"]),
@@ -143,7 +170,9 @@ _TREES = st.recursive(
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(_TREES, _TREES)
-def test_generated_services(custom: Any, other: Any) -> None:
+@given(_TREES, _TREES, st.sampled_from([None, 40, 120, 400]))
+def test_generated_services(custom: Any, other: Any, cap: int | None) -> None:
     text = yaml.safe_dump({"service": "s", "custom": {"a": custom, "b": other}, "x": other})
-    _check(text, Path.cwd())
+    (got, got_problems), (ref, ref_problems) = _both(text, Path.cwd(), cap=cap)
+    assert_same(got, ref)
+    assert got_problems == ref_problems

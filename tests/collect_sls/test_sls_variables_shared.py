@@ -25,8 +25,9 @@ from fnguard.collect.serverless._variables import Variables
 class _Copied(Variables):
     """The reference: every plain map and list copied."""
 
-    def _plain_weight(self, node: Any) -> tuple[int, bool]:
-        return super()._plain_weight(node)[0], False
+    def _plain_scan(self, node: Any) -> tuple[int, bool] | None:
+        found = super()._plain_scan(node)
+        return None if found is None else (found[0], False)
 
 
 def _check(text: str, base: Path, name: str = "serverless.yml", cap: int | None = None) -> Any:

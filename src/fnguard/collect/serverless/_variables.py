@@ -41,12 +41,15 @@ if TYPE_CHECKING:
 __all__ = ["Problem", "Variables"]
 
 _MISSING: Any = object()
-_SCALARS = (int, float, bool, type(None))
+_SCALARS = frozenset({int, float, bool, type(None)})
+_TEXTS = frozenset({str, MarkedStr})
 _MAX_DEPTH = 32
 _REFERENCE_SOURCES = ("ssm", "aws", "cf", "s3", "secretsmanager")
 # ``source:address`` or ``source(param)[:address]``; ``${AWS::Region}`` and ``${Res.Arn}`` are not.
 _SOURCE = re.compile(r"\s*(\w+)(?:(\([^)]*\))(?::(.*))?|:(?!:)(.*))", re.DOTALL)
 _CODE_SUFFIXES = (".js", ".cjs", ".mjs", ".ts")
+_INTEGER = re.compile(r"-?\d+")
+_DECIMAL = re.compile(r"-?\d+\.\d+")
 
 
 @dataclass(frozen=True)
@@ -68,10 +71,6 @@ class _Position:
 
 class _CycleError(Exception):
     pass
-
-
-class _TooLargeError(Exception):
-    """Plain data that passes the size limit once written out."""
 
 
 class Variables:
@@ -109,34 +108,24 @@ class Variables:
     # ------------------------------------------------------------------ tree
 
     def _value(self, path: tuple[str, ...], node: Any) -> Any:
-        if path in self._done:
-            return self._done[path]
-        if path in self._active:
+        done = self._done.get(path, _MISSING)
+        if done is not _MISSING:
+            return done
+        active = self._active
+        if path in active:
             raise _CycleError(".".join(path))
-        self._active.add(path)
+        active.add(path)
         try:
             value = self._build(path, node)
         finally:
-            self._active.discard(path)
+            active.discard(path)
         self._done[path] = value
         return value
 
     def _build(self, path: tuple[str, ...], node: Any) -> Any:
-        if isinstance(node, dict | list) and self._is_plain(node):
-            try:
-                placed, weight = self._plain(node)
-            except _TooLargeError:
-                pass  # item by item, to say where the limit is passed
-            else:
-                self._weights[id(placed)] = weight
-                return placed
-        if is_mapping(node):
-            out = {k: self._item(path, k, v) for k, v in node.items()}
-            return self._bounded(path, node, out)
-        if isinstance(node, list):
-            items = [self._item(path, i, v) for i, v in enumerate(node)]
-            return self._bounded(path, node, items)
-        if isinstance(node, str) and "${" in node:
+        if isinstance(node, str):
+            if "${" not in node:
+                return node
             try:
                 return self._bounded(path, node, self._text(str(node), path, line_of(node)))
             except _CycleError as exc:
@@ -144,106 +133,156 @@ class Variables:
                     Problem(path, line_of(node), f"variable cycle through {exc} in {node}")
                 )
                 return Unknown(str(node))
+        if isinstance(node, dict | list):
+            found = self._plain_scan(node)
+            if found is not None and found[0] <= self._cap:
+                # Plain data: the node itself, or a copy of ours when it is another kind.
+                placed = node if found[1] else self._plain_copy(node)
+                self._weights[id(placed)] = found[0]
+                return placed
+            # Else item by item: variables, or a size past the limit (said where it is).
+        if is_mapping(node):
+            return self._map(path, node)
+        if isinstance(node, list):
+            return self._list(path, node)
         return node
 
-    def _item(self, path: tuple[str, ...], key: Any, value: Any) -> Any:
-        """A child's value; a plain string or number is itself, without the bookkeeping."""
-        kind = type(value)
-        if kind in _SCALARS or ((kind is MarkedStr or kind is str) and "${" not in value):
-            return value
-        return self._value((*path, str(key)), value)
+    def _map(self, path: tuple[str, ...], node: Mapping[Any, Any]) -> Any:
+        """A map item by item, its size summed on the way; plain children placed as they are
+        (strings, numbers, and maps and lists of ours with no variable inside)."""
+        start = getattr(node, "start_mark", None)
+        out: dict[Any, Any] = {} if start is None else MarkedDict()
+        weight = 2 + len(node)
+        cap = self._cap
+        for key, value in node.items():
+            weight += len(key) if key.__class__ in _TEXTS else len(str(key))
+            kind = value.__class__
+            if kind is MarkedStr or kind is str:
+                if "${" not in value:
+                    out[key] = value
+                    weight += len(value) + 2
+                    continue
+            elif kind in _SCALARS:
+                out[key] = value
+                weight += 8
+                continue
+            elif kind is MarkedDict or kind is MarkedList:
+                found = self._plain_scan(value)
+                if found is not None and found[1] and found[0] <= cap:
+                    out[key] = value
+                    weight += found[0]
+                    continue
+            value = self._value((*path, str(key)), value)
+            out[key] = value
+            weight += self._weight(value)
+        return self._placed(path, node, start, out, weight)
 
-    def _is_plain(self, node: Any) -> bool:
-        """Whether a decoded map or list holds only plain data: strings without a variable,
-        numbers, booleans, nulls, and maps and lists of them (each answer remembered)."""
-        return self._plain_scan(node) is not None
+    def _list(self, path: tuple[str, ...], node: list[Any]) -> Any:
+        """A list item by item, as ``_map``."""
+        start = getattr(node, "start_mark", None)
+        out: list[Any] = [] if start is None else MarkedList()
+        weight = 2 + len(node)
+        cap = self._cap
+        for index, value in enumerate(node):
+            kind = value.__class__
+            if kind is MarkedStr or kind is str:
+                if "${" not in value:
+                    out.append(value)
+                    weight += len(value) + 2
+                    continue
+            elif kind in _SCALARS:
+                out.append(value)
+                weight += 8
+                continue
+            elif kind is MarkedDict or kind is MarkedList:
+                found = self._plain_scan(value)
+                if found is not None and found[1] and found[0] <= cap:
+                    out.append(value)
+                    weight += found[0]
+                    continue
+            value = self._value((*path, str(index)), value)
+            out.append(value)
+            weight += self._weight(value)
+        return self._placed(path, node, start, out, weight)
+
+    def _placed(self, path: tuple[str, ...], node: Any, start: Any, out: Any, weight: int) -> Any:
+        """``out`` (an empty marked map or list when ``start`` is set, filled by the caller)
+        given ``node``'s marks, unless writing it out would pass the size limit."""
+        if weight > self._cap:
+            self._too_large(path, node)
+        if start is not None:
+            out.start_mark = start
+            out.end_mark = getattr(node, "end_mark", None)
+        self._weights[id(out)] = weight
+        return out
+
+    def _too_large(self, path: tuple[str, ...], node: Any) -> None:
+        where = ".".join(path) or "the top level"
+        what = f"variables at {where} expand past {self._cap:,} bytes"
+        raise limits.LimitError(str(self.file), line_of(node), "max_file_bytes", what)
 
     def _plain_scan(self, node: Any) -> tuple[int, bool] | None:
-        """For plain data, its size written out and whether a copy would be the same all the
-        way down (each map and list of ours with its marks, or a plain dict or list: what
-        ``_like`` gives back); None otherwise. One walk answers all three, remembered."""
+        """For plain data (strings without a variable, numbers, booleans, nulls, and maps and
+        lists of ours holding them), its size written out and whether a copy would be the same
+        all the way down (each map and list of ours with its marks, or a plain dict or list:
+        what ``_like`` gives back); None otherwise. One walk answers all three, remembered."""
+        memo = self._plain_ids
         key_id = id(node)
-        if key_id in self._plain_ids:
-            return self._plain_ids[key_id]
+        if key_id in memo:
+            return memo[key_id]
+        found = memo[key_id] = self._plain_walk(node)
+        return found
+
+    def _plain_walk(self, node: Any) -> tuple[int, bool] | None:
         weight = 2 + len(node)
-        kind = node.__class__
-        same = kind is dict or kind is list or _marked(node)  # another kind: copied
-        is_map = isinstance(node, dict)
-        found: tuple[int, bool] | None = None
-        for key, value in node.items() if is_map else enumerate(node):
-            if is_map:
-                weight += len(str(key))
+        if isinstance(node, dict):
+            for key in node:
+                weight += len(key) if key.__class__ in _TEXTS else len(str(key))
+            values: Any = node.values()
+        else:
+            values = node
+        same = True
+        memo = self._plain_ids
+        for value in values:
             item = value.__class__
             if item is MarkedStr or item is str:
                 if "${" in value:
-                    break
+                    return None
                 weight += len(value) + 2
             elif item is MarkedDict or item is MarkedList:
-                inner = self._plain_scan(value)
+                inner = memo.get(id(value), _MISSING)
+                if inner is _MISSING:
+                    inner = memo[id(value)] = self._plain_walk(value)
                 if inner is None:
-                    break
+                    return None
                 weight += inner[0]
                 same = same and inner[1]
             elif item in _SCALARS:
                 weight += 8
             else:
-                break  # anything else is taken item by item
-        else:
-            found = (weight, same)
-        self._plain_ids[key_id] = found
-        return found
+                return None  # anything else is taken item by item
+        kind = node.__class__
+        return weight, same and (kind is dict or kind is list or _marked(node))
 
-    def _plain(self, node: Any) -> tuple[Any, int]:
-        """Plain data (``_is_plain``) as ``_build`` would place it, and its size written out;
-        ``_TooLargeError`` when some part passes the size limit (``_build`` then goes item by
-        item to say where; a part is never larger than what holds it, so the whole decides).
-
-        The placed value is ``node`` itself when a copy would be the same all the way down:
-        nothing resolved changes it, and a copy would be freed again unread."""
-        weight, same = self._plain_weight(node)
-        return (node if same else self._plain_copy(node)[0]), weight
-
-    def _plain_weight(self, node: Any) -> tuple[int, bool]:
-        """``_plain_scan``'s answer for plain ``node``, refused past the size limit."""
-        found = self._plain_scan(node)
-        if found is None or found[0] > self._cap:
-            raise _TooLargeError
-        return found
-
-    def _plain_copy(self, node: Any) -> tuple[Any, int]:
-        """A copy of plain data placed as ``_build`` would place it, and its size."""
-        weight = 2 + len(node)
+    def _plain_copy(self, node: Any) -> Any:
+        """A copy of plain data (``_plain_scan``) placed as ``_build`` places resolved data."""
         if isinstance(node, dict):
-            out: Any = {}
-            for key, value in node.items():
-                copied, size = self._plain_item(value)
-                out[key] = copied
-                weight += len(str(key)) + size
+            out: Any = {key: self._plain_item(value) for key, value in node.items()}
         else:
-            out = []
-            for value in node:
-                copied, size = self._plain_item(value)
-                out.append(copied)
-                weight += size
-        if weight > self._cap:
-            raise _TooLargeError
-        return _like(node, out), weight
+            out = [self._plain_item(value) for value in node]
+        return _like(node, out)
 
-    def _plain_item(self, value: Any) -> tuple[Any, int]:
-        kind = type(value)
-        if kind is MarkedStr or kind is str:
-            return value, len(value) + 2
+    def _plain_item(self, value: Any) -> Any:
+        kind = value.__class__
         if kind is MarkedDict or kind is MarkedList:
             return self._plain_copy(value)
-        return value, 8
+        return value
 
     def _bounded(self, path: tuple[str, ...], node: Any, value: Any) -> Any:
         """``value`` placed like ``node``, unless writing it out would pass the size limit."""
         weight = self._weight(value)
         if weight > self._cap:
-            where = ".".join(path) or "the top level"
-            what = f"variables at {where} expand past {self._cap:,} bytes"
-            raise limits.LimitError(str(self.file), line_of(node), "max_file_bytes", what)
+            self._too_large(path, node)
         placed = _like(node, value)
         if _is_container(value):
             self._weights[id(placed)] = weight
@@ -295,7 +334,10 @@ class Variables:
             i = end + 1
         if len(pieces) == 1:
             return pieces[0]
-        if all(isinstance(p, str) for p in pieces):
+        for piece in pieces:
+            if not isinstance(piece, str):
+                break
+        else:
             return "".join(pieces)
         if any(isinstance(p, Unknown) for p in pieces):
             reference = any(isinstance(p, Unknown) and p.reference for p in pieces)
@@ -324,12 +366,14 @@ class Variables:
             self._depth -= 1
 
     def _alternative(self, text: str, whole: str, path: tuple[str, ...], line: int) -> Any:
-        if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        first = text[:1]
+        if len(text) >= 2 and first == text[-1] and first in "'\"":
             return text[1:-1]
-        if re.fullmatch(r"-?\d+", text):
-            return int(text)
-        if re.fullmatch(r"-?\d+\.\d+", text):
-            return float(text)
+        if first == "-" or first.isdecimal():  # what ``\d`` matches: Unicode decimal digits
+            if _INTEGER.fullmatch(text):
+                return int(text)
+            if _DECIMAL.fullmatch(text):
+                return float(text)
         if text in ("true", "false"):
             return text == "true"
         if text == "null":
@@ -387,7 +431,7 @@ class Variables:
         return "dev" if value is None else value
 
     def _self(self, address: str) -> Any:
-        keys = tuple(k for k in address.split(".") if k)
+        keys = tuple([k for k in address.split(".") if k])
         value = self._lookup(keys, self.config, ())
         if value is _MISSING and keys == ("provider", "stage"):
             return self.options.get("stage", "dev")  # the framework's defaults
@@ -455,6 +499,12 @@ def _service_file(base_dir: Path, root: Path) -> str:
 def _scan(text: str, i: int) -> tuple[int, list[str]]:
     """From a variable's body at ``i``: the index of its closing ``}`` (-1 if unclosed) and its
     fallbacks (``a, 'b', ${c}``), split at top-level commas, quotes and nesting respected."""
+    close = text.find("}", i)
+    if close >= 0:  # the common ``${source:address}``: no quote, comma or nesting before ``}``
+        body = text[i:close]
+        if "'" not in body and '"' not in body and "," not in body and "${" not in body:
+            body = body.strip()
+            return close, [body] if body else []
     depth = 1
     quote = ""
     parts: list[str] = []
