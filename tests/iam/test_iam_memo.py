@@ -172,7 +172,7 @@ def test_only_plain_allows_are_answered_without_the_evaluator(
     extra: dict[str, Any], plain: bool
 ) -> None:
     policies = (_one("a", _ALLOW_S3), _one("x", extra))
-    assert (_compiled(policies).plain is not None) is plain
+    assert (_compiled(policies).plain() is not None) is plain
     for action in ("s3:GetObject", "kms:Decrypt", "iam:PassRole"):
         for resource in (
             *_RESOURCES,
@@ -188,7 +188,7 @@ def test_only_plain_allows_are_answered_without_the_evaluator(
 
 def test_a_boundary_is_never_plain() -> None:
     boundary = _one("b", _ALLOW_S3, PolicyKind.BOUNDARY)
-    assert _compiled((_one("a", _ALLOW_S3), boundary)).plain is None
+    assert _compiled((_one("a", _ALLOW_S3), boundary)).plain() is None
 
 
 def test_plain_answers_name_every_covering_allow_in_order() -> None:
@@ -213,7 +213,7 @@ def test_without_a_version_a_variable_is_literal_text() -> None:
             ]
         },
     )
-    assert _compiled((old,)).plain is not None
+    assert _compiled((old,)).plain() is not None
     for resource in ("arn:aws:s3:::${aws:username}", "arn:aws:s3:::alice", "*"):
         assert EngineChecker().identity_allows((old,), "s3:GetObject", resource) == _fresh(
             (old,), "s3:GetObject", resource
@@ -254,9 +254,9 @@ def test_a_shared_document_indexed_once_is_weighed_within_each_role() -> None:
     assert checker.identity_allows((managed_a,), "s3:GetObject").allowed
     assert not checker.identity_allows((managed_b, deny), "s3:GetObject").allowed
     assert not checker.identity_allows((managed_b, bound), "s3:GetObject").allowed
-    assert _compiled((managed_a,)).plain is not None
-    assert _compiled((managed_b, deny)).plain is None
-    assert _compiled((managed_b, bound)).plain is None
+    assert _compiled((managed_a,)).plain() is not None
+    assert _compiled((managed_b, deny)).plain() is None
+    assert _compiled((managed_b, bound)).plain() is None
     for policies in ((managed_a,), (managed_b, deny), (managed_b, bound)):
         assert checker.identity_allows(policies, "s3:GetObject") == _fresh(
             policies, "s3:GetObject", "*"

@@ -131,14 +131,39 @@ class _PlainTable:
         return found
 
 
+# Per written Resource, as the execution-role session fills it in (that session's variables
+# never change): (the pattern, or None when a variable has no value; whether such a pattern
+# may still name a resource). One dict per "variables enabled" (the policy's version). Roles
+# of one stack write the same ARNs over and over: each is read once.
+_Resource = tuple[str | None, bool]
+_RESOURCES: tuple[dict[str, _Resource], dict[str, _Resource]] = ({}, {})
+_RESOURCES_KEPT = 65536
+
+
+def _session_variables() -> Mapping[str, tuple[str, ...]]:
+    return _asker(_SESSION, (), outsider=False).variables()
+
+
+def _resource(raw: str, enabled: bool) -> _Resource:
+    kept = _RESOURCES[enabled]
+    found = kept.get(raw)
+    if found is None:
+        variables = _session_variables()
+        pattern = resource_pattern(raw, variables, enabled)
+        found = (
+            pattern,
+            pattern is None and unresolved_may_name(raw, variables, EXECUTION_ROLE),
+        )
+        if len(kept) < _RESOURCES_KEPT:
+            kept[raw] = found
+    return found
+
+
 def _plain_patterns(policy: EnginePolicy) -> _PlainTable | None:
     """For a policy of plain Allows, each statement's Resource patterns as the execution-role
     session's requests fill them in; ``None`` when anything else could decide (a Deny, a
     condition, NotResource)."""
     found: dict[int, _Patterns] = {}
-    if not policy.statements:
-        return _PlainTable(found)
-    variables = _asker(_SESSION, (), outsider=False).variables()
     enabled = policy.variables_enabled
     for st in policy.statements:
         if not _plain(st):
@@ -146,41 +171,65 @@ def _plain_patterns(policy: EnginePolicy) -> _PlainTable | None:
         patterns: list[str] = []
         open_: list[str] = []
         for raw in st.resources or ():
-            pattern = resource_pattern(raw, variables, enabled)
+            pattern, may_name = _resource(raw, enabled)
             if pattern is not None:
                 patterns.append(pattern)
-            elif unresolved_may_name(raw, variables, EXECUTION_ROLE):
+            elif may_name:
                 open_.append(raw)
         found[id(st)] = (tuple(patterns), tuple(open_))
     return _PlainTable(found)
 
 
-# What one engine policy contributes to a role's compiled set: (the lower-case actions its
-# statements write out, or None with a NotAction; the action patterns; its plain patterns).
-_Facts = tuple[frozenset[str] | None, tuple[str, ...], _PlainTable | None]
+class _Facts:
+    """What one engine policy contributes to a role's compiled set: the lower-case actions
+    its statements write out and the action patterns (``exact`` None with a NotAction, which
+    names all but its list), and, read on the first question an action name does not already
+    answer, its plain table (``_plain_patterns``). Most questions about most roles end at the
+    action names (IAM001's ``*``, a service the role never names), and so never need it."""
+
+    __slots__ = ("_plain", "_read", "exact", "patterns", "policy")
+
+    def __init__(self, policy: EnginePolicy) -> None:
+        self.policy = policy  # held: its statements' ids key the plain table
+        self._read = False
+        self._plain: _PlainTable | None = None
+        self.exact: frozenset[str] | None = None
+        self.patterns: tuple[str, ...] = ()
+        if not any(st.not_action for st in policy.statements):
+            indexes = [st.action_index for st in policy.statements]
+            self.exact = frozenset().union(*(names for names, _ in indexes))
+            self.patterns = tuple(dict.fromkeys(p for _, pats in indexes for p in pats))
+
+    def plain(self) -> _PlainTable | None:
+        if not self._read:
+            self._plain = _plain_patterns(self.policy)
+            self._read = True
+        return self._plain
+
+
 # Per engine policy: an AWS-managed document attached to a thousand roles is indexed once.
 _FACTS: Held[_Facts] = Held()
 
 
-def _read_facts(policy: EnginePolicy) -> _Facts:
-    plain = _plain_patterns(policy)
-    if any(st.not_action for st in policy.statements):
-        return None, (), plain
-    indexes = [st.action_index for st in policy.statements]
-    exact = frozenset().union(*(names for names, _ in indexes))
-    return exact, tuple(dict.fromkeys(p for _, pats in indexes for p in pats)), plain
-
-
 def _facts(policy: EnginePolicy) -> _Facts:
-    return _FACTS.get((policy,), None, lambda: _read_facts(policy))
+    return _FACTS.get((policy,), None, lambda: _Facts(policy))
 
 
 class _Compiled:
     """A role's policies as the evaluator's set, and which actions no statement names (asked
     for many resources, answered once)."""
 
-    __slots__ = ("answers", "exact", "patterns", "plain", "policies", "policy_set", "unnamed")
-    plain: tuple[_PlainTable, ...] | None
+    __slots__ = (
+        "_facts",
+        "_plain",
+        "_read",
+        "answers",
+        "exact",
+        "patterns",
+        "policies",
+        "policy_set",
+        "unnamed",
+    )
 
     def __init__(self, policies: tuple[Policy, ...], policy_set: PolicySet) -> None:
         self.policies = policies  # held: their ids key the cache and must not be reused
@@ -189,33 +238,35 @@ class _Compiled:
         # (action, resource) -> the answer for the execution-role session with no extra
         # context: the set is immutable and so is that session, so the answer cannot change.
         self.answers: dict[tuple[str, str], Decision] = {}
-        # Only plain Allows and no boundary: nothing but an Allow's own Action and Resource can
-        # decide, so the evaluator's answer is "the Allows covering both, else no" (most
-        # execution roles; see ``_plain_answer``). One table per identity policy, in order.
-        tables: list[_PlainTable] | None = [] if policy_set.boundary is None else None
+        facts = tuple(_facts(policy) for policy in policy_set.identity)
+        self._facts = facts
+        self._read = False
+        self._plain: tuple[_PlainTable, ...] | None = None
         # Every action the statements write out, and every pattern, across the policies;
         # None when a NotAction (which names all but its list) makes the union meaningless.
-        names: list[frozenset[str]] | None = []
-        patterns: dict[str, None] = {}
-        for policy in policy_set.identity:
-            exact, pats, plain = _facts(policy)
-            if tables is not None:
-                if plain is None:
-                    tables = None
-                else:
-                    tables.append(plain)
-            if names is not None:
-                if exact is None:
-                    names = None
-                else:
-                    names.append(exact)
-                    patterns.update(dict.fromkeys(pats))
-        self.plain = None if tables is None else tuple(tables)
         self.exact: frozenset[str] | None = None
         self.patterns: tuple[str, ...] = ()
-        if names is not None:
-            self.exact = frozenset().union(*names)
-            self.patterns = tuple(patterns)
+        if all(f.exact is not None for f in facts):
+            self.exact = frozenset().union(*(f.exact or () for f in facts))
+            self.patterns = tuple(dict.fromkeys(p for f in facts for p in f.patterns))
+
+    def plain(self) -> tuple[_PlainTable, ...] | None:
+        """Only plain Allows and no boundary: nothing but an Allow's own Action and Resource
+        can decide, so the evaluator's answer is "the Allows covering both, else no" (most
+        execution roles; see ``_plain_answer``). One table per identity policy, in order."""
+        if not self._read:
+            tables: list[_PlainTable] | None = None
+            if self.policy_set.boundary is None:
+                tables = []
+                for fact in self._facts:
+                    table = fact.plain()
+                    if table is None:
+                        tables = None
+                        break
+                    tables.append(table)
+            self._plain = None if tables is None else tuple(tables)
+            self._read = True
+        return self._plain
 
     def is_unnamed(self, action: str) -> bool:
         """No statement of either effect names ``action``, and no boundary: the evaluator's
@@ -335,8 +386,9 @@ class EngineChecker:
         action = normal_action(action)
         if compiled.is_unnamed(action):
             return _NOT_ALLOWED
-        if compiled.plain is not None:
-            found = _plain_answer(compiled, compiled.plain, (action, resource))
+        plain = compiled.plain()
+        if plain is not None:
+            found = _plain_answer(compiled, plain, (action, resource))
         else:
             asker = _asker(_SESSION, (), outsider=False)
             found = _answer(asker.ask(action, resource, compiled.policy_set, same_account=True))
