@@ -29,10 +29,12 @@ class GapIndex:
     def get(self, address: str, field_name: str = "") -> tuple[CollectionGap, ...]:
         """Gaps concerning ``address`` (only those of ``field_name`` or of no field, when a
         field is named), in the inventory's order."""
+        gaps = self._by_resource.get(address)
+        if gaps is None:  # most resources have no gap: nothing to filter or keep
+            return ()
         key = (address, field_name)
         found = self._asked.get(key)
         if found is None:
-            gaps = self._by_resource.get(address, ())
             found = self._asked[key] = tuple(
                 g for g in gaps if not field_name or g.field in ("", field_name)
             )
