@@ -170,6 +170,21 @@ def test_net003_env_kms_key_alone_is_not_evidence() -> None:
     assert run(NET003, inv, ctx(checker)) == []
 
 
+def test_net003_functions_sharing_a_role_each_skip_their_own_key() -> None:
+    key = "arn:aws:kms:eu-west-1:111122223333:key/abcd"
+    r = role(statements=[{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": key}])
+    with_key = fn("aws_lambda_function.a", vpc=VPC, role=r.address, kms_key_arn=key)
+    without = fn("aws_lambda_function.b", vpc=VPC, role=r.address)
+    again = fn("aws_lambda_function.c", vpc=VPC, role=r.address)
+    checker = FakeChecker(grants=(("kms:Decrypt", key),))
+    inv = Inventory(functions=(with_key, without, again), roles=(r,), subnets=(SUBNET_A, SUBNET_B))
+    found = failures(run(NET003, inv, ctx(checker)))
+    assert [f.function for f in found] == ["aws_lambda_function.b", "aws_lambda_function.c"]
+    assert all(f"allows kms:Decrypt on {key}" in str(f.evidence) for f in found)
+    # the role is asked once for the functions without a key: the answer is shared
+    assert checker.asked.count(("kms:Decrypt", key)) == 1
+
+
 def test_net003_gateway_endpoint_anywhere_counts_when_vpc_unknown() -> None:
     f = fn(
         vpc=VpcConfig(subnet_ids=("subnet-x",)),

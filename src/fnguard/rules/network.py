@@ -334,8 +334,18 @@ def _env_evidence(texts: list[tuple[str, str]], service: _Service) -> Evidence |
     return None
 
 
+# (role id, service, the key skipped) -> what the role's grant shows: functions share roles,
+# and the answer depends on nothing else. Kept for one rule run (the inventory holds the roles).
+_Grants = dict[tuple[int, str, str | None], Evidence | None]
+
+
 def _service_evidence(
-    inv: Inventory, ctx: RuleContext, fn: Function, service: _Service, texts: list[tuple[str, str]]
+    inv: Inventory,
+    ctx: RuleContext,
+    fn: Function,
+    service: _Service,
+    texts: list[tuple[str, str]],
+    grants: _Grants,
 ) -> Evidence | None:
     found = _env_evidence(texts, service)
     if found is not None:
@@ -344,11 +354,17 @@ def _service_evidence(
     if role is None:
         return None
     # The environment's own key is used by Lambda before the handler runs, outside the VPC.
-    skip = (fn.kms_key_arn,) if service.key == "kms" and fn.kms_key_arn else ()
+    skipped = fn.kms_key_arn if service.key == "kms" and fn.kms_key_arn else None
+    key = (id(role), service.key, skipped)
+    if key in grants:
+        return grants[key]
+    skip = (skipped,) if skipped else ()
     grant = allowed_somewhere(ctx.permissions, role, service.actions, skip=skip)
-    if grant is None:
-        return None
-    return Evidence("execution role", f"allows {grant.action} on {grant.resource}")
+    found = None
+    if grant is not None:
+        found = Evidence("execution role", f"allows {grant.action} on {grant.resource}")
+    grants[key] = found
+    return found
 
 
 def _endpoints_for(
@@ -370,6 +386,7 @@ def _endpoints_for(
 def _check_net003(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     # Functions of one VPC share its endpoints: looked up once per VPC set and service.
     endpoints: dict[tuple[frozenset[str], str], tuple[list[VpcEndpoint], list[VpcEndpoint]]] = {}
+    grants: _Grants = {}
     for fn in _aws(inv):
         if not in_vpc(fn):
             continue
@@ -377,7 +394,7 @@ def _check_net003(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
         where = ", ".join(sorted(vpc_ids)) or "its VPC"
         texts = _env_texts(fn)
         for service in _SERVICES:
-            evidence = _service_evidence(inv, ctx, fn, service, texts)
+            evidence = _service_evidence(inv, ctx, fn, service, texts, grants)
             if evidence is None:
                 continue
             key = (vpc_ids, service.key)
