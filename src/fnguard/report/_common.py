@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+from collections import Counter
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
@@ -96,7 +97,8 @@ def dump_json_chunks(document: object) -> list[str]:
     chunks.append("\n")
     if all(map(str.isascii, chunks)):  # the common case: C passes that build nothing
         return chunks
-    return [_encodable(chunk) for chunk in chunks]
+    # A few pieces are not ASCII (a "—" in a message): only those are looked at again.
+    return [chunk if chunk.isascii() else _encodable(chunk) for chunk in chunks]
 
 
 def _encodable(text: str) -> str:
@@ -203,11 +205,10 @@ class Summary:
 
 def summarize(result: ScanResult) -> Summary:
     failures = [f for f in result.findings if f.status is FindingStatus.FAIL]
-    counts = {sev: 0 for sev in SEVERITIES}
-    for finding in failures:
-        counts[finding.severity] += 1
+    # counted by the band's number: an enum member's hash is a Python call, an int's is not
+    counts = Counter([finding.severity.value for finding in failures])
     return Summary(
-        by_severity=tuple(counts.items()),
+        by_severity=tuple((sev, counts[sev.value]) for sev in SEVERITIES),
         failed=len(failures),
         unknown=len(result.findings) - len(failures),
         functions=len({fn.address for fn in result.inventory.functions}),

@@ -116,7 +116,7 @@ def _findings_text(findings: Sequence[Finding]) -> RawJson:
     parts: list[str] = ["[" + i]
     between = f"{i}}},{i}"
     for f in findings:
-        key = (f.rule_id, f.title, f.impact, type(f.impact), f.severity_override, f.status)
+        key = (f.rule_id, f.title, f.impact, type(f.impact), f.severity_override, f.status.value)
         head = heads.get(key)
         if head is None:
             head = heads[key] = (
