@@ -47,6 +47,9 @@ _REF_IS_NAME = {
 }
 
 
+# Keys that make a one-key map read as an intrinsic function to ``raw_refs``.
+_LOOKS_INTRINSIC = ("Ref", "Fn::GetAtt", "Fn::Sub")
+
 # CloudFormation property -> the model field a gap in it makes unknown.
 _FIELDS = {
     "Environment": "environment",
@@ -301,10 +304,17 @@ class _Template:
             self.template, {r.logical_id: r for r in raws}, self._ref_values(), self.given
         )
         kept = self._conditional(raws, resolver)
-        self._cycles(kept)
+        # the cycle check needs each resource's references, which resolution meets anyway:
+        # they are gathered on the way and its gaps go where they belong, before resolution's
+        cycle_gaps_at = len(self.gaps)
+        mentions: dict[str, set[str]] = {}
         resolved: list[Resource] = []
         prefix = self.prefix
         for raw in kept:
+            mentioned = resolver.mentioned = mentions.setdefault(raw.logical_id, set())
+            if len(raw.props) == 1 and next(iter(raw.props)) in _LOOKS_INTRINSIC:
+                mentioned.update(raw_refs(raw.props))  # the whole map reads as one function
+                resolver.mentioned = None
             props: dict[str, Any] = {}
             for key, node in raw.props.items():
                 met = resolver.intrinsics
@@ -327,6 +337,8 @@ class _Template:
                     _env_lines(raw.props),
                 )
             )
+        resolver.mentioned = None
+        self.gaps[cycle_gaps_at:cycle_gaps_at] = self._cycles(kept, mentions)
         children: list[Inventory] = []
         for res in [r for r in resolved if r.type in NESTED_TYPES]:
             nested, found = self._child(res)
@@ -404,13 +416,11 @@ class _Template:
             kept.append(raw)
         return kept
 
-    def _cycles(self, raws: list[Raw]) -> None:
+    def _cycles(self, raws: list[Raw], mentions: Mapping[str, set[str]]) -> list[CollectionGap]:
+        """Gaps for the dependency cycles among ``raws``; ``mentions``: the logical IDs each
+        one's properties name (``raw_refs``), by logical ID."""
         ids = {r.logical_id for r in raws}
-        graph: dict[str, set[str]] = {}
-        for raw in raws:
-            graph.setdefault(raw.logical_id, set()).update(
-                t for t in raw_refs(raw.props) if t in ids
-            )
+        graph = {logical_id: targets & ids for logical_id, targets in mentions.items()}
         for logical_id, node in self.resources.items():
             depends = node.get("DependsOn") if is_mapping(node) else None
             targets = (
@@ -423,17 +433,19 @@ class _Template:
             if str(logical_id) in graph:
                 graph[str(logical_id)].update(str(t) for t in targets if str(t) in ids)
         lines = {r.logical_id: r.line for r in raws}
+        gaps: list[CollectionGap] = []
         for members in cycles(graph):
             names = ", ".join(sorted(members))
-            for member in sorted(members):
-                self.gaps.append(
-                    CollectionGap(
-                        self.location(lines.get(member, 0)),
-                        f"circular dependency between {names}: CloudFormation cannot deploy this",
-                        self.address(member),
-                        "depends_on",
-                    )
+            gaps.extend(
+                CollectionGap(
+                    self.location(lines.get(member, 0)),
+                    f"circular dependency between {names}: CloudFormation cannot deploy this",
+                    self.address(member),
+                    "depends_on",
                 )
+                for member in sorted(members)
+            )
+        return gaps
 
     def _suppressions(self, raws: list[Raw]) -> list[Suppression]:
         found = comments(self.text)

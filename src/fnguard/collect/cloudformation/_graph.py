@@ -51,6 +51,36 @@ def raw_refs(node: Any) -> Iterator[str]:
 
 def cycles(graph: Mapping[str, set[str]]) -> list[set[str]]:
     """Strongly connected components with a cycle (Tarjan, iterative: no recursion limit)."""
+    return _components(graph) if _may_cycle(graph) else []
+
+
+def _may_cycle(graph: Mapping[str, set[str]]) -> bool:
+    """Whether taking away, again and again, the nodes that depend on nothing left leaves any:
+    a template without cycles (nearly all) is told so without the search's costlier walk."""
+    waiting: dict[str, int] = {}  # node -> how many of its dependencies are still there
+    dependents: dict[str, list[str]] = {}
+    free: list[str] = []
+    for node, targets in graph.items():
+        if targets:
+            waiting[node] = len(targets)
+            for target in targets:
+                dependents.setdefault(target, []).append(node)
+        else:
+            free.append(node)
+    # a target that is not a node of the graph depends on nothing
+    free.extend(t for t in dependents if t not in graph)
+    while free:
+        for node in dependents.get(free.pop(), ()):
+            left = waiting[node] - 1
+            if left:
+                waiting[node] = left
+            else:
+                del waiting[node]
+                free.append(node)
+    return bool(waiting)
+
+
+def _components(graph: Mapping[str, set[str]]) -> list[set[str]]:
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     on_stack: set[str] = set()

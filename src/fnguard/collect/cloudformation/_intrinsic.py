@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fnguard.collect.cloudformation._decode import line_of
+from fnguard.collect.cloudformation._graph import raw_refs
 from fnguard.collect.cloudformation._nodes import MarkedStr, is_mapping
 
 __all__ = ["NO_VALUE", "Ref", "Resolver", "Unknown", "placeholder"]
@@ -110,6 +111,10 @@ class Resolver:
         # intrinsic functions met so far: a value resolved while this stays the same is plain
         # JSON (no ``Ref``, no ``Unknown``), which callers may then use as it is
         self.intrinsics = 0
+        # while a set: the logical IDs the values resolved mention, as ``raw_refs`` finds them
+        # in the written value (the dependencies a cycle check needs), gathered at each
+        # outermost intrinsic function so that the value is walked once, not twice
+        self.mentioned: set[str] | None = None
         self._params = self._parameters()
         if given:
             self._params.update(given)
@@ -157,10 +162,12 @@ class Resolver:
             self._conditions[name] = None
             return None
         self._evaluating.add(name)
+        mentioned, self.mentioned = self.mentioned, None  # a condition is not the value's own
         try:
             result = _truth(self.resolve(spec))
         finally:
             self._evaluating.discard(name)
+            self.mentioned = mentioned
         self._conditions[name] = result
         return result
 
@@ -169,6 +176,8 @@ class Resolver:
     def resolve(self, node: Any, depth: int = 0) -> Any:
         if depth > _MAX_DEPTH:
             self.intrinsics += 1
+            if self.mentioned is not None:
+                self.mentioned.update(raw_refs(node))
             self.problems.append((line_of(node), "value nested too deeply"))
             return Unknown("(nested too deeply)")
         if isinstance(node, str):  # most values: skips the abstract-class checks below
@@ -204,6 +213,18 @@ class Resolver:
 
     def _intrinsic(self, fn: str, arg: Any, node: Any, depth: int) -> Any:
         self.intrinsics += 1
+        mentioned = self.mentioned
+        if mentioned is not None and not _mention(fn, arg, node, mentioned):
+            # all the function mentions is in: what it resolves inside (a branch, a condition,
+            # a mapping) adds none
+            self.mentioned = None
+            try:
+                return self._call(fn, arg, node, depth)
+            finally:
+                self.mentioned = mentioned
+        return self._call(fn, arg, node, depth)
+
+    def _call(self, fn: str, arg: Any, node: Any, depth: int) -> Any:
         handler = _HANDLERS.get(fn)
         if handler is None:
             self.problems.append((line_of(node), f"intrinsic function {fn} is not understood"))
@@ -375,6 +396,49 @@ class Resolver:
     def _length(self, arg: Any, node: Any, depth: int) -> Any:
         value = self.resolve(arg, depth)
         return len(value) if isinstance(value, list) else Unknown("!Length ?")
+
+
+# Functions whose handler resolves all of their argument and nothing else: always, or when
+# the argument is a list of two.
+_RESOLVES_ARG = frozenset(
+    {
+        "Fn::Base64",
+        "Fn::ToJsonString",
+        "Fn::Length",
+        "Fn::ImportValue",
+        "Fn::GetAZs",
+        "Fn::Cidr",
+        "Fn::Equals",
+        "Fn::And",
+        "Fn::Or",
+        "Fn::Not",
+    }
+)
+_RESOLVES_PAIR = frozenset({"Fn::Join", "Fn::Select", "Fn::Split"})
+
+
+def _mention(fn: str, arg: Any, node: Any, into: set[str]) -> bool:
+    """Adds to ``into`` what ``raw_refs`` finds in ``node`` (``fn`` of ``arg``) that resolving
+    it will not meet; ``True`` when resolving it meets exactly the rest (every part of ``arg``
+    ``raw_refs`` walks, nothing else), ``False`` when ``into`` has all of it."""
+    if fn == "Ref":
+        if isinstance(arg, str):
+            into.add(arg)
+        return True  # another argument: ``_ref`` resolves it, and raw_refs walks it
+    if fn in _RESOLVES_ARG or (fn in _RESOLVES_PAIR and isinstance(arg, list) and len(arg) == 2):
+        return True
+    if fn == "Fn::GetAtt":
+        if isinstance(arg, str):
+            into.add(arg.split(".", 1)[0])
+            return True
+        if isinstance(arg, list) and arg and isinstance(arg[0], str):
+            into.add(arg[0])
+        # ``_getatt`` resolves the attribute of a pair, which raw_refs does not walk
+        return not (isinstance(arg, list) and len(arg) == 2 and not isinstance(arg[1], str))
+    into.update(raw_refs(node))
+    # a text to substitute in is all ``_sub`` reads; the other functions (If, FindInMap,
+    # Sub with variables, ill-formed ones) resolve other parts than raw_refs walks
+    return fn == "Fn::Sub" and isinstance(arg, str)
 
 
 def _opaque(label: str, reference: bool = False) -> _Handler:
