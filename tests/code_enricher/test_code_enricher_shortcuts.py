@@ -251,27 +251,36 @@ def test_a_gap_kept_in_place_is_the_same_gap() -> None:
     assert moved.gaps == (replace(gap, location=Location("t.yaml", 4)),)
 
 
-def test_code_not_built_does_not_load_the_analysis_engines(tmp_path: Path) -> None:
-    """A tree whose handler modules are not there needs only the "not found" gaps."""
+def test_code_not_built_does_not_load_the_analysers(tmp_path: Path) -> None:
+    """A tree whose handler modules are not there needs only the "not found" gaps: the
+    probes give them, and neither the analysers nor their engines are imported."""
     (tmp_path / "serverless.yml").write_text(
         "service: s\nprovider:\n  name: aws\n  runtime: python3.12\n"
         "functions:\n  a:\n    handler: src/a/app.handler\n"
         "  b:\n    handler: src/b/index.handler\n    runtime: nodejs20.x\n"
     )
     script = (
-        "import sys\n"
-        "from pathlib import Path\n"
+        "import io, json, sys\n"
         "from fnguard.cli import main\n"
-        "import io\n"
+        "out = io.StringIO()\n"
         f"code = main(['scan', {str(tmp_path)!r}, '--osv', 'off', '--format', 'json'],"
-        " stdout=io.StringIO())\n"
-        "engines = ('fnguard.code.python._analysis', 'fnguard.code.sdk._walker',"
-        " 'fnguard.code.sdk._mapping', 'fnguard.code.javascript._taint')\n"
-        "print(sorted(m for m in engines if m in sys.modules))\n"
-        "print('fnguard.code.python._analyser' in sys.modules)\n"
+        " stdout=out)\n"
+        "loaded = ('fnguard.code.python._analyser', 'fnguard.code.sdk._analyser',"
+        " 'fnguard.code.javascript._analyser', 'fnguard.code.python._analysis',"
+        " 'fnguard.code.sdk._walker', 'fnguard.code.sdk._mapping',"
+        " 'fnguard.code.javascript._taint', 'fnguard.content', 'tarfile')\n"
+        "print(sorted(m for m in loaded if m in sys.modules))\n"
+        "print(json.dumps(json.loads(out.getvalue())['gaps']))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     ).stdout.split("\n")
     assert out[0] == "[]"
-    assert out[1] == "True"  # the analysers did run (and said the modules are not there)
+    gaps = {g["resource"]: g for g in json.loads(out[1])}
+    assert {g["field"] for g in gaps.values()} == {MISSING_CODE_FIELD}
+    python, node = gaps["ALambdaFunction"], gaps["BLambdaFunction"]
+    assert python["reason"] == (
+        f"handler module src.a.app not found in {tmp_path}; code rules cannot check it"
+    )
+    assert node["reason"].startswith("handler module 'src/b/index' not found in the code (tried")
+    assert python["location"] == {"file": "serverless.yml", "line": 6}

@@ -12,12 +12,13 @@ import functools
 import importlib
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from fnguard import limits
 from fnguard.artifact import open_artifact, source_tree
 from fnguard.code._guard import GuardCover, guard_cover, merge_cover, policy_cover
 from fnguard.code._interface import Analyser, CodeFacts, member_location
+from fnguard.code._probe import Listing
 from fnguard.collect._interface import Enricher
 from fnguard.errors import InputError
 from fnguard.model import (
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
     from fnguard.artifact import Artifact
+    from fnguard.code._probe import Probe
 
 __all__ = [
     "ANALYSERS",
@@ -50,12 +52,23 @@ ANALYSERS: tuple[str, ...] = (
     "fnguard.code.sdk:SdkAnalyser",
     "fnguard.code.javascript:JavaScriptAnalyser",
 )
+# Each analyser's probe (module:object, see ``_probe``): light to import, it answers for a
+# function whose handler module is not in the code, so the analyser itself is imported only
+# once some handler module is there to read. An analyser without one is always run.
+PROBES: dict[str, str] = {
+    "fnguard.code.python:PythonAnalyser": "fnguard.code.python._entry:PROBE",
+    "fnguard.code.sdk:SdkAnalyser": "fnguard.code.sdk._entry:PROBE",
+    "fnguard.code.javascript:JavaScriptAnalyser": "fnguard.code.javascript._entry:PROBE",
+}
+
+
+def _attribute(spec: str) -> object:
+    module_name, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module_name), name)
 
 
 def _load(spec: str) -> Analyser:
-    module_name, _, class_name = spec.partition(":")
-    analyser: Analyser = getattr(importlib.import_module(module_name), class_name)()
-    return analyser
+    return cast("Callable[[], Analyser]", _attribute(spec))()
 
 
 def _code_path(fn: Function, root: Path | None) -> Path | None:
@@ -136,6 +149,10 @@ def _relocated(facts: CodeFacts, relocate: Callable[[Location], Location]) -> Co
     if not facts.handlers and not facts.issues and not facts.sdk_calls:
         # Only gaps (a handler module not in the code: most functions of an unbuilt tree):
         # the facts themselves when no gap moves.
+        if len(facts.gaps) == 1:  # a probe's answer
+            gap = facts.gaps[0]
+            moved = _gap_relocated(gap, relocate)
+            return facts if moved is gap else CodeFacts(gaps=(moved,))
         gaps = tuple(_gap_relocated(g, relocate) for g in facts.gaps)
         same = all(a is b for a, b in zip(gaps, facts.gaps, strict=True))
         return facts if same else CodeFacts(gaps=gaps)
@@ -210,25 +227,81 @@ def _open_once(
     return artifact
 
 
+def _listing(artifact: Artifact) -> Listing | None:
+    """The artifact's member names for the probes; None when listing fails (the analysers
+    then meet that themselves, as they would without probes)."""
+    try:
+        names = frozenset(m.name for m in artifact.members() if not m.is_link)
+    except Exception:  # whatever it is, each analyser reports or raises it itself
+        return None
+    return Listing(artifact.path, names)
+
+
+class _Lane:
+    """One analyser in one enrich run: its probe answers first; the analyser is imported, and
+    bound to the inventory, only for a function the probe cannot answer."""
+
+    __slots__ = ("_analyser", "_inventory", "_load", "probe")
+
+    def __init__(
+        self, probe: Probe | None, load: Callable[[], Analyser], inventory: Inventory
+    ) -> None:
+        self.probe = probe
+        self._load = load
+        self._inventory = inventory
+        self._analyser: Analyser | None = None
+
+    def analyser(self) -> Analyser:
+        if self._analyser is None:
+            self._analyser = _bound(self._load(), self._inventory)
+        return self._analyser
+
+    def handles(self, fn: Function) -> bool:
+        return self.probe.handles(fn) if self.probe is not None else self.analyser().handles(fn)
+
+    def facts(self, fn: Function, artifact: Artifact, listing: Listing | None) -> CodeFacts:
+        if self.probe is not None and listing is not None:
+            answer = self.probe.answer(fn, listing)
+            if answer is not None:
+                return answer
+        return self.analyser().analyse(fn, artifact)
+
+
 class CodeEnricher(Enricher):
     name = "analysing handler code"
 
     def __init__(self, analysers: Sequence[Analyser] | None = None) -> None:
+        # Given analysers are run as they are; else the registry's, each behind its probe.
         self._analysers = analysers
+        self._loaded: dict[str, Analyser] = {}
 
-    def _active(self) -> Sequence[Analyser]:
-        if self._analysers is None:
-            self._analysers = tuple(_load(spec) for spec in ANALYSERS)
-        return self._analysers
+    def _registered(self, spec: str) -> Analyser:
+        analyser = self._loaded.get(spec)
+        if analyser is None:
+            analyser = self._loaded[spec] = _load(spec)
+        return analyser
+
+    def _lanes(self, inventory: Inventory) -> list[_Lane]:
+        if self._analysers is not None:
+            return [_Lane(None, functools.partial(_given, a), inventory) for a in self._analysers]
+        return [
+            _Lane(
+                cast("Probe", _attribute(PROBES[spec])) if spec in PROBES else None,
+                functools.partial(self._registered, spec),
+                inventory,
+            )
+            for spec in ANALYSERS
+        ]
 
     def enrich(self, inventory: Inventory, root: Path | None) -> Inventory:
         facts: list[CodeFacts] = []
         relocate = _relative_to(root)
-        active: list[Analyser] | None = None  # loaded once some code is on disk at all
+        lanes: list[_Lane] | None = None  # made once some code is on disk at all
         tree = source_tree(root)
         # Functions of one service often share one code folder (serverless.yml packages the
-        # service): it is opened, and its links listed, once for all of them.
+        # service): it is opened, and its members listed, once for all of them.
         opened: dict[Path, Artifact | InputError] = {}
+        listings: dict[Path, Listing | None] = {}
         # Each code folder's path and whether it is there, looked up once for its functions.
         paths: dict[tuple[str | None, str | None, bool], Path | None] = {}
         try:
@@ -243,9 +316,9 @@ class CodeEnricher(Enricher):
                     path = paths[key] = path if path is not None and path.exists() else None
                 if path is None:
                     continue  # not built or not checked out: the package stage reports it once
-                if active is None:
-                    active = [_bound(a, inventory) for a in self._active()]
-                chosen = [a for a in active if a.handles(fn)]
+                if lanes is None:
+                    lanes = self._lanes(inventory)
+                chosen = [lane for lane in lanes if lane.handles(fn)]
                 if not chosen:
                     continue
                 artifact = _open_once(opened, path, tree)
@@ -253,7 +326,9 @@ class CodeEnricher(Enricher):
                     gap = CollectionGap(Location(str(path)), str(artifact), fn.address, "code")
                     facts.append(CodeFacts(gaps=(gap,)))
                     continue
-                found = [analyser.analyse(fn, artifact) for analyser in chosen]
+                if path not in listings:
+                    listings[path] = _listing(artifact)
+                found = [lane.facts(fn, artifact, listings[path]) for lane in chosen]
                 if any(i.rule_id in _GUARDED for f in found for i in f.issues):
                     # the guard's cover changes only these issues: read when there are some
                     cover = _cover(fn, artifact)
@@ -266,17 +341,26 @@ class CodeEnricher(Enricher):
         return _combined(facts)
 
 
+def _given(analyser: Analyser) -> Analyser:
+    return analyser
+
+
 def _combined(facts: Sequence[CodeFacts]) -> Inventory:
     """The functions' facts as one inventory piece: a handler record per function, and one
     gap where analysers of one language each said the handler is missing."""
     analysed = {h.function for f in facts for h in f.handlers}
     gaps: dict[tuple[str, str], CollectionGap] = {}
     for gap in (g for f in facts for g in f.gaps):
+        field = gap.field
         if gap.resource not in analysed and _module_missing(gap):
             # Not built yet (TypeScript before tsc) or not in this checkout: listed once,
             # and the code rules leave the function be, as for a package not on disk.
-            gap = CollectionGap(gap.location, gap.reason, gap.resource, MISSING_CODE_FIELD)
-        gaps.setdefault((gap.resource, gap.field), gap)
+            field = MISSING_CODE_FIELD
+        key = (gap.resource, field)
+        if key not in gaps:  # the first gap of a function and field is the one listed
+            if field != gap.field:
+                gap = CollectionGap(gap.location, gap.reason, gap.resource, field)
+            gaps[key] = gap
     return Inventory(
         handlers=_merge_handlers(h for f in facts for h in f.handlers),
         code_issues=tuple(i for f in facts for i in f.issues),

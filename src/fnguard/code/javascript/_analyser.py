@@ -10,6 +10,7 @@ import zipfile
 from typing import TYPE_CHECKING
 
 from fnguard.code._interface import CodeFacts, member_location
+from fnguard.code.javascript._entry import first_present, handles, module_not_found, unnamed
 from fnguard.code.javascript._grammar import dialect, parse
 from fnguard.code.javascript._locate import (
     entry_candidates,
@@ -42,7 +43,7 @@ class JavaScriptAnalyser:
     language = "javascript"
 
     def handles(self, fn: Function) -> bool:
-        return (fn.runtime or "").lower().startswith("nodejs")
+        return handles(fn)
 
     def analyse(self, fn: Function, artifact: Artifact) -> CodeFacts:
         try:
@@ -72,14 +73,15 @@ class _Run:
 
     def facts(self) -> CodeFacts:
         fn = self._fn
+        # ``_entry.PROBE`` answers both gaps below from the member names alone when there is
+        # no package.json to read.
         ref = parse_handler(fn.handler or "", package_main(self._json))
         if ref is None:
-            return self._gap(f"handler {fn.handler!r} does not name <module>.<export>")
+            return self._gap(unnamed(fn.handler))
         candidates = entry_candidates(ref.module)
-        entry = next((c for c in candidates if c in self._names), None)
+        entry = first_present(candidates, self._names)
         if entry is None:
-            tried = ", ".join(candidates[:6])
-            return self._gap(f"handler module {ref.module!r} not found in the code (tried {tried})")
+            return self._gap(module_not_found(ref, candidates))
         # The taint engine loads once some handler module is there to walk: a tree whose
         # code is not built yet needs only the "not found" above.
         from fnguard.code.javascript._taint import Engine

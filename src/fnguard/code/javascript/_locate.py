@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from fnguard.code.javascript._tsconfig import PathAliases
 
 __all__ = [
+    "MANIFEST",
     "HandlerRef",
     "ReadJson",
     "entry_candidates",
@@ -34,6 +35,8 @@ __all__ = [
 _COMPILED_DIRS: tuple[str, ...] = ("dist", "build", "out", "lib")
 _TS_EXTENSIONS: tuple[str, ...] = (".ts", ".mts", ".cts", ".tsx")
 _MAJOR_RE = re.compile(r"(\d+)")
+#: names the entry module (its ``main``) when a handler names only the export
+MANIFEST = "package.json"
 
 # Reads a small JSON member of the artifact: the parsed value, None when absent or not JSON.
 ReadJson = Callable[[str], object]
@@ -154,7 +157,7 @@ def yaml_major(entry: str, read: ReadJson) -> int | None:
 
 
 def package_main(read: ReadJson) -> str | None:
-    manifest = read("package.json")
+    manifest = read(MANIFEST)
     if isinstance(manifest, dict):
         main = manifest.get("main")
         if isinstance(main, str) and main.strip():

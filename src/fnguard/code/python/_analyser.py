@@ -4,12 +4,18 @@
 from __future__ import annotations
 
 import ast
-import posixpath
 from typing import TYPE_CHECKING
 
 from fnguard.code._interface import CodeFacts
 from fnguard.code.python._common import MAX_STATEMENTS, WorkExhausted
-from fnguard.code.python._program import Module, Program, handler_target
+from fnguard.code.python._entry import (
+    handler_search,
+    handler_target,
+    handles,
+    module_not_found,
+    unreadable_handler,
+)
+from fnguard.code.python._program import Module, Program
 from fnguard.model import CollectionGap, HandlerCode, Location
 
 if TYPE_CHECKING:
@@ -52,24 +58,21 @@ class PythonAnalyser:
         self._trees: dict[tuple[str, str, int], ast.Module] = {}
 
     def handles(self, fn: Function) -> bool:
-        return (fn.runtime or "").lower().startswith("python")
+        return handles(fn)
 
     def analyse(self, fn: Function, artifact: Artifact) -> CodeFacts:
+        # ``_entry.PROBE`` answers the first two gaps below from the member names alone.
         target = handler_target(fn.handler or "")
         if target is None:
-            return self._gap(fn, fn.location, f"cannot read handler name {fn.handler!r}")
+            return self._gap(fn, fn.location, unreadable_handler(fn.handler))
         module_name, function_name = target
-        program = Program(artifact, trees=self._trees)
-        folder = posixpath.dirname(module_name.replace(".", "/"))
-        if folder:
-            program.add_search_dir(folder)
+        program = Program(artifact, handler_search(module_name), trees=self._trees)
         module = program.get(module_name)
         if module is None:
             gaps = self._program_gaps(fn, program)
-            reason = f"handler module {module_name} not found in {artifact.path}"
             if gaps:
                 return CodeFacts(gaps=tuple(gaps))
-            return self._gap(fn, fn.location, f"{reason}; code rules cannot check it")
+            return self._gap(fn, fn.location, module_not_found(module_name, artifact.path))
         # The taint engine loads once some handler module is there to walk: a tree whose
         # code is not built yet needs only the "not found" above.
         from fnguard.code.python._analysis import Analysis

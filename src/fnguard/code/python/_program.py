@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from fnguard import limits
 from fnguard.code._interface import member_location
+from fnguard.code.python._entry import find_member, handler_target
 from fnguard.errors import InputError
 from fnguard.model import Location
 
@@ -41,23 +42,6 @@ class Module:
     aliases: dict[str, str] = field(default_factory=dict)
     functions: dict[str, FunctionNode] = field(default_factory=dict)
     classes: dict[str, ast.ClassDef] = field(default_factory=dict)
-
-
-def handler_target(handler: str) -> tuple[str, str] | None:
-    """``pkg/mod.fn`` / ``pkg.mod.fn`` -> (``pkg.mod``, ``fn``); a bare name is in ``main``.
-
-    A bare entry point is how Google Cloud Functions names a Python function (in main.py).
-    """
-    handler = handler.strip()
-    if not handler:
-        return None
-    if "." not in handler:
-        return ("main", handler)
-    module, _, function = handler.rpartition(".")
-    module = module.replace("/", ".").strip(".")
-    if not module or not function:
-        return None
-    return (module, function)
 
 
 def _vendored(artifact: Artifact, names: set[str]) -> set[str]:
@@ -146,18 +130,8 @@ class Program:
         self._modules: dict[str, Module | None] = {}
         self.gaps: list[tuple[Location, str]] = []
 
-    def add_search_dir(self, folder: str) -> None:
-        if folder not in self._search:
-            self._search = (*self._search, folder)
-
     def _member(self, dotted: str) -> tuple[str, bool] | None:
-        rel = dotted.replace(".", "/")
-        for base in self._search:
-            prefix = f"{base}/" if base else ""
-            for candidate, package in ((f"{rel}.py", False), (f"{rel}/__init__.py", True)):
-                if prefix + candidate in self._names:
-                    return prefix + candidate, package
-        return None
+        return find_member(self._names, dotted, self._search)
 
     def is_local(self, dotted: str) -> bool:
         top = dotted.split(".", 1)[0]

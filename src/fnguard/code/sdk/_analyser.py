@@ -12,17 +12,10 @@ from typing import TYPE_CHECKING
 
 from fnguard.code._interface import CodeFacts
 from fnguard.code.sdk import SDK_GAP_FIELD
+from fnguard.code.sdk._entry import handles
 from fnguard.code.sdk._program import load_program
 from fnguard.errors import InputError
-from fnguard.model import (
-    CollectionGap,
-    Function,
-    HandlerCode,
-    Location,
-    PackageType,
-    Provider,
-    SdkCall,
-)
+from fnguard.model import CollectionGap, Function, HandlerCode, Location, SdkCall
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -146,11 +139,7 @@ class SdkAnalyser:
         return SdkAnalyser(inventory)
 
     def handles(self, fn: Function) -> bool:
-        return (
-            fn.provider is Provider.AWS
-            and fn.package_type is PackageType.ZIP
-            and (fn.runtime or "").startswith("python")
-        )
+        return handles(fn)
 
     def analyse(self, fn: Function, artifact: Artifact) -> CodeFacts:
         try:

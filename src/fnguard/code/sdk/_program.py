@@ -9,13 +9,13 @@ are not "local": their SDK use is the library's, found through the calls the han
 from __future__ import annotations
 
 import ast
-import posixpath
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from fnguard import limits
 from fnguard.code._interface import member_location
+from fnguard.code.sdk._entry import NEVER_LOCAL, LoadError, handler_module, module_candidates
 from fnguard.errors import InputError
 
 if TYPE_CHECKING:
@@ -24,11 +24,6 @@ if TYPE_CHECKING:
 __all__ = ["LoadError", "Program", "SourceModule", "load_program"]
 
 _MAX_MODULES = 500
-_NEVER_LOCAL = frozenset({"boto3", "botocore", "s3transfer"})
-
-
-class LoadError(InputError):
-    """The handler module is missing or cannot be parsed; the message is the gap's reason."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +57,7 @@ class _Loader:
 
     def _installed(self) -> frozenset[str]:
         """Top-level names of packages installed into the artifact (pip install -t)."""
-        names: set[str] = set(_NEVER_LOCAL)
+        names: set[str] = set(NEVER_LOCAL)
         for member in self.members:
             top, _, rest = member.partition("/")
             if not top.endswith(".dist-info") or rest not in ("RECORD", "top_level.txt"):
@@ -82,13 +77,8 @@ class _Loader:
         """The member holding module ``name`` and whether it is a package."""
         if name.split(".", 1)[0] in self.installed:
             return None
-        rel = name.replace(".", "/")
-        for root in self.roots:
-            for candidate, is_pkg in ((f"{rel}.py", False), (f"{rel}/__init__.py", True)):
-                path = posixpath.join(root, candidate) if root else candidate
-                if path in self.members:
-                    return path, is_pkg
-        return None
+        candidates = module_candidates(name, self.roots)
+        return next(((path, pkg) for path, pkg in candidates if path in self.members), None)
 
     def parse(self, name: str, member: str, is_pkg: bool) -> SourceModule:
         cap = limits.active().max_file_bytes
@@ -146,18 +136,14 @@ def load_program(artifact: Artifact, handler: str) -> Program:
     that fails to parse is a note (its SDK calls are then unknown) and makes the caller
     treat SDK use as not fully resolved.
     """
-    module_path, _, function = handler.rpartition(".")
-    if not module_path or not function:
-        raise LoadError(artifact.path.as_posix(), 0, f"handler {handler!r} is not module.function")
-    folder, _, module_name = module_path.rpartition("/")
-    module_name = module_name.replace("/", ".")
-    roots = ("", folder) if folder else ("",)
-    loader = _Loader(artifact, roots)
-    found = loader.find(module_name) if module_name.split(".")[0] not in _NEVER_LOCAL else None
+    # ``_entry.PROBE`` answers both errors below from the member names alone.
+    wanted = handler_module(handler, artifact.path)
+    module_name = wanted.name
+    loader = _Loader(artifact, wanted.roots)
+    found = loader.find(module_name) if module_name.split(".")[0] not in NEVER_LOCAL else None
     if found is None:
-        wanted = f"{module_path}.py"
-        raise LoadError(artifact.path.as_posix(), 0, f"handler module {wanted} not found")
-    program = Program(module_name, function)
+        raise wanted.not_found(artifact.path)
+    program = Program(module_name, wanted.function)
     queue = [(module_name, *found)]
     while queue:
         name, member, is_pkg = queue.pop(0)

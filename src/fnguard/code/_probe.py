@@ -1,0 +1,59 @@
+"""What an analyser answers without analysing: whether it takes a function, and its facts when
+they follow from the artifact's member names alone.
+
+Most functions of an unbuilt tree (serverless.yml before ``sls package``, TypeScript before
+``tsc``) have no handler module on disk. Saying so is a lookup in the member names: it needs
+neither the analyser's run nor its import. A ``Probe`` lives in a light module beside its
+analyser, and the analyser answers through the same helpers, so both say the same.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from fnguard.code._interface import CodeFacts
+from fnguard.model import CollectionGap
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from fnguard.model import Function, Location
+
+__all__ = ["Listing", "Probe", "gap_facts"]
+
+
+class Listing:
+    """An artifact's member names (links left out, as the analysers list them), listed once
+    for all the functions whose code it holds."""
+
+    __slots__ = ("_kinds", "names", "path")
+
+    def __init__(self, path: Path, names: frozenset[str]) -> None:
+        self.path = path
+        self.names = names
+        self._kinds: dict[tuple[str, ...], bool] = {}
+
+    def holds_any(self, suffixes: tuple[str, ...]) -> bool:
+        """Whether some member's name ends with one of ``suffixes`` (asked once per listing:
+        a tree with no source file of a language holds none of its handler modules)."""
+        held = self._kinds.get(suffixes)
+        if held is None:
+            held = self._kinds[suffixes] = any(name.endswith(suffixes) for name in self.names)
+        return held
+
+
+class Probe(Protocol):
+    def handles(self, fn: Function) -> bool:
+        """Exactly what the analyser's ``handles`` says."""
+        ...
+
+    def answer(self, fn: Function, listing: Listing) -> CodeFacts | None:
+        """The analyser's facts for ``fn`` in the artifact ``listing`` lists, when the names
+        alone decide them (no handler module there, a handler that names none); None when
+        the analyser has to read the code."""
+        ...
+
+
+def gap_facts(fn: Function, location: Location, reason: str) -> CodeFacts:
+    """One ``field="code"`` gap about ``fn``: how an analyser says it could not look."""
+    return CodeFacts(gaps=(CollectionGap(location, reason, fn.address, "code"),))

@@ -1,0 +1,60 @@
+"""Which file holds a Node.js handler, from the artifact's member names alone.
+
+Light on purpose (no tree-sitter, no taint engine): the code enricher asks ``PROBE`` first
+for every Node.js function, and a tree whose code is not built needs nothing more. The
+analyser finds the entry through the same helpers and words its gaps with the same functions.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fnguard.code._probe import gap_facts
+from fnguard.code.javascript._locate import MANIFEST, entry_candidates, parse_handler
+
+if TYPE_CHECKING:
+    from collections.abc import Set
+
+    from fnguard.code._interface import CodeFacts
+    from fnguard.code._probe import Listing
+    from fnguard.code.javascript._locate import HandlerRef
+    from fnguard.model import Function
+
+__all__ = ["PROBE", "first_present", "handles", "module_not_found", "unnamed"]
+
+
+def handles(fn: Function) -> bool:
+    return (fn.runtime or "").lower().startswith("nodejs")
+
+
+def first_present(candidates: list[str], names: Set[str]) -> str | None:
+    return next((c for c in candidates if c in names), None)
+
+
+def unnamed(handler: str | None) -> str:
+    return f"handler {handler!r} does not name <module>.<export>"
+
+
+def module_not_found(ref: HandlerRef, candidates: list[str]) -> str:
+    tried = ", ".join(candidates[:6])
+    return f"handler module {ref.module!r} not found in the code (tried {tried})"
+
+
+class _Probe:
+    def handles(self, fn: Function) -> bool:
+        return handles(fn)
+
+    def answer(self, fn: Function, listing: Listing) -> CodeFacts | None:
+        names = listing.names
+        if MANIFEST in names:
+            return None  # its "main" may name the module, and reading it may fail
+        ref = parse_handler(fn.handler or "", None)
+        if ref is None:
+            return gap_facts(fn, fn.location, unnamed(fn.handler))
+        candidates = entry_candidates(ref.module)
+        if first_present(candidates, names) is not None:
+            return None
+        return gap_facts(fn, fn.location, module_not_found(ref, candidates))
+
+
+PROBE = _Probe()

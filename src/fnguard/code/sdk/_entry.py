@@ -1,0 +1,104 @@
+"""Where a Python handler's module is for the SDK analysis, from the member names alone.
+
+Light on purpose (no walker, no SDK tables): the code enricher asks ``PROBE`` first, and a
+tree whose code is not built needs nothing more. ``load_program`` finds the module through
+the same helpers and raises the same errors.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from fnguard.code._probe import gap_facts
+from fnguard.errors import InputError
+from fnguard.model import PackageType, Provider
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from fnguard.code._interface import CodeFacts
+    from fnguard.code._probe import Listing
+    from fnguard.model import Function
+
+__all__ = [
+    "NEVER_LOCAL",
+    "PROBE",
+    "HandlerModule",
+    "LoadError",
+    "handler_module",
+    "handles",
+    "module_candidates",
+]
+
+NEVER_LOCAL = frozenset({"boto3", "botocore", "s3transfer"})
+_SOURCE = (".py",)
+
+
+class LoadError(InputError):
+    """The handler module is missing or cannot be parsed; the message is the gap's reason."""
+
+
+def handles(fn: Function) -> bool:
+    return (
+        fn.provider is Provider.AWS
+        and fn.package_type is PackageType.ZIP
+        and (fn.runtime or "").startswith("python")
+    )
+
+
+@dataclass(frozen=True)
+class HandlerModule:
+    """``src/app.handler`` -> path ``src/app``, module ``app`` searched in ``("", "src")``."""
+
+    path: str
+    name: str
+    function: str
+    roots: tuple[str, ...]
+
+    def not_found(self, artifact: Path) -> LoadError:
+        return LoadError(artifact.as_posix(), 0, f"handler module {self.path}.py not found")
+
+
+def handler_module(handler: str, artifact: Path) -> HandlerModule:
+    """What ``handler`` names; ``LoadError`` when it is not ``module.function``."""
+    module_path, _, function = handler.rpartition(".")
+    if not module_path or not function:
+        raise LoadError(artifact.as_posix(), 0, f"handler {handler!r} is not module.function")
+    folder, _, module_name = module_path.rpartition("/")
+    module_name = module_name.replace("/", ".")
+    roots = ("", folder) if folder else ("",)
+    return HandlerModule(module_path, module_name, function, roots)
+
+
+def module_candidates(name: str, roots: tuple[str, ...]) -> Iterator[tuple[str, bool]]:
+    """The members that may hold module ``name``, most likely first, and whether each is a
+    package."""
+    rel = name.replace(".", "/")
+    for root in roots:
+        for candidate, is_pkg in ((f"{rel}.py", False), (f"{rel}/__init__.py", True)):
+            yield (posixpath.join(root, candidate) if root else candidate), is_pkg
+
+
+class _Probe:
+    def handles(self, fn: Function) -> bool:
+        return handles(fn)
+
+    def answer(self, fn: Function, listing: Listing) -> CodeFacts | None:
+        try:
+            wanted = handler_module(fn.handler or "", listing.path)
+        except LoadError as exc:
+            return gap_facts(fn, fn.location, str(exc))
+        # every place the module may be is a .py file: with none there, nothing to look up
+        if (
+            listing.holds_any(_SOURCE)
+            and wanted.name.split(".")[0] not in NEVER_LOCAL
+            and any(m in listing.names for m, _ in module_candidates(wanted.name, wanted.roots))
+        ):
+            return None  # there (or installed, or unreadable): the analyser reads it
+        return gap_facts(fn, fn.location, str(wanted.not_found(listing.path)))
+
+
+PROBE = _Probe()
