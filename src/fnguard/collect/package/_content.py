@@ -8,6 +8,7 @@ tests pass a fake and the scan passes the real module.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import TYPE_CHECKING, Protocol, cast
 
 if TYPE_CHECKING:
@@ -36,12 +37,30 @@ class ContentInspector(Protocol):
         ...
 
 
+class _Deferred:
+    """``fnguard.content``, imported when a member is first offered to it: the packages of
+    an unbuilt tree (a serverless service folder holding only its configuration) offer none."""
+
+    __slots__ = ("_module",)
+
+    def __init__(self) -> None:
+        self._module: ContentInspector | None = None
+
+    def _loaded(self) -> ContentInspector:
+        if self._module is None:
+            self._module = cast("ContentInspector", importlib.import_module(_MODULE))
+        return self._module
+
+    def wants(self, name: str, size: int) -> bool:
+        return self._loaded().wants(name, size)
+
+    def inspect(self, name: str, data: bytes, location: str) -> ContentFacts:
+        return self._loaded().inspect(name, data, location)
+
+
 def default_inspector() -> ContentInspector | None:
-    """The installed ``fnguard.content`` module, or ``None`` when this build has none."""
-    try:
-        module = importlib.import_module(_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name != _MODULE:
-            raise
+    """The installed ``fnguard.content`` module (loaded on first use), or ``None`` when this
+    build has none."""
+    if importlib.util.find_spec(_MODULE) is None:
         return None
-    return cast("ContentInspector", module)
+    return _Deferred()

@@ -42,6 +42,13 @@ def read_package(
     target: Target, inspector: ContentInspector | None, root: Path | None = None
 ) -> tuple[Package | None, list[CollectionGap]]:
     """The ``Package`` for one artifact, and the gaps met while reading it."""
+    return _read_package(target, inspector, source_tree(root))
+
+
+def _read_package(
+    target: Target, inspector: ContentInspector | None, tree: Path | None
+) -> tuple[Package | None, list[CollectionGap]]:
+    """``read_package`` with the tree whose links a folder may follow (one per scan)."""
     address = f"package:{target.shown}"
     where = Location(target.shown)
     try:
@@ -51,7 +58,7 @@ def read_package(
         gaps = [CollectionGap(target.location, reason, fn, "package") for fn in target.functions]
         return None, gaps or [CollectionGap(target.location, reason, address, "package")]
     try:
-        artifact = open_artifact(target.path, follow_within=source_tree(root))
+        artifact = open_artifact(target.path, follow_within=tree)
     except InputError as exc:
         broken = Package(
             address=address,
@@ -122,11 +129,15 @@ class PackageEnricher(Enricher):
         self._inspector = inspector
 
     def enrich(self, inventory: Inventory, root: Path | None) -> Inventory:
-        inspector = self._inspector if self._inspector is not None else default_inspector()
         targets, gaps = locate(inventory, root)
+        # The content inspector loads only when some artifact is there to read.
+        inspector = self._inspector
+        if targets and inspector is None:
+            inspector = default_inspector()
         packages: list[Package] = []
+        tree = source_tree(root) if targets else None
         for target in targets:
-            package, found = read_package(target, inspector, root)
+            package, found = _read_package(target, inspector, tree)
             gaps.extend(found)
             if package is not None:
                 packages.append(package)

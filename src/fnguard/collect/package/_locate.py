@@ -57,6 +57,17 @@ class Target:
     functions: list[str] = field(default_factory=list)
     # Member names the packaging tool leaves out of a source folder (see ``_SERVERLESS_SKIP``).
     skipped: frozenset[str] = frozenset()
+    # ``functions`` as a set: a service's fifty functions share one target
+    _listed: set[str] = field(default_factory=set, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._listed.update(self.functions)
+
+    def deploys(self, function: str) -> None:
+        """List ``function`` among those deploying the artifact (once)."""
+        if function not in self._listed:
+            self._listed.add(function)
+            self.functions.append(function)
 
 
 def _candidates(raw: str, where: Location, root: Path | None) -> list[Path]:
@@ -163,10 +174,11 @@ def _regular(path: Path) -> bool:
         return False
 
 
-def _shown(path: Path, root: Path | None) -> str:
-    if root is not None:
+def _shown(path: Path, resolved: Path, real_root: Path | None) -> str:
+    """``path`` relative to the scan root when inside it (both resolved), else as given."""
+    if real_root is not None:
         try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
+            return resolved.relative_to(real_root).as_posix()
         except ValueError:
             pass
     return path.as_posix()
@@ -198,29 +210,37 @@ class _Locator:
         self.targets: dict[tuple[Path, bool], Target] = {}
         self.gaps: list[CollectionGap] = []
         # Functions of one service or template mostly share a folder: look and resolve once.
-        self._found: dict[tuple[object, ...], tuple[Path | None, list[str]]] = {}
+        self._found: dict[tuple[object, ...], tuple[Path | None, tuple[str, ...]]] = {}
         self._resolved: dict[Path, Path] = {}
         self._folders = _Folders()
 
-    def _find(self, ref: PackageRef, image: bool, where: Location) -> tuple[Path | None, list[str]]:
+    @functools.cached_property
+    def _real_root(self) -> Path | None:
+        return self.root.resolve() if self.root is not None else None
+
+    def _find(
+        self, ref: PackageRef, image: bool, where: Location
+    ) -> tuple[Path | None, tuple[str, ...]]:
         key = (image, ref.path, ref.source_dir, ref.image_uri, ref.s3_key, where.file)
         found = self._found.get(key)
         if found is None:
             found = self._found[key] = self._look(ref, image, where)
-        return found[0], list(found[1])
+        return found
 
-    def _look(self, ref: PackageRef, image: bool, where: Location) -> tuple[Path | None, list[str]]:
+    def _look(
+        self, ref: PackageRef, image: bool, where: Location
+    ) -> tuple[Path | None, tuple[str, ...]]:
         tried: list[str] = []
         for raw in _wanted(ref, image):
             for text in _candidate_texts(raw, where, self.root):
                 tried.append(text)
                 if self._folders.present(text):
-                    return Path(text), tried
+                    return Path(text), tuple(tried)
         if not image and ref.s3_key:
             for candidate in _candidates(ref.s3_key, where, self.root):
                 if _regular(candidate):  # an S3 key is only a local file if one is there
-                    return candidate, tried
-        return None, tried
+                    return candidate, tuple(tried)
+        return None, tuple(tried)
 
     def _add(self, path: Path, is_layer: bool, where: Location, function: str | None) -> None:
         resolved = self._resolved.get(path)
@@ -231,12 +251,13 @@ class _Locator:
         if target is None:
             by_serverless = Path(where.file).name in _SERVERLESS_FILES and _folder(path)
             skipped = _SERVERLESS_SKIP if by_serverless else frozenset()
-            target = Target(path, _shown(path, self.root), is_layer, where, skipped=skipped)
+            shown = _shown(path, resolved, self._real_root)
+            target = Target(path, shown, is_layer, where, skipped=skipped)
             self.targets[key] = target
-        if function is not None and function not in target.functions:
-            target.functions.append(function)
+        if function is not None:
+            target.deploys(function)
 
-    def _missing(self, tried: list[str], what: str, where: Location, resource: str) -> None:
+    def _missing(self, tried: tuple[str, ...], what: str, where: Location, resource: str) -> None:
         """Not built, or not checked out: listed once, and the package rules leave it be.
 
         ``field="package-source"``, not ``"package"``: an artifact that is simply absent is
@@ -273,6 +294,10 @@ class _Locator:
     def run(self) -> tuple[list[Target], list[CollectionGap]]:
         for fn in self.inventory.functions:
             self.function(fn)
+        if not self.inventory.layers:
+            # No layer declared: no reference finds one (most name another account's layer
+            # by ARN), and looking them up would index the whole inventory for nothing.
+            return self._ordered(), self.gaps
         used: set[str] = set()
         for fn in self.inventory.functions:
             found = tuple(
@@ -283,8 +308,10 @@ class _Locator:
             used.update(layer.address for layer in found)
             self.layers(fn, found)
         self.layers(None, tuple(x for x in self.inventory.layers if x.address not in used))
-        ordered = sorted(self.targets.values(), key=lambda t: t.is_layer)
-        return ordered, self.gaps
+        return self._ordered(), self.gaps
+
+    def _ordered(self) -> list[Target]:
+        return sorted(self.targets.values(), key=lambda t: t.is_layer)
 
 
 def locate(inventory: Inventory, root: Path | None) -> tuple[list[Target], list[CollectionGap]]:
