@@ -18,11 +18,13 @@ from typing import Any
 
 from fnguard.collect.cloudformation._decode import line_of
 from fnguard.collect.cloudformation._graph import raw_refs
-from fnguard.collect.cloudformation._nodes import MarkedStr, is_mapping
+from fnguard.collect.cloudformation._nodes import MarkedDict, MarkedList, MarkedStr, is_mapping
 
 __all__ = ["NO_VALUE", "Ref", "Resolver", "Unknown", "placeholder"]
 
 _MAX_DEPTH = 64
+# Items a map or list resolves in place: they are their own value (a marked string its text).
+_INLINE = frozenset({str, MarkedStr, int, bool})
 _Handler = Callable[["Resolver", Any, Any, int], Any]
 
 
@@ -180,36 +182,56 @@ class Resolver:
                 self.mentioned.update(raw_refs(node))
             self.problems.append((line_of(node), "value nested too deeply"))
             return Unknown("(nested too deeply)")
-        if isinstance(node, str):  # most values: skips the abstract-class checks below
+        # the kinds decoders and resolution make, told by their class (an isinstance chain
+        # costs several times as much); subclasses and other mappings take the checks after
+        kind = node.__class__
+        if kind is str:  # most values
+            return node
+        if kind is dict or kind is MarkedDict:
+            is_list = False
+        elif kind is list or kind is MarkedList:
+            is_list = True
+        elif kind is int or kind is bool or kind is float or node is None:
+            return node  # as ``_plain`` gives it
+        elif isinstance(node, str):
             return str(node)
-        # A string inside (most items) is its plain copy, as ``resolve`` would give it, without
-        # the call; past the depth limit every item goes through ``resolve`` to be refused.
+        elif isinstance(node, list):
+            is_list = True
+        elif is_mapping(node):
+            is_list = False
+        else:
+            return _plain(node)
+        # A string, integer or boolean inside (most items) is what ``resolve`` would give,
+        # without the call; past the depth limit every item goes through ``resolve`` to be
+        # refused.
         inline = depth < _MAX_DEPTH
-        if isinstance(node, list):
-            items = [
-                str(v)
-                if inline and (v.__class__ is MarkedStr or v.__class__ is str)
-                else self.resolve(v, depth + 1)
-                for v in node
-            ]
-            return [i for i in items if i is not NO_VALUE]
-        if is_mapping(node):
-            if len(node) == 1:
-                key = next(iter(node))
-                if key == "Ref" or (isinstance(key, str) and key.startswith("Fn::")):
-                    return self._intrinsic(str(key), node[key], node, depth + 1)
-                if key == "Condition" and isinstance(node[key], str):
-                    return self.condition(node[key])
-            out: dict[str, Any] = {}
-            for k, v in node.items():
-                if inline and (v.__class__ is MarkedStr or v.__class__ is str):
-                    out[str(k)] = str(v)
+        if is_list:
+            items: list[Any] = []
+            for v in node:
+                vk = v.__class__
+                if inline and vk in _INLINE:
+                    items.append(str(v) if vk is MarkedStr else v)
                     continue
                 value = self.resolve(v, depth + 1)
                 if value is not NO_VALUE:
-                    out[str(k)] = value
-            return out
-        return _plain(node)
+                    items.append(value)
+            return items
+        if len(node) == 1:
+            key = next(iter(node))
+            if key == "Ref" or (isinstance(key, str) and key.startswith("Fn::")):
+                return self._intrinsic(str(key), node[key], node, depth + 1)
+            if key == "Condition" and isinstance(node[key], str):
+                return self.condition(node[key])
+        out: dict[str, Any] = {}
+        for k, v in node.items():
+            vk = v.__class__
+            if inline and vk in _INLINE:
+                out[str(k)] = str(v) if vk is MarkedStr else v
+                continue
+            value = self.resolve(v, depth + 1)
+            if value is not NO_VALUE:
+                out[str(k)] = value
+        return out
 
     def _intrinsic(self, fn: str, arg: Any, node: Any, depth: int) -> Any:
         self.intrinsics += 1
