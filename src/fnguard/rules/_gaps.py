@@ -17,28 +17,41 @@ if TYPE_CHECKING:
 __all__ = ["GapIndex", "inventory_gaps"]
 
 
+class _Resource:
+    """One resource's gaps: all of them, those of no field, and per field named those of that
+    field or of none (in the inventory's order)."""
+
+    __slots__ = ("all", "blank", "by_field")
+
+    def __init__(self, gaps: list[CollectionGap]) -> None:
+        self.all = tuple(gaps)
+        self.blank = tuple(g for g in gaps if not g.field)
+        self.by_field = {
+            name: tuple(g for g in gaps if g.field in ("", name))
+            for name in dict.fromkeys(g.field for g in gaps)
+            if name
+        }
+
+
 class GapIndex:
     """The inventory's gaps by resource; ``get`` answers as ``Inventory.gaps_for``."""
 
     def __init__(self, inv: Inventory) -> None:
-        self._by_resource: dict[str, list[CollectionGap]] = {}
+        grouped: dict[str, list[CollectionGap]] = {}
         for gap in inv.gaps:
-            self._by_resource.setdefault(gap.resource, []).append(gap)
-        self._asked: dict[tuple[str, str], tuple[CollectionGap, ...]] = {}
+            grouped.setdefault(gap.resource, []).append(gap)
+        self._by_resource = {resource: _Resource(gaps) for resource, gaps in grouped.items()}
 
     def get(self, address: str, field_name: str = "") -> tuple[CollectionGap, ...]:
         """Gaps concerning ``address`` (only those of ``field_name`` or of no field, when a
-        field is named), in the inventory's order."""
-        gaps = self._by_resource.get(address)
-        if gaps is None:  # most resources have no gap: nothing to filter or keep
-            return ()
-        key = (address, field_name)
-        found = self._asked.get(key)
+        field is named), in the inventory's order. Every answer is ready-made: a corpus may
+        carry a gap for every function, and rules ask about a dozen other fields of each."""
+        found = self._by_resource.get(address)
         if found is None:
-            found = self._asked[key] = tuple(
-                g for g in gaps if not field_name or g.field in ("", field_name)
-            )
-        return found
+            return ()
+        if not field_name:
+            return found.all
+        return found.by_field.get(field_name, found.blank)
 
 
 inventory_gaps = per_object(GapIndex)
