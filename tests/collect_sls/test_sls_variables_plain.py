@@ -10,6 +10,7 @@ the same size-limit errors.
 from __future__ import annotations
 
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fnguard import limits
-from fnguard.collect.cloudformation import decode
+from fnguard.collect.cloudformation import MarkedDict, MarkedList, decode, is_mapping
 from fnguard.collect.serverless._variables import Variables
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "serverless"
@@ -56,19 +57,17 @@ resources:
 
 
 class _ItemByItem(Variables):
-    """The reference: no shortcut for plain data, every value through ``_value`` and every
-    size summed again by ``_weight``."""
+    """The reference: no shortcut for plain data, every map and list built item by item with
+    every value through ``_value`` and every size summed again by ``_weight``."""
 
-    def _plain_scan(self, node: Any) -> tuple[int, bool] | None:
-        return None
-
-    def _map(self, path: tuple[str, ...], node: Any) -> Any:
-        out = {key: self._value((*path, str(key)), value) for key, value in node.items()}
-        return self._bounded(path, node, out)
-
-    def _list(self, path: tuple[str, ...], node: list[Any]) -> Any:
-        out = [self._value((*path, str(i)), value) for i, value in enumerate(node)]
-        return self._bounded(path, node, out)
+    def _build(self, path: tuple[str, ...], node: Any) -> Any:
+        if is_mapping(node):
+            out = {key: self._value((*path, str(key)), value) for key, value in node.items()}
+            return self._bounded(path, node, out)
+        if isinstance(node, list):
+            items = [self._value((*path, str(i)), value) for i, value in enumerate(node)]
+            return self._bounded(path, node, items)
+        return super()._build(path, node)
 
 
 def _marks(node: Any) -> tuple[Any, ...]:
@@ -91,20 +90,32 @@ def assert_same(got: Any, ref: Any, path: str = "$") -> None:
             assert_same(item, ref_item, f"{path}[{i}]")
 
 
+def outcomes(
+    config: Any,
+    base: Path,
+    kinds: tuple[type[Variables], ...],
+    options: dict[str, str] | None = None,
+    cap: int | None = None,
+) -> list[tuple[Any, Any]]:
+    """Each kind's resolved tree and problems, or its size-limit error and None."""
+    bound = limits.Limits() if cap is None else limits.Limits(max_file_bytes=cap)
+    out = []
+    with limits.use(bound):
+        for kind in kinds:
+            variables = kind(config, base, base, options)
+            try:
+                out.append((variables.resolved(), variables.problems))
+            except limits.LimitError as exc:
+                out.append((str(exc), None))
+    return out
+
+
 def _both(
     text: str, base: Path, options: dict[str, str] | None = None, cap: int | None = None
 ) -> tuple[Any, Any]:
     config = decode(text, "serverless.yml")
-    bound = limits.Limits() if cap is None else limits.Limits(max_file_bytes=cap)
-    outcomes = []
-    with limits.use(bound):
-        for kind in (Variables, _ItemByItem):
-            variables = kind(config, base, base, options)
-            try:
-                outcomes.append((variables.resolved(), variables.problems))
-            except limits.LimitError as exc:
-                outcomes.append((str(exc), None))
-    return outcomes[0], outcomes[1]
+    got, ref = outcomes(config, base, (Variables, _ItemByItem), options, cap)
+    return got, ref
 
 
 def _check(text: str, base: Path, options: dict[str, str] | None = None) -> None:
@@ -176,3 +187,31 @@ def test_generated_services(custom: Any, other: Any, cap: int | None) -> None:
     (got, got_problems), (ref, ref_problems) = _both(text, Path.cwd(), cap=cap)
     assert_same(got, ref)
     assert got_problems == ref_problems
+
+
+def _hand_built() -> dict[str, Any]:
+    """Nodes no decoder of ours gives today but ``Variables`` must take alike: maps and lists of
+    ours without marks (copied, not placed), another mapping kind (built item by item)."""
+    marked = decode("m: {a: [1, 'two'], b: {c: d}}\n", "serverless.yml")["m"]
+    bare = MarkedDict({"x": MarkedList(["y", 3]), "z": marked})  # no marks set at all
+    other = MappingProxyType({"k": "v", "n": MarkedList([1, 2]), "p": [3]})
+    flat = MappingProxyType({"k": "v", "n": marked})
+    return {
+        "service": "s",
+        "custom": {"bare": bare, "other": other, "v": "${self:service}"},
+        "copies": [bare, "${self:custom.bare}", {"o": other, "f": flat, "w": "${self:custom.v}"}],
+        "plain": {"inner": bare, "also": marked},
+    }
+
+
+def test_hand_built_nodes_resolve_as_item_by_item(tmp_path: Path) -> None:
+    config = _hand_built()
+    passed = set()
+    for cap in [None, *range(20, 500)]:
+        (got, got_problems), (ref, ref_problems) = outcomes(
+            config, tmp_path, (Variables, _ItemByItem), {}, cap
+        )
+        assert_same(got, ref)
+        assert got_problems == ref_problems
+        passed.add(isinstance(got, str))
+    assert passed == {True, False}

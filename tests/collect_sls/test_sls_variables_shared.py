@@ -14,10 +14,15 @@ from typing import Any
 
 import pytest
 import yaml
-from collect_sls.test_sls_variables_plain import _TREES, CORPUS_LIKE, FIXTURES, assert_same
+from collect_sls.test_sls_variables_plain import (
+    _TREES,
+    CORPUS_LIKE,
+    FIXTURES,
+    assert_same,
+    outcomes,
+)
 from hypothesis import HealthCheck, given, settings
 
-from fnguard import limits
 from fnguard.collect.cloudformation import decode
 from fnguard.collect.serverless._variables import Variables
 
@@ -25,23 +30,14 @@ from fnguard.collect.serverless._variables import Variables
 class _Copied(Variables):
     """The reference: every plain map and list copied."""
 
-    def _plain_scan(self, node: Any) -> tuple[int, bool] | None:
-        found = super()._plain_scan(node)
-        return None if found is None else (found[0], False)
+    def _walk(self, node: Any) -> Any:
+        clean, total, _, dirty = super()._walk(node)
+        return clean, total, False, dirty
 
 
 def _check(text: str, base: Path, name: str = "serverless.yml", cap: int | None = None) -> Any:
     config = decode(text, name)
-    bound = limits.Limits() if cap is None else limits.Limits(max_file_bytes=cap)
-    outcomes = []
-    with limits.use(bound):
-        for kind in (Variables, _Copied):
-            variables = kind(config, base, base, {})
-            try:
-                outcomes.append((variables.resolved(), variables.problems))
-            except limits.LimitError as exc:
-                outcomes.append((str(exc), None))
-    (got, got_problems), (ref, ref_problems) = outcomes
+    (got, got_problems), (ref, ref_problems) = outcomes(config, base, (Variables, _Copied), {}, cap)
     assert_same(got, ref)
     assert got_problems == ref_problems
     return config, got

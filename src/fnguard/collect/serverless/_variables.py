@@ -69,6 +69,11 @@ class _Position:
     end_mark: Any
 
 
+# _walk's answer: size of the clean children, whole size of plain data (else None), whether
+# plain data is placed as it is, and the children resolved one by one (key or index, value).
+_Walked = tuple[int, int | None, bool, list[tuple[Any, Any]] | None]
+
+
 class _CycleError(Exception):
     pass
 
@@ -97,8 +102,8 @@ class Variables:
         self._files: dict[Path, Any] = {}
         self._depth = 0
         self._weights: dict[int, int] = {}  # id of a resolved list/map -> size written out
-        # id of a decoded map or list -> _plain_scan's answer
-        self._plain_ids: dict[int, tuple[int, bool] | None] = {}
+        # id of a decoded map or list placed item by item -> _walk's answer
+        self._walks: dict[int, _Walked] = {}
         self._cap = limits.active().max_file_bytes
 
     def resolved(self) -> Any:
@@ -133,81 +138,91 @@ class Variables:
                     Problem(path, line_of(node), f"variable cycle through {exc} in {node}")
                 )
                 return Unknown(str(node))
-        if isinstance(node, dict | list):
-            found = self._plain_scan(node)
-            if found is not None and found[0] <= self._cap:
+        if is_mapping(node) or isinstance(node, list):
+            walked = self._walks.get(id(node)) or self._walk(node)
+            clean, total, same, dirty = walked
+            if total is not None and total <= self._cap and isinstance(node, dict | list):
                 # Plain data: the node itself, or a copy of ours when it is another kind.
-                placed = node if found[1] else self._plain_copy(node)
-                self._weights[id(placed)] = found[0]
+                placed = node if same else self._plain_copy(node)
+                self._weights[id(placed)] = total
                 return placed
             # Else item by item: variables, or a size past the limit (said where it is).
-        if is_mapping(node):
-            return self._map(path, node)
-        if isinstance(node, list):
-            return self._list(path, node)
+            return self._rebuilt(path, node, clean, dirty)
         return node
 
-    def _map(self, path: tuple[str, ...], node: Mapping[Any, Any]) -> Any:
-        """A map item by item, its size summed on the way; plain children placed as they are
-        (strings, numbers, and maps and lists of ours with no variable inside)."""
-        start = getattr(node, "start_mark", None)
-        out: dict[Any, Any] = {} if start is None else MarkedDict()
-        weight = 2 + len(node)
+    def _walk(self, node: Any) -> _Walked:
+        """One walk over a map or list: its size written out without the children that must be
+        resolved one by one (``dirty``: strings with a variable, maps and lists that hold one or
+        that are placed item by item, anything else), and for plain data (no variable below)
+        its whole size and whether a copy would be the same all the way down (each map and list
+        of ours with its marks, or a plain dict or list: what ``_like`` gives back).
+
+        A clean child is a plain string or number, or plain data of ours within the size limit
+        that ``_build`` places as it is; the answers for dirty maps and lists are remembered for
+        ``_build`` (plain ones are not asked again)."""
+        walks = self._walks
         cap = self._cap
-        for key, value in node.items():
-            weight += len(key) if key.__class__ in _TEXTS else len(str(key))
+        weight = 2 + len(node)
+        aside = 0  # plain children resolved one by one all the same (past the limit, copied)
+        plain = same = True
+        dirty: list[tuple[Any, Any]] | None = None
+        if is_mapping(node):
+            items: Any = node.items()
+            keyed = True
+        else:
+            items = enumerate(node)
+            keyed = False
+        for key, value in items:
+            if keyed:
+                weight += len(key) if key.__class__ in _TEXTS else len(str(key))
             kind = value.__class__
             if kind is MarkedStr or kind is str:
                 if "${" not in value:
-                    out[key] = value
                     weight += len(value) + 2
                     continue
+                plain = False
             elif kind in _SCALARS:
-                out[key] = value
                 weight += 8
                 continue
             elif kind is MarkedDict or kind is MarkedList:
-                found = self._plain_scan(value)
-                if found is not None and found[1] and found[0] <= cap:
-                    out[key] = value
-                    weight += found[0]
+                walked = walks.get(id(value)) or self._walk(value)
+                total = walked[1]
+                if total is None:
+                    plain = False
+                elif walked[2] and total <= cap:
+                    weight += total
                     continue
-            value = self._value((*path, str(key)), value)
-            out[key] = value
-            weight += self._weight(value)
-        return self._placed(path, node, start, out, weight)
+                else:
+                    aside += total
+                    same = same and walked[2]
+                walks[id(value)] = walked
+            else:
+                plain = False  # anything else is taken item by item
+            if dirty is None:
+                dirty = [(key, value)]
+            else:
+                dirty.append((key, value))
+        if not plain:
+            return weight, None, False, dirty
+        kind = node.__class__
+        same = same and (kind is dict or kind is list or _marked(node))
+        return weight, weight + aside, same, dirty
 
-    def _list(self, path: tuple[str, ...], node: list[Any]) -> Any:
-        """A list item by item, as ``_map``."""
+    def _rebuilt(
+        self, path: tuple[str, ...], node: Any, clean: int, dirty: list[tuple[Any, Any]] | None
+    ) -> Any:
+        """A copy of ``node`` with its dirty children resolved; ``clean`` is the size of the rest.
+        Placed like ``node`` unless writing it out would pass the size limit."""
         start = getattr(node, "start_mark", None)
-        out: list[Any] = [] if start is None else MarkedList()
-        weight = 2 + len(node)
-        cap = self._cap
-        for index, value in enumerate(node):
-            kind = value.__class__
-            if kind is MarkedStr or kind is str:
-                if "${" not in value:
-                    out.append(value)
-                    weight += len(value) + 2
-                    continue
-            elif kind in _SCALARS:
-                out.append(value)
-                weight += 8
-                continue
-            elif kind is MarkedDict or kind is MarkedList:
-                found = self._plain_scan(value)
-                if found is not None and found[1] and found[0] <= cap:
-                    out.append(value)
-                    weight += found[0]
-                    continue
-            value = self._value((*path, str(index)), value)
-            out.append(value)
-            weight += self._weight(value)
-        return self._placed(path, node, start, out, weight)
-
-    def _placed(self, path: tuple[str, ...], node: Any, start: Any, out: Any, weight: int) -> Any:
-        """``out`` (an empty marked map or list when ``start`` is set, filled by the caller)
-        given ``node``'s marks, unless writing it out would pass the size limit."""
+        if is_mapping(node):
+            out: Any = dict(node) if start is None else MarkedDict(node)
+        else:
+            out = list(node) if start is None else MarkedList(node)
+        weight = clean
+        for key, value in dirty or ():
+            resolved = self._value((*path, str(key)), value)
+            out[key] = resolved
+            weight += self._weight(resolved)
         if weight > self._cap:
             self._too_large(path, node)
         if start is not None:
@@ -221,51 +236,8 @@ class Variables:
         what = f"variables at {where} expand past {self._cap:,} bytes"
         raise limits.LimitError(str(self.file), line_of(node), "max_file_bytes", what)
 
-    def _plain_scan(self, node: Any) -> tuple[int, bool] | None:
-        """For plain data (strings without a variable, numbers, booleans, nulls, and maps and
-        lists of ours holding them), its size written out and whether a copy would be the same
-        all the way down (each map and list of ours with its marks, or a plain dict or list:
-        what ``_like`` gives back); None otherwise. One walk answers all three, remembered."""
-        memo = self._plain_ids
-        key_id = id(node)
-        if key_id in memo:
-            return memo[key_id]
-        found = memo[key_id] = self._plain_walk(node)
-        return found
-
-    def _plain_walk(self, node: Any) -> tuple[int, bool] | None:
-        weight = 2 + len(node)
-        if isinstance(node, dict):
-            for key in node:
-                weight += len(key) if key.__class__ in _TEXTS else len(str(key))
-            values: Any = node.values()
-        else:
-            values = node
-        same = True
-        memo = self._plain_ids
-        for value in values:
-            item = value.__class__
-            if item is MarkedStr or item is str:
-                if "${" in value:
-                    return None
-                weight += len(value) + 2
-            elif item is MarkedDict or item is MarkedList:
-                inner = memo.get(id(value), _MISSING)
-                if inner is _MISSING:
-                    inner = memo[id(value)] = self._plain_walk(value)
-                if inner is None:
-                    return None
-                weight += inner[0]
-                same = same and inner[1]
-            elif item in _SCALARS:
-                weight += 8
-            else:
-                return None  # anything else is taken item by item
-        kind = node.__class__
-        return weight, same and (kind is dict or kind is list or _marked(node))
-
     def _plain_copy(self, node: Any) -> Any:
-        """A copy of plain data (``_plain_scan``) placed as ``_build`` places resolved data."""
+        """A copy of plain data (``_walk``) placed as ``_build`` places resolved data."""
         if isinstance(node, dict):
             out: Any = {key: self._plain_item(value) for key, value in node.items()}
         else:
