@@ -122,8 +122,10 @@ class _Loader(yaml.CSafeLoader):
             return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
         tag = self._tags.get(value)
         if tag is None:
-            resolve = super().resolve
-            tag = self._tags[value] = resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+            tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+            if tag == _STR:
+                tag = _STR  # the builder tells strings by identity
+            self._tags[value] = tag
         return tag
 
 
@@ -289,47 +291,55 @@ class _TooDeepError(Exception):
 _NO_KEY: Any = object()
 
 
+# The values a plain scalar can be besides a string, built by PyYAML's own constructors.
+_CONSTRUCTORS = {
+    _TAG + name: yaml.constructor.SafeConstructor.yaml_constructors[_TAG + name]
+    for name in _PLAIN_SCALARS
+}
+
+
+class _Everything:
+    """Contains every first character (a resolver registered for any)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+def _first_characters(resolvers: dict[Any, Any]) -> frozenset[str] | _Everything:
+    """The first characters of the plain scalars PyYAML may resolve to something other than
+    a string (it looks resolvers up by first character, ``""`` for an empty scalar and None
+    for a resolver of any): most scalars (``Properties``, ``Effect``, ``Allow``) start with
+    none of them and are strings without a look-up."""
+    return _Everything() if None in resolvers else frozenset(resolvers)
+
+
 class _Frame:
-    """An open mapping or sequence: what it holds so far and how it was opened."""
+    """An open mapping or sequence that is tagged (a short form) or anchored; plain ones are
+    only their value on the builder's stack."""
 
-    __slots__ = (
-        "anchor",
-        "base",
-        "counted",
-        "deep",
-        "key",
-        "levels",
-        "mapping",
-        "out",
-        "pairs",
-        "short",
-        "start",
-        "strict",
-    )
+    __slots__ = ("anchor", "base", "counted", "outer", "short", "start", "strict")
 
-    def __init__(self, out: Any, mapping: bool, short: str | None, start: Any, base: int) -> None:
-        self.out = out
-        self.mapping = mapping
-        self.strict = short is None  # a plain mapping: no null and no repeated keys
+    def __init__(self, short: str | None, anchor: str | None, start: Any, base: int) -> None:
         self.short = short  # the intrinsic a short-form tag wraps it in (``Fn::Sub``)
-        self.start = start  # the opening event: position and anchor
-        self.anchor = start.anchor
-        self.levels = 1 if short is None else 2  # a short form is a mapping around its value
+        self.strict = short is None  # a plain mapping: no null and no repeated keys
+        self.anchor = anchor
+        self.start = start  # its start mark
         self.base = base  # the level around it
-        self.deep = base + self.levels  # the deepest level reached inside it
         self.counted = 0  # values built before it (aliases count what they expand to)
-        self.key: Any = _NO_KEY
-        self.pairs = 0
+        self.outer = 0  # the deepest level reached before it (anchored: measured from here)
 
 
 class _Scalar:
-    """An anchored scalar: its event, and its value once built (an alias shares it)."""
+    """An anchored scalar: its parts, and its value once built (an alias shares it)."""
 
-    __slots__ = ("built", "event", "tag")
+    __slots__ = ("built", "end", "start", "style", "tag", "text")
 
-    def __init__(self, tag: str, event: Any) -> None:
+    def __init__(self, tag: str, text: str, start: Any, end: Any, style: Any) -> None:
         self.tag = tag
-        self.event = event
+        self.text = text
+        self.start = start
+        self.end = end
+        self.style = style
         self.built: tuple[Any, int, int] | None = None
 
 
@@ -340,52 +350,48 @@ class _Events:
     def __init__(self, loader: _Loader, anchored: bool) -> None:
         self.loader = loader
         self.anchored = anchored  # anchors are possible: count what aliases expand to
-        self.scalars = {
-            _TAG + name: yaml.constructor.SafeConstructor.yaml_constructors[_TAG + name]
-            for name in _PLAIN_SCALARS
-        }
         self.count = 0
 
-    def _constructed(self, tag: str, event: Any) -> Any:
+    def _constructed(self, tag: str, text: str, start: Any, end: Any, style: Any) -> Any:
         """A scalar that is not a plain string: a number, boolean, null or date, else refused."""
-        construct = self.scalars.get(tag)
+        construct = _CONSTRUCTORS.get(tag)
         if construct is None:
             raise UndecidedError(f"tag {tag}")
-        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-        return construct(self.loader, node)
+        return construct(self.loader, ScalarNode(tag, text, start, end, style))
 
-    def _key(self, tag: str, event: Any, strict: bool) -> Any:
-        if tag == _STR:
-            key = MarkedStr(event.value)
-            key.start_mark = event.start_mark
-            key.end_mark = event.end_mark
+    def _key(self, known: _Scalar, strict: bool) -> Any:
+        if known.tag == _STR:
+            key = MarkedStr(known.text)
+            key.start_mark = known.start
+            key.end_mark = known.end
             return key
-        key = self._constructed(tag, event)  # a short-form tag is not among them
-        if strict and key is None:
+        key = self._constructed(known.tag, known.text, known.start, known.end, known.style)
+        if strict and key is None:  # a short-form tag is not among the constructed ones
             raise UndecidedError("a null key")
         return key
 
-    def _scalar(self, tag: str, event: Any) -> tuple[Any, int]:
+    def _scalar(self, known: _Scalar) -> tuple[Any, int]:
         """A scalar's value and how many levels it nests (short forms are mappings)."""
         self.count += 1
+        tag = known.tag
         if tag == _STR:
-            value = MarkedStr(event.value)
-            value.start_mark = event.start_mark
-            value.end_mark = event.end_mark
+            value = MarkedStr(known.text)
+            value.start_mark = known.start
+            value.end_mark = known.end
             return value, 0
         if tag[0] != "!":
-            return self._constructed(tag, event), 0
+            return self._constructed(tag, known.text, known.start, known.end, known.style), 0
         name = tag[1:]
         short = name if name in _UNPREFIXED else f"Fn::{name}"
         self.count += 1  # the wrapping mapping
-        inner: Any = event.value
+        inner: Any = known.text
         levels = 1
         if short == "Fn::GetAtt":
             parts = inner.split(".", 1)
             self.count += len(parts)
-            inner = marked_list(parts, event.start_mark, event.end_mark)
+            inner = marked_list(parts, known.start, known.end)
             levels = 2
-        return marked_dict({short: inner}, event.start_mark, event.end_mark), levels
+        return marked_dict({short: inner}, known.start, known.end), levels
 
     def _alias(self, known: _Frame | _Scalar | tuple[Any, int, int], as_key: Any) -> Any:
         """What an alias stands for, as a key (``as_key`` holds the mapping's strictness) or
@@ -394,14 +400,14 @@ class _Events:
             raise UndecidedError("a recursive alias")
         if isinstance(known, _Scalar):
             if as_key is not None:
-                return self._key(known.tag, known.event, as_key)
+                return self._key(known, as_key)
             if known.tag == _STR:  # rebuilt at each use, as a plain string node is
                 before = self.count
-                value, levels = self._scalar(known.tag, known.event)
+                value, levels = self._scalar(known)
                 return value, self.count - before, levels
             if known.built is None:
                 before = self.count
-                value, levels = self._scalar(known.tag, known.event)
+                value, levels = self._scalar(known)
                 known.built = (value, self.count - before, levels)
                 return known.built
             known = known.built
@@ -415,149 +421,181 @@ class _Events:
         get()  # the stream's start
         if get().__class__ is StreamEndEvent:
             raise UndecidedError("an empty document")
-        tags = self.loader._tags  # the loader's cache of plain scalars' tags
+        tags = _TAGS  # plain scalars' tags (the loader's memory)
         resolve = self.loader.resolve
-        anchored = self.anchored
+        firsts = _first_characters(self.loader.yaml_implicit_resolvers)
+        new_str = str.__new__
         anchors: dict[str, _Frame | _Scalar | tuple[Any, int, int]] = {}
-        stack: list[_Frame] = []
-        top: _Frame | None = None
         # The open mapping or sequence, kept in locals (the hot loop): its values, whether it
-        # is a mapping, the key waiting for its value, and how many pairs it has had.
-        out: Any = None
+        # is a mapping, the key waiting for its value, how many pairs it has had, and its
+        # frame when it is tagged or anchored (None for a plain one). The stack holds the
+        # same for each one around it; the document's value goes into ``root``.
+        root: list[Any] = []
+        out: Any = root
         mapping = False
         key: Any = _NO_KEY
         pairs = 0
+        frame: _Frame | None = None
+        stack: list[tuple[Any, bool, Any, int, _Frame | None]] = []
+        push = stack.append
+        pop = stack.pop
+        # ``deepest`` is the deepest level reached, within the innermost anchored value
+        # while one is open (its frame keeps the level reached before it).
         level = deepest = count = 0
-        root: Any = None
+        value: Any
+        levels: int
         while True:
             event: Any = get()
             kind = event.__class__
             if kind is ScalarEvent:
-                text = event.value
                 tag = event.tag
                 if tag is None:
-                    if event.implicit[0]:
-                        tag = tags.get(text) or resolve(ScalarNode, text, event.implicit)
+                    implicit = event.implicit
+                    text = event.value
+                    if implicit[0] and text[:1] in firsts:
+                        tag = tags.get(text) or resolve(ScalarNode, text, implicit)
                     else:
                         tag = _STR
                 elif tag == "!":
-                    tag = resolve(ScalarNode, text, event.implicit)
-                anchor = event.anchor if anchored else None
-                if tag == _STR and anchor is None:  # most scalars: inlined ``_key``/``_scalar``
-                    value: Any = MarkedStr(text)
+                    tag = resolve(ScalarNode, event.value, event.implicit)
+                anchor = event.anchor
+                if anchor is None and tag is _STR:  # most scalars: inlined ``_key``/``_scalar``
+                    value = new_str(MarkedStr, event.value)
                     value.start_mark = event.start_mark
                     value.end_mark = event.end_mark
-                    if mapping and key is _NO_KEY:
-                        key = value
-                        continue
-                    count += 1
-                else:
-                    self.count = count
-                    if anchor is not None:
-                        if anchor in anchors:
-                            raise UndecidedError("a repeated anchor")
-                        anchors[anchor] = _Scalar(tag, event)
-                    if mapping and key is _NO_KEY:
-                        key = self._key(tag, event, top.strict)  # type: ignore[union-attr]
-                        continue
-                    if anchor is not None:
-                        value, _, levels = self._alias(anchors[anchor], None)
+                    if mapping:
+                        if key is _NO_KEY:
+                            key = value
+                            continue
+                        out[key] = value
+                        key = _NO_KEY
+                        pairs += 1
                     else:
-                        value, levels = self._scalar(tag, event)
-                    count = self.count
-                    if levels:
-                        deepest = max(deepest, level + levels)
-                        if top is not None:
-                            top.deep = max(top.deep, level + levels)
+                        out.append(value)
+                    count += 1
+                    continue
+                if tag == _STR:
+                    tag = _STR
+                known = _Scalar(tag, event.value, event.start_mark, event.end_mark, event.style)
+                if anchor is not None:
+                    if anchor in anchors:
+                        raise UndecidedError("a repeated anchor")
+                    anchors[anchor] = known
+                self.count = count
+                if mapping and key is _NO_KEY:
+                    key = self._key(known, frame is None or frame.strict)
+                    continue
+                if anchor is not None:
+                    value, _, levels = self._alias(known, None)
+                else:
+                    value, levels = self._scalar(known)
+                count = self.count
+                if level + levels > deepest:
+                    deepest = level + levels
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                if frame is None:  # a plain mapping or sequence
+                    if mapping and len(out) != pairs:
+                        raise UndecidedError("a repeated key")
+                    out.end_mark = event.end_mark
+                    value = out
+                    level -= 1
+                else:
+                    value = self._closed(frame, out, mapping, pairs, event.end_mark)
+                    level = frame.base
+                    if frame.anchor is not None:
+                        # what an alias adds: this value's count, and its depth below ``level``
+                        counted = count - frame.counted + (frame.short is not None)
+                        anchors[frame.anchor] = (value, counted, deepest - level)
+                        if frame.outer > deepest:
+                            deepest = frame.outer
+                out, mapping, key, pairs, frame = pop()
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 if mapping and key is _NO_KEY:
                     raise UndecidedError("a key that is a mapping or a sequence")
                 opens_map = kind is MappingStartEvent
                 tag = event.tag
-                if tag is None or tag == "!" or tag == (_MAP if opens_map else _SEQ):
-                    frame = _Frame(
-                        MarkedDict() if opens_map else MarkedList(), opens_map, None, event, level
-                    )
-                elif tag[0] == "!":
-                    name = tag[1:]
-                    short = name if name in _UNPREFIXED else f"Fn::{name}"
-                    if opens_map and short == "Fn::GetAtt":
-                        raise UndecidedError("!GetAtt with a mapping")
-                    frame = _Frame({} if opens_map else [], opens_map, short, event, level)
-                    count += 1  # the wrapping mapping
+                anchor = event.anchor
+                push((out, mapping, key, pairs, frame))
+                mapping, key, pairs = opens_map, _NO_KEY, 0
+                if anchor is None and (
+                    tag is None or tag == "!" or tag == (_MAP if opens_map else _SEQ)
+                ):
+                    out = MarkedDict() if opens_map else MarkedList()
+                    out.start_mark = event.start_mark
+                    frame = None
+                    count += 1
+                    level += 1
                 else:
-                    raise UndecidedError(f"tag {tag}")
-                frame.counted = count
-                count += 1
-                if anchored and frame.anchor is not None:
-                    if frame.anchor in anchors:
-                        raise UndecidedError("a repeated anchor")
-                    anchors[frame.anchor] = frame
-                level = frame.deep
+                    frame, out = self._opened(tag, anchor, opens_map, event.start_mark, level)
+                    if frame.short is not None:
+                        count += 1  # the wrapping mapping
+                    frame.counted = count
+                    count += 1
+                    if anchor is not None:
+                        if anchor in anchors:
+                            raise UndecidedError("a repeated anchor")
+                        anchors[anchor] = frame
+                    level += 1 if frame.short is None else 2
+                    if anchor is not None:
+                        frame.outer = deepest
+                        deepest = level
                 if level > deepest:
                     deepest = level
-                    if level > EVENT_DEPTH:
-                        raise _TooDeepError
-                if top is not None:
-                    top.key = key
-                    top.pairs = pairs
-                stack.append(frame)
-                top = frame
-                out, mapping, key, pairs = frame.out, opens_map, _NO_KEY, 0
+                if level > EVENT_DEPTH:
+                    raise _TooDeepError
                 continue
-            elif kind is MappingEndEvent or kind is SequenceEndEvent:
-                frame = stack.pop()
-                if frame.strict and mapping and len(out) != pairs:
-                    raise UndecidedError("a repeated key")
-                start = frame.start.start_mark
-                if frame.short is None:
-                    out.start_mark = start
-                    out.end_mark = event.end_mark
-                    value = out
-                else:
-                    if frame.short == "Fn::GetAtt":
-                        out = marked_list(out, start, event.end_mark)
-                    value = marked_dict({frame.short: out}, start, event.end_mark)
-                level = frame.base
-                if anchored and frame.anchor is not None:
-                    # what an alias adds: this value's count, and its depth below ``level``
-                    counted = count - frame.counted + (frame.short is not None)
-                    anchors[frame.anchor] = (value, counted, frame.deep - level)
-                if stack:
-                    top = stack[-1]
-                    out, mapping, key, pairs = top.out, top.mapping, top.key, top.pairs
-                    if frame.deep > top.deep:
-                        top.deep = frame.deep
-                else:
-                    top = out = None
-                    mapping = False
             elif kind is AliasEvent:
-                known = anchors.get(event.anchor)
-                if known is None:
+                known_alias = anchors.get(event.anchor)
+                if known_alias is None:
                     raise UndecidedError("an alias to no anchor")
                 self.count = count
                 if mapping and key is _NO_KEY:
-                    key = self._alias(known, top.strict)  # type: ignore[union-attr]
+                    key = self._alias(known_alias, frame is None or frame.strict)
                     count = self.count
                     continue
-                value, _, levels = self._alias(known, None)
+                value, _, levels = self._alias(known_alias, None)
                 count = self.count
-                if levels:
-                    deepest = max(deepest, level + levels)
-                    if top is not None:
-                        top.deep = max(top.deep, level + levels)
+                if level + levels > deepest:
+                    deepest = level + levels
             else:  # the document's end
                 break
             if mapping:
                 out[key] = value
                 key = _NO_KEY
                 pairs += 1
-            elif out is not None:
-                out.append(value)
             else:
-                root = value
+                out.append(value)
         if get().__class__ is not StreamEndEvent:
             raise UndecidedError("several documents")
-        if anchored and count > MAX_EXPANDED_NODES:  # the node path counts only with anchors
+        if self.anchored and count > MAX_EXPANDED_NODES:  # the node path counts with anchors
             raise UndecidedError("alias expansion")
-        return root, deepest - 1
+        return root[0], deepest - 1
+
+    @staticmethod
+    def _opened(
+        tag: str | None, anchor: str | None, opens_map: bool, start: Any, level: int
+    ) -> tuple[_Frame, Any]:
+        """The frame and the empty value of a tagged or anchored mapping or sequence."""
+        if tag is None or tag == "!" or tag == (_MAP if opens_map else _SEQ):
+            out: Any = MarkedDict() if opens_map else MarkedList()
+            return _Frame(None, anchor, start, level), out
+        if tag[0] != "!":
+            raise UndecidedError(f"tag {tag}")
+        name = tag[1:]
+        short = name if name in _UNPREFIXED else f"Fn::{name}"
+        if opens_map and short == "Fn::GetAtt":
+            raise UndecidedError("!GetAtt with a mapping")
+        return _Frame(short, anchor, start, level), {} if opens_map else []
+
+    @staticmethod
+    def _closed(frame: _Frame, out: Any, mapping: bool, pairs: int, end: Any) -> Any:
+        """The value of a tagged or anchored mapping or sequence at its end."""
+        if frame.short is None:
+            if mapping and len(out) != pairs:
+                raise UndecidedError("a repeated key")
+            out.start_mark = frame.start
+            out.end_mark = end
+            return out
+        if frame.short == "Fn::GetAtt":
+            out = marked_list(out, frame.start, end)
+        return marked_dict({frame.short: out}, frame.start, end)
