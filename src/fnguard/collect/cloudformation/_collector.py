@@ -315,6 +315,8 @@ class _Template:
         mentions: dict[str, set[str]] = {}
         resolved: list[Resource] = []
         prefix = self.prefix
+        resolve = resolver.resolve
+        where: dict[int, Location] = {}  # one location per line: they cannot change
         for raw in kept:
             mentioned = resolver.mentioned = mentions.setdefault(raw.logical_id, set())
             if len(raw.props) == 1 and next(iter(raw.props)) in _LOOKS_INTRINSIC:
@@ -326,7 +328,7 @@ class _Template:
                     props[key] = node
                     continue
                 met = resolver.intrinsics
-                value = resolver.resolve(node)
+                value = resolve(node)
                 if resolver.problems:
                     self._drain(resolver, raw, _FIELDS.get(key, key.lower()))
                 if value is not NO_VALUE:
@@ -335,12 +337,15 @@ class _Template:
                     props[key] = (
                         _prefixed(value, prefix) if prefix and resolver.intrinsics != met else value
                     )
+            location = Location(raw.file, raw.line) if raw.file else where.get(raw.line)
+            if location is None:
+                location = where[raw.line] = self.location(raw.line)
             resolved.append(
                 Resource(
-                    self.address(raw.logical_id),
+                    f"{prefix}{raw.logical_id}",
                     raw.type,
                     props,
-                    Location(raw.file, raw.line) if raw.file else self.location(raw.line),
+                    location,
                     raw.origin,
                     _env_lines(raw.props) if "Environment" in raw.props else None,
                 )

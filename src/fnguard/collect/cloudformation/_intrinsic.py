@@ -23,8 +23,6 @@ from fnguard.collect.cloudformation._nodes import MarkedDict, MarkedList, Marked
 __all__ = ["NO_VALUE", "Ref", "Resolver", "Unknown", "placeholder"]
 
 _MAX_DEPTH = 64
-# Items a map or list resolves in place: they are their own value (a marked string its text).
-_INLINE = frozenset({str, MarkedStr, int, bool})
 _Handler = Callable[["Resolver", Any, Any, int], Any]
 
 
@@ -121,6 +119,7 @@ class Resolver:
         if given:
             self._params.update(given)
         self._conditions: dict[str, bool | None] = {}
+        self._references: dict[tuple[Any, ...], Ref] = {}
         self._evaluating: set[str] = set()
 
     # ------------------------------------------------------------------ parameters
@@ -188,34 +187,51 @@ class Resolver:
         if kind is str:  # most values
             return node
         if kind is dict or kind is MarkedDict:
-            is_list = False
-        elif kind is list or kind is MarkedList:
-            is_list = True
-        elif kind is int or kind is bool or kind is float or node is None:
+            return self._map(node, depth)
+        if kind is list or kind is MarkedList:
+            return self._list(node, depth)
+        if kind is int or kind is bool or kind is float or node is None:
             return node  # as ``_plain`` gives it
-        elif isinstance(node, str):
+        if isinstance(node, str):
             return str(node)
-        elif isinstance(node, list):
-            is_list = True
-        elif is_mapping(node):
-            is_list = False
-        else:
-            return _plain(node)
-        # A string, integer or boolean inside (most items) is what ``resolve`` would give,
-        # without the call; past the depth limit every item goes through ``resolve`` to be
-        # refused.
-        inline = depth < _MAX_DEPTH
-        if is_list:
-            items: list[Any] = []
+        if isinstance(node, list):
+            return self._list(node, depth)
+        if is_mapping(node):
+            return self._map(node, depth)
+        return _plain(node)
+
+    # Inside a map or list, the usual items are told by class too: a string, integer or
+    # boolean is its own value (a marked string its text) and a map or list is resolved
+    # without going through ``resolve`` again (its depth is within the limit). At the limit
+    # every item goes through ``resolve`` to be refused.
+
+    def _list(self, node: list[Any], depth: int) -> list[Any]:
+        items: list[Any] = []
+        if depth >= _MAX_DEPTH:
             for v in node:
-                vk = v.__class__
-                if inline and vk in _INLINE:
-                    items.append(str(v) if vk is MarkedStr else v)
-                    continue
                 value = self.resolve(v, depth + 1)
                 if value is not NO_VALUE:
                     items.append(value)
             return items
+        for v in node:
+            vk = v.__class__
+            if vk is str or vk is int or vk is bool:
+                items.append(v)
+            elif vk is MarkedStr:
+                items.append(str(v))
+            elif vk is dict or vk is MarkedDict:
+                value = self._map(v, depth + 1)
+                if value is not NO_VALUE:
+                    items.append(value)
+            elif vk is list or vk is MarkedList:
+                items.append(self._list(v, depth + 1))
+            else:
+                value = self.resolve(v, depth + 1)
+                if value is not NO_VALUE:
+                    items.append(value)
+        return items
+
+    def _map(self, node: Mapping[Any, Any], depth: int) -> Any:
         if len(node) == 1:
             key = next(iter(node))
             if key == "Ref" or (isinstance(key, str) and key.startswith("Fn::")):
@@ -223,19 +239,37 @@ class Resolver:
             if key == "Condition" and isinstance(node[key], str):
                 return self.condition(node[key])
         out: dict[str, Any] = {}
+        if depth >= _MAX_DEPTH:
+            for k, v in node.items():
+                value = self.resolve(v, depth + 1)
+                if value is not NO_VALUE:
+                    out[str(k)] = value
+            return out
         for k, v in node.items():
             vk = v.__class__
-            if inline and vk in _INLINE:
-                out[str(k)] = str(v) if vk is MarkedStr else v
-                continue
-            value = self.resolve(v, depth + 1)
-            if value is not NO_VALUE:
-                out[str(k)] = value
+            if vk is str or vk is int or vk is bool:
+                out[str(k)] = v
+            elif vk is MarkedStr:
+                out[str(k)] = str(v)
+            elif vk is dict or vk is MarkedDict:
+                value = self._map(v, depth + 1)
+                if value is not NO_VALUE:
+                    out[str(k)] = value
+            elif vk is list or vk is MarkedList:
+                out[str(k)] = self._list(v, depth + 1)
+            else:
+                value = self.resolve(v, depth + 1)
+                if value is not NO_VALUE:
+                    out[str(k)] = value
         return out
 
     def _intrinsic(self, fn: str, arg: Any, node: Any, depth: int) -> Any:
         self.intrinsics += 1
         mentioned = self.mentioned
+        if fn == "Ref" and isinstance(arg, str):  # the usual function: a name, nothing inside
+            if mentioned is not None:
+                mentioned.add(arg)
+            return self._ref(arg, node, depth)
         if mentioned is not None and not _mention(fn, arg, node, mentioned):
             # all the function mentions is in: what it resolves inside (a branch, a condition,
             # a mapping) adds none
@@ -266,7 +300,7 @@ class Resolver:
         if name in self._params:
             return self._params[name]
         if name in self.resources:
-            return Ref(name)
+            return self._reference(name, None)
         self.problems.append((line_of(node), f"!Ref {name} names no parameter or resource"))
         return Unknown(f"${{{name}}}")
 
@@ -281,9 +315,18 @@ class Resolver:
             self.problems.append((line_of(node), "Fn::GetAtt expects [resource, attribute]"))
             return Unknown("!GetAtt ?")
         if target in self.resources:
-            return Ref(target, attr or None)
+            return self._reference(target, attr or None)
         self.problems.append((line_of(node), f"!GetAtt {target}.{attr} names no resource"))
         return Unknown(f"${{{target}.{attr}}}")
+
+    def _reference(self, target: str, attr: str | None) -> Ref:
+        """``Ref(target, attr)``, one per reference made (values that cannot change, so
+        sharing them is safe; a name and its marked twin each keep their own)."""
+        key = (target, target.__class__, attr, attr.__class__)
+        found = self._references.get(key)
+        if found is None:
+            found = self._references[key] = Ref(target, attr)
+        return found
 
     def _sub(self, arg: Any, node: Any, depth: int) -> Any:
         variables: dict[str, Any] = {}

@@ -82,10 +82,13 @@ _IDENTITY = {
 _FUNCTION = ("AWS::Lambda::Function",)
 _FUNCTION_OR_QUALIFIED = ("AWS::Lambda::Function", "AWS::Lambda::Alias", "AWS::Lambda::Version")
 _MISSING = object()
+_ARCHITECTURES = {"x86_64": Architecture.X86_64, "arm64": Architecture.ARM64}
 
 
 class Resource:
     """A resource with resolved properties and its place in the source."""
+
+    __slots__ = ("address", "key_lines", "location", "origin", "props", "type")
 
     def __init__(
         self,
@@ -157,7 +160,14 @@ def _refs(value: Any) -> tuple[str, ...]:
 
 def _document_value(value: Any) -> Any:
     """A policy document as plain JSON: references become their ``${X.Arn}`` text."""
-    if isinstance(value, str):  # most values: skips the abstract-class check below
+    kind = value.__class__  # the usual kinds by class: skips the checks below
+    if kind is str:
+        return value
+    if kind is dict:
+        return {k: v if v.__class__ is str else _document_value(v) for k, v in value.items()}
+    if kind is list:
+        return [v if v.__class__ is str else _document_value(v) for v in value]
+    if isinstance(value, str):
         return value
     if isinstance(value, Ref):
         return "${" + value.expr + "}"
@@ -199,6 +209,12 @@ class TemplateMapper:
 
     def resolve(self, value: Any, types: Sequence[str]) -> str | None:
         """An address for a reference to one of ``types``, else the literal, else ``None``."""
+        kind = value.__class__
+        if kind is Ref:  # the usual reference (a subclass takes the general way below)
+            target = self.by_address.get(value.target)
+            return value.target if target is not None and target.type in types else None
+        if kind is str:  # the usual literal
+            return by_identity(self.identity, value, types) or value
         target_res = self.by_address.get(value.target) if isinstance(value, Ref) else None
         if isinstance(value, Ref) and target_res is not None and target_res.type in types:
             return value.target
@@ -267,14 +283,29 @@ class TemplateMapper:
         field: str,
         default: str | None = None,
     ) -> str | None:
-        result: str | None = self.scalar(res, props, key, field, default, known_str)
-        return result
+        # ``scalar`` with ``known_str``, the usual text answered first (most fields are text)
+        value = props.get(key)
+        if value is None:
+            return default
+        if value.__class__ is str:
+            return str(value)
+        known = known_str(value)
+        if known is None:
+            self.gap(res, field, value, key)
+        return known
 
     def number(
         self, res: Resource, props: Mapping[str, Any], key: str, field: str, default: int | None
     ) -> int | None:
-        result: int | None = self.scalar(res, props, key, field, default, to_int)
-        return result
+        value = props.get(key)
+        if value is None:
+            return default
+        if value.__class__ is int:  # ``scalar`` with ``to_int``, the usual integer first
+            return int(value)
+        known = to_int(value)
+        if known is None:
+            self.gap(res, field, value, key)
+        return known
 
     def flag(
         self, res: Resource, props: Mapping[str, Any], key: str, field: str, default: bool | None
@@ -373,9 +404,9 @@ class TemplateMapper:
         package_type = PackageType.IMAGE if p.get("PackageType") == "Image" else PackageType.ZIP
         archs = self.strings(r, p, "Architectures", "architectures") or ("x86_64",)
         tracing = p.get("TracingConfig")
-        tracing = tracing if isinstance(tracing, Mapping) else {}
+        tracing = tracing if is_mapping(tracing) else {}
         dlq = p.get("DeadLetterConfig")
-        dlq = dlq if isinstance(dlq, Mapping) else {}
+        dlq = dlq if is_mapping(dlq) else {}
         return Function(
             address=r.address,
             provider=Provider.AWS,
@@ -383,7 +414,7 @@ class TemplateMapper:
             name=name,
             runtime=self.text(r, p, "Runtime", "runtime"),
             package_type=package_type,
-            architectures=tuple(Architecture(a) for a in archs if a in ("x86_64", "arm64")),
+            architectures=tuple(_ARCHITECTURES[a] for a in archs if a in _ARCHITECTURES),
             memory_mb=self.number(r, p, "MemorySize", "memory_mb", 128),
             timeout_s=self.number(r, p, "Timeout", "timeout_s", 3),
             handler=self.text(r, p, "Handler", "handler"),
@@ -430,23 +461,31 @@ class TemplateMapper:
         env = r.props.get("Environment")
         if env is None:
             return ()
-        variables = env.get("Variables") if isinstance(env, Mapping) else None
-        if variables is None and isinstance(env, Mapping):
+        variables = env.get("Variables") if is_mapping(env) else None
+        if variables is None and is_mapping(env):
             return ()
-        if not isinstance(variables, Mapping):
+        if not is_mapping(variables):
             self.gap(r, "environment", env, "Environment")
             return ()
         out: list[EnvVar] = []
         for key, value in variables.items():
-            literal = known_str(value) if not isinstance(value, bool) else str(value).lower()
+            if value.__class__ is str:  # the usual literal: what the general way gives it
+                literal: str | None = str(value)
+            else:
+                literal = known_str(value) if not isinstance(value, bool) else str(value).lower()
             # a dynamic reference is read from a parameter store at deploy time even when part
             # of its name is (``!Sub "{{resolve:ssm:/app/${Stage}/key}}"``)
             reference = isinstance(value, Ref) or (
                 isinstance(value, Unknown)
                 and (bool(value.refs) or value.reference or _is_dynamic(value.expr))
             )
-            secret_like = bool(literal and _SECRET_ARN.search(literal))
+            # the pattern's two ways to match, looked for before it runs
             dynamic = bool(literal and "{{resolve:" in literal)
+            secret_like = bool(
+                literal
+                and (dynamic or literal.startswith("arn:aws"))
+                and _SECRET_ARN.search(literal)
+            )
             if literal is None and not reference:
                 self.gaps.append(
                     CollectionGap(
@@ -461,12 +500,14 @@ class TemplateMapper:
                 source_expr = value.expr
             elif dynamic:
                 source_expr = literal
+            line = r.key_lines.get(key)
             out.append(
                 EnvVar(
                     name=key,
                     value=literal,
                     is_reference=reference or secret_like,
-                    location=Location(r.location.file, r.key_lines.get(key, r.location.line)),
+                    # the resource's own location when the name's line is not known (equal)
+                    location=r.location if line is None else Location(r.location.file, line),
                     source_expr=source_expr,
                 )
             )
@@ -474,7 +515,7 @@ class TemplateMapper:
 
     def _vpc(self, r: Resource) -> VpcConfig | None:
         vpc = r.props.get("VpcConfig")
-        if not isinstance(vpc, Mapping):
+        if not is_mapping(vpc):
             return None
         return VpcConfig(
             subnet_ids=self.ref_list(r, vpc, "SubnetIds", ("AWS::EC2::Subnet",), "vpc"),
@@ -507,7 +548,7 @@ class TemplateMapper:
     def _logging(self, r: Resource, name: str | None) -> LoggingConfig:
         default_group = default_log_group(name)
         cfg = r.props.get("LoggingConfig")
-        if not isinstance(cfg, Mapping):
+        if not is_mapping(cfg):
             return LoggingConfig(log_format="Text", log_group=default_group)
         group_value = cfg.get("LogGroup")
         group = self._log_group_name(group_value) if group_value is not None else None
@@ -532,7 +573,7 @@ class TemplateMapper:
         code = r.props.get(key)
         if isinstance(code, str):  # a local path `aws cloudformation package` uploads
             code = {"LocalPath": code}
-        code = code if isinstance(code, Mapping) else {}
+        code = code if is_mapping(code) else {}
         local = code.get("LocalPath")
         path = known_str(local) if local is not None else None
         if local is not None and path is None:
@@ -560,13 +601,11 @@ class TemplateMapper:
             name=self.text(r, p, "LayerName", "name"),
             package=self._package(r, "Content"),
             compatible_runtimes=self.strings(r, p, "CompatibleRuntimes", "compatible_runtimes"),
-            compatible_architectures=tuple(
-                Architecture(a) for a in archs if a in ("x86_64", "arm64")
-            ),
+            compatible_architectures=tuple(_ARCHITECTURES[a] for a in archs if a in _ARCHITECTURES),
         )
 
     def _tags(self, tags: Any) -> Mapping[str, str]:
-        if isinstance(tags, Mapping):
+        if is_mapping(tags):
             return {k: s for k, v in tags.items() if (s := known_str(v)) is not None}
         if isinstance(tags, list):
             out: dict[str, str] = {}
