@@ -16,7 +16,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fnguard.artifact import Entry, Member
-from fnguard.code import PROBES, CodeEnricher, _as_module_handler, _listing
+from fnguard.code import (
+    PROBES,
+    CodeEnricher,
+    CodeFacts,
+    _as_module_handler,
+    _listing,
+    _module_missing,
+)
 from fnguard.code.javascript import JavaScriptAnalyser
 from fnguard.code.python import PythonAnalyser
 from fnguard.code.sdk import SdkAnalyser
@@ -183,7 +190,9 @@ def test_a_probe_answers_as_its_analyser_does(
         assert probe.handles(fn) == analyser.handles(fn)
         answer = probe.answer(fn, listing)
         if answer is not None:
-            assert answer == analyser.analyse(fn, code)
+            assert CodeFacts(gaps=(answer,)) == analyser.analyse(fn, code)
+        said_missing = answer is not None and _module_missing(answer)
+        assert probe.module_absent(fn, listing) == said_missing
 
 
 def test_the_probes_answer_for_a_tree_without_its_code() -> None:
@@ -193,7 +202,7 @@ def test_the_probes_answer_for_a_tree_without_its_code() -> None:
     for handler, runtime in (("src/fn-1/app.handler", "python3.12"), ("index.h", "nodejs20.x")):
         fn = _fn(handler, runtime, Provider.AWS)
         answers = [probe.answer(fn, listing) for probe, a in _pairs() if a.handles(fn)]
-        assert answers and all(a is not None and len(a.gaps) == 1 for a in answers)
+        assert answers and all(a is not None and a.field == "code" for a in answers)
 
 
 def test_a_package_json_leaves_node_functions_to_the_analyser() -> None:

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from fnguard.artifact import Artifact
     from fnguard.code._probe import Probe
+    from fnguard.model import CodeIssue, SdkCall
 
 __all__ = [
     "ANALYSERS",
@@ -149,10 +150,6 @@ def _relocated(facts: CodeFacts, relocate: Callable[[Location], Location]) -> Co
     if not facts.handlers and not facts.issues and not facts.sdk_calls:
         # Only gaps (a handler module not in the code: most functions of an unbuilt tree):
         # the facts themselves when no gap moves.
-        if len(facts.gaps) == 1:  # a probe's answer
-            gap = facts.gaps[0]
-            moved = _gap_relocated(gap, relocate)
-            return facts if moved is gap else CodeFacts(gaps=(moved,))
         gaps = tuple(_gap_relocated(g, relocate) for g in facts.gaps)
         same = all(a is b for a, b in zip(gaps, facts.gaps, strict=True))
         return facts if same else CodeFacts(gaps=gaps)
@@ -241,7 +238,7 @@ class _Lane:
     """One analyser in one enrich run: its probe answers first; the analyser is imported, and
     bound to the inventory, only for a function the probe cannot answer."""
 
-    __slots__ = ("_analyser", "_inventory", "_load", "probe")
+    __slots__ = ("_analyser", "_inventory", "_load", "handles", "probe")
 
     def __init__(
         self, probe: Probe | None, load: Callable[[], Analyser], inventory: Inventory
@@ -250,21 +247,58 @@ class _Lane:
         self._load = load
         self._inventory = inventory
         self._analyser: Analyser | None = None
+        self.handles: Callable[[Function], bool] = (
+            probe.handles if probe is not None else self._analyser_handles
+        )
 
     def analyser(self) -> Analyser:
         if self._analyser is None:
             self._analyser = _bound(self._load(), self._inventory)
         return self._analyser
 
-    def handles(self, fn: Function) -> bool:
-        return self.probe.handles(fn) if self.probe is not None else self.analyser().handles(fn)
+    def _analyser_handles(self, fn: Function) -> bool:
+        return self.analyser().handles(fn)
 
-    def facts(self, fn: Function, artifact: Artifact, listing: Listing | None) -> CodeFacts:
-        if self.probe is not None and listing is not None:
-            answer = self.probe.answer(fn, listing)
-            if answer is not None:
-                return answer
-        return self.analyser().analyse(fn, artifact)
+
+class _Found:
+    """What the probes and analysers said, in function and analyser order."""
+
+    __slots__ = ("calls", "gaps", "handlers", "issues")
+
+    def __init__(self) -> None:
+        self.handlers: list[HandlerCode] = []
+        self.issues: list[CodeIssue] = []
+        self.calls: list[SdkCall] = []
+        self.gaps: list[CollectionGap] = []
+
+    def add(self, facts: CodeFacts) -> None:
+        self.handlers.extend(facts.handlers)
+        self.issues.extend(facts.issues)
+        self.calls.extend(facts.sdk_calls)
+        self.gaps.extend(facts.gaps)
+
+    def inventory(self) -> Inventory:
+        """One inventory piece: a handler record per function, and one gap where analysers
+        of one language each said the handler is missing."""
+        analysed = {h.function for h in self.handlers}
+        gaps: dict[tuple[str, str], CollectionGap] = {}
+        for gap in self.gaps:
+            field = gap.field
+            if gap.resource not in analysed and _module_missing(gap):
+                # Not built yet (TypeScript before tsc) or not in this checkout: listed once,
+                # and the code rules leave the function be, as for a package not on disk.
+                field = MISSING_CODE_FIELD
+            key = (gap.resource, field)
+            if key not in gaps:  # the first gap of a function and field is the one listed
+                if field != gap.field:
+                    gap = CollectionGap(gap.location, gap.reason, gap.resource, field)
+                gaps[key] = gap
+        return Inventory(
+            handlers=_merge_handlers(self.handlers),
+            code_issues=tuple(self.issues),
+            sdk_calls=tuple(self.calls),
+            gaps=tuple(gaps.values()),
+        )
 
 
 class CodeEnricher(Enricher):
@@ -294,51 +328,125 @@ class CodeEnricher(Enricher):
         ]
 
     def enrich(self, inventory: Inventory, root: Path | None) -> Inventory:
-        facts: list[CodeFacts] = []
+        found = _Found()
         relocate = _relative_to(root)
-        lanes: list[_Lane] | None = None  # made once some code is on disk at all
+        choose: Callable[[Function], list[_Lane]] | None = None  # once some code is on disk
         tree = source_tree(root)
         # Functions of one service often share one code folder (serverless.yml packages the
         # service): it is opened, and its members listed, once for all of them.
         opened: dict[Path, Artifact | InputError] = {}
-        listings: dict[Path, Listing | None] = {}
+        sites: dict[Path, _Site] = {}
         # Each code folder's path and whether it is there, looked up once for its functions.
-        paths: dict[tuple[str | None, str | None, bool], Path | None] = {}
+        paths: dict[tuple[str | None, str | None, bool], _Site | None] = {}
         try:
             for fn in map(_as_module_handler, inventory.functions):
                 if not fn.handler:
                     continue
                 key = (fn.package.source_dir, fn.package.path, fn.package_type is PackageType.IMAGE)
-                if key in paths:
-                    path = paths[key]
-                else:
+                site = paths.get(key, _UNSEEN)
+                if site is _UNSEEN:
                     path = _code_path(fn, root)
-                    path = paths[key] = path if path is not None and path.exists() else None
-                if path is None:
+                    if path is None or not path.exists():
+                        site = paths[key] = None
+                    else:
+                        site = paths[key] = sites.setdefault(path, _Site(path))
+                if site is None:
                     continue  # not built or not checked out: the package stage reports it once
-                if lanes is None:
-                    lanes = self._lanes(inventory)
-                chosen = [lane for lane in lanes if lane.handles(fn)]
+                if choose is None:
+                    choose = _chooser(self._lanes(inventory))
+                chosen = choose(fn)
                 if not chosen:
                     continue
-                artifact = _open_once(opened, path, tree)
+                artifact = site.open(opened, tree)
                 if isinstance(artifact, InputError):
-                    gap = CollectionGap(Location(str(path)), str(artifact), fn.address, "code")
-                    facts.append(CodeFacts(gaps=(gap,)))
+                    gap = CollectionGap(Location(str(site.path)), str(artifact), fn.address, "code")
+                    found.gaps.append(gap)
                     continue
-                if path not in listings:
-                    listings[path] = _listing(artifact)
-                found = [lane.facts(fn, artifact, listings[path]) for lane in chosen]
-                if any(i.rule_id in _GUARDED for f in found for i in f.issues):
-                    # the guard's cover changes only these issues: read when there are some
-                    cover = _cover(fn, artifact)
-                    found = [_credited(f, cover) for f in found]
-                facts.extend(_relocated(f, relocate) for f in found)
+                _analyse(fn, artifact, site.listing, chosen, found, relocate)
         finally:
             for artifact in opened.values():
                 if not isinstance(artifact, InputError):
                     artifact.close()
-        return _combined(facts)
+        return found.inventory()
+
+
+class _Site:
+    """Where some functions' code is on disk: opened, and listed, when one first needs it."""
+
+    __slots__ = ("_artifact", "listing", "path")
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._artifact: Artifact | InputError | None = None
+        self.listing: Listing | None = None
+
+    def open(
+        self, opened: dict[Path, Artifact | InputError], tree: Path | None
+    ) -> Artifact | InputError:
+        if self._artifact is None:
+            self._artifact = _open_once(opened, self.path, tree)
+            if not isinstance(self._artifact, InputError):
+                self.listing = _listing(self._artifact)
+        return self._artifact
+
+
+_UNSEEN = _Site(Path())
+
+
+def _analyse(
+    fn: Function,
+    artifact: Artifact,
+    listing: Listing | None,
+    lanes: list[_Lane],
+    found: _Found,
+    relocate: Callable[[Location], Location],
+) -> None:
+    """Each lane's say on ``fn`` into ``found``, in lane order: its probe's gap, else its
+    analyser's facts (less what fnguard-runtime's guard takes care of)."""
+    held: list[CollectionGap | CodeFacts] | None = None  # from the first analyser's facts on
+    guarded = False
+    missing = False  # a probe said the handler module is not there
+    for lane in lanes:
+        probe = lane.probe
+        if probe is not None and listing is not None:
+            if missing and probe.module_absent(fn, listing):
+                continue  # its "not found" too: only the first of a function's is kept
+            gap = probe.answer(fn, listing)
+            if gap is not None:
+                missing = missing or _module_missing(gap)
+                if held is None:
+                    found.gaps.append(_gap_relocated(gap, relocate))
+                else:
+                    held.append(gap)
+                continue
+        facts = lane.analyser().analyse(fn, artifact)
+        guarded = guarded or any(i.rule_id in _GUARDED for i in facts.issues)
+        held = [facts] if held is None else [*held, facts]
+    if held is None:
+        return
+    cover = _cover(fn, artifact) if guarded else None  # read only when it changes something
+    for said in held:
+        if isinstance(said, CollectionGap):
+            found.gaps.append(_gap_relocated(said, relocate))
+        else:
+            found.add(_relocated(said if cover is None else _credited(said, cover), relocate))
+
+
+def _chooser(lanes: list[_Lane]) -> Callable[[Function], list[_Lane]]:
+    """The lanes taking a function. Probes decide from the provider, package type and
+    runtime alone, so with a probe in every lane each combination is asked once."""
+    if any(lane.probe is None for lane in lanes):
+        return lambda fn: [lane for lane in lanes if lane.handles(fn)]
+    known: dict[tuple[Provider, PackageType, str | None], list[_Lane]] = {}
+
+    def choose(fn: Function) -> list[_Lane]:
+        key = (fn.provider, fn.package_type, fn.runtime)
+        chosen = known.get(key)
+        if chosen is None:
+            chosen = known[key] = [lane for lane in lanes if lane.handles(fn)]
+        return chosen
+
+    return choose
 
 
 def _given(analyser: Analyser) -> Analyser:
@@ -346,24 +454,8 @@ def _given(analyser: Analyser) -> Analyser:
 
 
 def _combined(facts: Sequence[CodeFacts]) -> Inventory:
-    """The functions' facts as one inventory piece: a handler record per function, and one
-    gap where analysers of one language each said the handler is missing."""
-    analysed = {h.function for f in facts for h in f.handlers}
-    gaps: dict[tuple[str, str], CollectionGap] = {}
-    for gap in (g for f in facts for g in f.gaps):
-        field = gap.field
-        if gap.resource not in analysed and _module_missing(gap):
-            # Not built yet (TypeScript before tsc) or not in this checkout: listed once,
-            # and the code rules leave the function be, as for a package not on disk.
-            field = MISSING_CODE_FIELD
-        key = (gap.resource, field)
-        if key not in gaps:  # the first gap of a function and field is the one listed
-            if field != gap.field:
-                gap = CollectionGap(gap.location, gap.reason, gap.resource, field)
-            gaps[key] = gap
-    return Inventory(
-        handlers=_merge_handlers(h for f in facts for h in f.handlers),
-        code_issues=tuple(i for f in facts for i in f.issues),
-        sdk_calls=tuple(c for f in facts for c in f.sdk_calls),
-        gaps=tuple(gaps.values()),
-    )
+    """The functions' facts as one inventory piece (see ``_Found.inventory``)."""
+    found = _Found()
+    for f in facts:
+        found.add(f)
+    return found.inventory()

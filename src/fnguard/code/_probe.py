@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from fnguard.code._interface import CodeFacts
 from fnguard.model import CollectionGap
 
 if TYPE_CHECKING:
@@ -19,7 +18,7 @@ if TYPE_CHECKING:
 
     from fnguard.model import Function, Location
 
-__all__ = ["Listing", "Probe", "gap_facts"]
+__all__ = ["Listing", "Probe", "code_gap"]
 
 
 class Listing:
@@ -44,16 +43,23 @@ class Listing:
 
 class Probe(Protocol):
     def handles(self, fn: Function) -> bool:
-        """Exactly what the analyser's ``handles`` says."""
+        """Exactly what the analyser's ``handles`` says, from the function's provider,
+        package type and runtime alone (the enricher asks once per combination)."""
         ...
 
-    def answer(self, fn: Function, listing: Listing) -> CodeFacts | None:
-        """The analyser's facts for ``fn`` in the artifact ``listing`` lists, when the names
-        alone decide them (no handler module there, a handler that names none); None when
-        the analyser has to read the code."""
+    def answer(self, fn: Function, listing: Listing) -> CollectionGap | None:
+        """The analyser's whole answer for ``fn`` in the artifact ``listing`` lists when the
+        names alone decide it: the one gap it reports (no handler module there, a handler
+        that names none); None when the analyser has to read the code."""
+        ...
+
+    def module_absent(self, fn: Function, listing: Listing) -> bool:
+        """Whether ``answer`` would be the analyser's "handler module not found" gap: asked
+        instead when another analyser of the language said so already (one such gap per
+        function is kept), it spares wording a gap that would be dropped."""
         ...
 
 
-def gap_facts(fn: Function, location: Location, reason: str) -> CodeFacts:
-    """One ``field="code"`` gap about ``fn``: how an analyser says it could not look."""
-    return CodeFacts(gaps=(CollectionGap(location, reason, fn.address, "code"),))
+def code_gap(fn: Function, location: Location, reason: str) -> CollectionGap:
+    """A ``field="code"`` gap about ``fn``: how an analyser says it could not look."""
+    return CollectionGap(location, reason, fn.address, "code")

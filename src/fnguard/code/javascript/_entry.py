@@ -9,16 +9,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fnguard.code._probe import gap_facts
-from fnguard.code.javascript._locate import MANIFEST, entry_candidates, parse_handler
+from fnguard.code._probe import code_gap
+from fnguard.code.javascript._grammar import SOURCE_EXTENSIONS
+from fnguard.code.javascript._locate import (
+    MANIFEST,
+    entry_candidates,
+    own_candidates,
+    parse_handler,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Set
 
-    from fnguard.code._interface import CodeFacts
     from fnguard.code._probe import Listing
     from fnguard.code.javascript._locate import HandlerRef
-    from fnguard.model import Function
+    from fnguard.model import CollectionGap, Function
 
 __all__ = ["PROBE", "first_present", "handles", "module_not_found", "unnamed"]
 
@@ -40,21 +45,35 @@ def module_not_found(ref: HandlerRef, candidates: list[str]) -> str:
     return f"handler module {ref.module!r} not found in the code (tried {tried})"
 
 
+def _candidates(ref: HandlerRef, listing: Listing) -> list[str]:
+    """Where the entry may be. Past the module's own names every candidate is in another
+    folder, with a source extension: a tree with no source file at all needs only the first
+    (the gap names six, where both lists agree)."""
+    if listing.holds_any(SOURCE_EXTENSIONS):
+        return entry_candidates(ref.module)
+    return own_candidates(ref.module)
+
+
 class _Probe:
     def handles(self, fn: Function) -> bool:
         return handles(fn)
 
-    def answer(self, fn: Function, listing: Listing) -> CodeFacts | None:
-        names = listing.names
-        if MANIFEST in names:
+    def answer(self, fn: Function, listing: Listing) -> CollectionGap | None:
+        if MANIFEST in listing.names:
             return None  # its "main" may name the module, and reading it may fail
         ref = parse_handler(fn.handler or "", None)
         if ref is None:
-            return gap_facts(fn, fn.location, unnamed(fn.handler))
-        candidates = entry_candidates(ref.module)
-        if first_present(candidates, names) is not None:
+            return code_gap(fn, fn.location, unnamed(fn.handler))
+        candidates = _candidates(ref, listing)
+        if first_present(candidates, listing.names) is not None:
             return None
-        return gap_facts(fn, fn.location, module_not_found(ref, candidates))
+        return code_gap(fn, fn.location, module_not_found(ref, candidates))
+
+    def module_absent(self, fn: Function, listing: Listing) -> bool:
+        if MANIFEST in listing.names:
+            return False
+        ref = parse_handler(fn.handler or "", None)
+        return ref is not None and first_present(_candidates(ref, listing), listing.names) is None
 
 
 PROBE = _Probe()

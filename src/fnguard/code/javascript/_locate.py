@@ -13,8 +13,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from fnguard.code.javascript._grammar import SOURCE_EXTENSIONS
 
@@ -26,6 +25,7 @@ __all__ = [
     "HandlerRef",
     "ReadJson",
     "entry_candidates",
+    "own_candidates",
     "package_main",
     "parse_handler",
     "resolve_import",
@@ -42,9 +42,11 @@ MANIFEST = "package.json"
 ReadJson = Callable[[str], object]
 
 
-@dataclass(frozen=True)
-class HandlerRef:
-    """``src/app.lambdaHandler`` -> module ``src/app``, export path ``("lambdaHandler",)``."""
+class HandlerRef(NamedTuple):
+    """``src/app.lambdaHandler`` -> module ``src/app``, export path ``("lambdaHandler",)``.
+
+    A named tuple, not a dataclass: this module loads for every Node.js function of a scan
+    (see ``_entry``), and a frozen dataclass costs about a millisecond to define."""
 
     module: str
     export: tuple[str, ...]
@@ -76,10 +78,17 @@ def _with_extensions(base: str, extensions: tuple[str, ...] = SOURCE_EXTENSIONS)
     return [base + ext for ext in extensions]
 
 
+def own_candidates(module: str) -> list[str]:
+    """``module`` as named and with each extension: where ``entry_candidates`` starts (and,
+    in a tree with no source file, the only one of them that can be there)."""
+    module = posixpath.normpath(module)
+    return [module, *_with_extensions(module)]
+
+
 def entry_candidates(module: str) -> list[str]:
     """Files that may hold ``module``, most likely first."""
-    module = posixpath.normpath(module)
-    tried = [module, *_with_extensions(module)]
+    tried = own_candidates(module)
+    module = tried[0]
     first, _, rest = module.partition("/")
     if first in _COMPILED_DIRS and rest:
         # dist/index -> the TypeScript source it was compiled from.

@@ -10,15 +10,14 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING
 
-from fnguard.code._probe import gap_facts
+from fnguard.code._probe import code_gap
 
 if TYPE_CHECKING:
     from collections.abc import Set
     from pathlib import Path
 
-    from fnguard.code._interface import CodeFacts
     from fnguard.code._probe import Listing
-    from fnguard.model import Function
+    from fnguard.model import CollectionGap, Function
 
 __all__ = [
     "PROBE",
@@ -80,21 +79,28 @@ def module_not_found(module_name: str, path: Path) -> str:
     return f"handler module {module_name} not found in {path}; code rules cannot check it"
 
 
+def _present(module_name: str, listing: Listing) -> bool:
+    # every place the module may be is a .py file: with none there, nothing to look up
+    return listing.holds_any(_SOURCE) and (
+        find_member(listing.names, module_name, handler_search(module_name)) is not None
+    )
+
+
 class _Probe:
     def handles(self, fn: Function) -> bool:
         return handles(fn)
 
-    def answer(self, fn: Function, listing: Listing) -> CodeFacts | None:
+    def answer(self, fn: Function, listing: Listing) -> CollectionGap | None:
         target = handler_target(fn.handler or "")
         if target is None:
-            return gap_facts(fn, fn.location, unreadable_handler(fn.handler))
-        module_name = target[0]
-        # every place the module may be is a .py file: with none there, nothing to look up
-        if listing.holds_any(_SOURCE) and (
-            find_member(listing.names, module_name, handler_search(module_name)) is not None
-        ):
+            return code_gap(fn, fn.location, unreadable_handler(fn.handler))
+        if _present(target[0], listing):
             return None  # there (or vendored, or unreadable): the analyser reads it
-        return gap_facts(fn, fn.location, module_not_found(module_name, listing.path))
+        return code_gap(fn, fn.location, module_not_found(target[0], listing.path))
+
+    def module_absent(self, fn: Function, listing: Listing) -> bool:
+        target = handler_target(fn.handler or "")
+        return target is not None and not _present(target[0], listing)
 
 
 PROBE = _Probe()

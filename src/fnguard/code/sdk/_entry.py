@@ -8,10 +8,9 @@ the same helpers and raises the same errors.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from fnguard.code._probe import gap_facts
+from fnguard.code._probe import code_gap
 from fnguard.errors import InputError
 from fnguard.model import PackageType, Provider
 
@@ -19,9 +18,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-    from fnguard.code._interface import CodeFacts
     from fnguard.code._probe import Listing
-    from fnguard.model import Function
+    from fnguard.model import CollectionGap, Function
 
 __all__ = [
     "NEVER_LOCAL",
@@ -49,9 +47,11 @@ def handles(fn: Function) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class HandlerModule:
-    """``src/app.handler`` -> path ``src/app``, module ``app`` searched in ``("", "src")``."""
+class HandlerModule(NamedTuple):
+    """``src/app.handler`` -> path ``src/app``, module ``app`` searched in ``("", "src")``.
+
+    A named tuple, not a dataclass: this module loads for every Python function of a scan,
+    and a frozen dataclass costs about a millisecond to define."""
 
     path: str
     name: str
@@ -82,23 +82,34 @@ def module_candidates(name: str, roots: tuple[str, ...]) -> Iterator[tuple[str, 
             yield (posixpath.join(root, candidate) if root else candidate), is_pkg
 
 
+def _present(wanted: HandlerModule, listing: Listing) -> bool:
+    # every place the module may be is a .py file: with none there, nothing to look up
+    return (
+        listing.holds_any(_SOURCE)
+        and wanted.name.split(".")[0] not in NEVER_LOCAL
+        and any(m in listing.names for m, _ in module_candidates(wanted.name, wanted.roots))
+    )
+
+
 class _Probe:
     def handles(self, fn: Function) -> bool:
         return handles(fn)
 
-    def answer(self, fn: Function, listing: Listing) -> CodeFacts | None:
+    def answer(self, fn: Function, listing: Listing) -> CollectionGap | None:
         try:
             wanted = handler_module(fn.handler or "", listing.path)
         except LoadError as exc:
-            return gap_facts(fn, fn.location, str(exc))
-        # every place the module may be is a .py file: with none there, nothing to look up
-        if (
-            listing.holds_any(_SOURCE)
-            and wanted.name.split(".")[0] not in NEVER_LOCAL
-            and any(m in listing.names for m, _ in module_candidates(wanted.name, wanted.roots))
-        ):
+            return code_gap(fn, fn.location, str(exc))
+        if _present(wanted, listing):
             return None  # there (or installed, or unreadable): the analyser reads it
-        return gap_facts(fn, fn.location, str(wanted.not_found(listing.path)))
+        return code_gap(fn, fn.location, str(wanted.not_found(listing.path)))
+
+    def module_absent(self, fn: Function, listing: Listing) -> bool:
+        try:
+            wanted = handler_module(fn.handler or "", listing.path)
+        except LoadError:
+            return False
+        return not _present(wanted, listing)
 
 
 PROBE = _Probe()
