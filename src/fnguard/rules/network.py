@@ -323,13 +323,13 @@ def _env_texts(fn: Function) -> list[tuple[str, str]]:
         (var.name, text)
         for var in fn.environment
         for text in (var.source_expr, var.value)
-        if text and not any(marker in text for marker in _DEPLOY_TIME_ATTRS)
+        if text and not any(map(text.__contains__, _DEPLOY_TIME_ATTRS))
     ]
 
 
 def _env_evidence(texts: list[tuple[str, str]], service: _Service) -> Evidence | None:
     for name, text in texts:
-        if any(marker in text for marker in service.env_markers):
+        if any(map(text.__contains__, service.env_markers)):  # no generator per text
             return Evidence(f"environment {name}", f"names a {service.label} resource")
     return None
 
