@@ -101,6 +101,12 @@ class Variables:
         self._active: set[tuple[str, ...]] = set()
         self._files: dict[Path, Any] = {}
         self._depth = 0
+        # A variable's value where asking again must give the same: no variable inside it, no
+        # file (placed on the line that names it), no problem. Its lookups are then all in
+        # _done, so asking again would neither go deeper nor meet a cycle.
+        self._known: dict[str, Any] = {}
+        self._known_texts: dict[str, Any] = {}
+        self._files_asked = 0
         self._weights: dict[int, int] = {}  # id of a resolved list/map -> size written out
         # id of a decoded map or list placed item by item -> _walk's answer
         self._walks: dict[int, _Walked] = {}
@@ -166,12 +172,13 @@ class Variables:
         aside = 0  # plain children resolved one by one all the same (past the limit, copied)
         plain = same = True
         dirty: list[tuple[Any, Any]] | None = None
-        if is_mapping(node):
-            items: Any = node.items()
-            keyed = True
-        else:
-            items = enumerate(node)
+        node_kind = node.__class__
+        if node_kind is MarkedList or node_kind is list or not is_mapping(node):
+            items: Any = enumerate(node)
             keyed = False
+        else:
+            items = node.items()
+            keyed = True
         for key, value in items:
             if keyed:
                 weight += len(key) if key.__class__ in _TEXTS else len(str(key))
@@ -204,8 +211,12 @@ class Variables:
                 dirty.append((key, value))
         if not plain:
             return weight, None, False, dirty
-        kind = node.__class__
-        same = same and (kind is dict or kind is list or _marked(node))
+        if same and node_kind is not dict and node_kind is not list:
+            same = (
+                (node_kind is MarkedDict or node_kind is MarkedList)
+                and getattr(node, "start_mark", None) is not None
+                and hasattr(node, "end_mark")
+            )  # _marked(node), inline: asked for every plain map and list
         return weight, weight + aside, same, dirty
 
     def _rebuilt(
@@ -284,8 +295,24 @@ class Variables:
     # ------------------------------------------------------------------ strings
 
     def _text(self, text: str, path: tuple[str, ...], line: int) -> Any:
-        """A string with variables: a typed value if it is one variable, else text."""
+        """A string with variables: a typed value if it is one variable, else text.
+
+        The same text is answered once (``_known``'s rule: no variable inside a variable, no
+        file, no problem), while one more level would stay within ``_MAX_DEPTH``."""
+        if self._depth < _MAX_DEPTH:
+            known = self._known_texts.get(text, _MISSING)
+            if known is not _MISSING:
+                return known
+        problems, files = len(self.problems), self._files_asked
+        value, nested = self._pieces(text, path, line)
+        if not nested and len(self.problems) == problems and self._files_asked == files:
+            self._known_texts[text] = value
+        return value
+
+    def _pieces(self, text: str, path: tuple[str, ...], line: int) -> tuple[Any, bool]:
+        """``_text``'s value, and whether a variable holds another inside it."""
         pieces: list[Any] = []
+        nested = False
         i = 0
         while i < len(text):
             start = text.find("${", i)
@@ -295,30 +322,39 @@ class Variables:
             end, alternatives = _scan(text, start + 2)
             if end < 0:
                 self.problems.append(Problem(path, line, f"unclosed variable in {text}"))
-                return Unknown(text)
+                return Unknown(text), nested
             if start > i:
                 pieces.append(text[i:start])
+            whole = text[start : end + 1]
             if _SOURCE.match(text, start + 2) is None:
                 # ``${AWS::Region}``, ``${Queue.Arn}``: CloudFormation's own !Sub placeholders.
-                pieces.append(text[start : end + 1])
+                pieces.append(whole)
             else:
-                pieces.append(self._variable(text[start : end + 1], alternatives, path, line))
+                nested = nested or "${" in whole[2:]
+                pieces.append(self._variable(whole, alternatives, path, line))
             i = end + 1
         if len(pieces) == 1:
-            return pieces[0]
+            return pieces[0], nested
+        return self._joined(pieces, text, path, line), nested
+
+    def _joined(self, pieces: list[Any], text: str, path: tuple[str, ...], line: int) -> Any:
+        """Several pieces as one text; an unknown piece makes it all unknown."""
+        unknown = reference = nested = False
         for piece in pieces:
-            if not isinstance(piece, str):
-                break
-        else:
-            return "".join(pieces)
-        if any(isinstance(p, Unknown) for p in pieces):
-            reference = any(isinstance(p, Unknown) and p.reference for p in pieces)
-            expr = "".join(p.expr if isinstance(p, Unknown) else _str(p) for p in pieces)
+            if isinstance(piece, str):
+                continue
+            if isinstance(piece, Unknown):
+                unknown = True
+                reference = reference or piece.reference
+            elif isinstance(piece, Mapping | list):
+                nested = True
+        if unknown:
+            expr = "".join([p.expr if isinstance(p, Unknown) else _str(p) for p in pieces])
             return Unknown(expr, (), reference=reference)
-        if any(isinstance(p, Mapping | list) for p in pieces):
+        if nested:
             self.problems.append(Problem(path, line, f"a list or map inside the text {text}"))
             return Unknown(text)
-        return "".join(_str(p) for p in pieces)
+        return "".join([_str(p) for p in pieces])
 
     def _variable(
         self, whole: str, alternatives: list[str], path: tuple[str, ...], line: int
@@ -328,9 +364,19 @@ class Variables:
             if self._depth > _MAX_DEPTH:
                 self.problems.append(Problem(path, line, f"variables nested too deeply: {whole}"))
                 return Unknown(whole)
+            known = self._known.get(whole, _MISSING)
+            if known is not _MISSING:
+                return known
+            problems, files = len(self.problems), self._files_asked
             for alternative in alternatives:
                 value = self._alternative(alternative, whole, path, line)
                 if value is not _MISSING:
+                    if (
+                        len(self.problems) == problems
+                        and self._files_asked == files
+                        and "${" not in whole[2:]
+                    ):
+                        self._known[whole] = value
                     return value
             self.problems.append(Problem(path, line, f"{whole} cannot be resolved offline"))
             return Unknown(whole)
@@ -428,6 +474,7 @@ class Variables:
     # ------------------------------------------------------------------ files
 
     def _file(self, name: str, address: str, path: tuple[str, ...], line: int) -> Any:
+        self._files_asked += 1
         target = (self.base_dir / name).resolve()
         if not target.is_relative_to(self.root):
             self.problems.append(Problem(path, line, f"file({name}) is outside the scanned folder"))
