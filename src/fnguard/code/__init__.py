@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, cast
 
 from fnguard import limits
 from fnguard.artifact import open_artifact, source_tree
+from fnguard.code._disk import Folders, joined
 from fnguard.code._guard import GuardCover, guard_cover, merge_cover, policy_cover
 from fnguard.code._interface import Analyser, CodeFacts, member_location
 from fnguard.code._probe import Listing
@@ -336,6 +337,7 @@ class CodeEnricher(Enricher):
         # service): it is opened, and its members listed, once for all of them.
         opened: dict[Path, Artifact | InputError] = {}
         sites: dict[Path, _Site] = {}
+        on_disk = _OnDisk(root)
         # Each code folder's path and whether it is there, looked up once for its functions.
         paths: dict[tuple[str | None, str | None, bool], _Site | None] = {}
         try:
@@ -345,11 +347,7 @@ class CodeEnricher(Enricher):
                 key = (fn.package.source_dir, fn.package.path, fn.package_type is PackageType.IMAGE)
                 site = paths.get(key, _UNSEEN)
                 if site is _UNSEEN:
-                    path = _code_path(fn, root)
-                    if path is None or not path.exists():
-                        site = paths[key] = None
-                    else:
-                        site = paths[key] = sites.setdefault(path, _Site(path))
+                    site = paths[key] = _site(fn, root, on_disk, sites)
                 if site is None:
                     continue  # not built or not checked out: the package stage reports it once
                 if choose is None:
@@ -391,6 +389,36 @@ class _Site:
 
 
 _UNSEEN = _Site(Path())
+
+
+class _OnDisk:
+    """Which code paths are certainly not there, from the folders above them: most code
+    paths of an unbuilt tree are below one that is not (a source or build folder per
+    function), and they are answered without a ``Path`` or a system call each."""
+
+    __slots__ = ("_base", "_folders")
+
+    def __init__(self, root: Path | None) -> None:
+        self._base = root.as_posix() if root is not None else "."
+        self._folders = Folders()
+
+    def below_absent(self, raw: str) -> bool:
+        """True only when ``_code_path`` of a function naming ``raw`` cannot exist."""
+        text = joined(self._base, raw)  # None when pathlib must decide (absolute, odd parts)
+        return text is not None and self._folders.below_absent(text)
+
+
+def _site(
+    fn: Function, root: Path | None, on_disk: _OnDisk, sites: dict[Path, _Site]
+) -> _Site | None:
+    """Where ``fn``'s code is, when it is on disk (one ``_Site`` per distinct place)."""
+    raw = fn.package.source_dir or fn.package.path
+    if raw and on_disk.below_absent(raw):
+        return None
+    path = _code_path(fn, root)
+    if path is None or not path.exists():
+        return None
+    return sites.setdefault(path, _Site(path))
 
 
 def _analyse(

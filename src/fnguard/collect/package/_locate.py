@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fnguard.code._disk import Folders, joined
 from fnguard.model import CollectionGap, Layer, PackageType
 
 if TYPE_CHECKING:
@@ -82,23 +83,13 @@ def _candidates(raw: str, where: Location, root: Path | None) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def _joined(base: str, raw: str) -> str | None:
-    """``(Path(base) / raw).as_posix()`` by string when ``raw`` needs no normalising (no
-    empty or ``.`` component): a thousand functions' candidates without a thousand Paths.
-    None when pathlib has to decide."""
-    framed = f"/{raw}/"  # an empty part shows as "//", a "." part as "/./"
-    if "//" in framed or "/./" in framed:
-        return None
-    return raw if base == "." else f"{base}/{raw}"
-
-
 def _candidate_texts(raw: str, where: Location, root: Path | None) -> list[str]:
     """``_candidates`` as the strings a gap lists, computed without pathlib when it can be."""
     bases = _bases(where.file, root)
     if bases is not None:
-        joined = [_joined(base, raw) for base in bases]
-        if all(j is not None for j in joined):
-            return list(dict.fromkeys(j for j in joined if j is not None))
+        texts = [joined(base, raw) for base in bases]
+        if all(t is not None for t in texts):
+            return list(dict.fromkeys(t for t in texts if t is not None))
     return [c.as_posix() for c in _candidates(raw, where, root)]
 
 
@@ -123,41 +114,14 @@ def _present(path: Path | str) -> bool:
     return True
 
 
-class _Folders:
-    """Which folders are certainly not there, each asked once: nothing can be inside a folder
-    that is missing (or is a file), so a candidate below one is absent without a system call.
-    Most candidates of an unbuilt tree are (``build/``, ``dist/``, a source folder per
-    function); asking each was most of the package stage (4,000 stats for 1,000 functions)."""
-
-    def __init__(self) -> None:
-        self._absent: dict[str, bool] = {}
+class _Folders(Folders):
+    """Candidates asked about only when no folder above them is known absent. Most
+    candidates of an unbuilt tree are below one; asking each was most of the package stage
+    (4,000 stats for 1,000 functions)."""
 
     def present(self, path: str) -> bool:
         """``_present(path)``, skipping the question when a folder above it is absent."""
-        parent = path.rpartition("/")[0]  # the folder's name, not normalised: a key only
-        if parent and self.absent(parent):
-            return False
-        return _present(path)
-
-    def absent(self, folder: str) -> bool:
-        """True only when ``folder`` certainly cannot hold anything; False when unsure."""
-        known = self._absent.get(folder)
-        if known is None:
-            parent = folder.rpartition("/")[0]
-            known = (bool(parent) and self.absent(parent)) or _no_folder(folder)
-            self._absent[folder] = known
-        return known
-
-
-def _no_folder(folder: str) -> bool:
-    try:
-        # followed, as a path through it would be; a string stat (no Path per folder)
-        mode = os.stat(folder).st_mode  # noqa: PTH116
-    except (FileNotFoundError, NotADirectoryError):
-        return True
-    except OSError:  # unreadable, a link loop, a name too long: let the candidate say
-        return False
-    return not stat.S_ISDIR(mode)
+        return not self.below_absent(path) and _present(path)
 
 
 def _folder(path: Path) -> bool:
