@@ -9,8 +9,7 @@ to the CloudFormation mapper, so a serverless.yml function gets the verdict its 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fnguard.collect.cloudformation import (
     LOOP_MARKER,
@@ -24,6 +23,9 @@ from fnguard.collect.cloudformation import (
 from fnguard.collect.serverless._events import Events
 from fnguard.collect.serverless._names import ROLE_ID, function_id
 from fnguard.errors import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 __all__ = ["Compiled", "compile_service"]
 
@@ -42,7 +44,7 @@ def _map(value: Any) -> Mapping[str, Any]:
 
 
 def _span(key: Any, node: Any) -> tuple[int, int]:
-    first = line_of(key, line_of(node))
+    first = line_of(key) or line_of(node)
     end = getattr(node, "end_mark", None)
     last = first
     if end is not None:
@@ -75,9 +77,11 @@ class _Service:
     def __init__(self, config: Mapping[str, Any], rel: str) -> None:
         self.config = config
         self.rel = rel
-        self.provider = _map(config.get("provider"))
+        self.provider_node = _map(config.get("provider"))
+        # Read many times per function: a plain dict's get, not the marked map's Python one.
+        self.provider: Mapping[str, Any] = dict(self.provider_node)
         service = config.get("service")
-        if isinstance(service, Mapping):
+        if is_mapping(service):
             service = service.get("name")
         if not isinstance(service, str) or not service:
             raise InputError(rel, line_of(config, 1), "expected a service name (service: ...)")
@@ -104,9 +108,9 @@ class _Service:
         functions = self.config.get("functions", {})
         if functions is None:
             functions = {}
-        if isinstance(functions, list) and all(isinstance(f, Mapping) for f in functions):
+        if isinstance(functions, list) and all(is_mapping(f) for f in functions):
             functions = {k: v for part in functions for k, v in part.items()}  # ${file()} parts
-        if not isinstance(functions, Mapping):
+        if not is_mapping(functions):
             raise InputError(self.rel, line_of(functions, 1), "expected functions to be a mapping")
         user = self._user_resources()
         provider_key = next((k for k in self.config if k == "provider"), None)
@@ -116,7 +120,7 @@ class _Service:
         for key in functions:
             self.out.function_ids[str(key)] = function_id(str(key)) + "LambdaFunction"
         for key, spec in functions.items():
-            if not isinstance(spec, Mapping):
+            if not is_mapping(spec):
                 raise InputError(
                     self.rel,
                     line_of(spec, line_of(key)),
@@ -138,10 +142,10 @@ class _Service:
         """Top-level ``layers:``, each an ``AWS::Lambda::LayerVersion`` the framework names
         ``<Name>LambdaLayer`` (what functions reference with ``{Ref: <Name>LambdaLayer}``)."""
         layers = self.config.get("layers")
-        if not isinstance(layers, Mapping):
+        if not is_mapping(layers):
             return
         for key, spec in layers.items():
-            if not isinstance(spec, Mapping):
+            if not is_mapping(spec):
                 continue
             artifact = _map(spec.get("package")).get("artifact")
             local = artifact if artifact is not None else spec.get("path")
@@ -178,7 +182,7 @@ class _Service:
                     self.out.notes.append(("", line, reason, ""))
                     continue
                 props = _map(node).get("Properties")
-                if props is not None and not isinstance(props, Mapping):
+                if props is not None and not is_mapping(props):
                     raise InputError(
                         self.rel, line, f"expected Properties of extension {logical_id} to be a map"
                     )
@@ -190,7 +194,7 @@ class _Service:
     def _plugins(self) -> None:
         """Plugins run at deploy time; what they add or change is not seen here."""
         plugins = self.config.get("plugins")
-        if isinstance(plugins, Mapping):
+        if is_mapping(plugins):
             plugins = plugins.get("modules")
         for plugin in plugins if isinstance(plugins, list) else []:
             self.out.notes.append(
@@ -213,7 +217,7 @@ class _Service:
             resources = _map(part).get("Resources")
             conditions.update(_map(_map(part).get("Conditions")))
             for logical_id, node in _map(resources).items():
-                if not isinstance(node, Mapping) or not isinstance(node.get("Type"), str):
+                if not is_mapping(node) or not isinstance(node.get("Type"), str):
                     raise InputError(
                         self.rel,
                         line_of(node, line_of(logical_id)),
@@ -224,7 +228,7 @@ class _Service:
                 out[str(logical_id)] = Raw(
                     str(logical_id),
                     str(node["Type"]),
-                    dict(props) if isinstance(props, Mapping) else {},
+                    dict(props) if is_mapping(props) else {},
                     line_of(logical_id, line_of(node)),
                     str(logical_id),
                     str(condition) if isinstance(condition, str) else None,
@@ -235,7 +239,7 @@ class _Service:
 
     def _loops_expanded(self, part: Any) -> Any:
         """A ``resources:`` part with its ``Fn::ForEach`` loops expanded (a copy; gaps noted)."""
-        if not isinstance(part, Mapping) or not any(
+        if not is_mapping(part) or not any(
             str(key).startswith(LOOP_MARKER)
             for section in ("Resources", "Conditions")
             for key in _map(part.get(section))
@@ -259,6 +263,7 @@ class _Service:
         self, key: str, spec: Mapping[str, Any], line: int, origin: str, events: Events
     ) -> None:
         logical_id = self.out.function_ids[key]
+        spec = dict(spec)  # read ~30 times: a plain dict's get (the values are the same objects)
         name = spec.get("name") or f"{self.service}-{self.stage}-{key}"
         self.function_names.append(name)
         props: dict[str, Any] = {"FunctionName": name}
@@ -293,7 +298,7 @@ class _Service:
             if value is not None:
                 props[prop] = value
         vpc = spec["vpc"] if "vpc" in spec else self.provider.get("vpc")
-        if isinstance(vpc, Mapping) and (vpc.get("subnetIds") or vpc.get("securityGroupIds")):
+        if is_mapping(vpc) and (vpc.get("subnetIds") or vpc.get("securityGroupIds")):
             props["VpcConfig"] = {
                 "SubnetIds": vpc.get("subnetIds", []),
                 "SecurityGroupIds": vpc.get("securityGroupIds", []),
@@ -325,7 +330,7 @@ class _Service:
         events.function(key, logical_id, spec, line, origin)
 
     def _image(self, image: Any, logical_id: str, line: int) -> Any:
-        if isinstance(image, Mapping):
+        if is_mapping(image):
             if image.get("uri") is not None:
                 return image["uri"]
             image = image.get("name")
@@ -345,7 +350,7 @@ class _Service:
         artifact = package.get("artifact") or _map(self.config.get("package")).get("artifact")
         code: dict[str, Any] = {"LocalPath": artifact if artifact is not None else "."}
         bucket = self.provider.get("deploymentBucket")
-        if isinstance(bucket, Mapping):
+        if is_mapping(bucket):
             bucket = bucket.get("name")
         if bucket is not None:
             code["S3Bucket"] = bucket
@@ -355,7 +360,7 @@ class _Service:
         role = spec.get("role")
         if role is None:
             role = _map(self.provider.get("iam")).get("role")
-            if role is None or (isinstance(role, Mapping) and not _is_intrinsic(role)):
+            if role is None or (is_mapping(role) and not _is_intrinsic(role)):
                 role = self.provider.get("role")
         if role is None:
             self.uses_generated_role = True
@@ -408,7 +413,7 @@ class _Service:
         config: dict[str, Any] = {}
         for key, prop in (("onSuccess", "OnSuccess"), ("onFailure", "OnFailure")):
             target = destinations.get(key)
-            if isinstance(target, Mapping) and not _is_intrinsic(target):
+            if is_mapping(target) and not _is_intrinsic(target):
                 target = target.get("arn")
             if target is None:
                 continue
@@ -446,7 +451,7 @@ class _Service:
         iam = _map(self.provider.get("iam"))
         role = _map(iam.get("role"))
         line = line_of(next((k for k in self.provider if k == "iam"), None), 0) or line_of(
-            self.provider, 1
+            self.provider_node, 1
         )
         prefix = f"{self.service}-{self.stage}"
         log_arns = [{"Fn::Sub": f"{_LOGS}/aws/lambda/{prefix}*:*"}]
@@ -512,7 +517,7 @@ class _Service:
 
 def _is_intrinsic(value: Any) -> bool:
     return (
-        isinstance(value, Mapping)
+        is_mapping(value)
         and len(value) == 1
         and (next(iter(value)) == "Ref" or str(next(iter(value))).startswith("Fn::"))
     )

@@ -8,13 +8,14 @@ Names follow the framework (``ApiGatewayRestApi``, ``HttpApi``, ``<Fn>EventSourc
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-from fnguard.collect.cloudformation import Raw, line_of
+from fnguard.collect.cloudformation import Raw, is_mapping, line_of
 from fnguard.collect.serverless._names import alphanumeric, normalize, path_id
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from fnguard.collect.serverless._compile import Compiled
 
 __all__ = ["Events"]
@@ -46,7 +47,7 @@ class _Service(Protocol):
 
 
 def _map(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+    return value if is_mapping(value) else {}
 
 
 def _arn(logical_id: str) -> dict[str, Any]:
@@ -80,7 +81,7 @@ def _name_of(arn: Any) -> str:
             parts = tail.split("/")
             return parts[1] if parts[0] in ("table", "stream") and len(parts) > 1 else parts[-1]
         return tail
-    if isinstance(arn, Mapping) and len(arn) == 1:
+    if is_mapping(arn) and len(arn) == 1:
         value = next(iter(arn.values()))
         if isinstance(value, list) and value:
             return str(value[0])
@@ -144,7 +145,7 @@ class Events:
             return
         for event in events:
             event_line = line_of(event, line)
-            if isinstance(event, Mapping) and len(event) == 1:
+            if is_mapping(event) and len(event) == 1:
                 kind, body = next(iter(event.items()))
                 handler = getattr(self, f"_{kind}", None) if kind not in _NOT_ANALYSED else None
                 if handler is not None and not str(kind).startswith("_"):
