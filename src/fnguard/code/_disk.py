@@ -21,7 +21,9 @@ def joined(base: str, raw: str) -> str | None:
     framed = f"/{raw}/"  # an empty part shows as "//", a "." part as "/./"
     if "//" in framed or "/./" in framed:
         return None
-    return raw if base == "." else f"{base}/{raw}"
+    if base == ".":
+        return raw
+    return f"{base}{raw}" if base.endswith("/") else f"{base}/{raw}"  # "/" (the root) ends so
 
 
 class Folders:

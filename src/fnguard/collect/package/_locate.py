@@ -96,11 +96,24 @@ def _candidate_texts(raw: str, where: Location, root: Path | None) -> list[str]:
 @functools.lru_cache(maxsize=1024)
 def _bases(file: str, root: Path | None) -> tuple[str, ...] | None:
     """The folders a relative package path is tried against, as strings (per declaring file:
-    many functions share one)."""
-    declared = Path(file).parent
+    many functions share one; a Terraform tree has a file per function, so by string when
+    the file's name needs no normalising)."""
+    declared = _parent(file)
+    if declared is None:
+        declared = Path(file).parent.as_posix()
     if root is None:
-        return (declared.as_posix(),)
-    return (root.as_posix(), (root / declared).as_posix())
+        return (declared,)
+    base = root.as_posix()
+    beside = base if declared == "." else joined(base, declared)
+    return (base, beside if beside is not None else (root / declared).as_posix())
+
+
+def _parent(file: str) -> str | None:
+    """``Path(file).parent.as_posix()`` by string for a relative name that needs no
+    normalising; None when pathlib has to decide."""
+    if joined(".", file) is None:  # absolute, or with an empty or "." part
+        return None
+    return file.rpartition("/")[0] or "."
 
 
 def _present(path: Path | str) -> bool:
