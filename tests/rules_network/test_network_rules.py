@@ -181,8 +181,11 @@ def test_net003_functions_sharing_a_role_each_skip_their_own_key() -> None:
     found = failures(run(NET003, inv, ctx(checker)))
     assert [f.function for f in found] == ["aws_lambda_function.b", "aws_lambda_function.c"]
     assert all(f"allows kms:Decrypt on {key}" in str(f.evidence) for f in found)
-    # the role is asked once for the functions without a key: the answer is shared
-    assert checker.asked.count(("kms:Decrypt", key)) == 1
+    # the role's grant is asked for once and shared: a third function asks nothing more
+    alone = FakeChecker(grants=(("kms:Decrypt", key),))
+    two = Inventory(functions=(with_key, without), roles=(r,), subnets=(SUBNET_A, SUBNET_B))
+    assert len(failures(run(NET003, two, ctx(alone)))) == 1
+    assert checker.asked == alone.asked
 
 
 def test_net003_gateway_endpoint_anywhere_counts_when_vpc_unknown() -> None:

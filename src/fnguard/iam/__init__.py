@@ -22,7 +22,7 @@ from fnguard.iam._contextual import ContextChecker, contextual
 from fnguard.iam._elements import allowed_services, as_list
 from fnguard.iam._escalation import Graph, Hop, Method, Path, Principal, methods
 from fnguard.iam._interface import Decision, PermissionChecker
-from fnguard.iam._shortcuts import may_allow, possible_actions
+from fnguard.iam._shortcuts import first_allowed, may_allow, possible_actions
 from fnguard.iam._wildcard import is_policy_variable, placeholders, substitute
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "dataset_version",
     "default_checker",
     "exposure",
+    "first_allowed",
     "is_policy_variable",
     "may_allow",
     "methods",

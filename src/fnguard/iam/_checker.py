@@ -396,6 +396,42 @@ class EngineChecker:
             compiled.answers[key] = found
         return found
 
+    def first_allowed(
+        self, policies: Sequence[Policy], actions: Sequence[str], resources: Iterable[str]
+    ) -> tuple[str, str] | None:
+        """The first (action, resource), resource after resource and action after action,
+        that ``identity_allows`` allows; ``None`` if none. For a plain set (``_plain_answer``)
+        each action's covering statements are looked up once and only matched against each
+        resource: rules ask a role about every resource it names, most answers no."""
+        compiled = _compiled(policies)
+        plain = compiled.plain()
+        if plain is None:
+            for resource in resources:
+                for action in actions:
+                    if self.identity_allows(policies, action, resource).allowed:
+                        return action, resource
+            return None
+        covering: list[tuple[str, list[_Patterns]]] = []
+        for action in actions:
+            name = normal_action(action)
+            if compiled.is_unnamed(name):
+                continue
+            found = [
+                table.patterns[id(st)]
+                for policy, table in zip(compiled.policy_set.identity, plain, strict=True)
+                for st in policy.statements_for(name)
+            ]
+            if found:
+                covering.append((action, found))
+        if not covering:
+            return None
+        for resource in resources:
+            for action, found in covering:
+                for filled, open_ in found:
+                    if _any_match(filled, resource) or (open_ and _any_match(open_, resource)):
+                        return action, resource
+        return None
+
     def may_allow(self, policies: Sequence[Policy], action: str) -> bool:
         """False when no statement of either effect names ``action`` and there is no boundary:
         then ``identity_allows`` says no for every resource, and callers may skip asking."""

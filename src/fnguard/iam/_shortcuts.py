@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from fnguard.iam._interface import PermissionChecker
     from fnguard.model import Policy
 
-__all__ = ["may_allow", "possible_actions"]
+__all__ = ["first_allowed", "may_allow", "possible_actions"]
 
 
 def may_allow(checker: PermissionChecker, policies: Sequence[Policy], action: str) -> bool:
@@ -37,3 +37,22 @@ def possible_actions(
     if test is None:
         return tuple(actions)
     return tuple(a for a in actions if test(policies, a))
+
+
+def first_allowed(
+    checker: PermissionChecker,
+    policies: Sequence[Policy],
+    actions: Sequence[str],
+    resources: Iterable[str],
+) -> tuple[str, str] | None:
+    """The first (action, resource), resource after resource and action after action, that
+    ``checker.identity_allows`` allows (in one call when the checker can search them itself)."""
+    search = getattr(checker, "first_allowed", None)
+    if search is not None:
+        found: tuple[str, str] | None = search(policies, actions, resources)
+        return found
+    for resource in resources:
+        for action in actions:
+            if checker.identity_allows(policies, action, resource).allowed:
+                return action, resource
+    return None

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from fnguard.iam import possible_actions
+from fnguard.iam import first_allowed, possible_actions
 from fnguard.model import Policy, PolicyKind, Role
 from fnguard.rules._memo import per_object
 
@@ -92,12 +92,11 @@ def _first_allowed(
 ) -> Grant | None:
     if not actions:
         return None
-    for resource in resources:
-        for action in actions:
-            decision = checker.identity_allows(policies, action, resource)
-            if decision.allowed:
-                return Grant(action, resource, decision)
-    return None
+    found = first_allowed(checker, policies, actions, resources)
+    if found is None:
+        return None
+    action, resource = found
+    return Grant(action, resource, checker.identity_allows(policies, action, resource))
 
 
 def allowed_somewhere(

@@ -17,6 +17,7 @@ from fnguard.iam import (
     allowed_services,
     as_list,
     exposure,
+    first_allowed,
     resource_scopable,
 )
 from fnguard.model import Evidence, Finding, Inventory, Policy, PolicyKind, Provider, Remediation
@@ -758,9 +759,7 @@ def _missing_logs(
     return [
         action
         for action in _LOG_ACTIONS
-        if not any(
-            ctx.permissions.identity_allows(view.policies, action, r).allowed for r in resources
-        )
+        if first_allowed(ctx.permissions, view.policies, (action,), resources) is None
     ]
 
 
