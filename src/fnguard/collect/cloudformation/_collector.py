@@ -393,8 +393,10 @@ class _Template:
             if not is_mapping(node):
                 continue
             key = _REF_IS_NAME.get(str(node.get("Type")))
+            if not key:
+                continue
             props = node.get("Properties")
-            value = props.get(key) if key and is_mapping(props) else None
+            value = props.get(key) if is_mapping(props) else None
             if isinstance(value, str):
                 out[str(logical_id)] = str(value)
         return out
@@ -436,6 +438,8 @@ class _Template:
         graph = {logical_id: targets & ids for logical_id, targets in mentions.items()}
         for logical_id, node in self.resources.items():
             depends = node.get("DependsOn") if is_mapping(node) else None
+            if depends is None:  # most resources
+                continue
             targets = (
                 depends
                 if isinstance(depends, list)
@@ -445,9 +449,10 @@ class _Template:
             )
             if str(logical_id) in graph:
                 graph[str(logical_id)].update(str(t) for t in targets if str(t) in ids)
-        lines = {r.logical_id: r.line for r in raws}
         gaps: list[CollectionGap] = []
-        for members in cycles(graph):
+        found = cycles(graph)
+        lines = {r.logical_id: r.line for r in raws} if found else {}
+        for members in found:
             names = ", ".join(sorted(members))
             gaps.extend(
                 CollectionGap(

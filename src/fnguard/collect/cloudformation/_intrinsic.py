@@ -270,6 +270,16 @@ class Resolver:
             if mentioned is not None:
                 mentioned.add(arg)
             return self._ref(arg, node, depth)
+        if (
+            fn == "Fn::GetAtt"
+            and isinstance(arg, list)
+            and len(arg) == 2
+            and isinstance(arg[0], str)
+            and isinstance(arg[1], str)
+        ):  # the usual attribute: names, nothing inside (``_mention`` would say the same)
+            if mentioned is not None:
+                mentioned.add(arg[0])
+            return self._getatt(arg, node, depth)
         if mentioned is not None and not _mention(fn, arg, node, mentioned):
             # all the function mentions is in: what it resolves inside (a branch, a condition,
             # a mapping) adds none

@@ -469,10 +469,25 @@ class TemplateMapper:
             return ()
         out: list[EnvVar] = []
         for key, value in variables.items():
-            if value.__class__ is str:  # the usual literal: what the general way gives it
-                literal: str | None = str(value)
-            else:
-                literal = known_str(value) if not isinstance(value, bool) else str(value).lower()
+            line = r.key_lines.get(key)
+            # the resource's own location when the name's line is not known (equal)
+            location = r.location if line is None else Location(r.location.file, line)
+            if value.__class__ is str:  # the usual literal: what the general way below gives
+                dynamic = "{{resolve:" in value
+                secret_like = (dynamic or value.startswith("arn:aws")) and bool(
+                    _SECRET_ARN.search(value)
+                )
+                out.append(
+                    EnvVar(
+                        name=key,
+                        value=value,
+                        is_reference=secret_like,
+                        location=location,
+                        source_expr=value if dynamic else None,
+                    )
+                )
+                continue
+            literal = known_str(value) if not isinstance(value, bool) else str(value).lower()
             # a dynamic reference is read from a parameter store at deploy time even when part
             # of its name is (``!Sub "{{resolve:ssm:/app/${Stage}/key}}"``)
             reference = isinstance(value, Ref) or (
@@ -500,14 +515,12 @@ class TemplateMapper:
                 source_expr = value.expr
             elif dynamic:
                 source_expr = literal
-            line = r.key_lines.get(key)
             out.append(
                 EnvVar(
                     name=key,
                     value=literal,
                     is_reference=reference or secret_like,
-                    # the resource's own location when the name's line is not known (equal)
-                    location=r.location if line is None else Location(r.location.file, line),
+                    location=location,
                     source_expr=source_expr,
                 )
             )
