@@ -144,9 +144,9 @@ def _folder(path: Path) -> bool:
         return False
 
 
-def _regular(path: Path) -> bool:
+def _regular(path: str) -> bool:
     try:
-        return stat.S_ISREG(path.stat().st_mode)
+        return stat.S_ISREG(os.stat(path).st_mode)  # noqa: PTH116 - a candidate's string
     except OSError:
         return False
 
@@ -174,10 +174,10 @@ def _image_path(uri: str | None) -> str | None:
 
 def _wanted(ref: PackageRef, image: bool) -> list[str]:
     """The paths to try, in order: the artifact, then the source folder it is built from."""
-    if image:
-        local = _image_path(ref.image_uri)
-        return [p for p in (local, ref.path) if p]
-    return [p for p in (ref.path, ref.source_dir) if p]
+    first, second = (_image_path(ref.image_uri), ref.path) if image else (ref.path, ref.source_dir)
+    if first == second:  # often (a folder deployed as it is): tried once
+        return [first] if first else []
+    return [p for p in (first, second) if p]
 
 
 class _Locator:
@@ -214,9 +214,10 @@ class _Locator:
                 if self._folders.present(text):
                     return Path(text), tuple(tried)
         if not image and ref.s3_key:
-            for candidate in _candidates(ref.s3_key, where, self.root):
-                if _regular(candidate):  # an S3 key is only a local file if one is there
-                    return candidate, tuple(tried)
+            for text in _candidate_texts(ref.s3_key, where, self.root):
+                # an S3 key is only a local file if one is there
+                if not self._folders.below_absent(text) and _regular(text):
+                    return Path(text), tuple(tried)
         return None, tuple(tried)
 
     def _add(self, path: Path, is_layer: bool, where: Location, function: str | None) -> None:
