@@ -62,13 +62,22 @@ def _principal(raw: Any) -> PrincipalSpec:
     return PrincipalSpec(anyone=anyone, **found)
 
 
+def _names_anyone(raw: Any) -> bool:
+    """``_principal(raw).anyone`` without building the rest of the principal."""
+    if isinstance(raw, str):
+        return raw.strip().lower() in _PUBLIC
+    if not isinstance(raw, Mapping):
+        return False
+    return any(n.strip().lower() in _PUBLIC for values in raw.values() for n in as_list(values))
+
+
 def may_name_stranger(body: Any) -> bool:
     """Could this statement, read in a resource policy, apply to an anonymous caller? Only
     without a Principal (NotPrincipal, or none) or with a public one; a statement the reading
     drops applies to no one."""
     if not isinstance(body, Mapping):
         return False
-    return "Principal" not in body or _principal(body["Principal"]).anyone
+    return "Principal" not in body or _names_anyone(body["Principal"])
 
 
 def _tests(raw: Any) -> tuple[ConditionTest, ...]:

@@ -25,6 +25,11 @@ class _Resource:
 
     def __init__(self, gaps: list[CollectionGap]) -> None:
         self.all = tuple(gaps)
+        if len(gaps) == 1:  # the usual case (a corpus may carry one gap per function)
+            named = gaps[0].field
+            self.blank: tuple[CollectionGap, ...] = () if named else self.all
+            self.by_field: dict[str, tuple[CollectionGap, ...]] = {named: self.all} if named else {}
+            return
         self.blank = tuple(g for g in gaps if not g.field)
         self.by_field = {
             name: tuple(g for g in gaps if g.field in ("", name))
