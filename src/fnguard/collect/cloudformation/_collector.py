@@ -22,7 +22,7 @@ from fnguard.collect.cloudformation._nested import (
     nested_children,
     passed_parameters,
 )
-from fnguard.collect.cloudformation._nodes import is_mapping
+from fnguard.collect.cloudformation._nodes import MarkedStr, is_mapping
 from fnguard.collect.cloudformation._openapi import BodyProblem, expand_bodies
 from fnguard.collect.cloudformation._sam import expand
 from fnguard.collect.cloudformation._suppress import assign, comments, metadata_ignores
@@ -324,8 +324,12 @@ class _Template:
                 resolver.mentioned = None
             props: dict[str, Any] = {}
             for key, node in raw.props.items():
-                if node.__class__ is str:  # its own value, as ``resolve`` would give it
+                kind = node.__class__
+                if kind is str or kind is int or kind is bool:  # as ``resolve`` gives them
                     props[key] = node
+                    continue
+                if kind is MarkedStr:
+                    props[key] = str(node)
                     continue
                 met = resolver.intrinsics
                 value = resolve(node)

@@ -197,6 +197,9 @@ class TemplateMapper:
             if name:
                 self.identity.setdefault((res.type, name), res.address)
         self.gaps = gaps
+        # locations and code paths met again (values that cannot change: shared)
+        self._locations: dict[tuple[str, int], Location] = {}
+        self._paths: dict[tuple[str, str], str] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -471,7 +474,7 @@ class TemplateMapper:
         for key, value in variables.items():
             line = r.key_lines.get(key)
             # the resource's own location when the name's line is not known (equal)
-            location = r.location if line is None else Location(r.location.file, line)
+            location = r.location if line is None else self._location(r.location.file, line)
             if value.__class__ is str:  # the usual literal: what the general way below gives
                 dynamic = "{{resolve:" in value
                 secret_like = (dynamic or value.startswith("arn:aws")) and bool(
@@ -525,6 +528,12 @@ class TemplateMapper:
                 )
             )
         return tuple(out)
+
+    def _location(self, file: str, line: int) -> Location:
+        found = self._locations.get((file, line))
+        if found is None:
+            found = self._locations[file, line] = Location(file, line)
+        return found
 
     def _vpc(self, r: Resource) -> VpcConfig | None:
         vpc = r.props.get("VpcConfig")
@@ -593,7 +602,10 @@ class TemplateMapper:
             self.gap(r, "package", local, "CodeUri")
         base = r.location.file.rsplit("/", 1)[0] if "/" in r.location.file else "."
         if path is not None:
-            path = package_path(base, path)
+            joined = self._paths.get((base, path))
+            if joined is None:
+                joined = self._paths[base, path] = package_path(base, path)
+            path = joined
         return PackageRef(
             path=path,
             # `sam build` / `cloudformation package` upload local code under its content hash.
