@@ -12,6 +12,7 @@ import functools
 import importlib
 from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, cast
 
 from fnguard import limits
@@ -33,7 +34,7 @@ from fnguard.model import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from fnguard.artifact import Artifact
     from fnguard.code._probe import Probe
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ANALYSERS",
     "MISSING_CODE_FIELD",
+    "PROBES",
     "Analyser",
     "CodeEnricher",
     "CodeFacts",
@@ -57,11 +59,13 @@ ANALYSERS: tuple[str, ...] = (
 # Each analyser's probe (module:object, see ``_probe``): light to import, it answers for a
 # function whose handler module is not in the code, so the analyser itself is imported only
 # once some handler module is there to read. An analyser without one is always run.
-PROBES: dict[str, str] = {
-    "fnguard.code.python:PythonAnalyser": "fnguard.code.python._entry:PROBE",
-    "fnguard.code.sdk:SdkAnalyser": "fnguard.code.sdk._entry:PROBE",
-    "fnguard.code.javascript:JavaScriptAnalyser": "fnguard.code.javascript._entry:PROBE",
-}
+PROBES: Mapping[str, str] = MappingProxyType(
+    {
+        "fnguard.code.python:PythonAnalyser": "fnguard.code.python._entry:PROBE",
+        "fnguard.code.sdk:SdkAnalyser": "fnguard.code.sdk._entry:PROBE",
+        "fnguard.code.javascript:JavaScriptAnalyser": "fnguard.code.javascript._entry:PROBE",
+    }
+)
 
 
 def _attribute(spec: str) -> object:
