@@ -32,3 +32,46 @@ def compile_fnguard() -> None:
     )
     if built.returncode != 0:
         raise SystemExit(f"error: could not compile fnguard's dataclass methods: {built.stderr}")
+
+
+ROOT = SOURCE.parent.parent
+INSTALL_VENV = ROOT / ".bench" / "venv-fnguard"
+_STAMP = "fnguard-source.sha256"
+
+
+def _source_digest() -> str:
+    """What the installed copy was built from: every file of the package, and the metadata."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    files = [p for p in SOURCE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    for path in sorted([*files, ROOT / "pyproject.toml"]):
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def installed_fnguard() -> Path:
+    """The ``bin`` folder of a virtual environment of its own holding this tree's fnguard as
+    ``pip install`` leaves it (compiled, its dependencies only; not the development venv, whose
+    test extras add start-up work to every process, ~5 ms here), reinstalled when the source
+    changed. Checkov is timed from a venv of its own in the same way."""
+    python = INSTALL_VENV / "bin" / "python"
+    stamp = INSTALL_VENV / _STAMP
+    digest = _source_digest()
+    if python.exists() and stamp.exists() and stamp.read_text() == digest:
+        return python.parent
+    pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    if not python.exists():
+        print(f"installing fnguard into {INSTALL_VENV} (first run only) ...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(INSTALL_VENV)], check=True)
+        subprocess.run([*pip, str(ROOT)], check=True)
+    else:
+        print(f"reinstalling fnguard into {INSTALL_VENV} (its source changed) ...", flush=True)
+        subprocess.run([*pip, "--no-deps", "--force-reinstall", str(ROOT)], check=True)
+    built = subprocess.run(
+        [str(python), "-m", "fnguard._dataclass_code"], capture_output=True, text=True, check=False
+    )
+    if built.returncode != 0:
+        raise SystemExit(f"error: could not compile fnguard's dataclass methods: {built.stderr}")
+    stamp.write_text(digest)
+    return python.parent

@@ -31,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _installed import compile_fnguard
+from _installed import compile_fnguard, installed_fnguard
 from bench_scan import (
     BENCH_DIR,
     CHECKOV_VENV,
@@ -182,7 +182,7 @@ def bench_format(fmt: str, args: argparse.Namespace) -> dict[str, object]:
     print(f"\n-- {fmt}: {corpus} ({args.functions} functions)")
     fn_report = BENCH_DIR / f"fnguard-scan-{fmt}.json"
     fn_argv = [
-        str(VENV_BIN / "fnguard"),
+        str(args.fnguard_bin / "fnguard"),
         *("scan", str(corpus), "--format", "json", "--output", str(fn_report)),
     ]
     jobs: list[tuple[str, list[str], int, dict[str, Any]]] = [
@@ -257,10 +257,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--checkov-runs", type=int, default=3)
     parser.add_argument("--skip-checkov", action="store_true")
     parser.add_argument("--results", type=Path, default=BENCH_DIR / "results-cfn-scan.json")
+    parser.add_argument(
+        "--dev-venv",
+        action="store_true",
+        help="time the development venv's editable fnguard, not a pip install of its own",
+    )
     args = parser.parse_args(argv)
-    compile_fnguard()  # as a pip install leaves it (see _installed.py)
-    if not (VENV_BIN / "fnguard").exists():
-        print(f"error: {VENV_BIN / 'fnguard'} not found; run 'make test' or pip install -e . first")
+    if args.dev_venv:
+        compile_fnguard()  # as a pip install leaves it (see _installed.py)
+        args.fnguard_bin = VENV_BIN
+    else:
+        args.fnguard_bin = installed_fnguard()
+    if not (args.fnguard_bin / "fnguard").exists():
+        print(f"error: {args.fnguard_bin / 'fnguard'} not found; run 'make test' first")
         return 2
     BENCH_DIR.mkdir(exist_ok=True)
     results: dict[str, dict[str, object]] = {}

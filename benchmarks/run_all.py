@@ -34,7 +34,7 @@ def runtime_entry_points() -> list[Path]:
     return sorted(RUNTIME.glob("bench_*.py"))
 
 
-_SHARED_FLAGS = frozenset({"--skip-checkov"})
+_SHARED_FLAGS = frozenset({"--skip-checkov", "--dev-venv"})
 _SHARED_OPTIONS = frozenset({"-n", "--functions", "--runs", "--checkov-runs"})
 
 

@@ -14,8 +14,8 @@ def test_shared_arguments_are_passed_on_and_the_terraform_only_ones_are_not() ->
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     args = ["--skip-checkov", "-n", "50", "--corpus", "x", "--checkov-runs=2"]
-    args += ["--version-runs", "3", "--runs", "4"]
+    args += ["--version-runs", "3", "--runs", "4", "--dev-venv"]
     assert module.shared_args(args) == [
-        "--skip-checkov", "-n", "50", "--checkov-runs=2", "--runs", "4",
+        "--skip-checkov", "-n", "50", "--checkov-runs=2", "--runs", "4", "--dev-venv",
     ]  # fmt: skip
     assert module.shared_args([]) == []
