@@ -13,7 +13,7 @@ from collect_cfn.cfn_strategies import scalars
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fnguard.collect.cloudformation._intrinsic import _MAX_DEPTH, Resolver
+from fnguard.collect.cloudformation._intrinsic import _MAX_DEPTH, Ref, Resolver, Unknown, _refs_of
 from fnguard.collect.cloudformation._nodes import Mark, marked_dict, marked_list, marked_str
 
 _M = Mark(4, 1)
@@ -126,3 +126,35 @@ _LEAVES = scalars(
 )
 def test_generated_values(value: Any) -> None:
     _same_both_ways(value)
+
+
+def _refs_reference(value: Any) -> tuple[str, ...]:
+    """What ``_refs_of`` gives, written the plain way."""
+    if isinstance(value, Ref):
+        return (value.target,)
+    if isinstance(value, Unknown):
+        return value.refs
+    if isinstance(value, Mapping):
+        return tuple(r for v in value.values() for r in _refs_reference(v))
+    if isinstance(value, list):
+        return tuple(r for v in value for r in _refs_reference(v))
+    return ()
+
+
+_RESOLVED = st.recursive(
+    scalars(
+        st.builds(Ref, st.sampled_from(["A", "B"]), st.none() | st.just("Arn")),
+        st.builds(Unknown, st.text(max_size=3), st.lists(st.sampled_from(["C", "D"])).map(tuple)),
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=3), inner, max_size=4)
+        | st.dictionaries(st.text(max_size=3), inner, max_size=3).map(_Map)
+    ),
+    max_leaves=20,
+)
+
+
+@given(_RESOLVED)
+def test_the_resources_a_value_names_in_order(value: Any) -> None:
+    assert _refs_of(value) == _refs_reference(value)

@@ -82,15 +82,31 @@ def placeholder(value: Any) -> str | None:
 
 
 def _refs_of(value: Any) -> tuple[str, ...]:
+    """The resources a resolved value names, in order (repeats kept)."""
     if isinstance(value, Ref):
         return (value.target,)
     if isinstance(value, Unknown):
         return value.refs
-    if is_mapping(value):
-        return tuple(r for v in value.values() for r in _refs_of(v))
-    if isinstance(value, list):
-        return tuple(r for v in value for r in _refs_of(v))
+    if is_mapping(value) or isinstance(value, list):
+        out: list[str] = []
+        _gather_refs(value, out)
+        return tuple(out)
     return ()
+
+
+def _gather_refs(value: Any, out: list[str]) -> None:
+    if value.__class__ is str:  # most items
+        return
+    if isinstance(value, Ref):
+        out.append(value.target)
+    elif isinstance(value, Unknown):
+        out.extend(value.refs)
+    elif is_mapping(value):
+        for item in value.values():
+            _gather_refs(item, out)
+    elif isinstance(value, list):
+        for item in value:
+            _gather_refs(item, out)
 
 
 class Resolver:
@@ -301,12 +317,13 @@ class Resolver:
         name = self.resolve(arg, depth) if not isinstance(arg, str) else arg
         if not isinstance(name, str):
             return Unknown("!Ref ?")
-        if name == "AWS::NoValue":
-            return NO_VALUE
-        if name in _PSEUDO_KNOWN:
-            return _PSEUDO_KNOWN[name]
-        if name in _PSEUDO:
-            return "${" + name + "}"
+        if name.startswith("AWS::"):  # pseudo parameters all start so, none other is looked at
+            if name == "AWS::NoValue":
+                return NO_VALUE
+            if name in _PSEUDO_KNOWN:
+                return _PSEUDO_KNOWN[name]
+            if name in _PSEUDO:
+                return "${" + name + "}"
         if name in self._params:
             return self._params[name]
         if name in self.resources:
@@ -319,7 +336,7 @@ class Resolver:
             target, _, attr = arg.partition(".")
         elif isinstance(arg, list) and len(arg) == 2:
             target = str(arg[0])
-            attr_value = self.resolve(arg[1], depth)
+            attr_value = arg[1] if arg[1].__class__ is str else self.resolve(arg[1], depth)
             attr = attr_value if isinstance(attr_value, str) else "?"
         else:
             self.problems.append((line_of(node), "Fn::GetAtt expects [resource, attribute]"))
