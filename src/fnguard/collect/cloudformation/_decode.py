@@ -123,8 +123,8 @@ def _json(text: str, path: str) -> tuple[dict[str, Any], int]:
 
 
 def _yaml(text: str, path: str) -> tuple[dict[str, Any], int]:
-    anchors = text.count("&")
-    if anchors and text.count("*") > MAX_ALIASES and _alias_count(text) > MAX_ALIASES:
+    # ``in`` finds a character at memchr speed; a count reads every character of the text
+    if "&" in text and text.count("*") > MAX_ALIASES and _alias_count(text) > MAX_ALIASES:
         raise InputError(path, 0, f"expected at most {MAX_ALIASES} YAML aliases")
     fast = _fast(decode_yaml, text)
     if fast is not None:

@@ -8,23 +8,20 @@ tags, anchors and aliases) and raises ``UndecidedError`` for everything else (me
 repeated or odd keys, explicit YAML tags, recursive aliases, an alias expansion cfn-lint would
 refuse): the caller then asks cfn-lint itself, so its verdict (a value or an error) stays the
 rule.
+
+The values are built from libyaml's events as the parser hands them over (``_yaml_hooks``:
+no PyYAML event objects, no Python loop between events); the node builder stays the reference
+and decides documents deeper than ``EVENT_DEPTH``, or any document should a PyYAML release
+hand its events over otherwise.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections import deque
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from yaml import MappingNode, ScalarNode, SequenceNode
-from yaml.events import (
-    AliasEvent,
-    MappingEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-    StreamEndEvent,
-)
 
 from fnguard.collect.cloudformation._nodes import (
     MarkedDict,
@@ -33,6 +30,15 @@ from fnguard.collect.cloudformation._nodes import (
     marked_dict,
     marked_list,
 )
+from fnguard.collect.cloudformation._yaml_hooks import (
+    DOCUMENT_END,
+    STREAM_END,
+    STREAM_START,
+    Hooks,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = ["EVENT_DEPTH", "MAX_EXPANDED_NODES", "UndecidedError", "decode_yaml", "load_yaml"]
 
@@ -41,7 +47,7 @@ MAX_EXPANDED_NODES = 250_000
 # Deeper documents take the node path, whose recursion decides them as it always did.
 EVENT_DEPTH = 200
 _TAG = "tag:yaml.org,2002:"
-_STR = _TAG + "str"
+_STR = _TAG + "str"  # resolved string tags are this object (told by identity)
 _MAP = _TAG + "map"
 _SEQ = _TAG + "seq"
 _PLAIN_SCALARS = ("null", "bool", "int", "float", "timestamp")
@@ -285,7 +291,8 @@ class _Builder:
 
 
 class _TooDeepError(Exception):
-    """Nested deeper than ``EVENT_DEPTH`` (or path resolvers in play): the node path decides."""
+    """Nested deeper than ``EVENT_DEPTH`` (or path resolvers in play, or events the hooks do
+    not see): the node path decides."""
 
 
 _NO_KEY: Any = object()
@@ -417,19 +424,20 @@ class _Events:
         return known
 
     def document(self) -> tuple[Any, int]:
-        get = self.loader.get_event
-        get()  # the stream's start
-        if get().__class__ is StreamEndEvent:
-            raise UndecidedError("an empty document")
-        tags = _TAGS  # plain scalars' tags (the loader's memory)
-        resolve = self.loader.resolve
-        firsts = _first_characters(self.loader.yaml_implicit_resolvers)
-        new_str = str.__new__
+        """The document, built by the parser's calls for its events (see ``_yaml_hooks``):
+        each event is handled where libyaml hands it over, and the loop that asks for them
+        is C (``deque(iter(get, DOCUMENT_END), 0)``): no Python code runs between events.
+        The functions share the builder's state (the open mapping or sequence) as closure
+        cells, the fastest state Python has short of a loop's locals."""
+        loader = self.loader
+        tags = loader._tags  # the loader's memory of plain scalars' tags
+        resolve = loader.resolve
+        firsts = _first_characters(loader.yaml_implicit_resolvers)
         anchors: dict[str, _Frame | _Scalar | tuple[Any, int, int]] = {}
-        # The open mapping or sequence, kept in locals (the hot loop): its values, whether it
-        # is a mapping, the key waiting for its value, how many pairs it has had, and its
-        # frame when it is tagged or anchored (None for a plain one). The stack holds the
-        # same for each one around it; the document's value goes into ``root``.
+        # The open mapping or sequence: its values, whether it is a mapping, the key waiting
+        # for its value, how many pairs it has had, and its frame when it is tagged or
+        # anchored (None for a plain one). The stack holds the same for each one around it;
+        # the document's value goes into ``root``.
         root: list[Any] = []
         out: Any = root
         mapping = False
@@ -442,131 +450,210 @@ class _Events:
         # ``deepest`` is the deepest level reached, within the innermost anchored value
         # while one is open (its frame keeps the level reached before it).
         level = deepest = count = 0
-        value: Any
-        levels: int
-        while True:
-            event: Any = get()
-            kind = event.__class__
-            if kind is ScalarEvent:
-                tag = event.tag
-                if tag is None:
-                    implicit = event.implicit
-                    text = event.value
-                    if implicit[0] and text[:1] in firsts:
-                        tag = tags.get(text) or resolve(ScalarNode, text, implicit)
-                    else:
-                        tag = _STR
-                elif tag == "!":
-                    tag = resolve(ScalarNode, event.value, event.implicit)
-                anchor = event.anchor
-                if anchor is None and tag is _STR:  # most scalars: inlined ``_key``/``_scalar``
-                    value = new_str(MarkedStr, event.value)
-                    value.start_mark = event.start_mark
-                    value.end_mark = event.end_mark
-                    if mapping:
-                        if key is _NO_KEY:
-                            key = value
-                            continue
-                        out[key] = value
-                        key = _NO_KEY
-                        pairs += 1
-                    else:
-                        out.append(value)
-                    count += 1
-                    continue
-                if tag == _STR:
-                    tag = _STR
-                known = _Scalar(tag, event.value, event.start_mark, event.end_mark, event.style)
-                if anchor is not None:
-                    if anchor in anchors:
-                        raise UndecidedError("a repeated anchor")
-                    anchors[anchor] = known
-                self.count = count
-                if mapping and key is _NO_KEY:
-                    key = self._key(known, frame is None or frame.strict)
-                    continue
-                if anchor is not None:
-                    value, _, levels = self._alias(known, None)
-                else:
-                    value, levels = self._scalar(known)
-                count = self.count
-                if level + levels > deepest:
-                    deepest = level + levels
-            elif kind is MappingEndEvent or kind is SequenceEndEvent:
-                if frame is None:  # a plain mapping or sequence
-                    if mapping and len(out) != pairs:
-                        raise UndecidedError("a repeated key")
-                    out.end_mark = event.end_mark
-                    value = out
-                    level -= 1
-                else:
-                    value = self._closed(frame, out, mapping, pairs, event.end_mark)
-                    level = frame.base
-                    if frame.anchor is not None:
-                        # what an alias adds: this value's count, and its depth below ``level``
-                        counted = count - frame.counted + (frame.short is not None)
-                        anchors[frame.anchor] = (value, counted, deepest - level)
-                        if frame.outer > deepest:
-                            deepest = frame.outer
-                out, mapping, key, pairs, frame = pop()
-            elif kind is MappingStartEvent or kind is SequenceStartEvent:
-                if mapping and key is _NO_KEY:
-                    raise UndecidedError("a key that is a mapping or a sequence")
-                opens_map = kind is MappingStartEvent
-                tag = event.tag
-                anchor = event.anchor
-                push((out, mapping, key, pairs, frame))
-                mapping, key, pairs = opens_map, _NO_KEY, 0
-                if anchor is None and (
-                    tag is None or tag == "!" or tag == (_MAP if opens_map else _SEQ)
-                ):
-                    out = MarkedDict() if opens_map else MarkedList()
-                    out.start_mark = event.start_mark
-                    frame = None
-                    count += 1
-                    level += 1
-                else:
-                    frame, out = self._opened(tag, anchor, opens_map, event.start_mark, level)
-                    if frame.short is not None:
-                        count += 1  # the wrapping mapping
-                    frame.counted = count
-                    count += 1
-                    if anchor is not None:
-                        if anchor in anchors:
-                            raise UndecidedError("a repeated anchor")
-                        anchors[anchor] = frame
-                    level += 1 if frame.short is None else 2
-                    if anchor is not None:
-                        frame.outer = deepest
-                        deepest = level
-                if level > deepest:
-                    deepest = level
-                if level > EVENT_DEPTH:
-                    raise _TooDeepError
-                continue
-            elif kind is AliasEvent:
-                known_alias = anchors.get(event.anchor)
-                if known_alias is None:
-                    raise UndecidedError("an alias to no anchor")
-                self.count = count
-                if mapping and key is _NO_KEY:
-                    key = self._alias(known_alias, frame is None or frame.strict)
-                    count = self.count
-                    continue
-                value, _, levels = self._alias(known_alias, None)
-                count = self.count
-                if level + levels > deepest:
-                    deepest = level + levels
-            else:  # the document's end
-                break
+
+        def place(value: Any) -> None:
+            nonlocal key, pairs
             if mapping:
                 out[key] = value
                 key = _NO_KEY
                 pairs += 1
             else:
                 out.append(value)
-        if get().__class__ is not StreamEndEvent:
-            raise UndecidedError("several documents")
+
+        def scalar(
+            anchor: str | None,
+            tag: str | None,
+            implicit: tuple[bool, bool],
+            text: str,
+            start_mark: Any,
+            end_mark: Any,
+            style: str | None,
+        ) -> bool:
+            nonlocal key, pairs, count
+            if tag is None:
+                if not implicit[0] or (text and text[0]) not in firsts:  # quoted, or no resolver
+                    tag = _STR
+                else:
+                    tag = tags.get(text) or resolve(ScalarNode, text, implicit)
+                if tag is _STR and anchor is None:  # most events: inlined ``_key``/``_scalar``
+                    value = MarkedStr(text)
+                    value.start_mark = start_mark
+                    value.end_mark = end_mark
+                    if mapping:
+                        if key is _NO_KEY:
+                            key = value
+                            return True
+                        out[key] = value
+                        key = _NO_KEY
+                        pairs += 1
+                    else:
+                        out.append(value)
+                    count += 1
+                    return True
+            elif tag == "!":
+                tag = resolve(ScalarNode, text, implicit)
+            other_scalar(
+                _Scalar(_STR if tag == _STR else tag, text, start_mark, end_mark, style), anchor
+            )
+            return True
+
+        def other_scalar(known: _Scalar, anchor: str | None) -> None:
+            """A tagged, anchored or constructed scalar."""
+            nonlocal key, count, deepest
+            if anchor is not None:
+                if anchor in anchors:
+                    raise UndecidedError("a repeated anchor")
+                anchors[anchor] = known
+            self.count = count
+            if mapping and key is _NO_KEY:
+                key = self._key(known, frame is None or frame.strict)
+                return
+            levels: int
+            if anchor is not None:
+                value, _, levels = self._alias(known, None)
+            else:
+                value, levels = self._scalar(known)
+            count = self.count
+            if level + levels > deepest:
+                deepest = level + levels
+            place(value)
+
+        def mapping_start(
+            anchor: str | None,
+            tag: str | None,
+            implicit: bool,
+            start_mark: Any,
+            end_mark: Any,
+            flow_style: bool | None,
+        ) -> bool:
+            nonlocal out, mapping, key, pairs, frame, count, level, deepest
+            if anchor is not None or not (tag is None or tag == "!" or tag == _MAP):
+                other_opened(True, tag, anchor, start_mark)
+                return True
+            if mapping and key is _NO_KEY:
+                raise UndecidedError("a key that is a mapping or a sequence")
+            push((out, mapping, key, pairs, frame))
+            out = MarkedDict()
+            out.start_mark = start_mark
+            mapping, key, pairs, frame = True, _NO_KEY, 0, None
+            count += 1
+            level += 1
+            if level > deepest:
+                deepest = level
+                if level > EVENT_DEPTH:
+                    raise _TooDeepError
+            return True
+
+        def sequence_start(
+            anchor: str | None,
+            tag: str | None,
+            implicit: bool,
+            start_mark: Any,
+            end_mark: Any,
+            flow_style: bool | None,
+        ) -> bool:
+            nonlocal out, mapping, key, pairs, frame, count, level, deepest
+            if anchor is not None or not (tag is None or tag == "!" or tag == _SEQ):
+                other_opened(False, tag, anchor, start_mark)
+                return True
+            if mapping and key is _NO_KEY:
+                raise UndecidedError("a key that is a mapping or a sequence")
+            push((out, mapping, key, pairs, frame))
+            out = MarkedList()
+            out.start_mark = start_mark
+            mapping, key, pairs, frame = False, _NO_KEY, 0, None
+            count += 1
+            level += 1
+            if level > deepest:
+                deepest = level
+                if level > EVENT_DEPTH:
+                    raise _TooDeepError
+            return True
+
+        def other_opened(opens_map: bool, tag: str | None, anchor: str | None, start: Any) -> None:
+            """A tagged or anchored mapping or sequence opens."""
+            nonlocal out, mapping, key, pairs, frame, count, level, deepest
+            if mapping and key is _NO_KEY:
+                raise UndecidedError("a key that is a mapping or a sequence")
+            push((out, mapping, key, pairs, frame))
+            frame, out = self._opened(tag, anchor, opens_map, start, level)
+            mapping, key, pairs = opens_map, _NO_KEY, 0
+            if frame.short is not None:
+                count += 1  # the wrapping mapping
+            frame.counted = count
+            count += 1
+            level += 1 if frame.short is None else 2
+            if anchor is not None:
+                if anchor in anchors:
+                    raise UndecidedError("a repeated anchor")
+                anchors[anchor] = frame
+                frame.outer = deepest
+                deepest = level
+            if level > deepest:
+                deepest = level
+            if level > EVENT_DEPTH:
+                raise _TooDeepError
+
+        def end(start_mark: Any, end_mark: Any) -> bool:
+            """The open mapping or sequence ends: its value goes into the one around it."""
+            nonlocal out, mapping, key, pairs, frame, level, deepest
+            value: Any = out
+            if frame is None:  # a plain one
+                if mapping and len(out) != pairs:
+                    raise UndecidedError("a repeated key")
+                value.end_mark = end_mark
+                level -= 1
+            else:
+                value = self._closed(frame, out, mapping, pairs, end_mark)
+                level = frame.base
+                if frame.anchor is not None:
+                    # what an alias adds: this value's count, and its depth below ``level``
+                    counted = count - frame.counted + (frame.short is not None)
+                    anchors[frame.anchor] = (value, counted, deepest - level)
+                    if frame.outer > deepest:
+                        deepest = frame.outer
+            out, mapping, key, pairs, frame = pop()
+            if mapping:
+                out[key] = value
+                key = _NO_KEY
+                pairs += 1
+            else:
+                out.append(value)
+            return True
+
+        def alias(anchor: str, start_mark: Any, end_mark: Any) -> bool:
+            nonlocal key, count, deepest
+            known = anchors.get(anchor)
+            if known is None:
+                raise UndecidedError("an alias to no anchor")
+            self.count = count
+            if mapping and key is _NO_KEY:
+                key = self._alias(known, frame is None or frame.strict)
+                count = self.count
+                return True
+            value, _, levels = self._alias(known, None)
+            count = self.count
+            if level + levels > deepest:
+                deepest = level + levels
+            place(value)
+            return True
+
+        hooks = Hooks(
+            scalar=scalar,
+            mapping_start=mapping_start,
+            sequence_start=sequence_start,
+            end=end,
+            alias=alias,
+        )
+        with hooks:
+            get: Callable[[], Any] = loader.get_event
+            if get() is not STREAM_START:
+                raise _TooDeepError("events of another shape: the node path decides")
+            if get() is STREAM_END:
+                raise UndecidedError("an empty document")
+            deque(iter(get, DOCUMENT_END), 0)  # every event of the document, in C
+            if get() is not STREAM_END:
+                raise UndecidedError("several documents")
         if self.anchored and count > MAX_EXPANDED_NODES:  # the node path counts with anchors
             raise UndecidedError("alias expansion")
         return root[0], deepest - 1
