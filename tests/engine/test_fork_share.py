@@ -231,3 +231,16 @@ def test_a_child_that_dies_midway_leaves_only_its_unsent_items() -> None:
 def test_send_outside_a_forked_child_is_refused() -> None:
     with pytest.raises(RuntimeError, match="only a child"):
         _fork.send("x")
+
+
+def test_role_rules_are_shared_out_first_but_crashes_are_named_in_rule_order() -> None:
+    def crash(inventory: Inventory, ctx: RuleContext) -> list[object]:
+        raise KeyError("boom")
+
+    catalog = {r.meta.id: r for r in all_rules()}
+    early = Rule(catalog["EXP001"].meta, crash)  # type: ignore[arg-type]
+    role = Rule(catalog["IAM001"].meta, crash)  # type: ignore[arg-type]
+    assert "IAM001" in scan._ROLE_RULES and "EXP001" not in scan._ROLE_RULES
+    rules = (catalog["EXP002"], early, catalog["LOG001"], role, catalog["NET003"])
+    with pytest.raises(RuleError, match=r"rule EXP001 failed"):
+        scan.run_rules(_functions(scan._FORK_MIN_FUNCTIONS), rules, _ctx(), _Quiet())
