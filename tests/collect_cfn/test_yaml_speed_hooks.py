@@ -22,21 +22,16 @@ from fnguard.collect.cloudformation import _fast_yaml, _yaml_hooks
 from fnguard.collect.cloudformation._fast_yaml import UndecidedError, decode_yaml
 from fnguard.collect.cloudformation._nodes import MarkedDict, MarkedStr
 
-_EVENTS = (
-    "ScalarEvent",
-    "MappingStartEvent",
-    "SequenceStartEvent",
-    "MappingEndEvent",
-    "SequenceEndEvent",
-    "AliasEvent",
-    "StreamStartEvent",
-    "DocumentStartEvent",
-    "DocumentEndEvent",
-    "StreamEndEvent",
-)
+# every event class PyYAML's C parser names
+_EVENTS = [
+    name
+    for name, value in vars(yaml.events).items()
+    if isinstance(value, type) and issubclass(value, yaml.events.Event) and name in vars(yaml._yaml)
+]
 
 
 def _pyyaml_is_itself() -> None:
+    assert len(_EVENTS) == 10
     for name in _EVENTS:
         assert getattr(yaml._yaml, name) is getattr(yaml.events, name), name
     assert not _yaml_hooks._LOCK.locked()

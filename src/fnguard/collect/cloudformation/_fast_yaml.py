@@ -518,57 +518,38 @@ class _Events:
                 deepest = level + levels
             place(value)
 
-        def mapping_start(
-            anchor: str | None,
-            tag: str | None,
-            implicit: bool,
-            start_mark: Any,
-            end_mark: Any,
-            flow_style: bool | None,
-        ) -> bool:
-            nonlocal out, mapping, key, pairs, frame, count, level, deepest
-            if anchor is not None or not (tag is None or tag == "!" or tag == _MAP):
-                other_opened(True, tag, anchor, start_mark)
-                return True
-            if mapping and key is _NO_KEY:
-                raise UndecidedError("a key that is a mapping or a sequence")
-            push((out, mapping, key, pairs, frame))
-            out = MarkedDict()
-            out.start_mark = start_mark
-            mapping, key, pairs, frame = True, _NO_KEY, 0, None
-            count += 1
-            level += 1
-            if level > deepest:
-                deepest = level
-                if level > EVENT_DEPTH:
-                    raise _TooDeepError
-            return True
+        def starts(opens_map: bool) -> Callable[..., bool]:
+            """What a mapping (``opens_map``) or a sequence does when it opens."""
+            empty = MarkedDict if opens_map else MarkedList
+            default = _MAP if opens_map else _SEQ
 
-        def sequence_start(
-            anchor: str | None,
-            tag: str | None,
-            implicit: bool,
-            start_mark: Any,
-            end_mark: Any,
-            flow_style: bool | None,
-        ) -> bool:
-            nonlocal out, mapping, key, pairs, frame, count, level, deepest
-            if anchor is not None or not (tag is None or tag == "!" or tag == _SEQ):
-                other_opened(False, tag, anchor, start_mark)
+            def start(
+                anchor: str | None,
+                tag: str | None,
+                implicit: bool,
+                start_mark: Any,
+                end_mark: Any,
+                flow_style: bool | None,
+            ) -> bool:
+                nonlocal out, mapping, key, pairs, frame, count, level, deepest
+                if anchor is not None or not (tag is None or tag == "!" or tag == default):
+                    other_opened(opens_map, tag, anchor, start_mark)
+                    return True
+                if mapping and key is _NO_KEY:
+                    raise UndecidedError("a key that is a mapping or a sequence")
+                push((out, mapping, key, pairs, frame))
+                out = empty()
+                out.start_mark = start_mark
+                mapping, key, pairs, frame = opens_map, _NO_KEY, 0, None
+                count += 1
+                level += 1
+                if level > deepest:
+                    deepest = level
+                    if level > EVENT_DEPTH:
+                        raise _TooDeepError
                 return True
-            if mapping and key is _NO_KEY:
-                raise UndecidedError("a key that is a mapping or a sequence")
-            push((out, mapping, key, pairs, frame))
-            out = MarkedList()
-            out.start_mark = start_mark
-            mapping, key, pairs, frame = False, _NO_KEY, 0, None
-            count += 1
-            level += 1
-            if level > deepest:
-                deepest = level
-                if level > EVENT_DEPTH:
-                    raise _TooDeepError
-            return True
+
+            return start
 
         def other_opened(opens_map: bool, tag: str | None, anchor: str | None, start: Any) -> None:
             """A tagged or anchored mapping or sequence opens."""
@@ -640,8 +621,8 @@ class _Events:
 
         hooks = Hooks(
             scalar=scalar,
-            mapping_start=mapping_start,
-            sequence_start=sequence_start,
+            mapping_start=starts(True),
+            sequence_start=starts(False),
             end=end,
             alias=alias,
         )
