@@ -603,6 +603,8 @@ def _plain(node: Any) -> Any:
 def _plain_text(value: Any) -> Any:
     if isinstance(value, Ref | Unknown):
         return placeholder(value) or value.expr
+    if value is NO_VALUE:  # ``!ImportValue !Ref AWS::NoValue``: named as written, not a crash
+        return repr(value)
     if isinstance(value, list):
         return [_plain_text(v) for v in value]
     if isinstance(value, Mapping):
