@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 from typing import Any
 
 import pytest
@@ -134,3 +135,25 @@ def test_tags_agree_when_a_resolver_applies_to_any_first_character(
 def _fresh_memory(self: Any, text: str) -> None:
     yaml.CSafeLoader.__init__(self, text)
     self._tags = _fast_yaml._TAGS
+
+
+def test_with_another_thread_running_the_names_are_never_swapped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: {A: !Ref B, C: [1, x]}\n"
+    alone = _fast_yaml.decode_yaml(text)
+
+    def refuse(self: object) -> None:
+        raise AssertionError("hooks entered while another thread runs")
+
+    monkeypatch.setattr(_yaml_hooks.Hooks, "__enter__", refuse)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        beside = _fast_yaml.decode_yaml(text)
+    finally:
+        release.set()
+        other.join()
+    assert beside == alone
+    assert beside[0]["Resources"]["Q"]["Properties"]["A"] == {"Ref": "B"}

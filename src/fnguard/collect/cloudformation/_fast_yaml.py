@@ -17,6 +17,7 @@ hand its events over otherwise.
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +76,11 @@ def decode_yaml(text: str) -> tuple[Any, int]:
 
 def _from_events(text: str) -> tuple[Any, int]:
     """``decode_yaml`` from libyaml's events; ``_TooDeepError`` past ``EVENT_DEPTH``."""
+    if threading.active_count() > 1:
+        # ``_yaml_hooks`` swaps names in PyYAML's C module while a document is parsed:
+        # another thread reading PyYAML's events meanwhile would get the builder's answers.
+        # A single-threaded process (the CLI) cannot have one; any other takes the node path.
+        raise _TooDeepError("other threads run: the node path decides")
     loader = _Loader(text)
     try:
         if loader.yaml_path_resolvers:  # the events carry no path to resolve against
