@@ -109,17 +109,13 @@ class Severity(enum.Enum):
 
     @classmethod
     def from_impact(cls, impact: int) -> Severity:
+        try:  # the ten valid impacts: one lookup (asked for every finding)
+            return _BAND_OF_IMPACT[impact]
+        except (KeyError, TypeError):  # out of range or an odd value: judged below
+            pass
         if not 1 <= impact <= 10:
             raise ValueError(f"impact must be 1-10, got {impact}")
-        if impact >= 9:
-            return cls.CRITICAL
-        if impact >= 7:
-            return cls.HIGH
-        if impact >= 5:
-            return cls.MEDIUM
-        if impact >= 3:
-            return cls.LOW
-        return cls.INFO
+        return _band(impact)
 
     @classmethod
     def parse(cls, text: str) -> Severity:
@@ -142,6 +138,23 @@ class Severity(enum.Enum):
         if not isinstance(other, Severity):
             return NotImplemented
         return self.value >= other.value
+
+
+def _band(impact: int) -> Severity:
+    """The band of an impact already known to be in 1-10."""
+    if impact >= 9:
+        return Severity.CRITICAL
+    if impact >= 7:
+        return Severity.HIGH
+    if impact >= 5:
+        return Severity.MEDIUM
+    if impact >= 3:
+        return Severity.LOW
+    return Severity.INFO
+
+
+#: impact -> its band, for 1-10 (``from_impact`` asks it first: one lookup per finding)
+_BAND_OF_IMPACT: dict[object, Severity] = {impact: _band(impact) for impact in range(1, 11)}
 
 
 @dataclass(frozen=True, order=True)
@@ -996,7 +1009,7 @@ class Evidence:
     value: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Finding:
     rule_id: str
     title: str
@@ -1010,6 +1023,39 @@ class Finding:
     status: FindingStatus = FindingStatus.FAIL
     provider: Provider = Provider.AWS
     severity_override: Severity | None = None
+
+    def __init__(
+        self,
+        rule_id: str,
+        title: str,
+        impact: int,
+        resource: str,
+        location: Location | None,
+        message: str,
+        remediation: Remediation,
+        evidence: tuple[Evidence, ...] = (),
+        function: str | None = None,
+        status: FindingStatus = FindingStatus.FAIL,
+        provider: Provider = Provider.AWS,
+        severity_override: Severity | None = None,
+    ) -> None:
+        # What ``@dataclass`` writes, minus its ``object.__setattr__`` call per field (a scan
+        # makes thousands of findings). Same signature and fields, in order (tested).
+        values = self.__dict__
+        values["rule_id"] = rule_id
+        values["title"] = title
+        values["impact"] = impact
+        values["resource"] = resource
+        values["location"] = location
+        values["message"] = message
+        values["remediation"] = remediation
+        values["evidence"] = evidence
+        values["function"] = function
+        values["status"] = status
+        values["provider"] = provider
+        values["severity_override"] = severity_override
+        if severity_override is None and type(impact) is int and 0 < impact < 11:
+            values["severity"] = _BAND_OF_IMPACT[impact]  # what ``severity`` would keep
 
     @kept
     def severity(self) -> Severity:
@@ -1025,4 +1071,5 @@ class Finding:
     def fingerprint(self) -> str:
         """Short stable hash of ``key``: what baselines store and SARIF/JSON report (asked
         three times per finding: kept once computed)."""
-        return hashlib.sha256(self.key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        # the first 8 bytes as hex: ``hexdigest()[:16]`` without writing the other 48 digits
+        return hashlib.sha256(self.key.encode("utf-8", "surrogatepass")).digest()[:8].hex()
