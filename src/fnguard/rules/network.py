@@ -394,15 +394,17 @@ def _check_net003(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
         where = ", ".join(sorted(vpc_ids)) or "its VPC"
         texts = _env_texts(fn)
         for service in _SERVICES:
-            evidence = _service_evidence(inv, ctx, fn, service, texts, grants)
-            if evidence is None:
-                continue
+            # The endpoints first: with one for the service in the VPC, what the function
+            # calls does not matter, and the role's grants (the costly part) go unasked.
             key = (vpc_ids, service.key)
             found = endpoints.get(key)
             if found is None:
                 found = endpoints[key] = _endpoints_for(inv, vpc_ids, service.key)
             matching, unknown = found
             if matching:
+                continue
+            evidence = _service_evidence(inv, ctx, fn, service, texts, grants)
+            if evidence is None:
                 continue
             message = (
                 f"{fn.name or fn.address} calls {service.label} with no VPC endpoint in {where}"
