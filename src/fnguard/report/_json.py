@@ -150,30 +150,43 @@ _PRIMED = "_json_middle"
 
 def _middle(f: Finding) -> str:
     """A finding's own text, from its resource to its evidence: what no other finding shares.
-    Raises TypeError for a value ``indented_json`` would write differently."""
-    i = _IN
+    Raises TypeError for a value ``indented_json`` would write differently. (The indentation
+    ``_IN`` is written out in the literals: only the finding's own values are formatted.)"""
     loc = f.location
-    location = (
-        "null"
-        if loc is None
-        else f'{{{i}    "file": {_enc(loc.file)},{i}    "line": {_int(loc.line)}{i}  }}'
-    )
-    evidence = (
-        "["
-        + ",".join(
-            f'{i}    {{{i}      "label": {_enc(e.label)},{i}      "value": {_enc(e.value)}{i}    }}'
-            for e in f.evidence
+    if loc is None:
+        location = "null"
+    else:
+        line = loc.line
+        if type(line) is not int:  # bool or an int subclass: json.dumps decides
+            raise TypeError(line)
+        location = f'{{\n        "file": {_enc(loc.file)},\n        "line": {line}\n      }}'
+    evidence = f.evidence
+    if not evidence:
+        items = "[]"
+    elif len(evidence) == 1:  # most findings have one fact
+        e = evidence[0]
+        items = (
+            f'[\n        {{\n          "label": {_enc(e.label)},'
+            f'\n          "value": {_enc(e.value)}\n        }}\n      ]'
         )
-        + f"{i}  ]"
-        if f.evidence
-        else "[]"
-    )
-    function = "null" if f.function is None else _enc(f.function)
+    else:
+        items = (
+            "["
+            + ",".join(
+                [
+                    f'\n        {{\n          "label": {_enc(e.label)},'
+                    f'\n          "value": {_enc(e.value)}\n        }}'
+                    for e in evidence
+                ]
+            )
+            + "\n      ]"
+        )
+    function = f.function
+    # a Provider is a str whose text is its value: encoded as is (no ``.value`` lookup)
     return (
-        f"{_enc(f.resource)},"
-        f'{i}  "function": {function},{i}  "provider": {_enc(f.provider.value)},'
-        f'{i}  "location": {location},{i}  "message": {_enc(f.message)},'
-        f'{i}  "evidence": {evidence}'
+        f'{_enc(f.resource)},\n      "function": {"null" if function is None else _enc(function)},'
+        f'\n      "provider": {_enc(f.provider)},\n      "location": {location},'
+        f'\n      "message": {_enc(f.message)},\n      "evidence": {items}'
     )
 
 
