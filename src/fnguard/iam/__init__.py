@@ -18,7 +18,7 @@ from fnguard.iam._analysis import (
     admin_decision,
     exposure,
 )
-from fnguard.iam._contextual import ContextChecker, contextual
+from fnguard.iam._contextual import ContextChecker, contextual, source_arn_reading
 from fnguard.iam._elements import allowed_services, as_list
 from fnguard.iam._escalation import Graph, Hop, Method, Path, Principal, methods
 from fnguard.iam._interface import Decision, PermissionChecker
@@ -53,6 +53,7 @@ __all__ = [
     "placeholders",
     "possible_actions",
     "resource_scopable",
+    "source_arn_reading",
     "substitute",
 ]
 

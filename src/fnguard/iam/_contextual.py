@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from fnguard.iam._interface import Decision, PermissionChecker
     from fnguard.model import Policy
 
-__all__ = ["ContextChecker", "contextual"]
+__all__ = ["ContextChecker", "contextual", "source_arn_reading"]
 
 
 @runtime_checkable
@@ -47,3 +47,20 @@ def contextual(checker: PermissionChecker) -> ContextChecker:
     from fnguard.iam._checker import EngineChecker
 
     return EngineChecker()
+
+
+def source_arn_reading(checker: ContextChecker, value: str) -> tuple[str, object]:
+    """What ``checker.service_allows`` reads of ``value`` as the ``ArnLike`` ``AWS:SourceArn``
+    test of an Allow statement, asked with no ``aws:SourceArn`` in the context: statements
+    alike but for values read alike get the same answer, so a rule asks once for them all.
+
+    The offline evaluator's own ``service_allows`` reads the key as a stranger's source ARN
+    or none: it only asks whether the value matches some ARN of the stranger's own (any value
+    passes its ARN operator's check, and without the key the test holds for no value).
+    Another checker (a fake, an override) may read more: the value itself, then."""
+    from fnguard.iam._checker import EngineChecker
+    from fnguard.iam.engine._conditions import matches_outsider
+
+    if type(checker).service_allows is EngineChecker.service_allows:
+        return "stranger matches", matches_outsider("arn", value)
+    return "value", value

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from fnguard.iam import contextual
+from fnguard.iam import contextual, source_arn_reading
 from fnguard.model import (
     Evidence,
     Finding,
@@ -305,28 +305,28 @@ EXP003 = RuleMeta(
 )
 
 
-# (allowed for any account, conditionally, s3 allowed for a bucket without an account)
-_Deputy = tuple[bool, bool, bool]
+def _anyone(checker: ContextChecker, perm: Permission, principal: str) -> tuple[bool, bool]:
+    """(allowed, conditionally) for the service acting for any account's resource."""
+    found = checker.service_allows([perm.as_statement()], principal, perm.action)
+    return found.allowed, found.conditional
 
 
-def _deputy(checker: ContextChecker, perm: Permission, principal: str) -> _Deputy:
-    """The evaluator's verdicts on one permission statement (see ``_check_confused_deputy``)."""
-    statements = [perm.as_statement()]
-    anyone = checker.service_allows(statements, principal, perm.action)
-    if anyone.allowed:
-        return True, anyone.conditional, False
-    if principal != "s3.amazonaws.com" or not perm.source_arn:
-        return False, False, False
-    context = {"aws:SourceArn": perm.source_arn}
-    return False, False, checker.service_allows(statements, principal, perm.action, context).allowed
+def _bucket(checker: ContextChecker, perm: Permission, principal: str) -> bool:
+    """Allowed for the bucket the permission names, from a bucket owner of any account."""
+    context = {"aws:SourceArn": perm.source_arn or ""}
+    return checker.service_allows([perm.as_statement()], principal, perm.action, context).allowed
 
 
-def _deputy_key(perm: Permission, principal: str) -> tuple[str, str]:
-    """What the verdicts depend on: the statement less its Sid (the Sid only names the
-    statement in ``deciding``, which this rule does not report). Functions wired alike share
-    one, so the evaluator runs once per distinct permission."""
+def _deputy_key(perm: Permission, principal: str, reading: object = None) -> tuple[str, str]:
+    """What a verdict depends on: the statement less its Sid (the Sid only names the
+    statement in ``deciding``, which this rule does not report), its source ARN replaced by
+    ``reading`` when given (``source_arn_reading``: what the question without a source ARN
+    reads of it). Functions wired alike share one, so the evaluator runs once per distinct
+    permission (and for any account, once per kind of source ARN)."""
     stmt = perm.as_statement()
     stmt.pop("Sid", None)
+    if reading is not None:
+        stmt["Condition"]["ArnLike"]["AWS:SourceArn"] = reading
     return principal, repr(stmt)
 
 
@@ -334,7 +334,8 @@ def _check_confused_deputy(inv: Inventory, ctx: RuleContext) -> Iterator[Finding
     """Asked of the IAM evaluator per permission: would the service, acting for a resource of
     another account (``aws:SourceArn`` / ``aws:SourceAccount`` of its own), be let in?"""
     checker = contextual(ctx.permissions)
-    verdicts: dict[tuple[str, str], _Deputy] = {}
+    anyone_verdicts: dict[tuple[str, str], tuple[bool, bool]] = {}
+    bucket_verdicts: dict[tuple[str, str], bool] = {}
     for fn in inv.functions:
         if fn.provider is not Provider.AWS:
             continue
@@ -342,11 +343,20 @@ def _check_confused_deputy(inv: Inventory, ctx: RuleContext) -> Iterator[Finding
             principal = (perm.principal or "").lower()
             if not principal.endswith(".amazonaws.com"):
                 continue
-            key = _deputy_key(perm, principal)
-            verdict = verdicts.get(key)
-            if verdict is None:
-                verdict = verdicts[key] = _deputy(checker, perm, principal)
-            allowed, conditional, bucket = verdict
+            # as_statement writes a source ARN as the ArnLike AWS:SourceArn test of an Allow.
+            reading = source_arn_reading(checker, perm.source_arn) if perm.source_arn else None
+            key = _deputy_key(perm, principal, reading)
+            found = anyone_verdicts.get(key)
+            if found is None:
+                found = anyone_verdicts[key] = _anyone(checker, perm, principal)
+            allowed, conditional = found
+            bucket = False
+            if not allowed and principal == "s3.amazonaws.com" and perm.source_arn:
+                exact = _deputy_key(perm, principal)
+                known = bucket_verdicts.get(exact)
+                if known is None:
+                    known = bucket_verdicts[exact] = _bucket(checker, perm, principal)
+                bucket = known
             if allowed:
                 message = f"{principal} may invoke {fn.address} on behalf of any account"
                 if conditional:

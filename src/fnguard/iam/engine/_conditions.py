@@ -22,7 +22,13 @@ if TYPE_CHECKING:
     from fnguard.iam.engine._knowledge import Assumptions
     from fnguard.iam.engine._model import ConditionTest
 
-__all__ = ["conditions_hold", "conditions_partial", "test_holds", "test_partial"]
+__all__ = [
+    "conditions_hold",
+    "conditions_partial",
+    "matches_outsider",
+    "test_holds",
+    "test_partial",
+]
 
 _VARIABLE_FAMILIES = frozenset({"string", "arn"})
 
@@ -88,7 +94,7 @@ def _wildcard_only(value: str) -> bool:
     return bool(value) and not value.strip("*?")
 
 
-def _matches_outsider(family: str, value: str) -> bool:
+def matches_outsider(family: str, value: str) -> bool:
     """Does a policy value match *some* value of a stranger's own (its account, ARN, IP)?
     Only a value that names nothing in particular does: ``*``, ``arn:aws:sns:*:*:*``, ``0/0``."""
     if family == "string":
@@ -110,7 +116,7 @@ def _outsider_holds(test: ConditionTest) -> bool:
     if test.operator == "null":
         return any(v.lower() == "false" for v in test.values)
     family = OPERATORS[test.operator][0]
-    hit = any(_matches_outsider(family, v) for v in test.values)
+    hit = any(matches_outsider(family, v) for v in test.values)
     return hit != (test.operator in NEGATED)
 
 
