@@ -15,7 +15,7 @@ def finding_order(finding: Finding) -> tuple[object, ...]:
     """
     loc = finding.location
     return (
-        -finding.severity.value,
+        -finding.severity._value_,  # the plain attribute ``.value`` reads (a Python property)
         finding.rule_id,
         finding.resource,
         (0, loc.file, loc.line) if loc is not None else (1, "", 0),

@@ -61,12 +61,22 @@ def sorted_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
 
 def sorted_gaps(gaps: Iterable[CollectionGap]) -> tuple[CollectionGap, ...]:
     """File, line, resource, field, reason; exact duplicates (merged shards) appear once."""
-    unique = set(gaps)
-    return tuple(
-        sorted(
-            unique, key=lambda g: (g.location.file, g.location.line, g.resource, g.field, g.reason)
-        )
-    )
+    unique = _unique_gaps(gaps)
+    return tuple([unique[key] for key in sorted(unique)])
+
+
+def _unique_gaps(
+    gaps: Iterable[CollectionGap],
+) -> dict[tuple[str, int, str, str, str], CollectionGap]:
+    """Each distinct gap under its sort key. The key holds every field of the gap and of its
+    location, so two gaps share a key exactly when they are equal; it is a tuple of plain
+    values, hashed in C (a gap's own ``__hash__`` is a Python call, and so is its location's).
+    """
+    unique: dict[tuple[str, int, str, str, str], CollectionGap] = {}
+    for g in gaps:
+        loc = g.location
+        unique.setdefault((loc.file, loc.line, g.resource, g.field, g.reason), g)
+    return unique
 
 
 @contextlib.contextmanager
@@ -206,7 +216,8 @@ class Summary:
 def summarize(result: ScanResult) -> Summary:
     failures = [f for f in result.findings if f.status is FindingStatus.FAIL]
     # counted by the band's number: an enum member's hash is a Python call, an int's is not
-    counts = Counter([finding.severity.value for finding in failures])
+    # (``_value_``: what the ``.value`` property reads, without the property's Python call)
+    counts = Counter([finding.severity._value_ for finding in failures])
     return Summary(
         by_severity=tuple((sev, counts[sev.value]) for sev in SEVERITIES),
         failed=len(failures),
@@ -215,7 +226,7 @@ def summarize(result: ScanResult) -> Summary:
         sources=len(set(result.inventory.sources)),
         suppressed=result.suppressed,
         baselined=result.baselined,
-        gaps=len(set(result.inventory.gaps)),  # as listed: exact duplicates once
+        gaps=len(_unique_gaps(result.inventory.gaps)),  # as listed: exact duplicates once
         rules=len(rule_catalog(result)),
     )
 
