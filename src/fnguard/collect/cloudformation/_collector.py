@@ -22,7 +22,7 @@ from fnguard.collect.cloudformation._nested import (
     nested_children,
     passed_parameters,
 )
-from fnguard.collect.cloudformation._nodes import MarkedStr, is_mapping
+from fnguard.collect.cloudformation._nodes import MarkedDict, MarkedList, MarkedStr, is_mapping
 from fnguard.collect.cloudformation._openapi import BodyProblem, expand_bodies
 from fnguard.collect.cloudformation._sam import expand
 from fnguard.collect.cloudformation._suppress import assign, comments, metadata_ignores
@@ -316,6 +316,8 @@ class _Template:
         resolved: list[Resource] = []
         prefix = self.prefix
         resolve = resolver.resolve
+        # a property's map or list goes straight to where ``resolve`` would send it at depth 0
+        resolve_map, resolve_list = resolver._map, resolver._list
         where: dict[int, Location] = {}  # one location per line: they cannot change
         for raw in kept:
             mentioned = resolver.mentioned = mentions.setdefault(raw.logical_id, set())
@@ -332,7 +334,12 @@ class _Template:
                     props[key] = str(node)
                     continue
                 met = resolver.intrinsics
-                value = resolve(node)
+                if kind is dict or kind is MarkedDict:
+                    value = resolve_map(node, 0)
+                elif kind is list or kind is MarkedList:
+                    value = resolve_list(node, 0)
+                else:
+                    value = resolve(node)
                 if resolver.problems:
                     self._drain(resolver, raw, _FIELDS.get(key, key.lower()))
                 if value is not NO_VALUE:
