@@ -83,6 +83,8 @@ _FUNCTION = ("AWS::Lambda::Function",)
 _FUNCTION_OR_QUALIFIED = ("AWS::Lambda::Function", "AWS::Lambda::Alias", "AWS::Lambda::Version")
 _MISSING = object()
 _ARCHITECTURES = {"x86_64": Architecture.X86_64, "arm64": Architecture.ARM64}
+# what a function without ``Architectures`` runs on (one tuple, shared: it cannot change)
+_DEFAULT_ARCHITECTURES = (Architecture.X86_64,)
 
 
 class Resource:
@@ -200,6 +202,7 @@ class TemplateMapper:
         # locations and code paths met again (values that cannot change: shared)
         self._locations: dict[tuple[str, int], Location] = {}
         self._paths: dict[tuple[str, str], str] = {}
+        self._packages: dict[tuple[str, str], PackageRef] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -405,7 +408,12 @@ class TemplateMapper:
         p = r.props
         name = self.text(r, p, "FunctionName", "name")
         package_type = PackageType.IMAGE if p.get("PackageType") == "Image" else PackageType.ZIP
-        archs = self.strings(r, p, "Architectures", "architectures") or ("x86_64",)
+        archs_value = p.get("Architectures")
+        archs = (
+            self.strings(r, p, "Architectures", "architectures") or ("x86_64",)
+            if archs_value is not None
+            else None
+        )
         tracing = p.get("TracingConfig")
         tracing = tracing if is_mapping(tracing) else {}
         dlq = p.get("DeadLetterConfig")
@@ -417,7 +425,9 @@ class TemplateMapper:
             name=name,
             runtime=self.text(r, p, "Runtime", "runtime"),
             package_type=package_type,
-            architectures=tuple(_ARCHITECTURES[a] for a in archs if a in _ARCHITECTURES),
+            architectures=_DEFAULT_ARCHITECTURES
+            if archs is None
+            else tuple(_ARCHITECTURES[a] for a in archs if a in _ARCHITECTURES),
             memory_mb=self.number(r, p, "MemorySize", "memory_mb", 128),
             timeout_s=self.number(r, p, "Timeout", "timeout_s", 3),
             handler=self.text(r, p, "Handler", "handler"),
@@ -597,6 +607,10 @@ class TemplateMapper:
             code = {"LocalPath": code}
         code = code if is_mapping(code) else {}
         local = code.get("LocalPath")
+        if local.__class__ is str and len(code) == 1:
+            # only a local path (as serverless.yml compiles to): what the general way below
+            # gives, one PackageRef per (folder, path) shared by the functions that name it
+            return self._local_package(r.location.file, local)
         path = known_str(local) if local is not None else None
         if local is not None and path is None:
             self.gap(r, "package", local, "CodeUri")
@@ -616,6 +630,16 @@ class TemplateMapper:
             image_uri=self.text(r, code, "ImageUri", "package"),
             source_dir=path,
         )
+
+    def _local_package(self, file: str, local: str) -> PackageRef:
+        base = file.rsplit("/", 1)[0] if "/" in file else "."
+        found = self._packages.get((base, local))
+        if found is None:
+            path = package_path(base, local)
+            found = self._packages[base, local] = PackageRef(
+                path=path, hash_declared=True, source_dir=path
+            )
+        return found
 
     def _layer(self, r: Resource) -> Layer:
         p = r.props
