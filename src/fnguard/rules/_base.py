@@ -66,18 +66,18 @@ class RuleMeta:
         impact: int | None = None,
     ) -> Finding:
         """Build a finding of this rule; ``impact`` lowers or raises it for this one case."""
-        return Finding(
-            rule_id=self.id,
-            title=self.title,
-            impact=impact if impact is not None else self.impact,
-            resource=resource,
-            location=location,
-            message=message,
-            remediation=self.remediation,
-            evidence=tuple(evidence),
-            function=function.address if function else None,
-            status=status,
-            provider=function.provider if function else self.providers[0],
+        return Finding(  # positional, in field order: a call with no keywords to match
+            self.id,
+            self.title,
+            impact if impact is not None else self.impact,
+            resource,
+            location,
+            message,
+            self.remediation,
+            tuple(evidence),
+            function.address if function else None,
+            status,
+            function.provider if function else self.providers[0],
         )
 
     def unknown(self, *, fn: Function, message: str, evidence: Iterable[Evidence] = ()) -> Finding:
