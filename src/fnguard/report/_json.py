@@ -116,7 +116,9 @@ def _findings_text(findings: Sequence[Finding]) -> RawJson:
     parts: list[str] = ["[" + i]
     between = f"{i}}},{i}"
     for f in findings:
-        key = (f.rule_id, f.title, f.impact, type(f.impact), f.severity_override, f.status.value)
+        # (the members' ``_value_``: plain attributes, where ``.value`` and an enum's hash are
+        # Python calls; each names its member, so the key decides the head as before)
+        key = (f.rule_id, f.title, f.impact, type(f.impact), f.severity._value_, f.status._value_)
         head = heads.get(key)
         if head is None:
             head = heads[key] = (
