@@ -187,20 +187,30 @@ class TemplateMapper:
 
     def __init__(self, resources: Sequence[Resource], gaps: list[CollectionGap]) -> None:
         self.resources = list(resources)
-        self.by_address = {r.address: r for r in self.resources}
-        self.by_type: dict[str, list[Resource]] = {}
+        # the three look-ups in one pass over the resources
+        by_address: dict[str, Resource] = {}
+        by_type: dict[str, list[Resource]] = {}
+        identity: dict[tuple[str, str], str] = {}
         for res in self.resources:
-            self.by_type.setdefault(res.type, []).append(res)
-        self.identity: dict[tuple[str, str], str] = {}
-        for res in self.resources:
-            name = (
-                known_str(res.get(_IDENTITY.get(res.type, ""))) if res.type in _IDENTITY else None
-            )
-            if name:
-                self.identity.setdefault((res.type, name), res.address)
+            by_address[res.address] = res
+            rtype = res.type
+            group = by_type.get(rtype)
+            if group is None:
+                by_type[rtype] = [res]
+            else:
+                group.append(res)
+            key = _IDENTITY.get(rtype)
+            if key is not None:
+                value = res.props.get(key)
+                name = value if value.__class__ is str else known_str(value)
+                if name:
+                    identity.setdefault((rtype, name), res.address)
+        self.by_address = by_address
+        self.by_type = by_type
+        self.identity = identity
         self.gaps = gaps
         # locations and code paths met again (values that cannot change: shared)
-        self._locations: dict[tuple[str, int], Location] = {}
+        self._locations: dict[str, dict[int, Location]] = {}  # file -> line -> location
         self._paths: dict[tuple[str, str], str] = {}
         self._packages: dict[tuple[str, str], PackageRef] = {}
 
@@ -481,10 +491,21 @@ class TemplateMapper:
             self.gap(r, "environment", env, "Environment")
             return ()
         out: list[EnvVar] = []
+        key_lines = r.key_lines
+        # one location per line of the file, shared (they cannot change)
+        locations = self._locations.get(r.location.file)
+        if locations is None:
+            locations = self._locations[r.location.file] = {}
         for key, value in variables.items():
-            line = r.key_lines.get(key)
+            line = key_lines.get(key)
             # the resource's own location when the name's line is not known (equal)
-            location = r.location if line is None else self._location(r.location.file, line)
+            if line is None:
+                location = r.location
+            else:
+                shared = locations.get(line)
+                if shared is None:
+                    shared = locations[line] = Location(r.location.file, line)
+                location = shared
             if value.__class__ is str:  # the usual literal: what the general way below gives
                 dynamic = "{{resolve:" in value
                 secret_like = (dynamic or value.startswith("arn:aws")) and bool(
@@ -538,12 +559,6 @@ class TemplateMapper:
                 )
             )
         return tuple(out)
-
-    def _location(self, file: str, line: int) -> Location:
-        found = self._locations.get((file, line))
-        if found is None:
-            found = self._locations[file, line] = Location(file, line)
-        return found
 
     def _vpc(self, r: Resource) -> VpcConfig | None:
         vpc = r.props.get("VpcConfig")
@@ -655,7 +670,12 @@ class TemplateMapper:
 
     def _tags(self, tags: Any) -> Mapping[str, str]:
         if is_mapping(tags):
-            return {k: s for k, v in tags.items() if (s := known_str(v)) is not None}
+            # text is its own value (what ``known_str`` gives it), asked before the call
+            return {
+                k: s
+                for k, v in tags.items()
+                if (s := v if v.__class__ is str else known_str(v)) is not None
+            }
         if isinstance(tags, list):
             out: dict[str, str] = {}
             for tag in tags:
