@@ -82,7 +82,8 @@ def test_source_arns_read_alike_get_the_same_answer(
     principal: str, first: str, second: str, account: str | None
 ) -> None:
     checker = EngineChecker()
-    if source_arn_reading(checker, first) != source_arn_reading(checker, second):
+    read = source_arn_reading(checker)
+    if read(first) != read(second):
         return
     answers = {
         (found.allowed, found.conditional)
@@ -97,11 +98,12 @@ def test_source_arns_read_alike_get_the_same_answer(
 
 
 def test_the_evaluator_reads_whether_a_strangers_arn_matches() -> None:
-    checker = EngineChecker()
-    specific = source_arn_reading(checker, "arn:aws:sns:eu-west-1:111122223333:t")
-    assert specific == source_arn_reading(checker, "arn:aws:s3:::in")
-    assert specific != source_arn_reading(checker, "arn:aws:sns:eu-west-1:*:t")
-    assert source_arn_reading(_AsWritten(), "arn:aws:s3:::in") == ("value", "arn:aws:s3:::in")
+    read = source_arn_reading(EngineChecker())
+    specific = read("arn:aws:sns:eu-west-1:111122223333:t")
+    assert specific == read("arn:aws:s3:::in")
+    assert specific != read("arn:aws:sns:eu-west-1:*:t")
+    as_written = source_arn_reading(_AsWritten())
+    assert as_written("arn:aws:s3:::in") == ("value", "arn:aws:s3:::in")
 
 
 @settings(max_examples=150, deadline=None)

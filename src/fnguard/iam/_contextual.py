@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from fnguard.iam._interface import Decision, PermissionChecker
     from fnguard.model import Policy
@@ -49,10 +49,11 @@ def contextual(checker: PermissionChecker) -> ContextChecker:
     return EngineChecker()
 
 
-def source_arn_reading(checker: ContextChecker, value: str) -> tuple[str, object]:
-    """What ``checker.service_allows`` reads of ``value`` as the ``ArnLike`` ``AWS:SourceArn``
-    test of an Allow statement, asked with no ``aws:SourceArn`` in the context: statements
-    alike but for values read alike get the same answer, so a rule asks once for them all.
+def source_arn_reading(checker: ContextChecker) -> Callable[[str], tuple[str, object]]:
+    """What ``checker.service_allows`` reads of a value written as the ``ArnLike``
+    ``AWS:SourceArn`` test of an Allow statement, asked with no ``aws:SourceArn`` in the
+    context (as a function of the value): statements alike but for values read alike get the
+    same answer, so a rule asks once for them all.
 
     The offline evaluator's own ``service_allows`` reads the key as a stranger's source ARN
     or none: it only asks whether the value matches some ARN of the stranger's own (any value
@@ -62,5 +63,5 @@ def source_arn_reading(checker: ContextChecker, value: str) -> tuple[str, object
     from fnguard.iam.engine._conditions import matches_outsider
 
     if type(checker).service_allows is EngineChecker.service_allows:
-        return "stranger matches", matches_outsider("arn", value)
-    return "value", value
+        return lambda value: ("stranger matches", matches_outsider("arn", value))
+    return lambda value: ("value", value)

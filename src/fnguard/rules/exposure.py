@@ -9,7 +9,7 @@ how a public function is protected and apply unchanged.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fnguard.iam import contextual, source_arn_reading
 from fnguard.model import (
@@ -317,16 +317,16 @@ def _bucket(checker: ContextChecker, perm: Permission, principal: str) -> bool:
     return checker.service_allows([perm.as_statement()], principal, perm.action, context).allowed
 
 
-def _deputy_key(perm: Permission, principal: str, reading: object = None) -> tuple[str, str]:
+def _deputy_key(stmt: dict[str, Any], principal: str, reading: object = None) -> tuple[str, str]:
     """What a verdict depends on: the statement less its Sid (the Sid only names the
     statement in ``deciding``, which this rule does not report), its source ARN replaced by
     ``reading`` when given (``source_arn_reading``: what the question without a source ARN
     reads of it). Functions wired alike share one, so the evaluator runs once per distinct
     permission (and for any account, once per kind of source ARN)."""
-    stmt = perm.as_statement()
-    stmt.pop("Sid", None)
-    if reading is not None:
-        stmt["Condition"]["ArnLike"]["AWS:SourceArn"] = reading
+    if reading is not None:  # as_statement writes a source ARN as this test
+        cond = stmt["Condition"]
+        arn_like = {**cond["ArnLike"], "AWS:SourceArn": reading}
+        stmt = {**stmt, "Condition": {**cond, "ArnLike": arn_like}}
     return principal, repr(stmt)
 
 
@@ -334,6 +334,7 @@ def _check_confused_deputy(inv: Inventory, ctx: RuleContext) -> Iterator[Finding
     """Asked of the IAM evaluator per permission: would the service, acting for a resource of
     another account (``aws:SourceArn`` / ``aws:SourceAccount`` of its own), be let in?"""
     checker = contextual(ctx.permissions)
+    read = source_arn_reading(checker)
     anyone_verdicts: dict[tuple[str, str], tuple[bool, bool]] = {}
     bucket_verdicts: dict[tuple[str, str], bool] = {}
     for fn in inv.functions:
@@ -343,16 +344,17 @@ def _check_confused_deputy(inv: Inventory, ctx: RuleContext) -> Iterator[Finding
             principal = (perm.principal or "").lower()
             if not principal.endswith(".amazonaws.com"):
                 continue
-            # as_statement writes a source ARN as the ArnLike AWS:SourceArn test of an Allow.
-            reading = source_arn_reading(checker, perm.source_arn) if perm.source_arn else None
-            key = _deputy_key(perm, principal, reading)
+            stmt = perm.as_statement()
+            stmt.pop("Sid", None)
+            reading = read(perm.source_arn) if perm.source_arn else None
+            key = _deputy_key(stmt, principal, reading)
             found = anyone_verdicts.get(key)
             if found is None:
                 found = anyone_verdicts[key] = _anyone(checker, perm, principal)
             allowed, conditional = found
             bucket = False
             if not allowed and principal == "s3.amazonaws.com" and perm.source_arn:
-                exact = _deputy_key(perm, principal)
+                exact = _deputy_key(stmt, principal)
                 known = bucket_verdicts.get(exact)
                 if known is None:
                     known = bucket_verdicts[exact] = _bucket(checker, perm, principal)
