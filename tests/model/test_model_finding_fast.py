@@ -1,4 +1,5 @@
-"""Finding's hand-written ``__init__``, band table and fingerprint agree with what they replace."""
+"""Finding's and Evidence's hand-written ``__init__``, band table and fingerprint agree with
+what they replace."""
 
 from __future__ import annotations
 
@@ -115,3 +116,15 @@ def test_fingerprint_is_first_16_hex_digits_of_sha256(message: str) -> None:
     f = _finding(message=message)
     digest = hashlib.sha256(f.key.encode("utf-8", "surrogatepass")).hexdigest()
     assert f.fingerprint == digest[:16]
+
+
+def test_evidence_init_is_the_dataclass_one() -> None:
+    params = list(inspect.signature(Evidence.__init__).parameters)[1:]
+    assert params == [f.name for f in dataclasses.fields(Evidence)]
+    e = Evidence("label", value="v")
+    assert (e.label, e.value) == ("label", "v")
+    assert e == Evidence("label", "v")
+    assert hash(e) == hash(Evidence("label", "v"))
+    assert e == pickle.loads(pickle.dumps(e))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        e.value = "w"  # type: ignore[misc]
