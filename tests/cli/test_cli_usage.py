@@ -37,6 +37,35 @@ def test_version_imports_nothing_heavy() -> None:
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_a_command_builds_only_its_own_options() -> None:
+    # `rules` runs without the plugged commands' modules: their options are not built
+    code = (
+        "import io, sys; from fnguard.cli import main; main(['rules'], io.StringIO()); "
+        "print([m for m in sys.modules if m.startswith('fnguard._cli_')])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_help_still_lists_every_command_with_its_help() -> None:
+    from fnguard.cli import _BUILT_IN, _PLUGGED
+
+    done = fnguard("--help")
+    assert done.returncode == 0
+    for name in (*_BUILT_IN, *_PLUGGED):
+        assert f"    {name}" in done.stdout
+    assert "list the rule catalog" in done.stdout
+    assert "simulate, validate and analyze IAM policies offline" in done.stdout
+
+
+@pytest.mark.parametrize("command", ["scan", "baseline", "rules", "explain", "hash", "iam"])
+def test_each_command_help_shows_its_options(command: str) -> None:
+    done = fnguard(command, "--help")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"usage: fnguard {command}")
+    assert "options:" in done.stdout
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
