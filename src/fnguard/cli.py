@@ -669,7 +669,9 @@ def _cmd_scan(args: argparse.Namespace, stdout: TextIO) -> int:
         for primer in primers:
             primer(finding)
 
-    result, config = _run_scan(args, show_progress=show_progress, prime=prime if primers else None)
+    # one reporter's own method when it is the only one (a call less per finding)
+    primed = primers[0] if len(primers) == 1 else prime if primers else None
+    result, config = _run_scan(args, show_progress=show_progress, prime=primed)
     _say_osv(args, result)
     for reporter, dest in reporters:
         chunks = reporter.chunks(result)
