@@ -15,16 +15,17 @@ from fnguard.model import ArtifactKind, Evidence, Finding, PackageType, Provider
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
 from fnguard.rules._pkg_common import (
     MIB,
-    deployments,
+    concerned,
     function_gap,
     label,
     listing,
     package_gap,
+    users,
     what,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from fnguard.model import Function, Inventory, Package
 
@@ -132,10 +133,14 @@ PKG006 = RuleMeta(
 
 def _unknown_missing(rule: RuleMeta, inv: Inventory) -> Iterator[Finding]:
     """Functions whose artifact (or a layer's) was not found or not readable."""
-    for fn in inv.functions:
+    for fn in concerned(inv, _never):
         gap = function_gap(inv, fn)
         if gap is not None and fn.provider is Provider.AWS:
             yield rule.unknown(fn=fn, message=gap.reason)
+
+
+def _never(pkg: Package) -> bool:
+    return False
 
 
 Verdict = tuple[str, list[Evidence]]
@@ -144,21 +149,28 @@ Verdict = tuple[str, list[Evidence]]
 def _per_package(
     rule: RuleMeta, inv: Inventory, judge: Callable[[Package], Verdict | None]
 ) -> Iterator[Finding]:
-    """``judge`` each package once per function deploying it; unknown where it was not read."""
-    for pkg, fn in deployments(inv):
-        owner = f" of {label(fn)}" if fn else ""
+    """``judge`` each package, reported for each function deploying it (an unused layer
+    alone); unknown where it was not read."""
+    for pkg in inv.packages:
         verdict = judge(pkg)
-        if verdict is not None:
-            message, evidence = verdict
-            yield rule.finding(
-                resource=fn.address if fn else pkg.address,
-                location=fn.location if fn else pkg.location,
-                function=fn,
-                message=f"{what(pkg)}{owner} {message}",
-                evidence=[Evidence("package", pkg.path), *evidence],
-            )
-        elif fn is not None and (gap := package_gap(inv, pkg)) is not None:
-            yield rule.unknown(fn=fn, message=f"{what(pkg)}{owner} not fully read: {gap.reason}")
+        gap = package_gap(inv, pkg) if verdict is None else None
+        if verdict is None and gap is None:
+            continue  # nothing to say, whoever deploys it
+        for fn in users(inv, pkg) or (None,):
+            owner = f" of {label(fn)}" if fn else ""
+            if verdict is not None:
+                message, evidence = verdict
+                yield rule.finding(
+                    resource=fn.address if fn else pkg.address,
+                    location=fn.location if fn else pkg.location,
+                    function=fn,
+                    message=f"{what(pkg)}{owner} {message}",
+                    evidence=[Evidence("package", pkg.path), *evidence],
+                )
+            elif fn is not None and gap is not None:
+                yield rule.unknown(
+                    fn=fn, message=f"{what(pkg)}{owner} not fully read: {gap.reason}"
+                )
     yield from _unknown_missing(rule, inv)
 
 
@@ -211,12 +223,20 @@ def _largest(packages: list[Package]) -> list[tuple[int, str]]:
 
 
 def _check_pkg006(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
-    for fn in inv.functions:
+    near_percent = ctx.thresholds.package_near_percent
+    functions: Iterable[Function] = inv.functions
+    if _all_within(inv, near_percent):  # then only a package read in part says anything
+
+        def unread(pkg: Package) -> bool:
+            return pkg.kind is not ArtifactKind.IMAGE and package_gap(inv, pkg) is not None
+
+        functions = concerned(inv, unread)
+    for fn in functions:
         if fn.provider is not Provider.AWS or fn.package_type is PackageType.IMAGE:
             continue
         packages = [p for p in inv.packages_of(fn) if p.kind is not ArtifactKind.IMAGE]
         code = next((p for p in packages if not p.is_layer), None)
-        verdict = _size_verdict(fn, code, packages, ctx.thresholds.package_near_percent)
+        verdict = _size_verdict(fn, code, packages, near_percent)
         partial = function_gap(inv, fn) or next(
             (g for p in packages if (g := package_gap(inv, p)) is not None), None
         )
@@ -224,6 +244,24 @@ def _check_pkg006(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
             yield verdict
         elif partial is not None:
             yield PKG006.unknown(fn=fn, message=f"size of {label(fn)} unknown: {partial.reason}")
+
+
+def _all_within(inv: Inventory, near_percent: int) -> bool:
+    """Whether no function can come near a limit, whatever it deploys: every package's
+    zipped size and the unzipped sizes of all of them together (each counted once per
+    function naming it) below the "near" mark of each quota."""
+    near_share = near_percent / 100
+    zipped = unzipped = 0
+    for pkg in inv.packages:
+        if pkg.kind is ArtifactKind.IMAGE:
+            continue
+        unzipped += max(0, pkg.uncompressed_size) * len(pkg.functions)
+        if pkg.compressed_size is not None:
+            zipped = max(zipped, pkg.compressed_size)
+    return all(
+        size <= limit and size < near_share * limit
+        for size, limit in ((zipped, ZIPPED_LIMIT), (unzipped, UNZIPPED_LIMIT))
+    )
 
 
 def _size_verdict(

@@ -21,7 +21,14 @@ from fnguard.model import (
     Remediation,
 )
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
-from fnguard.rules._pkg_common import function_gap, incomplete, label, listing, what
+from fnguard.rules._pkg_common import (
+    concerned,
+    function_gap,
+    incomplete,
+    label,
+    listing,
+    what,
+)
 from fnguard.rules._pkg_platform import platform_of, wheel_verdict
 
 if TYPE_CHECKING:
@@ -108,7 +115,8 @@ def _binaries(elves: list[ElfFile]) -> list[Evidence]:
 
 
 def _check_pkg001(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
-    for fn in inv.functions:
+    # binaries to judge, or a package read in part: nothing else makes a finding
+    for fn in concerned(inv, lambda pkg: pkg.elf_files or incomplete(inv, pkg) is not None):
         if fn.provider is not Provider.AWS:
             continue
         found = False
@@ -158,7 +166,9 @@ def _glibc_text(version: tuple[int, int]) -> str:
 
 
 def _check_pkg002(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
-    for fn in inv.functions:
+    for fn in concerned(
+        inv, lambda pkg: pkg.elf_files or pkg.wheels or incomplete(inv, pkg) is not None
+    ):
         if fn.provider is not Provider.AWS or fn.package_type is not PackageType.ZIP:
             continue
         packages = inv.packages_of(fn)

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 from fnguard.model import Evidence, FindingStatus, Function, Location, Provider, Remediation
 from fnguard.rules._base import Mappings, Rule, RuleMeta
 from fnguard.rules._gaps import inventory_gaps
+from fnguard.rules._pkg_common import concerned, unused
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from fnguard.model import Advisory, Dependency, Finding, Inventory, Package
     from fnguard.rules._base import RuleContext
@@ -115,24 +116,42 @@ def unread_reasons(
             if g.field == _PACKAGE_FIELD
         )
     for pkg in packages:
-        gaps = [g for g in inventory_gaps(inv).get(pkg.address) if g.field in fields]
-        if gaps:
-            reasons.append(f"{pkg.path}: {gaps[0].reason}")
-        elif member_errors and pkg.errors:
-            reasons.append(f"{pkg.path}: {len(pkg.errors)} member(s) unreadable: {pkg.errors[0]}")
+        why = _unread(inv, pkg, fields, member_errors)
+        if why is not None:
+            reasons.append(f"{pkg.path}: {why}")
     return reasons
 
 
-def subjects(inv: Inventory) -> Iterator[tuple[Function | None, tuple[Package, ...]]]:
-    """Each function with the packages it deploys; a package no function deploys alone."""
-    deployed: set[str] = set()
-    for fn in inv.functions:
-        packages = inv.packages_of(fn)
-        deployed.update(p.address for p in packages)
-        yield fn, packages
-    for pkg in inv.packages:
-        if pkg.address not in deployed:
-            yield None, (pkg,)
+def _unread(
+    inv: Inventory, pkg: Package, fields: tuple[str, ...], member_errors: bool
+) -> str | None:
+    gap = next((g for g in inventory_gaps(inv).get(pkg.address) if g.field in fields), None)
+    if gap is not None:
+        return gap.reason
+    if member_errors and pkg.errors:
+        return f"{len(pkg.errors)} member(s) unreadable: {pkg.errors[0]}"
+    return None
+
+
+def subjects(
+    inv: Inventory,
+    fields: tuple[str, ...],
+    *,
+    member_errors: bool = False,
+    judged: Callable[[Package], object],
+) -> Iterator[tuple[Function | None, tuple[Package, ...]]]:
+    """Each function with the packages it deploys, then each package no function deploys
+    alone: the functions a rule can say something about only, those deploying a package
+    ``judged`` true or one not fully read (``fields``, ``member_errors``: as for
+    ``unread_reasons``), and those whose artifact was not found."""
+
+    def wanted(pkg: Package) -> bool:
+        return bool(judged(pkg)) or _unread(inv, pkg, fields, member_errors) is not None
+
+    for fn in concerned(inv, wanted):
+        yield fn, inv.packages_of(fn)
+    for pkg in unused(inv):
+        yield None, (pkg,)
 
 
 def _finding(fn: Function | None, hit: _Hit) -> Finding:
@@ -186,7 +205,10 @@ def unknown_finding(
 
 
 def _check(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
-    for fn, packages in subjects(inv):
+    def vulnerable(pkg: Package) -> bool:
+        return any(inv.advisories_for(dep) for dep in pkg.dependencies)
+
+    for fn, packages in subjects(inv, _UNCHECKED_FIELDS, judged=vulnerable):
         hits: dict[tuple[str, str, str, str], _Hit] = {}
         for pkg in packages:
             for dep in pkg.dependencies:

@@ -117,7 +117,9 @@ def _secret_finding(fn: Function | None, pkg: Package, secret: FoundSecret) -> F
 
 def _check(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     seen: set[tuple[str | None, Location]] = set()  # (function, file and line) reported
-    for fn, packages in subjects(inv):
+    for fn, packages in subjects(
+        inv, _UNREAD_FIELDS, member_errors=True, judged=lambda pkg: pkg.secrets
+    ):
         subject = fn.address if fn is not None else None
         for pkg in packages:
             for secret in pkg.secrets:

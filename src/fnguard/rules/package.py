@@ -94,8 +94,10 @@ _PKG003_TAG_IMPACT = 3  # Lambda pins the digest at deploy time; only IaC drift 
 def _hash_mismatch(inv: Inventory, fn: Function) -> Finding | None:
     """The recorded hash against the artifact read from disk (hex or base64 SHA-256)."""
     recorded = fn.package.recorded_hash
+    if not recorded:
+        return None
     code = next((p for p in inv.packages_of(fn) if not p.is_layer), None)
-    if not recorded or code is None or code.sha256_hex is None:
+    if code is None or code.sha256_hex is None:
         return None
     check = compare(recorded, code.sha256_hex)
     if check.matches:
