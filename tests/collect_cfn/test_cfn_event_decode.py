@@ -151,6 +151,11 @@ Resources:
         "scalar\n",
         "!Ref top\n",
         "k: [\n",
+        # integers: plain decimals are built directly, every other form by PyYAML
+        "1: a\n0: b\n10: c\n007: d\n-3: e\n+4: f\n1_0: g\n08: h\n"
+        "v: [0, 7, 10, 007, 010, 08, -3, +4, 1_0, 0x1f, 0b11, 1:30, 99999999999999999999, '5']\n",
+        "a: 1\n1: x\nb: {1: 2, 3: [4, 5]}\n",
+        "1: a\n1: b\n",  # a repeated integer key: refused
     ],
 )
 def test_cases_agree(text: str) -> None:

@@ -49,6 +49,7 @@ MAX_EXPANDED_NODES = 250_000
 EVENT_DEPTH = 200
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"  # resolved string tags are this object (told by identity)
+_INT = _TAG + "int"  # and so are resolved integer tags
 _MAP = _TAG + "map"
 _SEQ = _TAG + "seq"
 _PLAIN_SCALARS = ("null", "bool", "int", "float", "timestamp")
@@ -136,7 +137,9 @@ class _Loader(yaml.CSafeLoader):
         if tag is None:
             tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
             if tag == _STR:
-                tag = _STR  # the builder tells strings by identity
+                tag = _STR  # the builder tells strings and integers by identity
+            elif tag == _INT:
+                tag = _INT
             self._tags[value] = tag
         return tag
 
@@ -494,6 +497,25 @@ class _Events:
                         pairs += 1
                     else:
                         out.append(value)
+                    count += 1
+                    return True
+                if (
+                    tag is _INT
+                    and anchor is None
+                    and text.isascii()
+                    and text.isdigit()
+                    and (text[0] != "0" or len(text) == 1)
+                ):  # a plain decimal (``memorySize: 512``): what PyYAML's constructor gives
+                    number = int(text)
+                    if mapping:
+                        if key is _NO_KEY:
+                            key = number
+                            return True
+                        out[key] = number
+                        key = _NO_KEY
+                        pairs += 1
+                    else:
+                        out.append(number)
                     count += 1
                     return True
             elif tag == "!":
