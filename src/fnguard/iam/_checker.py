@@ -29,6 +29,7 @@ from fnguard.iam.engine import (
     Asker,
     Effect,
     PolicySet,
+    action_index,
     resource_pattern,
     unresolved_may_name,
 )
@@ -100,15 +101,25 @@ def _any_match(patterns: tuple[str, ...], resource: str) -> bool:
 
 
 class _PlainTable:
-    """A plain policy's statements' patterns (by statement id; the policy holds them) and its
-    part of each answer so far: an AWS-managed policy is one object for every role it is
-    attached to, and each role asks it the same questions."""
+    """A plain policy's statements' patterns (by statement id; the policy holds them), each
+    read the first time a question needs it (most questions need the statements of one
+    action: the logs one of every role, say), and its part of each answer so far: an
+    AWS-managed policy is one object for every role it is attached to, and each role asks it
+    the same questions."""
 
-    __slots__ = ("parts", "patterns")
+    __slots__ = ("enabled", "parts", "patterns")
 
-    def __init__(self, patterns: dict[int, _Patterns]) -> None:
-        self.patterns = patterns
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.patterns: dict[int, _Patterns] = {}
         self.parts: dict[tuple[str, str], _Part] = {}
+
+    def of(self, st: Statement) -> _Patterns:
+        """The statement's Resource patterns as the execution-role session fills them in."""
+        found = self.patterns.get(id(st))
+        if found is None:
+            found = self.patterns[id(st)] = _statement_patterns(st, self.enabled)
+        return found
 
     def part(self, policy: EnginePolicy, key: tuple[str, str]) -> _Part:
         """The Allows of ``policy`` covering the action whose patterns match the resource
@@ -120,7 +131,7 @@ class _PlainTable:
         certain: list[str] = []
         maybe: list[str] = []
         for st in policy.statements_for(action):
-            filled, open_ = self.patterns[id(st)]
+            filled, open_ = self.of(st)
             if _any_match(filled, resource):
                 certain.append(st.ref)
             elif open_ and _any_match(open_, resource):
@@ -159,25 +170,27 @@ def _resource(raw: str, enabled: bool) -> _Resource:
     return found
 
 
+def _statement_patterns(st: Statement, enabled: bool) -> _Patterns:
+    """A plain statement's Resource patterns as the execution-role session's requests fill
+    them in (``enabled``: its policy substitutes variables)."""
+    patterns: list[str] = []
+    open_: list[str] = []
+    for raw in st.resources or ():
+        pattern, may_name = _resource(raw, enabled)
+        if pattern is not None:
+            patterns.append(pattern)
+        elif may_name:
+            open_.append(raw)
+    return tuple(patterns), tuple(open_)
+
+
 def _plain_patterns(policy: EnginePolicy) -> _PlainTable | None:
-    """For a policy of plain Allows, each statement's Resource patterns as the execution-role
-    session's requests fill them in; ``None`` when anything else could decide (a Deny, a
-    condition, NotResource)."""
-    found: dict[int, _Patterns] = {}
-    enabled = policy.variables_enabled
+    """For a policy of plain Allows, the table of its statements' Resource patterns;
+    ``None`` when anything else could decide (a Deny, a condition, NotResource)."""
     for st in policy.statements:
         if not _plain(st):
             return None
-        patterns: list[str] = []
-        open_: list[str] = []
-        for raw in st.resources or ():
-            pattern, may_name = _resource(raw, enabled)
-            if pattern is not None:
-                patterns.append(pattern)
-            elif may_name:
-                open_.append(raw)
-        found[id(st)] = (tuple(patterns), tuple(open_))
-    return _PlainTable(found)
+    return _PlainTable(policy.variables_enabled)
 
 
 class _Facts:
@@ -195,16 +208,35 @@ class _Facts:
         self._plain: _PlainTable | None = None
         self.exact: frozenset[str] | None = None
         self.patterns: tuple[str, ...] = ()
-        if not any(st.not_action for st in policy.statements):
-            indexes = [st.action_index for st in policy.statements]
-            self.exact = frozenset().union(*(names for names, _ in indexes))
-            self.patterns = tuple(dict.fromkeys(p for _, pats in indexes for p in pats))
+        statements = policy.statements
+        if not any(st.not_action for st in statements):
+            self.exact, self.patterns = _named(tuple([st.actions for st in statements]))
 
     def plain(self) -> _PlainTable | None:
         if not self._read:
             self._plain = _plain_patterns(self.policy)
             self._read = True
         return self._plain
+
+
+# By the Action lists of a policy's statements, in order: what ``_Facts`` unites. The roles of
+# a stack (a function's own role each) write the same lists, with other resources.
+_NAMED: dict[tuple[tuple[str, ...], ...], tuple[frozenset[str], tuple[str, ...]]] = {}
+_NAMED_KEPT = 4096
+
+
+def _named(lists: tuple[tuple[str, ...], ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """(every lower-case action the lists write out, every pattern once, in order)."""
+    found = _NAMED.get(lists)
+    if found is None:
+        indexes = [action_index(actions) for actions in lists]
+        found = (
+            frozenset().union(*(names for names, _ in indexes)),
+            tuple(dict.fromkeys(p for _, pats in indexes for p in pats)),
+        )
+        if len(_NAMED) < _NAMED_KEPT:
+            _NAMED[lists] = found
+    return found
 
 
 # Per engine policy: an AWS-managed document attached to a thousand roles is indexed once.
@@ -246,7 +278,10 @@ class _Compiled:
         # None when a NotAction (which names all but its list) makes the union meaningless.
         self.exact: frozenset[str] | None = None
         self.patterns: tuple[str, ...] = ()
-        if all(f.exact is not None for f in facts):
+        if len(facts) == 1:  # most roles: one policy, whose facts are the set's
+            self.exact = facts[0].exact
+            self.patterns = facts[0].patterns
+        elif all(f.exact is not None for f in facts):
             self.exact = frozenset().union(*(f.exact or () for f in facts))
             self.patterns = tuple(dict.fromkeys(p for f in facts for p in f.patterns))
 
@@ -417,7 +452,7 @@ class EngineChecker:
             if compiled.is_unnamed(name):
                 continue
             found = [
-                table.patterns[id(st)]
+                table.of(st)
                 for policy, table in zip(compiled.policy_set.identity, plain, strict=True)
                 for st in policy.statements_for(name)
             ]
@@ -480,7 +515,10 @@ class EngineChecker:
         Only a public principal (``*``, ``{"AWS": "*"}``, GCP ``allUsers``) or an Allow with
         NotPrincipal names such a caller; conditions are judged for it (``OUTSIDER``).
         """
-        if not any(may_name_stranger(body) for body in statements):
+        for body in statements:  # a loop, not a generator: asked for every function
+            if may_name_stranger(body):
+                break
+        else:
             return _NOT_ALLOWED  # no statement applies to the stranger: an implicit deny
         policy = statements_policy(statements, "", EngineKind.RESOURCE)
         asker = _asker("*", (), outsider=True)

@@ -66,16 +66,20 @@ def _names_anyone(raw: Any) -> bool:
     """``_principal(raw).anyone`` without building the rest of the principal."""
     if isinstance(raw, str):
         return raw.strip().lower() in _PUBLIC
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):  # the exact type: no ABC check
         return False
-    return any(n.strip().lower() in _PUBLIC for values in raw.values() for n in as_list(values))
+    for values in raw.values():  # loops, not a generator: asked of every function's statements
+        for name in as_list(values):
+            if name.strip().lower() in _PUBLIC:
+                return True
+    return False
 
 
 def may_name_stranger(body: Any) -> bool:
     """Could this statement, read in a resource policy, apply to an anonymous caller? Only
     without a Principal (NotPrincipal, or none) or with a public one; a statement the reading
     drops applies to no one."""
-    if not isinstance(body, Mapping):
+    if type(body) is not dict and not isinstance(body, Mapping):
         return False
     return "Principal" not in body or _names_anyone(body["Principal"])
 
@@ -109,7 +113,11 @@ def _lenient(
     body: Mapping[str, Any], index: int, name: str, kind: PolicyKind, principals: bool
 ) -> Statement | None:
     """One statement read without rejecting (``principals``: the kind has a Principal)."""
-    effect = _EFFECTS.get(str(body.get("Effect", "")).strip().capitalize())
+    written = body.get("Effect", "")
+    # Most statements write "Allow" or "Deny" as such: one look-up, no string made.
+    effect = _EFFECTS.get(written) if type(written) is str else None
+    if effect is None:
+        effect = _EFFECTS.get(str(written).strip().capitalize())
     action_key = "Action" if "Action" in body else "NotAction" if "NotAction" in body else None
     if effect is None or action_key is None:
         return None

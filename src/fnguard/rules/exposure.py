@@ -9,7 +9,7 @@ how a public function is protected and apply unchanged.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fnguard.iam import contextual, source_arn_reading
 from fnguard.model import (
@@ -317,17 +317,27 @@ def _bucket(checker: ContextChecker, perm: Permission, principal: str) -> bool:
     return checker.service_allows([perm.as_statement()], principal, perm.action, context).allowed
 
 
-def _deputy_key(stmt: dict[str, Any], principal: str, reading: object = None) -> tuple[str, str]:
-    """What a verdict depends on: the statement less its Sid (the Sid only names the
-    statement in ``deciding``, which this rule does not report), its source ARN replaced by
-    ``reading`` when given (``source_arn_reading``: what the question without a source ARN
-    reads of it). Functions wired alike share one, so the evaluator runs once per distinct
-    permission (and for any account, once per kind of source ARN)."""
-    if reading is not None:  # as_statement writes a source ARN as this test
-        cond = stmt["Condition"]
-        arn_like = {**cond["ArnLike"], "AWS:SourceArn": reading}
-        stmt = {**stmt, "Condition": {**cond, "ArnLike": arn_like}}
-    return principal, repr(stmt)
+def _deputy_key(perm: Permission, principal: str, reading: object = None) -> tuple[object, ...]:
+    """What a verdict depends on: the fields ``as_statement`` writes but the Sid (the Sid
+    only names the statement in ``deciding``, which this rule does not report), the source
+    ARN replaced by ``reading`` when given (``source_arn_reading``: what the question without
+    a source ARN reads of it). Functions wired alike share one, so the evaluator runs once per
+    distinct permission (and for any account, once per kind of source ARN); the fields
+    themselves, not the statement, so no statement is made for a permission already judged."""
+    arn: object = None
+    if perm.source_arn:  # as_statement writes a source ARN as a test, and none otherwise
+        arn = ("read", reading) if reading is not None else ("arn", perm.source_arn)
+    return (
+        principal,
+        perm.principal,
+        perm.action,
+        arn,
+        perm.source_account,
+        perm.principal_org_id,
+        perm.function_url_auth_type,
+        perm.event_source_token,
+        perm.invoked_via_function_url,
+    )
 
 
 def _check_confused_deputy(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
@@ -335,8 +345,8 @@ def _check_confused_deputy(inv: Inventory, ctx: RuleContext) -> Iterator[Finding
     another account (``aws:SourceArn`` / ``aws:SourceAccount`` of its own), be let in?"""
     checker = contextual(ctx.permissions)
     read = source_arn_reading(checker)
-    anyone_verdicts: dict[tuple[str, str], tuple[bool, bool]] = {}
-    bucket_verdicts: dict[tuple[str, str], bool] = {}
+    anyone_verdicts: dict[tuple[object, ...], tuple[bool, bool]] = {}
+    bucket_verdicts: dict[tuple[object, ...], bool] = {}
     for fn in inv.functions:
         if fn.provider is not Provider.AWS:
             continue
@@ -344,17 +354,15 @@ def _check_confused_deputy(inv: Inventory, ctx: RuleContext) -> Iterator[Finding
             principal = (perm.principal or "").lower()
             if not principal.endswith(".amazonaws.com"):
                 continue
-            stmt = perm.as_statement()
-            stmt.pop("Sid", None)
             reading = read(perm.source_arn) if perm.source_arn else None
-            key = _deputy_key(stmt, principal, reading)
+            key = _deputy_key(perm, principal, reading)
             found = anyone_verdicts.get(key)
             if found is None:
                 found = anyone_verdicts[key] = _anyone(checker, perm, principal)
             allowed, conditional = found
             bucket = False
             if not allowed and principal == "s3.amazonaws.com" and perm.source_arn:
-                exact = _deputy_key(stmt, principal)
+                exact = _deputy_key(perm, principal)
                 known = bucket_verdicts.get(exact)
                 if known is None:
                     known = bucket_verdicts[exact] = _bucket(checker, perm, principal)

@@ -277,16 +277,18 @@ def _risky_writes(pattern: str, ctx: RuleContext, memo: _Writes) -> tuple[tuple[
     return memo[pattern]
 
 
-_Broad = tuple[tuple[str, ...], tuple[tuple[str, bool], ...], tuple[str, ...]]
+_Group = tuple[tuple[str, bool], ...]
+_Broad = tuple[tuple[str, ...], tuple[_Group, ...], tuple[str, ...]]
 
 
 def _policy_broad(
     policy: Policy, view: RoleView, ctx: RuleContext, memo: _Writes, check_each: bool
 ) -> _Broad:
-    """(service wildcards, (write action on '*', is Permissions management), deciding
-    statements) that one policy contributes, in statement order."""
+    """(service wildcards, groups of (write action on '*', is Permissions management),
+    deciding statements) that one policy contributes, in statement order. Without
+    ``check_each`` a group is the pattern's own tuple in ``memo`` (see ``_ordered``)."""
     wildcards: list[str] = []
-    writes: list[tuple[str, bool]] = []
+    writes: list[_Group] = []
     deciding: dict[str, None] = {}
     for index, stmt in enumerate(policy.statements):
         if str(stmt.get("Effect", "")).capitalize() != "Allow" or "Action" not in stmt:
@@ -303,13 +305,15 @@ def _policy_broad(
                 deciding[ident] = None
             if not on_all:
                 continue
-            for action, permissions in _risky_writes(pattern, ctx, memo):
-                if (
-                    check_each
-                    and not ctx.permissions.identity_allows(view.policies, action, "*").allowed
-                ):
-                    continue
-                writes.append((action, permissions))
+            group = _risky_writes(pattern, ctx, memo)
+            if check_each:
+                group = tuple(
+                    write
+                    for write in group
+                    if ctx.permissions.identity_allows(view.policies, write[0], "*").allowed
+                )
+            if group:
+                writes.append(group)
                 deciding[ident] = None
     return tuple(wildcards), tuple(writes), tuple(deciding)
 
@@ -317,6 +321,17 @@ def _policy_broad(
 # (document id, policy name) -> what the policy contributes when nothing else in the role can
 # change what its Allows grant; kept for one rule run, while the inventory holds the documents.
 _ByDocument = dict[tuple[int, str], _Broad]
+# The ids of the ``memo`` groups a role's writes come from (held by ``memo`` for the rule
+# run) -> their actions in report order: the roles of a stack grant the same patterns.
+_Orders = dict[tuple[int, ...], list[str]]
+
+
+def _ordered(groups: list[_Group]) -> list[str]:
+    """The groups' actions once each, Permissions management first, then by name."""
+    writes: dict[str, bool] = {}
+    for group in groups:
+        writes.update(group)
+    return sorted(writes, key=lambda a: (not writes[a], a))
 
 
 def _broad_writes(
@@ -325,12 +340,13 @@ def _broad_writes(
     memo: _Writes,
     by_document: _ByDocument,
     limits: dict[int, bool],
+    orders: _Orders,
 ) -> tuple[list[str], list[str], list[str]]:
     """(service wildcards, write actions on '*' (Permissions management first), deciding
     statements) of a role. Roles whose Allows alone decide (no Deny, boundary or condition)
     read a policy attached to many of them (an AWS-managed one) once."""
     wildcards: list[str] = []
-    writes: dict[str, bool] = {}
+    groups: list[_Group] = []
     deciding: dict[str, None] = {}
     check_each = _needs_evaluation(view, limits)
     for policy in view.policies:
@@ -346,9 +362,18 @@ def _broad_writes(
             part = found
         if part[2]:  # a policy without wildcards or writes decides nothing
             wildcards.extend(part[0])
-            writes.update(part[1])
+            groups.extend(part[1])
             deciding.update(dict.fromkeys(part[2]))
-    ordered = sorted(writes, key=lambda a: (not writes[a], a)) if writes else []
+    if not groups:
+        ordered: list[str] = []
+    elif check_each:  # groups made for this role: their ids may be reused once it is done
+        ordered = _ordered(groups)
+    else:
+        order_key = tuple(map(id, groups))
+        known = orders.get(order_key)
+        if known is None:
+            known = orders[order_key] = _ordered(groups)
+        ordered = known
     return wildcards, ordered, list(deciding)
 
 
@@ -356,6 +381,7 @@ def _check_broad(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     memo: _Writes = {}
     by_document: _ByDocument = {}
     limits: dict[int, bool] = {}
+    orders: _Orders = {}
     per_role: dict[int, tuple[list[str], list[str], list[str]]] = {}  # functions share roles
     for view in _views(inv, IAM003):
         if isinstance(view, Finding):
@@ -363,7 +389,8 @@ def _check_broad(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
             continue
         found = per_role.get(id(view.role))
         if found is None:
-            found = per_role[id(view.role)] = _broad_writes(view, ctx, memo, by_document, limits)
+            found = _broad_writes(view, ctx, memo, by_document, limits, orders)
+            per_role[id(view.role)] = found
         wildcards, writes, deciding = found
         if not wildcards and not writes:
             if view.unknown:

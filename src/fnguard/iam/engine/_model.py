@@ -25,6 +25,7 @@ __all__ = [
     "PolicyKind",
     "PrincipalSpec",
     "Statement",
+    "action_index",
     "parse_policy",
     "parse_policy_json",
     "parse_statement",
@@ -81,7 +82,7 @@ class ConditionTest:
     written: str = ""  # the operator as written, for explanations
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Statement:
     policy: str
     index: int
@@ -95,6 +96,36 @@ class Statement:
     conditions: tuple[ConditionTest, ...] = ()
     sid: str | None = None
 
+    def __init__(
+        self,
+        policy: str,
+        index: int,
+        effect: Effect,
+        actions: tuple[str, ...],
+        not_action: bool = False,
+        resources: tuple[str, ...] | None = None,
+        not_resource: bool = False,
+        principal: PrincipalSpec | None = None,
+        not_principal: bool = False,
+        conditions: tuple[ConditionTest, ...] = (),
+        sid: str | None = None,
+    ) -> None:
+        # ``@dataclass``'s, minus its ``object.__setattr__`` call per field: a scan reads
+        # every statement of every role (thousands).
+        self.__dict__.update(
+            policy=policy,
+            index=index,
+            effect=effect,
+            actions=actions,
+            not_action=not_action,
+            resources=resources,
+            not_resource=not_resource,
+            principal=principal,
+            not_principal=not_principal,
+            conditions=conditions,
+            sid=sid,
+        )
+
     def covers_action(self, action: str) -> bool:
         """Does the Action (or NotAction) element cover ``action``? Case-insensitive."""
         exact, patterns = self.action_index
@@ -105,19 +136,35 @@ class Statement:
     def action_index(self) -> tuple[frozenset[str], tuple[str, ...]]:
         """(lower-cased actions written without wildcards, the patterns with them): most
         actions are written out, and a set answers for all of them at once."""
-        exact: list[str] = []
-        patterns: list[str] = []
-        for p in self.actions:
-            if "*" in p or "?" in p or "${" in p:
-                patterns.append(p)
-            else:
-                exact.append(p.lower())
-        return frozenset(exact), tuple(patterns)
+        return action_index(self.actions)
 
     @property
     def ref(self) -> str:
         """``policy#Sid``, or ``policy#index`` when the statement has no Sid."""
         return f"{self.policy}#{self.sid if self.sid else self.index}"
+
+
+_ActionIndex = tuple[frozenset[str], tuple[str, ...]]
+# By Action list: the roles of a stack write the same few lists over and over.
+_INDEXES: dict[tuple[str, ...], _ActionIndex] = {}
+_INDEXES_KEPT = 4096
+
+
+def action_index(actions: tuple[str, ...]) -> _ActionIndex:
+    """``Statement.action_index`` of a statement whose Action element is ``actions``."""
+    found = _INDEXES.get(actions)
+    if found is None:
+        exact: list[str] = []
+        patterns: list[str] = []
+        for p in actions:
+            if "*" in p or "?" in p or "${" in p:
+                patterns.append(p)
+            else:
+                exact.append(p.lower())
+        found = (frozenset(exact), tuple(patterns))
+        if len(_INDEXES) < _INDEXES_KEPT:
+            _INDEXES[actions] = found
+    return found
 
 
 def _covers_lowered(statement: Statement, lowered: str, action: str) -> bool:
@@ -134,12 +181,22 @@ def _covers_lowered(statement: Statement, lowered: str, action: str) -> bool:
     return hit != statement.not_action
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Policy:
     name: str
     kind: PolicyKind
     statements: tuple[Statement, ...]
     version: str = "2008-10-17"
+
+    def __init__(
+        self,
+        name: str,
+        kind: PolicyKind,
+        statements: tuple[Statement, ...],
+        version: str = "2008-10-17",
+    ) -> None:
+        # as ``Statement``: one per policy of every role
+        self.__dict__.update(name=name, kind=kind, statements=statements, version=version)
 
     @kept
     def _by_action(self) -> dict[str, tuple[Statement, ...]]:
