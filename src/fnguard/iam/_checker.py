@@ -247,6 +247,30 @@ def _facts(policy: EnginePolicy) -> _Facts:
     return _FACTS.get((policy,), None, lambda: _Facts(policy))
 
 
+class _Names:
+    """Answers that depend on the actions a role's statements name and nothing else."""
+
+    __slots__ = ("possible", "unnamed")
+
+    def __init__(self) -> None:
+        self.unnamed: dict[str, bool] = {}
+        self.possible: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+# By (actions written out, patterns): the roles of a stack name the same actions.
+_NAMES: dict[tuple[frozenset[str], tuple[str, ...]], _Names] = {}
+
+
+def _shared_names(exact: frozenset[str], patterns: tuple[str, ...]) -> _Names:
+    key = (exact, patterns)
+    found = _NAMES.get(key)
+    if found is None:
+        found = _Names()
+        if len(_NAMES) < _SETS_KEPT:
+            _NAMES[key] = found
+    return found
+
+
 class _Compiled:
     """A role's policies as the evaluator's set, and which actions no statement names (asked
     for many resources, answered once)."""
@@ -260,13 +284,13 @@ class _Compiled:
         "patterns",
         "policies",
         "policy_set",
+        "possible",
         "unnamed",
     )
 
     def __init__(self, policies: tuple[Policy, ...], policy_set: PolicySet) -> None:
         self.policies = policies  # held: their ids key the cache and must not be reused
         self.policy_set = policy_set
-        self.unnamed: dict[str, bool] = {}
         # (action, resource) -> the answer for the execution-role session with no extra
         # context: the set is immutable and so is that session, so the answer cannot change.
         self.answers: dict[tuple[str, str], Decision] = {}
@@ -284,6 +308,15 @@ class _Compiled:
         elif all(f.exact is not None for f in facts):
             self.exact = frozenset().union(*(f.exact or () for f in facts))
             self.patterns = tuple(dict.fromkeys(p for f in facts for p in f.patterns))
+        # action -> ``is_unnamed``; actions tuple -> ``possible_actions``. Without a boundary
+        # or a NotAction both depend on the names alone: shared by every role naming the same.
+        names = (
+            _shared_names(self.exact, self.patterns)
+            if policy_set.boundary is None and self.exact is not None
+            else _Names()
+        )
+        self.unnamed = names.unnamed
+        self.possible = names.possible
 
     def plain(self) -> tuple[_PlainTable, ...] | None:
         """Only plain Allows and no boundary: nothing but an Allow's own Action and Resource
@@ -477,7 +510,19 @@ class EngineChecker:
     ) -> tuple[str, ...]:
         """``actions`` in order, less those ``may_allow`` rules out (the role looked up once
         for all of them: rules ask about a few actions per service, for every role)."""
-        unnamed = _compiled(policies).is_unnamed
+        compiled = _compiled(policies)
+        if type(actions) is tuple:  # rules ask with constant tuples: answered once per names
+            found = compiled.possible.get(actions)
+            if found is None:
+                found = self._possible(compiled, actions)
+                if len(compiled.possible) < _ANSWERS_KEPT:
+                    compiled.possible[actions] = found
+            return found
+        return self._possible(compiled, actions)
+
+    @staticmethod
+    def _possible(compiled: _Compiled, actions: Iterable[str]) -> tuple[str, ...]:
+        unnamed = compiled.is_unnamed
         return tuple(a for a in actions if not unnamed(normal_action(a)))
 
     def identity_allows_in(

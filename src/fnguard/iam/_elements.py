@@ -61,6 +61,29 @@ def _policy_services(policy: Policy, on_all: bool) -> frozenset[str] | None:
 _Services = frozenset[str] | None
 
 
+# By Action list: the roles of a stack write the same lists.
+_BY_ACTIONS: dict[tuple[str, ...], _Services] = {}
+_BY_ACTIONS_KEPT = 4096
+
+
+def _services_of(actions: tuple[str, ...]) -> _Services:
+    """The lower-case services an Action list names; ``None`` when one may be any."""
+    if actions in _BY_ACTIONS:
+        return _BY_ACTIONS[actions]
+    found: _Services = None
+    services: set[str] = set()
+    for pattern in actions:
+        service = pattern.partition(":")[0].lower()
+        if "*" in service or "?" in service:
+            break
+        services.add(service)
+    else:
+        found = frozenset(services)
+    if len(_BY_ACTIONS) < _BY_ACTIONS_KEPT:
+        _BY_ACTIONS[actions] = found
+    return found
+
+
 def _statement_services(policy: Policy) -> tuple[_Services, _Services]:
     """(services every Allow names, services the Allows on ``Resource: "*"`` name)."""
     found: set[str] | None = set()
@@ -76,17 +99,16 @@ def _statement_services(policy: Policy) -> tuple[_Services, _Services]:
             if on_all is None:
                 break
             continue
-        for pattern in as_list(stmt["Action"]):
-            service = pattern.partition(":")[0].lower()
-            if "*" in service or "?" in service:
-                found = None
-                if everywhere:
-                    on_all = None
-                break
+        services = _services_of(as_list(stmt["Action"]))
+        if services is None:  # a service wildcard: any service
+            found = None
+            if everywhere:
+                on_all = None
+        else:
             if found is not None:
-                found.add(service)
+                found.update(services)
             if everywhere and on_all is not None:
-                on_all.add(service)
+                on_all.update(services)
         if found is None and on_all is None:
             break
     return (

@@ -25,14 +25,20 @@ class Held(Generic[_V]):
 
     def get(self, objects: tuple[object, ...], extra: Hashable, compute: Callable[[], _V]) -> _V:
         """The value for these objects (by identity, in order) and ``extra``; computed once."""
-        key = (extra, *map(id, objects))
-        found = self._entries.get(key)
-        if found is not None:
-            for a, b in zip(found[0], objects, strict=True):  # one id per object in the key
-                if a is not b:
-                    break
-            else:
+        if len(objects) == 1:  # most keys: one document, one policy
+            key: tuple[Hashable, ...] = (extra, id(objects[0]))
+            found = self._entries.get(key)
+            if found is not None and found[0][0] is objects[0]:
                 return found[1]
+        else:
+            key = (extra, *map(id, objects))
+            found = self._entries.get(key)
+            if found is not None:
+                for a, b in zip(found[0], objects, strict=True):  # one id per object in the key
+                    if a is not b:
+                        break
+                else:
+                    return found[1]
         value = compute()
         if len(self._entries) >= self._kept:
             self._entries.pop(next(iter(self._entries)))

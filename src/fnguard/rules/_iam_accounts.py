@@ -26,10 +26,13 @@ def account_of(value: str | None) -> str | None:
     if not value:
         return None
     value = value.strip()
-    if _ACCOUNT.match(value):
+    # The length first: most values are ARNs or addresses, and a regex call costs more.
+    if len(value) == 12 and _ACCOUNT.match(value):
         return value
+    if not value.startswith("arn:"):  # ``parts[0] == "arn"`` below, without splitting
+        return None
     parts = value.split(":")
-    if len(parts) >= 6 and parts[0] == "arn" and _ACCOUNT.match(parts[4]):
+    if len(parts) >= 6 and _ACCOUNT.match(parts[4]):
         return parts[4]
     return None
 

@@ -38,15 +38,14 @@ def _listing(items: Sequence[str], limit: int = 8) -> str:
 
 def _views(
     inv: Inventory, meta: RuleMeta, providers: tuple[Provider, ...] = (Provider.AWS,)
-) -> Iterator[RoleView | Finding]:
-    """Each function's role view, or an UNKNOWN finding when the role cannot be known."""
-    for fn, view in role_views(inv):
-        if fn.provider not in providers:
-            continue
-        if isinstance(view, str):
-            yield meta.unknown(fn=fn, message=view)
-        else:
-            yield view
+) -> list[RoleView | Finding]:
+    """Each function's role view, or an UNKNOWN finding when the role cannot be known (a
+    list: six rules walk a thousand views, and a generator resumes once per view)."""
+    return [
+        meta.unknown(fn=fn, message=view) if isinstance(view, str) else view
+        for fn, view in role_views(inv)
+        if fn.provider in providers
+    ]
 
 
 def _undecided(meta: RuleMeta, view: RoleView, question: str) -> Finding:
@@ -747,21 +746,32 @@ def _may_grant_logs(stmt: Mapping[str, Any]) -> bool:
     wildcard, or it grants by NotAction); others' resources need not be asked about."""
     if "NotAction" in stmt:
         return True
-    for action in as_list(stmt.get("Action")):
-        service = action.partition(":")[0]
-        if "*" in service or "?" in service or service.lower() == "logs":
-            return True
-    return False
+    actions = as_list(stmt.get("Action"))
+    found = _NAMES_LOGS.get(actions)
+    if found is None:
+        found = False
+        for action in actions:
+            service = action.partition(":")[0]
+            if "*" in service or "?" in service or service.lower() == "logs":
+                found = True
+                break
+        if len(_NAMES_LOGS) < _NAMES_LOGS_KEPT:
+            _NAMES_LOGS[actions] = found
+    return found
+
+
+# By Action list (a pure function of it): the roles of a stack write the same lists.
+_NAMES_LOGS: dict[tuple[str, ...], bool] = {}
+_NAMES_LOGS_KEPT = 4096
 
 
 def _policy_log_resources(policy: Policy) -> tuple[str, ...]:
     """Resources one policy's Allow statements for logs name, in order."""
-    return tuple(
-        resource
-        for stmt in policy.statements
-        if str(stmt.get("Effect", "")).capitalize() == "Allow" and _may_grant_logs(stmt)
-        for resource in as_list(stmt.get("Resource"))
-    )
+    found: list[str] = []
+    for stmt in policy.statements:
+        if str(stmt.get("Effect", "")).capitalize() == "Allow" and _may_grant_logs(stmt):
+            found.extend(as_list(stmt.get("Resource")))
+    return tuple(found)
 
 
 def _resources_named(view: RoleView, by_document: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
