@@ -12,7 +12,7 @@ from fnguard.collect._interface import Collector
 from fnguard.collect.cloudformation import CLAIMED_SUFFIXES, NAME
 from fnguard.collect.cloudformation._decode import claims_text, decode, line_of
 from fnguard.collect.cloudformation._foreach import LOOP_MARKER, expand_loops
-from fnguard.collect.cloudformation._graph import cycles, raw_refs
+from fnguard.collect.cloudformation._graph import cycles, may_cycle, raw_refs
 from fnguard.collect.cloudformation._intrinsic import NO_VALUE, ParentRef, Ref, Resolver, Unknown
 from fnguard.collect.cloudformation._mapper import Resource, TemplateMapper
 from fnguard.collect.cloudformation._nested import (
@@ -305,9 +305,8 @@ class _Template:
         return raws
 
     def _resolved(self, raws: list[Raw]) -> tuple[list[Resource], Inventory, Inventory]:
-        resolver = Resolver(
-            self.template, {r.logical_id: r for r in raws}, self._ref_values(), self.given
-        )
+        names, after = self._read_resources()
+        resolver = Resolver(self.template, {r.logical_id: r for r in raws}, names, self.given)
         kept = self._conditional(raws, resolver)
         # the cycle check needs each resource's references, which resolution meets anyway:
         # they are gathered on the way and its gaps go where they belong, before resolution's
@@ -362,7 +361,7 @@ class _Template:
                 )
             )
         resolver.mentioned = None
-        self.gaps[cycle_gaps_at:cycle_gaps_at] = self._cycles(kept, mentions)
+        self.gaps[cycle_gaps_at:cycle_gaps_at] = self._cycles(kept, mentions, after)
         children: list[Inventory] = []
         for res in [r for r in resolved if r.type in NESTED_TYPES]:
             nested, found = self._child(res)
@@ -398,19 +397,34 @@ class _Template:
                     )
                 )
 
-    def _ref_values(self) -> dict[str, str]:
-        out: dict[str, str] = {}
+    def _read_resources(self) -> tuple[dict[str, str], list[tuple[str, Any]]]:
+        """One pass over the written resources: the names their ``!Ref`` stands for (see
+        ``_REF_IS_NAME``) and the ``DependsOn`` of those that have one."""
+        names: dict[str, str] = {}
+        depends: list[tuple[str, Any]] = []
         for logical_id, node in self.resources.items():
-            if not is_mapping(node):
+            kind = node.__class__
+            # a decoded or compiled resource: the plain ``get`` (a marked map's own ``get``
+            # differs only for a mapping default)
+            if kind is dict or kind is MarkedDict:
+                rtype = dict.get(node, "Type")
+                after = dict.get(node, "DependsOn")
+            elif is_mapping(node):
+                rtype = node.get("Type")
+                after = node.get("DependsOn")
+            else:
                 continue
-            key = _REF_IS_NAME.get(str(node.get("Type")))
+            if after is not None:  # few resources
+                depends.append((str(logical_id), after))
+            # only text names a type of the table (a marked string hashes as its text)
+            key = _REF_IS_NAME.get(rtype) if isinstance(rtype, str) else None
             if not key:
                 continue
             props = node.get("Properties")
             value = props.get(key) if is_mapping(props) else None
             if isinstance(value, str):
-                out[str(logical_id)] = str(value)
-        return out
+                names[str(logical_id)] = str(value)
+        return names, depends
 
     def _drain(self, resolver: Resolver, raw: Raw, field: str) -> None:
         """Resolution problems become gaps on the resource's field (the rest stays usable)."""
@@ -442,15 +456,14 @@ class _Template:
             kept.append(raw)
         return kept
 
-    def _cycles(self, raws: list[Raw], mentions: Mapping[str, set[str]]) -> list[CollectionGap]:
+    def _cycles(
+        self, raws: list[Raw], mentions: dict[str, set[str]], after: list[tuple[str, Any]]
+    ) -> list[CollectionGap]:
         """Gaps for the dependency cycles among ``raws``; ``mentions``: the logical IDs each
-        one's properties name (``raw_refs``), by logical ID."""
-        ids = {r.logical_id for r in raws}
-        graph = {logical_id: targets & ids for logical_id, targets in mentions.items()}
-        for logical_id, node in self.resources.items():
-            depends = node.get("DependsOn") if is_mapping(node) else None
-            if depends is None:  # most resources
-                continue
+        one's properties name (``raw_refs``), by logical ID (one entry per raw; the sets are
+        this check's own and gain the ``DependsOn`` targets), ``after``: (logical ID, its
+        ``DependsOn``) of the resources written with one."""
+        for logical_id, depends in after:
             targets = (
                 depends
                 if isinstance(depends, list)
@@ -458,10 +471,17 @@ class _Template:
                 if isinstance(depends, str)
                 else []
             )
-            if str(logical_id) in graph:
-                graph[str(logical_id)].update(str(t) for t in targets if str(t) in ids)
+            own = mentions.get(logical_id)
+            if own is not None:
+                own.update(str(t) for t in targets if str(t) in mentions)
+        # a name that is no resource here (a parameter, a pseudo parameter) depends on
+        # nothing, so the quick test takes the sets as they are; the search, the rare case,
+        # keeps only the resources
+        if not may_cycle(mentions):
+            return []
+        ids = {r.logical_id for r in raws}
+        found = cycles({logical_id: targets & ids for logical_id, targets in mentions.items()})
         gaps: list[CollectionGap] = []
-        found = cycles(graph)
         lines = {r.logical_id: r.line for r in raws} if found else {}
         for members in found:
             names = ", ".join(sorted(members))
@@ -532,11 +552,23 @@ class _Template:
 
 
 def _env_lines(props: Mapping[str, Any]) -> dict[str, int]:
-    env = props.get("Environment")
-    variables = env.get("Variables") if is_mapping(env) else None
+    env: Any = props.get("Environment")
+    kind = env.__class__
+    if kind is dict or kind is MarkedDict:
+        variables = dict.get(env, "Variables")
+    else:
+        variables = env.get("Variables") if is_mapping(env) else None
     if not is_mapping(variables):
         return {}
-    return {str(k): line for k in variables if (line := line_of(k))}
+    out: dict[str, int] = {}
+    for k in variables:
+        if k.__class__ is str:  # a name with no place in the source (compiled)
+            continue
+        # ``line_of`` inline: the names are many and most are marked
+        line = getattr(getattr(k, "start_mark", None), "line", None)
+        if isinstance(line, int) and line + 1:
+            out[str(k)] = int(line) + 1
+    return out
 
 
 def _prefixed(value: Any, prefix: str) -> Any:

@@ -10,7 +10,7 @@ from fnguard.collect.cloudformation._nodes import is_mapping
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
-__all__ = ["cycles", "raw_refs"]
+__all__ = ["cycles", "may_cycle", "raw_refs"]
 
 _SUB_NAME = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[^}]*)?\}")
 
@@ -51,10 +51,10 @@ def raw_refs(node: Any) -> Iterator[str]:
 
 def cycles(graph: Mapping[str, set[str]]) -> list[set[str]]:
     """Strongly connected components with a cycle (Tarjan, iterative: no recursion limit)."""
-    return _components(graph) if _may_cycle(graph) else []
+    return _components(graph) if may_cycle(graph) else []
 
 
-def _may_cycle(graph: Mapping[str, set[str]]) -> bool:
+def may_cycle(graph: Mapping[str, set[str]]) -> bool:
     """Whether taking away, again and again, the nodes that depend on nothing left leaves any:
     a template without cycles (nearly all) is told so without the search's costlier walk."""
     waiting: dict[str, int] = {}  # node -> how many of its dependencies are still there

@@ -58,6 +58,7 @@ class _NoValue:
 
 
 NO_VALUE = _NoValue()
+_UNSEEN = object()
 _PSEUDO_KNOWN = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
 _PSEUDO = {
     "AWS::Region",
@@ -136,6 +137,12 @@ class Resolver:
             self._params.update(given)
         self._conditions: dict[str, bool | None] = {}
         self._references: dict[tuple[Any, ...], Ref] = {}
+        # ``!Ref`` of a name -> its value (a name resolves the same way every time); a marked
+        # name apart, as ``_reference`` keeps it
+        self._named: dict[str, Any] = {}
+        self._marked: dict[str, Any] = {}
+        # ``!GetAtt`` of two names -> its value, by (resource, attribute), likewise
+        self._attrs: dict[tuple[str, str], Any] = {}
         self._evaluating: set[str] = set()
 
     # ------------------------------------------------------------------ parameters
@@ -249,8 +256,39 @@ class Resolver:
 
     def _map(self, node: Mapping[Any, Any], depth: int) -> Any:
         if len(node) == 1:
-            key = next(iter(node))
-            if key == "Ref" or (isinstance(key, str) and key.startswith("Fn::")):
+            [key] = node
+            if key == "Ref":
+                arg = node[key]
+                kind = arg.__class__
+                named = self._named if kind is str else self._marked if kind is MarkedStr else None
+                if named is None:
+                    return self._intrinsic("Ref", arg, node, depth + 1)
+                # the usual function, a name: what ``_intrinsic`` does for it, the answer taken
+                # from the names already looked up when it can be
+                self.intrinsics += 1
+                if self.mentioned is not None:
+                    self.mentioned.add(arg)
+                found = named.get(arg, _UNSEEN)
+                return found if found is not _UNSEEN else self._first(named, arg, arg, node)
+            if key == "Fn::GetAtt":
+                arg = node[key]
+                kind = arg.__class__
+                if (kind is list or kind is MarkedList) and len(arg) == 2:
+                    target, attr = arg
+                    tk, ak = target.__class__, attr.__class__
+                    if (tk is str or tk is MarkedStr) and (ak is str or ak is MarkedStr):
+                        # the usual attribute, ``_intrinsic``'s way as for ``Ref`` above
+                        self.intrinsics += 1
+                        if self.mentioned is not None:
+                            self.mentioned.add(target)
+                        # (``_getatt`` reads the names as plain text)
+                        pair = (str(target), str(attr))
+                        found = self._attrs.get(pair, _UNSEEN)
+                        if found is not _UNSEEN:
+                            return found
+                        return self._first(self._attrs, pair, arg, node)
+                return self._intrinsic("Fn::GetAtt", arg, node, depth + 1)
+            if isinstance(key, str) and key.startswith("Fn::"):
                 return self._intrinsic(str(key), node[key], node, depth + 1)
             if key == "Condition" and isinstance(node[key], str):
                 return self.condition(node[key])
@@ -345,6 +383,16 @@ class Resolver:
             return self._reference(target, attr or None)
         self.problems.append((line_of(node), f"!GetAtt {target}.{attr} names no resource"))
         return Unknown(f"${{{target}.{attr}}}")
+
+    def _first(self, named: dict[Any, Any], key: Any, arg: Any, node: Any) -> Any:
+        """The value of a ``Ref`` (``arg`` a name) or a ``GetAtt`` (a pair of names) met for
+        the first time, kept in ``named`` under ``key`` for the next unless it was a problem
+        (each one is recorded where it is written)."""
+        problems = len(self.problems)
+        value = self._ref(arg, node, 0) if key is arg else self._getatt(arg, node, 0)
+        if len(self.problems) == problems:
+            named[key] = value
+        return value
 
     def _reference(self, target: str, attr: str | None) -> Ref:
         """``Ref(target, attr)``, one per reference made (values that cannot change, so
