@@ -15,6 +15,7 @@ Plugins come through ``_sec_plugins``, which spares detect-secrets' import where
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -115,6 +116,7 @@ _WEAK_PLUGINS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=4096)  # a handful of names, each on many variables
 def name_is_secretish(name: str) -> bool:
     tokens = [t.upper() for t in _NAME_SPLIT.split(name) if t]
     if not tokens:

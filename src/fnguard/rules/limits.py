@@ -16,13 +16,15 @@ from fnguard.model import (
     Function,
     Inventory,
     InvocationType,
+    Permission,
     Provider,
     Queue,
     Remediation,
+    Trigger,
     TriggerKind,
 )
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
-from fnguard.rules._gaps import inventory_gaps
+from fnguard.rules._gaps import GapIndex, inventory_gaps
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -174,7 +176,15 @@ LIM003 = RuleMeta(
 
 
 def _check_lim003(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    behind_api = {
+        a
+        for d in inv.front_doors
+        if d.kind in (FrontDoorKind.API_REST, FrontDoorKind.API_HTTP)
+        for a in d.functions
+    }
     for fn in inv.functions:
+        if fn.address not in behind_api:
+            continue
         doors = [
             d
             for d in inv.front_doors_of(fn)
@@ -246,12 +256,17 @@ LIM004 = RuleMeta(
 _LIM004_BELOW_TIMEOUT_IMPACT = 6  # the mapping cannot even be created: a broken deployment
 
 
+def _polls_queue(trig: Trigger) -> bool:
+    return trig.kind is TriggerKind.SQS and trig.invocation is InvocationType.POLL and trig.enabled
+
+
 def _check_lim004(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    polling = {t.function for t in inv.triggers if _polls_queue(t)}
     for fn in inv.functions:
+        if fn.address not in polling:
+            continue
         for trig in inv.triggers_of(fn):
-            if trig.kind is not TriggerKind.SQS or trig.invocation is not InvocationType.POLL:
-                continue
-            if not trig.enabled:
+            if not _polls_queue(trig):
                 continue
             queue = inv.lookup(Queue, trig.source)
             if queue is None or queue.visibility_timeout_s is None or fn.timeout_s is None:
@@ -342,34 +357,40 @@ def _open_entries(inv: Inventory, fn: Function) -> list[str]:
     return entries
 
 
-def _first_gap(inv: Inventory, fn: Function, *fields: str) -> str | None:
+def _first_gap(gaps: GapIndex, fn: Function, *fields: str) -> str | None:
     """The reason of the first gap hiding one of ``fields`` of ``fn``, if any."""
-    gaps = (g for f in fields for g in inventory_gaps(inv).get(fn.address, f))
-    return next((g.reason for g in gaps), None)
+    for name in fields:
+        found = gaps.get(fn.address, name)
+        if found:
+            return found[0].reason
+    return None
 
 
 def _check_lim005(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    gaps = inventory_gaps(inv)
+    invocable = {a for d in inv.front_doors for a in d.functions}
+    invocable.update(p.function for p in inv.permissions)
     for fn in inv.functions:
         aws = fn.provider is Provider.AWS
         limit = fn.reserved_concurrency if aws else fn.max_instances
         if limit is not None:
             continue
-        setting = "reserved concurrency" if aws else "max instances"
-        entries = _open_entries(inv, fn)
-        # Unset and unread look alike: a refused GetFunctionConcurrency leaves None too.
-        limit_gap = _first_gap(inv, fn, "reserved_concurrency" if aws else "max_instances")
-        entry_gap = _first_gap(inv, fn, "front_doors", "permissions")
-        if entries and limit_gap:
-            yield LIM005.unknown(
-                fn=fn, message=f"the {setting} of {_label(fn)} is unknown ({limit_gap})"
-            )
-            continue
+        entries = _open_entries(inv, fn) if fn.address in invocable else []
         if not entries:
+            entry_gap = _first_gap(gaps, fn, "front_doors", "permissions")
             if entry_gap:
                 yield LIM005.unknown(
                     fn=fn,
                     message=f"whether anyone may invoke {_label(fn)} is unknown ({entry_gap})",
                 )
+            continue
+        setting = "reserved concurrency" if aws else "max instances"
+        # Unset and unread look alike: a refused GetFunctionConcurrency leaves None too.
+        limit_gap = _first_gap(gaps, fn, "reserved_concurrency" if aws else "max_instances")
+        if limit_gap:
+            yield LIM005.unknown(
+                fn=fn, message=f"the {setting} of {_label(fn)} is unknown ({limit_gap})"
+            )
             continue
         yield LIM005.finding(
             resource=fn.address,
@@ -442,30 +463,38 @@ _ASYNC_PRINCIPALS = frozenset(
 )
 
 
+def _invokes_async(trig: Trigger) -> bool:
+    return trig.invocation is InvocationType.ASYNC and trig.enabled
+
+
+def _async_principal(perm: Permission) -> bool:
+    principal = perm.principal
+    return principal is not None and principal.lower() in _ASYNC_PRINCIPALS
+
+
 def _async_sources(inv: Inventory, fn: Function) -> list[str]:
     sources = [
-        f"{t.kind.value} {t.source or t.address}"
-        for t in inv.triggers_of(fn)
-        if t.invocation is InvocationType.ASYNC and t.enabled
+        f"{t.kind.value} {t.source or t.address}" for t in inv.triggers_of(fn) if _invokes_async(t)
     ]
     sources += [
-        f"permission for {p.principal}"
-        for p in inv.permissions_of(fn)
-        if p.principal and p.principal.lower() in _ASYNC_PRINCIPALS
+        f"permission for {p.principal}" for p in inv.permissions_of(fn) if _async_principal(p)
     ]
     return sources
 
 
 def _check_lim006(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    gaps = inventory_gaps(inv)
+    invoked_async = {t.function for t in inv.triggers if _invokes_async(t)}
+    invoked_async.update(p.function for p in inv.permissions if _async_principal(p))
     for fn in inv.functions:
-        if fn.provider is not Provider.AWS:
+        if fn.provider is not Provider.AWS or fn.address not in invoked_async:
             continue
         if fn.dead_letter_target or fn.on_failure_destination:
             continue
         sources = _async_sources(inv, fn)
         if not sources:
             continue
-        unread = _first_gap(inv, fn, "on_failure_destination", "dead_letter_target")
+        unread = _first_gap(gaps, fn, "on_failure_destination", "dead_letter_target")
         if unread:
             yield LIM006.unknown(
                 fn=fn,

@@ -22,6 +22,7 @@ from fnguard.model import (
 )
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
 from fnguard.rules._gaps import inventory_gaps
+from fnguard.rules._memo import per_object
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -134,6 +135,9 @@ def _log_group_name(fn: Function) -> tuple[str | None, bool]:
     return default, True
 
 
+_NO_KEY = Evidence("kms_key_id", "not set")
+
+
 def _group_findings(
     fn: Function, group: LogGroup, ctx: RuleContext, seen: set[str]
 ) -> Iterator[Finding]:
@@ -156,21 +160,46 @@ def _group_findings(
             location=group.location,
             function=fn,
             message=f"log group {label} of {fn.name or fn.address} is not encrypted with a KMS key",
-            evidence=[Evidence("kms_key_id", "not set")],
+            evidence=(_NO_KEY,),
         )
+
+
+@per_object
+def _log_groups_by_name(inv: Inventory) -> dict[str, LogGroup]:
+    """The log groups ``Inventory.lookup(LogGroup, name)`` finds by name: those the
+    inventory holds under their address (the first object of an address), the first of
+    each name.
+
+    Built from the log groups alone: ``lookup``'s alias index covers every object of the
+    inventory, and LOG002 is the only rule asking it on most scans.
+    """
+    index: dict[str, LogGroup] = {}
+    for group in inv.log_groups:
+        if type(group) is LogGroup and group.name and inv.get(group.address) is group:
+            index.setdefault(group.name, group)
+    return index
+
+
+def _log_group(inv: Inventory, by_name: dict[str, LogGroup], name: str) -> LogGroup | None:
+    """``inv.lookup(LogGroup, name)``: by address, else by name (``by_name``: the
+    inventory's ``_log_groups_by_name``)."""
+    found = inv.get(name)
+    return found if isinstance(found, LogGroup) else by_name.get(name)
 
 
 def _check_log002(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     seen: set[str] = set()
+    gaps = inventory_gaps(inv)
+    by_name = _log_groups_by_name(inv)
     for fn in inv.functions:
         if fn.provider is not Provider.AWS:
             continue
         label = fn.name or fn.address
-        if inventory_gaps(inv).get(fn.address, "logging"):
+        if gaps.get(fn.address, "logging"):
             yield LOG002.unknown(fn=fn, message=f"the logging configuration of {label} is unknown")
             continue
         name, is_default = _log_group_name(fn)
-        group = inv.lookup(LogGroup, name) if name else None
+        group = _log_group(inv, by_name, name) if name else None
         if group is not None:
             yield from _group_findings(fn, group, ctx, seen)
         elif name is None:

@@ -108,26 +108,31 @@ _find_secret = functools.lru_cache(maxsize=8192)(find_secret)
 # Expressions repeat too (one secret reference in every function of a service).
 _store_read_of = functools.lru_cache(maxsize=8192)(secret_store_read)
 
+# (the kind of the literal secret and its masked value, else the secret-store read)
+_Verdict = tuple[tuple[str, str] | None, str | None]
+_VarKey = tuple[str, str | None, bool, str | None]
 
-def _literal_secret(fn: Function, var: EnvVar) -> Finding | None:
-    if var.value is None or var.is_reference:
-        return None
-    hit = _find_secret(var.name, var.value)
-    if hit is None:
-        return None
+
+def _verdict(var: EnvVar) -> _Verdict:
+    """What the variable holds: a literal secret, else a value read from a secret store."""
+    if var.value is not None and not var.is_reference:
+        hit = _find_secret(var.name, var.value)
+        if hit is not None:
+            return (hit.kind, mask(var.value)), None
+    return None, _store_read_of(var.source_expr) or _store_read_of(var.value)
+
+
+def _literal_secret(fn: Function, var: EnvVar, kind: str, masked: str) -> Finding:
     return SEC001.finding(
         resource=fn.address,
         location=var.location or fn.location,
-        message=f"{fn.address}: environment variable {var.name} holds a secret ({hit.kind})",
-        evidence=[Evidence("variable", var.name), Evidence("value", mask(var.value))],
+        message=f"{fn.address}: environment variable {var.name} holds a secret ({kind})",
+        evidence=[Evidence("variable", var.name), Evidence("value", masked)],
         function=fn,
     )
 
 
-def _store_read(fn: Function, var: EnvVar) -> Finding | None:
-    read = _store_read_of(var.source_expr) or _store_read_of(var.value)
-    if read is None:
-        return None
+def _store_read(fn: Function, var: EnvVar, read: str) -> Finding:
     return SEC001.finding(
         resource=fn.address,
         location=var.location or fn.location,
@@ -143,13 +148,23 @@ def _store_read(fn: Function, var: EnvVar) -> Finding | None:
 
 def _check_env_secrets(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     gaps = inventory_gaps(inv)
+    # one verdict per distinct variable: most repeat from function to function
+    verdicts: dict[_VarKey, _Verdict] = {}
     for fn in inv.functions:
         reported = False
         for var in fn.environment:
-            finding = _literal_secret(fn, var) or _store_read(fn, var)
-            if finding is not None:
-                reported = True
-                yield finding
+            key = (var.name, var.value, var.is_reference, var.source_expr)
+            verdict = verdicts.get(key)
+            if verdict is None:
+                verdict = verdicts[key] = _verdict(var)
+            secret, read = verdict
+            if secret is not None:
+                yield _literal_secret(fn, var, *secret)
+            elif read is not None:
+                yield _store_read(fn, var, read)
+            else:
+                continue
+            reported = True
         gap = _environment_gap(gaps, fn)
         if gap and not reported:
             yield SEC001.unknown(fn=fn, message=f"{fn.address}: environment unknown ({gap})")
