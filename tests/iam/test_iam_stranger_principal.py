@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fnguard.iam._lenient import _names_anyone, _principal, may_name_stranger
+from fnguard.iam._lenient import _principal, may_name_stranger, names_anyone
 
 _NAMES = st.sampled_from(
     ("*", " * ", "AllUsers", "allAuthenticatedUsers", "123456789012", "s3.amazonaws.com", "x")
@@ -29,5 +29,5 @@ _PRINCIPALS: Any = st.one_of(
 @settings(max_examples=400, deadline=None)
 @given(_PRINCIPALS)
 def test_names_anyone_is_the_full_readings_answer(raw: Any) -> None:
-    assert _names_anyone(raw) == _principal(raw).anyone
+    assert names_anyone(raw) == _principal(raw).anyone
     assert may_name_stranger({"Effect": "Allow", "Principal": raw}) == _principal(raw).anyone

@@ -22,7 +22,13 @@ from fnguard.iam._contextual import ContextChecker, contextual, source_arn_readi
 from fnguard.iam._elements import allowed_services, as_list
 from fnguard.iam._escalation import Graph, Hop, Method, Path, Principal, methods
 from fnguard.iam._interface import Decision, PermissionChecker
-from fnguard.iam._shortcuts import first_allowed, may_allow, possible_actions
+from fnguard.iam._lenient import names_anyone
+from fnguard.iam._shortcuts import (
+    first_allowed,
+    may_allow,
+    possible_actions,
+    strangers_need_naming,
+)
 from fnguard.iam._wildcard import is_policy_variable, placeholders, substitute
 
 __all__ = [
@@ -50,10 +56,12 @@ __all__ = [
     "is_policy_variable",
     "may_allow",
     "methods",
+    "names_anyone",
     "placeholders",
     "possible_actions",
     "resource_scopable",
     "source_arn_reading",
+    "strangers_need_naming",
     "substitute",
 ]
 

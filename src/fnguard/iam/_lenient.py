@@ -28,7 +28,13 @@ from fnguard.iam.engine._operators import OPERATORS, validate_values
 from fnguard.model import Policy as InventoryPolicy
 from fnguard.model import PolicyKind as InventoryKind
 
-__all__ = ["UNJUDGED", "engine_policy", "may_name_stranger", "statements_policy"]
+__all__ = [
+    "UNJUDGED",
+    "engine_policy",
+    "may_name_stranger",
+    "names_anyone",
+    "statements_policy",
+]
 
 UNJUDGED = "unjudged"  # operator of a test the evaluator cannot decide
 _PUBLIC = frozenset({"*", "allusers", "allauthenticatedusers"})
@@ -62,7 +68,7 @@ def _principal(raw: Any) -> PrincipalSpec:
     return PrincipalSpec(anyone=anyone, **found)
 
 
-def _names_anyone(raw: Any) -> bool:
+def names_anyone(raw: Any) -> bool:
     """``_principal(raw).anyone`` without building the rest of the principal."""
     if isinstance(raw, str):
         return raw.strip().lower() in _PUBLIC
@@ -81,7 +87,7 @@ def may_name_stranger(body: Any) -> bool:
     drops applies to no one."""
     if type(body) is not dict and not isinstance(body, Mapping):
         return False
-    return "Principal" not in body or _names_anyone(body["Principal"])
+    return "Principal" not in body or names_anyone(body["Principal"])
 
 
 def _tests(raw: Any) -> tuple[ConditionTest, ...]:

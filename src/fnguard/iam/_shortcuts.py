@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from fnguard.iam._interface import PermissionChecker
     from fnguard.model import Policy
 
-__all__ = ["first_allowed", "may_allow", "possible_actions"]
+__all__ = ["first_allowed", "may_allow", "possible_actions", "strangers_need_naming"]
 
 
 def may_allow(checker: PermissionChecker, policies: Sequence[Policy], action: str) -> bool:
@@ -56,3 +56,12 @@ def first_allowed(
             if checker.identity_allows(policies, action, resource).allowed:
                 return action, resource
     return None
+
+
+def strangers_need_naming(checker: PermissionChecker) -> bool:
+    """True when ``checker.resource_allows_anonymous`` denies whenever no statement may name
+    a stranger (``may_name_stranger``), as the offline evaluator's does: a caller whose
+    statements name none may skip making them. Any other checker is asked."""
+    from fnguard.iam._checker import EngineChecker
+
+    return type(checker).resource_allows_anonymous is EngineChecker.resource_allows_anonymous

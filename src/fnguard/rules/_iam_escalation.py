@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fnguard.iam import Graph, Hop, Principal, admin_decision
+from fnguard.iam import Graph, Hop, Path, Principal, admin_decision
 from fnguard.model import (
     Evidence,
     Finding,
@@ -113,18 +113,28 @@ def _is_admin(attached: Sequence[Policy], known: Sequence[Policy], ctx: RuleCont
 
 def _check_escalation(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     graph: Graph | None = None
+    # Role id -> (an administrator, its paths): functions share roles, and both answers
+    # depend on the role alone (the inventory holds it for the rule run).
+    per_role: dict[int, tuple[bool, list[Path]]] = {}
     for fn, view in role_views(inv):
         if fn.provider is not Provider.AWS:
             continue
         if isinstance(view, str):
             yield IAM002.unknown(fn=fn, message=view)
             continue
-        if _is_admin(view.role.policies, view.policies, ctx):
+        known = per_role.get(id(view.role))
+        if known is None:
+            if _is_admin(view.role.policies, view.policies, ctx):
+                known = (True, [])
+            else:
+                if graph is None:
+                    graph = Graph(inventory_principals(inv), ctx.permissions)
+                principal = graph.principal(view.role.address)
+                known = (False, graph.paths(principal) if principal is not None else [])
+            per_role[id(view.role)] = known
+        admin, paths = known
+        if admin:
             continue  # IAM001's finding: an administrator has nothing left to escalate to
-        if graph is None:
-            graph = Graph(inventory_principals(inv), ctx.permissions)
-        principal = graph.principal(view.role.address)
-        paths = graph.paths(principal) if principal is not None else []
         if not paths:
             if view.unknown:
                 yield IAM002.unknown(

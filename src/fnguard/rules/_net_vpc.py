@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
+from fnguard._kept import kept
 from fnguard.model import Function, Inventory, SecurityGroup, Subnet
+from fnguard.rules._memo import per_object
 
 __all__ = ["VpcView", "in_vpc", "vpc_view"]
 
@@ -24,7 +26,7 @@ class VpcView:
     security_groups: tuple[SecurityGroup, ...]
     missing_security_groups: tuple[str, ...]
 
-    @property
+    @kept
     def vpc_ids(self) -> frozenset[str]:
         return frozenset(s.vpc_id for s in self.subnets if s.vpc_id) | frozenset(
             g.vpc_id for g in self.security_groups if g.vpc_id
@@ -43,7 +45,21 @@ def _resolve(inv: Inventory, kind: type[_T], keys: tuple[str, ...]) -> tuple[lis
     return found, missing
 
 
+@per_object
+def _views(inv: Inventory) -> dict[int, tuple[Function, VpcView]]:
+    """Each function's view once per inventory: NET002, NET003 and NET004 all ask."""
+    return {}
+
+
 def vpc_view(inv: Inventory, fn: Function) -> VpcView:
+    views = _views(inv)
+    found = views.get(id(fn))
+    if found is None or found[0] is not fn:  # the function held: its id is not reused
+        found = views[id(fn)] = (fn, _vpc_view(inv, fn))
+    return found[1]
+
+
+def _vpc_view(inv: Inventory, fn: Function) -> VpcView:
     if fn.vpc is None:
         return VpcView((), (), (), ())
     subnets, missing_subnets = _resolve(inv, Subnet, fn.vpc.subnet_ids)

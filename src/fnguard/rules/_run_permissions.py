@@ -23,6 +23,7 @@ __all__ = [
     "allowed_on",
     "allowed_somewhere",
     "identity_policies",
+    "may_call",
     "named_resources",
     "unreadable_policies",
 ]
@@ -71,6 +72,12 @@ def named_resources(role: Role) -> tuple[str, ...]:
                 for resource in _strings(stmt.get("Resource")):
                     seen.setdefault(resource, None)
     return tuple(seen)
+
+
+def may_call(checker: PermissionChecker, role: Role, actions: Iterable[str]) -> bool:
+    """False when ``allowed_on`` and ``allowed_somewhere`` are ``None`` for these actions,
+    whatever the resources (the checker can tell no statement names any of them)."""
+    return bool(possible_actions(checker, identity_policies(role), actions))
 
 
 def allowed_on(

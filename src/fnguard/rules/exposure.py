@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from fnguard.iam import contextual, source_arn_reading
+from fnguard.iam import contextual, names_anyone, source_arn_reading, strangers_need_naming
 from fnguard.model import (
     Evidence,
     Finding,
@@ -101,7 +101,17 @@ EXP001 = RuleMeta(
 )
 
 
+def _may_name_stranger(perm: Permission) -> bool:
+    """``may_name_stranger(perm.as_statement())`` without making the statement: it writes a
+    principal of None or "*" as "*", any other as ``{"Service" or "AWS": principal}``."""
+    return perm.principal is None or names_anyone(perm.principal)
+
+
 def _check_public_invoke(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    gaps = inventory_gaps(inv)
+    # Most functions' permissions name a service or an account, never a stranger: with the
+    # offline evaluator their answer is a deny, without making their statements.
+    skippable = strangers_need_naming(ctx.permissions)
     for fn in inv.functions:
         if fn.provider is not Provider.AWS:
             continue  # GCP invoker grants to allUsers are EXP002
@@ -109,12 +119,12 @@ def _check_public_invoke(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
         # URL's auth type; as a plain statement it would read as "anyone may invoke".
         perms = {p.address: p for p in inv.permissions_of(fn) if not p.invoked_via_function_url}
         # The resource policy itself unread (GetPolicy refused, conditions not modelled).
-        policy_gaps = inventory_gaps(inv).get(fn.address, "permissions")
+        policy_gaps = gaps.get(fn.address, "permissions")
         decision = (
             ctx.permissions.resource_allows_anonymous(
                 [p.as_statement() for p in perms.values()], "lambda:InvokeFunction"
             )
-            if perms
+            if perms and not (skippable and not any(map(_may_name_stranger, perms.values())))
             else None
         )
         if decision is None or not decision.allowed:
@@ -127,7 +137,7 @@ def _check_public_invoke(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
         sids = [d.lstrip("#") for d in decision.deciding]
         perm = next((perms[s] for s in sids if s in perms), next(iter(perms.values())))
         # A principal or condition of the allowing statement fnguard could not read.
-        unread = policy_gaps or inventory_gaps(inv).get(perm.address)
+        unread = policy_gaps or gaps.get(perm.address)
         if unread:
             yield EXP001.unknown(
                 fn=fn,

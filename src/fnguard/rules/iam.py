@@ -281,11 +281,16 @@ _Broad = tuple[tuple[str, ...], tuple[_Group, ...], tuple[str, ...]]
 
 
 def _policy_broad(
-    policy: Policy, view: RoleView, ctx: RuleContext, memo: _Writes, check_each: bool
+    policy: Policy,
+    view: RoleView,
+    ctx: RuleContext,
+    memo: tuple[_Writes, _Plans],
+    check_each: bool,
 ) -> _Broad:
     """(service wildcards, groups of (write action on '*', is Permissions management),
     deciding statements) that one policy contributes, in statement order. Without
     ``check_each`` a group is the pattern's own tuple in ``memo`` (see ``_ordered``)."""
+    writes_memo, plans = memo
     wildcards: list[str] = []
     writes: list[_Group] = []
     deciding: dict[str, None] = {}
@@ -294,17 +299,14 @@ def _policy_broad(
             continue
         ident = f"{policy.name}#{stmt.get('Sid') or index}"
         on_all = "*" in as_list(stmt.get("Resource"))
-        for pattern in as_list(stmt["Action"]):
-            if pattern.strip() in ("*", "*:*"):
-                continue  # IAM001's business
-            if _is_service_wildcard(pattern) and (
+        for pattern, wildcard, group in _plan(as_list(stmt["Action"]), ctx, writes_memo, plans):
+            if wildcard and (
                 not check_each or ctx.permissions.identity_allows(view.policies, pattern).allowed
             ):
                 wildcards.append(pattern)
                 deciding[ident] = None
             if not on_all:
                 continue
-            group = _risky_writes(pattern, ctx, memo)
             if check_each:
                 group = tuple(
                     write
@@ -315,6 +317,25 @@ def _policy_broad(
                 writes.append(group)
                 deciding[ident] = None
     return tuple(wildcards), tuple(writes), tuple(deciding)
+
+
+# (pattern, is a service wildcard, its risky writes) per pattern of an Action list that may
+# matter, kept per list for one rule run (with ``_Writes``): the roles of a stack write the
+# same lists.
+_Plans = dict[tuple[str, ...], tuple[tuple[str, bool, _Group], ...]]
+
+
+def _plan(
+    actions: tuple[str, ...], ctx: RuleContext, memo: _Writes, plans: _Plans
+) -> tuple[tuple[str, bool, _Group], ...]:
+    found = plans.get(actions)
+    if found is None:
+        found = plans[actions] = tuple(
+            (pattern, _is_service_wildcard(pattern), _risky_writes(pattern, ctx, memo))
+            for pattern in actions
+            if pattern.strip() not in ("*", "*:*")  # IAM001's business
+        )
+    return found
 
 
 # (document id, policy name) -> what the policy contributes when nothing else in the role can
@@ -336,7 +357,7 @@ def _ordered(groups: list[_Group]) -> list[str]:
 def _broad_writes(
     view: RoleView,
     ctx: RuleContext,
-    memo: _Writes,
+    memo: tuple[_Writes, _Plans],
     by_document: _ByDocument,
     limits: dict[int, bool],
     orders: _Orders,
@@ -377,7 +398,7 @@ def _broad_writes(
 
 
 def _check_broad(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
-    memo: _Writes = {}
+    memo: tuple[_Writes, _Plans] = ({}, {})
     by_document: _ByDocument = {}
     limits: dict[int, bool] = {}
     orders: _Orders = {}
@@ -454,6 +475,8 @@ def _exfiltration(view: RoleView, ctx: RuleContext) -> tuple[list[str], list[str
         if services is None
         else [a for a, service in _EXFILTRATION_SERVICES if service in services]
     )
+    if not candidates:  # no Allow on '*' names a service of the list (most roles)
+        return [], []
     classes = exposure(ctx.permissions, view.policies, candidates)
     found = list(classes.of(ExposureClass.DATA_EXFILTRATION))
     return found, list(dict.fromkeys(d for a in found for d in classes.deciding[a]))

@@ -33,6 +33,7 @@ from fnguard.rules._run_permissions import (
     Grant,
     allowed_on,
     allowed_somewhere,
+    may_call,
     named_resources,
     unreadable_policies,
 )
@@ -261,31 +262,39 @@ def _trigger_findings(
     inv: Inventory, ctx: RuleContext, fn: Function, role: Role, trig: Trigger
 ) -> Iterator[Finding]:
     actions = _WRITE_ACTIONS[trig.kind]
-    target = _target(inv, role, trig)
-    if target.resources:
-        grant = allowed_on(ctx.permissions, role, actions, target.resources)
-    else:
-        grant = allowed_on(ctx.permissions, role, actions, ("*",))
-    if grant is None and target.resources and not target.resolved:
-        grant = allowed_on(ctx.permissions, role, actions, ("*",))
-    if grant is not None:
-        yield _loop_finding(fn, trig, target, grant)
-        return
+    target: _Target | None = None
+    partial: Grant | None = None
+    # A role whose statements name none of the actions is denied them on every resource:
+    # no target to work out, no question to ask (most roles, for most triggers).
+    if may_call(ctx.permissions, role, actions):
+        target = _target(inv, role, trig)
+        if target.resources:
+            grant = allowed_on(ctx.permissions, role, actions, target.resources)
+        else:
+            grant = allowed_on(ctx.permissions, role, actions, ("*",))
+        if grant is None and target.resources and not target.resolved:
+            grant = allowed_on(ctx.permissions, role, actions, ("*",))
+        if grant is not None:
+            yield _loop_finding(fn, trig, target, grant)
+            return
+        undecided = _undecided(inv, role, target) if trig.kind is TriggerKind.S3 else ()
+        partial = allowed_on(ctx.permissions, role, actions, undecided)
+        if partial is None and not target.resources:
+            partial = allowed_somewhere(ctx.permissions, role, actions)
     unreadable = unreadable_policies(role)
-    undecided = _undecided(inv, role, target) if trig.kind is TriggerKind.S3 else ()
-    partial = allowed_on(ctx.permissions, role, actions, undecided)
-    if partial is None and not target.resources:
-        partial = allowed_somewhere(ctx.permissions, role, actions)
     if partial is None and not unreadable:
         return
-    reason = (
-        f"its role may call {partial.action} on {partial.resource}, which is not known offline"
-        if partial is not None and target.resolved and _unresolved(partial.resource)
-        else f"its role may call {partial.action} on {partial.resource} and the ARN of "
-        f"{target.label} is unknown"
-        if partial is not None
-        else f"the text of policies {', '.join(unreadable)} is unknown"
-    )
+    if partial is None or target is None:
+        reason = f"the text of policies {', '.join(unreadable)} is unknown"
+    elif target.resolved and _unresolved(partial.resource):
+        reason = (
+            f"its role may call {partial.action} on {partial.resource}, which is not known offline"
+        )
+    else:
+        reason = (
+            f"its role may call {partial.action} on {partial.resource} and the ARN of "
+            f"{target.label} is unknown"
+        )
     yield RUN001.unknown(
         fn=fn,
         message=f"cannot tell whether {fn.name or fn.address} writes to its trigger: {reason}",
