@@ -42,4 +42,7 @@ def code_issue_findings(meta: RuleMeta, inventory: Inventory) -> Iterator[Findin
 def _with_issues(inventory: Inventory) -> tuple[Function, ...]:
     """The functions with any code issue, in inventory order (once per inventory: a dozen
     code rules each walk them, and most functions have none)."""
-    return tuple(fn for fn in inventory.functions if inventory.code_issues_of(fn))
+    if not inventory.code_issues:
+        return ()
+    concerned = {issue.function for issue in inventory.code_issues}
+    return tuple(fn for fn in inventory.functions if fn.address in concerned)

@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING
 from fnguard.model import Provider, Remediation
 from fnguard.rules._base import Mappings, Rule, RuleContext, RuleMeta
 from fnguard.rules._code_common import code_issue_findings
-from fnguard.rules._gaps import inventory_gaps
 from fnguard.rules._memo import per_object
 
 if TYPE_CHECKING:
@@ -56,14 +55,17 @@ def unanalysed(inventory: Inventory) -> Iterator[tuple[Function, str]]:
 @per_object
 def _unanalysed(inventory: Inventory) -> tuple[tuple[Function, str], ...]:
     """``unanalysed``, once per inventory: every code rule asks."""
-    found: list[tuple[Function, str]] = []
-    for fn in inventory.functions:
-        if inventory.handler_of(fn) is not None:
-            continue
-        gaps = [g for g in inventory_gaps(inventory).get(fn.address, "code") if g.field == "code"]
-        if gaps:
-            found.append((fn, gaps[0].reason))
-    return tuple(found)
+    unread: dict[str, str] = {}  # the first code gap's reason, by resource
+    for gap in inventory.gaps:
+        if gap.field == "code":
+            unread.setdefault(gap.resource, gap.reason)
+    if not unread:
+        return ()
+    return tuple(
+        (fn, unread[fn.address])
+        for fn in inventory.functions
+        if fn.address in unread and inventory.handler_of(fn) is None
+    )
 
 
 def code_findings(meta: RuleMeta, inventory: Inventory) -> Iterator[Finding]:

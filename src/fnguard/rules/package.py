@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     import datetime as _dt
     from collections.abc import Iterator
 
-    from fnguard.rules._pkg_runtimes import RuntimeLifecycle
+    from fnguard.rules._pkg_runtimes import RuntimeLifecycle, RuntimeTable
 
 __all__ = ["ARTIFACT_RULES", "PKG003", "PKG008", "PKG009", "RULES"]
 
@@ -211,12 +211,16 @@ PKG008 = RuleMeta(
 )
 
 
+_NOT_SIGNED = (Evidence("code_signing_config", "not set"),)
+
+
 def _check_pkg008(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    gaps = inventory_gaps(inv)
     for fn in inv.functions:
         if fn.provider is not Provider.AWS or fn.package_type is PackageType.IMAGE:
             continue
         if fn.code_signing_config is None:
-            if inventory_gaps(inv).get(fn.address, "code_signing_config"):
+            if gaps.get(fn.address, "code_signing_config"):
                 yield PKG008.unknown(
                     fn=fn, message=f"the code signing configuration of {_label(fn)} is unknown"
                 )
@@ -226,7 +230,7 @@ def _check_pkg008(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
                 location=fn.location,
                 function=fn,
                 message=f"{_label(fn)} has no code signing configuration",
-                evidence=[Evidence("code_signing_config", "not set")],
+                evidence=_NOT_SIGNED,
             )
             continue
         config = inv.lookup(CodeSigningConfig, fn.code_signing_config)
@@ -304,16 +308,42 @@ def _lifecycle_verdict(
     return None
 
 
+_Judged = tuple["RuntimeLifecycle | None", "tuple[int, str] | None", tuple[Evidence, ...]]
+
+
+def _judge_runtime(
+    table: RuntimeTable, provider: Provider, runtime: str, ctx: RuleContext, as_of: Evidence
+) -> _Judged:
+    """(the table's entry, the verdict on ``ctx.today``, the evidence) for one runtime."""
+    entry = table.get(provider, runtime)
+    if entry is None:
+        return None, None, (Evidence("runtime", runtime), as_of)
+    verdict = _lifecycle_verdict(entry, ctx.today, ctx.thresholds.runtime_warning_days)
+    if verdict is None:
+        return entry, None, ()
+    evidence = [Evidence("runtime", entry.runtime), Evidence("source", entry.source), as_of]
+    if entry.deprecation and ctx.today < entry.deprecation:
+        # Kept out of the message: a finding's key must not change from one day to the next.
+        days = (entry.deprecation - ctx.today).days
+        evidence.append(Evidence("days until deprecation", str(days)))
+    return entry, verdict, tuple(evidence)
+
+
 def _check_pkg009(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     table = default_runtime_table()
     as_of = Evidence("runtime table as of", table.retrieved.isoformat())
+    judged: dict[tuple[Provider, str], _Judged] = {}  # a handful of runtimes, many functions
     for fn in inv.functions:
         if fn.package_type is PackageType.IMAGE:
             continue
         if fn.runtime is None:
             yield PKG009.unknown(fn=fn, message=f"the runtime of {_label(fn)} is unknown")
             continue
-        entry = table.get(fn.provider, fn.runtime)
+        key = (fn.provider, fn.runtime)
+        found = judged.get(key)
+        if found is None:
+            found = judged[key] = _judge_runtime(table, fn.provider, fn.runtime, ctx, as_of)
+        entry, verdict, evidence = found
         if entry is None:
             yield PKG009.unknown(
                 fn=fn,
@@ -321,18 +351,12 @@ def _check_pkg009(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
                     f"runtime {fn.runtime} of {_label(fn)} is not in fnguard's runtime table; "
                     "check the provider's runtime page"
                 ),
-                evidence=[Evidence("runtime", fn.runtime), as_of],
+                evidence=evidence,
             )
             continue
-        verdict = _lifecycle_verdict(entry, ctx.today, ctx.thresholds.runtime_warning_days)
         if verdict is None:
             continue
         impact, what = verdict
-        evidence = [Evidence("runtime", entry.runtime), Evidence("source", entry.source), as_of]
-        if entry.deprecation and ctx.today < entry.deprecation:
-            # Kept out of the message: a finding's key must not change from one day to the next.
-            days = (entry.deprecation - ctx.today).days
-            evidence.append(Evidence("days until deprecation", str(days)))
         yield PKG009.finding(
             resource=fn.address,
             location=fn.location,

@@ -225,12 +225,13 @@ def _check_env_key(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
                 fn=fn, message=f"{fn.address}: environment key unknown ({key_gaps[0].reason})"
             )
             continue
-        key = inv.lookup(KmsKey, fn.kms_key_arn)
-        provider_managed = fn.kms_key_arn is not None and (
-            (key is not None and not key.customer_managed) or "alias/aws/" in fn.kms_key_arn
-        )
-        if fn.kms_key_arn is not None and not provider_managed:
-            continue
+        if fn.kms_key_arn is not None:
+            key = inv.lookup(KmsKey, fn.kms_key_arn)
+            provider_managed = (
+                key is not None and not key.customer_managed
+            ) or "alias/aws/" in fn.kms_key_arn
+            if not provider_managed:
+                continue
         shown = ", ".join(sorted(literals)[:8])
         managed_by = "Google" if fn.provider is Provider.GCP else "provider"
         yield SEC002.finding(
