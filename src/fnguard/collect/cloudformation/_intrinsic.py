@@ -463,11 +463,19 @@ class Resolver:
         items = self.resolve(arg[1], depth)
         if not isinstance(delimiter, str) or not isinstance(items, list):
             return Unknown("!Join ?", _refs_of(items))
-        texts = [self._as_text(i) for i in items]
-        joined = str(delimiter).join(t if t is not None else "?" for t in texts)
-        if all(not isinstance(i, Ref | Unknown) for i in items) and None not in texts:
-            return joined
-        return Unknown(joined, _refs_of(items))
+        # each item's text and whether all are known, in one pass (text: most items)
+        texts: list[str] = []
+        known = True
+        for item in items:
+            if item.__class__ is str:
+                texts.append(item)
+                continue
+            text = self._as_text(item)
+            if text is None or isinstance(item, Ref | Unknown):
+                known = False
+            texts.append(text if text is not None else "?")
+        joined = str(delimiter).join(texts)
+        return joined if known else Unknown(joined, _refs_of(items))
 
     def _if(self, arg: Any, node: Any, depth: int) -> Any:
         if not (isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str)):

@@ -161,14 +161,26 @@ def _refs(value: Any) -> tuple[str, ...]:
 
 
 def _document_value(value: Any) -> Any:
-    """A policy document as plain JSON: references become their ``${X.Arn}`` text."""
+    """A policy document as plain JSON: references become their ``${X.Arn}`` text.
+
+    Copy on write: a resolved map or list with no reference inside is plain JSON already and
+    is handed back as it is (resolution built it for this value), so only the paths down to
+    a reference are copied.
+    """
     kind = value.__class__  # the usual kinds by class: skips the checks below
     if kind is str:
         return value
-    if kind is dict:
-        return {k: v if v.__class__ is str else _document_value(v) for k, v in value.items()}
-    if kind is list:
-        return [v if v.__class__ is str else _document_value(v) for v in value]
+    if kind is dict or kind is list:
+        out: Any = None
+        for key, item in value.items() if kind is dict else enumerate(value):
+            if item.__class__ is str:  # most items
+                continue
+            moved = _document_value(item)
+            if moved is not item:
+                if out is None:
+                    out = kind(value)  # the first change: a copy, in the same order
+                out[key] = moved
+        return value if out is None else out
     if isinstance(value, str):
         return value
     if isinstance(value, Ref):
@@ -679,6 +691,11 @@ class TemplateMapper:
         if isinstance(tags, list):
             out: dict[str, str] = {}
             for tag in tags:
+                if tag.__class__ is dict:  # the usual tag, its key and value text
+                    key, value = tag.get("Key"), tag.get("Value")
+                    if key.__class__ is str and value.__class__ is str:
+                        out[key] = value
+                        continue
                 if is_mapping(tag):
                     key, value = known_str(tag.get("Key")), known_str(tag.get("Value"))
                     if key is not None and value is not None:
