@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from collect_cfn.cfn_helpers import collect_source
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from fnguard.collect.cloudformation._graph import cycles, may_cycle
+from fnguard.collect.cloudformation._graph import _count_down, cycles, may_cycle
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -61,3 +63,31 @@ def test_the_quick_test_and_the_search_agree_on_names_outside_the_graph() -> Non
     assert may_cycle(cyclic)
     kept = {k: v & cyclic.keys() for k, v in cyclic.items()}
     assert cycles(kept) == [{"A", "B"}, {"C"}]
+
+
+_NAMES = [f"N{i}" for i in range(10)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(_NAMES),
+        st.sets(st.sampled_from([*_NAMES, "P", "AWS::Region"]), max_size=3),
+        max_size=10,
+    )
+)
+def test_the_set_wise_rounds_answer_as_the_count_down_and_the_search(
+    graph: dict[str, set[str]],
+) -> None:
+    kept = {node: targets & graph.keys() for node, targets in graph.items()}
+    assert may_cycle(graph) == _count_down(graph) == bool(cycles(kept))
+
+
+def test_chains_longer_than_the_rounds_are_counted_down() -> None:
+    chain = {f"N{i}": {f"N{i + 1}"} for i in range(100)}
+    assert not may_cycle(chain)
+    chain["N100"] = {"N0"}
+    assert may_cycle(chain)
+    chain["N100"] = {"P"}
+    chain["N50"].add("N7")
+    assert may_cycle(chain)

@@ -54,9 +54,38 @@ def cycles(graph: Mapping[str, set[str]]) -> list[set[str]]:
     return _components(graph) if may_cycle(graph) else []
 
 
+# Rounds of ``may_cycle``'s set-wise pruning before it counts down node by node instead.
+_ROUNDS = 8
+
+
 def may_cycle(graph: Mapping[str, set[str]]) -> bool:
-    """Whether taking away, again and again, the nodes that depend on nothing left leaves any:
-    a template without cycles (nearly all) is told so without the search's costlier walk."""
+    """Whether the graph may hold a cycle: a template without cycles (nearly all) is told so
+    without the search's costlier walk. A name that is not a node depends on nothing.
+
+    Only a node that depends on another node and that another depends on can be on a cycle:
+    the others are taken away, round after round, a whole set at a time (few rounds: chains
+    of dependencies are short). When a round takes nothing, every node left depends on one
+    left, so following them must come back: a cycle. Past the rounds, ``_count_down``."""
+    live: Mapping[str, set[str]] = graph
+    for _ in range(_ROUNDS):
+        nodes = set(live)
+        targeted: set[str] = set().union(*live.values())
+        kept = {
+            node: targets & nodes
+            for node, targets in live.items()
+            if node in targeted and not targets.isdisjoint(nodes)
+        }
+        if not kept:
+            return False
+        if len(kept) == len(live):
+            return True
+        live = kept
+    return _count_down(live)
+
+
+def _count_down(graph: Mapping[str, set[str]]) -> bool:
+    """Whether taking away, again and again, the nodes that depend on nothing left leaves
+    any (Kahn's count of each node's dependencies left)."""
     waiting: dict[str, int] = {}  # node -> how many of its dependencies are still there
     dependents: dict[str, list[str]] = {}
     free: list[str] = []
