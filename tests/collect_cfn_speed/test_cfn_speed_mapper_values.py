@@ -68,3 +68,14 @@ def _join(items: list[Any]) -> Any:
 )
 def test_join_reads_each_item_once(items: list[Any], expected: Any) -> None:
     assert _join(items) == (expected, [])
+
+
+def test_values_made_before_resolution_pass_through_as_they_are() -> None:
+    unknown = Unknown("arn:aws:dynamodb:${aws:region}:table/t", (), reference=True)
+    ref = Ref("Queue", "Arn")
+    resolver = Resolver({}, {"Queue": object()})
+    out = resolver.resolve({"A": unknown, "B": [ref, unknown], "C": {"D": ref}})
+    assert out == {"A": unknown, "B": [ref, unknown], "C": {"D": ref}}
+    assert out["A"] is unknown and out["B"][0] is ref and out["C"]["D"] is ref
+    assert resolver.resolve(unknown) is unknown
+    assert (resolver.problems, resolver.intrinsics) == ([], 0)

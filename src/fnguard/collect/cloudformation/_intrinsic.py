@@ -215,6 +215,8 @@ class Resolver:
             return self._list(node, depth)
         if kind is int or kind is bool or kind is float or node is None:
             return node  # as ``_plain`` gives it
+        if kind is Unknown or kind is Ref:  # made before resolution (serverless.yml variables)
+            return node  # as ``_plain`` gives it, without its checks for other kinds
         if isinstance(node, str):
             return str(node)
         if isinstance(node, list):

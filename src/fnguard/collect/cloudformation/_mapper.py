@@ -588,8 +588,8 @@ class TemplateMapper:
             if self.resolve_function(cfg.props.get("FunctionName")) != r.address:
                 continue
             dest = cfg.props.get("DestinationConfig")
-            failure = dest.get("OnFailure") if isinstance(dest, Mapping) else None
-            if isinstance(failure, Mapping):
+            failure = dest.get("OnFailure") if is_mapping(dest) else None
+            if is_mapping(failure):
                 return self.ref_field(
                     cfg,
                     failure,
@@ -710,7 +710,7 @@ class TemplateMapper:
         policies: list[Policy] = []
         inline = p.get("Policies")
         for entry in inline if isinstance(inline, list) else []:
-            if not isinstance(entry, Mapping):
+            if not is_mapping(entry):
                 continue
             name = known_str(entry.get("PolicyName")) or r.address
             policies.append(
@@ -829,7 +829,7 @@ class TemplateMapper:
             authorization=self.text(r, r.props, "AuthType", "authorization"),
             public=True,
             cors_allow_origins=self.strings(r, cors, "AllowOrigins", "cors")
-            if isinstance(cors, Mapping)
+            if is_mapping(cors)
             else (),
         )
         trigger = None
@@ -874,9 +874,9 @@ class TemplateMapper:
                 continue
             filters: list[tuple[str, str]] = []
             criteria = p.get("FilterCriteria")
-            for flt in criteria.get("Filters", []) if isinstance(criteria, Mapping) else []:
-                pattern = flt.get("Pattern") if isinstance(flt, Mapping) else None
-                if isinstance(pattern, Mapping):
+            for flt in criteria.get("Filters", []) if is_mapping(criteria) else []:
+                pattern = flt.get("Pattern") if is_mapping(flt) else None
+                if is_mapping(pattern):
                     pattern = json.dumps(pattern, separators=(",", ":"))
                 if isinstance(pattern, str):
                     filters.append(("pattern", pattern))
@@ -904,25 +904,21 @@ class TemplateMapper:
         out: list[Trigger] = []
         for r in self.of("AWS::S3::Bucket"):
             notification = r.props.get("NotificationConfiguration")
-            configs = (
-                notification.get("LambdaConfigurations")
-                if isinstance(notification, Mapping)
-                else None
-            )
+            configs = notification.get("LambdaConfigurations") if is_mapping(notification) else None
             for i, cfg in enumerate(configs if isinstance(configs, list) else []):
-                if not isinstance(cfg, Mapping):
+                if not is_mapping(cfg):
                     continue
                 fn = self.function_ref(r, cfg, "Function")
                 if fn is None:
                     continue
                 filters = [("event", e) for e in self.strings(r, cfg, "Event", "filters")]
                 key_filter = cfg.get("Filter")
-                s3key = key_filter.get("S3Key") if isinstance(key_filter, Mapping) else None
-                rules = s3key.get("Rules") if isinstance(s3key, Mapping) else None
+                s3key = key_filter.get("S3Key") if is_mapping(key_filter) else None
+                rules = s3key.get("Rules") if is_mapping(s3key) else None
                 pairs = {
                     str(rule.get("Name", "")).lower(): known_str(rule.get("Value"))
                     for rule in (rules if isinstance(rules, list) else [])
-                    if isinstance(rule, Mapping)
+                    if is_mapping(rule)
                 }
                 for name in ("prefix", "suffix"):
                     value = pairs.get(name)
@@ -956,7 +952,7 @@ class TemplateMapper:
         for r in self.of("AWS::SNS::Topic"):
             subs = r.props.get("Subscription")
             for i, sub in enumerate(subs if isinstance(subs, list) else []):
-                if isinstance(sub, Mapping):
+                if is_mapping(sub):
                     subscriptions.append((r, sub, f"{r.address}.Subscription[{i}]", r.address))
         for r, props, address, topic in subscriptions:
             if props.get("Protocol") != "lambda":
@@ -987,12 +983,12 @@ class TemplateMapper:
             )
             pattern = r.props.get("EventPattern")
             filters: tuple[tuple[str, str], ...] = ()
-            if isinstance(pattern, Mapping):
+            if is_mapping(pattern):
                 filters = (("pattern", json.dumps(pattern, separators=(",", ":"))),)
             elif isinstance(pattern, str):
                 filters = (("pattern", pattern),)
             for i, target in enumerate(targets if isinstance(targets, list) else []):
-                if not isinstance(target, Mapping):
+                if not is_mapping(target):
                     continue
                 fn = self.resolve_function(target.get("Arn"))
                 if fn is None or fn not in self.by_address:
@@ -1015,7 +1011,7 @@ class TemplateMapper:
         out: list[Trigger] = []
         for r in self.of("AWS::Scheduler::Schedule"):
             target = r.props.get("Target")
-            fn = self.resolve_function(target.get("Arn")) if isinstance(target, Mapping) else None
+            fn = self.resolve_function(target.get("Arn")) if is_mapping(target) else None
             if fn is None or fn not in self.by_address:
                 continue
             out.append(
@@ -1039,11 +1035,11 @@ class TemplateMapper:
             bucket = known_str(r.props.get("BucketName"))
             configs = r.props.get("BucketConfigs")
             for i, cfg in enumerate(configs if isinstance(configs, list) else []):
-                if fn is None or not isinstance(cfg, Mapping):
+                if fn is None or not is_mapping(cfg):
                     continue
                 filters = [("event", e) for e in self.strings(r, cfg, "Event", "filters")]
                 for rule in cfg.get("Rules") or []:
-                    for name, value in rule.items() if isinstance(rule, Mapping) else ():
+                    for name, value in rule.items() if is_mapping(rule) else ():
                         text = known_str(value)
                         if text and str(name).lower() in ("prefix", "suffix"):
                             filters.append((str(name).lower(), text))
@@ -1067,9 +1063,7 @@ class TemplateMapper:
                 continue
             targets = r.props.get("Targets")
             for i, target in enumerate(targets if isinstance(targets, list) else []):
-                fn = (
-                    self.resolve_function(target.get("Id")) if isinstance(target, Mapping) else None
-                )
+                fn = self.resolve_function(target.get("Id")) if is_mapping(target) else None
                 if fn is None or fn not in self.by_address:
                     continue
                 out.append(
@@ -1125,7 +1119,7 @@ class TemplateMapper:
                 stages.setdefault(api, []).append(s)
         for m in self.of("AWS::ApiGateway::Method"):
             integ = m.props.get("Integration")
-            if not isinstance(integ, Mapping) or known_str(integ.get("Type")) not in (
+            if not is_mapping(integ) or known_str(integ.get("Type")) not in (
                 "AWS_PROXY",
                 "AWS",
             ):
@@ -1173,7 +1167,7 @@ class TemplateMapper:
     def _rest_public(self, api: str | None) -> bool:
         res = self.by_address.get(api or "")
         endpoint = res.props.get("EndpointConfiguration") if res is not None else None
-        types = endpoint.get("Types") if isinstance(endpoint, Mapping) else None
+        types = endpoint.get("Types") if is_mapping(endpoint) else None
         return not (isinstance(types, list) and types == ["PRIVATE"])
 
     def _rest_stage_names(self, api: str | None, stages: list[Resource]) -> tuple[str, ...]:
@@ -1247,7 +1241,7 @@ class TemplateMapper:
         bursts: list[int] = []
         for stage in api_stages:
             settings = stage.props.get("DefaultRouteSettings")
-            if isinstance(settings, Mapping):
+            if is_mapping(settings):
                 rate = _float(settings.get("ThrottlingRateLimit"))
                 burst = to_int(settings.get("ThrottlingBurstLimit"))
                 if rate is not None:
@@ -1269,7 +1263,7 @@ class TemplateMapper:
             throttling_rate_limit=min(rates) if rates else None,
             throttling_burst_limit=min(bursts) if bursts else None,
             cors_allow_origins=self.strings(api, cors, "AllowOrigins", "cors")
-            if api is not None and isinstance(cors, Mapping)
+            if api is not None and is_mapping(cors)
             else (),
         )
 
@@ -1361,7 +1355,7 @@ class TemplateMapper:
                 # EC2 adds an allow-all egress rule unless the group declares its own.
                 rules = [EgressRule("-1", None, None, ("0.0.0.0/0",))]
             elif isinstance(inline, list):
-                rules = [self._egress(item) for item in inline if isinstance(item, Mapping)]
+                rules = [self._egress(item) for item in inline if is_mapping(item)]
             else:
                 rules = []
                 known = False
@@ -1458,7 +1452,7 @@ class TemplateMapper:
                     "untrusted_artifact_on_deployment",
                     "Warn",
                 )
-                if isinstance(policies, Mapping)
+                if is_mapping(policies)
                 else "Warn"
             ),
         )
@@ -1470,7 +1464,7 @@ def _rest_throttling(stages: list[Resource]) -> tuple[float | None, int | None]:
     for stage in stages:
         settings = stage.props.get("MethodSettings")
         for item in settings if isinstance(settings, list) else []:
-            if not isinstance(item, Mapping):
+            if not is_mapping(item):
                 continue
             rate = _float(item.get("ThrottlingRateLimit"))
             burst = to_int(item.get("ThrottlingBurstLimit"))
