@@ -120,3 +120,41 @@ def test_log002_finds_a_declared_group_by_name() -> None:
     fn = _fn("fn.a", name="a", logging=LoggingConfig("JSON"))
     found = list(get_rule("LOG002").check(Inventory(functions=(fn,), log_groups=(group,)), _ctx()))
     assert found == []
+
+
+def test_pkg009_judges_each_runtime_of_each_provider() -> None:
+    aws = [_fn(f"fn.{i}", runtime=r) for i, r in enumerate(("python3.8", "python3.8", "weird1"))]
+    gcp = replace(aws[0], address="fn.gcp", provider=Provider.GCP)  # same name, other table
+    inv = Inventory(functions=(*aws, gcp))
+    found = list(get_rule("PKG009").check(inv, _ctx()))
+    assert [(f.resource, f.status.value) for f in found] == [
+        ("fn.0", "fail"),
+        ("fn.1", "fail"),
+        ("fn.2", "unknown"),
+        ("fn.gcp", "unknown"),
+    ]
+    assert found[0].evidence == found[1].evidence
+    assert found[2].evidence[0].value == "weird1" and found[3].evidence[0].value == "python3.8"
+
+
+def test_log003_needs_an_account_read_live() -> None:
+    arn = "arn:aws:lambda:eu-west-1:111:function:f"
+    fn = _fn(arn)
+    assert (
+        list(get_rule("LOG003").check(Inventory(functions=(fn,), sources=("a.tf",)), _ctx())) == []
+    )
+    live = Inventory(functions=(fn,), sources=("a.tf", "aws://111/eu-west-1"))
+    assert [f.resource for f in get_rule("LOG003").check(live, _ctx())] == ["aws://111/eu-west-1"]
+
+
+def test_lim001_lim002_report_only_outside_the_range() -> None:
+    fns = (
+        _fn("fn.ok"),
+        _fn("fn.big", memory_mb=20000, timeout_s=None),
+        _fn("fn.none", memory_mb=None),
+    )
+    inv = Inventory(functions=fns)
+    lim001 = [(f.resource, f.status.value) for f in get_rule("LIM001").check(inv, _ctx())]
+    lim002 = [(f.resource, f.status.value) for f in get_rule("LIM002").check(inv, _ctx())]
+    assert lim001 == [("fn.big", "fail"), ("fn.none", "unknown")]
+    assert lim002 == [("fn.big", "unknown")]

@@ -98,6 +98,8 @@ def _memory_range(fn: Function, ctx: RuleContext) -> tuple[int, int]:
 def _check_lim001(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     for fn in inv.functions:
         low, high = _memory_range(fn, ctx)
+        if fn.memory_mb is not None and low <= fn.memory_mb <= high:
+            continue  # the usual case, without a generator per function
         yield from _range_check(LIM001, fn, fn.memory_mb, (low, high), "memory size", "MB", "")
 
 
@@ -143,6 +145,8 @@ def _timeout_max(inv: Inventory, fn: Function) -> tuple[int, str]:
 def _check_lim002(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     for fn in inv.functions:
         high, what = _timeout_max(inv, fn)
+        if fn.timeout_s is not None and 1 <= fn.timeout_s <= high:
+            continue  # the usual case, without a generator per function
         yield from _range_check(LIM002, fn, fn.timeout_s, (1, high), "timeout", "s", what)
 
 

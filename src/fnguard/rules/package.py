@@ -141,7 +141,7 @@ def _check_pkg003(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
                     evidence=[Evidence("image_uri", uri)],
                 )
             continue
-        mismatch = _hash_mismatch(inv, fn)
+        mismatch = _hash_mismatch(inv, fn) if package.recorded_hash else None
         if mismatch is not None:
             yield mismatch
             continue
