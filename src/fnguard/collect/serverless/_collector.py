@@ -72,7 +72,7 @@ def collect_service(path: Path, rel: str, root: Path, prefix: str = "") -> Inven
     except InputError as exc:  # the decoder speaks of templates; this file is a service
         expected = exc.expected.replace("a template (a mapping with Resources)", "a mapping")
         raise InputError(rel, exc.line, expected.replace("template", "service")) from None
-    variables = Variables(config, path.parent, root)
+    variables = Variables(config, path.parent, root, text=text)
     try:
         resolved = variables.resolved()
     except RecursionError:

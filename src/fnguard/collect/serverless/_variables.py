@@ -14,8 +14,10 @@ levels is a billion laughs.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from fnguard import limits
@@ -50,6 +52,9 @@ _SOURCE = re.compile(r"\s*(\w+)(?:(\([^)]*\))(?::(.*))?|:(?!:)(.*))", re.DOTALL)
 _CODE_SUFFIXES = (".js", ".cjs", ".mjs", ".ts")
 _INTEGER = re.compile(r"-?\d+")
 _DECIMAL = re.compile(r"-?\d+\.\d+")
+# Size written out per character of text, at most: a decoded value can weigh more than its
+# text (``{a,b}``: two keys with null values, 22 for 5 characters; ~5 at worst).
+_PER_CHARACTER = 16
 
 
 @dataclass(frozen=True)
@@ -88,13 +93,15 @@ class Variables:
         root: Path,
         options: Mapping[str, str] | None = None,
         file: str | None = None,
+        text: str | None = None,
     ) -> None:
         """``file`` names the configuration in a ``LimitError`` (its path from the scan root;
-        by default the service file found in ``base_dir``)."""
+        by default the service file found in ``base_dir``). ``text``, the text ``config`` was
+        decoded from, says which of its maps and lists hold no variable (``_own``)."""
         self.config = config
-        self.file = file or _service_file(base_dir, root)
+        self._file_name = file
         self.base_dir = base_dir
-        self.root = root.resolve()
+        self._root = root
         self.options = dict(options or {})
         self.problems: list[Problem] = []
         self._done: dict[tuple[str, ...], Any] = {}
@@ -108,13 +115,33 @@ class Variables:
         self._known_texts: dict[str, Any] = {}
         self._files_asked = 0
         self._weights: dict[int, int] = {}  # id of a resolved list/map -> size written out
+        self._weighed: list[Any] = []  # what _weight remembered, kept (its id stays its own)
         # id of a decoded map or list placed item by item -> _walk's answer
         self._walks: dict[int, _Walked] = {}
         self._cap = limits.active().max_file_bytes
+        # Where the text holds ``${`` or an escape (``_flagged``), None without a usable text;
+        # ``_by_text`` is off while what is built may not be the configuration's own nodes.
+        self._flagged = _flagged(config, text, self._cap) if text is not None else None
+        self._slack = _PER_CHARACTER * len(text) if self._flagged is not None and text else 0
+        self._by_text = self._flagged is not None
+        # id of a map or list _own built -> its size without the maps and lists the text says
+        # are plain (those all together weigh at most ``_slack``)
+        self._partial: dict[int, int] = {}
 
     def resolved(self) -> Any:
         """The whole configuration with every variable replaced."""
         return self._value((), self.config)
+
+    @cached_property
+    def file(self) -> str:
+        """The configuration's path in messages (found when first asked: a few system calls
+        that most services never need)."""
+        return self._file_name or _service_file(self.base_dir, self._root)
+
+    @cached_property
+    def root(self) -> Path:
+        """The scanned folder, resolved (``file()`` reads nothing outside it)."""
+        return self._root.resolve()
 
     # ------------------------------------------------------------------ tree
 
@@ -144,6 +171,12 @@ class Variables:
                     Problem(path, line_of(node), f"variable cycle through {exc} in {node}")
                 )
                 return Unknown(str(node))
+        kind = node.__class__
+        if (kind is MarkedDict or kind is MarkedList) and self._by_text:
+            start = getattr(node, "start_mark", None)
+            end = getattr(node, "end_mark", None)
+            if start is not None and end is not None and start is not end:
+                return self._own(path, node, start.index, end.index)
         if is_mapping(node) or isinstance(node, list):
             walked = self._walks.get(id(node)) or self._walk(node)
             clean, total, same, dirty = walked
@@ -242,6 +275,99 @@ class Variables:
         self._weights[id(out)] = weight
         return out
 
+    def _own(self, path: tuple[str, ...], node: Any, first: int, end: int) -> Any:
+        """``_walk`` and ``_build`` in one pass for a map or list of the configuration's own
+        text (characters ``first`` to ``end``), with the same answer, problems and errors.
+
+        The text tells plain data without a visit: no character of it is in ``${`` or an
+        escape, and it is placed as it is. With no anchor in the text (``_flagged``) the
+        configuration's own nodes are a tree over its text, so all that they write out,
+        leaving out what variables give, is at most ``_slack`` (``_PER_CHARACTER``): a map
+        or list's size here (``_partial``) is what variables give inside it, and only when
+        that plus ``_slack`` passes the limit is its exact size asked. Other maps and lists
+        are resolved in place of the walk: one that holds no variable comes back as it is
+        (the walk's clean child)."""
+        flagged = self._flagged
+        assert flagged is not None  # _build asks only with a text
+        last = len(flagged)
+        i = bisect_left(flagged, first)
+        if i == last or flagged[i] >= end:
+            self._partial[id(node)] = 0
+            return node
+        weights = self._weights
+        partial = self._partial
+        done = self._done
+        active = self._active
+        weight = 0
+        resolved_items: list[tuple[Any, Any]] = []
+        keyed = node.__class__ is not MarkedList
+        for key, value in node.items() if keyed else enumerate(node):
+            kind = value.__class__
+            if kind is MarkedStr or kind is str:
+                if "${" not in value:
+                    continue
+            elif kind is MarkedDict or kind is MarkedList:
+                start: Any = getattr(value, "start_mark", None)
+                stop: Any = getattr(value, "end_mark", None)
+                own = start is not None and stop is not None and start is not stop
+                if own:
+                    i = bisect_left(flagged, start.index)
+                    if i == last or flagged[i] >= stop.index:
+                        continue
+                child = (*path, str(key))
+                resolved = done.get(child, _MISSING)
+                if resolved is not _MISSING:  # asked already (or a key alike): as the walk
+                    walked = self._walks.get(id(value)) or self._walk(value)
+                    total = walked[1]
+                    if total is not None and walked[2] and total <= self._cap:
+                        continue
+                    self._walks[id(value)] = walked
+                elif own:  # _value, inline
+                    if child in active:
+                        raise _CycleError(".".join(child))
+                    active.add(child)
+                    try:
+                        resolved = self._own(child, value, start.index, stop.index)
+                    finally:
+                        active.discard(child)
+                    done[child] = resolved
+                else:  # not from the text (no decoder of ours makes one): counted exactly
+                    resolved = self._value(child, value)
+                    if resolved is value:
+                        weight += weights.get(id(value)) or self._weight(value)
+                        continue
+                if resolved is value:  # no variable below: the walk's clean child
+                    continue
+                resolved_items.append((key, resolved))
+                known = weights.get(id(resolved))
+                if known is None:
+                    known = partial.get(id(resolved))
+                    if known is None:
+                        known = self._weight(resolved)
+                weight += known
+                continue
+            elif kind in _SCALARS:
+                continue
+            resolved = self._value((*path, str(key)), value)
+            resolved_items.append((key, resolved))
+            weight += weights.get(id(resolved)) or self._weight(resolved)
+        if not resolved_items:  # plain data, within the limit (``_PER_CHARACTER``)
+            partial[id(node)] = 0
+            return node
+        out = MarkedDict(node) if keyed else MarkedList(node)
+        for key, resolved in resolved_items:
+            out[key] = resolved
+        if weight + self._slack > self._cap:
+            weight = self._weight(out)  # it might pass the limit: the exact size decides
+            if weight > self._cap:
+                self._too_large(path, node)
+            weights[id(out)] = weight
+        else:
+            partial[id(out)] = weight
+        out.start_mark = node.start_mark
+        out.end_mark = node.end_mark
+        return out
+
     def _too_large(self, path: tuple[str, ...], node: Any) -> None:
         where = ".".join(path) or "the top level"
         what = f"variables at {where} expand past {self._cap:,} bytes"
@@ -288,7 +414,9 @@ class Variables:
             for child in children:
                 total += self._weight(child)
                 if total > self._cap:
-                    break
+                    return total
+            self._weights[id(value)] = total
+            self._weighed.append(value)
             return total
         return 8
 
@@ -459,9 +587,11 @@ class Variables:
 
     def _lookup(self, keys: tuple[str, ...], node: Any, prefix: tuple[str, ...]) -> Any:
         path = prefix
+        own = True  # still among the configuration's own nodes (no variable's value passed)
         for key in keys:
             if isinstance(node, str) and "${" in node:
                 node = self._value(path, node)
+                own = False
             if is_mapping(node) and key in node:
                 node = node[key]
             elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
@@ -469,7 +599,19 @@ class Variables:
             else:
                 return _MISSING
             path = (*path, key)
-        return self._value(path, node)
+        if own:
+            return self._value(path, node)
+        return self._without_text(self._value, path, node)
+
+    def _without_text(self, ask: Any, *args: Any) -> Any:
+        """``ask(*args)`` with ``_own`` off: what it builds may not be the configuration's own
+        nodes (a variable's value, another file's), so the text says nothing about it."""
+        by_text = self._by_text
+        self._by_text = False
+        try:
+            return ask(*args)
+        finally:
+            self._by_text = by_text
 
     # ------------------------------------------------------------------ files
 
@@ -490,7 +632,8 @@ class Variables:
         if content is _MISSING:
             return Unknown(f"${{file({name})}}")
         keys = tuple(k for k in address.split(".") if k)
-        return _relocated(self._lookup(keys, content, (f"file:{target}",)), line)
+        found = self._without_text(self._lookup, keys, content, (f"file:{target}",))
+        return _relocated(found, line)
 
     def _read(self, target: Path, name: str, path: tuple[str, ...], line: int) -> Any:
         try:
@@ -501,6 +644,33 @@ class Variables:
         except InputError as exc:
             self.problems.append(Problem(path, line, f"file({name}): {exc}"))
         return _MISSING
+
+
+def _flagged(config: Any, text: str, cap: int) -> list[int] | None:
+    """Where ``text`` holds ``${`` or a backslash (an escape can make ``${``), in order; None
+    when the text cannot tell plain data: marks without a character index (JSON's), anchors
+    (an alias is a node again, its text elsewhere), or a text so long that plain data could
+    pass the size limit (``_PER_CHARACTER``)."""
+    if (
+        not isinstance(getattr(getattr(config, "start_mark", None), "index", None), int)
+        or "&" in text
+        or _PER_CHARACTER * len(text) > cap
+    ):
+        return None
+    found = _found(text, "${")
+    if "\\" in text:
+        found = sorted({*found, *_found(text, "\\")})
+    return found
+
+
+def _found(text: str, what: str) -> list[int]:
+    """Where ``what`` starts in ``text``, in order (``str.find``, no regular expression)."""
+    out: list[int] = []
+    at = text.find(what)
+    while at >= 0:
+        out.append(at)
+        at = text.find(what, at + 1)
+    return out
 
 
 def _service_file(base_dir: Path, root: Path) -> str:
