@@ -339,3 +339,45 @@ def test_vpc_view_is_kept_per_inventory_and_function() -> None:
     assert vpc_view(one, fn).vpc_ids == frozenset({"vpc-1"})
     assert vpc_view(two, fn).vpc_ids == frozenset({"vpc-2"})
     assert vpc_view(Inventory(functions=(fn,)), fn).missing_subnets == ("s-1",)
+
+
+def test_net003_joined_texts_rule_out_only_what_no_text_holds() -> None:
+    from fnguard.model import EnvVar
+    from fnguard.rules.network import _SERVICES, _env_evidence, _env_texts
+
+    assert all("\0" not in marker for s in _SERVICES for marker in s.env_markers)
+    env = (
+        EnvVar("A", value="arn:aws:km"),  # a marker split across two values is no evidence
+        EnvVar("B", value="s:eu-west-1:1:key/x"),
+        EnvVar("C", value="arn:aws:kms:eu-west-1:111122223333:key/abc"),
+    )
+    fn = Function(address="fn", provider=Provider.AWS, location=HERE, environment=env)
+    texts = _env_texts(fn)
+    for service in _SERVICES:
+        expected = next((n for n, t in texts[0] if any(m in t for m in service.env_markers)), None)
+        found = _env_evidence(texts, service)
+        assert (found.label if found else None) == (f"environment {expected}" if expected else None)
+    kms = next(s for s in _SERVICES if s.key == "kms")
+    assert _env_evidence(texts, kms) is not None
+
+
+@pytest.mark.parametrize(
+    "services",
+    [
+        "lambda.amazonaws.com",
+        ["lambda.amazonaws.com", "ec2.amazonaws.com"],
+        [],
+        "EdgeLambda.amazonaws.com",
+    ],
+)
+def test_iam006_service_only_trust_reads_as_the_general_reading(services: object) -> None:
+    from types import MappingProxyType
+
+    from fnguard.rules.iam import _trust_problems
+
+    ctx = RuleContext(thresholds=Thresholds(), permissions=default_checker())
+    stmt = {"Effect": "Allow", "Action": "sts:AssumeRole"}
+    fast = _trust_problems({**stmt, "Principal": {"Service": services}}, ctx, frozenset())
+    # A mapping that is no dict takes the general reading.
+    general = MappingProxyType({"Service": services})
+    assert fast == _trust_problems({**stmt, "Principal": general}, ctx, frozenset())

@@ -480,15 +480,23 @@ class EngineChecker:
                         return action, resource
             return None
         covering: list[tuple[str, list[_Patterns]]] = []
+        # Patterns an earlier action already tries: one that matches a resource has answered
+        # with that action, so a later action's try could only repeat a no (the actions of a
+        # service are mostly granted by the same statement).
+        tried: set[_Patterns] | None = set() if len(actions) > 1 else None
         for action in actions:
             name = normal_action(action)
             if compiled.is_unnamed(name):
                 continue
-            found = [
-                table.of(st)
-                for policy, table in zip(compiled.policy_set.identity, plain, strict=True)
-                for st in policy.statements_for(name)
-            ]
+            found: list[_Patterns] = []
+            for policy, table in zip(compiled.policy_set.identity, plain, strict=True):
+                for st in policy.statements_for(name):
+                    patterns = table.of(st)
+                    if tried is None:
+                        found.append(patterns)
+                    elif patterns not in tried:
+                        tried.add(patterns)
+                        found.append(patterns)
             if found:
                 covering.append((action, found))
         if not covering:

@@ -31,12 +31,18 @@ if TYPE_CHECKING:
 __all__ = ["GapIndex", "RoleView", "resolve_role", "role_finding", "role_views"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class RoleView:
     fn: Function
     role: Role
     policies: tuple[Policy, ...]  # identity policies with known text, plus a known boundary
     unknown: tuple[Policy, ...]  # identity policies (or boundary) whose text is unknown
+
+    def __init__(
+        self, fn: Function, role: Role, policies: tuple[Policy, ...], unknown: tuple[Policy, ...]
+    ) -> None:
+        # ``@dataclass``'s without a setattr per field: one per function of the inventory
+        self.__dict__.update(fn=fn, role=role, policies=policies, unknown=unknown)
 
     @property
     def subject(self) -> str:

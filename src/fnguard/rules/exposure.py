@@ -209,9 +209,10 @@ EXP002 = RuleMeta(
 
 
 def _check_open_url(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    gaps = inventory_gaps(inv)
     for fn in inv.functions:
         doors = inv.front_doors_of(fn)
-        door_gaps = inventory_gaps(inv).get(fn.address, "front_doors")
+        door_gaps = gaps.get(fn.address, "front_doors")
         if door_gaps and not any(d.kind is FrontDoorKind.FUNCTION_URL for d in doors):
             yield EXP002.unknown(
                 fn=fn, message=f"function URL of {fn.address} unknown ({door_gaps[0].reason})"

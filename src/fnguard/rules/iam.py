@@ -12,6 +12,7 @@ from typing import Any
 
 from fnguard.iam import (
     DATA_EXFILTRATION,
+    Decision,
     ExposureClass,
     admin_decision,
     allowed_services,
@@ -143,6 +144,7 @@ _ADMIN_GCP = ("roles/owner", "roles/editor")
 
 
 def _check_admin(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    decisions: dict[int, Decision | None] = {}  # by role, held by the inventory for the run
     for view in _views(inv, IAM001, _AWS_GCP):
         if isinstance(view, Finding):
             yield view
@@ -179,7 +181,11 @@ def _check_admin(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
             continue
         if view.fn.provider is not Provider.AWS:
             continue
-        decision = admin_decision(ctx.permissions, view.policies)
+        key = id(role)  # functions share roles; the answer depends on the role alone
+        if key in decisions:
+            decision = decisions[key]
+        else:
+            decision = decisions[key] = admin_decision(ctx.permissions, view.policies)
         if decision is not None:
             note = " (under a condition)" if decision.conditional else ""
             yield role_finding(
@@ -297,16 +303,17 @@ def _policy_broad(
     for index, stmt in enumerate(policy.statements):
         if str(stmt.get("Effect", "")).capitalize() != "Allow" or "Action" not in stmt:
             continue
-        ident = f"{policy.name}#{stmt.get('Sid') or index}"
         on_all = "*" in as_list(stmt.get("Resource"))
-        for pattern, wildcard, group in _plan(as_list(stmt["Action"]), ctx, writes_memo, plans):
+        decides = False
+        for pattern, wildcard in _plan(as_list(stmt["Action"]), plans):
             if wildcard and (
                 not check_each or ctx.permissions.identity_allows(view.policies, pattern).allowed
             ):
                 wildcards.append(pattern)
-                deciding[ident] = None
+                decides = True
             if not on_all:
                 continue
+            group = _risky_writes(pattern, ctx, writes_memo)
             if check_each:
                 group = tuple(
                     write
@@ -315,23 +322,22 @@ def _policy_broad(
                 )
             if group:
                 writes.append(group)
-                deciding[ident] = None
+                decides = True
+        if decides:  # named only then: most statements grant nothing broad
+            deciding[f"{policy.name}#{stmt.get('Sid') or index}"] = None
     return tuple(wildcards), tuple(writes), tuple(deciding)
 
 
-# (pattern, is a service wildcard, its risky writes) per pattern of an Action list that may
-# matter, kept per list for one rule run (with ``_Writes``): the roles of a stack write the
-# same lists.
-_Plans = dict[tuple[str, ...], tuple[tuple[str, bool, _Group], ...]]
+# (pattern, is a service wildcard) per pattern of an Action list but IAM001's, kept per list
+# for one rule run: the roles of a stack write the same lists.
+_Plans = dict[tuple[str, ...], tuple[tuple[str, bool], ...]]
 
 
-def _plan(
-    actions: tuple[str, ...], ctx: RuleContext, memo: _Writes, plans: _Plans
-) -> tuple[tuple[str, bool, _Group], ...]:
+def _plan(actions: tuple[str, ...], plans: _Plans) -> tuple[tuple[str, bool], ...]:
     found = plans.get(actions)
     if found is None:
         found = plans[actions] = tuple(
-            (pattern, _is_service_wildcard(pattern), _risky_writes(pattern, ctx, memo))
+            (pattern, _is_service_wildcard(pattern))
             for pattern in actions
             if pattern.strip() not in ("*", "*:*")  # IAM001's business
         )
@@ -634,6 +640,14 @@ def _trust_problems(
     principal = stmt.get("Principal")
     if "NotPrincipal" in stmt:
         return [("trusts everyone but the principals listed in NotPrincipal", 8)]
+    if type(principal) is dict and len(principal) == 1 and "Service" in principal:
+        # Services only (every execution role's trust): no stranger is named, so no
+        # condition needs weighing; what follows would find the same.
+        return [
+            (f"trusts the service {service}", 8)
+            for service in as_list(principal["Service"])
+            if service.lower() not in _FUNCTION_SERVICES
+        ]
     if isinstance(principal, str) or (
         isinstance(principal, Mapping) and "*" in as_list(principal.get("AWS"))
     ):
