@@ -241,6 +241,8 @@ class _Template:
         self.base: Path | None = None  # the template's folder, for the files it names
         self.given: Mapping[str, Any] | None = None  # parameters a parent stack passes in
         self.nesting: tuple[str, ...] = ()  # the templates this one is nested in
+        # each written resource's Metadata, by logical ID (read with the rest of the resources)
+        self.metadata: dict[Any, Any] = {}
 
     @functools.cached_property
     def key_lines(self) -> dict[str, int]:
@@ -399,9 +401,11 @@ class _Template:
 
     def _read_resources(self) -> tuple[dict[str, str], list[tuple[str, Any]]]:
         """One pass over the written resources: the names their ``!Ref`` stands for (see
-        ``_REF_IS_NAME``) and the ``DependsOn`` of those that have one."""
+        ``_REF_IS_NAME``) and the ``DependsOn`` of those that have one; their ``Metadata``
+        is kept for ``_suppressions`` (by logical ID as written)."""
         names: dict[str, str] = {}
         depends: list[tuple[str, Any]] = []
+        metadata = self.metadata = {}
         for logical_id, node in self.resources.items():
             kind = node.__class__
             # a decoded or compiled resource: the plain ``get`` (a marked map's own ``get``
@@ -409,13 +413,17 @@ class _Template:
             if kind is dict or kind is MarkedDict:
                 rtype = dict.get(node, "Type")
                 after = dict.get(node, "DependsOn")
+                meta = dict.get(node, "Metadata")
             elif is_mapping(node):
                 rtype = node.get("Type")
                 after = node.get("DependsOn")
+                meta = node.get("Metadata")
             else:
                 continue
             if after is not None:  # few resources
                 depends.append((str(logical_id), after))
+            if meta is not None:  # few resources
+                metadata[logical_id] = meta
             # only text names a type of the table (a marked string hashes as its text)
             key = _REF_IS_NAME.get(rtype) if isinstance(rtype, str) else None
             if not key:
@@ -505,11 +513,14 @@ class _Template:
         owned = assign(found, self.text.splitlines(), spans) if spans and found else {}
         origins = list(given) if given is not None else [*self.resources, *self.loops]
         wanted: list[tuple[str, list[tuple[str, str, int]]]] = []
+        written = self.metadata
         for logical_id in origins:
+            claimed = owned.get(str(logical_id)) if owned else None
+            metadata = written.get(logical_id) if written else None
+            if claimed is None and metadata is None:  # most resources
+                continue
             origin = str(logical_id)
-            node = self.resources.get(logical_id)
-            entries = [(r, c.reason, c.line) for c in owned.get(origin, []) for r in c.rules]
-            metadata = node.get("Metadata") if is_mapping(node) else None
+            entries = [(r, c.reason, c.line) for c in claimed or [] for r in c.rules]
             ignores = metadata_ignores(metadata) if metadata is not None else []
             if ignores:
                 if spans is None:
