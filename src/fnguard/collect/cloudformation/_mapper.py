@@ -316,7 +316,7 @@ class TemplateMapper:
         if value is None:
             return default
         if value.__class__ is str:
-            return str(value)
+            return value  # what ``known_str`` gives text
         known = known_str(value)
         if known is None:
             self.gap(res, field, value, key)
@@ -329,7 +329,7 @@ class TemplateMapper:
         if value is None:
             return default
         if value.__class__ is int:  # ``scalar`` with ``to_int``, the usual integer first
-            return int(value)
+            return value
         known = to_int(value)
         if known is None:
             self.gap(res, field, value, key)
