@@ -381,3 +381,20 @@ def test_iam006_service_only_trust_reads_as_the_general_reading(services: object
     # A mapping that is no dict takes the general reading.
     general = MappingProxyType({"Service": services})
     assert fast == _trust_problems({**stmt, "Principal": general}, ctx, frozenset())
+
+
+def test_functions_of_one_role_share_its_policy_tuples() -> None:
+    from fnguard.rules._iam_common import role_views
+
+    known = _policy("own", {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
+    unknown = Policy(name="vendor", kind=PolicyKind.AWS_MANAGED, document=None)
+    role = _role(known, unknown)
+    fns = tuple(
+        Function(address=f"fn{i}", provider=Provider.AWS, location=HERE, role=role.address)
+        for i in range(2)
+    )
+    (_, one), (_, two) = role_views(Inventory(functions=fns, roles=(role,)))
+    assert not isinstance(one, str) and not isinstance(two, str)
+    assert one.policies is two.policies and one.policies == (known,)
+    assert one.unknown is two.unknown and one.unknown == (unknown,)
+    assert (one.fn.address, two.fn.address) == ("fn0", "fn1")

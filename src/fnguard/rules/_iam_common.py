@@ -22,6 +22,7 @@ from fnguard.model import (
     Role,
 )
 from fnguard.rules._gaps import GapIndex, inventory_gaps
+from fnguard.rules._memo import per_object
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -64,6 +65,15 @@ def resolve_role(inv: Inventory, fn: Function, gaps_index: GapIndex) -> RoleView
     role = inv.role_of(fn)
     if role is None:
         return f"{fn.address}: execution role {fn.role} is not declared in the scanned sources"
+    known, unknown = _sorted_policies(role)
+    return RoleView(fn=fn, role=role, policies=known, unknown=unknown)
+
+
+@per_object
+def _sorted_policies(role: Role) -> tuple[tuple[Policy, ...], tuple[Policy, ...]]:
+    """(identity policies with known text plus a known boundary, those with unknown text):
+    one pair of tuples per role, so every view of a role asks the checker with the same one
+    (which it recognises without looking at the policies)."""
     known: list[Policy] = []
     unknown: list[Policy] = []
     candidates = [p for p in role.policies if p.kind not in (PolicyKind.TRUST, PolicyKind.RESOURCE)]
@@ -71,7 +81,7 @@ def resolve_role(inv: Inventory, fn: Function, gaps_index: GapIndex) -> RoleView
         candidates.append(role.boundary)
     for policy in candidates:
         (known if policy.document is not None else unknown).append(policy)
-    return RoleView(fn=fn, role=role, policies=tuple(known), unknown=tuple(unknown))
+    return tuple(known), tuple(unknown)
 
 
 _VIEWS: dict[int, tuple[weakref.ref[Inventory], tuple[tuple[Function, RoleView | str], ...]]] = {}
