@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rules_network.rulekit import TODAY, FakeChecker
 
 from fnguard.config import Thresholds
+from fnguard.errors import RuleError
 from fnguard.model import (
     ArtifactKind,
     CollectionGap,
@@ -174,3 +176,22 @@ def test_artifact_rules_report_an_unread_layer_of_every_function_and_a_lone_one(
         ("package:m", FindingStatus.FAIL),
     ]
     assert [f.location for f in found["PKG006"]] == [a.location, twin.location]
+
+
+def test_pkg002_fails_on_a_malformed_os_table_whenever_a_platform_is_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from fnguard.rules import _pkg_native, _pkg_platform
+
+    monkeypatch.setattr(_pkg_platform, "shipped_document", lambda: {"runtimes": []})
+    _pkg_platform._table.cache_clear()
+    try:
+        pkg002 = next(r for r in _pkg_native.RULES if r.meta.id == "PKG002")
+        ctx = RuleContext(thresholds=Thresholds(), permissions=FakeChecker(), today=TODAY)
+        asks = Function("fn.a", Provider.AWS, Location("main.tf", 1), runtime="python3.12")
+        with pytest.raises(RuleError, match="operating_systems"):
+            list(pkg002.check(Inventory(functions=(asks,)), ctx))  # no package: still judged
+        silent = replace(asks, runtime=None)
+        assert list(pkg002.check(Inventory(functions=(silent,)), ctx)) == []
+    finally:
+        _pkg_platform._table.cache_clear()

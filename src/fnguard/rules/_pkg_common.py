@@ -1,6 +1,6 @@
-"""What the artifact rules (PKG001, PKG002, PKG004-PKG006) share: who deploys a package, and
-when a package was read too incompletely to call it clean, and which functions a rule needs
-to look at at all.
+"""What the artifact rules (PKG001, PKG002, PKG004-PKG007, SEC003) share: who deploys a
+package, when a package was read too incompletely to call it clean, and which functions a
+rule needs to look at at all.
 
 A package is *incomplete* when reading it stopped early (a limit hit, recorded as a gap on the
 package) or when members could not be read (``errors``): a rule that found nothing in it then

@@ -29,7 +29,7 @@ from fnguard.rules._pkg_common import (
     listing,
     what,
 )
-from fnguard.rules._pkg_platform import platform_of, wheel_verdict
+from fnguard.rules._pkg_platform import load_platforms, platform_of, wheel_verdict
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -161,11 +161,23 @@ def _pkg001_finding(fn: Function, pkg: Package, wrong: list[ElfFile], allowed: s
     )
 
 
+def _has_platform(fn: Function) -> bool:
+    """Whether PKG002 looks the function's platform up (``platform_of``)."""
+    return (
+        fn.provider is Provider.AWS
+        and fn.package_type is PackageType.ZIP
+        and bool(fn.architectures)
+        and fn.runtime is not None
+    )
+
+
 def _glibc_text(version: tuple[int, int]) -> str:
     return f"{version[0]}.{version[1]}"
 
 
 def _check_pkg002(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+    if any(_has_platform(fn) for fn in inv.functions):
+        load_platforms()  # a malformed table fails the rule, skipped functions or not
     for fn in concerned(
         inv, lambda pkg: pkg.elf_files or pkg.wheels or incomplete(inv, pkg) is not None
     ):

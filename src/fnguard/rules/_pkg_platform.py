@@ -24,6 +24,7 @@ __all__ = [
     "OperatingSystem",
     "Platform",
     "WheelVerdict",
+    "load_platforms",
     "platform_of",
     "wheel_verdict",
 ]
@@ -90,6 +91,12 @@ def parse_platforms(document: Mapping[str, Any], origin: str) -> dict[str, Opera
 @cache
 def _table() -> dict[str, OperatingSystem]:
     return parse_platforms(shipped_document(), SHIPPED)
+
+
+def load_platforms() -> None:
+    """Read the shipped runtime -> OS table (once): a malformed one raises ``RuleError``, as
+    ``platform_of`` does for any runtime."""
+    _table()
 
 
 def _python(runtime: str) -> tuple[int, int] | None:

@@ -140,10 +140,10 @@ def subjects(
     member_errors: bool = False,
     judged: Callable[[Package], object],
 ) -> Iterator[tuple[Function | None, tuple[Package, ...]]]:
-    """Each function with the packages it deploys, then each package no function deploys
-    alone: the functions a rule can say something about only, those deploying a package
-    ``judged`` true or one not fully read (``fields``, ``member_errors``: as for
-    ``unread_reasons``), and those whose artifact was not found."""
+    """Each function a rule can say something about, with the packages it deploys, then
+    each package no function deploys, alone. A function is left out when its artifact was
+    found and none of its packages is ``judged`` true or was read in part (``fields`` and
+    ``member_errors`` as for ``unread_reasons``): the rule would find nothing there."""
 
     def wanted(pkg: Package) -> bool:
         return bool(judged(pkg)) or _unread(inv, pkg, fields, member_errors) is not None
