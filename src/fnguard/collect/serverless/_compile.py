@@ -43,8 +43,16 @@ def _map(value: Any) -> Mapping[str, Any]:
     return value if is_mapping(value) else {}
 
 
-def _span(key: Any, node: Any) -> tuple[int, int]:
-    first = line_of(key) or line_of(node)
+def _first_line(key: Any, node: Any) -> int:
+    """``line_of(key, line_of(node))``, the node asked only when the key has no line."""
+    line = getattr(getattr(key, "start_mark", None), "line", None)
+    return line + 1 if isinstance(line, int) else line_of(node)
+
+
+def _span(key: Any, node: Any, first: int | None = None) -> tuple[int, int]:
+    """The lines from ``key`` (``first``, when known) to the end of ``node``."""
+    if first is None:
+        first = line_of(key) or line_of(node)
     end = getattr(node, "end_mark", None)
     last = first
     if end is not None:
@@ -117,8 +125,11 @@ class _Service:
         if provider_key is not None:
             self.out.spans["provider"] = _span(provider_key, self.config["provider"])
         events = Events(self, user)
+        self._inherited()
+        function_ids = self.out.function_ids
         for key in functions:
-            self.out.function_ids[str(key)] = function_id(str(key)) + "LambdaFunction"
+            function_ids[str(key)] = function_id(str(key)) + "LambdaFunction"
+        spans = self.out.spans
         for key, spec in functions.items():
             if not is_mapping(spec):
                 raise InputError(
@@ -127,8 +138,9 @@ class _Service:
                     f"expected function {key} to be a mapping",
                 )
             origin = f"functions.{key}"
-            self.out.spans[origin] = _span(key, spec)
-            self._function(str(key), spec, line_of(key, line_of(spec)), origin, events)
+            line = _first_line(key, spec)
+            spans[origin] = _span(key, spec, line)
+            self._function(str(key), spec, line, origin, events)
         self._layers()
         self._plugins()
         if self.uses_generated_role:
@@ -212,6 +224,7 @@ class _Service:
         parts = section if isinstance(section, list) else [section]
         out: dict[str, Raw] = {}
         conditions: dict[str, Any] = {}
+        spans = self.out.spans
         for written in parts:
             part = self._loops_expanded(written)
             resources = _map(part).get("Resources")
@@ -225,15 +238,17 @@ class _Service:
                     )
                 props = node.get("Properties")
                 condition = node.get("Condition")
-                out[str(logical_id)] = Raw(
-                    str(logical_id),
+                name = str(logical_id)
+                line = _first_line(logical_id, node)
+                out[name] = Raw(
+                    name,
                     str(node["Type"]),
                     dict(props) if is_mapping(props) else {},
-                    line_of(logical_id, line_of(node)),
-                    str(logical_id),
+                    line,
+                    name,
                     str(condition) if isinstance(condition, str) else None,
                 )
-                self.out.spans[str(logical_id)] = _span(logical_id, node)
+                spans[name] = _span(logical_id, node, line)
         self.out.conditions = conditions
         return out
 
@@ -259,22 +274,54 @@ class _Service:
         value = self.provider.get(key)
         return default if value is None else value
 
+    def _inherited(self) -> None:
+        """What every function takes from the provider unless it sets its own (``setting``'s
+        fallbacks, the provider's maps, role, tracing and code defaults), read once."""
+        provider = self.provider
+        self.fallbacks = {
+            key: default if provider.get(key) is None else provider.get(key)
+            for key, default in (
+                ("runtime", None),
+                ("memorySize", 1024),
+                ("timeout", 6),
+                ("architecture", None),
+                ("kmsKeyArn", None),
+                ("logRetentionInDays", None),
+            )
+        }
+        self.provider_environment = _map(provider.get("environment"))
+        self.provider_tags = _map(provider.get("tags"))
+        self.provider_logs = _map(_map(provider.get("logs")).get("lambda"))
+        self.provider_tracing = _map(provider.get("tracing")).get("lambda")
+        role = _map(provider.get("iam")).get("role")
+        if role is None or (is_mapping(role) and not _is_intrinsic(role)):
+            role = provider.get("role")
+        self.provider_role = role
+        self.service_artifact = _map(self.config.get("package")).get("artifact")
+        bucket = provider.get("deploymentBucket")
+        if is_mapping(bucket):
+            bucket = bucket.get("name")
+        self.bucket = bucket
+
     def _function(
         self, key: str, spec: Mapping[str, Any], line: int, origin: str, events: Events
     ) -> None:
         logical_id = self.out.function_ids[key]
         spec = dict(spec)  # read ~30 times: a plain dict's get (the values are the same objects)
-        name = spec.get("name") or f"{self.service}-{self.stage}-{key}"
+        get = spec.get
+        fallbacks = self.fallbacks
+        name = get("name") or f"{self.service}-{self.stage}-{key}"
         self.function_names.append(name)
         props: dict[str, Any] = {"FunctionName": name}
-        image = spec.get("image")
+        image = get("image")
         if image is not None:
             props["PackageType"] = "Image"
             props["Code"] = {"ImageUri": self._image(image, logical_id, line)}
         else:
-            props["Handler"] = spec.get("handler")
-            props["Runtime"] = self.setting(spec, "runtime")
-            if props["Runtime"] is None:
+            props["Handler"] = get("handler")
+            runtime = get("runtime")
+            props["Runtime"] = runtime = fallbacks["runtime"] if runtime is None else runtime
+            if runtime is None:
                 self.out.notes.append(
                     (
                         logical_id,
@@ -284,19 +331,27 @@ class _Service:
                     )
                 )
             props["Code"] = self._code(spec)
-        props["MemorySize"] = self.setting(spec, "memorySize", 1024)
-        props["Timeout"] = self.setting(spec, "timeout", 6)
+        value = get("memorySize")
+        props["MemorySize"] = fallbacks["memorySize"] if value is None else value
+        value = get("timeout")
+        props["Timeout"] = fallbacks["timeout"] if value is None else value
         props["Role"] = self._function_role(spec)
-        architecture = self.setting(spec, "architecture")
+        architecture = get("architecture")
+        if architecture is None:
+            architecture = fallbacks["architecture"]
         if architecture is not None:
             props["Architectures"] = [architecture]
-        environment = _merged(_map(self.provider.get("environment")), _map(spec.get("environment")))
+        environment = _merged(self.provider_environment, _map(get("environment")))
         if environment:
             props["Environment"] = {"Variables": environment}
-        for prop, setting in (("KmsKeyArn", "kmsKeyArn"), ("Description", "description")):
-            value = self.setting(spec, setting) if setting == "kmsKeyArn" else spec.get(setting)
-            if value is not None:
-                props[prop] = value
+        value = get("kmsKeyArn")
+        if value is None:
+            value = fallbacks["kmsKeyArn"]
+        if value is not None:
+            props["KmsKeyArn"] = value
+        value = get("description")
+        if value is not None:
+            props["Description"] = value
         vpc = spec["vpc"] if "vpc" in spec else self.provider.get("vpc")
         if is_mapping(vpc) and (vpc.get("subnetIds") or vpc.get("securityGroupIds")):
             props["VpcConfig"] = {
@@ -308,25 +363,30 @@ class _Service:
         if tracing is not None:
             props["TracingConfig"] = {"Mode": tracing}
             self.tracing_used = self.tracing_used or tracing == "Active"
-        if spec.get("onError") is not None:
-            props["DeadLetterConfig"] = {"TargetArn": spec["onError"]}
-            self._grant_destination(spec["onError"])
-        if spec.get("reservedConcurrency") is not None:
-            props["ReservedConcurrentExecutions"] = spec["reservedConcurrency"]
-        if spec.get("recursiveLoop") is not None:  # osls 3.x and the recursiveloop plugin
-            props["RecursiveLoop"] = spec["recursiveLoop"]
-        if spec.get("layers") is not None:
-            props["Layers"] = spec["layers"]
-        tags = _merged(_map(self.provider.get("tags")), _map(spec.get("tags")))
+        value = get("onError")
+        if value is not None:
+            props["DeadLetterConfig"] = {"TargetArn": value}
+            self._grant_destination(value)
+        value = get("reservedConcurrency")
+        if value is not None:
+            props["ReservedConcurrentExecutions"] = value
+        value = get("recursiveLoop")
+        if value is not None:  # osls 3.x and the recursiveloop plugin
+            props["RecursiveLoop"] = value
+        value = get("layers")
+        if value is not None:
+            props["Layers"] = value
+        tags = _merged(self.provider_tags, _map(get("tags")))
         if tags:
             props["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
         logging = self._logging(spec)
         if logging:
             props["LoggingConfig"] = logging
         self.out.raws.append(Raw(logical_id, "AWS::Lambda::Function", props, line, origin))
-        if not spec.get("disableLogs"):
+        if not get("disableLogs"):
             self._log_group(spec, logical_id, name, line, origin)
-        self._destinations(spec, logical_id, line, origin)
+        if get("destinations"):
+            self._destinations(spec, logical_id, line, origin)
         events.function(key, logical_id, spec, line, origin)
 
     def _image(self, image: Any, logical_id: str, line: int) -> Any:
@@ -346,22 +406,18 @@ class _Service:
         return Unknown(f"image {image}")
 
     def _code(self, spec: Mapping[str, Any]) -> dict[str, Any]:
-        package = _map(spec.get("package"))
-        artifact = package.get("artifact") or _map(self.config.get("package")).get("artifact")
+        package = spec.get("package")
+        artifact = _map(package).get("artifact") if package is not None else None
+        artifact = artifact or self.service_artifact
         code: dict[str, Any] = {"LocalPath": artifact if artifact is not None else "."}
-        bucket = self.provider.get("deploymentBucket")
-        if is_mapping(bucket):
-            bucket = bucket.get("name")
-        if bucket is not None:
-            code["S3Bucket"] = bucket
+        if self.bucket is not None:
+            code["S3Bucket"] = self.bucket
         return code
 
     def _function_role(self, spec: Mapping[str, Any]) -> Any:
         role = spec.get("role")
         if role is None:
-            role = _map(self.provider.get("iam")).get("role")
-            if role is None or (is_mapping(role) and not _is_intrinsic(role)):
-                role = self.provider.get("role")
+            role = self.provider_role
         if role is None:
             self.uses_generated_role = True
             return {"Fn::GetAtt": [ROLE_ID, "Arn"]}
@@ -372,7 +428,7 @@ class _Service:
     def _tracing(self, spec: Mapping[str, Any]) -> str | None:
         value = spec.get("tracing")
         if value is None:
-            value = _map(self.provider.get("tracing")).get("lambda")
+            value = self.provider_tracing
         if value is True:
             return "Active"
         if value is False:
@@ -380,9 +436,8 @@ class _Service:
         return value if isinstance(value, str) else None
 
     def _logging(self, spec: Mapping[str, Any]) -> dict[str, Any]:
-        base = _map(_map(self.provider.get("logs")).get("lambda"))
-        own = _map(spec.get("logs"))
-        merged = {**base, **own}
+        own = spec.get("logs")
+        merged = {**self.provider_logs, **_map(own)} if own is not None else self.provider_logs
         out: dict[str, Any] = {}
         for key, prop in (
             ("logFormat", "LogFormat"),
@@ -401,7 +456,9 @@ class _Service:
         props: dict[str, Any] = {
             "LogGroupName": f"/aws/lambda/{name}" if isinstance(name, str) else name
         }
-        retention = self.setting(spec, "logRetentionInDays")
+        retention = spec.get("logRetentionInDays")
+        if retention is None:
+            retention = self.fallbacks["logRetentionInDays"]
         if retention is not None:
             props["RetentionInDays"] = retention
         self.out.raws.append(Raw(f"{base}LogGroup", "AWS::Logs::LogGroup", props, line, origin))
@@ -525,6 +582,8 @@ def _is_intrinsic(value: Any) -> bool:
 
 def _merged(base: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:
     """Provider settings first, the function's winning (its key keeps its source line)."""
+    if not own or not base:  # one side only: what the loops below would give
+        return dict(own or base)
     keys = {str(k): k for k in own}
     out: dict[Any, Any] = {}
     for key, value in base.items():

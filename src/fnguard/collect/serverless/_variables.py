@@ -298,17 +298,34 @@ class Variables:
         partial = self._partial
         done = self._done
         active = self._active
+        known_texts = self._known_texts
+        cap = self._cap
         weight = 0
-        resolved_items: list[tuple[Any, Any]] = []
+        out: Any = None  # the copy, made at the first child resolved to something else
         keyed = node.__class__ is not MarkedList
         for key, value in node.items() if keyed else enumerate(node):
             kind = value.__class__
             if kind is MarkedStr or kind is str:
                 if "${" not in value:
                     continue
+                child = (*path, str(key))
+                known = _MISSING
+                if self._depth < _MAX_DEPTH and child not in done and child not in active:
+                    known = known_texts.get(value, _MISSING)
+                if known.__class__ is str and len(known) + 2 <= cap:
+                    # _value, _build and _bounded inline for a text answered before (_text)
+                    resolved = _like(value, known)
+                    done[child] = resolved
+                    weight += len(known) + 2
+                else:
+                    resolved = self._value(child, value)
+                    weight += weights.get(id(resolved)) or self._weight(resolved)
             elif kind is MarkedDict or kind is MarkedList:
-                start: Any = getattr(value, "start_mark", None)
-                stop: Any = getattr(value, "end_mark", None)
+                try:
+                    start = value.start_mark
+                    stop = value.end_mark
+                except AttributeError:  # a map or list of ours made without marks
+                    start = stop = None
                 own = start is not None and stop is not None and start is not stop
                 if own:
                     i = bisect_left(flagged, start.index)
@@ -319,7 +336,7 @@ class Variables:
                 if resolved is not _MISSING:  # asked already (or a key alike): as the walk
                     walked = self._walks.get(id(value)) or self._walk(value)
                     total = walked[1]
-                    if total is not None and walked[2] and total <= self._cap:
+                    if total is not None and walked[2] and total <= cap:
                         continue
                     self._walks[id(value)] = walked
                 elif own:  # _value, inline
@@ -338,28 +355,26 @@ class Variables:
                         continue
                 if resolved is value:  # no variable below: the walk's clean child
                     continue
-                resolved_items.append((key, resolved))
-                known = weights.get(id(resolved))
-                if known is None:
-                    known = partial.get(id(resolved))
-                    if known is None:
-                        known = self._weight(resolved)
-                weight += known
-                continue
+                size = weights.get(id(resolved))
+                if size is None:
+                    size = partial.get(id(resolved))
+                    if size is None:
+                        size = self._weight(resolved)
+                weight += size
             elif kind in _SCALARS:
                 continue
-            resolved = self._value((*path, str(key)), value)
-            resolved_items.append((key, resolved))
-            weight += weights.get(id(resolved)) or self._weight(resolved)
-        if not resolved_items:  # plain data, within the limit (``_PER_CHARACTER``)
+            else:
+                resolved = self._value((*path, str(key)), value)
+                weight += weights.get(id(resolved)) or self._weight(resolved)
+            if out is None:
+                out = MarkedDict(node) if keyed else MarkedList(node)
+            out[key] = resolved
+        if out is None:  # plain data, within the limit (``_PER_CHARACTER``)
             partial[id(node)] = 0
             return node
-        out = MarkedDict(node) if keyed else MarkedList(node)
-        for key, resolved in resolved_items:
-            out[key] = resolved
-        if weight + self._slack > self._cap:
+        if weight + self._slack > cap:
             weight = self._weight(out)  # it might pass the limit: the exact size decides
-            if weight > self._cap:
+            if weight > cap:
                 self._too_large(path, node)
             weights[id(out)] = weight
         else:
@@ -467,6 +482,8 @@ class Variables:
 
     def _joined(self, pieces: list[Any], text: str, path: tuple[str, ...], line: int) -> Any:
         """Several pieces as one text; an unknown piece makes it all unknown."""
+        if all(piece.__class__ is str for piece in pieces):
+            return "".join(pieces)  # the common case: the loop below would find nothing
         unknown = reference = nested = False
         for piece in pieces:
             if isinstance(piece, str):
