@@ -16,7 +16,6 @@ Conventions:
 from __future__ import annotations
 
 import enum
-import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from fnmatch import fnmatchcase
@@ -153,7 +152,15 @@ def _band(impact: int) -> Severity:
     return Severity.INFO
 
 
-_sha256 = hashlib.sha256
+def _sha256(data: bytes) -> Any:
+    """``hashlib.sha256``, imported at the first fingerprint: OpenSSL's start-up (~3 ms) is then
+    paid where the rules load, beside a forked collector, not before it."""
+    global _sha256
+    from hashlib import sha256
+
+    _sha256 = sha256  # type: ignore[assignment]  # later calls go straight to OpenSSL's
+    return sha256(data)
+
 
 #: impact -> its band, for 1-10 (``from_impact`` asks it first: one lookup per finding)
 _BAND_OF_IMPACT: dict[object, Severity] = {impact: _band(impact) for impact in range(1, 11)}
@@ -1082,4 +1089,5 @@ class Finding:
         # the first 8 bytes as hex: ``hexdigest()[:16]`` without writing the other 48 digits
         # (``key`` written out: one Python call less per finding)
         key = f"{self.rule_id}|{self.resource}|{self.message}"
-        return _sha256(key.encode("utf-8", "surrogatepass")).digest()[:8].hex()
+        digest: bytes = _sha256(key.encode("utf-8", "surrogatepass")).digest()
+        return digest[:8].hex()
