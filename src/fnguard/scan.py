@@ -231,22 +231,26 @@ def scan(request: ScanRequest, progress: Progress | None = None) -> ScanResult:
     )
     raw = run_rules(inventory, rules, ctx, sink, request.prime)
 
-    kept: list[Finding] = []
-    suppressed = baselined = 0
-    seen: set[str] = set()
+    # The same fact reached twice (e.g. two formats) is kept once, where first found.
+    unique: dict[str, Finding] = {}
     for finding in raw:
-        if finding.fingerprint in seen:  # the same fact reached twice (e.g. two formats)
-            continue
-        seen.add(finding.fingerprint)
-        override = config.severity_overrides.get(finding.rule_id)
-        if override is not None:
-            finding = dataclasses.replace(finding, severity_override=override)
-        if _suppressed(finding, honoured):
-            suppressed += 1
-        elif request.baseline is not None and finding in request.baseline:
-            baselined += 1
-        else:
-            kept.append(finding)
+        unique.setdefault(finding.fingerprint, finding)
+    suppressed = baselined = 0
+    overrides = config.severity_overrides
+    if not overrides and not honoured and request.baseline is None:
+        kept = list(unique.values())  # the usual scan: nothing to weigh each finding against
+    else:
+        kept = []
+        for finding in unique.values():
+            override = overrides.get(finding.rule_id)
+            if override is not None:
+                finding = dataclasses.replace(finding, severity_override=override)
+            if _suppressed(finding, honoured):
+                suppressed += 1
+            elif request.baseline is not None and finding in request.baseline:
+                baselined += 1
+            else:
+                kept.append(finding)
 
     return ScanResult(
         tool_version=__version__,

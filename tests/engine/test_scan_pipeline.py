@@ -156,6 +156,36 @@ def test_findings_sorted_by_severity_then_rule(tmp_path: Path) -> None:
     assert [f.rule_id for f in result.findings] == ["IAM001", "LIM001"]
 
 
+def twice_rule(impacts: tuple[int, ...]) -> Rule:
+    """One finding per function, made again with each impact: the same fact reached twice."""
+    meta = big_memory_rule().meta
+
+    def check(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
+        for f in inv.functions:
+            for impact in impacts:
+                yield meta.finding(
+                    resource=f.address, location=f.location, message="m", function=f, impact=impact
+                )
+
+    return Rule(meta, check)
+
+
+def test_the_same_fact_twice_is_reported_once_as_first_found(tmp_path: Path) -> None:
+    inv = Inventory(functions=(fn("a", 1), fn("b", 1)))
+    result = scan(request(tmp_path, inv, rules=(twice_rule((9, 2)),)))
+    assert [(f.resource, f.impact) for f in result.findings] == [
+        ("fake_function.a", 9),
+        ("fake_function.b", 9),
+    ]
+
+
+def test_the_same_fact_twice_is_reported_once_with_an_override_too(tmp_path: Path) -> None:
+    inv = Inventory(functions=(fn("a", 1),))
+    config = Config(severity_overrides={"LIM001": Severity.LOW})
+    result = scan(request(tmp_path, inv, rules=(twice_rule((2, 9)),), config=config))
+    assert [(f.impact, f.severity) for f in result.findings] == [(2, Severity.LOW)]
+
+
 def test_collector_gaps_are_kept(tmp_path: Path) -> None:
     gap = CollectionGap(Location("app.fake", 4), "var.x has no value", "fake_function.a", "role")
     result = scan(request(tmp_path, Inventory(gaps=(gap,))))
