@@ -20,7 +20,7 @@ from fnguard.artifact import open_artifact, source_tree
 from fnguard.code._disk import Folders, joined
 from fnguard.code._guard import GuardCover, guard_cover, merge_cover, policy_cover
 from fnguard.code._interface import Analyser, CodeFacts, member_location
-from fnguard.code._probe import Listing
+from fnguard.code._probe import Listing, code_gap
 from fnguard.collect._interface import Enricher
 from fnguard.errors import InputError
 from fnguard.model import (
@@ -105,7 +105,12 @@ MISSING_CODE_FIELD = "code-source"
 
 def _module_missing(gap: CollectionGap) -> bool:
     """The analysers' "handler module ... not found" gaps (the module, not a function in it)."""
-    return gap.field == "code" and "handler module" in gap.reason and "not found" in gap.reason
+    return gap.field == "code" and _says_missing(gap.reason)
+
+
+def _says_missing(reason: str) -> bool:
+    """Whether a ``field="code"`` gap's ``reason`` is ``_module_missing``'s."""
+    return "handler module" in reason and "not found" in reason
 
 
 def _bound(analyser: Analyser, inventory: Inventory) -> Analyser:
@@ -139,14 +144,19 @@ def _relative_to(root: Path | None) -> Callable[[Location], Location]:
         absolute = (path if path.is_absolute() else path.resolve()).as_posix()
         return absolute[len(prefix) :] if prefix and absolute.startswith(prefix) else None
 
+    moved: dict[str, str | None] = {}  # file -> where it moves (None: it stays)
+
     def relocate(loc: Location) -> Location:
         if prefix is None:
             return loc
-        archive, sep, member = loc.file.partition("!/")  # "<archive>!/<member>" or a file
-        relative = inside(archive)
-        if relative is None:
-            return loc
-        return Location(f"{relative}{sep}{member}", loc.line)
+        file = loc.file
+        if file in moved:  # most locations are a few IaC files, each asked once
+            shown = moved[file]
+        else:
+            archive, sep, member = file.partition("!/")  # "<archive>!/<member>" or a file
+            relative = inside(archive)
+            shown = moved[file] = None if relative is None else f"{relative}{sep}{member}"
+        return loc if shown is None else Location(shown, loc.line)
 
     return relocate
 
@@ -265,6 +275,11 @@ class _Lane:
         return self.analyser().handles(fn)
 
 
+# A probe's gap before it is made: (location, already relocated; reason; resource), its field
+# "code" (see ``code_gap``) unless ``_Found.inventory`` lists it as the missing code.
+_Said = tuple[Location, str, str]
+
+
 class _Found:
     """What the probes and analysers said, in function and analyser order."""
 
@@ -274,7 +289,9 @@ class _Found:
         self.handlers: list[HandlerCode] = []
         self.issues: list[CodeIssue] = []
         self.calls: list[SdkCall] = []
-        self.gaps: list[CollectionGap] = []
+        # A probe's gap stays a ``_Said`` until its field is known: it is made once, not
+        # once as field "code" and again as the missing code.
+        self.gaps: list[CollectionGap | _Said] = []
 
     def add(self, facts: CodeFacts) -> None:
         self.handlers.extend(facts.handlers)
@@ -287,7 +304,19 @@ class _Found:
         of one language each said the handler is missing."""
         analysed = {h.function for h in self.handlers}
         gaps: dict[tuple[str, str], CollectionGap] = {}
-        for gap in self.gaps:
+        missing: dict[str, bool] = {}  # reason -> whether it says the module is not there
+        for said in self.gaps:
+            if isinstance(said, tuple):
+                location, reason, resource = said
+                absent = missing.get(reason)
+                if absent is None:
+                    absent = missing[reason] = _says_missing(reason)
+                field = MISSING_CODE_FIELD if absent and resource not in analysed else "code"
+                key = (resource, field)
+                if key not in gaps:
+                    gaps[key] = CollectionGap(location, reason, resource, field)
+                continue
+            gap = said
             field = gap.field
             if gap.resource not in analysed and _module_missing(gap):
                 # Not built yet (TypeScript before tsc) or not in this checkout: listed once,
@@ -345,7 +374,9 @@ class CodeEnricher(Enricher):
         # Each code folder's path and whether it is there, looked up once for its functions.
         paths: dict[tuple[str | None, str | None, bool], _Site | None] = {}
         try:
-            for fn in map(_as_module_handler, inventory.functions):
+            for each in inventory.functions:
+                # (a call per function only where a Cloud Function's module is to be named)
+                fn = _as_module_handler(each) if each.provider is Provider.GCP else each
                 if not fn.handler:
                     continue
                 key = (fn.package.source_dir, fn.package.path, fn.package_type is PackageType.IMAGE)
@@ -443,13 +474,13 @@ def _analyse(
         if probe is not None and listing is not None:
             if missing and probe.module_absent(fn, listing):
                 continue  # its "not found" too: only the first of a function's is kept
-            gap = probe.answer(fn, listing)
-            if gap is not None:
-                missing = missing or _module_missing(gap)
+            reason = probe.reason(fn, listing)
+            if reason is not None:  # its gap: code_gap(fn, fn.location, reason)
+                missing = missing or _says_missing(reason)
                 if held is None:
-                    found.gaps.append(_gap_relocated(gap, relocate))
+                    found.gaps.append((relocate(fn.location), reason, fn.address))
                 else:
-                    held.append(gap)
+                    held.append(code_gap(fn, fn.location, reason))
                 continue
         facts = lane.analyser().analyse(fn, artifact)
         guarded = guarded or any(i.rule_id in _GUARDED for i in facts.issues)

@@ -25,11 +25,12 @@ class Listing:
     """An artifact's member names (links left out, as the analysers list them), listed once
     for all the functions whose code it holds."""
 
-    __slots__ = ("_kinds", "names", "path")
+    __slots__ = ("_kinds", "names", "path", "shown")
 
     def __init__(self, path: Path, names: frozenset[str]) -> None:
         self.path = path
         self.names = names
+        self.shown = str(path)  # as gaps name it: worded once, not per function
         self._kinds: dict[tuple[str, ...], bool] = {}
 
     def holds_any(self, suffixes: tuple[str, ...]) -> bool:
@@ -51,6 +52,11 @@ class Probe(Protocol):
         """The analyser's whole answer for ``fn`` in the artifact ``listing`` lists when the
         names alone decide it: the one gap it reports (no handler module there, a handler
         that names none); None when the analyser has to read the code."""
+        ...
+
+    def reason(self, fn: Function, listing: Listing) -> str | None:
+        """``answer``'s gap as its reason alone: that gap is always ``code_gap(fn,
+        fn.location, reason)``, so the enricher words it once, with its final field."""
         ...
 
     def module_absent(self, fn: Function, listing: Listing) -> bool:

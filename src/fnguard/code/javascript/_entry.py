@@ -59,15 +59,19 @@ class _Probe:
         return handles(fn)
 
     def answer(self, fn: Function, listing: Listing) -> CollectionGap | None:
+        reason = self.reason(fn, listing)
+        return None if reason is None else code_gap(fn, fn.location, reason)
+
+    def reason(self, fn: Function, listing: Listing) -> str | None:
         if MANIFEST in listing.names:
             return None  # its "main" may name the module, and reading it may fail
         ref = parse_handler(fn.handler or "", None)
         if ref is None:
-            return code_gap(fn, fn.location, unnamed(fn.handler))
+            return unnamed(fn.handler)
         candidates = _candidates(ref, listing)
         if first_present(candidates, listing.names) is not None:
             return None
-        return code_gap(fn, fn.location, module_not_found(ref, candidates))
+        return module_not_found(ref, candidates)
 
     def module_absent(self, fn: Function, listing: Listing) -> bool:
         if MANIFEST in listing.names:

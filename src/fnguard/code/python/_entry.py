@@ -75,7 +75,7 @@ def unreadable_handler(handler: str | None) -> str:
     return f"cannot read handler name {handler!r}"
 
 
-def module_not_found(module_name: str, path: Path) -> str:
+def module_not_found(module_name: str, path: Path | str) -> str:
     return f"handler module {module_name} not found in {path}; code rules cannot check it"
 
 
@@ -91,12 +91,16 @@ class _Probe:
         return handles(fn)
 
     def answer(self, fn: Function, listing: Listing) -> CollectionGap | None:
+        reason = self.reason(fn, listing)
+        return None if reason is None else code_gap(fn, fn.location, reason)
+
+    def reason(self, fn: Function, listing: Listing) -> str | None:
         target = handler_target(fn.handler or "")
         if target is None:
-            return code_gap(fn, fn.location, unreadable_handler(fn.handler))
+            return unreadable_handler(fn.handler)
         if _present(target[0], listing):
             return None  # there (or vendored, or unreadable): the analyser reads it
-        return code_gap(fn, fn.location, module_not_found(target[0], listing.path))
+        return module_not_found(target[0], listing.shown)
 
     def module_absent(self, fn: Function, listing: Listing) -> bool:
         target = handler_target(fn.handler or "")

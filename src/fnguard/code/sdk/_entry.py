@@ -96,15 +96,23 @@ class _Probe:
         return handles(fn)
 
     def answer(self, fn: Function, listing: Listing) -> CollectionGap | None:
+        reason = self.reason(fn, listing)
+        return None if reason is None else code_gap(fn, fn.location, reason)
+
+    def reason(self, fn: Function, listing: Listing) -> str | None:
         try:
             wanted = handler_module(fn.handler or "", listing.path)
         except LoadError as exc:
-            return code_gap(fn, fn.location, str(exc))
+            return str(exc)
         if _present(wanted, listing):
             return None  # there (or installed, or unreadable): the analyser reads it
-        return code_gap(fn, fn.location, str(wanted.not_found(listing.path)))
+        return str(wanted.not_found(listing.path))
 
     def module_absent(self, fn: Function, listing: Listing) -> bool:
+        if not listing.holds_any(_SOURCE):
+            # no .py file anywhere: absent whenever the handler names a module at all
+            module_path, _, function = (fn.handler or "").rpartition(".")
+            return bool(module_path and function)
         try:
             wanted = handler_module(fn.handler or "", listing.path)
         except LoadError:
