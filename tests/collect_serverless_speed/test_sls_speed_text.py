@@ -78,6 +78,8 @@ custom:
   file: ${file(./other.yml):values}
   cycle: {a: '${self:custom.cycle.b}', b: '${self:custom.cycle.a}'}
   missing: {m: '${self:custom.none}'}
+  again: ['${ssm:/a}', '${ssm:/a}', 'x-${self:service}', 'x-${self:service}']
+  same: ['${self:custom.stage}', '${self:custom.stage}']  # texts answered once
 provider:
   name: aws
   stage: ${opt:stage, 'prod'}

@@ -312,11 +312,15 @@ class Variables:
                 known = _MISSING
                 if self._depth < _MAX_DEPTH and child not in done and child not in active:
                     known = known_texts.get(value, _MISSING)
-                if known.__class__ is str and len(known) + 2 <= cap:
+                answer = known.__class__
+                if (answer is str or answer is MarkedStr) and len(known) + 2 <= cap:
                     # _value, _build and _bounded inline for a text answered before (_text)
                     resolved = _like(value, known)
                     done[child] = resolved
                     weight += len(known) + 2
+                elif answer is Unknown and cap >= 8:  # placed as it is, weighs 8 (_weight)
+                    resolved = done[child] = known
+                    weight += 8
                 else:
                     resolved = self._value(child, value)
                     weight += weights.get(id(resolved)) or self._weight(resolved)
@@ -482,7 +486,7 @@ class Variables:
 
     def _joined(self, pieces: list[Any], text: str, path: tuple[str, ...], line: int) -> Any:
         """Several pieces as one text; an unknown piece makes it all unknown."""
-        if all(piece.__class__ is str for piece in pieces):
+        if all(piece.__class__ in _TEXTS for piece in pieces):
             return "".join(pieces)  # the common case: the loop below would find nothing
         unknown = reference = nested = False
         for piece in pieces:
