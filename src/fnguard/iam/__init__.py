@@ -18,7 +18,12 @@ from fnguard.iam._analysis import (
     admin_decision,
     exposure,
 )
-from fnguard.iam._contextual import ContextChecker, contextual, source_arn_reading
+from fnguard.iam._contextual import (
+    ContextChecker,
+    contextual,
+    own_source_arn_reading,
+    source_arn_reading,
+)
 from fnguard.iam._elements import allowed_services, as_list
 from fnguard.iam._escalation import Graph, Hop, Method, Path, Principal, methods
 from fnguard.iam._interface import Decision, PermissionChecker
@@ -57,6 +62,7 @@ __all__ = [
     "may_allow",
     "methods",
     "names_anyone",
+    "own_source_arn_reading",
     "placeholders",
     "possible_actions",
     "resource_scopable",

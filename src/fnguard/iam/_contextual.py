@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from fnguard.iam._interface import Decision, PermissionChecker
     from fnguard.model import Policy
 
-__all__ = ["ContextChecker", "contextual", "source_arn_reading"]
+__all__ = ["ContextChecker", "contextual", "own_source_arn_reading", "source_arn_reading"]
 
 
 @runtime_checkable
@@ -65,3 +65,35 @@ def source_arn_reading(checker: ContextChecker) -> Callable[[str], tuple[str, ob
     if type(checker).service_allows is EngineChecker.service_allows:
         return lambda value: ("stranger matches", matches_outsider("arn", value))
     return lambda value: ("value", value)
+
+
+def own_source_arn_reading(
+    checker: ContextChecker,
+) -> Callable[[str, Iterable[object]], tuple[str, object]]:
+    """What ``checker.service_allows`` reads of a value written as the ``ArnLike``
+    ``AWS:SourceArn`` test of an Allow statement, asked with that same value as the context's
+    ``aws:SourceArn`` (EXP003's bucket question), as a function of the value and the
+    statement's other values: statements alike but for values read alike get the same answer.
+
+    The offline evaluator reads the context key in that test (present, so no assumption is
+    made), which compares the value with itself: one bit. It reads more only through policy
+    variables: in the value (substituted first) or in another value (``${aws:SourceArn}``
+    there would be the value): then the value itself. Another checker: the value itself."""
+    from fnguard.iam._checker import EngineChecker
+    from fnguard.iam._wildcard import is_policy_variable, placeholders
+    from fnguard.iam.engine._operators import test_value
+
+    if type(checker).service_allows is not EngineChecker.service_allows:
+        return lambda value, others: ("value", value)
+
+    def names_variable(text: object) -> bool:
+        return (
+            type(text) is str and "${" in text and any(map(is_policy_variable, placeholders(text)))
+        )
+
+    def read(value: str, others: Iterable[object]) -> tuple[str, object]:
+        if "${" in value or any(map(names_variable, others)):
+            return ("value", value)
+        return ("matches itself", test_value("arnlike", value, value))
+
+    return read

@@ -11,7 +11,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from fnguard.iam import contextual, names_anyone, source_arn_reading, strangers_need_naming
+from fnguard.iam import (
+    contextual,
+    names_anyone,
+    own_source_arn_reading,
+    source_arn_reading,
+    strangers_need_naming,
+)
 from fnguard.model import (
     Evidence,
     Finding,
@@ -28,7 +34,7 @@ from fnguard.rules._gaps import inventory_gaps
 from fnguard.rules._iam_accounts import account_of, own_accounts
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from fnguard.iam import ContextChecker
     from fnguard.model import Permission
@@ -351,11 +357,23 @@ def _deputy_key(perm: Permission, principal: str, reading: object = None) -> tup
     )
 
 
+def _bucket_key(
+    perm: Permission,
+    key: tuple[object, ...],
+    read_own: Callable[[str, Iterable[object]], object],
+) -> tuple[object, ...]:
+    """What the bucket verdict depends on: ``key`` (the fields, the source ARN as read without
+    it in the context) and the ARN as read when it is the context's own
+    (``own_source_arn_reading``: mostly one bit). Buckets wired alike share one evaluation."""
+    return (key, read_own(perm.source_arn or "", key))
+
+
 def _check_confused_deputy(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     """Asked of the IAM evaluator per permission: would the service, acting for a resource of
     another account (``aws:SourceArn`` / ``aws:SourceAccount`` of its own), be let in?"""
     checker = contextual(ctx.permissions)
     read = source_arn_reading(checker)
+    read_own = own_source_arn_reading(checker)
     anyone_verdicts: dict[tuple[object, ...], tuple[bool, bool]] = {}
     bucket_verdicts: dict[tuple[object, ...], bool] = {}
     for fn in inv.functions:
@@ -373,10 +391,10 @@ def _check_confused_deputy(inv: Inventory, ctx: RuleContext) -> Iterator[Finding
             allowed, conditional = found
             bucket = False
             if not allowed and principal == "s3.amazonaws.com" and perm.source_arn:
-                exact = _deputy_key(perm, principal)
-                known = bucket_verdicts.get(exact)
+                known_key = _bucket_key(perm, key, read_own)
+                known = bucket_verdicts.get(known_key)
                 if known is None:
-                    known = bucket_verdicts[exact] = _bucket(checker, perm, principal)
+                    known = bucket_verdicts[known_key] = _bucket(checker, perm, principal)
                 bucket = known
             if allowed:
                 message = f"{principal} may invoke {fn.address} on behalf of any account"
