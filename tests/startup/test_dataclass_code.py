@@ -170,3 +170,56 @@ def test_build_writes_every_module_and_the_cli_then_uses_it(tmp_path: Path) -> N
     assert int(used) > 50
     assert int(fresh) == 0
     assert where.startswith(str(tmp_path))
+
+
+@pytest.mark.skipif(sys.version_info[:2] not in dc._SUPPORTED, reason="not this Python")
+def test_a_frozen_init_stores_its_fields_in_the_instance_dict(cache: Path) -> None:
+    point = _define("fnguard._probe_stores")
+    _behaves(point)
+    (init,) = [text for text in dc._used if " def __init__(" in text]
+    assert "__dataclass_dict__=self.__dict__" in init
+    assert "__setattr__" not in init
+    made = point(1, tags=("a",))
+    assert made.__dict__ == {"x": 1, "y": 0, "tags": ("a",)}
+
+
+@pytest.mark.skipif(sys.version_info[:2] not in dc._SUPPORTED, reason="not this Python")
+def test_a_field_named_self_keeps_dataclasses_own_init(cache: Path) -> None:
+    module = types.ModuleType("fnguard._probe_self")
+    source = "from dataclasses import dataclass\n@dataclass(frozen=True)\nclass S:\n    self: int\n"
+    sys.modules[module.__name__] = module
+    try:
+        exec(compile(source, "<fnguard._probe_self>", "exec"), module.__dict__)
+    finally:
+        del sys.modules[module.__name__]
+    assert module.S(3).self == 3
+    (init,) = [text for text in dc._used if " def __init__(" in text]
+    assert "__dataclass_builtins_object__.__setattr__" in init
+
+
+def test_no_fnguard_dataclass_has_slots_or_a_field_behind_a_data_descriptor() -> None:
+    """What storing fields straight into ``__dict__`` relies on."""
+    import importlib
+    import pkgutil
+
+    import fnguard
+
+    classes = []
+    for info in pkgutil.walk_packages(fnguard.__path__, "fnguard."):
+        if info.name.endswith("__main__"):
+            continue
+        try:
+            module = importlib.import_module(info.name)
+        except ImportError:  # an optional extra not installed
+            continue
+        classes += [
+            c
+            for c in vars(module).values()
+            if isinstance(c, type) and dataclasses.is_dataclass(c) and c.__module__ == info.name
+        ]
+    assert len(classes) > 100
+    for cls in classes:
+        assert all("__slots__" not in vars(base) for base in cls.__mro__[:-1]), cls
+        for name in cls.__dataclass_fields__:
+            held = next((vars(b)[name] for b in cls.__mro__ if name in vars(b)), None)
+            assert not hasattr(type(held), "__set__"), (cls, name)
