@@ -292,6 +292,7 @@ class _Service:
         self.provider_environment = _map(provider.get("environment"))
         self.provider_tags = _map(provider.get("tags"))
         self.provider_logs = _map(_map(provider.get("logs")).get("lambda"))
+        self.provider_logging = _logging_config(self.provider_logs)
         self.provider_tracing = _map(provider.get("tracing")).get("lambda")
         role = _map(provider.get("iam")).get("role")
         if role is None or (is_mapping(role) and not _is_intrinsic(role)):
@@ -437,17 +438,9 @@ class _Service:
 
     def _logging(self, spec: Mapping[str, Any]) -> dict[str, Any]:
         own = spec.get("logs")
-        merged = {**self.provider_logs, **_map(own)} if own is not None else self.provider_logs
-        out: dict[str, Any] = {}
-        for key, prop in (
-            ("logFormat", "LogFormat"),
-            ("applicationLogLevel", "ApplicationLogLevel"),
-            ("systemLogLevel", "SystemLogLevel"),
-            ("logGroup", "LogGroup"),
-        ):
-            if merged.get(key) is not None:
-                out[prop] = merged[key]
-        return out
+        if own is None:  # the provider's alone: the same for every such function (a copy)
+            return dict(self.provider_logging)
+        return _logging_config({**self.provider_logs, **_map(own)})
 
     def _log_group(
         self, spec: Mapping[str, Any], logical_id: str, name: Any, line: int, origin: str
@@ -578,6 +571,20 @@ def _is_intrinsic(value: Any) -> bool:
         and len(value) == 1
         and (next(iter(value)) == "Ref" or str(next(iter(value))).startswith("Fn::"))
     )
+
+
+def _logging_config(merged: Mapping[str, Any]) -> dict[str, Any]:
+    """``LoggingConfig`` from the merged ``logs.lambda`` settings."""
+    out: dict[str, Any] = {}
+    for key, prop in (
+        ("logFormat", "LogFormat"),
+        ("applicationLogLevel", "ApplicationLogLevel"),
+        ("systemLogLevel", "SystemLogLevel"),
+        ("logGroup", "LogGroup"),
+    ):
+        if merged.get(key) is not None:
+            out[prop] = merged[key]
+    return out
 
 
 def _merged(base: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:

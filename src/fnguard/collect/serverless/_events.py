@@ -22,18 +22,20 @@ __all__ = ["Events"]
 
 _SQS_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
 _STREAM_ACTIONS = ["GetRecords", "GetShardIterator", "DescribeStream", "ListStreams"]
-_NOT_ANALYSED = (
-    "websocket",
-    "cloudwatchLog",
-    "iot",
-    "iotFleetProvisioning",
-    "cognitoUserPool",
-    "alexaSkill",
-    "alexaSmartHome",
-    "kafka",
-    "msk",
-    "activemq",
-    "rabbitmq",
+_NOT_ANALYSED = frozenset(
+    {
+        "websocket",
+        "cloudwatchLog",
+        "iot",
+        "iotFleetProvisioning",
+        "cognitoUserPool",
+        "alexaSkill",
+        "alexaSmartHome",
+        "kafka",
+        "msk",
+        "activemq",
+        "rabbitmq",
+    }
 )
 
 
