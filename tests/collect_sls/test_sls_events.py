@@ -238,6 +238,20 @@ def test_events_not_analysed_are_gaps(tmp_path: Path) -> None:
     }
 
 
+def test_events_named_after_the_collectors_helpers_are_not_analysed(tmp_path: Path) -> None:
+    names = ["next", "raw", "permission", "rule", "batching", "http_authorization", "note", "url"]
+    events = "".join(f"      - {name}: {{a: 1}}\n" for name in names)
+    inv = collect_source(
+        tmp_path,
+        "service: s\nprovider: {name: aws, runtime: python3.12}\n"
+        "functions:\n  f:\n    handler: h.h\n    events:\n" + events,
+    )
+    assert {(g.location.line, g.reason) for g in inv.gaps} == {
+        (7 + i, f"{name} events are not analysed") for i, name in enumerate(names)
+    }
+    assert inv.triggers == () and inv.front_doors == () and inv.permissions == ()
+
+
 def test_scheduler_cloudwatch_events_integrations_and_existing_http_apis(tmp_path: Path) -> None:
     inv = collect_source(
         tmp_path,

@@ -14,7 +14,7 @@ from fnguard.collect.cloudformation import Raw, is_mapping, line_of
 from fnguard.collect.serverless._names import alphanumeric, normalize, path_id
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from fnguard.collect.serverless._compile import Compiled
 
@@ -22,21 +22,6 @@ __all__ = ["Events"]
 
 _SQS_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
 _STREAM_ACTIONS = ["GetRecords", "GetShardIterator", "DescribeStream", "ListStreams"]
-_NOT_ANALYSED = frozenset(
-    {
-        "websocket",
-        "cloudwatchLog",
-        "iot",
-        "iotFleetProvisioning",
-        "cognitoUserPool",
-        "alexaSkill",
-        "alexaSmartHome",
-        "kafka",
-        "msk",
-        "activemq",
-        "rabbitmq",
-    }
-)
 
 
 class _Service(Protocol):
@@ -149,9 +134,11 @@ class Events:
             event_line = line_of(event, line)
             if is_mapping(event) and len(event) == 1:
                 kind, body = next(iter(event.items()))
-                handler = getattr(self, f"_{kind}", None) if kind not in _NOT_ANALYSED else None
-                if handler is not None and not str(kind).startswith("_"):
-                    handler(body, event_line)
+                # only the events' own handlers: an event named after a helper (``next``,
+                # ``raw``, ``url``) is an event this collector does not know, not a call
+                handler = _HANDLERS.get(kind) if isinstance(kind, str) else None
+                if handler is not None:
+                    handler(self, body, event_line)
                     continue
                 self._note(event_line, f"{kind} events are not analysed")
             else:
@@ -584,3 +571,18 @@ def _rest_authorization(authorizer: Any) -> str:
     if "cognito" in kind or "cognito-idp" in arn:
         return "COGNITO_USER_POOLS"
     return "CUSTOM"
+
+
+# The events analysed, by their key in ``events:``; any other is noted as not analysed.
+_HANDLERS: dict[str, Callable[[Events, Any, int], None]] = {
+    "http": Events._http,
+    "httpApi": Events._httpApi,
+    "sqs": Events._sqs,
+    "stream": Events._stream,
+    "s3": Events._s3,
+    "sns": Events._sns,
+    "schedule": Events._schedule,
+    "eventBridge": Events._eventBridge,
+    "cloudwatchEvent": Events._cloudwatchEvent,
+    "alb": Events._alb,
+}
