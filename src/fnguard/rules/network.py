@@ -32,6 +32,8 @@ from fnguard.rules._run_permissions import allowed_somewhere
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from fnguard.model import Role
+
 __all__ = ["NET001", "NET002", "NET003", "NET004", "RULES"]
 
 # Terraform attributes of GCP resources that only answer on a VPC network.
@@ -324,12 +326,15 @@ def _env_texts(fn: Function) -> _Texts:
     """(variable name, text) of the environment values and expressions the function itself
     may use to reach a service (values resolved at deploy time are not), in order."""
     texts = [
-        (var.name, text)
-        for var in fn.environment
-        for text in (var.source_expr, var.value)
-        if text and not any(map(text.__contains__, _DEPLOY_TIME_ATTRS))
+        (var.name, text) for var in fn.environment for text in (var.source_expr, var.value) if text
     ]
-    return texts, "\0".join(text for _, text in texts)
+    joined = "\0".join([text for _, text in texts])
+    # An attribute found in no text is found in none of them: one search per attribute for
+    # most functions, and the texts kept as they are (no attribute holds the separator).
+    if any(map(joined.__contains__, _DEPLOY_TIME_ATTRS)):
+        texts = [pair for pair in texts if not any(map(pair[1].__contains__, _DEPLOY_TIME_ATTRS))]
+        joined = "\0".join([text for _, text in texts])
+    return texts, joined
 
 
 def _env_evidence(texts: _Texts, service: _Service) -> Evidence | None:
@@ -350,7 +355,7 @@ _Grants = dict[tuple[int, str, str | None], Evidence | None]
 
 
 def _service_evidence(
-    inv: Inventory,
+    role: Role | None,
     ctx: RuleContext,
     fn: Function,
     service: _Service,
@@ -360,7 +365,6 @@ def _service_evidence(
     found = _env_evidence(texts, service)
     if found is not None:
         return found
-    role = inv.role_of(fn)
     if role is None:
         return None
     # The environment's own key is used by Lambda before the handler runs, outside the VPC.
@@ -397,12 +401,16 @@ def _check_net003(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     # Functions of one VPC share its endpoints: looked up once per VPC set and service.
     endpoints: dict[tuple[frozenset[str], str], tuple[list[VpcEndpoint], list[VpcEndpoint]]] = {}
     grants: _Grants = {}
+    wheres: dict[frozenset[str], str] = {}
     for fn in _aws(inv):
         if not in_vpc(fn):
             continue
         vpc_ids = vpc_view(inv, fn).vpc_ids
-        where = ", ".join(sorted(vpc_ids)) or "its VPC"
+        where = wheres.get(vpc_ids)  # functions of one VPC share its name
+        if where is None:
+            where = wheres[vpc_ids] = ", ".join(sorted(vpc_ids)) or "its VPC"
         texts = _env_texts(fn)
+        role = inv.role_of(fn)  # looked up once: asked for each service
         for service in _SERVICES:
             # The endpoints first: with one for the service in the VPC, what the function
             # calls does not matter, and the role's grants (the costly part) go unasked.
@@ -413,7 +421,7 @@ def _check_net003(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
             matching, unknown = found
             if matching:
                 continue
-            evidence = _service_evidence(inv, ctx, fn, service, texts, grants)
+            evidence = _service_evidence(role, ctx, fn, service, texts, grants)
             if evidence is None:
                 continue
             message = (
