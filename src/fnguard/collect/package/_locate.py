@@ -190,6 +190,9 @@ class _Locator:
         self._found: dict[tuple[object, ...], tuple[Path | None, tuple[str, ...]]] = {}
         self._resolved: dict[Path, Path] = {}
         self._folders = _Folders()
+        # A function's target by what it names (``_find``'s key): the fifty functions of a
+        # serverless.yml service name one folder, so the rest of them only join its list.
+        self._placed: dict[tuple[object, ...], Target] = {}
 
     @functools.cached_property
     def _real_root(self) -> Path | None:
@@ -220,7 +223,7 @@ class _Locator:
                     return Path(text), tuple(tried)
         return None, tuple(tried)
 
-    def _add(self, path: Path, is_layer: bool, where: Location, function: str | None) -> None:
+    def _add(self, path: Path, is_layer: bool, where: Location, function: str | None) -> Target:
         resolved = self._resolved.get(path)
         if resolved is None:
             resolved = self._resolved[path] = path.resolve()
@@ -234,6 +237,7 @@ class _Locator:
             self.targets[key] = target
         if function is not None:
             target.deploys(function)
+        return target
 
     def _missing(self, tried: tuple[str, ...], what: str, where: Location, resource: str) -> None:
         """Not built, or not checked out: listed once, and the package rules leave it be.
@@ -253,9 +257,18 @@ class _Locator:
 
     def function(self, fn: Function) -> None:
         image = fn.package_type is PackageType.IMAGE
-        path, tried = self._find(fn.package, image, fn.location)
+        ref = fn.package
+        key = (image, ref.path, ref.source_dir, ref.image_uri, ref.s3_key, fn.location.file)
+        placed = self._placed.get(key)
+        if placed is not None:  # the target ``_add`` would find for this function
+            placed.deploys(fn.address)
+            return
+        found = self._found.get(key)  # ``_find`` with the key made once
+        if found is None:
+            found = self._found[key] = self._look(ref, image, fn.location)
+        path, tried = found
         if path is not None:
-            self._add(path, False, fn.location, fn.address)
+            self._placed[key] = self._add(path, False, fn.location, fn.address)
         elif tried:
             self._missing(tried, "deployment package", fn.location, fn.address)
 
