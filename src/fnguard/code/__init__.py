@@ -275,9 +275,10 @@ class _Lane:
         return self.analyser().handles(fn)
 
 
-# A probe's gap before it is made: (location, already relocated; reason; resource), its field
-# "code" (see ``code_gap``) unless ``_Found.inventory`` lists it as the missing code.
-_Said = tuple[Location, str, str]
+# A probe's gap before it is made: (location, already relocated; reason; resource; whether
+# the reason says the module is not there), its field "code" (see ``code_gap``) unless
+# ``_Found.inventory`` lists it as the missing code.
+_Said = tuple[Location, str, str, bool]
 
 
 class _Found:
@@ -304,13 +305,9 @@ class _Found:
         of one language each said the handler is missing."""
         analysed = {h.function for h in self.handlers}
         gaps: dict[tuple[str, str], CollectionGap] = {}
-        missing: dict[str, bool] = {}  # reason -> whether it says the module is not there
         for said in self.gaps:
             if isinstance(said, tuple):
-                location, reason, resource = said
-                absent = missing.get(reason)
-                if absent is None:
-                    absent = missing[reason] = _says_missing(reason)
+                location, reason, resource, absent = said
                 field = MISSING_CODE_FIELD if absent and resource not in analysed else "code"
                 key = (resource, field)
                 if key not in gaps:
@@ -476,9 +473,10 @@ def _analyse(
                 continue  # its "not found" too: only the first of a function's is kept
             reason = probe.reason(fn, listing)
             if reason is not None:  # its gap: code_gap(fn, fn.location, reason)
-                missing = missing or _says_missing(reason)
+                absent = _says_missing(reason)
+                missing = missing or absent
                 if held is None:
-                    found.gaps.append((relocate(fn.location), reason, fn.address))
+                    found.gaps.append((relocate(fn.location), reason, fn.address, absent))
                 else:
                     held.append(code_gap(fn, fn.location, reason))
                 continue

@@ -64,7 +64,10 @@ def parse_handler(handler: str, main: str | None) -> HandlerRef | None:
         return HandlerRef(base, (tail,))
     if not module or not export:
         return None
-    return HandlerRef(posixpath.join(head, module) if head else module, tuple(export.split(".")))
+    if head:
+        # ``module`` holds no "/": joined by string unless ``head`` ends with one
+        module = posixpath.join(head, module) if head.endswith("/") else f"{head}/{module}"
+    return HandlerRef(module, tuple(export.split(".")))
 
 
 def _strip_ext(name: str) -> str:
@@ -81,8 +84,16 @@ def _with_extensions(base: str, extensions: tuple[str, ...] = SOURCE_EXTENSIONS)
 def own_candidates(module: str) -> list[str]:
     """``module`` as named and with each extension: where ``entry_candidates`` starts (and,
     in a tree with no source file, the only one of them that can be there)."""
-    module = posixpath.normpath(module)
+    if _needs_normalising(module):
+        module = posixpath.normpath(module)
     return [module, *_with_extensions(module)]
+
+
+def _needs_normalising(module: str) -> bool:
+    """Whether ``posixpath.normpath`` could change ``module``: only an empty, ``.`` or ``..``
+    part or a leading / trailing "/" can (a handler's module path seldom has one)."""
+    framed = f"/{module}/"
+    return "//" in framed or "/./" in framed or "/../" in framed
 
 
 def entry_candidates(module: str) -> list[str]:
