@@ -255,15 +255,12 @@ class _Locator:
             )
         )
 
-    def function(self, fn: Function) -> None:
+    def _place(self, fn: Function, key: tuple[object, ...]) -> None:
+        """``fn``'s artifact looked up (``_find`` with ``key`` made once) and listed, or its
+        gap; ``run`` asks only for a key not placed yet."""
         image = fn.package_type is PackageType.IMAGE
         ref = fn.package
-        key = (image, ref.path, ref.source_dir, ref.image_uri, ref.s3_key, fn.location.file)
-        placed = self._placed.get(key)
-        if placed is not None:  # the target ``_add`` would find for this function
-            placed.deploys(fn.address)
-            return
-        found = self._found.get(key)  # ``_find`` with the key made once
+        found = self._found.get(key)
         if found is None:
             found = self._found[key] = self._look(ref, image, fn.location)
         path, tried = found
@@ -283,8 +280,16 @@ class _Locator:
                 self._missing(tried, f"package of layer {layer.address}", where, resource)
 
     def run(self) -> tuple[list[Target], list[CollectionGap]]:
+        placed = self._placed
         for fn in self.inventory.functions:
-            self.function(fn)
+            ref = fn.package
+            image = fn.package_type is PackageType.IMAGE
+            key = (image, ref.path, ref.source_dir, ref.image_uri, ref.s3_key, fn.location.file)
+            target = placed.get(key)
+            if target is None:
+                self._place(fn, key)
+            else:  # the target ``_add`` would find for this function
+                target.deploys(fn.address)
         if not self.inventory.layers:
             # No layer declared: no reference finds one (most name another account's layer
             # by ARN), and looking them up would index the whole inventory for nothing.
