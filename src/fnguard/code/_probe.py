@@ -9,6 +9,7 @@ analyser, and the analyser answers through the same helpers, so both say the sam
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Protocol
 
 from fnguard.model import CollectionGap
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
     from fnguard.model import Function, Location
 
-__all__ = ["Listing", "Probe", "code_gap"]
+__all__ = ["Listing", "Probe", "ReasonedProbe", "code_gap"]
 
 
 class Listing:
@@ -69,3 +70,16 @@ class Probe(Protocol):
 def code_gap(fn: Function, location: Location, reason: str) -> CollectionGap:
     """A ``field="code"`` gap about ``fn``: how an analyser says it could not look."""
     return CollectionGap(location, reason, fn.address, "code")
+
+
+class ReasonedProbe(ABC):
+    """A ``Probe`` whose ``answer`` is its ``reason`` worded as ``code_gap`` words it: each
+    language's probe says only why."""
+
+    def answer(self, fn: Function, listing: Listing) -> CollectionGap | None:
+        reason = self.reason(fn, listing)
+        return None if reason is None else code_gap(fn, fn.location, reason)
+
+    @abstractmethod
+    def reason(self, fn: Function, listing: Listing) -> str | None:
+        """Why the handler's code is not there, or None (see ``Probe.reason``)."""

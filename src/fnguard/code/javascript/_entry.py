@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fnguard.code._probe import code_gap
+from fnguard.code._probe import ReasonedProbe
 from fnguard.code.javascript._grammar import SOURCE_EXTENSIONS
 from fnguard.code.javascript._locate import (
     MANIFEST,
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from fnguard.code._probe import Listing
     from fnguard.code.javascript._locate import HandlerRef
-    from fnguard.model import CollectionGap, Function
+    from fnguard.model import Function
 
 __all__ = ["PROBE", "first_present", "handles", "module_not_found", "unnamed"]
 
@@ -54,13 +54,9 @@ def _candidates(ref: HandlerRef, listing: Listing) -> list[str]:
     return own_candidates(ref.module)
 
 
-class _Probe:
+class _Probe(ReasonedProbe):
     def handles(self, fn: Function) -> bool:
         return handles(fn)
-
-    def answer(self, fn: Function, listing: Listing) -> CollectionGap | None:
-        reason = self.reason(fn, listing)
-        return None if reason is None else code_gap(fn, fn.location, reason)
 
     def reason(self, fn: Function, listing: Listing) -> str | None:
         if MANIFEST in listing.names:

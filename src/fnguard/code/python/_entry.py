@@ -10,14 +10,14 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING
 
-from fnguard.code._probe import code_gap
+from fnguard.code._probe import ReasonedProbe
 
 if TYPE_CHECKING:
     from collections.abc import Set
     from pathlib import Path
 
     from fnguard.code._probe import Listing
-    from fnguard.model import CollectionGap, Function
+    from fnguard.model import Function
 
 __all__ = [
     "PROBE",
@@ -86,13 +86,9 @@ def _present(module_name: str, listing: Listing) -> bool:
     )
 
 
-class _Probe:
+class _Probe(ReasonedProbe):
     def handles(self, fn: Function) -> bool:
         return handles(fn)
-
-    def answer(self, fn: Function, listing: Listing) -> CollectionGap | None:
-        reason = self.reason(fn, listing)
-        return None if reason is None else code_gap(fn, fn.location, reason)
 
     def reason(self, fn: Function, listing: Listing) -> str | None:
         target = handler_target(fn.handler or "")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING, NamedTuple
 
-from fnguard.code._probe import code_gap
+from fnguard.code._probe import ReasonedProbe
 from fnguard.errors import InputError
 from fnguard.model import PackageType, Provider
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from fnguard.code._probe import Listing
-    from fnguard.model import CollectionGap, Function
+    from fnguard.model import Function
 
 __all__ = [
     "NEVER_LOCAL",
@@ -91,13 +91,9 @@ def _present(wanted: HandlerModule, listing: Listing) -> bool:
     )
 
 
-class _Probe:
+class _Probe(ReasonedProbe):
     def handles(self, fn: Function) -> bool:
         return handles(fn)
-
-    def answer(self, fn: Function, listing: Listing) -> CollectionGap | None:
-        reason = self.reason(fn, listing)
-        return None if reason is None else code_gap(fn, fn.location, reason)
 
     def reason(self, fn: Function, listing: Listing) -> str | None:
         try:
