@@ -305,6 +305,7 @@ class _TooDeepError(Exception):
 
 
 _NO_KEY: Any = object()
+_UNBUILT: Any = object()  # a scalar the event hook leaves to ``other_scalar``
 
 
 # The values a plain scalar can be besides a string, built by PyYAML's own constructors.
@@ -484,10 +485,23 @@ class _Events:
                     tag = _STR
                 else:
                     tag = tags.get(text) or resolve(ScalarNode, text, implicit)
-                if tag is _STR and anchor is None:  # most events: inlined ``_key``/``_scalar``
+                # Most events, inlined ``_key``/``_scalar``: a plain string, or a plain decimal
+                # (``memorySize: 512``) built as PyYAML's constructor builds it.
+                value: Any = _UNBUILT
+                if anchor is not None:
+                    pass
+                elif tag is _STR:
                     value = MarkedStr(text)
                     value.start_mark = start_mark
                     value.end_mark = end_mark
+                elif (
+                    tag is _INT
+                    and text.isascii()
+                    and text.isdigit()
+                    and (text[0] != "0" or len(text) == 1)
+                ):
+                    value = int(text)
+                if value is not _UNBUILT:
                     if mapping:
                         if key is _NO_KEY:
                             key = value
@@ -497,25 +511,6 @@ class _Events:
                         pairs += 1
                     else:
                         out.append(value)
-                    count += 1
-                    return True
-                if (
-                    tag is _INT
-                    and anchor is None
-                    and text.isascii()
-                    and text.isdigit()
-                    and (text[0] != "0" or len(text) == 1)
-                ):  # a plain decimal (``memorySize: 512``): what PyYAML's constructor gives
-                    number = int(text)
-                    if mapping:
-                        if key is _NO_KEY:
-                            key = number
-                            return True
-                        out[key] = number
-                        key = _NO_KEY
-                        pairs += 1
-                    else:
-                        out.append(number)
                     count += 1
                     return True
             elif tag == "!":
