@@ -38,7 +38,14 @@ from pathlib import Path
 from types import CodeType
 from typing import Any
 
-__all__ = ["build", "cache_path", "install", "save"]
+__all__ = [
+    "build",
+    "cache_path",
+    "install",
+    "read_beside_bytecode",
+    "save",
+    "write_beside_bytecode",
+]
 
 #: past this many entries (other fnguard versions' classes pile up) a save keeps only
 #: what this run used
@@ -67,16 +74,20 @@ def cache_path() -> Path | None:
 def _load() -> dict[str, bytes]:
     global _codes
     if _codes is None:
-        _codes = {}
-        path = cache_path()
-        if path is not None:
-            try:
-                loaded = marshal.loads(path.read_bytes())
-            except (OSError, ValueError, EOFError, TypeError):
-                loaded = None
-            if isinstance(loaded, dict):
-                _codes = loaded
+        loaded = read_beside_bytecode(cache_path())
+        _codes = loaded if isinstance(loaded, dict) else {}
     return _codes
+
+
+def read_beside_bytecode(path: Path | None) -> object:
+    """What ``write_beside_bytecode`` wrote at ``path``; None when there is none, or it cannot
+    be read."""
+    if path is None:
+        return None
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
 
 
 def _compiled(text: str) -> Any:
@@ -172,16 +183,23 @@ def save(*, force: bool = False) -> None:
     codes.update(_fresh)
     if len(codes) > _MAX_ENTRIES:
         codes = {text: code for text, code in codes.items() if text in _used}
+    if write_beside_bytecode(path, marshal.dumps(codes)):
+        _fresh.clear()
+
+
+def write_beside_bytecode(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` as bytecode is written: atomically (a temporary file renamed
+    into place); False, and nothing written, where that fails."""
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(marshal.dumps(codes))
+        temporary.write_bytes(data)
         temporary.replace(path)
     except OSError:
         with contextlib.suppress(OSError):
             temporary.unlink()
-        return
-    _fresh.clear()
+        return False
+    return True
 
 
 def build() -> int:
@@ -189,7 +207,10 @@ def build() -> int:
     import importlib
     import pkgutil
 
+    from fnguard import _regex_code
+
     install()
+    _regex_code.install()  # the patterns those modules compile as they import, kept too
     import fnguard
 
     for module in pkgutil.walk_packages(fnguard.__path__, "fnguard."):
@@ -201,6 +222,7 @@ def build() -> int:
             continue
     count = len(_fresh)
     save(force=True)
+    _regex_code.save(force=True)
     return count
 
 

@@ -822,9 +822,10 @@ def run() -> NoReturn:
     gc.set_threshold(500_000, 20, 100)
     _parked = []
     code = main()
-    from fnguard import _dataclass_code
+    from fnguard import _dataclass_code, _regex_code
 
     _dataclass_code.save()
+    _regex_code.save()
     try:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -841,10 +842,11 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
     if args_list in (["--version"], ["-V"]):
         out.write(f"fnguard {__version__}\n")
         return EXIT_OK
-    from fnguard import _dataclass_code
+    from fnguard import _dataclass_code, _regex_code
     from fnguard.errors import FnguardError
 
     _dataclass_code.install()
+    _regex_code.install()
 
     try:
         command = args_list[0] if args_list else None
