@@ -63,24 +63,43 @@ def _build_parser(only: str | None = None) -> argparse.ArgumentParser:
     are listed bare. Only the command that runs needs its options: building them all, and
     importing the plugged commands' modules for theirs, cost a scan ~8 ms at every start.
     Help and errors that list the commands come from a parser built without ``only``."""
+    formatter = functools.partial(argparse.HelpFormatter, width=_help_width())
     parser = _Parser(
         prog="fnguard",
         description="Find what is really wrong with serverless functions, and how to fix it.",
+        formatter_class=formatter,
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    # (with ``only``, the other commands need no parser: the command line names ``only``)
     for name, (help_text, add_arguments) in _BUILT_IN.items():
         if only is None or only == name:
-            add_arguments(sub.add_parser(name, help=help_text))
-        else:
-            sub.add_parser(name)
+            add_arguments(sub.add_parser(name, help=help_text, formatter_class=formatter))
     for name, module_name in _PLUGGED.items():
         if only is None or only == name:
             module = importlib.import_module(module_name)
-            module.add_arguments(sub.add_parser(name, help=module.HELP, description=module.HELP))
-        else:
-            sub.add_parser(name)
+            module.add_arguments(
+                sub.add_parser(
+                    name, help=module.HELP, description=module.HELP, formatter_class=formatter
+                )
+            )
     return parser
+
+
+def _help_width() -> int:
+    """The width argparse gives help by default: ``shutil.get_terminal_size``'s columns
+    (``$COLUMNS``, else the terminal's, else 80) less 2. Asked once here: argparse asks for
+    each option it adds, and importing shutil to answer cost a scan ~3 ms at every start."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
 
 
 def _add_scan_arguments(scan: argparse.ArgumentParser) -> None:
