@@ -17,6 +17,7 @@ import stat
 from typing import TYPE_CHECKING, Any
 
 from fnguard import limits
+from fnguard._data import shipped_text
 from fnguard.model import CollectionGap, Policy, PolicyKind, TriggerKind
 
 if TYPE_CHECKING:
@@ -92,10 +93,7 @@ def is_aws_managed(arn: str) -> bool:
 
 @functools.cache
 def _managed_documents() -> dict[str, Any]:
-    from importlib import resources  # with tempfile, shutil and the compressors: ~4 ms
-
-    raw = resources.files("fnguard.data").joinpath("aws_managed_policies.json").read_text("utf-8")
-    policies: dict[str, Any] = json.loads(raw)["policies"]
+    policies: dict[str, Any] = json.loads(shipped_text("aws_managed_policies.json"))["policies"]
     return policies
 
 

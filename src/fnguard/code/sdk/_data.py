@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
 from typing import Any
 
+from fnguard._data import shipped_text
 from fnguard.errors import RuleError
 
 __all__ = ["load_data"]
@@ -15,7 +15,7 @@ def load_data(name: str) -> dict[str, Any]:
     """The JSON object in ``fnguard/data/<name>``."""
     where = f"fnguard/data/{name}"
     try:
-        document = json.loads(resources.files("fnguard").joinpath("data", name).read_text("utf-8"))
+        document = json.loads(shipped_text(name))
     except (OSError, ValueError) as exc:
         raise RuleError(f"{where} is unreadable: {exc}") from None
     if not isinstance(document, dict):

@@ -11,17 +11,14 @@ import functools
 import json
 from typing import Any
 
+from fnguard._data import package_text
+
 __all__ = ["managed_policy_arn", "policy_template"]
 
 
 @functools.cache
 def _sam_file(*parts: str) -> dict[str, Any]:
-    from importlib import resources  # with tempfile, shutil and the compressors: ~4 ms
-
-    path = resources.files("samtranslator")
-    for part in parts:
-        path = path.joinpath(part)
-    data: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    data: dict[str, Any] = json.loads(package_text("samtranslator", "/".join(parts)))
     return data
 
 
