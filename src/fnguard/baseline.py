@@ -34,6 +34,9 @@ _VERSION = 1
 
 @dataclass(frozen=True)
 class Baseline:
+    """The findings a team has accepted, by fingerprint: a scan hides those, so that CI fails only
+    on new ones."""
+
     fingerprints: frozenset[str]
 
     @classmethod

@@ -60,6 +60,9 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Config:
+    """The user's settings (``fnguard.toml`` or ``[tool.fnguard]``) once read and validated, or the
+    defaults (every rule, fail on high) when there are none."""
+
     select: tuple[str, ...] = ()  # rule IDs or prefixes; empty means all
     ignore: tuple[str, ...] = ()
     severity_overrides: dict[str, Severity] = field(default_factory=dict)

@@ -276,12 +276,18 @@ class EnvVar:
 
 @dataclass(frozen=True)
 class VpcConfig:
+    """A function's VPC attachment as declared: its subnets and security groups are named by id or
+    address, and the NET rules look them up in the inventory."""
+
     subnet_ids: tuple[str, ...] = ()
     security_group_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class LoggingConfig:
+    """How a function logs (Lambda's logging configuration): LOG002 reads which log group it writes
+    to, and whether in JSON."""
+
     log_format: str | None = None  # "Text" | "JSON"
     log_group: str | None = None  # name of the log group the function writes to
     application_log_level: str | None = None
@@ -321,6 +327,9 @@ class Layer:
 
 @dataclass(frozen=True)
 class Function:
+    """A Lambda function or GCP Cloud Function, with the provider's defaults applied: what most
+    rules start from."""
+
     address: str
     provider: Provider
     location: Location
@@ -489,6 +498,9 @@ class Permission:
 
 @dataclass(frozen=True)
 class Subnet:
+    """A subnet, so that the NET rules can tell which VPC and Availability Zone a function's subnet
+    ids stand for (NET002 counts the zones)."""
+
     address: str
     location: Location
     subnet_id: str | None = None
@@ -499,6 +511,9 @@ class Subnet:
 
 @dataclass(frozen=True)
 class EgressRule:
+    """One outbound rule of a security group: NET004 looks for one letting all traffic out to the
+    internet."""
+
     protocol: str  # "-1" for all
     from_port: int | None
     to_port: int | None
@@ -508,6 +523,9 @@ class EgressRule:
 
 @dataclass(frozen=True)
 class SecurityGroup:
+    """A security group, so that NET004 can judge a VPC function's egress; egress rules fnguard
+    could not read make that unknown rather than a pass."""
+
     address: str
     location: Location
     group_id: str | None = None
@@ -518,6 +536,9 @@ class SecurityGroup:
 
 @dataclass(frozen=True)
 class VpcEndpoint:
+    """A VPC endpoint, so that NET003 can tell whether a VPC function reaches an AWS service without
+    leaving the VPC."""
+
     address: str
     location: Location
     service_name: str | None = None  # com.amazonaws.<region>.<service>
@@ -534,6 +555,9 @@ class VpcEndpoint:
 
 @dataclass(frozen=True)
 class LogGroup:
+    """A CloudWatch log group, so that LOG002 can check the retention and encryption of the group a
+    function writes to."""
+
     address: str
     location: Location
     name: str | None = None
@@ -543,6 +567,9 @@ class LogGroup:
 
 @dataclass(frozen=True)
 class KmsKey:
+    """A KMS key, so that SEC002 can tell a customer-managed key from an AWS-managed one (and the
+    SDK analysis can resolve references to it)."""
+
     address: str
     location: Location
     arn: str | None = None
@@ -552,6 +579,9 @@ class KmsKey:
 
 @dataclass(frozen=True)
 class Queue:
+    """An SQS queue, so that LIM004 can compare its visibility timeout with the timeout of the
+    function polling it."""
+
     address: str
     location: Location
     name: str | None = None
@@ -572,6 +602,9 @@ class Bucket:
 
 @dataclass(frozen=True)
 class CodeSigningConfig:
+    """A Lambda code signing configuration, so that PKG008 can tell whether unsigned code is refused
+    (``Enforce``) or only logged (``Warn``)."""
+
     address: str
     location: Location
     arn: str | None = None
@@ -649,6 +682,9 @@ class WheelTag:
 
 @dataclass(frozen=True)
 class FileIssue:
+    """A risky member of a package (setuid, world-writable, a link leaving the package, ...),
+    reported by PKG005."""
+
     path: str
     kind: FileIssueKind
     detail: str = ""  # e.g. the link target or the octal mode
@@ -1026,6 +1062,9 @@ class Evidence:
 
 @dataclass(frozen=True, init=False)
 class Finding:
+    """One rule's verdict on one resource, a failure or an unknown (a gap hid the facts): what
+    reports show and baselines match by fingerprint; failures decide the exit code."""
+
     rule_id: str
     title: str
     impact: int

@@ -38,6 +38,9 @@ class RuleInfo:
 
 @dataclass(frozen=True)
 class ScanResult:
+    """Everything one scan produced, its findings in report order: what every reporter renders, the
+    store keeps and the exit code is decided from."""
+
     tool_version: str
     targets: tuple[str, ...]  # what the user asked to scan
     inventory: Inventory

@@ -51,6 +51,9 @@ class _Silent:
 
 @dataclass(frozen=True)
 class ScanRequest:
+    """Everything one scan needs, passed in rather than looked up: the CLI fills it with the real
+    parts, tests with fakes."""
+
     targets: tuple[Path, ...]
     config: Config
     collectors: tuple[Collector, ...]

@@ -19,6 +19,9 @@ __all__ = ["Analyser", "CodeFacts", "member_location"]
 
 @dataclass(frozen=True)
 class CodeFacts:
+    """What one analyser learnt from one function's code, in the inventory's types: the code
+    enricher adds it to the inventory for the INJ / SEC / RUN / IAM007 rules."""
+
     handlers: tuple[HandlerCode, ...] = ()
     issues: tuple[CodeIssue, ...] = ()
     sdk_calls: tuple[SdkCall, ...] = ()

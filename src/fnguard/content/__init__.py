@@ -22,6 +22,9 @@ _BINARY_PROBE = 8192
 
 @dataclass(frozen=True)
 class ContentFacts:
+    """What one package member holds for the rules: declared dependencies go to OSV (PKG007), masked
+    secrets to SEC003."""
+
     dependencies: tuple[Dependency, ...] = ()
     secrets: tuple[FoundSecret, ...] = ()
 

@@ -53,6 +53,9 @@ _PRIVILEGED_ACTIONS = (
 
 @dataclass(frozen=True)
 class Method:
+    """One published escalation technique (``data/iam_escalation_methods.json``): what a principal
+    must be allowed, and the source IAM002 cites."""
+
     id: str
     title: str
     actions: tuple[str, ...]
@@ -148,6 +151,9 @@ def translate(decision: Decision, source: Principal, target: Principal) -> Decis
 
 @dataclass(frozen=True)
 class Hop:
+    """One step of an escalation path: who reaches what with which actions, and the statements that
+    allow it (IAM002 cites them)."""
+
     source: str
     target: str
     actions: tuple[str, ...]
@@ -160,6 +166,9 @@ class Hop:
 
 @dataclass(frozen=True)
 class Path:
+    """One way a principal escalates with one method, hop by hop; conditional when a condition
+    fnguard cannot judge offline may stop it."""
+
     method: Method
     hops: tuple[Hop, ...]
     conditional: bool = False

@@ -35,6 +35,8 @@ _PM_INDEX = "iam_permissions_management.json"
 
 @dataclass(frozen=True)
 class PrincipalReport:
+    """What ``fnguard iam analyze`` reports for one principal, as text or as JSON (``as_json``)."""
+
     principal: str
     kind: str
     admin: bool

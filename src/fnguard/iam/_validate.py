@@ -91,6 +91,9 @@ _ACCEPTS = {
 
 @dataclass(frozen=True)
 class Issue:
+    """One finding of ``fnguard iam validate``, located by line and JSON pointer so that it can be
+    found in the file; an error makes the command fail."""
+
     line: int
     pointer: str
     severity: str  # "error" | "warning"

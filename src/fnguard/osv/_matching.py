@@ -80,6 +80,9 @@ def affected_entries(
 
 @dataclass(frozen=True)
 class Match:
+    """Why a record affects a version: the affected entry that says so (its severity is read first)
+    and the versions that fix it."""
+
     entry: Mapping[str, Any]  # the affected entry that matched
     fixed: tuple[str, ...]  # versions that fix it, as the record writes them
 

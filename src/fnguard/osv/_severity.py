@@ -51,6 +51,9 @@ _BANDS = (
 
 @dataclass(frozen=True)
 class Rating:
+    """An advisory's impact, and whether a record actually rated it: among the records of one
+    vulnerability, rated ones decide over the default."""
+
     impact: int
     rated: bool  # false when the default was used: another record's rating is preferred
 

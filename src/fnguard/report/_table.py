@@ -45,6 +45,9 @@ def cell_len(text: str) -> int:
 
 @dataclass(frozen=True)
 class Column:
+    """A table column, declared as rich's ``add_column`` would be, with only the options these
+    tables support."""
+
     header: str
     #: share of the width left by fixed columns; 0: as wide as its widest cell, never wrapped
     ratio: int = 0

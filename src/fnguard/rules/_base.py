@@ -41,6 +41,9 @@ class Mappings:
 
 @dataclass(frozen=True)
 class RuleMeta:
+    """A rule's identity, text and mappings, apart from its logic: the catalog, docs and reports
+    read it, and ``finding`` / ``unknown`` give all its findings the same title, impact and fix."""
+
     id: str
     title: str
     impact: int
@@ -106,5 +109,7 @@ Check = Callable[[Inventory, RuleContext], Iterator[Finding]]
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule as the catalog registers it: its metadata beside its check of the inventory."""
+
     meta: RuleMeta
     check: Check

@@ -34,6 +34,9 @@ __all__ = ["GapIndex", "RoleView", "resolve_role", "role_finding", "role_views"]
 
 @dataclass(frozen=True, init=False)
 class RoleView:
+    """A function's execution role with its policies sorted into known and unknown text, so that IAM
+    rules report unknown rather than pass on a policy they cannot read."""
+
     fn: Function
     role: Role
     policies: tuple[Policy, ...]  # identity policies with known text, plus a known boundary

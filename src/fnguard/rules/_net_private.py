@@ -52,6 +52,9 @@ _CFN_PRIVATE_ATTR = re.compile(
 
 @dataclass(frozen=True)
 class PrivateSign:
+    """An environment variable pointing at a VPC-only resource (NET001's evidence); it keeps only
+    the matched host or reference, as the value may carry a password."""
+
     variable: str
     what: str  # "RDS endpoint host", "RFC 1918 address", ...
     shown: str  # the host / address / reference, never the full value

@@ -21,6 +21,9 @@ def in_vpc(fn: Function) -> bool:
 
 @dataclass(frozen=True)
 class VpcView:
+    """A function's subnets and security groups looked up in the inventory, with those not found:
+    they make a NET rule's answer unknown rather than a pass."""
+
     subnets: tuple[Subnet, ...]  # resolved
     missing_subnets: tuple[str, ...]  # ids / addresses not in the inventory
     security_groups: tuple[SecurityGroup, ...]

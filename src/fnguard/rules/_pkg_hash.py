@@ -19,6 +19,9 @@ _HEX = re.compile(r"^[0-9a-fA-F]{64}$")
 
 @dataclass(frozen=True)
 class HashCheck:
+    """The outcome of comparing a recorded hash with the artifact's; the form it was read in goes
+    into PKG003's message."""
+
     matches: bool
     form: str  # "hex", "base64", or "not a SHA-256"
 

@@ -36,6 +36,9 @@ _LEGACY = {(2, 17): "manylinux2014", (2, 12): "manylinux2010", (2, 5): "manylinu
 
 @dataclass(frozen=True)
 class OperatingSystem:
+    """The OS image of a Lambda runtime: its glibc bounds the native binaries and manylinux wheels a
+    package can run there."""
+
     key: str
     name: str
     glibc: tuple[int, int]
@@ -144,6 +147,9 @@ def _supported(platform: Platform) -> frozenset[Tag]:
 
 @dataclass(frozen=True)
 class WheelVerdict:
+    """Whether an installed wheel can run on the function's platform, and if not, why (for the
+    finding)."""
+
     fits: bool
     why: str = ""
 

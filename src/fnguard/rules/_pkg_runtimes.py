@@ -37,6 +37,9 @@ class RuntimeLifecycle:
 
 @dataclass(frozen=True)
 class RuntimeTable:
+    """The runtime lifecycle dates by provider and runtime, with the day they were taken: PKG009
+    shows it, so that a verdict can be read as of then."""
+
     retrieved: _dt.date
     entries: Mapping[tuple[Provider, str], RuntimeLifecycle]
 

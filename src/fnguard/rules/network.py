@@ -221,6 +221,9 @@ def _check_net002(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
 
 @dataclass(frozen=True)
 class _Service:
+    """An AWS service NET003 checks a VPC for an endpoint to, with what shows that a function calls
+    it: role actions, or environment values naming its resources."""
+
     key: str  # VpcEndpoint.service
     label: str
     actions: tuple[str, ...]

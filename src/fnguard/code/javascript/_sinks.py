@@ -62,6 +62,10 @@ def module_name(spec: str) -> str:
 
 @dataclass(frozen=True)
 class CallSite:
+    """One call as the sink tables see it: its resolved callee and argument values, so the tables
+    need no tree walking of their own (``evaluate`` reads any other node, such as a property of an
+    options object)."""
+
     qual: str  # the callee's qualified name ("" when unknown)
     method: str  # the member called (``query`` in ``db.query(...)``), "" for plain calls
     receiver: str  # source text of the receiver, "" for plain calls
@@ -75,6 +79,9 @@ class CallSite:
 
 @dataclass(frozen=True)
 class Hit:
+    """A call that is a sink for a rule, with the value reaching it: reported only when that value
+    carries event data."""
+
     rule: str
     sink: str  # how the report names the sink: "child_process.exec"
     value: Value  # the event data that reaches it

@@ -23,6 +23,9 @@ __all__ = ["PathAliases", "read_aliases"]
 
 @dataclass(frozen=True)
 class PathAliases:
+    """A tsconfig's ``baseUrl`` and ``paths``, so that an aliased import (``@/lib/db``) resolves to
+    the local file it names instead of passing for a package."""
+
     base: str  # baseUrl as a folder of the artifact ("" for its root)
     # (text before *, text after *, targets); a pattern without * has None after it
     patterns: tuple[tuple[str, str | None, tuple[str, ...]], ...]

@@ -90,6 +90,10 @@ class FuncRef:
 
 @dataclass(frozen=True)
 class Value:
+    """What the taint engine knows about one JavaScript value: the event and secret data it carries,
+    and what it is (a library object, a local function, known text), so that calls through it
+    resolve and near misses stay quiet."""
+
     flow: Flow | None = None  # event data, None when clean
     secret: Flow | None = None  # secret data, None when not a secret
     origin: str = ""  # a library object by qualified name: "child_process.exec"

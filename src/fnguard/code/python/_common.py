@@ -59,6 +59,9 @@ def const_str(node: ast.AST | None) -> str | None:
 
 @dataclass
 class TmpWrite:
+    """A secret written to a file under /tmp, kept until the walk ends: RUN002 reports it only if no
+    code removes that file (the removal may come later in the code)."""
+
     path: str
     location: Location
     label: Label
@@ -66,6 +69,9 @@ class TmpWrite:
 
 @dataclass
 class Callee:
+    """A function or method of the analysed code, registered once so that calls to it (by reference,
+    or as a method found through the class's bases) can be walked into."""
+
     module: Module
     node: FunctionNode
     cls: str | None  # class key for methods
@@ -73,6 +79,9 @@ class Callee:
 
 @dataclass
 class Flags:
+    """Facts about the whole handler that decide INJ006, RUN003 and RUN002 only when the walk ends:
+    a schema check, an idempotency guard or a file removal may come after the use it excuses."""
+
     schema_validated: bool = False
     unvalidated: tuple[Location, Label, str] | None = None
     writes: list[FlowStep] = field(default_factory=list)

@@ -51,6 +51,9 @@ class Label:
 
 @dataclass(frozen=True)
 class Value:
+    """What the walk knows about one expression's value: its taints, plus the facts (constant text
+    or prefix, the object it is, dict keys) that keep near misses quiet."""
+
     taint: Label | None = None
     secret: Label | None = None
     const: str | None = None

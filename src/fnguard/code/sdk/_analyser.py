@@ -29,6 +29,9 @@ __all__ = ["SdkAnalyser", "SdkReport", "analyse_sdk"]
 
 @dataclass(frozen=True)
 class SdkReport:
+    """Everything one handler's SDK analysis learnt: the calls feed IAM007; the rest is what
+    ``fnguard policy generate`` notes beside its policy (what it may lack, what was left out)."""
+
     handler: HandlerCode
     calls: tuple[SdkCall, ...]
     dynamic: tuple[str, ...] = ()  # "file:line: why" of each call the analysis could not resolve

@@ -33,6 +33,9 @@ class RawCall:
 
 @dataclass
 class Walk:
+    """What walking a program recorded: the API calls, and the uses it could not resolve (so that
+    nobody reads its silence as a permission being unused) with its notes."""
+
     calls: list[RawCall] = field(default_factory=list)
     dynamic: list[str] = field(default_factory=list)  # "file:line: why"
     notes: list[str] = field(default_factory=list)
@@ -40,6 +43,9 @@ class Walk:
 
 @dataclass
 class Scope:
+    """The names one module body, class body or function call sees while it is walked, and the
+    values that function returns."""
+
     module: SourceModule
     names: dict[str, Value]
     function: FuncRef | None = None
@@ -50,6 +56,9 @@ class Scope:
 
 @dataclass(frozen=True)
 class Args:
+    """A call's arguments, evaluated once, so that SDK methods and local functions pick their
+    parameters by position or keyword as Python would."""
+
     positional: tuple[Value, ...]
     keywords: tuple[tuple[str, Value], ...]
     open_kwargs: bool  # a ``**kwargs`` whose keys are unknown

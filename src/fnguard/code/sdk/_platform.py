@@ -25,6 +25,9 @@ __all__ = ["PlatformNeed", "platform_needs"]
 
 @dataclass(frozen=True)
 class PlatformNeed:
+    """A permission Lambda itself uses with the execution role (logs, tracing, VPC, triggers):
+    IAM007 must not call it unused although no code asks for it."""
+
     action: str
     reason: str  # "logging", "active tracing", "SQS trigger aws_sqs_queue.jobs", ...
 

@@ -28,6 +28,8 @@ _MAX_MODULES = 500
 
 @dataclass(frozen=True)
 class SourceModule:
+    """One local module, parsed (never imported), with the file its locations are reported under."""
+
     name: str  # dotted module name
     member: str  # path inside the artifact
     file: str  # where locations point
@@ -41,6 +43,9 @@ class SourceModule:
 
 @dataclass
 class Program:
+    """The handler's module and the local modules it reaches, parsed once for the walker; those that
+    could not be read are kept, so that the report says their SDK calls are unknown."""
+
     handler_module: str
     handler_function: str
     modules: dict[str, SourceModule] = field(default_factory=dict)

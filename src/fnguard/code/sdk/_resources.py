@@ -45,6 +45,9 @@ class Param:
 
 @dataclass(frozen=True)
 class Request:
+    """The API operation a resource action, load or waiter performs, and where its parameters come
+    from: a resource call is recorded as the client call it stands for."""
+
     operation: str
     params: tuple[Param, ...] = ()
 
@@ -59,6 +62,9 @@ class SubResource:
 
 @dataclass(frozen=True)
 class Collection:
+    """A resource collection (``bucket.objects``): the listing request iterating it makes, and the
+    type of the items it yields."""
+
     request: Request
     item: SubResource
 
@@ -80,6 +86,9 @@ class ResourceModel:
 
 @dataclass(frozen=True)
 class ServiceResources:
+    """A service's boto3 resource models by type name, read once per service (``service_resources``
+    caches it)."""
+
     service: str
     types: Mapping[str, ResourceModel]
 

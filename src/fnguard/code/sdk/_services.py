@@ -44,6 +44,9 @@ def _optional(service: str, kind: str) -> Mapping[str, Any]:
 
 @dataclass(frozen=True)
 class ServiceInfo:
+    """What the analysis needs from a botocore service model, loaded only for the services the code
+    uses: client methods back to operations, paginators, waiters and the IAM prefix."""
+
     name: str  # botocore service name: "s3"
     iam_prefix: str  # "s3"; "states" for stepfunctions
     operations: Mapping[str, str]  # client method -> operation ("list_objects_v2" -> ...)

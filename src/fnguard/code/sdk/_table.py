@@ -42,12 +42,18 @@ class Helper:
 
 @dataclass(frozen=True)
 class ArnParam:
+    """How a request parameter fills a variable of an action's ARN template (``kind``: a queue URL
+    yields the queue name, a secret id needs its random suffix)."""
+
     var: str  # the IAM dataset's ARN-template variable ("BucketName")
     kind: str = "name"
 
 
 @dataclass(frozen=True)
 class ActionTable:
+    """The exceptions table, validated and typed once per process: a malformed entry fails when it
+    is read (a bug in fnguard), not in the middle of a scan."""
+
     prefixes: Mapping[str, str]
     no_permission: frozenset[tuple[str, str]]
     operations: Mapping[tuple[str, str], tuple[ActionSpec, ...]]

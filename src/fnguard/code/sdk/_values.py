@@ -36,6 +36,9 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Unknown:
+    """A value the analysis does not follow or could not resolve: one object (``UNKNOWN``) for all
+    of them, so that nothing is concluded from it."""
+
     pass
 
 
@@ -44,6 +47,9 @@ UNKNOWN = Unknown()
 
 @dataclass(frozen=True)
 class Text:
+    """A string as a glob pattern (unknown parts are ``*``), so that a name built at run time still
+    narrows the ARN; environment variables read without a known value are listed for the report."""
+
     pattern: str | None  # glob; None: unknowable
     unset: tuple[str, ...] = ()  # environment variables read but not known, in order
 
@@ -54,6 +60,9 @@ class Text:
 
 @dataclass(frozen=True)
 class Dict:
+    """A dict literal with constant keys, so that request parameters passed as one (``**params``,
+    ``Params=``, ``RequestItems``) stay readable."""
+
     items: tuple[tuple[str, Value], ...]
 
     def get(self, key: str) -> Value:
@@ -76,12 +85,18 @@ class Environ:
 
 @dataclass(frozen=True)
 class Session:
+    """A boto3 or botocore session: the clients made from it inherit its region and whether it holds
+    credentials other than the role's."""
+
     foreign: bool = False
     region: str | None = None
 
 
 @dataclass(frozen=True)
 class Client:
+    """A boto3 client: each operation called on it is recorded as an SDK call (those made with
+    credentials other than the role's are reported apart)."""
+
     service: str
     foreign: bool = False
     region: str | None = None
@@ -103,6 +118,9 @@ class Resource:
 
 @dataclass(frozen=True)
 class CollectionVal:
+    """A resource collection reached from a resource (``bucket.objects``): iterating or calling it
+    records its listing request, and any batch action."""
+
     parent: Resource
     name: str
 
@@ -116,12 +134,16 @@ class Meta:
 
 @dataclass(frozen=True)
 class Paginator:
+    """``client.get_paginator(name)``: paginating records the operation it pages through."""
+
     client: Client
     operation: str
 
 
 @dataclass(frozen=True)
 class Waiter:
+    """``client.get_waiter(name)``: waiting records the operation the waiter polls."""
+
     client: Client
     operation: str
 
@@ -151,23 +173,35 @@ class Event:
 
 @dataclass(frozen=True)
 class ModuleRef:
+    """A local module used as a value (``import helpers``): its attributes are that module's
+    globals, so that a client made there is followed here."""
+
     name: str
 
 
 @dataclass(frozen=True)
 class FuncRef:
+    """A function by module and qualified name: one of the program's (walked with each call's
+    arguments) or a boto3 / os factory the walker interprets itself."""
+
     module: str
     qualname: str
 
 
 @dataclass(frozen=True)
 class ClassRef:
+    """A class of the program: calling it makes an ``Instance`` (running ``__init__``); its
+    attributes come from its body and its ``self.x = ...`` assignments."""
+
     module: str
     qualname: str
 
 
 @dataclass(frozen=True)
 class Instance:
+    """An object of a program class: ``self.client`` and method calls resolve through the class's
+    attributes and methods."""
+
     cls: ClassRef
 
 

@@ -57,12 +57,18 @@ class BodyProblem:
 
 @dataclass
 class _Body:
+    """An API's OpenAPI document, inline or from a local file, with the file its line numbers belong
+    to."""
+
     document: Mapping[str, Any]
     file: str | None  # None: the template itself
 
 
 @dataclass
 class _Expansion:
+    """What the expansion of one template's API bodies shares: where included files are read from
+    and how they are reported, and the problems met on the way."""
+
     base: Path | None
     rel: str
     problems: list[BodyProblem] = field(default_factory=list)

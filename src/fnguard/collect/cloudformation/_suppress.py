@@ -21,6 +21,9 @@ _IGNORE = re.compile(r"#.*?fnguard:ignore\[([A-Za-z0-9_,\s-]+)\]\s*(.*)")
 
 @dataclass(frozen=True)
 class Comment:
+    """One ``fnguard:ignore`` comment, found by line before ``assign`` gives it to the resource it
+    sits in or above."""
+
     line: int
     rules: tuple[str, ...]
     reason: str

@@ -87,6 +87,9 @@ _TYPE_BITS = {
 
 @dataclass(frozen=True)
 class _Layer:
+    """One image layer as the manifest lists it: where its blob is, and the size it must have, so
+    that a truncated or altered layer is reported rather than read as whole."""
+
     ref: str  # a digest (OCI) or a member name (docker save)
     size: int | None
 

@@ -61,6 +61,9 @@ Value = Any
 
 @dataclass(frozen=True)
 class Unknown:
+    """A value known only at apply time, or never: it keeps its expression for messages and, for a
+    resource's attribute, that resource's address, so that a reference still names the resource."""
+
     expr: str
     address: str | None = None  # resource/data address when this is one of its attributes
     attr: str | None = None

@@ -66,6 +66,9 @@ class Ignore:
 
 @dataclass
 class HclFile:
+    """One parsed ``.tf`` or ``.tfvars`` file, its attributes still unevaluated; the files of a
+    folder together make a module."""
+
     path: str
     blocks: list[Block]
     attrs: dict[str, Node]  # top-level attributes (*.tfvars files)

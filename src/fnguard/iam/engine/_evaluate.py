@@ -97,6 +97,9 @@ class Decision:
 
 @dataclass(frozen=True)
 class _Scope:
+    """One question to the evaluator, with the request context and policy variables of the
+    resource's account: what every step of ``_decide`` reads."""
+
     caller: Caller
     action: str
     resource: str

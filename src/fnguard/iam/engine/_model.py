@@ -84,6 +84,9 @@ class ConditionTest:
 
 @dataclass(frozen=True, init=False)
 class Statement:
+    """One policy statement, parsed and validated: a decision cites it (``ref``), and the evaluator
+    matches actions against it through an index."""
+
     policy: str
     index: int
     effect: Effect
@@ -183,6 +186,9 @@ def _covers_lowered(statement: Statement, lowered: str, action: str) -> bool:
 
 @dataclass(frozen=True, init=False)
 class Policy:
+    """A policy document parsed and validated for its kind; it memoises the statements covering each
+    action (a role is asked about few actions, many times)."""
+
     name: str
     kind: PolicyKind
     statements: tuple[Statement, ...]
