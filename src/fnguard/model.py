@@ -1116,6 +1116,22 @@ class Finding:
         """Asked by every sort, count and report of a finding: kept once computed."""
         return self.severity_override or Severity.from_impact(self.impact)
 
+    @kept
+    def order(self) -> tuple[object, ...]:
+        """Where the finding sorts in every report: severity (worst first), rule, resource,
+        file, line (findings with no location after located ones); status and message break
+        ties. Kept once computed, as a forked rules worker computes it with the finding: the
+        sort of thousands after the rules is then comparisons only."""
+        loc = self.location
+        return (
+            -self.severity._value_,  # the plain attribute ``.value`` reads (a Python property)
+            self.rule_id,
+            self.resource,
+            (0, loc.file, loc.line) if loc is not None else (1, "", 0),
+            self.status is not FindingStatus.FAIL,
+            self.message,
+        )
+
     @property
     def key(self) -> str:
         """Stable identity across runs (baselines): rule, resource and the message's subject."""

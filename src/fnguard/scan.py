@@ -151,7 +151,7 @@ def run_rules(
     def one(i: int) -> list[Finding]:
         found = _check(rules[i], inventory, ctx)
         for finding in found:  # kept in each finding: a forked child's come back computed
-            _ = finding.fingerprint, finding.severity
+            _ = finding.fingerprint, finding.severity, finding.order
             if prime is not None:
                 prime(finding)
         return found

@@ -128,3 +128,77 @@ def test_evidence_init_is_the_dataclass_one() -> None:
     assert e == pickle.loads(pickle.dumps(e))
     with pytest.raises(dataclasses.FrozenInstanceError):
         e.value = "w"  # type: ignore[misc]
+
+
+def test_order_sorts_worst_first_then_rule_resource_place_status_message() -> None:
+    made = [
+        _finding(impact=3, rule_id="A001"),  # low
+        _finding(impact=9, rule_id="Z001"),  # critical: first whatever its rule
+        _finding(rule_id="B001", resource="b"),
+        _finding(rule_id="B001", resource="a", location=None),
+        _finding(rule_id="B001", resource="a", location=Location("main.tf", 9)),
+        _finding(rule_id="B001", resource="a", location=Location("main.tf", 2)),
+        _finding(rule_id="B001", resource="a", location=Location("a.tf", 50)),
+        _finding(rule_id="C001", status=FindingStatus.UNKNOWN),
+        _finding(rule_id="C001", message="b"),
+        _finding(rule_id="C001", message="a"),
+    ]
+    ordered = sorted(made, key=lambda f: f.order)
+    described = [
+        (f.severity, f.rule_id, f.resource, f.location, f.status, f.message) for f in ordered
+    ]
+    assert described == [
+        (
+            Severity.CRITICAL,
+            "Z001",
+            "aws_lambda_function.a",
+            Location("main.tf", 3),
+            FindingStatus.FAIL,
+            "m",
+        ),
+        (Severity.HIGH, "B001", "a", Location("a.tf", 50), FindingStatus.FAIL, "m"),
+        (Severity.HIGH, "B001", "a", Location("main.tf", 2), FindingStatus.FAIL, "m"),
+        (Severity.HIGH, "B001", "a", Location("main.tf", 9), FindingStatus.FAIL, "m"),
+        (Severity.HIGH, "B001", "a", None, FindingStatus.FAIL, "m"),
+        (Severity.HIGH, "B001", "b", Location("main.tf", 3), FindingStatus.FAIL, "m"),
+        (
+            Severity.HIGH,
+            "C001",
+            "aws_lambda_function.a",
+            Location("main.tf", 3),
+            FindingStatus.FAIL,
+            "a",
+        ),
+        (
+            Severity.HIGH,
+            "C001",
+            "aws_lambda_function.a",
+            Location("main.tf", 3),
+            FindingStatus.FAIL,
+            "b",
+        ),
+        (
+            Severity.HIGH,
+            "C001",
+            "aws_lambda_function.a",
+            Location("main.tf", 3),
+            FindingStatus.UNKNOWN,
+            "m",
+        ),
+        (
+            Severity.LOW,
+            "A001",
+            "aws_lambda_function.a",
+            Location("main.tf", 3),
+            FindingStatus.FAIL,
+            "m",
+        ),
+    ]
+
+
+def test_order_is_kept_through_pickle_and_redone_for_a_changed_copy() -> None:
+    found = _finding(impact=3)
+    order = found.order
+    assert pickle.loads(pickle.dumps(found)).__dict__["order"] == order  # a worker's, as sent
+    raised = dataclasses.replace(found, severity_override=Severity.CRITICAL)
+    assert raised.order[0] == -Severity.CRITICAL.value != order[0]
