@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import functools
 import importlib
+import os
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
@@ -134,14 +135,18 @@ def _merge_handlers(handlers: Iterable[HandlerCode]) -> tuple[HandlerCode, ...]:
 
 
 def _relative_to(root: Path | None) -> Callable[[Location], Location]:
-    """Code locations read like IaC ones: relative to the scanned folder when inside it."""
-    prefix = f"{root.resolve().as_posix()}/" if root is not None else None
+    """Code locations read like IaC ones: relative to the scanned folder when inside it.
+
+    Paths are made absolute as written, never through a symbolic link (``os.path.abspath``,
+    not ``resolve``): a service whose ``src`` links to another folder shows its code under its
+    own folder, as its IaC names it, and the same whether the folder was given relative or
+    absolute (resolving followed links for a relative one only)."""
+    prefix = f"{Path(os.path.abspath(root)).as_posix()}/" if root is not None else None  # noqa: PTH100
 
     @functools.cache
     def inside(archive: str) -> str | None:
-        """``archive`` relative to the root, or None when outside it (resolved once each)."""
-        path = Path(archive)
-        absolute = (path if path.is_absolute() else path.resolve()).as_posix()
+        """``archive`` relative to the root, or None when outside it (worked out once each)."""
+        absolute = Path(os.path.abspath(archive)).as_posix()  # noqa: PTH100
         return absolute[len(prefix) :] if prefix and absolute.startswith(prefix) else None
 
     moved: dict[str, str | None] = {}  # file -> where it moves (None: it stays)
