@@ -2,7 +2,7 @@
 
 Rules ask for a function's gaps of one field once per function, rule after rule (the package
 rules all ask about "package"), and a corpus may carry a gap for every function: the index
-and the answers are built once per inventory and shared by every rule.
+is built once per inventory and shared by every rule.
 """
 
 from __future__ import annotations
@@ -17,21 +17,16 @@ if TYPE_CHECKING:
 __all__ = ["GapIndex", "inventory_gaps"]
 
 
-class _Resource:
-    """One resource's gaps: all of them, those of no field, and per field named those of that
-    field or of none (in the inventory's order)."""
+class _Several:
+    """The gaps of a resource that has more than one: those of no field, and per field named
+    those of that field or of none (in the inventory's order)."""
 
     __slots__ = ("all", "blank", "by_field")
 
-    def __init__(self, gaps: list[CollectionGap]) -> None:
-        self.all = tuple(gaps)
-        if len(gaps) == 1:  # the usual case (a corpus may carry one gap per function)
-            named = gaps[0].field
-            self.blank: tuple[CollectionGap, ...] = () if named else self.all
-            self.by_field: dict[str, tuple[CollectionGap, ...]] = {named: self.all} if named else {}
-            return
+    def __init__(self, gaps: tuple[CollectionGap, ...]) -> None:
+        self.all = gaps
         self.blank = tuple(g for g in gaps if not g.field)
-        self.by_field = {
+        self.by_field: dict[str, tuple[CollectionGap, ...]] = {
             name: tuple(g for g in gaps if g.field in ("", name))
             for name in dict.fromkeys(g.field for g in gaps)
             if name
@@ -39,24 +34,46 @@ class _Resource:
 
 
 class GapIndex:
-    """The inventory's gaps by resource; ``get`` answers as ``Inventory.gaps_for``."""
+    """The inventory's gaps by resource; ``get`` answers as ``Inventory.gaps_for``.
+
+    A corpus may carry a gap for every function, most resources one: a resource's single gap
+    is kept as a one-gap tuple, which is its every answer or none, with nothing built per
+    field; a resource with several (an empty tuple in ``_one``) has its answers per field
+    made once (``_Several``)."""
 
     def __init__(self, inv: Inventory) -> None:
-        grouped: dict[str, list[CollectionGap]] = {}
+        first: dict[str, tuple[CollectionGap, ...]] = {}
+        several: dict[str, list[CollectionGap]] = {}
         for gap in inv.gaps:
-            grouped.setdefault(gap.resource, []).append(gap)
-        self._by_resource = {resource: _Resource(gaps) for resource, gaps in grouped.items()}
+            resource = gap.resource
+            found = first.get(resource)
+            if found is None:
+                first[resource] = (gap,)
+            elif resource in several:
+                several[resource].append(gap)
+            else:
+                several[resource] = [*found, gap]
+        for resource in several:
+            first[resource] = ()  # see ``_several``
+        self._one = first
+        self._several = {resource: _Several(tuple(gaps)) for resource, gaps in several.items()}
 
     def get(self, address: str, field_name: str = "") -> tuple[CollectionGap, ...]:
         """Gaps concerning ``address`` (only those of ``field_name`` or of no field, when a
         field is named), in the inventory's order. Every answer is ready-made: a corpus may
         carry a gap for every function, and rules ask about a dozen other fields of each."""
-        found = self._by_resource.get(address)
+        found = self._one.get(address)
         if found is None:
             return ()
+        if found:  # one gap
+            if not field_name:
+                return found
+            named = found[0].field
+            return found if not named or named == field_name else ()
+        gaps = self._several[address]
         if not field_name:
-            return found.all
-        return found.by_field.get(field_name, found.blank)
+            return gaps.all
+        return gaps.by_field.get(field_name, gaps.blank)
 
 
 inventory_gaps = per_object(GapIndex)
