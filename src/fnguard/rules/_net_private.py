@@ -61,6 +61,8 @@ class PrivateSign:
 
 
 def _from_value(value: str) -> tuple[str, str] | None:
+    if "." not in value:  # an address and a host both hold a dot: most values have none
+        return None
     for match in _IPV4.finditer(value):
         try:
             address = ipaddress.IPv4Address(match.group(1))
@@ -78,10 +80,11 @@ def _from_value(value: str) -> tuple[str, str] | None:
 
 
 def _from_expression(expr: str) -> tuple[str, str] | None:
-    found = _TF_PRIVATE_REF.search(expr)
+    # Each pattern holds a literal that most expressions lack: a substring test rules it out.
+    found = _TF_PRIVATE_REF.search(expr) if "aws_" in expr else None
     if found:
         return ("reference to a VPC-only resource", found.group(0).rstrip("."))
-    found = _CFN_PRIVATE_ATTR.search(expr)
+    found = _CFN_PRIVATE_ATTR.search(expr) if "oint.Address" in expr else None
     if found:
         return ("reference to a database / cache endpoint", found.group(0))
     return None
