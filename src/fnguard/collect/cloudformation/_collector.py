@@ -13,7 +13,7 @@ from fnguard.collect.cloudformation import CLAIMED_SUFFIXES, NAME
 from fnguard.collect.cloudformation._decode import claims_text, decode, line_of
 from fnguard.collect.cloudformation._foreach import LOOP_MARKER, expand_loops
 from fnguard.collect.cloudformation._graph import cycles, may_cycle, raw_refs
-from fnguard.collect.cloudformation._intrinsic import NO_VALUE, ParentRef, Ref, Resolver, Unknown
+from fnguard.collect.cloudformation._intrinsic import NO_VALUE, Resolver, prefixed
 from fnguard.collect.cloudformation._mapper import Resource, TemplateMapper
 from fnguard.collect.cloudformation._nested import (
     NESTED_TYPES,
@@ -320,6 +320,8 @@ class _Template:
         # a property's map or list goes straight to where ``resolve`` would send it at depth 0
         resolve_map, resolve_list = resolver._map, resolver._list
         where: dict[int, Location] = {}  # one location per line: they cannot change
+        # cross-references carry the file prefix as addresses do: resolution puts it on
+        resolver.prefix = prefix
         for raw in kept:
             mentioned = resolver.mentioned = mentions.setdefault(raw.logical_id, set())
             if len(raw.props) == 1 and next(iter(raw.props)) in _LOOKS_INTRINSIC:
@@ -334,7 +336,6 @@ class _Template:
                 if kind is MarkedStr:
                     props[key] = str(node)
                     continue
-                met = resolver.intrinsics
                 if kind is dict or kind is MarkedDict:
                     value = resolve_map(node, 0)
                 elif kind is list or kind is MarkedList:
@@ -344,11 +345,7 @@ class _Template:
                 if resolver.problems:
                     self._drain(resolver, raw, _FIELDS.get(key, key.lower()))
                 if value is not NO_VALUE:
-                    # cross-references carry the file prefix as addresses do; a value no
-                    # intrinsic function went into holds none
-                    props[key] = (
-                        _prefixed(value, prefix) if prefix and resolver.intrinsics != met else value
-                    )
+                    props[key] = value
             location = Location(raw.file, raw.line) if raw.file else where.get(raw.line)
             if location is None:
                 location = where[raw.line] = self.location(raw.line)
@@ -363,6 +360,7 @@ class _Template:
                 )
             )
         resolver.mentioned = None
+        resolver.prefix = ""
         self.gaps[cycle_gaps_at:cycle_gaps_at] = self._cycles(kept, mentions, after)
         children: list[Inventory] = []
         for res in [r for r in resolved if r.type in NESTED_TYPES]:
@@ -582,44 +580,5 @@ def _env_lines(props: Mapping[str, Any]) -> dict[str, int]:
     return out
 
 
-def _prefixed(value: Any, prefix: str) -> Any:
-    """``value`` with the resources its ``Ref``s and ``Unknown``s name prefixed by ``prefix``.
-
-    Copy on write: a map or list the prefix changes nothing in is handed back as it is (the
-    resolver built it for this value alone), so only the paths down to a reference are copied.
-    """
-    kind = value.__class__
-    if kind is str:  # most values
-        return value
-    if kind is dict or kind is list:
-        out: Any = None
-        for key, item in value.items() if kind is dict else enumerate(value):
-            moved = _prefixed(item, prefix)
-            if moved is not item:
-                if out is None:
-                    out = kind(value)  # the first change: a copy, in the same order
-                out[key] = moved
-        return value if out is None else out
-    if kind is Ref:
-        return Ref(prefix + value.target, value.attr)
-    if kind is Unknown and not value.refs:
-        return value
-    return _prefixed_other(value, prefix)
-
-
-def _prefixed_other(value: Any, prefix: str) -> Any:
-    """``_prefixed`` for the rarer kinds (subclasses among them), each copied."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, ParentRef):
-        return value  # already the parent's address
-    if isinstance(value, Ref):
-        return Ref(prefix + value.target, value.attr)
-    if isinstance(value, Unknown):
-        # only the names change: whether it is another stack's value stays as it was
-        return Unknown(value.expr, tuple(prefix + r for r in value.refs), value.reference)
-    if isinstance(value, dict):
-        return {k: _prefixed(v, prefix) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_prefixed(v, prefix) for v in value]
-    return value
+# The prefixing, done by resolution itself now, under the name earlier callers know.
+_prefixed = prefixed

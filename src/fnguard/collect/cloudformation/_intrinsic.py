@@ -20,7 +20,7 @@ from fnguard.collect.cloudformation._decode import line_of
 from fnguard.collect.cloudformation._graph import raw_refs
 from fnguard.collect.cloudformation._nodes import MarkedDict, MarkedList, MarkedStr, is_mapping
 
-__all__ = ["NO_VALUE", "Ref", "Resolver", "Unknown", "placeholder"]
+__all__ = ["NO_VALUE", "Ref", "Resolver", "Unknown", "placeholder", "prefixed"]
 
 _MAX_DEPTH = 64
 _Handler = Callable[["Resolver", Any, Any, int], Any]
@@ -110,6 +110,61 @@ def _gather_refs(value: Any, out: list[str]) -> None:
             _gather_refs(item, out)
 
 
+def prefixed(value: Any, prefix: str, moved: dict[int, tuple[Any, Ref]] | None = None) -> Any:
+    """``value`` with the resources its ``Ref``s and ``Unknown``s name prefixed by ``prefix``.
+
+    Copy on write: a map or list the prefix changes nothing in is handed back as it is (the
+    resolver built it for this value alone), so only the paths down to a reference are copied.
+    ``moved``: the prefixed ``Ref`` of each ``Ref`` met so far, by identity (the resolver shares
+    one per reference and a ``Ref`` cannot change, so the prefixed one is shared the same way;
+    each entry keeps its original alive, so an identity is never reused while it is there).
+    """
+    kind = value.__class__
+    if kind is str:  # most values
+        return value
+    if kind is dict or kind is list:
+        if moved is None:
+            moved = {}
+        out: Any = None
+        for key, item in value.items() if kind is dict else enumerate(value):
+            if item.__class__ is str:  # most items: no call
+                continue
+            changed = prefixed(item, prefix, moved)
+            if changed is not item:
+                if out is None:
+                    out = kind(value)  # the first change: a copy, in the same order
+                out[key] = changed
+        return value if out is None else out
+    if kind is Ref:
+        if moved is None:
+            return Ref(prefix + value.target, value.attr)
+        pair = moved.get(id(value))
+        if pair is None:
+            pair = moved[id(value)] = (value, Ref(prefix + value.target, value.attr))
+        return pair[1]
+    if kind is Unknown and not value.refs:
+        return value
+    return _prefixed_other(value, prefix)
+
+
+def _prefixed_other(value: Any, prefix: str) -> Any:
+    """``prefixed`` for the rarer kinds (subclasses among them), each copied."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, ParentRef):
+        return value  # already the parent's address
+    if isinstance(value, Ref):
+        return Ref(prefix + value.target, value.attr)
+    if isinstance(value, Unknown):
+        # only the names change: whether it is another stack's value stays as it was
+        return Unknown(value.expr, tuple(prefix + r for r in value.refs), value.reference)
+    if isinstance(value, dict):
+        return {k: prefixed(v, prefix) for k, v in value.items()}
+    if isinstance(value, list):
+        return [prefixed(v, prefix) for v in value]
+    return value
+
+
 class Resolver:
     """Resolves one template's values; problems are collected as ``(line, message)``."""
 
@@ -132,6 +187,12 @@ class Resolver:
         # in the written value (the dependencies a cycle check needs), gathered at each
         # outermost intrinsic function so that the value is walked once, not twice
         self.mentioned: set[str] | None = None
+        # while not empty: the prefix the resources named in the values resolved take (a scan
+        # of several templates), put on each outermost intrinsic function's value as it is
+        # made, so that no walk of the whole value is needed afterwards (``prefixed``); the
+        # function itself is resolved without it (its text keeps the names as written)
+        self.prefix = ""
+        self._moved: dict[int, tuple[Any, Any]] = {}  # ``prefixed``'s shared references
         self._params = self._parameters()
         if given:
             self._params.update(given)
@@ -187,11 +248,13 @@ class Resolver:
             return None
         self._evaluating.add(name)
         mentioned, self.mentioned = self.mentioned, None  # a condition is not the value's own
+        prefix, self.prefix = self.prefix, ""  # nor are its names prefixed
         try:
             result = _truth(self.resolve(spec))
         finally:
             self._evaluating.discard(name)
             self.mentioned = mentioned
+            self.prefix = prefix
         self._conditions[name] = result
         return result
 
@@ -216,14 +279,16 @@ class Resolver:
         if kind is int or kind is bool or kind is float or node is None:
             return node  # as ``_plain`` gives it
         if kind is Unknown or kind is Ref:  # made before resolution (serverless.yml variables)
-            return node  # as ``_plain`` gives it, without its checks for other kinds
+            # as ``_plain`` gives it, without its checks for other kinds
+            return prefixed(node, self.prefix, self._moved) if self.prefix else node
         if isinstance(node, str):
             return str(node)
         if isinstance(node, list):
             return self._list(node, depth)
         if is_mapping(node):
             return self._map(node, depth)
-        return _plain(node)
+        value = _plain(node)
+        return prefixed(value, self.prefix, self._moved) if self.prefix else value
 
     # Inside a map or list, the usual items are told by class too: a string, integer or
     # boolean is its own value (a marked string its text) and a map or list is resolved
@@ -264,14 +329,16 @@ class Resolver:
                 kind = arg.__class__
                 named = self._named if kind is str else self._marked if kind is MarkedStr else None
                 if named is None:
-                    return self._intrinsic("Ref", arg, node, depth + 1)
+                    return self._outermost("Ref", arg, node, depth + 1)
                 # the usual function, a name: what ``_intrinsic`` does for it, the answer taken
                 # from the names already looked up when it can be
                 self.intrinsics += 1
                 if self.mentioned is not None:
                     self.mentioned.add(arg)
                 found = named.get(arg, _UNSEEN)
-                return found if found is not _UNSEEN else self._first(named, arg, arg, node)
+                if found is _UNSEEN:
+                    found = self._first(named, arg, arg, node)  # reads no value: unprefixed
+                return self._prefixed(found) if self.prefix else found
             if key == "Fn::GetAtt":
                 arg = node[key]
                 kind = arg.__class__
@@ -286,12 +353,12 @@ class Resolver:
                         # (``_getatt`` reads the names as plain text)
                         pair = (str(target), str(attr))
                         found = self._attrs.get(pair, _UNSEEN)
-                        if found is not _UNSEEN:
-                            return found
-                        return self._first(self._attrs, pair, arg, node)
-                return self._intrinsic("Fn::GetAtt", arg, node, depth + 1)
+                        if found is _UNSEEN:
+                            found = self._first(self._attrs, pair, arg, node)
+                        return self._prefixed(found) if self.prefix else found
+                return self._outermost("Fn::GetAtt", arg, node, depth + 1)
             if isinstance(key, str) and key.startswith("Fn::"):
-                return self._intrinsic(str(key), node[key], node, depth + 1)
+                return self._outermost(str(key), node[key], node, depth + 1)
             if key == "Condition" and isinstance(node[key], str):
                 return self.condition(node[key])
         out: dict[str, Any] = {}
@@ -318,6 +385,28 @@ class Resolver:
                 if value is not NO_VALUE:
                     out[str(k)] = value
         return out
+
+    def _prefixed(self, value: Any) -> Any:
+        """A value looked up before (kept alive by the look-up) with ``prefix`` on its names,
+        each one prefixed once (by identity)."""
+        if value.__class__ is str:
+            return value
+        pair = self._moved.get(id(value))
+        if pair is None:
+            pair = self._moved[id(value)] = (value, prefixed(value, self.prefix, self._moved))
+        return pair[1]
+
+    def _outermost(self, fn: str, arg: Any, node: Any, depth: int) -> Any:
+        """``_intrinsic`` where a value is made: resolved without ``prefix``, then prefixed."""
+        prefix = self.prefix
+        if not prefix:
+            return self._intrinsic(fn, arg, node, depth)
+        self.prefix = ""
+        try:
+            value = self._intrinsic(fn, arg, node, depth)
+        finally:
+            self.prefix = prefix
+        return prefixed(value, prefix, self._moved)
 
     def _intrinsic(self, fn: str, arg: Any, node: Any, depth: int) -> Any:
         self.intrinsics += 1
