@@ -523,7 +523,9 @@ def _enrichers(args: argparse.Namespace) -> Callable[[], tuple[Enricher, ...]]:
         from fnguard.code import CodeEnricher
         from fnguard.collect.package import PackageEnricher
 
-        return (PackageEnricher(), *advisories, CodeEnricher())
+        code = CodeEnricher()
+        code.preload()  # made while a forked collector works (``_run_scan``): time to spare
+        return (PackageEnricher(), *advisories, code)
 
     return stages
 
