@@ -16,6 +16,8 @@ __all__ = ["allowed_services", "as_list"]
 
 def as_list(raw: Any) -> tuple[str, ...]:
     """A policy element's values, whether written as one string or a list."""
+    if type(raw) is str:  # the usual Resource, and many an Action
+        return (raw,)
     if raw is None:
         return ()
     if isinstance(raw, (list, tuple)):  # the tuple form: a faster check than list | tuple

@@ -124,28 +124,43 @@ def _lenient(
     effect = _EFFECTS.get(written) if type(written) is str else None
     if effect is None:
         effect = _EFFECTS.get(str(written).strip().capitalize())
-    action_key = "Action" if "Action" in body else "NotAction" if "NotAction" in body else None
-    if effect is None or action_key is None:
+        if effect is None:
+            return None
+    if "Action" in body:
+        actions, not_action = as_list(body["Action"]), False
+    elif "NotAction" in body:
+        actions, not_action = as_list(body["NotAction"]), True
+    else:
         return None
-    resource_key = "Resource" if "Resource" in body else "NotResource"
-    principal_key = "Principal" if "Principal" in body else "NotPrincipal"
+    if "Resource" in body:
+        resources: tuple[str, ...] | None = as_list(body["Resource"])
+        not_resource = False
+    else:  # NotResource, or neither element (None, flagged as NotResource)
+        resources = as_list(body["NotResource"]) if "NotResource" in body else None
+        not_resource = True
     principal = None
-    if principals and principal_key in body:
-        principal = _principal(body[principal_key])
+    not_principal = False
+    if principals:
+        if "Principal" in body:
+            principal = _principal(body["Principal"])
+        elif "NotPrincipal" in body:
+            principal = _principal(body["NotPrincipal"])
+            not_principal = True
     sid = body.get("Sid")
     condition = body.get("Condition")
+    # Positional: a call with eleven keywords costs twice as much, once per statement read.
     return Statement(
-        policy=name,
-        index=index,
-        effect=effect,
-        actions=as_list(body[action_key]),
-        not_action=action_key == "NotAction",
-        resources=as_list(body[resource_key]) if resource_key in body else None,
-        not_resource=resource_key == "NotResource",
-        principal=principal,
-        not_principal=principal is not None and principal_key == "NotPrincipal",
-        conditions=_tests(condition) if condition else (),
-        sid=str(sid) if sid else None,
+        name,
+        index,
+        effect,
+        actions,
+        not_action,
+        resources,
+        not_resource,
+        principal,
+        not_principal,
+        _tests(condition) if condition else (),
+        str(sid) if sid else None,
     )
 
 
