@@ -56,7 +56,7 @@ class Outcome(StrEnum):
     IMPLICIT_DENY = "ImplicitDeny"
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class PolicySet:
     """Every policy that takes part in one decision. Empty ``scps``/``rcps``/``session``
     and a ``None`` boundary mean "not in play" (not "deny everything"). The SCPs (and RCPs)
@@ -70,28 +70,6 @@ class PolicySet:
     rcps: tuple[Policy, ...] = ()
     session: tuple[Policy, ...] = ()
     scp_levels: tuple[tuple[Policy, ...], ...] = ()
-
-    def __init__(
-        self,
-        identity: tuple[Policy, ...] = (),
-        resource: Policy | None = None,
-        boundary: Policy | None = None,
-        scps: tuple[Policy, ...] = (),
-        rcps: tuple[Policy, ...] = (),
-        session: tuple[Policy, ...] = (),
-        scp_levels: tuple[tuple[Policy, ...], ...] = (),
-    ) -> None:
-        # ``@dataclass``'s, minus its ``object.__setattr__`` call per field: one set per role
-        # a scan compiles, and one per resource policy it asks about.
-        self.__dict__.update(
-            identity=identity,
-            resource=resource,
-            boundary=boundary,
-            scps=scps,
-            rcps=rcps,
-            session=session,
-            scp_levels=scp_levels,
-        )
 
     @property
     def all_scps(self) -> tuple[Policy, ...]:
