@@ -196,6 +196,8 @@ def collect_compiled(
     ``template`` gives ``Resources`` (for ``DependsOn`` and ``Metadata``), ``Parameters`` and
     ``Conditions``; ``raws`` are the compiled resources, each with the line and the ``origin``
     (a key of ``spans``: first and last line of what the user wrote) that suppressions use.
+    Without ``Resources`` the written resources are ``raws`` as they are (no ``DependsOn``,
+    no ``Metadata``), read from them without a template around them.
     """
     resources = template.get("Resources")
     built = _Template(
@@ -208,6 +210,7 @@ def collect_compiled(
         spans,
     )
     built.base = base
+    built.written_raws = resources is None
     return built.inventory()
 
 
@@ -243,6 +246,8 @@ class _Template:
         self.nesting: tuple[str, ...] = ()  # the templates this one is nested in
         # each written resource's Metadata, by logical ID (read with the rest of the resources)
         self.metadata: dict[Any, Any] = {}
+        # the compiled resources are the written ones (``collect_compiled`` without Resources)
+        self.written_raws = False
 
     @functools.cached_property
     def key_lines(self) -> dict[str, int]:
@@ -307,7 +312,7 @@ class _Template:
         return raws
 
     def _resolved(self, raws: list[Raw]) -> tuple[list[Resource], Inventory, Inventory]:
-        names, after = self._read_resources()
+        names, after = _names_of(raws) if self.written_raws else self._read_resources()
         resolver = Resolver(self.template, {r.logical_id: r for r in raws}, names, self.given)
         kept = self._conditional(raws, resolver)
         # the cycle check needs each resource's references, which resolution meets anyway:
@@ -558,6 +563,20 @@ class _Template:
         for loop, (line, _) in self.loops.items():
             spans[loop] = (line, line)
         return spans
+
+
+def _names_of(raws: list[Raw]) -> tuple[dict[str, str], list[tuple[str, Any]]]:
+    """``_read_resources`` for resources written as ``raws`` (each ``{"Type": type,
+    "Properties": props}`` under its logical ID, the last of a repeated ID winning)."""
+    names: dict[str, str] = {}
+    for raw in raws:
+        key = _REF_IS_NAME.get(raw.type)
+        value = raw.props.get(key) if key else None
+        if isinstance(value, str):
+            names[raw.logical_id] = str(value)
+        elif names:
+            names.pop(raw.logical_id, None)
+    return names, []
 
 
 def _env_lines(props: Mapping[str, Any]) -> dict[str, int]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 from fnguard.collect._shared import (
@@ -82,6 +83,7 @@ _IDENTITY = {
 _FUNCTION = ("AWS::Lambda::Function",)
 _FUNCTION_OR_QUALIFIED = ("AWS::Lambda::Function", "AWS::Lambda::Alias", "AWS::Lambda::Version")
 _MISSING = object()
+_NO_LINES: Mapping[str, int] = MappingProxyType({})
 _ARCHITECTURES = {"x86_64": Architecture.X86_64, "arm64": Architecture.ARM64}
 # what a function without ``Architectures`` runs on (one tuple, shared: it cannot change)
 _DEFAULT_ARCHITECTURES = (Architecture.X86_64,)
@@ -106,8 +108,9 @@ class Resource:
         self.props = props
         self.location = location
         self.origin = origin
-        # Source lines of environment variable names (resolution drops node positions).
-        self.key_lines = key_lines or {}
+        # Source lines of environment variable names (resolution drops node positions); one
+        # read-only empty map shared by the resources without (most of them)
+        self.key_lines = key_lines or _NO_LINES
 
     def get(self, key: str) -> Any:
         return self.props.get(key, _MISSING)

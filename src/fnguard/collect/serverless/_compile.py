@@ -71,10 +71,9 @@ class Compiled:
         self.conditions: Mapping[str, Any] = {}
 
     def template(self) -> dict[str, Any]:
-        resources = {
-            raw.logical_id: {"Type": raw.type, "Properties": raw.props} for raw in self.raws
-        }
-        return {"Resources": resources, "Conditions": self.conditions}
+        """The template around ``raws``: its conditions (the resources are ``raws`` as they
+        are, which ``collect_compiled`` reads without a ``Resources`` map made of them)."""
+        return {"Conditions": self.conditions}
 
 
 def compile_service(config: Mapping[str, Any], rel: str) -> Compiled:
