@@ -3,7 +3,8 @@
 The gap index's one-gap answers are compared with ``Inventory.gaps_for`` over generated gaps
 (one or several per resource, with and without a field); the private-resource signs' substring
 tests with the regular expressions alone, over generated values and expressions that hold the
-near misses (dots, digits, ``aws_`` references, endpoint attributes).
+near misses (dots, digits, ``aws_`` references, endpoint attributes); a pattern's match of its
+own text with the escapes that forbid it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fnguard.iam._wildcard import matches
 from fnguard.model import CollectionGap, Inventory, Location
 from fnguard.rules import _net_private
 from fnguard.rules._gaps import GapIndex
@@ -124,3 +126,11 @@ def test_private_signs_still_found() -> None:
     assert _net_private._from_expression("aws_db_instance.main.address") is not None
     assert _net_private._from_expression("Db.Endpoint.Address") is not None
     assert _net_private._from_value("prod") is None
+
+
+def test_a_pattern_matches_its_own_text_unless_it_holds_an_escape() -> None:
+    assert matches("arn:aws:logs:${aws:region}:*", "arn:aws:logs:${aws:region}:*")
+    for escape, meant in (("${*}", "*"), ("${?}", "?"), ("${$}", "$")):
+        pattern = f"arn:aws:s3:::b/{escape}"
+        assert not matches(pattern, pattern)
+        assert matches(pattern, f"arn:aws:s3:::b/{meant}")

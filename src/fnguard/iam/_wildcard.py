@@ -186,15 +186,20 @@ def _regex(pattern: str, ignore_case: bool) -> _Glob:
     return _Glob(tuple(re.compile(p, flags) for p in pieces), tuple(lengths))
 
 
-# A pattern holding one of these escapes does not match its own text ("${*}" is one "*").
-_ESCAPED = ("${*}", "${?}", "${$}")
+# A pattern holding one of the escapes "${*}", "${?}" or "${$}" does not match its own text
+# ("${*}" is one "*"): ``matches`` tests each with ``in`` (no generator: a hot path).
 
 
 def matches(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
     """Does ``value`` match the IAM ``pattern``? A value is taken literally, wildcards and all."""
     if pattern == "*":
         return True
-    if pattern == value and not any(e in pattern for e in _ESCAPED):
+    if (
+        pattern == value
+        and "${*}" not in pattern
+        and "${?}" not in pattern
+        and "${$}" not in pattern
+    ):
         return True  # every wildcard or variable matches its own text (rules ask these often)
     if "*" not in pattern and "?" not in pattern and "${" not in pattern:
         return pattern.lower() == value.lower() if ignore_case else pattern == value

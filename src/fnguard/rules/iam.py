@@ -811,23 +811,35 @@ def _policy_log_resources(policy: Policy) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _resources_named(view: RoleView, by_document: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+# By document id: (the resources its Allows for logs name, the same then "*" once).
+_LogResources = dict[int, tuple[tuple[str, ...], tuple[str, ...]]]
+
+
+def _resources_named(view: RoleView, by_document: _LogResources) -> tuple[str, ...]:
     """Resources the role's Allow statements for logs name, then "*" (a document attached to
-    many roles, kept alive by the inventory for the rule run, is read once)."""
+    many roles, kept alive by the inventory for the rule run, is read once; a role of one
+    policy, most roles, gets that document's own answer)."""
+    if len(view.policies) == 1:
+        return _document_resources(view.policies[0], by_document)[1]
     seen: dict[str, None] = {}
     for policy in view.policies:
-        key = id(policy.document)
-        found = by_document.get(key)
-        if found is None:
-            found = by_document[key] = _policy_log_resources(policy)
-        seen.update(dict.fromkeys(found))
+        seen.update(dict.fromkeys(_document_resources(policy, by_document)[0]))
     seen.setdefault("*", None)
     return tuple(seen)
 
 
-def _missing_logs(
-    view: RoleView, ctx: RuleContext, by_document: dict[int, tuple[str, ...]]
-) -> list[str]:
+def _document_resources(
+    policy: Policy, by_document: _LogResources
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    key = id(policy.document)
+    found = by_document.get(key)
+    if found is None:
+        named = _policy_log_resources(policy)
+        found = by_document[key] = (named, tuple(dict.fromkeys((*named, "*"))))
+    return found
+
+
+def _missing_logs(view: RoleView, ctx: RuleContext, by_document: _LogResources) -> list[str]:
     """The log actions the role may call on no resource its statements name, nor on all."""
     resources = _resources_named(view, by_document)
     return [
@@ -839,7 +851,7 @@ def _missing_logs(
 
 def _check_logs(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     per_role: dict[int, list[str]] = {}  # functions share roles
-    by_document: dict[int, tuple[str, ...]] = {}
+    by_document: _LogResources = {}
     for view in _views(inv, IAM008):
         if isinstance(view, Finding):
             yield view
