@@ -338,7 +338,10 @@ class Resolver:
                 found = named.get(arg, _UNSEEN)
                 if found is _UNSEEN:
                     found = self._first(named, arg, arg, node)  # reads no value: unprefixed
-                return self._prefixed(found) if self.prefix else found
+                if not self.prefix:
+                    return found
+                moved = self._moved.get(id(found))  # ``_prefixed``'s answer when it has one
+                return moved[1] if moved is not None else self._prefixed(found)
             if key == "Fn::GetAtt":
                 arg = node[key]
                 kind = arg.__class__
@@ -355,7 +358,10 @@ class Resolver:
                         found = self._attrs.get(pair, _UNSEEN)
                         if found is _UNSEEN:
                             found = self._first(self._attrs, pair, arg, node)
-                        return self._prefixed(found) if self.prefix else found
+                        if not self.prefix:
+                            return found
+                        moved = self._moved.get(id(found))
+                        return moved[1] if moved is not None else self._prefixed(found)
                 return self._outermost("Fn::GetAtt", arg, node, depth + 1)
             if isinstance(key, str) and key.startswith("Fn::"):
                 return self._outermost(str(key), node[key], node, depth + 1)
@@ -387,10 +393,8 @@ class Resolver:
         return out
 
     def _prefixed(self, value: Any) -> Any:
-        """A value looked up before (kept alive by the look-up) with ``prefix`` on its names,
-        each one prefixed once (by identity)."""
-        if value.__class__ is str:
-            return value
+        """A value looked up before with ``prefix`` on its names, each one prefixed once (by
+        identity: the entry keeps the value alive)."""
         pair = self._moved.get(id(value))
         if pair is None:
             pair = self._moved[id(value)] = (value, prefixed(value, self.prefix, self._moved))
