@@ -811,37 +811,39 @@ def _policy_log_resources(policy: Policy) -> tuple[str, ...]:
     return tuple(found)
 
 
-# By document id: (the resources its Allows for logs name, the same then "*" once).
-_LogResources = dict[int, tuple[tuple[str, ...], tuple[str, ...]]]
+# By document id: the resources its Allows for logs name; and, for a role of that one
+# policy, the same then "*" once.
+_LogResources = tuple[dict[int, tuple[str, ...]], dict[int, tuple[str, ...]]]
 
 
-def _resources_named(view: RoleView, by_document: _LogResources) -> tuple[str, ...]:
+def _resources_named(view: RoleView, memo: _LogResources) -> tuple[str, ...]:
     """Resources the role's Allow statements for logs name, then "*" (a document attached to
     many roles, kept alive by the inventory for the rule run, is read once; a role of one
-    policy, most roles, gets that document's own answer)."""
+    policy gets that document's answer, made once)."""
+    by_document, alone = memo
     if len(view.policies) == 1:
-        return _document_resources(view.policies[0], by_document)[1]
+        key = id(view.policies[0].document)
+        found = alone.get(key)
+        if found is None:
+            named = by_document.get(key)
+            if named is None:
+                named = by_document[key] = _policy_log_resources(view.policies[0])
+            found = alone[key] = tuple(dict.fromkeys((*named, "*")))
+        return found
     seen: dict[str, None] = {}
     for policy in view.policies:
-        seen.update(dict.fromkeys(_document_resources(policy, by_document)[0]))
+        key = id(policy.document)
+        named = by_document.get(key)
+        if named is None:
+            named = by_document[key] = _policy_log_resources(policy)
+        seen.update(dict.fromkeys(named))
     seen.setdefault("*", None)
     return tuple(seen)
 
 
-def _document_resources(
-    policy: Policy, by_document: _LogResources
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    key = id(policy.document)
-    found = by_document.get(key)
-    if found is None:
-        named = _policy_log_resources(policy)
-        found = by_document[key] = (named, tuple(dict.fromkeys((*named, "*"))))
-    return found
-
-
-def _missing_logs(view: RoleView, ctx: RuleContext, by_document: _LogResources) -> list[str]:
+def _missing_logs(view: RoleView, ctx: RuleContext, memo: _LogResources) -> list[str]:
     """The log actions the role may call on no resource its statements name, nor on all."""
-    resources = _resources_named(view, by_document)
+    resources = _resources_named(view, memo)
     return [
         action
         for action in _LOG_ACTIONS
@@ -851,7 +853,7 @@ def _missing_logs(view: RoleView, ctx: RuleContext, by_document: _LogResources) 
 
 def _check_logs(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
     per_role: dict[int, list[str]] = {}  # functions share roles
-    by_document: _LogResources = {}
+    memo: _LogResources = ({}, {})
     for view in _views(inv, IAM008):
         if isinstance(view, Finding):
             yield view
@@ -859,7 +861,7 @@ def _check_logs(inv: Inventory, ctx: RuleContext) -> Iterator[Finding]:
         # Allowed on some resource the role names (its log group, typically), not on all.
         missing = per_role.get(id(view.role))
         if missing is None:
-            missing = per_role[id(view.role)] = _missing_logs(view, ctx, by_document)
+            missing = per_role[id(view.role)] = _missing_logs(view, ctx, memo)
         if not missing:
             continue
         if view.unknown:
