@@ -298,7 +298,16 @@ class _Template:
                     )
                 )
                 continue
-            if not is_mapping(node) or not isinstance(node.get("Type"), str):
+            kind = node.__class__
+            # the plain ``get`` for a decoded map (the marked one's differs for a map default)
+            rtype = (
+                dict.get(node, "Type")
+                if kind is dict or kind is MarkedDict
+                else node.get("Type")
+                if is_mapping(node)
+                else None
+            )
+            if not isinstance(rtype, str):
                 raise InputError(
                     self.rel,
                     line_of(node, self.key_lines.get(str(logical_id), 0)),
@@ -431,8 +440,19 @@ class _Template:
             key = _REF_IS_NAME.get(rtype) if isinstance(rtype, str) else None
             if not key:
                 continue
-            props = node.get("Properties")
-            value = props.get(key) if is_mapping(props) else None
+            props: Any = (
+                dict.get(node, "Properties")
+                if kind is dict or kind is MarkedDict
+                else node.get("Properties")
+            )
+            kind = props.__class__
+            value = (
+                dict.get(props, key)
+                if kind is dict or kind is MarkedDict
+                else props.get(key)
+                if is_mapping(props)
+                else None
+            )
             if isinstance(value, str):
                 names[str(logical_id)] = str(value)
         return names, depends

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fnguard.collect.cloudformation._decode import line_of
-from fnguard.collect.cloudformation._nodes import is_mapping
+from fnguard.collect.cloudformation._nodes import MarkedDict, is_mapping
 from fnguard.collect.cloudformation._openapi import DEFAULT_AUTH
 from fnguard.collect.cloudformation._policies import managed_policy_arn, policy_template
 from fnguard.collect.cloudformation._resource import Raw
@@ -80,6 +80,10 @@ class ExpansionError(Exception):
     """A SAM construct that cannot be expanded; becomes a gap on the resource."""
 
 
+# Maps whose ``get`` is the plain dict's for the reads here (no mapping default)
+_PLAIN_GET = (dict, MarkedDict)
+
+
 def expand(
     template: Mapping[str, Any], resources: Mapping[str, Any]
 ) -> tuple[list[Raw], list[tuple[str, int, str]]]:
@@ -93,13 +97,15 @@ def expand(
     for logical_id, node in resources.items():
         if not is_mapping(node) or str(logical_id).startswith("Fn::"):
             continue
-        rtype = str(node.get("Type", ""))
-        props = node.get("Properties")
+        # a decoded map's plain ``get`` (the marked one's differs only for a map default)
+        get: Any = dict.get if node.__class__ in _PLAIN_GET else type(node).get
+        rtype = str(get(node, "Type", ""))
+        props = get(node, "Properties")
         props = dict(props) if is_mapping(props) else {}
         section = _GLOBAL_SECTIONS.get(rtype)
         if section:
             props = merge_globals(globals_map.get(section), props)
-        condition = node.get("Condition")
+        condition = get(node, "Condition")
         cond = str(condition) if isinstance(condition, str) else None
         line = line_of(logical_id, line_of(node))  # the logical ID key
         raw = Raw(str(logical_id), rtype, props, line, str(logical_id), cond)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from fnguard.collect.cloudformation import (
     LOOP_MARKER,
+    MarkedDict,
     Raw,
     Unknown,
     expand_loops,
@@ -229,19 +230,29 @@ class _Service:
             resources = _map(part).get("Resources")
             conditions.update(_map(_map(part).get("Conditions")))
             for logical_id, node in _map(resources).items():
-                if not is_mapping(node) or not isinstance(node.get("Type"), str):
+                # a decoded map's plain ``get`` (the marked one's differs for a map default)
+                kind = node.__class__
+                get: Any = (
+                    dict.get
+                    if kind is dict or kind is MarkedDict
+                    else type(node).get
+                    if is_mapping(node)
+                    else None
+                )
+                rtype = get(node, "Type") if get is not None else None
+                if get is None or not isinstance(rtype, str):
                     raise InputError(
                         self.rel,
                         line_of(node, line_of(logical_id)),
                         f"expected a Type for resource {logical_id}",
                     )
-                props = node.get("Properties")
-                condition = node.get("Condition")
+                props = get(node, "Properties")
+                condition = get(node, "Condition")
                 name = str(logical_id)
                 line = _first_line(logical_id, node)
                 out[name] = Raw(
                     name,
-                    str(node["Type"]),
+                    str(rtype),
                     dict(props) if is_mapping(props) else {},
                     line,
                     name,
