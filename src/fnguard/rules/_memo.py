@@ -20,11 +20,25 @@ _K = TypeVar("_K")
 _V = TypeVar("_V")
 
 
+class _Ref(weakref.ref[_K]):
+    """A weak reference that carries its cache key: one object per entry, where a closure per
+    entry (with its cell) cost two more (rules memoise per role and per function)."""
+
+    __slots__ = ("key",)
+    key: int
+
+
 def per_object(compute: Callable[[_K], _V]) -> Callable[[_K], _V]:
     """``compute(obj)`` memoised per object (by identity, for the object's lifetime)."""
     cache: dict[int, tuple[weakref.ref[_K], _V]] = {}
     # The entry asked for last: rules ask about one object several times in a row.
     last: list[tuple[weakref.ref[_K], _V] | None] = [None]
+
+    def forget(ref: _Ref[_K]) -> None:
+        cache.pop(ref.key, None)
+        held = last[0]
+        if held is not None and held[0] is ref:
+            last[0] = None  # the value goes with its object
 
     @functools.wraps(compute)
     def cached(obj: _K) -> _V:
@@ -37,14 +51,9 @@ def per_object(compute: Callable[[_K], _V]) -> Callable[[_K], _V]:
             last[0] = found
             return found[1]
         value = compute(obj)
-
-        def forget(ref: weakref.ref[_K]) -> None:
-            cache.pop(key, None)
-            held = last[0]
-            if held is not None and held[0] is ref:
-                last[0] = None  # the value goes with its object
-
-        found = cache[key] = (weakref.ref(obj, forget), value)
+        ref: _Ref[_K] = _Ref(obj, forget)
+        ref.key = key
+        found = cache[key] = (ref, value)
         last[0] = found
         return value
 
