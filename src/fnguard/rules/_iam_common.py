@@ -29,7 +29,14 @@ if TYPE_CHECKING:
 
     from fnguard.rules._base import RuleMeta
 
-__all__ = ["GapIndex", "RoleView", "resolve_role", "role_finding", "role_views"]
+__all__ = [
+    "GapIndex",
+    "RoleView",
+    "resolve_role",
+    "role_finding",
+    "role_views",
+    "sorted_policies",
+]
 
 
 @dataclass(frozen=True, init=False)
@@ -68,12 +75,12 @@ def resolve_role(inv: Inventory, fn: Function, gaps_index: GapIndex) -> RoleView
     role = inv.role_of(fn)
     if role is None:
         return f"{fn.address}: execution role {fn.role} is not declared in the scanned sources"
-    known, unknown = _sorted_policies(role)
+    known, unknown = sorted_policies(role)
     return RoleView(fn=fn, role=role, policies=known, unknown=unknown)
 
 
 @per_object
-def _sorted_policies(role: Role) -> tuple[tuple[Policy, ...], tuple[Policy, ...]]:
+def sorted_policies(role: Role) -> tuple[tuple[Policy, ...], tuple[Policy, ...]]:
     """(identity policies with known text plus a known boundary, those with unknown text):
     one pair of tuples per role, so every view of a role asks the checker with the same one
     (which it recognises without looking at the policies)."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from fnguard.iam import first_allowed, possible_actions
 from fnguard.model import Policy, PolicyKind, Role
+from fnguard.rules._iam_common import sorted_policies
 from fnguard.rules._memo import per_object
 
 if TYPE_CHECKING:
@@ -43,7 +44,12 @@ class Grant:
 @per_object
 def identity_policies(role: Role) -> tuple[Policy, ...]:
     """The role's identity policies plus its boundary (the checker treats it as a ceiling);
-    one tuple per role, so the checker recognises the role asked again."""
+    one tuple per role, so the checker recognises the role asked again. When every text is
+    known it is the IAM rules' tuple of the role (the same policies, in the same order): the
+    checker then knows the role from their questions."""
+    known, unknown = sorted_policies(role)
+    if not unknown:
+        return known
     policies = tuple(p for p in role.policies if p.kind not in _NOT_IDENTITY)
     return (*policies, role.boundary) if role.boundary is not None else policies
 
