@@ -996,23 +996,45 @@ class Inventory:
         return self._by_address.get(address)
 
     @kept
-    def _by_alias(self) -> dict[tuple[type, str], object]:
-        index: dict[tuple[type, str], object] = {}
+    def _by_kind(self) -> dict[type, list[object]]:
+        """The objects ``_by_address`` holds, by exact type, in its order."""
+        grouped: dict[type, list[object]] = {}
         for item in self._by_address.values():
-            for attr in ("arn", "subnet_id", "group_id", "name"):
-                value = getattr(item, attr, None)
-                if isinstance(value, str) and value:
-                    index.setdefault((type(item), value), item)
+            found = grouped.get(type(item))
+            if found is None:
+                grouped[type(item)] = [item]
+            else:
+                found.append(item)
+        return grouped
+
+    @kept
+    def _aliases(self) -> dict[type, dict[str, object]]:
+        """Each kind's objects by ARN, id or name, indexed when ``lookup`` first asks for that
+        kind: a scan asks about a few kinds (queues, buckets, keys, subnets), and indexing
+        every function and log group as well cost ~3 ms on 1,000 functions."""
+        return {}
+
+    def _alias_index(self, kind: type) -> dict[str, object]:
+        index = self._aliases.get(kind)
+        if index is None:
+            index = self._aliases[kind] = {}
+            for item in self._by_kind.get(kind, ()):
+                for attr in ("arn", "subnet_id", "group_id", "name"):
+                    value = getattr(item, attr, None)
+                    if isinstance(value, str) and value:
+                        index.setdefault(value, item)
         return index
 
     def lookup(self, kind: type[_T], key: str | None) -> _T | None:
-        """Find an object of ``kind`` by address, id, ARN or name (collectors vary in which)."""
+        """Find an object of ``kind`` by address, id, ARN or name (collectors vary in which).
+        By id, ARN or name, only an object of exactly that type is found (the first in
+        address order)."""
         if not key:
             return None
         item = self._by_address.get(key)
         if isinstance(item, kind):
             return item
-        alias = self._by_alias.get((kind, key))
+        alias = self._alias_index(kind).get(key)
         return alias if isinstance(alias, kind) else None
 
     @kept
